@@ -1,0 +1,42 @@
+/** Shared, pure helpers for checks: which instances are in scope, how resources are named. */
+import type {Resource} from '../../core/types.js'
+import type {ContainerInstance, FileSystem, Instance, MountTarget, Snapshot} from '../../inventory/snapshot.js'
+
+/** Container instances the later checks evaluate: ACTIVE with the agent connected, and a known EC2 instance. */
+export function activeInstances(s: Snapshot): {ci: ContainerInstance; instance: Instance}[] {
+  const out: {ci: ContainerInstance; instance: Instance}[] = []
+  for (const ci of s.containerInstances ?? []) {
+    const instance = s.instances?.[ci.ec2InstanceId]
+    if (ci.status === 'ACTIVE' && ci.agentConnected && instance && instance.state === 'running') out.push({ci, instance})
+  }
+  return out
+}
+
+/** The file systems in scope that were found (lookups that failed are reported by efs/file-system-exists). */
+export function scopedFileSystems(s: Snapshot): FileSystem[] {
+  const ids = new Set(s.scope.fileSystems.map(f => f.id))
+  return (s.fileSystems ?? []).filter(fs => ids.has(fs.id))
+}
+
+export function mountTargetsOf(s: Snapshot, fsId: string): MountTarget[] {
+  return (s.mountTargets ?? []).filter(mt => mt.fileSystemId === fsId)
+}
+
+/** AZ id of an instance, from its subnet (AZ names are shuffled per account; ids are not). */
+export function instanceAzId(s: Snapshot, instance: Instance): string | undefined {
+  return instance.subnetId ? s.subnets?.[instance.subnetId]?.azId : undefined
+}
+
+/** The available mount target that serves an instance: same AZ id (falls back to AZ name when ids are missing). */
+export function mountTargetForInstance(s: Snapshot, fsId: string, instance: Instance): MountTarget | undefined {
+  const azId = instanceAzId(s, instance)
+  return mountTargetsOf(s, fsId).find(mt =>
+    mt.lifeCycleState === 'available' && (azId && mt.azId ? mt.azId === azId : mt.azName === instance.azName))
+}
+
+export const res = {
+  instance: (i: Instance): Resource => ({type: 'ec2-instance', id: i.id}),
+  fileSystem: (fs: FileSystem): Resource => ({type: 'efs-file-system', id: fs.id, arn: fs.arn}),
+  mountTarget: (mt: MountTarget): Resource => ({type: 'efs-mount-target', id: mt.id}),
+  cluster: (s: Snapshot): Resource => ({type: 'ecs-cluster', id: s.cluster?.name ?? s.scope.cluster ?? 'cluster', arn: s.cluster?.arn}),
+}

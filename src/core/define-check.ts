@@ -1,0 +1,24 @@
+import type {Check, Fix, Location, Outcome, Resource, Severity} from './types.js'
+
+/** Identity helper that gives a check literal its type (and one place to add invariants later). */
+export function defineCheck(check: Check): Check {
+  return check
+}
+
+interface Extra {
+  evidence?: Record<string, unknown>
+  location?: Location
+  severity?: Severity
+}
+
+export const pass = (resource: Resource, message: string, extra: Extra = {}): Outcome =>
+  ({status: 'pass', resource, message, ...extra})
+
+export const fail = (resource: Resource, message: string, fix: Fix, extra: Extra = {}): Outcome =>
+  ({status: 'fail', resource, message, fix, ...extra})
+
+export const unknown = (resource: Resource, message: string, extra: Extra = {}): Outcome =>
+  ({status: 'unknown', resource, message, ...extra})
+
+export const skipped = (resource: Resource, message: string, extra: Extra = {}): Outcome =>
+  ({status: 'skipped', resource, message, ...extra})

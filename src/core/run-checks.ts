@@ -1,0 +1,103 @@
+import type {Gap, Snapshot, SnapshotPart} from '../inventory/snapshot.js'
+import type {Check, Finding, Outcome, Report, Resource, Scope, Summary} from './types.js'
+import {applyIgnores, type IgnoreRule} from './ignore.js'
+import {TOOL_VERSION} from './version.js'
+
+export interface RunOptions {
+  only?: string[]
+  skip?: string[]
+  ignores?: IgnoreRule[]
+}
+
+/** `--only`/`--skip` accept exact ids or an area prefix such as `network/` or `network/*`. */
+export function selectChecks(checks: readonly Check[], opts: Pick<RunOptions, 'only' | 'skip'>): Check[] {
+  const matches = (id: string, pattern: string) => {
+    const p = pattern.replace(/\*$/, '')
+    return p.endsWith('/') ? id.startsWith(p) : id === p
+  }
+  return checks.filter(c =>
+    (!opts.only?.length || opts.only.some(p => matches(c.id, p))) &&
+    !opts.skip?.some(p => matches(c.id, p)))
+}
+
+/** The resource a whole-check result (unknown/skipped) is attached to. */
+function scopeResource(snapshot: Snapshot): Resource {
+  if (snapshot.cluster) return {type: 'ecs-cluster', id: snapshot.cluster.name, arn: snapshot.cluster.arn}
+  if (snapshot.scope.cluster) return {type: 'ecs-cluster', id: snapshot.scope.cluster}
+  return {type: 'cloudformation-resource', id: snapshot.scope.template ?? 'template'}
+}
+
+export function gapsFor(snapshot: Snapshot, part: SnapshotPart): Gap[] {
+  return snapshot.gaps.filter(g => g.part === part)
+}
+
+/** Outcomes a check gets when data it needs is missing: unknown (a call failed) or skipped (never collected). */
+function missingNeeds(check: Check, snapshot: Snapshot): Outcome | undefined {
+  const missing = check.needs.filter(part => snapshot[part] === undefined)
+  if (missing.length === 0) return undefined
+  const gaps = missing.flatMap(part => gapsFor(snapshot, part))
+  const resource = scopeResource(snapshot)
+  if (gaps.length > 0) {
+    const actions = [...new Set(gaps.map(g => g.action))]
+    const detail = gaps.map(g => `${g.action} failed (${g.code}): ${g.message}`).join('; ')
+    return {status: 'unknown', resource, message: `Could not evaluate: ${detail}`,
+      evidence: {missingPermissions: actions}}
+  }
+  const why = snapshot.scope.source === 'template' ? 'a template cannot answer this' : 'this data was not collected'
+  return {status: 'skipped', resource, message: `Not evaluated: ${why} (${missing.join(', ')}).`}
+}
+
+function runOne(check: Check, snapshot: Snapshot): Outcome[] {
+  const missing = missingNeeds(check, snapshot)
+  if (missing) return [missing]
+  try {
+    const outcomes = check.run(snapshot)
+    if (outcomes.length === 0) {
+      return [{status: 'skipped', resource: scopeResource(snapshot), message: 'Nothing to evaluate in this scope.'}]
+    }
+    return outcomes
+  } catch (error) {
+    return [{status: 'unknown', resource: scopeResource(snapshot),
+      message: `Check crashed, so it could not evaluate: ${(error as Error).message}`}]
+  }
+}
+
+export function summarize(findings: Finding[]): Summary {
+  const s: Summary = {pass: 0, fail: 0, unknown: 0, skipped: 0, ignored: 0}
+  for (const f of findings) {
+    s[f.status]++
+    if (f.ignored) s.ignored++
+  }
+  return s
+}
+
+/** Pure: (checks, snapshot, options) → Report. Every fail carries a fix (the check's remediation if none given). */
+export function runChecks(checks: readonly Check[], snapshot: Snapshot, opts: RunOptions = {}, scope?: Partial<Scope>): Report {
+  const findings: Finding[] = []
+  for (const check of selectChecks(checks, opts)) {
+    for (const o of runOne(check, snapshot)) {
+      const finding: Finding = {...o, checkId: check.id, title: check.title, severity: o.severity ?? check.severity}
+      if (finding.status === 'fail' && !finding.fix) finding.fix = {summary: check.remediation}
+      findings.push(finding)
+    }
+  }
+  const final = applyIgnores(findings, opts.ignores ?? [])
+  return {
+    schemaVersion: 1,
+    tool: {name: 'efsdoctor', version: TOOL_VERSION},
+    scope: {
+      source: snapshot.scope.source,
+      region: snapshot.scope.region,
+      accountId: snapshot.scope.accountId,
+      partition: snapshot.scope.partition,
+      cluster: snapshot.scope.cluster,
+      template: snapshot.scope.template,
+      fileSystems: snapshot.scope.fileSystems,
+      collectedAt: snapshot.collectedAt,
+      notes: snapshot.scope.notes,
+      ...scope,
+    },
+    findings: final,
+    summary: summarize(final),
+  }
+}

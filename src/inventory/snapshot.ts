@@ -1,0 +1,286 @@
+/**
+ * The snapshot: everything discovery found, as plain JSON-serialisable data in our own shapes (never SDK types).
+ * Checks read only this. `efsdoctor snapshot` writes it; `check --from` replays it; `lint` builds one from a template.
+ *
+ * Convention: a part that was never collected is `undefined`. A part that was collected but whose API call
+ * failed is also `undefined` (or partly filled) and has a matching entry in `gaps`.
+ */
+
+export const SNAPSHOT_SCHEMA_VERSION = 1
+
+export type SnapshotPart =
+  | 'cluster'
+  | 'containerInstances'
+  | 'instances'
+  | 'autoScalingGroups'
+  | 'fileSystems'
+  | 'mountTargets'
+  | 'fileSystemPolicies'
+  | 'accessPoints'
+  | 'securityGroups'
+  | 'subnets'
+  | 'networkAcls'
+  | 'vpcs'
+  | 'userData'
+  | 'taskDefinitions'
+  | 'services'
+  | 'hostFacts'
+
+export const SNAPSHOT_PARTS: readonly SnapshotPart[] = [
+  'cluster', 'containerInstances', 'instances', 'autoScalingGroups', 'fileSystems', 'mountTargets',
+  'fileSystemPolicies', 'accessPoints', 'securityGroups', 'subnets', 'networkAcls', 'vpcs', 'userData',
+  'taskDefinitions', 'services', 'hostFacts',
+]
+
+/** A failed or denied API call. `action` is the IAM action, e.g. `ec2:DescribeNetworkAcls`. */
+export interface Gap {
+  part: SnapshotPart
+  action: string
+  code: string
+  message: string
+  /** Set when only some resources are affected (e.g. the policy of one file system). */
+  resourceIds?: string[]
+}
+
+export interface Cluster {
+  name: string
+  arn: string
+  status: string
+}
+
+export interface ContainerInstance {
+  arn: string
+  ec2InstanceId: string
+  /** ACTIVE | DRAINING | INACTIVE | REGISTERING | DEREGISTERING | REGISTRATION_FAILED */
+  status: string
+  agentConnected: boolean
+  agentVersion?: string
+  dockerVersion?: string
+  /** ECS attributes, e.g. `ecs.capability.efsAuth`, `ecs.availability-zone` (name → value or ''). */
+  attributes?: Record<string, string>
+}
+
+export interface Instance {
+  id: string
+  state: string
+  privateIp?: string
+  ipv6Addresses?: string[]
+  subnetId?: string
+  vpcId?: string
+  azName?: string
+  securityGroupIds: string[]
+  platform?: string
+  imageId?: string
+  iamInstanceProfileArn?: string
+  launchTime?: string
+  launchTemplate?: {id: string; version: string}
+  autoScalingGroupName?: string
+  /** Key into `userData` (the distinct script this instance booted with), when known. */
+  userDataId?: string
+  tags?: Record<string, string>
+}
+
+export interface AutoScalingGroup {
+  name: string
+  subnetIds: string[]
+  launchTemplate?: {id: string; name?: string; version: string}
+  launchConfigurationName?: string
+  instanceIds: string[]
+}
+
+export interface FileSystem {
+  id: string
+  arn?: string
+  ownerId?: string
+  name?: string
+  lifeCycleState: string
+  /** Set for One Zone file systems. */
+  availabilityZoneName?: string
+  availabilityZoneId?: string
+  encrypted?: boolean
+  throughputMode?: string
+  /** FileSystemProtection.ReplicationOverwriteProtection */
+  replicationOverwriteProtection?: string
+}
+
+export interface MountTarget {
+  id: string
+  fileSystemId: string
+  subnetId: string
+  vpcId?: string
+  azName?: string
+  azId?: string
+  ipAddress?: string
+  ipv6Address?: string
+  lifeCycleState: string
+  networkInterfaceId?: string
+  /** From the mount target's ENI; undefined when that lookup failed (see gaps). */
+  securityGroupIds?: string[]
+}
+
+/** File-system policy JSON text, or null when the file system has none (PolicyNotFound). */
+export type FileSystemPolicies = Record<string, string | null>
+
+export interface AccessPoint {
+  id: string
+  arn?: string
+  fileSystemId: string
+  lifeCycleState: string
+  rootDirectory?: {path?: string; creationInfo?: {ownerUid: number; ownerGid: number; permissions: string}}
+  posixUser?: {uid: number; gid: number}
+}
+
+export interface SgRule {
+  /** 'tcp' | 'udp' | 'icmp' | '-1' (all) | protocol number as string */
+  protocol: string
+  fromPort?: number
+  toPort?: number
+  ipv4Cidrs: string[]
+  ipv6Cidrs: string[]
+  groupIds: string[]
+  prefixListIds: string[]
+}
+
+export interface SecurityGroup {
+  id: string
+  name?: string
+  vpcId?: string
+  ingress: SgRule[]
+  egress: SgRule[]
+}
+
+export interface Subnet {
+  id: string
+  vpcId: string
+  cidr?: string
+  ipv6Cidrs?: string[]
+  azName?: string
+  azId?: string
+  mapPublicIpOnLaunch?: boolean
+}
+
+export interface NaclEntry {
+  ruleNumber: number
+  egress: boolean
+  /** '-1' (all), '6' (tcp), '17' (udp), … as the API gives it */
+  protocol: string
+  action: 'allow' | 'deny'
+  cidr?: string
+  ipv6Cidr?: string
+  portRange?: {from: number; to: number}
+}
+
+export interface NetworkAcl {
+  id: string
+  vpcId: string
+  subnetIds: string[]
+  isDefault?: boolean
+  entries: NaclEntry[]
+}
+
+export interface Vpc {
+  id: string
+  cidrs: string[]
+  /** undefined = not read (see gaps) */
+  enableDnsSupport?: boolean
+  enableDnsHostnames?: boolean
+  dhcpOptionsId?: string
+  /** DHCP option `domain-name-servers`, e.g. ['AmazonProvidedDNS'] */
+  domainNameServers?: string[]
+}
+
+/** One distinct UserData script, read once however many instances share it. Secrets already redacted. */
+export interface UserData {
+  id: string
+  source: {type: 'instance' | 'launch-template' | 'launch-configuration' | 'template'; id: string; version?: string}
+  instanceIds: string[]
+  /** Decoded text (base64/gzip undone), secrets redacted. MIME parts kept as they are. */
+  text: string
+  location?: {file?: string; line?: number; logicalId?: string}
+}
+
+export interface EfsVolumeConfiguration {
+  fileSystemId: string
+  rootDirectory?: string
+  transitEncryption?: string
+  transitEncryptionPort?: number
+  authorizationConfig?: {accessPointId?: string; iam?: string}
+}
+
+export interface TaskVolume {
+  name: string
+  host?: {sourcePath?: string}
+  efsVolumeConfiguration?: EfsVolumeConfiguration
+  dockerVolumeConfiguration?: {scope?: string; driver?: string}
+}
+
+export interface ContainerDef {
+  name: string
+  mountPoints: {sourceVolume?: string; containerPath?: string; readOnly?: boolean}[]
+}
+
+export interface TaskDefinition {
+  arn: string
+  family: string
+  revision?: number
+  networkMode?: string
+  requiresCompatibilities?: string[]
+  taskRoleArn?: string
+  executionRoleArn?: string
+  volumes: TaskVolume[]
+  containers: ContainerDef[]
+  location?: {file?: string; line?: number; logicalId?: string}
+}
+
+export interface Service {
+  name: string
+  arn: string
+  taskDefinitionArn: string
+  launchType?: string
+  platformVersion?: string
+  subnetIds?: string[]
+  securityGroupIds?: string[]
+}
+
+/** What the on-host probe saw; filled by remote/ (see the host-probe issue). */
+export interface HostFacts {
+  instanceId: string
+  /** 'ok' when the probe ran and parsed; otherwise why it could not be used. */
+  status: 'ok' | 'not-managed' | 'offline' | 'not-linux' | 'timed-out' | 'failed' | 'unparseable' | 'error'
+  reason?: string
+  facts?: Record<string, unknown>
+}
+
+export interface Snapshot {
+  schemaVersion: typeof SNAPSHOT_SCHEMA_VERSION
+  collectedAt: string
+  tool: {name: 'efsdoctor'; version: string}
+  scope: {
+    source: 'aws' | 'template'
+    region?: string
+    accountId?: string
+    partition?: string
+    cluster?: string
+    template?: string
+    /** The file systems in scope and why each was picked. */
+    fileSystems: {id: string; reasons: string[]}[]
+    notes?: string[]
+  }
+  cluster?: Cluster
+  containerInstances?: ContainerInstance[]
+  instances?: Record<string, Instance>
+  autoScalingGroups?: AutoScalingGroup[]
+  fileSystems?: FileSystem[]
+  mountTargets?: MountTarget[]
+  fileSystemPolicies?: FileSystemPolicies
+  accessPoints?: AccessPoint[]
+  securityGroups?: Record<string, SecurityGroup>
+  subnets?: Record<string, Subnet>
+  networkAcls?: NetworkAcl[]
+  vpcs?: Record<string, Vpc>
+  userData?: UserData[]
+  taskDefinitions?: TaskDefinition[]
+  services?: Service[]
+  hostFacts?: Record<string, HostFacts>
+  gaps: Gap[]
+}
