@@ -1,0 +1,16 @@
+/**
+ * Errors that mean "could not run": commands print one line (no stack unless --debug) and exit 2.
+ */
+export class UsageError extends Error {
+  readonly exitCode = 2
+  constructor(message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
+
+/** Names a failing AWS call in one line: "ec2:DescribeInstances failed: AccessDenied — …". */
+export function awsErrorCode(error: unknown): string {
+  const e = error as {name?: string; Code?: string; code?: string; $metadata?: {httpStatusCode?: number}}
+  return e?.name ?? e?.Code ?? e?.code ?? 'Error'
+}
