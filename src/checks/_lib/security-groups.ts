@@ -1,0 +1,93 @@
+/**
+ * Pure security-group and CIDR helpers for the NFS checks: does a set of groups admit (or let out) TCP 2049 to/from a
+ * peer, and which rule did it. Security groups are allow-only and OR-ed, so one matching rule is enough.
+ */
+import ipaddr from 'ipaddr.js'
+import type {SecurityGroup, SgRule} from '../../inventory/snapshot.js'
+
+export const NFS_PORT = 2049
+
+/** True when the rule's protocol and port range cover TCP `port` ('-1' = all traffic, ports ignored). */
+export function ruleCoversTcpPort(rule: Pick<SgRule, 'protocol' | 'fromPort' | 'toPort'>, port = NFS_PORT): boolean {
+  const p = rule.protocol.toLowerCase()
+  if (p === '-1' || p === 'all') return true
+  if (p !== 'tcp' && p !== '6') return false
+  // NOTE: a tcp rule without ports does not occur in the API; treat it as all ports rather than guess a block.
+  if (rule.fromPort === undefined || rule.toPort === undefined) return true
+  if (rule.fromPort === -1 && rule.toPort === -1) return true
+  return rule.fromPort <= port && port <= rule.toPort
+}
+
+/** True when `ip` lies inside `cidr`. Mismatched families or unparsable input → false (never throws). */
+export function cidrContains(cidr: string, ip: string): boolean {
+  try {
+    const range = ipaddr.parseCIDR(cidr)
+    let addr = ipaddr.parse(ip)
+    if (addr.kind() === 'ipv6' && range[0].kind() === 'ipv4' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
+      addr = (addr as ipaddr.IPv6).toIPv4Address()
+    }
+    if (addr.kind() !== range[0].kind()) return false
+    return addr.match(range)
+  } catch {
+    return false
+  }
+}
+
+/** The other end of the connection. `groupIds` undefined = its groups are not known. */
+export interface Peer {
+  ips: string[]
+  groupIds?: string[]
+}
+
+export interface SgVerdict {
+  status: 'allowed' | 'blocked' | 'unknown'
+  /** The rule that let the traffic through: group and source (sg id, CIDR or 'all traffic'). */
+  allowedBy?: {groupId: string; source: string}
+  /** Groups named on the ENI but absent from the snapshot. */
+  missingGroupIds: string[]
+  /** Prefix lists on port-matching rules whose entries we cannot resolve. */
+  unresolvedPrefixLists: string[]
+  /** Port-matching group references we could not compare because the peer's groups are unknown. */
+  unresolvedGroupRefs: string[]
+}
+
+/**
+ * Does any of `groupIds` allow TCP `port` in `direction` for `peer`? Ingress: peer is the source; egress: the
+ * destination. `unknown` only when nothing allowed it and something could not be evaluated.
+ */
+export function evaluateSgs(
+  groupIds: readonly string[],
+  groups: Readonly<Record<string, SecurityGroup>>,
+  direction: 'ingress' | 'egress',
+  peer: Peer,
+  port = NFS_PORT,
+): SgVerdict {
+  const v: SgVerdict = {status: 'blocked', missingGroupIds: [], unresolvedPrefixLists: [], unresolvedGroupRefs: []}
+  for (const gid of groupIds) {
+    const sg = groups[gid]
+    if (!sg) {
+      v.missingGroupIds.push(gid)
+      continue
+    }
+    for (const rule of sg[direction]) {
+      if (!ruleCoversTcpPort(rule, port)) continue
+      const byGroup = peer.groupIds ? rule.groupIds.find(g => peer.groupIds!.includes(g)) : undefined
+      if (byGroup) return {...v, status: 'allowed', allowedBy: {groupId: gid, source: byGroup}}
+      const cidr = [...rule.ipv4Cidrs, ...rule.ipv6Cidrs].find(c => peer.ips.some(ip => cidrContains(c, ip)))
+      if (cidr) return {...v, status: 'allowed', allowedBy: {groupId: gid, source: cidr}}
+      v.unresolvedPrefixLists.push(...rule.prefixListIds)
+      if (!peer.groupIds) v.unresolvedGroupRefs.push(...rule.groupIds)
+    }
+  }
+  const couldNotLook = v.missingGroupIds.length + v.unresolvedPrefixLists.length + v.unresolvedGroupRefs.length > 0
+  return {...v, status: couldNotLook ? 'unknown' : 'blocked'}
+}
+
+/** One sentence naming what could not be evaluated, for unknown outcomes. */
+export function describeUnresolved(v: SgVerdict): string {
+  const parts: string[] = []
+  if (v.missingGroupIds.length) parts.push(`security group(s) ${v.missingGroupIds.join(', ')} missing from the snapshot (ec2:DescribeSecurityGroups)`)
+  if (v.unresolvedPrefixLists.length) parts.push(`prefix list(s) ${[...new Set(v.unresolvedPrefixLists)].join(', ')} whose entries were not collected`)
+  if (v.unresolvedGroupRefs.length) parts.push(`rules referencing ${[...new Set(v.unresolvedGroupRefs)].join(', ')} while the peer's groups are unknown`)
+  return parts.join('; ')
+}
