@@ -1,0 +1,59 @@
+import {Flags} from '@oclif/core'
+import {awsFlags, BaseCommand, debugFlag} from '../base-command.js'
+import {allChecks} from '../checks/index.js'
+import {UsageError} from '../core/errors.js'
+import {runChecks} from '../core/run-checks.js'
+import {loadSnapshot} from '../inventory/load-snapshot.js'
+import type {Snapshot} from '../inventory/snapshot.js'
+import {finishReport, reportFlags, validateSelection} from '../report-flags.js'
+
+export default class Check extends BaseCommand {
+  static summary = 'Diagnose EFS on an ECS cluster: every link from the container instances to the file system, with the fix for each failure.'
+  static description = `Discovers the cluster (container instances, EC2 instances, subnets, security groups, NACLs, VPC DNS, Auto Scaling
+groups, UserData, task definitions) and its EFS file systems (mount targets, policies, access points) in one batched
+pass, then runs every check. Without --file-system the file systems are inferred from task definitions, UserData and
+mount targets in the instances' VPC, and the report says which were picked and why.
+
+--from replays a snapshot saved by "efsdoctor snapshot" offline: no AWS account needed.
+
+Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = could not run.`
+
+  static examples = [
+    '<%= config.bin %> check --cluster prod --region eu-west-1',
+    '<%= config.bin %> check --cluster prod --file-system fs-0a1b2c3d4e5f60718 --output json',
+    '<%= config.bin %> check --from examples/snapshots/broken-sg-cidr.json',
+    '<%= config.bin %> check --cluster prod --only network/ --fail-on warning --output sarif --output-file efsdoctor.sarif',
+  ]
+
+  static flags = {
+    cluster: Flags.string({char: 'c', description: 'ECS cluster name or ARN.'}),
+    'file-system': Flags.string({char: 'f', description: 'EFS file system id to check (repeatable). Default: inferred.', multiple: true}),
+    from: Flags.string({description: 'Replay a saved snapshot file instead of calling AWS.', exclusive: ['cluster', 'file-system']}),
+    ...reportFlags,
+    ...awsFlags,
+    ...debugFlag,
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Check)
+    validateSelection(flags)
+    for (const id of flags['file-system'] ?? []) {
+      if (!/^fs-[0-9a-f]{8}([0-9a-f]{9})?$/.test(id)) throw new UsageError(`"${id}" is not an EFS file system id (fs-… with 8 or 17 hex digits)`)
+    }
+    let snapshot: Snapshot
+    let snapshotFile: string | undefined
+    if (flags.from) {
+      snapshot = loadSnapshot(flags.from)
+      snapshotFile = flags.from
+    } else {
+      if (!flags.cluster) throw new UsageError('--cluster is required (or --from to replay a snapshot)')
+      const {collectLive} = await import('../inventory/live.js')
+      snapshot = await collectLive({cluster: flags.cluster, fileSystemIds: flags['file-system'], region: flags.region,
+        profile: flags.profile, endpointUrl: flags['endpoint-url'], onStep: line => this.progress(line)})
+    }
+    const report = runChecks(allChecks, snapshot, {only: flags.only, skip: flags.skip},
+      snapshotFile ? {source: 'snapshot', snapshotFile} : {})
+    const code = finishReport(report, flags, (text, file) => this.emit(text, file))
+    if (code !== 0) this.exit(code)
+  }
+}

@@ -1,0 +1,35 @@
+import {Flags} from '@oclif/core'
+import {awsFlags, BaseCommand, debugFlag} from '../base-command.js'
+import {UsageError} from '../core/errors.js'
+
+export default class SnapshotCmd extends BaseCommand {
+  static summary = 'Save everything discovery finds about a cluster to a JSON file, for offline replay with check --from.'
+  static description = `The snapshot holds efsdoctor's own plain records (no credentials; secrets in UserData are redacted), plus a list
+of the API calls that failed ("gaps"), so a replay reports the same "unknown" findings as the live run.
+Send it with a bug report, or run checks later without AWS access: efsdoctor check --from state.json`
+
+  static examples = [
+    '<%= config.bin %> snapshot --cluster prod --region eu-west-1 -o state.json',
+    '<%= config.bin %> check --from state.json',
+  ]
+
+  static flags = {
+    cluster: Flags.string({char: 'c', description: 'ECS cluster name or ARN.', required: true}),
+    'file-system': Flags.string({char: 'f', description: 'EFS file system id (repeatable). Default: inferred.', multiple: true}),
+    'output-file': Flags.string({char: 'o', description: 'Write the snapshot here (default: stdout).'}),
+    ...awsFlags,
+    ...debugFlag,
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(SnapshotCmd)
+    for (const id of flags['file-system'] ?? []) {
+      if (!/^fs-[0-9a-f]{8}([0-9a-f]{9})?$/.test(id)) throw new UsageError(`"${id}" is not an EFS file system id`)
+    }
+    const {collectLive} = await import('../inventory/live.js')
+    const snapshot = await collectLive({cluster: flags.cluster, fileSystemIds: flags['file-system'], region: flags.region,
+      profile: flags.profile, endpointUrl: flags['endpoint-url'], onStep: line => this.progress(line)})
+    this.emit(JSON.stringify(snapshot, null, 2), flags['output-file'])
+    if (flags['output-file']) process.stderr.write(`Snapshot of ${flags.cluster} written to ${flags['output-file']} (${snapshot.gaps.length} gaps)\n`)
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * The one entry point commands use for a live run: build the AWS clients and collect a snapshot.
+ * Imported lazily by commands so that --help never loads the AWS SDK.
+ */
+import type {Snapshot} from './snapshot.js'
+
+export interface LiveOptions {
+  cluster: string
+  fileSystemIds?: string[]
+  region?: string
+  profile?: string
+  endpointUrl?: string
+  onStep?: (title: string) => void
+}
+
+export async function collectLive(opts: LiveOptions): Promise<Snapshot> {
+  const {createClients} = await import('./aws-clients.js')
+  const {collectSnapshot} = await import('./collect.js')
+  const clients = await createClients({region: opts.region, profile: opts.profile, endpointUrl: opts.endpointUrl})
+  return collectSnapshot(clients, {cluster: opts.cluster, region: opts.region, fileSystemIds: opts.fileSystemIds, onStep: opts.onStep})
+}

@@ -1,0 +1,56 @@
+/**
+ * Flags and the final step shared by `check` and `lint`: select checks, render, write, decide the exit code.
+ */
+import {Flags} from '@oclif/core'
+import {allChecks} from './checks/index.js'
+import {exitCodeFor} from './core/exit-code.js'
+import {UsageError} from './core/errors.js'
+import type {IgnoreRule} from './core/ignore.js'
+import type {FailOn, Report} from './core/types.js'
+import {FORMATS, type Format, rendererFor} from './report/index.js'
+
+export const reportFlags = {
+  output: Flags.string({char: 'o', description: 'Report format.', options: [...FORMATS], default: 'table'}),
+  json: Flags.boolean({description: 'Same as --output json.', default: false}),
+  'output-file': Flags.string({description: 'Write the report to this file instead of stdout.'}),
+  only: Flags.string({description: 'Run only these check ids (repeatable; an area prefix like network/ selects the area).', multiple: true}),
+  skip: Flags.string({description: 'Skip these check ids (repeatable; area prefixes allowed).', multiple: true}),
+  'fail-on': Flags.string({description: 'Lowest severity of a failed check that makes the exit code 1.', options: ['error', 'warning', 'info', 'none'], default: 'error'}),
+  strict: Flags.boolean({description: 'Also exit 1 when a check at or above --fail-on could not be evaluated (unknown).', default: false}),
+  verbose: Flags.boolean({char: 'v', description: 'Table output: list passing and skipped findings too.', default: false}),
+}
+
+export interface ReportFlagValues {
+  output: string
+  json: boolean
+  'output-file'?: string
+  only?: string[]
+  skip?: string[]
+  'fail-on': string
+  strict: boolean
+  verbose: boolean
+}
+
+/** Rejects --only/--skip values that match no check, so a typo never silently runs nothing. */
+export function validateSelection(flags: Pick<ReportFlagValues, 'only' | 'skip'>): void {
+  const ids = allChecks.map(c => c.id as string)
+  for (const pattern of [...(flags.only ?? []), ...(flags.skip ?? [])]) {
+    const p = pattern.replace(/\*$/, '')
+    const ok = p.endsWith('/') ? ids.some(id => id.startsWith(p)) : ids.includes(p)
+    if (!ok) throw new UsageError(`unknown check id "${pattern}" (efsdoctor checks lists them)`)
+  }
+}
+
+export function selectedFormat(flags: Pick<ReportFlagValues, 'output' | 'json'>): Format {
+  return (flags.json ? 'json' : flags.output) as Format
+}
+
+/** Renders and writes the report; returns the exit code (0 or 1) the command should end with. */
+export function finishReport(report: Report, flags: ReportFlagValues, emit: (text: string, file?: string) => void): 0 | 1 {
+  const format = selectedFormat(flags)
+  const color = format === 'table' && !flags['output-file'] && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR
+  emit(rendererFor(format).render(report, {catalogue: allChecks, color, verbose: flags.verbose}), flags['output-file'])
+  return exitCodeFor(report, flags['fail-on'] as FailOn, flags.strict)
+}
+
+export type {IgnoreRule}

@@ -1,0 +1,85 @@
+/**
+ * Human report for a terminal: context first, then failures (errors before warnings) each with its fix,
+ * then what could not be evaluated, then a per-check overview table and one summary line.
+ */
+import Table from 'cli-table3'
+import type {Finding, Report, Severity, Status} from '../core/types.js'
+import type {RenderContext, Renderer} from './renderer.js'
+
+const ANSI = {red: 31, yellow: 33, green: 32, cyan: 36, dim: 2, bold: 1} as const
+type Color = keyof typeof ANSI
+
+const SEVERITY_ORDER: Record<Severity, number> = {error: 0, warning: 1, info: 2}
+const MARK: Record<Status, string> = {fail: '✖', unknown: '?', pass: '✔', skipped: '-'}
+
+function painter(enabled: boolean) {
+  return (color: Color, text: string) => (enabled ? `\u001B[${ANSI[color]}m${text}\u001B[0m` : text)
+}
+
+function where(f: Finding): string {
+  const loc = f.location
+  if (!loc) return f.resource.id
+  const file = loc.file ? `${loc.file}${loc.line ? `:${loc.line}` : ''}` : loc.line ? `line ${loc.line}` : ''
+  return [loc.logicalId ?? f.resource.id, file].filter(Boolean).join(' @ ')
+}
+
+function header(report: Report): string[] {
+  const s = report.scope
+  const what = s.source === 'template'
+    ? `template ${s.template}`
+    : `cluster ${s.cluster ?? '?'} (${[s.region, s.accountId && `account ${s.accountId}`].filter(Boolean).join(', ')})`
+  const lines = [`efsdoctor ${report.tool.version} — ${what}${s.snapshotFile ? `, replayed from ${s.snapshotFile}` : ''}`]
+  if (s.collectedAt && s.source !== 'template') lines.push(`Collected ${s.collectedAt}`)
+  for (const fs of s.fileSystems ?? []) lines.push(`File system ${fs.id}: ${fs.reasons.join('; ') || 'in scope'}`)
+  for (const note of s.notes ?? []) lines.push(`Note: ${note}`)
+  return lines
+}
+
+function block(f: Finding, paint: ReturnType<typeof painter>): string[] {
+  const color: Color = f.status === 'fail' ? (f.severity === 'error' ? 'red' : f.severity === 'warning' ? 'yellow' : 'cyan') : f.status === 'unknown' ? 'yellow' : 'dim'
+  const sev = f.status === 'fail' ? f.severity.padEnd(7) : f.status.padEnd(7)
+  const lines = [`${paint(color, `${MARK[f.status]} ${sev}`)} ${paint('bold', f.checkId)}  ${where(f)}${f.ignored ? paint('dim', `  [ignored: ${f.ignored.reason}]`) : ''}`]
+  lines.push(`    ${f.message}`)
+  if (f.fix) {
+    lines.push(`    ${paint('green', 'fix:')} ${f.fix.summary}`)
+    if (f.fix.command) lines.push(...f.fix.command.split('\n').map(l => `      ${paint('cyan', l)}`))
+  }
+  return lines
+}
+
+function overview(report: Report): string {
+  const table = new Table({head: ['check', 'pass', 'fail', 'unknown', 'skipped'], style: {head: [], border: []}})
+  const rows = new Map<string, Record<Status, number>>()
+  for (const f of report.findings) {
+    const row = rows.get(f.checkId) ?? {pass: 0, fail: 0, unknown: 0, skipped: 0}
+    row[f.status]++
+    rows.set(f.checkId, row)
+  }
+  for (const [id, r] of rows) table.push([id, r.pass || '', r.fail || '', r.unknown || '', r.skipped || ''])
+  return table.toString()
+}
+
+export const tableRenderer: Renderer = {
+  format: 'table',
+  extension: 'txt',
+  render(report: Report, ctx: RenderContext): string {
+    const paint = painter(ctx.color)
+    const out: string[] = [...header(report), '']
+    const byStatus = (st: Status) => report.findings.filter(f => f.status === st)
+    const fails = byStatus('fail').sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.checkId.localeCompare(b.checkId))
+    const sections: [string, Finding[]][] = [['Failed', fails], ['Could not evaluate', byStatus('unknown')]]
+    if (ctx.verbose) sections.push(['Passed', byStatus('pass')], ['Skipped', byStatus('skipped')])
+    for (const [title, list] of sections) {
+      if (list.length === 0) continue
+      out.push(paint('bold', `${title} (${list.length})`))
+      for (const f of list) out.push(...block(f, paint))
+      out.push('')
+    }
+    if (fails.length === 0 && byStatus('unknown').length === 0) out.push(paint('green', 'No failures: every check that could look passed.'), '')
+    out.push(overview(report), '')
+    const s = report.summary
+    out.push(`${s.pass} passed, ${s.fail} failed, ${s.unknown} unknown, ${s.skipped} skipped${s.ignored ? `, ${s.ignored} ignored` : ''}` +
+      (ctx.verbose ? '' : ' (--verbose lists passes)'))
+    return out.join('\n')
+  },
+}
