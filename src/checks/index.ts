@@ -3,6 +3,8 @@
  * docs/checks.md is generated from this list (npm run docs); a test fails when it is stale.
  */
 import type {Check} from '../core/types.js'
+import {containerInstancesHealthy} from './ecs/container-instances-healthy.js'
 
 export const allChecks: Check[] = [
+  containerInstancesHealthy,
 ]
