@@ -1,0 +1,70 @@
+/**
+ * The one place that builds AWS SDK v3 clients. SDK packages are imported lazily (only when a command really talks
+ * to AWS) so `--help` and `--version` stay fast. Clients are typed loosely (`SdkClient`) so tests can pass clients
+ * mocked with aws-sdk-client-mock, and so a benchmark can pass a simulated AWS.
+ */
+
+/** Anything with the SDK's `send(command)`; real clients and mocked ones both fit. */
+export interface SdkClient {
+  // NOTE: `any` on purpose: the collector builds commands from the lazily imported SDK modules.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  send(command: any, options?: any): Promise<any>
+}
+
+export interface AwsClients {
+  ecs: SdkClient
+  ec2: SdkClient
+  efs: SdkClient
+  autoScaling: SdkClient
+  /** Built only when asked for (remote/ code: probe and mount). */
+  ssm?: SdkClient
+  iam?: SdkClient
+}
+
+export interface ClientOptions {
+  region?: string
+  profile?: string
+  /** --endpoint-url; AWS_ENDPOINT_URL is honoured by the SDK itself when this is not set. */
+  endpointUrl?: string
+}
+
+export type ExtraClient = 'ssm' | 'iam'
+
+/** Shared client configuration: adaptive retry for throttling, profile and endpoint when given. */
+export function clientConfig(opts: ClientOptions): Record<string, unknown> {
+  const config: Record<string, unknown> = {retryMode: 'adaptive', maxAttempts: 6}
+  if (opts.region) config.region = opts.region
+  if (opts.profile) config.profile = opts.profile
+  if (opts.endpointUrl) config.endpoint = opts.endpointUrl
+  return config
+}
+
+/** Builds the ECS, EC2, EFS and Auto Scaling clients, plus SSM/IAM when listed in `extra`. */
+export async function createClients(opts: ClientOptions, extra: ExtraClient[] = []): Promise<AwsClients> {
+  const config = clientConfig(opts)
+  const [ecs, ec2, efs, asg] = await Promise.all([
+    import('@aws-sdk/client-ecs'),
+    import('@aws-sdk/client-ec2'),
+    import('@aws-sdk/client-efs'),
+    import('@aws-sdk/client-auto-scaling'),
+  ])
+  const clients: AwsClients = {
+    ecs: new ecs.ECSClient(config),
+    ec2: new ec2.EC2Client(config),
+    efs: new efs.EFSClient(config),
+    autoScaling: new asg.AutoScalingClient(config),
+  }
+  if (extra.includes('ssm')) clients.ssm = await createSsmClient(opts)
+  if (extra.includes('iam')) clients.iam = await createIamClient(opts)
+  return clients
+}
+
+export async function createSsmClient(opts: ClientOptions): Promise<SdkClient> {
+  const {SSMClient} = await import('@aws-sdk/client-ssm')
+  return new SSMClient(clientConfig(opts))
+}
+
+export async function createIamClient(opts: ClientOptions): Promise<SdkClient> {
+  const {IAMClient} = await import('@aws-sdk/client-iam')
+  return new IAMClient(clientConfig(opts))
+}
