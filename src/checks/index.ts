@@ -6,9 +6,11 @@ import type {Check} from '../core/types.js'
 import {containerInstancesHealthy} from './ecs/container-instances-healthy.js'
 import {fileSystemExists} from './efs/file-system-exists.js'
 import {fileSystemWritable} from './efs/file-system-writable.js'
+import {mountTargetAvailable} from './efs/mount-target-available.js'
 
 export const allChecks: Check[] = [
   containerInstancesHealthy,
   fileSystemExists,
   fileSystemWritable,
+  mountTargetAvailable,
 ]
