@@ -1,0 +1,262 @@
+/**
+ * Runs the real mount-efs.sh against a throwaway root (EFSD_ROOT) with stand-in `mount`, package managers and
+ * systemctl on PATH that record their arguments.
+ */
+import {spawnSync} from 'node:child_process'
+import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+const SCRIPT = new URL('../../../src/remote/scripts/mount-efs.sh', import.meta.url).pathname
+const FS = 'fs-0a1b2c3d4e5f60718'
+const DNS = `${FS}.efs.eu-west-1.amazonaws.com`
+const OTHER_LINES = '# /etc/fstab: static file system information.\nUUID=abc-123 / xfs defaults,noatime 1 1\n' +
+  'tmpfs /scratch tmpfs size=1G 0 0'   // NOTE: no trailing newline on purpose
+
+let dir: string
+let root: string
+let bin: string
+
+function stub(name: string, body: string): void {
+  const p = join(bin, name)
+  writeFileSync(p, `#!/usr/bin/env bash\n${body}\n`)
+  chmodSync(p, 0o755)
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'efsd-mount-'))
+  root = join(dir, 'root')
+  bin = join(dir, 'bin')
+  mkdirSync(join(root, 'etc'), {recursive: true})
+  mkdirSync(join(root, 'proc/self'), {recursive: true})
+  mkdirSync(bin)
+  writeFileSync(join(root, 'etc/fstab'), OTHER_LINES)
+  writeFileSync(join(root, 'proc/self/mountinfo'), '22 1 259:1 / / rw,noatime shared:1 - xfs /dev/nvme0n1p1 rw\n')
+  // The stand-in mount records its arguments and adds a mountinfo line, unless told to fail.
+  stub('mount', [
+    'printf \'%s\\n\' "$*" >> "$EFSD_ROOT/mount.log"',
+    '[ -n "${FAKE_MOUNT_FAIL-}" ] && exit 32',
+    'src=${*: -2:1}; mp=${*: -1}',
+    'printf \'100 22 0:50 / %s rw,relatime shared:2 - nfs4 %s rw\\n\' "$mp" "$src" >> "$EFSD_ROOT/proc/self/mountinfo"',
+  ].join('\n'))
+  stub('mount.nfs4', 'exit 0')
+  stub('systemctl', 'printf \'%s\\n\' "$*" >> "$EFSD_ROOT/systemctl.log"')
+})
+
+afterEach(() => rmSync(dir, {recursive: true, force: true}))
+
+function run(env: Record<string, string> = {}) {
+  const r = spawnSync('bash', [SCRIPT], {
+    encoding: 'utf8',
+    env: {
+      PATH: `${bin}:/usr/bin:/bin`,
+      EFSD_ROOT: root,
+      EFSD_MOUNT_BIN: join(bin, 'mount'),
+      EFSD_FS_ID: FS,
+      EFSD_PATH: '/mnt/efs',
+      EFSD_METHOD: 'nfs',
+      EFSD_TARGET: '10.0.1.15',
+      EFSD_REGION: 'eu-west-1',
+      ...env,
+    },
+  })
+  const line = r.stdout.split('\n').find(l => l.startsWith('EFSD_RESULT ')) ?? ''
+  return {code: r.status, stdout: r.stdout, stderr: r.stderr, line}
+}
+
+const fstab = () => readFileSync(join(root, 'etc/fstab'), 'utf8')
+const mountCalls = () => existsSync(join(root, 'mount.log')) ? readFileSync(join(root, 'mount.log'), 'utf8').trim().split('\n') : []
+const backups = () => readdirSync(join(root, 'etc')).filter(f => f.startsWith('fstab.efsdoctor.'))
+
+describe('mount-efs.sh (nfs method)', () => {
+  test('first run mounts with the EFS-recommended options and adds one fstab line, with a backup', () => {
+    const r = run()
+    expect(r.code).toBe(0)
+    expect(r.line).toMatch(/^EFSD_RESULT status=applied method=nfs mount=mounted fstab=added backup=\/etc\/fstab\.efsdoctor\./)
+    expect(mountCalls()).toEqual([
+      `-t nfs4 -o nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport 10.0.1.15:/ ${root}/mnt/efs`,
+    ])
+    expect(fstab()).toBe(`${OTHER_LINES}\n10.0.1.15:/ /mnt/efs nfs4 ` +
+      'nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport,_netdev,nofail 0 0\n')
+    expect(backups()).toHaveLength(1)
+    expect(readFileSync(join(root, 'etc', backups()[0]), 'utf8')).toBe(OTHER_LINES)
+  })
+
+  test('second run changes nothing: exit 3, fstab identical, mount not called again', () => {
+    expect(run().code).toBe(0)
+    const after1 = fstab()
+    const r = run()
+    expect(r.code).toBe(3)
+    expect(r.line).toBe('EFSD_RESULT status=unchanged method=nfs mount=present fstab=present')
+    expect(fstab()).toBe(after1)
+    expect(mountCalls()).toHaveLength(1)
+    expect(backups()).toHaveLength(1)
+  })
+
+  test('mounted but missing from fstab: adds only the fstab line, never mounts twice', () => {
+    expect(run({EFSD_NO_FSTAB: '1'}).code).toBe(0)
+    expect(fstab()).toBe(OTHER_LINES)
+    const r = run()
+    expect(r.code).toBe(0)
+    expect(r.line).toContain('mount=present fstab=added')
+    expect(mountCalls()).toHaveLength(1)
+    expect(fstab().match(/\/mnt\/efs/g)).toHaveLength(1)
+  })
+
+  test('a failing mount restores fstab exactly and removes the directory it created', () => {
+    const r = run({FAKE_MOUNT_FAIL: '1'})
+    expect(r.code).toBe(5)
+    expect(r.line).toMatch(/^EFSD_RESULT status=failed method=nfs reason=mount of 10\.0\.1\.15:\/ at \/mnt\/efs failed/)
+    expect(fstab()).toBe(OTHER_LINES)
+    expect(backups()).toHaveLength(0)
+    expect(existsSync(join(root, 'mnt'))).toBe(false)
+    expect(mountCalls()).toHaveLength(1)
+  })
+
+  test('a failing mount keeps a directory that existed before', () => {
+    mkdirSync(join(root, 'mnt/efs'), {recursive: true})
+    expect(run({FAKE_MOUNT_FAIL: '1'}).code).toBe(5)
+    expect(existsSync(join(root, 'mnt/efs'))).toBe(true)
+  })
+
+  test.each([
+    ['EFSD_FS_ID', 'fs-0a1b2c3d;touch /tmp/x'],
+    ['EFSD_FS_ID', 'fs-XYZ'],
+    ['EFSD_PATH', 'relative/path'],
+    ['EFSD_PATH', '/mnt/$(id)'],
+    ['EFSD_PATH', '/mnt/../etc'],
+    ['EFSD_PATH', '/etc'],
+    ['EFSD_PATH', '/proc/x'],
+    ['EFSD_TARGET', '10.0.1.999'],
+    ['EFSD_TARGET', 'evil.example.com'],
+    ['EFSD_METHOD', 'cifs'],
+    ['EFSD_TLS', 'yes'],
+    ['EFSD_ACCESS_POINT', 'fsap-123'],
+    ['EFSD_OPTIONS', 'exec'],
+    ['EFSD_OPTIONS', 'rsize=1;reboot'],
+    ['EFSD_OPTIONS', 'nfsvers=4.1,remount'],
+    ['EFSD_REGION', 'eu west 1'],
+  ])('bad %s=%p is refused before anything runs', (name, value) => {
+    const r = run({[name]: value})
+    expect(r.code).toBe(4)
+    expect(r.line).toMatch(/^EFSD_RESULT status=refused reason=/)
+    expect(mountCalls()).toEqual([])
+    expect(fstab()).toBe(OTHER_LINES)
+    expect(existsSync(join(root, 'mnt'))).toBe(false)
+  })
+
+  test('tls over the nfs method is refused', () => {
+    const r = run({EFSD_TLS: '1'})
+    expect(r.code).toBe(4)
+    expect(r.line).toContain('need the efs method')
+  })
+
+  test('a non-empty path is refused unless allowed', () => {
+    mkdirSync(join(root, 'mnt/efs'), {recursive: true})
+    writeFileSync(join(root, 'mnt/efs/data.txt'), 'local')
+    const r = run()
+    expect(r.code).toBe(4)
+    expect(r.line).toContain('is not empty')
+    expect(mountCalls()).toEqual([])
+    expect(fstab()).toBe(OTHER_LINES)
+    expect(run({EFSD_ALLOW_NON_EMPTY: '1'}).code).toBe(0)
+    expect(mountCalls()).toHaveLength(1)
+  })
+
+  test('a path that is a mount point of something else is refused', () => {
+    writeFileSync(join(root, 'proc/self/mountinfo'),
+      `30 22 259:2 / ${root}/mnt/efs rw shared:3 - xfs /dev/nvme1n1 rw\n`, {flag: 'a'})
+    const r = run()
+    expect(r.code).toBe(4)
+    expect(r.line).toContain('already a mount point of something else (xfs /dev/nvme1n1)')
+    expect(mountCalls()).toEqual([])
+  })
+
+  test('an fstab line for the path from another source is never touched', () => {
+    const withOther = `${OTHER_LINES}\n/dev/sdb1 /mnt/efs ext4 defaults 0 2\n`
+    writeFileSync(join(root, 'etc/fstab'), withOther)
+    const r = run()
+    expect(r.code).toBe(4)
+    expect(fstab()).toBe(withOther)
+  })
+
+  test('an fstab line already present for this fs is not duplicated', () => {
+    const existing = `${OTHER_LINES}\n${DNS}:/ /mnt/efs nfs4 nfsvers=4.1,_netdev,nofail 0 0\n`
+    writeFileSync(join(root, 'etc/fstab'), existing)
+    const r = run({EFSD_TARGET: DNS})
+    expect(r.code).toBe(0)
+    expect(r.line).toContain('mount=mounted fstab=present')
+    expect(fstab()).toBe(existing)
+    expect(backups()).toHaveLength(0)
+  })
+
+  test('--no-fstab mounts without touching fstab', () => {
+    const r = run({EFSD_NO_FSTAB: '1'})
+    expect(r.code).toBe(0)
+    expect(r.line).toContain('fstab=skipped')
+    expect(fstab()).toBe(OTHER_LINES)
+  })
+
+  test('restart-docker restarts docker then ecs without blocking', () => {
+    const r = run({EFSD_RESTART_DOCKER: '1'})
+    expect(r.code).toBe(0)
+    expect(readFileSync(join(root, 'systemctl.log'), 'utf8')).toBe('--no-block restart docker\n--no-block restart ecs\n')
+    expect(r.stderr).toContain('running containers on this host are stopped and restarted')
+  })
+})
+
+describe('mount-efs.sh client install', () => {
+  test('installs nfs-utils with yum only when mount.nfs4 is missing', () => {
+    rmSync(join(bin, 'mount.nfs4'))
+    stub('yum', `printf '%s\\n' "$*" >> "$EFSD_ROOT/pkg.log"; printf '#!/bin/sh\\n' > "${bin}/mount.nfs4"; chmod +x "${bin}/mount.nfs4"`)
+    const r = run()
+    expect(r.code).toBe(0)
+    expect(r.line).toContain('installed=nfs-utils')
+    expect(readFileSync(join(root, 'pkg.log'), 'utf8')).toBe('install -y nfs-utils\n')
+  })
+
+  test('does not call the package manager when the client is there', () => {
+    stub('yum', 'printf \'%s\\n\' "$*" >> "$EFSD_ROOT/pkg.log"')
+    expect(run().code).toBe(0)
+    expect(existsSync(join(root, 'pkg.log'))).toBe(false)
+  })
+
+  test('exit 6 when the client cannot be installed; fstab untouched', () => {
+    rmSync(join(bin, 'mount.nfs4'))
+    stub('apt-get', 'printf \'%s\\n\' "$*" >> "$EFSD_ROOT/pkg.log"; exit 100')
+    const r = run()
+    expect(r.code).toBe(6)
+    expect(r.line).toContain('nfs-common is missing and could not be installed')
+    expect(fstab()).toBe(OTHER_LINES)
+    expect(mountCalls()).toEqual([])
+  })
+})
+
+describe('mount-efs.sh (efs method)', () => {
+  beforeEach(() => stub('mount.efs', 'exit 0'))
+
+  test('auto picks efs-utils when present and writes tls,iam,accesspoint options', () => {
+    const r = run({EFSD_METHOD: 'auto', EFSD_TARGET: '', EFSD_TLS: '1', EFSD_IAM: '1', EFSD_ACCESS_POINT: 'fsap-0123456789abcdef0'})
+    expect(r.code).toBe(0)
+    expect(r.line).toContain('method=efs')
+    expect(mountCalls()).toEqual([`-t efs -o tls,iam,accesspoint=fsap-0123456789abcdef0 ${FS}:/ ${root}/mnt/efs`])
+    expect(fstab()).toContain(`\n${FS}:/ /mnt/efs efs tls,iam,accesspoint=fsap-0123456789abcdef0,_netdev,nofail 0 0\n`)
+  })
+
+  test('a TLS mount (source 127.0.0.1) is recognised through the efs-utils state file', () => {
+    mkdirSync(join(root, 'var/run/efs'), {recursive: true})
+    const dotted = `${root}/mnt/efs`.slice(1).replaceAll('/', '.')
+    writeFileSync(join(root, 'var/run/efs', `${FS}.${dotted}.20049`), '{}')
+    writeFileSync(join(root, 'proc/self/mountinfo'), `40 22 0:60 / ${root}/mnt/efs rw - nfs4 127.0.0.1:/ rw\n`, {flag: 'a'})
+    writeFileSync(join(root, 'etc/fstab'), `${FS}:/ /mnt/efs efs tls,_netdev,nofail 0 0\n`)
+    const r = run({EFSD_METHOD: 'efs', EFSD_TARGET: '', EFSD_TLS: '1'})
+    expect(r.code).toBe(3)
+    expect(mountCalls()).toEqual([])
+  })
+
+  test('a mount-target IP becomes mounttargetip=', () => {
+    const r = run({EFSD_METHOD: 'efs', EFSD_TARGET: '10.0.2.20'})
+    expect(r.code).toBe(0)
+    expect(mountCalls()[0]).toBe(`-t efs -o mounttargetip=10.0.2.20 ${FS}:/ ${root}/mnt/efs`)
+  })
+})
