@@ -7,10 +7,12 @@ import {containerInstancesHealthy} from './ecs/container-instances-healthy.js'
 import {fileSystemExists} from './efs/file-system-exists.js'
 import {fileSystemWritable} from './efs/file-system-writable.js'
 import {mountTargetAvailable} from './efs/mount-target-available.js'
+import {mountTargetPerAz} from './efs/mount-target-per-az.js'
 
 export const allChecks: Check[] = [
   containerInstancesHealthy,
   fileSystemExists,
   fileSystemWritable,
   mountTargetAvailable,
+  mountTargetPerAz,
 ]

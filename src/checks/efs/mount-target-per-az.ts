@@ -1,0 +1,90 @@
+/**
+ * The file system's DNS name resolves only to the mount target in the caller's own AZ, so every AZ that hosts a
+ * container instance — and every AZ the Auto Scaling group can launch into — needs an `available` mount target.
+ * Without one, mounts fail on some hosts only: `Failed to resolve "fs-….efs.<region>.amazonaws.com"` (efs-utils:
+ * "No matching mount target in the az …"), or tasks bind an empty directory after a scale-out. AZ *ids* are
+ * compared, because AZ names are shuffled per account. One Zone file systems serve a single AZ.
+ */
+import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
+import type {Outcome} from '../../core/types.js'
+import type {FileSystem, Snapshot} from '../../inventory/snapshot.js'
+import {gapsFor} from '../../core/run-checks.js'
+import {activeInstances, instanceAzId, mountTargetsOf, res, scopedFileSystems} from '../_lib/scope.js'
+
+interface Demand { instances: string[]; asgSubnets: string[] }
+
+/** AZ id → which instances live there and which ASG subnets can launch there; plus what we could not place. */
+function demandByAz(s: Snapshot): {byAz: Map<string, Demand>; unplaced: string[]} {
+  const byAz = new Map<string, Demand>()
+  const at = (az: string) => byAz.get(az) ?? byAz.set(az, {instances: [], asgSubnets: []}).get(az)!
+  const unplaced: string[] = []
+  const active = activeInstances(s)
+  for (const {instance} of active) {
+    const az = instanceAzId(s, instance)
+    if (az) at(az).instances.push(instance.id)
+    else unplaced.push(`instance ${instance.id} (subnet ${instance.subnetId ?? '?'} not in the snapshot)`)
+  }
+  const names = new Set(active.map(a => a.instance.autoScalingGroupName).filter(Boolean))
+  const ids = new Set((s.containerInstances ?? []).map(ci => ci.ec2InstanceId))
+  for (const asg of s.autoScalingGroups ?? []) {
+    if (!names.has(asg.name) && !asg.instanceIds.some(i => ids.has(i))) continue
+    for (const subnetId of asg.subnetIds) {
+      const az = s.subnets?.[subnetId]?.azId
+      if (az) at(az).asgSubnets.push(subnetId)
+      else unplaced.push(`ASG ${asg.name} subnet ${subnetId} (not in the snapshot)`)
+    }
+  }
+  return {byAz, unplaced}
+}
+
+function evaluateFs(s: Snapshot, fs: FileSystem, byAz: Map<string, Demand>): Outcome[] {
+  const mts = mountTargetsOf(s, fs.id)
+  const sgs = mts.find(mt => mt.securityGroupIds?.length)?.securityGroupIds?.join(' ') ?? '<mount-target-sg>'
+  const out: Outcome[] = []
+  for (const [az, d] of [...byAz].sort(([a], [b]) => a.localeCompare(b))) {
+    const who = [d.instances.length ? `instances ${d.instances.join(', ')}` : '', d.asgSubnets.length ? `ASG subnets ${d.asgSubnets.join(', ')}` : ''].filter(Boolean).join(' and ')
+    const ev = {azId: az, instances: d.instances, asgSubnets: d.asgSubnets}
+    if (fs.availabilityZoneId && fs.availabilityZoneId !== az) {
+      out.push(fail(res.fileSystem(fs), `One Zone file system ${fs.id} lives in ${fs.availabilityZoneId} (${fs.availabilityZoneName ?? ''}), but ${who} are in ${az}: they cannot resolve its DNS name and pay cross-AZ traffic.`,
+        {summary: `Keep this cluster's capacity in ${fs.availabilityZoneId} (restrict the ASG subnets), move to a Regional file system, or mount with efs-utils \`-o az=${fs.availabilityZoneName ?? '<fs-az-name>'}\`.`},
+        {evidence: {...ev, fileSystemAzId: fs.availabilityZoneId}}))
+      continue
+    }
+    const here = mts.filter(mt => (mt.azId ?? s.subnets?.[mt.subnetId]?.azId) === az)
+    const ok = here.find(mt => mt.lifeCycleState === 'available')
+    if (ok) {
+      out.push(pass(res.fileSystem(fs), `${fs.id} has available mount target ${ok.id} in ${az} for ${who}.`, {evidence: {...ev, mountTargetId: ok.id}}))
+      continue
+    }
+    const subnet = d.asgSubnets[0] ?? s.instances?.[d.instances[0]]?.subnetId ?? `<a subnet in ${az}>`
+    const state = here.length ? ` (mount target ${here[0].id} is ${here[0].lifeCycleState})` : ''
+    out.push(fail(res.fileSystem(fs), `${fs.id} has no available mount target in ${az}${state}; ${who} there cannot mount it (\`Failed to resolve\`).`,
+      {summary: `Create a mount target for ${fs.id} in ${az}.`,
+        command: `aws efs create-mount-target --file-system-id ${fs.id} --subnet-id ${subnet} --security-groups ${sgs}`},
+      {evidence: ev}))
+  }
+  return out
+}
+
+export const mountTargetPerAz = defineCheck({
+  id: 'efs/mount-target-per-az',
+  title: 'An available mount target exists in every AZ the cluster uses or can scale into',
+  severity: 'error',
+  description: 'The file-system DNS name resolves only in AZs with a mount target: hosts in other AZs get `Failed to resolve`, often only after a scale-out.',
+  remediation: 'Create a mount target in each missing AZ (using the file system\'s mount-target security group), or restrict the ASG to covered AZs.',
+  docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/manage-fs-access.html',
+  needs: ['fileSystems', 'mountTargets', 'containerInstances', 'instances', 'subnets'],
+  run(s) {
+    const {byAz, unplaced} = demandByAz(s)
+    const asgGap = s.autoScalingGroups === undefined ? gapsFor(s, 'autoScalingGroups') : []
+    return scopedFileSystems(s).flatMap(fs => {
+      const out = evaluateFs(s, fs, byAz)
+      if (unplaced.length) out.push(unknown(res.fileSystem(fs), `Could not tell the AZ id of: ${unplaced.join('; ')} (ec2:DescribeSubnets).`, {evidence: {unplaced}}))
+      if (asgGap.length) {
+        out.push(unknown(res.fileSystem(fs), `Auto Scaling group subnets were not read (${asgGap.map(g => `${g.action}: ${g.code}`).join('; ')}), so AZs the cluster may scale into were not checked for ${fs.id}.`,
+          {evidence: {missingPermissions: asgGap.map(g => g.action)}}))
+      }
+      return out
+    })
+  },
+})

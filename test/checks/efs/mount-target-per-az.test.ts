@@ -1,0 +1,81 @@
+import {mountTargetPerAz} from '../../../src/checks/efs/mount-target-per-az.js'
+import {runChecks} from '../../../src/core/run-checks.js'
+import type {Snapshot} from '../../../src/inventory/snapshot.js'
+import {denied, healthy, IDS, withFault} from '../../support/snapshot-builder.js'
+
+const run = (s: Snapshot) => runChecks([mountTargetPerAz], s).findings
+const forAz = (s: Snapshot, az: string) => run(s).filter(f => f.evidence?.azId === az)
+
+describe('efs/mount-target-per-az', () => {
+  it('passes one outcome per AZ id in the healthy cluster', () => {
+    const f = run(healthy())
+    expect(f.map(x => [x.status, x.evidence?.azId])).toEqual([['pass', 'euw1-az1'], ['pass', 'euw1-az2'], ['pass', 'euw1-az3']])
+  })
+
+  it('fails the AZ whose mount target is missing, naming its instances and a create command', () => {
+    const s = withFault(x => { x.mountTargets = x.mountTargets!.filter(mt => mt.id !== IDS.mountTargets.b) })
+    const [f] = forAz(s, 'euw1-az1')
+    expect(f.status).toBe('fail')
+    expect(f.message).toContain(IDS.instances[2])
+    expect(f.message).toContain(IDS.instances[3])
+    expect(f.fix?.command).toBe(`aws efs create-mount-target --file-system-id ${IDS.fs} --subnet-id ${IDS.subnets.b} --security-groups ${IDS.efsSg}`)
+    expect(run(s).filter(x => x.status === 'pass')).toHaveLength(2)
+  })
+
+  it('compares AZ ids, not names', () => {
+    // Same AZ name, different id: the mount target is not in the instances' AZ.
+    const s = withFault(x => { x.mountTargets![0].azId = 'euw1-az9' })
+    expect(forAz(s, 'euw1-az3')[0].status).toBe('fail')
+  })
+
+  it('fails an ASG subnet AZ with no instances yet (future scale-out)', () => {
+    const s = withFault(x => {
+      x.subnets!['subnet-0dd4440000000000d'] = {id: 'subnet-0dd4440000000000d', vpcId: IDS.vpc, azName: 'eu-west-1d', azId: 'euw1-az4'}
+      x.autoScalingGroups![0].subnetIds.push('subnet-0dd4440000000000d')
+    })
+    const [f] = forAz(s, 'euw1-az4')
+    expect(f.status).toBe('fail')
+    expect(f.message).toContain('ASG subnets subnet-0dd4440000000000d')
+    expect(f.fix?.command).toContain('--subnet-id subnet-0dd4440000000000d')
+  })
+
+  it('fails instances outside a One Zone file system\'s AZ', () => {
+    const s = withFault(x => {
+      Object.assign(x.fileSystems![0], {availabilityZoneId: 'euw1-az3', availabilityZoneName: 'eu-west-1a'})
+      x.mountTargets = [x.mountTargets![0]]
+    })
+    const f = run(s)
+    expect(forAz(s, 'euw1-az3')[0].status).toBe('pass')
+    const b = forAz(s, 'euw1-az1')[0]
+    expect(b.status).toBe('fail')
+    expect(b.message).toMatch(/One Zone/)
+    expect(f.filter(x => x.status === 'fail')).toHaveLength(2)
+  })
+
+  it('ignores draining instances', () => {
+    const s = withFault(x => {
+      x.mountTargets = x.mountTargets!.filter(mt => mt.id !== IDS.mountTargets.c)
+      x.autoScalingGroups = []
+      for (const ci of x.containerInstances!.slice(4)) ci.status = 'DRAINING'
+    })
+    expect(run(s).every(f => f.status === 'pass')).toBe(true)
+  })
+
+  it('is unknown when the mount targets could not be described', () => {
+    const [f] = run(denied(healthy(), 'mountTargets', 'elasticfilesystem:DescribeMountTargets'))
+    expect(f.status).toBe('unknown')
+  })
+
+  it('adds an unknown (and still checks current instances) when the ASG call was denied', () => {
+    const f = run(denied(healthy(), 'autoScalingGroups', 'autoscaling:DescribeAutoScalingGroups'))
+    expect(f.filter(x => x.status === 'pass')).toHaveLength(3)
+    const u = f.find(x => x.status === 'unknown')!
+    expect(u.message).toContain('autoscaling:DescribeAutoScalingGroups')
+  })
+
+  it('is unknown for an instance whose subnet is missing from the snapshot', () => {
+    const s = withFault(x => { x.instances![IDS.instances[0]].subnetId = 'subnet-0ee5550000000000e' })
+    const u = run(s).find(x => x.status === 'unknown')!
+    expect(u.message).toContain(IDS.instances[0])
+  })
+})
