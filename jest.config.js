@@ -2,7 +2,7 @@ export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {'^(\\.{1,2}/.*)\\.js$': '$1'},
-  transform: {'^.+\\.ts$': ['ts-jest', {useESM: true, tsconfig: 'test/tsconfig.json', isolatedModules: true}]},
+  transform: {'^.+\\.ts$': ['ts-jest', {useESM: true, tsconfig: 'test/tsconfig.json'}]},
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   setupFiles: ['<rootDir>/test/setup.cjs'],
   setupFilesAfterEnv: ['<rootDir>/test/after-env.cjs'],

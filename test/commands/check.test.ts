@@ -1,0 +1,73 @@
+import {captureOutput} from '@oclif/test'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import Check from '../../src/commands/check.js'
+import type {Report} from '../../src/core/types.js'
+import {withFault} from '../support/snapshot-builder.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'efsd-cmd-'))
+const root = process.cwd()
+
+async function run(argv: string[]) {
+  process.exitCode = undefined
+  const out = await captureOutput(() => Check.run(argv, {root}))
+  const code = (out.error as {oclif?: {exit?: number}} | undefined)?.oclif?.exit ?? (process.exitCode as number | undefined) ?? 0
+  process.exitCode = undefined
+  return {...out, code}
+}
+
+describe('efsdoctor check --from', () => {
+  it('replays the healthy example: JSON report, exit 0, nothing failed', async () => {
+    const {stdout, code} = await run(['--from', 'examples/snapshots/healthy.json', '--output', 'json'])
+    const report = JSON.parse(stdout) as Report
+    expect(code).toBe(0)
+    expect(report).toMatchObject({schemaVersion: 1, tool: {name: 'efsdoctor'}, scope: {cluster: 'prod', source: 'snapshot', snapshotFile: 'examples/snapshots/healthy.json'}})
+    expect(report.findings.length).toBeGreaterThan(0)
+    expect(report.findings.filter(f => f.status === 'fail' && f.severity === 'error')).toEqual([])
+    expect(report.summary.pass).toBe(report.findings.filter(f => f.status === 'pass').length)
+  })
+
+  it('exits 1 on a failing snapshot, and --fail-on none turns that into 0', async () => {
+    const broken = join(dir, 'broken.json')
+    writeFileSync(broken, JSON.stringify(withFault(s => { s.containerInstances![0].agentConnected = false; s.containerInstances![1].status = 'INACTIVE' })))
+    const failed = await run(['--from', broken, '--json'])
+    expect(failed.code).toBe(1)
+    const report = JSON.parse(failed.stdout) as Report
+    const bad = report.findings.filter(f => f.status === 'fail')
+    expect(bad.length).toBeGreaterThan(0)
+    for (const f of bad) expect(f.fix?.summary).toBeTruthy()
+    expect((await run(['--from', broken, '--json', '--fail-on', 'none'])).code).toBe(0)
+  })
+
+  it('writes --output-file and keeps stdout empty', async () => {
+    const file = join(dir, 'r.json')
+    const {stdout, code} = await run(['--from', 'examples/snapshots/healthy.json', '-o', 'json', '--output-file', file])
+    expect(code).toBe(0)
+    expect(stdout).toBe('')
+    expect(JSON.parse(readFileSync(file, 'utf8')).schemaVersion).toBe(1)
+  })
+
+  it('prints a table with a summary line by default', async () => {
+    const {stdout} = await run(['--from', 'examples/snapshots/healthy.json'])
+    expect(stdout).toContain('cluster prod (eu-west-1, account 123456789012)')
+    expect(stdout).toMatch(/\d+ passed, \d+ failed, \d+ unknown, \d+ skipped/)
+  })
+
+  it.each([
+    ['a malformed snapshot', () => { const p = join(dir, 'm.json'); writeFileSync(p, '{nope'); return ['--from', p] }, /not valid JSON/],
+    ['a missing snapshot', () => ['--from', join(dir, 'absent.json')], /cannot read snapshot/],
+    ['no cluster and no snapshot', () => [], /--cluster is required/],
+    ['an unknown check id', () => ['--from', 'examples/snapshots/healthy.json', '--only', 'efs/nope'], /unknown check id "efs\/nope"/],
+    ['a bad file system id', () => ['--cluster', 'prod', '--file-system', 'fs-xyz'], /not an EFS file system id/],
+    ['a bad --output value', () => ['--from', 'examples/snapshots/healthy.json', '--output', 'yaml'], /Expected --output=yaml/],
+  ])('exits 2 with one line for %s', async (_name, argv, pattern) => {
+    const {stderr, stdout, code} = await run(argv())
+    expect(code).toBe(2)
+    expect(stdout).toBe('')
+    const lines = stderr.trim().split('\n')
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(pattern)
+    expect(stderr).not.toMatch(/\n\s+at /)
+  })
+})

@@ -1,0 +1,74 @@
+import {defineCheck, fail, pass} from '../../src/core/define-check.js'
+import {exitCodeFor} from '../../src/core/exit-code.js'
+import {runChecks, selectChecks} from '../../src/core/run-checks.js'
+import type {Check} from '../../src/core/types.js'
+import {denied, healthy} from '../support/snapshot-builder.js'
+
+const base = {description: 'd', remediation: 'do the thing', docsUrl: 'https://example.invalid'}
+const acl = defineCheck({...base, id: 'network/test-acl', title: 'acl', severity: 'error', needs: ['networkAcls'],
+  run: s => s.networkAcls!.map(a => (a.entries.length > 10 ? pass : (r, m) => fail(r, m, {summary: 'fix acl'}))({type: 'network-acl', id: a.id}, 'm'))})
+const noFix = defineCheck({...base, id: 'efs/test-nofix', title: 'nofix', severity: 'warning', needs: ['fileSystems'],
+  run: s => s.fileSystems!.map(f => ({status: 'fail' as const, resource: {type: 'efs-file-system' as const, id: f.id}, message: 'bad'}))})
+const crashes = defineCheck({...base, id: 'ecs/test-crash', title: 'crash', severity: 'error', needs: [],
+  run: () => { throw new Error('boom') }})
+const empty = defineCheck({...base, id: 'ecs/test-empty', title: 'empty', severity: 'info', needs: [], run: () => []})
+const host = defineCheck({...base, id: 'host/test-host', title: 'host', severity: 'error', needs: ['hostFacts'], run: () => []})
+const all: Check[] = [acl, noFix, crashes, empty, host]
+
+describe('runChecks', () => {
+  it('turns a denied call into unknown naming the IAM action, and never into pass', () => {
+    const report = runChecks(all, denied(healthy(), 'networkAcls', 'ec2:DescribeNetworkAcls'), {only: ['network/test-acl']})
+    expect(report.findings).toHaveLength(1)
+    expect(report.findings[0]).toMatchObject({checkId: 'network/test-acl', status: 'unknown', evidence: {missingPermissions: ['ec2:DescribeNetworkAcls']}})
+    expect(report.findings[0].message).toContain('ec2:DescribeNetworkAcls')
+    expect(report.summary).toMatchObject({pass: 0, unknown: 1})
+  })
+
+  it('skips checks whose data was never collected (no gap)', () => {
+    const f = runChecks(all, healthy(), {only: ['host/test-host']}).findings
+    expect(f).toEqual([expect.objectContaining({status: 'skipped', checkId: 'host/test-host'})])
+    expect(f[0].message).toMatch(/not collected.*hostFacts/)
+  })
+
+  it('stamps id, title and severity, and gives every fail a fix', () => {
+    const f = runChecks(all, healthy(), {only: ['efs/test-nofix']}).findings[0]
+    expect(f).toMatchObject({checkId: 'efs/test-nofix', title: 'nofix', severity: 'warning', status: 'fail', fix: {summary: 'do the thing'}})
+  })
+
+  it('reports a crashing check as unknown and keeps running the others', () => {
+    const r = runChecks(all, healthy(), {only: ['ecs/', 'network/test-acl']})
+    expect(r.findings.find(f => f.checkId === 'ecs/test-crash')).toMatchObject({status: 'unknown', message: expect.stringContaining('boom')})
+    expect(r.findings.find(f => f.checkId === 'ecs/test-empty')).toMatchObject({status: 'skipped'})
+    expect(r.findings.find(f => f.checkId === 'network/test-acl')?.status).toBe('fail')
+  })
+
+  it('selects by id and area prefix', () => {
+    expect(selectChecks(all, {only: ['ecs/*']}).map(c => c.id)).toEqual(['ecs/test-crash', 'ecs/test-empty'])
+    expect(selectChecks(all, {skip: ['ecs/', 'host/test-host']}).map(c => c.id)).toEqual(['network/test-acl', 'efs/test-nofix'])
+  })
+
+  it('marks ignored findings, counts them, and leaves them out of the exit code', () => {
+    const opts = {only: ['network/test-acl']}
+    const failing = runChecks(all, healthy(), opts)
+    expect(exitCodeFor(failing, 'error')).toBe(1)
+    const ignored = runChecks(all, healthy(), {...opts, ignores: [{checkId: 'network/', reason: 'accepted risk'}]})
+    expect(ignored.findings[0].ignored).toEqual({reason: 'accepted risk'})
+    expect(ignored.summary.ignored).toBe(1)
+    expect(exitCodeFor(ignored, 'error')).toBe(0)
+  })
+})
+
+describe('exitCodeFor', () => {
+  const report = runChecks(all, healthy(), {only: ['efs/test-nofix', 'ecs/test-crash']})
+  it('applies the --fail-on threshold by severity', () => {
+    expect(exitCodeFor(report, 'error')).toBe(0) // the fail is a warning; the unknown does not count
+    expect(exitCodeFor(report, 'warning')).toBe(1)
+    expect(exitCodeFor(report, 'info')).toBe(1)
+    expect(exitCodeFor(report, 'none')).toBe(0)
+  })
+  it('counts unknown as failure only with strict', () => {
+    const unknownOnly = runChecks(all, healthy(), {only: ['ecs/test-crash']})
+    expect(exitCodeFor(unknownOnly, 'error')).toBe(0)
+    expect(exitCodeFor(unknownOnly, 'error', true)).toBe(1)
+  })
+})
