@@ -1,0 +1,7 @@
+// Regenerates docs/checks.md from the catalogue: npm run docs
+import {writeFileSync} from 'node:fs'
+import {allChecks} from '../src/checks/index.js'
+import {renderChecksMarkdown} from '../src/core/catalogue-docs.js'
+
+writeFileSync('docs/checks.md', renderChecksMarkdown(allChecks))
+console.log(`docs/checks.md: ${allChecks.length} checks`)

@@ -1,0 +1,40 @@
+/** Invariants over the whole catalogue, so a new check cannot forget its metadata, its test or its docs. */
+import {existsSync, readFileSync} from 'node:fs'
+import {allChecks} from '../src/checks/index.js'
+import {renderChecksMarkdown} from '../src/core/catalogue-docs.js'
+import {runChecks} from '../src/core/run-checks.js'
+import {SNAPSHOT_PARTS} from '../src/inventory/snapshot.js'
+import {healthy} from './support/snapshot-builder.js'
+
+describe('check catalogue', () => {
+  it('has checks, with unique ids', () => {
+    expect(allChecks.length).toBeGreaterThanOrEqual(9)
+    expect(new Set(allChecks.map(c => c.id)).size).toBe(allChecks.length)
+  })
+
+  it.each(allChecks.map(c => [c.id, c] as const))('%s: id matches its file, metadata complete, has a test', (id, c) => {
+    expect(id).toMatch(/^(efs|network|ecs|userdata|host)\/[a-z0-9]+(-[a-z0-9]+)*$/)
+    expect(existsSync(`src/checks/${id}.ts`)).toBe(true)
+    expect(existsSync(`test/checks/${id}.test.ts`)).toBe(true)
+    expect(c.title.length).toBeGreaterThan(10)
+    expect(c.description.length).toBeGreaterThan(20)
+    expect(c.remediation.length).toBeGreaterThan(10)
+    expect(c.docsUrl).toMatch(/^https:\/\//)
+    expect(['error', 'warning', 'info']).toContain(c.severity)
+    for (const part of c.needs) expect(SNAPSHOT_PARTS).toContain(part)
+  })
+
+  it('every fail on the example snapshots carries a fix', () => {
+    for (const file of ['healthy', 'broken-sg-cidr', 'broken-no-mount-target', 'broken-nacl', 'denied-nacls']) {
+      const path = `examples/snapshots/${file}.json`
+      const snap = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : healthy()
+      for (const f of runChecks(allChecks, snap).findings.filter(x => x.status === 'fail')) {
+        expect(f.fix?.summary).toBeTruthy()
+      }
+    }
+  })
+
+  it('docs/checks.md is up to date (run: npm run docs)', () => {
+    expect(readFileSync('docs/checks.md', 'utf8')).toBe(renderChecksMarkdown(allChecks))
+  })
+})

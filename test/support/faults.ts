@@ -1,0 +1,63 @@
+/**
+ * Named faults applied to the healthy example. scripts/make-examples.ts writes each to examples/snapshots/<name>.json
+ * (the README's first command replays one); test/examples.test.ts fails when those files are stale.
+ */
+import type {Snapshot} from '../../src/inventory/snapshot.js'
+import {IDS, withFault} from './snapshot-builder.js'
+
+const NFS4_USER_DATA = `#!/bin/bash
+echo ECS_CLUSTER=prod >> /etc/ecs/ecs.config
+yum install -y nfs-utils
+mkdir -p /mnt/efs
+echo "${IDS.fs}.efs.eu-west-1.amazonaws.com:/ /mnt/efs nfs4 nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,_netdev 0 0" >> /etc/fstab
+mount -a -t nfs4
+`
+
+export const FAULTS: Record<string, {description: string; apply: (s: Snapshot) => void}> = {
+  'broken-sg-cidr': {
+    description: 'The EFS security group admits NFS only from the first subnet\'s CIDR: hosts in the other two AZs time out.',
+    apply(s) {
+      s.securityGroups![IDS.efsSg].ingress = [{protocol: 'tcp', fromPort: 2049, toPort: 2049, ipv4Cidrs: ['10.20.0.0/22'], ipv6Cidrs: [], groupIds: [], prefixListIds: []}]
+    },
+  },
+  'broken-no-mount-target': {
+    description: 'The mount target in eu-west-1c (euw1-az2) was deleted: hosts there get "Failed to resolve", and the ASG can still launch there.',
+    apply(s) {
+      s.mountTargets = s.mountTargets!.filter(mt => mt.id !== IDS.mountTargets.c)
+    },
+  },
+  'broken-nacl': {
+    description: 'A custom NACL on the mount-target subnets returns traffic only to ports 1024-65535, while hosts mount plain nfs4 without noresvport (privileged source ports).',
+    apply(s) {
+      const acl = s.networkAcls![0]
+      acl.subnetIds = [IDS.subnets.a]
+      s.subnets!['subnet-0dd4440000000000d'] = {id: 'subnet-0dd4440000000000d', vpcId: IDS.vpc, cidr: '10.20.12.0/24', azName: 'eu-west-1a', azId: 'euw1-az3', mapPublicIpOnLaunch: false}
+      s.mountTargets!.find(mt => mt.id === IDS.mountTargets.a)!.subnetId = 'subnet-0dd4440000000000d'
+      s.mountTargets!.find(mt => mt.id === IDS.mountTargets.a)!.ipAddress = '10.20.12.25'
+      s.networkAcls!.push({id: 'acl-0efs0000000000001', vpcId: IDS.vpc, subnetIds: ['subnet-0dd4440000000000d', IDS.subnets.b, IDS.subnets.c], isDefault: false, entries: [
+        {ruleNumber: 100, egress: false, protocol: '6', action: 'allow', cidr: '10.20.0.0/16', portRange: {from: 2049, to: 2049}},
+        {ruleNumber: 32767, egress: false, protocol: '-1', action: 'deny', cidr: '0.0.0.0/0'},
+        {ruleNumber: 100, egress: true, protocol: '6', action: 'allow', cidr: '10.20.0.0/16', portRange: {from: 1024, to: 65535}},
+        {ruleNumber: 32767, egress: true, protocol: '-1', action: 'deny', cidr: '0.0.0.0/0'},
+      ]})
+      s.userData![0].text = NFS4_USER_DATA
+    },
+  },
+  'denied-nacls': {
+    description: 'The caller may not call ec2:DescribeNetworkAcls: the NACL check is unknown (never pass), every other check still runs.',
+    apply(s) {
+      delete s.networkAcls
+      s.gaps.push({part: 'networkAcls', action: 'ec2:DescribeNetworkAcls', code: 'UnauthorizedOperation',
+        message: 'You are not authorized to perform this operation. User: arn:aws:sts::123456789012:assumed-role/oncall/alice is not authorized to perform: ec2:DescribeNetworkAcls'})
+    },
+  },
+}
+
+export function faulty(name: keyof typeof FAULTS | string): Snapshot {
+  const fault = FAULTS[name]
+  if (!fault) throw new Error(`no fault named ${name}`)
+  return withFault(s => {
+    fault.apply(s)
+    s.scope.notes = [...(s.scope.notes ?? []), `Example: ${fault.description}`]
+  })
+}
