@@ -8,6 +8,7 @@ import {fileSystemExists} from './efs/file-system-exists.js'
 import {fileSystemWritable} from './efs/file-system-writable.js'
 import {mountTargetAvailable} from './efs/mount-target-available.js'
 import {mountTargetPerAz} from './efs/mount-target-per-az.js'
+import {mountTargetSgAllowsNfs} from './network/mount-target-sg-allows-nfs.js'
 
 export const allChecks: Check[] = [
   containerInstancesHealthy,
@@ -15,4 +16,5 @@ export const allChecks: Check[] = [
   fileSystemWritable,
   mountTargetAvailable,
   mountTargetPerAz,
+  mountTargetSgAllowsNfs,
 ]

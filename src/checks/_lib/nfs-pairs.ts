@@ -1,0 +1,36 @@
+/**
+ * The (file system, active instance, mount target that serves it) triples the network checks evaluate, and the
+ * shared outcomes for the cases they all handle the same way.
+ */
+import {skipped} from '../../core/define-check.js'
+import type {Outcome} from '../../core/types.js'
+import type {FileSystem, Instance, MountTarget, Snapshot} from '../../inventory/snapshot.js'
+import {activeInstances, mountTargetForInstance, res, scopedFileSystems} from './scope.js'
+
+export interface NfsPair {
+  fs: FileSystem
+  instance: Instance
+  /** The available mount target in the instance's AZ, if any. */
+  mt?: MountTarget
+}
+
+export function nfsPairs(s: Snapshot): NfsPair[] {
+  const active = activeInstances(s)
+  return scopedFileSystems(s).flatMap(fs => active.map(({instance}) => ({fs, instance, mt: mountTargetForInstance(s, fs.id, instance)})))
+}
+
+/** Outcome for an instance with no mount target in its AZ: not this check's finding (efs/mount-target-per-az owns it). */
+export const noMountTarget = (p: NfsPair): Outcome =>
+  skipped(res.instance(p.instance), `${p.instance.id} has no available mount target of ${p.fs.id} in its AZ; see efs/mount-target-per-az.`,
+    {evidence: {fileSystemId: p.fs.id}})
+
+/** The IPs a client uses towards a mount target: IPv4, plus IPv6 when both ends have it. */
+export function clientIps(instance: Instance, mt: MountTarget): string[] {
+  const v4 = instance.privateIp && (mt.ipAddress || !mt.ipv6Address) ? [instance.privateIp] : []
+  const v6 = mt.ipv6Address ? instance.ipv6Addresses ?? [] : []
+  return [...v4, ...v6]
+}
+
+export function mountTargetIps(mt: MountTarget): string[] {
+  return [mt.ipAddress, mt.ipv6Address].filter((x): x is string => Boolean(x))
+}
