@@ -9,6 +9,7 @@ import {fileSystemWritable} from './efs/file-system-writable.js'
 import {mountTargetAvailable} from './efs/mount-target-available.js'
 import {mountTargetPerAz} from './efs/mount-target-per-az.js'
 import {mountTargetSgAllowsNfs} from './network/mount-target-sg-allows-nfs.js'
+import {clientSgEgressNfs} from './network/client-sg-egress-nfs.js'
 
 export const allChecks: Check[] = [
   containerInstancesHealthy,
@@ -17,4 +18,5 @@ export const allChecks: Check[] = [
   mountTargetAvailable,
   mountTargetPerAz,
   mountTargetSgAllowsNfs,
+  clientSgEgressNfs,
 ]
