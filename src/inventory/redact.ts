@@ -1,0 +1,131 @@
+/**
+ * Secret redaction for UserData and anything else we store or print. Only the secret value is replaced by
+ * `***REDACTED***`; the text around it and the number of lines stay the same, so line numbers in findings still
+ * point at the right line. `findSecrets` names the kind and line of each secret without returning the value; it
+ * also recognises values that were already redacted, so checks over a stored snapshot still see them.
+ */
+
+export const REDACTED = '***REDACTED***'
+
+export type SecretKind =
+  | 'aws-access-key-id'
+  | 'aws-secret-access-key'
+  | 'password'
+  | 'token'
+  | 'github-token'
+  | 'slack-token'
+  | 'bearer-token'
+  | 'private-key'
+  | 'url-credentials'
+
+export interface SecretHit {
+  /** 1-based line number. */
+  line: number
+  kind: SecretKind
+}
+
+interface Rule {
+  kind: SecretKind
+  /** Must use the `g` flag; group `v` (named) is the value to mask. */
+  re: RegExp
+}
+
+// NOTE: value groups exclude quotes, whitespace and `;&|` so only the value is masked, not shell syntax around it.
+// Values that are shell expansions (`$VAR`, `${Param}`) or already redacted are not secrets in the text itself.
+const VALUE = String.raw`(?<v>[^\s'"\`;&|]+)`
+const RULES: Rule[] = [
+  {kind: 'aws-access-key-id', re: /\b(?<v>(?:AKIA|ASIA|AIDA|AROA)[A-Z0-9]{16})\b/g},
+  {kind: 'aws-access-key-id', re: new RegExp(String.raw`\baws_access_key_id["']?\s*[:=]\s*["']?` + VALUE, 'gi')},
+  {kind: 'aws-secret-access-key',
+    re: new RegExp(String.raw`(?:aws_secret_access_key|secret_access_key|secretaccesskey|aws_secret_key)["']?\s*[:=]\s*["']?` + VALUE, 'gi')},
+  {kind: 'aws-secret-access-key',
+    re: /SECRET[A-Z_]*["']?\s*[:=]\s*["']?(?<v>[A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/g},
+  {kind: 'github-token', re: /\b(?<v>(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g},
+  {kind: 'slack-token', re: /\b(?<v>xox[bpas]-[A-Za-z0-9-]{10,})/g},
+  {kind: 'bearer-token', re: /\bAuthorization:\s*(?:Bearer|Basic|token)\s+(?<v>[^\s'"\\]+)/gi},
+  {kind: 'password', re: new RegExp(String.raw`--(?:password|passwd)(?:=|\s+)["']?` + VALUE, 'gi')},
+  {kind: 'password', re: new RegExp(String.raw`\b[A-Za-z_]*(?:password|passwd)["']?\s*[:=]\s*["']?` + VALUE, 'gi')},
+  {kind: 'token',
+    re: new RegExp(String.raw`\b[A-Za-z_]*(?:token|api_key|apikey|secret)["']?\s*[:=]\s*["']?` + VALUE, 'gi')},
+  {kind: 'url-credentials', re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]+:(?<v>[^\s@/'"]+)@/gi},
+]
+
+const PLACEHOLDER = /^(?:\$|\*\*\*REDACTED\*\*\*|<|%|\{\{)/
+
+function isPlaceholder(value: string): boolean {
+  return PLACEHOLDER.test(value) || value.length < 4 || value.startsWith('arn:') || /^(?:true|false|none|null|yes|no|required|optional)$/i.test(value)
+}
+
+/** Apply every rule to one line; returns the new line and the kinds found. */
+function redactLine(line: string): {line: string; kinds: SecretKind[]} {
+  const kinds: SecretKind[] = []
+  let out = line
+  for (const rule of RULES) {
+    out = out.replace(rule.re, (...args) => {
+      const match = args[0] as string
+      const groups = args.at(-1) as {v?: string}
+      const value = groups.v
+      if (!value || isPlaceholder(value)) {
+        // Already redacted (stored snapshot): report it once per line, under the first rule that matches.
+        if (value?.startsWith(REDACTED) && kinds.length === 0) kinds.push(rule.kind)
+        return match
+      }
+      kinds.push(rule.kind)
+      const at = match.lastIndexOf(value)
+      return match.slice(0, at) + REDACTED + match.slice(at + value.length)
+    })
+  }
+  return {line: out, kinds}
+}
+
+const BEGIN_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/
+const END_KEY = /-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/
+
+function scan(text: string): {text: string; hits: SecretHit[]} {
+  const lines = text.split('\n')
+  const hits: SecretHit[] = []
+  let inKey = false
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]
+    if (inKey) {
+      if (END_KEY.test(raw)) {
+        inKey = false
+        continue
+      }
+      // NOTE: keep indentation and a trailing \r so YAML/heredoc structure and line count survive.
+      const m = /^(\s*)(.*?)(\r?)$/.exec(raw)!
+      if (m[2] && m[2] !== REDACTED) lines[i] = m[1] + REDACTED + m[3]
+      continue
+    }
+    const begin = BEGIN_KEY.exec(raw)
+    if (begin) {
+      hits.push({line: i + 1, kind: 'private-key'})
+      const after = raw.slice(begin.index + begin[0].length)
+      const end = END_KEY.exec(after)
+      if (end) {
+        // A one-line key (e.g. inside a JSON string with \n escapes): mask what sits between the markers.
+        const body = after.slice(0, end.index)
+        if (body.trim() && body.trim() !== REDACTED) {
+          lines[i] = raw.slice(0, begin.index + begin[0].length) + REDACTED + after.slice(end.index)
+        }
+      } else {
+        inKey = true
+      }
+      continue
+    }
+    const r = redactLine(raw)
+    lines[i] = r.line
+    for (const kind of new Set(r.kinds)) hits.push({line: i + 1, kind})
+  }
+  return {text: lines.join('\n'), hits}
+}
+
+/** Mask secret values in `text`, keeping everything else (and the line count) as it was. */
+export function redactSecrets(text: string): string {
+  return scan(text).text
+}
+
+/** Where secrets are (raw or already redacted): line and kind, never the value. */
+export function findSecrets(text: string): SecretHit[] {
+  return scan(text).hits
+}
