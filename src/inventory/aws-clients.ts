@@ -11,6 +11,15 @@ export interface SdkClient {
   send(command: any, options?: any): Promise<any>
 }
 
+/** The output type of an SDK v3 command instance, e.g. DescribeVpcsCommandOutput. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type OutputOf<C> = C extends {resolveMiddleware: (...a: any[]) => (args: any) => Promise<{output: infer O}>} ? O : never
+
+/** `client.send(command)` with the command's own output type (SdkClient.send is untyped). */
+export function send<C extends object>(client: SdkClient, command: C): Promise<OutputOf<C>> {
+  return client.send(command) as Promise<OutputOf<C>>
+}
+
 export interface AwsClients {
   ecs: SdkClient
   ec2: SdkClient

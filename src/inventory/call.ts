@@ -1,0 +1,155 @@
+/**
+ * How the collector talks to AWS: every call goes through `Calls.call`, which records the IAM action, reports
+ * start/end to an optional observer (progress, benchmarks, round counting), turns a failed call into a recorded
+ * gap, and turns "cannot run at all" errors (no credentials, unreachable endpoint) into a UsageError.
+ */
+import {UsageError, awsErrorCode} from '../core/errors.js'
+import type {Gap, SnapshotPart} from './snapshot.js'
+
+export interface CallEvent {
+  /** Sequence number of the call, the same on its 'start' and 'end'. */
+  id: number
+  action: string
+  phase: 'start' | 'end'
+  /** Set on 'end'. */
+  ok?: boolean
+  code?: string
+}
+
+/** What an error handler may decide for one failed call. */
+export type ErrorDecision<T> = {value: T} | 'gap'
+
+const CREDENTIAL_CODES = new Set([
+  'CredentialsProviderError', 'ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId',
+  'UnrecognizedClientException', 'AuthFailure', 'SignatureDoesNotMatch', 'InvalidSignatureException',
+  'IncompleteSignature', 'TokenRefreshRequired',
+])
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT'])
+
+function errorMessage(error: unknown): string {
+  const m = (error as {message?: string})?.message
+  return (m ?? String(error)).split('\n')[0]
+}
+
+/** A UsageError when the error means the whole run cannot work; undefined for an ordinary failed call. */
+export function fatalError(error: unknown, region: string | undefined, endpoint?: string): UsageError | undefined {
+  const code = awsErrorCode(error)
+  const e = error as {code?: string; cause?: {code?: string}}
+  const netCode = [e?.code, e?.cause?.code, code].find(c => c && NETWORK_CODES.has(c))
+  if (CREDENTIAL_CODES.has(code)) {
+    return new UsageError(`AWS credentials not usable (${code}): ${errorMessage(error)} — set AWS_PROFILE/--profile or log in again`)
+  }
+  if (netCode || code === 'TimeoutError') {
+    const where = endpoint ?? (region ? `the AWS endpoint for ${region}` : 'the AWS endpoint')
+    return new UsageError(`cannot reach ${where} (${netCode ?? code}): ${errorMessage(error)}`)
+  }
+  return undefined
+}
+
+export class Calls {
+  readonly gaps: Gap[] = []
+  /** Every action called, in call order (duplicates kept). */
+  readonly log: string[] = []
+  private seq = 0
+
+  constructor(private readonly opts: {region?: string; endpoint?: string; onCall?: (e: CallEvent) => void} = {}) {}
+
+  /**
+   * Runs one AWS call. On failure: `onError` may supply a value (e.g. null for PolicyNotFound) or throw;
+   * otherwise a gap is recorded against `part` and undefined is returned.
+   */
+  async call<T>(part: SnapshotPart, action: string, fn: () => Promise<T>, opts: {
+    resourceIds?: string[]
+    onError?: (code: string, error: unknown) => ErrorDecision<T>
+  } = {}): Promise<T | undefined> {
+    this.log.push(action)
+    const id = ++this.seq
+    this.opts.onCall?.({id, action, phase: 'start'})
+    try {
+      const out = await fn()
+      this.opts.onCall?.({id, action, phase: 'end', ok: true})
+      return out
+    } catch (error) {
+      const code = awsErrorCode(error)
+      this.opts.onCall?.({id, action, phase: 'end', ok: false, code})
+      const fatal = fatalError(error, this.opts.region, this.opts.endpoint)
+      if (fatal) throw fatal
+      const decision = opts.onError?.(code, error) ?? 'gap'
+      if (decision !== 'gap') return decision.value
+      this.gap(part, action, code, errorMessage(error), opts.resourceIds)
+      return undefined
+    }
+  }
+
+  gap(part: SnapshotPart, action: string, code: string, message: string, resourceIds?: string[]): void {
+    const g: Gap = {part, action, code, message}
+    if (resourceIds?.length) g.resourceIds = resourceIds
+    this.gaps.push(g)
+  }
+
+  hasGap(part: SnapshotPart): boolean {
+    return this.gaps.some(g => g.part === part)
+  }
+}
+
+/** Follows a token-paginated API. `complete` is false when a later page failed (the gap is already recorded). */
+export async function paginate<P, T>(
+  fetch: (token: string | undefined) => Promise<P | undefined>,
+  items: (page: P) => T[] | undefined,
+  next: (page: P) => string | undefined,
+  onPage?: (items: T[]) => void,
+): Promise<{items: T[]; complete: boolean; failedFirst: boolean}> {
+  const all: T[] = []
+  let token: string | undefined
+  let first = true
+  for (;;) {
+    const page = await fetch(token)
+    if (page === undefined) return {items: all, complete: false, failedFirst: first}
+    const got = items(page) ?? []
+    all.push(...got)
+    onPage?.(got)
+    token = next(page)
+    first = false
+    if (!token) return {items: all, complete: true, failedFirst: false}
+  }
+}
+
+export function chunk<T>(xs: readonly T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size))
+  return out
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight; results in input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++
+      out[i] = await fn(items[i])
+    }
+  }
+  await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker))
+  return out
+}
+
+/**
+ * Longest chain of calls that waited on each other, from CallEvents: a call's depth is one more than the deepest
+ * call that had already ended when it started. Pass `onCall` to the collector; read `rounds` at the end.
+ */
+export class RoundCounter {
+  private maxEnded = 0
+  private readonly depth = new Map<number, number>()
+  rounds = 0
+
+  onCall = (e: CallEvent): void => {
+    if (e.phase === 'start') {
+      const d = this.maxEnded + 1
+      this.depth.set(e.id, d)
+      this.rounds = Math.max(this.rounds, d)
+    } else {
+      this.maxEnded = Math.max(this.maxEnded, this.depth.get(e.id) ?? 0)
+    }
+  }
+}
