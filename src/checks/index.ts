@@ -4,19 +4,29 @@
  */
 import type {Check} from '../core/types.js'
 import {containerInstancesHealthy} from './ecs/container-instances-healthy.js'
+import {mountPointVolumeExists} from './ecs/mount-point-volume-exists.js'
+import {volumeSourceOnEfs} from './ecs/volume-source-on-efs.js'
+import {efsVolumeConfiguration} from './ecs/efs-volume-configuration.js'
+import {taskRoleEfsAccess} from './ecs/task-role-efs-access.js'
 import {fileSystemExists} from './efs/file-system-exists.js'
 import {fileSystemWritable} from './efs/file-system-writable.js'
 import {mountTargetAvailable} from './efs/mount-target-available.js'
 import {mountTargetPerAz} from './efs/mount-target-per-az.js'
 import {mountTargetSgAllowsNfs} from './network/mount-target-sg-allows-nfs.js'
 import {clientSgEgressNfs} from './network/client-sg-egress-nfs.js'
+import {naclAllowsNfs} from './network/nacl-allows-nfs.js'
 
 export const allChecks: Check[] = [
   containerInstancesHealthy,
+  mountPointVolumeExists,
+  volumeSourceOnEfs,
+  efsVolumeConfiguration,
+  taskRoleEfsAccess,
   fileSystemExists,
   fileSystemWritable,
   mountTargetAvailable,
   mountTargetPerAz,
   mountTargetSgAllowsNfs,
   clientSgEgressNfs,
+  naclAllowsNfs,
 ]

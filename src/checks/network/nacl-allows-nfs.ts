@@ -1,0 +1,89 @@
+/**
+ * Network ACLs are stateless: when the instance and its mount target sit in different subnets, both subnets' ACLs
+ * must pass TCP 2049 one way and the return traffic the other way (first matching rule number wins). The return
+ * leg goes to the client's source port: the Linux NFS client uses a privileged port (665–1023) unless mounted with
+ * `noresvport` (efs-utils always adds it), so the usual "1024-65535" return rule silently breaks plain NFS mounts.
+ * A drop looks exactly like a security-group problem: `mount.nfs4: Connection timed out`, and `nc -z <ip> 2049`
+ * times out too. Same-subnet traffic never crosses an ACL.
+ */
+import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
+import type {Instance, MountTarget, NetworkAcl, Snapshot} from '../../inventory/snapshot.js'
+import {efsVolumesOf, mountsOfFs, mountUsesNoresvport, userDataOf} from '../_lib/mount-usage.js'
+import {evaluateNacl, formatPorts, naclForSubnet, type PortRange} from '../_lib/nacl.js'
+import {noMountTarget, nfsPairs} from '../_lib/nfs-pairs.js'
+import {res} from '../_lib/scope.js'
+
+const EPHEMERAL: PortRange = [32768, 60999] // Linux default ip_local_port_range (noresvport, TLS proxy)
+const PRIVILEGED: PortRange = [665, 1023] // sunrpc min/max_resvport defaults (no noresvport)
+
+/** true/false when the snapshot shows how this instance mounts the file system; undefined when it cannot tell. */
+function noresvport(s: Snapshot, fsId: string, i: Instance): boolean | undefined {
+  const ud = userDataOf(s, i)
+  const mounts = ud ? mountsOfFs(s, fsId, [ud]) : []
+  if (mounts.length) return mounts.every(mountUsesNoresvport)
+  return efsVolumesOf(s, fsId).length > 0 ? true : undefined
+}
+
+interface Leg { acl: NetworkAcl; subnetId: string; egress: boolean; peerIp: string; peerCidr: string; ports: PortRange; what: string }
+
+function fixCommand(leg: Leg, rule: number | '*'): string {
+  const used = new Set(leg.acl.entries.filter(e => e.egress === leg.egress).map(e => e.ruleNumber))
+  let n = (rule === '*' ? 32767 : rule) - 1
+  while (n > 1 && used.has(n)) n--
+  return `aws ec2 create-network-acl-entry --network-acl-id ${leg.acl.id} ${leg.egress ? '--egress' : '--ingress'} --rule-number ${n} ` +
+    `--protocol tcp --port-range From=${leg.ports[0]},To=${leg.ports[1]} --cidr-block ${leg.peerCidr} --rule-action allow`
+}
+
+function legs(s: Snapshot, i: Instance, mt: MountTarget, ca: NetworkAcl, ma: NetworkAcl, ranges: PortRange[]): Leg[] {
+  const cIp = i.privateIp!
+  const mIp = mt.ipAddress!
+  const cCidr = s.subnets?.[i.subnetId!]?.cidr ?? `${cIp}/32`
+  const mCidr = `${mIp}/32`
+  const out: Leg[] = [
+    {acl: ca, subnetId: i.subnetId!, egress: true, peerIp: mIp, peerCidr: mCidr, ports: [2049, 2049], what: `outbound TCP 2049 to ${mIp}`},
+    {acl: ma, subnetId: mt.subnetId, egress: false, peerIp: cIp, peerCidr: cCidr, ports: [2049, 2049], what: `inbound TCP 2049 from ${cIp}`},
+  ]
+  for (const r of ranges) {
+    const kind = r === PRIVILEGED ? 'privileged source ports (mount without noresvport)' : 'ephemeral source ports (noresvport/efs-utils)'
+    out.push({acl: ma, subnetId: mt.subnetId, egress: true, peerIp: cIp, peerCidr: cCidr, ports: r, what: `return traffic to ${cIp} ports ${formatPorts(r)}, ${kind}`})
+    out.push({acl: ca, subnetId: i.subnetId!, egress: false, peerIp: mIp, peerCidr: mCidr, ports: r, what: `return traffic from ${mIp} to ports ${formatPorts(r)}, ${kind}`})
+  }
+  return out
+}
+
+export const naclAllowsNfs = defineCheck({
+  id: 'network/nacl-allows-nfs',
+  title: 'Network ACLs pass NFS between each instance and its mount target, both ways',
+  severity: 'error',
+  description: 'A network ACL that drops TCP 2049 or its return traffic makes mounts time out (`mount.nfs4: Connection timed out`) even with correct security groups.',
+  remediation: 'Add allow entries for TCP 2049 and the return ports (1024-65535 with noresvport; 665-1023 without) on both subnets\' network ACLs, numbered before any deny.',
+  docsUrl: 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html',
+  needs: ['containerInstances', 'instances', 'mountTargets', 'networkAcls', 'subnets'],
+  run(s) {
+    return nfsPairs(s).map(p => {
+      const {fs, instance: i, mt} = p
+      if (!mt) return noMountTarget(p)
+      const r = res.instance(i)
+      if (i.subnetId === mt.subnetId) return pass(r, `${i.id} and ${mt.id} share subnet ${mt.subnetId}: network ACLs do not apply.`, {evidence: {mountTargetId: mt.id}})
+      const ca = i.subnetId ? naclForSubnet(s, i.subnetId) : undefined
+      const ma = naclForSubnet(s, mt.subnetId)
+      if (!i.privateIp || !mt.ipAddress || !ca || !ma) {
+        return unknown(r, `Cannot evaluate network ACLs between ${i.id} (${i.subnetId ?? '?'}) and ${mt.id} (${mt.subnetId}): missing ${[!i.privateIp && 'instance IP', !mt.ipAddress && 'mount-target IP', !ca && `ACL of ${i.subnetId ?? 'instance subnet'}`, !ma && `ACL of ${mt.subnetId}`].filter(Boolean).join(', ')}.`)
+      }
+      const nrp = noresvport(s, fs.id, i)
+      const ranges = nrp === true ? [EPHEMERAL] : nrp === false ? [PRIVILEGED] : [EPHEMERAL, PRIVILEGED]
+      const blocked = legs(s, i, mt, ca, ma, ranges).flatMap(leg => {
+        const v = evaluateNacl(leg.acl, leg.egress, leg.peerIp, leg.ports)
+        return v.allowed ? [] : [{leg, rule: v.rule, ports: v.ports}]
+      })
+      const ev = {mountTargetId: mt.id, clientAcl: ca.id, mountTargetAcl: ma.id, noresvport: nrp ?? 'unknown'}
+      if (blocked.length === 0) return pass(r, `Network ACLs ${ca.id} and ${ma.id} pass NFS between ${i.id} and ${mt.id} both ways.`, {evidence: ev})
+      const why = blocked.map(b => `${b.leg.acl.id} (${b.leg.subnetId}) rule ${b.rule} drops ${b.leg.what}${b.ports[0] !== b.leg.ports[0] || b.ports[1] !== b.leg.ports[1] ? ` (ports ${formatPorts(b.ports)})` : ''}`)
+      const note = nrp === undefined ? ' Whether clients use noresvport is not known from the snapshot, so both return-port ranges must pass.' : ''
+      return fail(r, `NFS between ${i.id} and ${mt.id} is blocked: ${why.join('; ')}.${note}`,
+        {summary: 'Add network-ACL allow entries numbered before the blocking rules' + (ranges.includes(PRIVILEGED) ? ', or mount with noresvport (efs-utils does) so the 1024-65535 return rule suffices' : '') + '.',
+          command: [...new Set(blocked.map(b => fixCommand(b.leg, b.rule)))].join(' && ')},
+        {evidence: {...ev, blocked: blocked.map(b => ({acl: b.leg.acl.id, rule: b.rule, egress: b.leg.egress, ports: b.ports}))}})
+    })
+  },
+})
