@@ -1,0 +1,46 @@
+/** Small helpers the CI renderers share: areas, resource labels, fix text. */
+import type {Area, Finding, Report} from '../core/types.js'
+
+/** Report order of the areas; any other prefix sorts after these. */
+export const AREAS: readonly Area[] = ['efs', 'network', 'ecs', 'userdata', 'host']
+
+export function areaOf(checkId: string): string {
+  const i = checkId.indexOf('/')
+  return i === -1 ? checkId : checkId.slice(0, i)
+}
+
+export function sortAreas(areas: Iterable<string>): string[] {
+  const rank = (a: string) => {
+    const i = (AREAS as readonly string[]).indexOf(a)
+    return i === -1 ? AREAS.length : i
+  }
+  return [...new Set(areas)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+}
+
+/** `resource-id` plus where it points: `(template.yml:42)`, `(line 12)` or the template logical id. */
+export function resourceLabel(f: Finding): string {
+  const loc = f.location
+  if (!loc) return f.resource.id
+  const at = loc.file ? `${loc.file}${loc.line ? `:${loc.line}` : ''}` : loc.line ? `line ${loc.line}` : ''
+  const logical = loc.logicalId && loc.logicalId !== f.resource.id ? loc.logicalId : ''
+  const extra = [logical, at].filter(Boolean).join(' @ ')
+  return extra ? `${f.resource.id} (${extra})` : f.resource.id
+}
+
+/** Message, then the fix summary and command (if any), as plain text. */
+export function messageWithFix(f: Finding): string {
+  const lines = [f.message]
+  if (f.fix) {
+    lines.push(`Fix: ${f.fix.summary}`)
+    if (f.fix.command) lines.push(f.fix.command)
+  }
+  return lines.join('\n')
+}
+
+/** One line naming what was checked: cluster and region, or the template. */
+export function scopeTitle(report: Report): string {
+  const s = report.scope
+  if (s.source === 'template') return `template ${s.template ?? '?'}`
+  const where = [s.region, s.accountId && `account ${s.accountId}`].filter(Boolean).join(', ')
+  return `cluster ${s.cluster ?? '?'}${where ? ` (${where})` : ''}`
+}

@@ -1,0 +1,83 @@
+/**
+ * GitHub-flavoured Markdown for `$GITHUB_STEP_SUMMARY` and PR comments: what was checked, one count line,
+ * a table of failures, each fix with its command in a collapsible block, then unknowns and ignored findings.
+ */
+import type {Finding, Report, Severity} from '../core/types.js'
+import {resourceLabel, scopeTitle} from './common.js'
+import type {Renderer} from './renderer.js'
+
+const SEVERITY_ORDER: Record<Severity, number> = {error: 0, warning: 1, info: 2}
+const ICON: Record<Severity, string> = {error: '🔴', warning: '🟠', info: '🔵'}
+
+/** Text safe inside a table cell: no raw HTML, no column breaks, no line breaks. */
+export function cell(text: string): string {
+  return text
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, '<br>')
+}
+
+/** Inline code that survives backticks in the text (fence one longer than the longest run). */
+export function code(text: string): string {
+  const flat = text.replace(/\r?\n/g, ' ')
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map(r => r.length))
+  const fence = '`'.repeat(longest + 1)
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : ''
+  return `${fence}${pad}${flat}${pad}${fence}`
+}
+
+function codeBlock(text: string, lang = 'sh'): string {
+  const longest = Math.max(0, ...(text.match(/`{3,}/g) ?? []).map(r => r.length))
+  const fence = '`'.repeat(Math.max(3, longest + 1))
+  return `${fence}${lang}\n${text}\n${fence}`
+}
+
+/** Plain text for a list item or summary line: HTML-escaped, on one line. */
+const inline = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, ' ')
+
+function fixBlock(f: Finding): string[] {
+  if (!f.fix) return []
+  const lines = ['<details>', `<summary>${inline(`${f.checkId} — ${resourceLabel(f)}`)}</summary>`, '', inline(f.fix.summary), '']
+  if (f.fix.command) lines.push(codeBlock(f.fix.command), '')
+  lines.push('</details>')
+  return lines
+}
+
+export const markdownRenderer: Renderer = {
+  format: 'markdown',
+  extension: 'md',
+  render(report: Report): string {
+    const s = report.summary
+    const active = (st: Finding['status']) => report.findings.filter(f => f.status === st && !f.ignored)
+    const fails = active('fail').sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.checkId.localeCompare(b.checkId))
+    const unknowns = active('unknown')
+    const ignored = report.findings.filter(f => f.ignored)
+    const out: string[] = [`## efsdoctor: ${inline(scopeTitle(report))}`, '']
+    if (report.scope.snapshotFile) out.push(`Replayed from ${code(report.scope.snapshotFile)}.`, '')
+    for (const fs of report.scope.fileSystems ?? []) out.push(`- File system ${code(fs.id)}: ${inline(fs.reasons.join('; ') || 'in scope')}`)
+    if (report.scope.fileSystems?.length) out.push('')
+    const verdict = fails.length > 0 ? '❌' : unknowns.length > 0 ? '⚠️' : '✅'
+    out.push(`${verdict} **${fails.length} failed** · ${unknowns.length} unknown · ${s.pass} passed · ${s.skipped} skipped · ${s.ignored} ignored`, '')
+
+    if (fails.length > 0) {
+      out.push(`### Failures (${fails.length})`, '', '| Severity | Check | Resource | Message |', '| --- | --- | --- | --- |')
+      for (const f of fails) out.push(`| ${ICON[f.severity]} ${f.severity} | ${code(f.checkId)} | ${cell(resourceLabel(f))} | ${cell(f.message)} |`)
+      out.push('', '### Fixes', '')
+      for (const f of fails) out.push(...fixBlock(f), '')
+    } else {
+      out.push('No failures: every check that could look passed.', '')
+    }
+    if (unknowns.length > 0) {
+      out.push(`### Could not evaluate (${unknowns.length})`, '')
+      for (const f of unknowns) out.push(`- ${code(f.checkId)} — ${inline(resourceLabel(f))}: ${inline(f.message)}`)
+      out.push('')
+    }
+    if (ignored.length > 0) {
+      out.push(`### Ignored (${ignored.length})`, '')
+      for (const f of ignored) out.push(`- ${code(f.checkId)} — ${inline(resourceLabel(f))} (${f.status}): ${inline(f.ignored?.reason ?? '')}`)
+      out.push('')
+    }
+    out.push(`<sub>efsdoctor ${inline(report.tool.version)}${report.scope.collectedAt ? ` · collected ${inline(report.scope.collectedAt)}` : ''}</sub>`)
+    return out.join('\n') + '\n'
+  },
+}
