@@ -2,6 +2,7 @@
  * Runs a shell script on EC2 instances through SSM Run Command (AWS-RunShellScript).
  * This interface is what probe and mount use; the real implementation lives beside it.
  */
+import type {SdkClient} from '../inventory/aws-clients.js'
 
 export type InvocationStatus =
   | 'Success' | 'Failed' | 'TimedOut' | 'Cancelled' | 'Undeliverable' | 'Terminated' | 'InvalidPlatform'
@@ -31,4 +32,358 @@ export interface RunOptions {
 export interface SsmRunner {
   /** Runs `script` on every instance; never throws for a per-instance failure (that is data). */
   run(instanceIds: string[], script: string, opts: RunOptions): Promise<InvocationResult[]>
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The real runner: SendCommand (≤ 50 instances per call) + our own polling.
+
+
+/** SendCommand accepts at most 50 instance ids per call. */
+export const MAX_INSTANCES_PER_COMMAND = 50
+/** GetCommandInvocation returns at most this many characters of stdout (and 8,000 of stderr). */
+export const SSM_STDOUT_LIMIT = 24000
+/** ListCommandInvocations (Details=true) returns at most this many characters of plugin output. */
+export const SSM_PLUGIN_OUTPUT_LIMIT = 2500
+
+export interface SsmRunnerOptions {
+  /** Ask DescribeInstanceInformation first and skip instances that are not managed, offline or not Linux (default true). */
+  preflight?: boolean
+  /** First delay between polls in ms (default 1000); grows ×1.5 up to maxPollMs (default 5000). */
+  pollMs?: number
+  maxPollMs?: number
+  /** Injected for tests. */
+  sleep?: (ms: number) => Promise<void>
+  now?: () => number
+  /** Called with the IAM action of every SSM call made (counting, progress). */
+  onCall?: (action: string) => void
+}
+
+/** InvocationResult plus whether SSM cut the output (checked by probe.ts). */
+export interface RunnerResult extends InvocationResult {
+  /** True when stdout reached SSM's inline limit: the tail is missing. */
+  truncated?: boolean
+}
+
+type SsmSdk = typeof import('@aws-sdk/client-ssm')
+
+interface AwsLikeError {
+  name?: string
+  Code?: string
+  code?: string
+  message?: string
+  $metadata?: {httpStatusCode?: number}
+}
+
+const UNIMPLEMENTED = new Set([
+  'UnknownOperationException', 'UnknownOperation', 'NotImplemented', 'NotImplementedException', 'InvalidAction',
+  'UnsupportedOperation', 'UnsupportedOperationException',
+])
+const DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'UnauthorizedException'])
+
+function errCode(e: unknown): string {
+  const x = e as AwsLikeError
+  return x?.name ?? x?.Code ?? x?.code ?? 'Error'
+}
+
+function errText(e: unknown): string {
+  const m = (e as AwsLikeError)?.message ?? String(e)
+  return m.split('\n')[0]
+}
+
+export function isUnimplemented(e: unknown): boolean {
+  return UNIMPLEMENTED.has(errCode(e)) || (e as AwsLikeError)?.$metadata?.httpStatusCode === 501
+}
+
+export function isDenied(e: unknown): boolean {
+  return DENIED.has(errCode(e))
+}
+
+function tail(text: string, lines = 5): string {
+  return text.trim().split('\n').slice(-lines).join(' | ').slice(-400)
+}
+
+const TERMINAL_STATUS = new Set(['Success', 'Cancelled', 'TimedOut', 'Failed'])
+const TERMINAL_DETAILS = new Set([
+  'Success', 'DeliveryTimedOut', 'ExecutionTimedOut', 'Failed', 'Canceled', 'Cancelled', 'Undeliverable',
+  'Terminated', 'InvalidPlatform', 'AccessDenied',
+])
+
+/** SSM's StatusDetails ("Delivery Timed Out" in the docs, "DeliveryTimedOut" on the wire) without spaces. */
+function detailsKey(details: string | undefined): string {
+  return (details ?? '').replace(/\s+/g, '')
+}
+
+export function isTerminal(status: string | undefined, details: string | undefined): boolean {
+  return TERMINAL_STATUS.has(status ?? '') || TERMINAL_DETAILS.has(detailsKey(details))
+}
+
+/** Whether the script actually ran on the host (so stdout/stderr are worth fetching). */
+function executed(status: InvocationStatus): boolean {
+  return status === 'Success' || status === 'Failed' || status === 'ExecutionTimedOut'
+}
+
+/** Maps SSM's Status + StatusDetails to our status and a reason a person can act on. */
+export function mapInvocationStatus(status: string | undefined, details: string | undefined, timeoutSeconds: number):
+  {status: InvocationStatus; reason?: string} {
+  switch (detailsKey(details)) {
+    case 'Success': return {status: 'Success'}
+    case 'DeliveryTimedOut':
+      return {status: 'DeliveryTimedOut', reason: 'SSM could not deliver the command before the delivery timeout (agent offline or unreachable)'}
+    case 'ExecutionTimedOut':
+      return {status: 'ExecutionTimedOut', reason: `the script ran longer than its ${timeoutSeconds}s execution timeout`}
+    case 'Canceled': case 'Cancelled':
+      return {status: 'Cancelled', reason: 'the command was cancelled'}
+    case 'Undeliverable':
+      return {status: 'Undeliverable', reason: 'SSM could not deliver the command: the instance is gone or its SSM agent is not connected'}
+    case 'Terminated':
+      return {status: 'Terminated', reason: 'SSM stopped this invocation (the command reached its MaxErrors limit)'}
+    case 'InvalidPlatform':
+      return {status: 'InvalidPlatform', reason: 'the instance is not Linux (AWS-RunShellScript runs only on Linux)'}
+    case 'AccessDenied':
+      return {status: 'AccessDenied', reason: 'the SSM agent on the instance was denied access (instance profile permissions)'}
+    case 'Failed':
+      return {status: 'Failed'}
+    default: break
+  }
+  switch (status) {
+    case 'Success': return {status: 'Success'}
+    case 'Failed': return {status: 'Failed'}
+    case 'Cancelled': return {status: 'Cancelled', reason: 'the command was cancelled'}
+    case 'TimedOut': return {status: 'TimedOut', reason: `SSM reported the invocation as timed out (${details ?? 'no details'})`}
+    default: return {status: 'Error', reason: `unexpected SSM status ${status ?? '?'} / ${details ?? '?'}`}
+  }
+}
+
+interface Sent {
+  commandId: string
+  pending: Set<string>
+  /** Last status seen per instance, for the timeout reason. */
+  last: Map<string, string>
+}
+
+/**
+ * Builds the SSM runner. `ssm` is an SSMClient (or a mock of one); the SDK's command classes are imported lazily.
+ * Polling cost per round: one paginated ListCommandInvocations per command (≤ 50 instances each); then one
+ * GetCommandInvocation per instance that ran, once, because only that call returns up to 24,000 characters of
+ * stdout (ListCommandInvocations cuts plugin output at 2,500). GetCommandInvocation becomes the poller only when
+ * ListCommandInvocations is denied or not implemented.
+ */
+export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}): SsmRunner {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms)))
+  const now = options.now ?? (() => Date.now())
+  const firstPoll = options.pollMs ?? 1000
+  const maxPoll = options.maxPollMs ?? 5000
+  let sdkPromise: Promise<SsmSdk> | undefined
+  const sdk = () => (sdkPromise ??= import('@aws-sdk/client-ssm'))
+
+  async function call<T>(action: string, make: (m: SsmSdk) => unknown): Promise<T> {
+    const m = await sdk()
+    options.onCall?.(action)
+    return ssm.send(make(m)) as Promise<T>
+  }
+
+  return {
+    async run(instanceIds: string[], script: string, opts: RunOptions): Promise<RunnerResult[]> {
+      const ids = [...new Set(instanceIds)]
+      const results = new Map<string, RunnerResult>()
+      const set = (id: string, r: Omit<RunnerResult, 'instanceId' | 'stdout' | 'stderr'> & {stdout?: string; stderr?: string}) => {
+        results.set(id, {instanceId: id, stdout: '', stderr: '', ...r})
+      }
+      const waitMs = Math.max(1, opts.waitSeconds ?? opts.timeoutSeconds + 30) * 1000
+      const deadline = now() + waitMs
+
+      // 1. Pre-flight: which instances SSM can reach at all.
+      let targets = ids
+      if (options.preflight !== false && ids.length > 0) {
+        const online = await preflight(ids, set)
+        if (online) targets = ids.filter(id => online.has(id))
+      }
+
+      // 2. Send, 50 instances per call.
+      const sent: Sent[] = []
+      const commands = script.replace(/\n+$/, '').split('\n')
+      const send = async (batch: string[]): Promise<void> => {
+        try {
+          const out = await call<{Command?: {CommandId?: string}}>('ssm:SendCommand', m => new m.SendCommandCommand({
+            DocumentName: 'AWS-RunShellScript',
+            InstanceIds: batch,
+            Parameters: {commands, executionTimeout: [String(opts.timeoutSeconds)]},
+            TimeoutSeconds: Math.max(30, Math.ceil(waitMs / 1000)),
+            ...(opts.maxConcurrency ? {MaxConcurrency: opts.maxConcurrency} : {}),
+            ...(opts.maxErrors ? {MaxErrors: opts.maxErrors} : {}),
+            ...(opts.comment ? {Comment: opts.comment.slice(0, 100)} : {}),
+          }))
+          const commandId = out?.Command?.CommandId
+          if (!commandId) {
+            for (const id of batch) set(id, {status: 'Error', reason: 'ssm:SendCommand returned no command id'})
+            return
+          }
+          sent.push({commandId, pending: new Set(batch), last: new Map()})
+        } catch (error) {
+          const code = errCode(error)
+          if (code === 'InvalidInstanceId') {
+            // NOTE: one bad id fails the whole call; resend one by one (only on this error path) to find which.
+            if (batch.length > 1) {
+              for (const id of batch) await send([id])
+              return
+            }
+            set(batch[0], {status: 'NotManaged', reason: `SSM does not accept this instance (InvalidInstanceId: ${errText(error)}): it is not a managed instance, its agent is offline, or it is in another account/region`})
+          } else if (isDenied(error)) {
+            for (const id of batch) set(id, {status: 'AccessDenied', reason: `ssm:SendCommand denied (${code}: ${errText(error)}) — allow ssm:SendCommand on document AWS-RunShellScript and these instances`})
+          } else if (isUnimplemented(error)) {
+            for (const id of batch) set(id, {status: 'Error', reason: `the SSM endpoint does not implement SendCommand (${code}): on-host probes are not possible here`})
+          } else {
+            for (const id of batch) set(id, {status: 'Error', reason: `ssm:SendCommand failed (${code}: ${errText(error)})`})
+          }
+        }
+      }
+      for (let i = 0; i < targets.length; i += MAX_INSTANCES_PER_COMMAND) await send(targets.slice(i, i + MAX_INSTANCES_PER_COMMAND))
+
+      // 3. Poll until every invocation is terminal or the deadline passes.
+      await poll(sent, opts, deadline, set)
+      for (const s of sent) {
+        for (const id of s.pending) {
+          const last = s.last.get(id)
+          set(id, {status: 'TimedOut', reason: `no result within ${Math.round(waitMs / 1000)}s${last ? ` (last status: ${last})` : ' (the invocation never appeared)'}`})
+        }
+      }
+      return ids.map(id => results.get(id) ?? {instanceId: id, status: 'Error', stdout: '', stderr: '', reason: 'no result recorded'})
+    },
+  }
+
+  /** Returns the set of Online Linux instances, or undefined when the pre-flight call itself failed (then send to all). */
+  async function preflight(ids: string[], set: (id: string, r: Omit<RunnerResult, 'instanceId' | 'stdout' | 'stderr'>) => void):
+    Promise<Set<string> | undefined> {
+    const seen = new Map<string, {PingStatus?: string; PlatformType?: string; PlatformName?: string; LastPingDateTime?: Date | string}>()
+    try {
+      for (let i = 0; i < ids.length; i += MAX_INSTANCES_PER_COMMAND) {
+        const batch = ids.slice(i, i + MAX_INSTANCES_PER_COMMAND)
+        let token: string | undefined
+        do {
+          const page = await call<{InstanceInformationList?: {InstanceId?: string; PingStatus?: string; PlatformType?: string; PlatformName?: string; LastPingDateTime?: Date}[]; NextToken?: string}>(
+            'ssm:DescribeInstanceInformation', m => new m.DescribeInstanceInformationCommand({
+              Filters: [{Key: 'InstanceIds', Values: batch}], MaxResults: MAX_INSTANCES_PER_COMMAND, NextToken: token,
+            }))
+          for (const info of page?.InstanceInformationList ?? []) if (info.InstanceId) seen.set(info.InstanceId, info)
+          token = page?.NextToken
+        } while (token)
+      }
+    } catch {
+      // NOTE: pre-flight is an optimisation; when it is denied or unimplemented SendCommand still tells us per instance.
+      return undefined
+    }
+    const online = new Set<string>()
+    for (const id of ids) {
+      const info = seen.get(id)
+      if (!info) {
+        set(id, {status: 'NotManaged', reason: 'not an SSM managed instance: needs an instance profile with AmazonSSMManagedInstanceCore, a network path to the ssm, ssmmessages and ec2messages endpoints, and a running SSM agent'})
+      } else if (info.PlatformType && info.PlatformType !== 'Linux') {
+        set(id, {status: 'InvalidPlatform', reason: `the instance runs ${info.PlatformName ?? info.PlatformType}, not Linux (EFS and AWS-RunShellScript need Linux)`})
+      } else if (info.PingStatus && info.PingStatus !== 'Online') {
+        const last = info.LastPingDateTime ? ` since ${new Date(info.LastPingDateTime).toISOString()}` : ''
+        set(id, {status: 'Undeliverable', reason: `SSM agent is ${info.PingStatus}${last}: the agent stopped, the instance lost its path to the SSM endpoints, or its role lost AmazonSSMManagedInstanceCore`})
+      } else {
+        online.add(id)
+      }
+    }
+    return online
+  }
+
+  async function poll(sent: Sent[], opts: RunOptions, deadline: number,
+    set: (id: string, r: Omit<RunnerResult, 'instanceId' | 'stdout' | 'stderr'> & {stdout?: string; stderr?: string}) => void): Promise<void> {
+    let delay = firstPoll
+    let useList = true
+    let getBroken: string | undefined
+
+    /** Fetches full stdout/stderr of one instance; 'pending' when SSM does not know the invocation yet. */
+    const fetchOne = async (s: Sent, id: string): Promise<'done' | 'pending'> => {
+      try {
+        const inv = await call<{Status?: string; StatusDetails?: string; ResponseCode?: number; StandardOutputContent?: string; StandardErrorContent?: string}>(
+          'ssm:GetCommandInvocation', m => new m.GetCommandInvocationCommand({CommandId: s.commandId, InstanceId: id}))
+        if (!isTerminal(inv.Status, inv.StatusDetails)) {
+          s.last.set(id, inv.StatusDetails ?? inv.Status ?? '?')
+          return 'pending'
+        }
+        finish(s, id, inv.Status, inv.StatusDetails, inv.ResponseCode, inv.StandardOutputContent ?? '', inv.StandardErrorContent ?? '',
+          (inv.StandardOutputContent ?? '').length >= SSM_STDOUT_LIMIT)
+        return 'done'
+      } catch (error) {
+        if (errCode(error) === 'InvocationDoesNotExist') return 'pending'
+        if (isDenied(error) || isUnimplemented(error)) getBroken = `ssm:GetCommandInvocation ${isDenied(error) ? 'denied' : 'not implemented'} (${errCode(error)}: ${errText(error)})`
+        throw error
+      }
+    }
+
+    const finish = (s: Sent, id: string, status: string | undefined, details: string | undefined, code: number | undefined,
+      stdout: string, stderr: string, truncated: boolean) => {
+      const mapped = mapInvocationStatus(status, details, opts.timeoutSeconds)
+      let reason = mapped.reason
+      if (mapped.status === 'Failed') reason = `the script exited with code ${code ?? '?'}${stderr.trim() ? `: ${tail(stderr)}` : ''}`
+      set(id, {status: mapped.status, ...(code !== undefined && code >= 0 ? {exitCode: code} : {}), stdout, stderr,
+        ...(reason ? {reason} : {}), ...(truncated ? {truncated: true} : {})})
+      s.pending.delete(id)
+    }
+
+    while (sent.some(s => s.pending.size > 0)) {
+      const remaining = deadline - now()
+      await sleep(Math.max(0, Math.min(delay, remaining)))
+      delay = Math.min(maxPoll, Math.ceil(delay * 1.5))
+      for (const s of sent) {
+        if (s.pending.size === 0) continue
+        if (useList) {
+          try {
+            const invs: {InstanceId?: string; Status?: string; StatusDetails?: string; CommandPlugins?: {ResponseCode?: number; Output?: string}[]}[] = []
+            let token: string | undefined
+            do {
+              const page = await call<{CommandInvocations?: typeof invs; NextToken?: string}>('ssm:ListCommandInvocations',
+                m => new m.ListCommandInvocationsCommand({CommandId: s.commandId, Details: true, MaxResults: 50, NextToken: token}))
+              invs.push(...(page?.CommandInvocations ?? []))
+              token = page?.NextToken
+            } while (token)
+            for (const inv of invs) {
+              const id = inv.InstanceId
+              if (!id || !s.pending.has(id)) continue
+              s.last.set(id, inv.StatusDetails ?? inv.Status ?? '?')
+              if (!isTerminal(inv.Status, inv.StatusDetails)) continue
+              const mapped = mapInvocationStatus(inv.Status, inv.StatusDetails, opts.timeoutSeconds)
+              const plugin = inv.CommandPlugins?.[0]
+              if (!executed(mapped.status) || getBroken) {
+                const out = plugin?.Output ?? ''
+                finish(s, id, inv.Status, inv.StatusDetails, plugin?.ResponseCode, out, '', executed(mapped.status) && out.length >= SSM_PLUGIN_OUTPUT_LIMIT)
+                continue
+              }
+              try {
+                await fetchOne(s, id)
+              } catch {
+                // Full output unavailable: fall back to the (≤ 2,500 characters) plugin output.
+                const out = plugin?.Output ?? ''
+                finish(s, id, inv.Status, inv.StatusDetails, plugin?.ResponseCode, out, '', out.length >= SSM_PLUGIN_OUTPUT_LIMIT)
+              }
+            }
+            continue
+          } catch (error) {
+            if (!(isDenied(error) || isUnimplemented(error))) {
+              // Transient (throttling after SDK retries, 5xx): try again next round.
+              if (now() >= deadline) break
+              continue
+            }
+            useList = false
+          }
+        }
+        // Fallback: GetCommandInvocation per pending instance.
+        for (const id of [...s.pending]) {
+          try {
+            await fetchOne(s, id)
+          } catch (error) {
+            if (getBroken) {
+              for (const p of s.pending) set(p, {status: isDenied(error) ? 'AccessDenied' : 'Error', reason: `cannot read results: ssm:ListCommandInvocations and ${getBroken}`})
+              s.pending.clear()
+              break
+            }
+          }
+        }
+      }
+      if (now() >= deadline) break
+    }
+  }
 }
