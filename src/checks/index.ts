@@ -15,6 +15,7 @@ import {mountTargetPerAz} from './efs/mount-target-per-az.js'
 import {mountTargetSgAllowsNfs} from './network/mount-target-sg-allows-nfs.js'
 import {clientSgEgressNfs} from './network/client-sg-egress-nfs.js'
 import {naclAllowsNfs} from './network/nacl-allows-nfs.js'
+import {vpcDns} from './network/vpc-dns.js'
 
 export const allChecks: Check[] = [
   containerInstancesHealthy,
@@ -29,4 +30,5 @@ export const allChecks: Check[] = [
   mountTargetSgAllowsNfs,
   clientSgEgressNfs,
   naclAllowsNfs,
+  vpcDns,
 ]

@@ -1,0 +1,68 @@
+/**
+ * Clients that mount by the EFS DNS name (efs-utils by file-system id, the ECS volume plugin, or an
+ * `fs-….efs.<region>.amazonaws.com` name in UserData/fstab) need the VPC's Amazon resolver: `enableDnsSupport` and
+ * `enableDnsHostnames` on, and DHCP options that use AmazonProvidedDNS (or a custom resolver that forwards
+ * `efs.<region>.amazonaws.com` to it). Otherwise every mount fails with
+ * `mount.nfs: Failed to resolve server fs-….efs.<region>.amazonaws.com: Name or service not known`, even though the
+ * mount targets exist. IP-only mounts do not care, so they pass with a note.
+ */
+import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
+import type {Resource} from '../../core/types.js'
+import type {Snapshot} from '../../inventory/snapshot.js'
+import {efsVolumesOf, mountsOfFs} from '../_lib/mount-usage.js'
+import {activeInstances} from '../_lib/scope.js'
+
+/** Why we think clients resolve the EFS DNS name; `byIpOnly` when the snapshot shows only IP mounts. */
+function dnsUsage(s: Snapshot): {reasons: string[]; byIpOnly: boolean} {
+  const reasons: string[] = []
+  let ipMounts = 0
+  for (const {id} of s.scope.fileSystems) {
+    for (const v of efsVolumesOf(s, id)) reasons.push(`task definition ${v.taskDefinition.family}:${v.taskDefinition.revision ?? '?'} volume "${v.volume.name}" (efs-utils resolves ${id} by DNS)`)
+    for (const m of mountsOfFs(s, id)) {
+      if (m.byDnsName) reasons.push(`UserData ${m.userDataId} line ${m.line} mounts ${m.host} by DNS name`)
+      else ipMounts++
+    }
+  }
+  return {reasons, byIpOnly: reasons.length === 0 && ipMounts > 0}
+}
+
+export const vpcDns = defineCheck({
+  id: 'network/vpc-dns',
+  title: 'The VPC resolves EFS DNS names (DNS support, DNS hostnames, Amazon resolver)',
+  severity: 'error',
+  description: 'With VPC DNS support or hostnames off, or a resolver that does not forward to Amazon DNS, mounts by name fail with `Failed to resolve server fs-….efs.<region>.amazonaws.com`.',
+  remediation: 'Enable enableDnsSupport and enableDnsHostnames on the VPC and use AmazonProvidedDNS in its DHCP options (or forward efs.<region>.amazonaws.com to the VPC resolver); or mount by mount-target IP.',
+  docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/mounting-fs-mount-cmd-dns-name.html',
+  needs: ['vpcs', 'containerInstances', 'instances'],
+  run(s) {
+    const region = s.scope.region ?? '<region>'
+    const usage = dnsUsage(s)
+    const vpcIds = [...new Set(activeInstances(s).map(({instance: i}) => i.vpcId ?? s.subnets?.[i.subnetId ?? '']?.vpcId).filter((v): v is string => Boolean(v)))]
+    return vpcIds.map(id => {
+      const r: Resource = {type: 'vpc', id}
+      const vpc = s.vpcs?.[id]
+      if (usage.byIpOnly) return pass(r, `Clients mount by mount-target IP only (per UserData), so VPC DNS settings do not affect them.`)
+      if (!vpc) return unknown(r, `VPC ${id} was not described (ec2:DescribeVpcs), so its DNS settings are unknown.`)
+      const who = usage.reasons.length ? ` Clients resolve the EFS name: ${usage.reasons.slice(0, 3).join('; ')}${usage.reasons.length > 3 ? '; …' : ''}.` : ' How clients mount is not known from the snapshot, so DNS is assumed.'
+      const ev = {enableDnsSupport: vpc.enableDnsSupport, enableDnsHostnames: vpc.enableDnsHostnames, dhcpOptionsId: vpc.dhcpOptionsId, domainNameServers: vpc.domainNameServers, dnsUsage: usage.reasons}
+      const off = (['enableDnsSupport', 'enableDnsHostnames'] as const).filter(k => vpc[k] === false)
+      if (off.length) {
+        const flag = (k: string) => (k === 'enableDnsSupport' ? '--enable-dns-support' : '--enable-dns-hostnames')
+        return fail(r, `VPC ${id} has ${off.map(k => `${k}=false`).join(' and ')}: EFS DNS names do not resolve (\`Failed to resolve\`).${who}`,
+          {summary: `Turn on ${off.join(' and ')} for ${id} (or mount by mount-target IP).`,
+            command: off.map(k => `aws ec2 modify-vpc-attribute --vpc-id ${id} ${flag(k)} '{"Value":true}'`).join(' && ')},
+          {evidence: ev})
+      }
+      const dns = vpc.domainNameServers
+      if (dns && !dns.some(d => d.toLowerCase() === 'amazonprovideddns')) {
+        return fail(r, `VPC ${id} uses custom DNS servers (${dns.join(', ')}) from ${vpc.dhcpOptionsId ?? 'its DHCP options'}: they must forward efs.${region}.amazonaws.com to the VPC resolver, or mounts by name fail.${who}`,
+          {summary: `Confirm the custom resolver forwards efs.${region}.amazonaws.com to the Amazon resolver (VPC CIDR base + 2), or add AmazonProvidedDNS to the DHCP options.`,
+            command: `aws ec2 describe-dhcp-options --dhcp-options-ids ${vpc.dhcpOptionsId ?? '<dopt-id>'}`},
+          {severity: 'warning', evidence: ev})
+      }
+      const missing = [vpc.enableDnsSupport === undefined && 'enableDnsSupport (ec2:DescribeVpcAttribute)', vpc.enableDnsHostnames === undefined && 'enableDnsHostnames (ec2:DescribeVpcAttribute)', dns === undefined && 'DHCP domain-name-servers (ec2:DescribeDhcpOptions)'].filter(Boolean)
+      if (missing.length) return unknown(r, `VPC ${id}: could not read ${missing.join(', ')}.`, {evidence: ev})
+      return pass(r, `VPC ${id} has DNS support and hostnames on and uses AmazonProvidedDNS.${who}`, {evidence: ev})
+    })
+  },
+})
