@@ -1,0 +1,35 @@
+/** Shared, pure helpers for the task-definition checks: naming, the services that run a task definition, versions. */
+import type {Location, Resource} from '../../core/types.js'
+import type {Service, Snapshot, TaskDefinition, TaskVolume} from '../../inventory/snapshot.js'
+
+/** `family:revision` for live task definitions; the logical id for templates (there the arn is the logical id). */
+export function tdId(td: TaskDefinition): string {
+  return td.revision === undefined ? td.arn : `${td.family}:${td.revision}`
+}
+
+export const tdRes = (td: TaskDefinition): Resource => ({type: 'task-definition', id: tdId(td), arn: td.arn})
+
+/** The task definition's own location (templates), so findings point at it. */
+export function tdExtra(td: TaskDefinition): {location?: Location} {
+  return td.location ? {location: {...td.location}} : {}
+}
+
+export function servicesOf(s: Snapshot, td: TaskDefinition): Service[] {
+  return (s.services ?? []).filter(svc => svc.taskDefinitionArn === td.arn || svc.taskDefinitionArn === tdId(td))
+}
+
+export const isEfsVolume = (v: TaskVolume): boolean => v.efsVolumeConfiguration !== undefined
+
+/** Compares dotted numeric versions (`1.38.0` vs `1.4`); non-numeric parts count as 0. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.replace(/^v/i, '').split('.').map(n => Number.parseInt(n, 10) || 0)
+  const pb = b.replace(/^v/i, '').split('.').map(n => Number.parseInt(n, 10) || 0)
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0)
+    if (d !== 0) return d
+  }
+  return 0
+}
+
+/** A template value we could not resolve (a parameter or import), kept as a `${Name}` placeholder. */
+export const isPlaceholder = (value: string): boolean => /\$\{[^}]+\}/.test(value)

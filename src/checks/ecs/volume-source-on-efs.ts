@@ -1,0 +1,116 @@
+/**
+ * A bind-mount volume (`host.sourcePath`) shares data only when the path lies on the EFS mount of every host that can
+ * run the task. Docker silently creates a missing `sourcePath`, so a path beside the mount (`/efs/data` while hosts
+ * mount `/mnt/efs`) raises no error: containers write to the instance's root volume and every new instance starts
+ * "empty". A volume with no `sourcePath` (and no EFS/Docker volume configuration) is a Docker-managed local volume
+ * whose data is not shared and is lost with the task.
+ */
+import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
+import {gapsFor} from '../../core/run-checks.js'
+import type {Outcome} from '../../core/types.js'
+import type {Snapshot, TaskDefinition, TaskVolume} from '../../inventory/snapshot.js'
+import {parseDevice, parseUserData} from '../_lib/user-data.js'
+import {tdExtra, tdId, tdRes} from '../_lib/task-definitions.js'
+
+/** Host paths that are local by design (sockets, kernel and Docker state, logs): not meant for shared data. */
+const SYSTEM_PATHS = ['/var/run', '/run', '/proc', '/sys', '/dev', '/etc', '/var/lib/docker', '/var/lib/ecs', '/var/log',
+  '/tmp', '/cgroup', '/lib/modules', '/usr']
+
+interface EfsMountPoint { path: string; line: number; device?: string }
+
+/** Where one host mounts EFS, by the source that says so. */
+interface HostView { source: string; mountPoints: EfsMountPoint[] }
+
+const norm = (p: string): string => p.length > 1 ? p.replace(/\/+$/, '') : p
+const under = (path: string, mount: string): boolean => norm(path) === norm(mount) || norm(path).startsWith(`${norm(mount)}/`)
+const isSystemPath = (p: string): boolean => SYSTEM_PATHS.some(sys => under(p, sys))
+
+function isEfsMount(fsType: string | undefined, device: string | undefined): boolean {
+  if (fsType === 'efs') return true
+  if (!device) return false
+  const d = parseDevice(device)
+  return Boolean(d.fsId || d.dnsName?.includes('.efs.') || (fsType?.startsWith('nfs') && d.ip))
+}
+
+/** EFS mount points a UserData script sets up (fstab entries, mount commands, cloud-config `mounts:`). */
+export function efsMountPointsOf(text: string): EfsMountPoint[] {
+  const parsed = parseUserData(text)
+  const out: EfsMountPoint[] = []
+  for (const e of parsed.fstab) if (isEfsMount(e.fsType, e.device)) out.push({path: e.mountPoint, line: e.line, device: e.device})
+  for (const m of parsed.mounts) {
+    if (m.kind === 'all' || !m.mountPoint) continue
+    if (isEfsMount(m.fsType, m.device)) out.push({path: m.mountPoint, line: m.line, device: m.device})
+  }
+  return out
+}
+
+/**
+ * The views the check compares against. NOTE: extension point — when the host probe fills `snapshot.hostFacts` with
+ * the real mount table, add one view per probed host here (and prefer it over UserData, which is only the intent).
+ */
+function hostViews(s: Snapshot): HostView[] | undefined {
+  if (s.userData === undefined) return undefined
+  return s.userData.map(u => ({source: `UserData ${u.id}`, mountPoints: efsMountPointsOf(u.text)}))
+}
+
+function evaluateHostPath(s: Snapshot, td: TaskDefinition, vol: TaskVolume, sourcePath: string, views: HostView[] | undefined): Outcome {
+  const r = tdRes(td)
+  const what = `Volume "${vol.name}" of ${tdId(td)} (host path ${sourcePath})`
+  if (isSystemPath(sourcePath)) {
+    return skipped(r, `${what} is a system path, not shared data.`, {evidence: {volume: vol.name, sourcePath}, ...tdExtra(td)})
+  }
+  if (views === undefined) {
+    const gap = gapsFor(s, 'userData').length > 0
+    return gap
+      ? unknown(r, `${what}: UserData could not be read, so where the hosts mount EFS is not known.`, {evidence: {volume: vol.name, sourcePath}, ...tdExtra(td)})
+      : skipped(r, `${what}: no UserData in scope, so where the hosts mount EFS is not known.`, {evidence: {volume: vol.name, sourcePath}, ...tdExtra(td)})
+  }
+  if (views.length === 0) {
+    return skipped(r, `${what}: no host UserData in scope, so where the hosts mount EFS is not known.`, {evidence: {volume: vol.name, sourcePath}, ...tdExtra(td)})
+  }
+  const onEfs = views.filter(v => v.mountPoints.some(mp => under(sourcePath, mp.path)))
+  const off = views.filter(v => !onEfs.includes(v))
+  const ev = {volume: vol.name, sourcePath, efsMountPoints: views.map(v => ({source: v.source, paths: v.mountPoints.map(mp => mp.path)}))}
+  if (off.length === 0) {
+    const mp = onEfs[0].mountPoints.find(m => under(sourcePath, m.path))!
+    return pass(r, `${what} lies on the EFS mount ${mp.path} (${onEfs.map(v => v.source).join(', ')}).`, {evidence: ev, ...tdExtra(td)})
+  }
+  const known = [...new Set(views.flatMap(v => v.mountPoints.map(mp => mp.path)))]
+  const where = known.length ? `the hosts mount EFS at ${known.join(', ')}` : 'the hosts\' UserData mounts no EFS file system'
+  const partly = onEfs.length ? ` (it is on EFS only for ${onEfs.map(v => v.source).join(', ')})` : ''
+  const target = known[0]
+  return fail(r, `${what} is outside every EFS mount — ${where}${partly} (${off.map(v => v.source).join(', ')}): containers write to the instance's local disk, and data is neither shared nor kept when the instance is replaced.`,
+    {summary: target
+      ? `Point sourcePath under the EFS mount (e.g. ${norm(target)}/${sourcePath.split('/').filter(Boolean).at(-1) ?? 'data'}), or mount EFS at ${sourcePath} in UserData; then register a new revision.`
+      : `Mount the file system in UserData (fstab entry with _netdev) at a path that contains ${sourcePath}.`},
+    {evidence: ev, ...tdExtra(td)})
+}
+
+export const volumeSourceOnEfs = defineCheck({
+  id: 'ecs/volume-source-on-efs',
+  title: 'Bind-mount volumes lie on the hosts\' EFS mount',
+  severity: 'error',
+  description: 'Docker creates a missing host.sourcePath silently, so a path outside the EFS mount writes to the instance\'s root volume; a volume without sourcePath is a Docker-managed local volume. Neither shares data.',
+  remediation: 'Set host.sourcePath to the EFS mount point or a path under it (or use efsVolumeConfiguration).',
+  docsUrl: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html',
+  needs: ['taskDefinitions'],
+  run(s) {
+    const views = hostViews(s)
+    const out: Outcome[] = []
+    for (const td of s.taskDefinitions ?? []) {
+      for (const vol of td.volumes) {
+        if (vol.efsVolumeConfiguration || vol.dockerVolumeConfiguration) continue
+        const sourcePath = vol.host?.sourcePath
+        if (sourcePath) {
+          out.push(evaluateHostPath(s, td, vol, sourcePath, views))
+          continue
+        }
+        const used = td.containers.flatMap(c => c.mountPoints.filter(mp => mp.sourceVolume === vol.name).map(mp => `${c.name}:${mp.containerPath ?? '?'}`))
+        out.push(fail(tdRes(td), `Volume "${vol.name}" of ${tdId(td)} has no host.sourcePath: it is a Docker-managed local volume${used.length ? ` (mounted at ${used.join(', ')})` : ''}. Its data stays on one instance, is not shared, and is lost with the task.`,
+          {summary: 'If the data should be shared or kept, set host.sourcePath under the EFS mount or use efsVolumeConfiguration; if it is scratch space, ignore this finding.'},
+          {severity: 'warning', evidence: {volume: vol.name, mountedAt: used}, ...tdExtra(td)}))
+      }
+    }
+    return out
+  },
+})

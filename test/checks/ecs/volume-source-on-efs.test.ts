@@ -1,0 +1,52 @@
+import {efsMountPointsOf, volumeSourceOnEfs} from '../../../src/checks/ecs/volume-source-on-efs.js'
+import {runChecks} from '../../../src/core/run-checks.js'
+import type {Snapshot} from '../../../src/inventory/snapshot.js'
+import {denied, healthy, withFault} from '../../support/snapshot-builder.js'
+
+const run = (s: Snapshot) => runChecks([volumeSourceOnEfs], s).findings
+const web = (s: Snapshot) => run(s).find(f => f.resource.id === 'prod-web:42')!
+
+describe('ecs/volume-source-on-efs', () => {
+  it('passes /mnt/efs/shared, which lies under the fstab mount /mnt/efs', () => {
+    const f = web(healthy())
+    expect(f.status).toBe('pass')
+    expect(f.message).toContain('/mnt/efs')
+  })
+
+  it('fails a sourcePath beside the mount: data goes to the local disk', () => {
+    const f = web(withFault(x => { x.taskDefinitions![0].volumes[0].host = {sourcePath: '/efs/shared'} }))
+    expect(f.status).toBe('fail')
+    expect(f.message).toContain('local disk')
+    expect(f.message).toContain('/mnt/efs')
+    expect(f.fix?.summary).toContain('/mnt/efs/shared')
+  })
+
+  it('does not take /mnt/efs2 as being under /mnt/efs', () => {
+    const f = web(withFault(x => { x.taskDefinitions![0].volumes[0].host = {sourcePath: '/mnt/efs2/shared'} }))
+    expect(f.status).toBe('fail')
+  })
+
+  it('warns that a volume without sourcePath is a Docker-managed local volume', () => {
+    const f = web(withFault(x => { x.taskDefinitions![0].volumes[0].host = {} }))
+    expect(f.status).toBe('fail')
+    expect(f.severity).toBe('warning')
+    expect(f.message).toMatch(/Docker-managed local volume.*not shared/)
+  })
+
+  it('skips system paths such as the Docker socket', () => {
+    const f = web(withFault(x => { x.taskDefinitions![0].volumes[0].host = {sourcePath: '/var/run/docker.sock'} }))
+    expect(f.status).toBe('skipped')
+  })
+
+  it('is unknown for host paths when UserData could not be read', () => {
+    const f = web(denied(healthy(), 'userData', 'ec2:DescribeInstanceAttribute'))
+    expect(f.status).toBe('unknown')
+  })
+
+  it('reads mount points from mount commands with variables and cloud-config mounts', () => {
+    const sh = '#!/bin/bash\nDIR=/data/efs\nmkdir -p $DIR\nmount -t nfs4 -o nfsvers=4.1 fs-0a1b2c3d.efs.eu-west-1.amazonaws.com:/ $DIR\n'
+    expect(efsMountPointsOf(sh).map(m => [m.path, m.line])).toEqual([['/data/efs', 4]])
+    const cc = '#cloud-config\nmounts:\n  - [ "fs-0a1b2c3d:/", "/srv/shared", "efs", "_netdev,tls" ]\n'
+    expect(efsMountPointsOf(cc).map(m => m.path)).toContain('/srv/shared')
+  })
+})
