@@ -17,6 +17,8 @@ export interface InvocationResult {
   stderr: string
   /** Human-readable reason when status is not Success. */
   reason?: string
+  /** True when stdout reached SSM's inline limit (24,000 characters): the tail is missing. */
+  truncated?: boolean
 }
 
 export interface RunOptions {
@@ -58,11 +60,7 @@ export interface SsmRunnerOptions {
   onCall?: (action: string) => void
 }
 
-/** InvocationResult plus whether SSM cut the output (checked by probe.ts). */
-export interface RunnerResult extends InvocationResult {
-  /** True when stdout reached SSM's inline limit: the tail is missing. */
-  truncated?: boolean
-}
+export type RunnerResult = InvocationResult
 
 type SsmSdk = typeof import('@aws-sdk/client-ssm')
 

@@ -134,7 +134,7 @@ describe('createSsmRunner', () => {
       [e]: ['Cancelled', 'Terminated'], [f]: ['TimedOut', 'DeliveryTimedOut'], [g]: ['TimedOut', 'ExecutionTimedOut'],
     }
     sendRecorder()
-    ssmMock.on(ListCommandInvocationsCommand).resolves({CommandInvocations: Object.entries(details).map(([id, [Status, StatusDetails]]) => ({InstanceId: id, Status, StatusDetails}))})
+    ssmMock.on(ListCommandInvocationsCommand).resolves({CommandInvocations: Object.entries(details).map(([id, [Status, StatusDetails]]) => ({InstanceId: id, Status: Status as never, StatusDetails}))})
     ssmMock.on(GetCommandInvocationCommand).callsFake(input => input.InstanceId === a
       ? {Status: 'Failed', StatusDetails: 'Failed', ResponseCode: 2, StandardOutputContent: 'partial', StandardErrorContent: 'line1\nfindmnt: not found\n'}
       : {Status: 'TimedOut', StatusDetails: 'ExecutionTimedOut', ResponseCode: -1, StandardOutputContent: 'half'})
