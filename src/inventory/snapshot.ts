@@ -6,6 +6,8 @@
  * failed is also `undefined` (or partly filled) and has a matching entry in `gaps`.
  */
 
+import type {ProbeFacts} from '../remote/probe-facts.js'
+
 export const SNAPSHOT_SCHEMA_VERSION = 1
 
 export type SnapshotPart =
@@ -248,7 +250,7 @@ export interface HostFacts {
   /** 'ok' when the probe ran and parsed; otherwise why it could not be used. */
   status: 'ok' | 'not-managed' | 'offline' | 'not-linux' | 'timed-out' | 'failed' | 'unparseable' | 'error'
   reason?: string
-  facts?: Record<string, unknown>
+  facts?: ProbeFacts
 }
 
 export interface Snapshot {

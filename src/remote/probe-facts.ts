@@ -1,0 +1,98 @@
+/**
+ * What the host probe (src/remote/scripts/probe.sh) saw on one instance, as plain JSON.
+ * Stored in snapshot.hostFacts[instanceId].facts; read by the host/* and ecs/container-sees-efs checks.
+ */
+
+export type DfStatus = 'ok' | 'timeout' | 'error' | 'skipped'
+
+export interface ProbeMount {
+  /** Mount point, decoded (mountinfo's \040 → space). */
+  target: string
+  source: string
+  fstype: string
+  /** Per-mount and super-block options together, e.g. ['rw', 'vers=4.1', 'hard', 'noresvport']. */
+  options: string[]
+  /** Whether `df` answered on this mount within the time limit; undefined when not tried. */
+  df?: {status: DfStatus; sizeKb?: number; usedKb?: number; detail?: string}
+}
+
+/** The mount that covers an expected path (the deepest mount point that is a prefix of it). */
+export interface ProbeExpectedPath {
+  path: string
+  coveringTarget?: string
+  fstype?: string
+  source?: string
+}
+
+export interface ProbeFstabEntry {
+  device: string
+  mountPoint: string
+  fstype: string
+  options: string[]
+}
+
+export interface ProbeDns {
+  name: string
+  status: 'ok' | 'fail' | 'timeout'
+  ipv4: string[]
+  ipv6: string[]
+}
+
+export interface ProbeTcp {
+  ip: string
+  port: number
+  status: 'open' | 'refused' | 'timeout' | 'error'
+}
+
+export interface ProbeLogLine {
+  source: 'cloud-init-output' | 'efs-mount' | string
+  line: string
+}
+
+export interface ProbeContainer {
+  id: string
+  name: string
+  pid: number
+  /** ECS task ARN from the container label, when ECS started it. */
+  taskArn?: string
+}
+
+/** A bind mount whose host source is under an NFS mount or an expected path, and what the container sees there. */
+export interface ProbeContainerMount {
+  containerId: string
+  hostSource: string
+  containerPath: string
+  /** File-system type at containerPath inside the container's mount namespace; 'unknown' when unreadable. */
+  containerFstype: string
+  containerSource?: string
+}
+
+export interface ProbeFacts {
+  formatVersion: number
+  probeVersion: string
+  /** False when the END line is missing: the output was cut (e.g. by SSM's 24,000-character limit). */
+  complete: boolean
+  os?: {id: string; versionId: string; prettyName?: string}
+  kernel?: string
+  clients: {mountNfs4: boolean; mountEfs: boolean}
+  /** mount.efs --version first line, when mount.efs exists. */
+  efsUtilsVersion?: string
+  /** Package name → version, 'absent', or 'unknown' (no rpm/dpkg). */
+  packages: Record<string, string>
+  /** Unit → systemctl is-active answer ('unknown' when it could not be asked). */
+  services: Record<string, string>
+  dns: ProbeDns[]
+  tcp: ProbeTcp[]
+  cloudInit?: string
+  /** EFS/NFS mounts only (nfs, nfs4, efs). */
+  mounts: ProbeMount[]
+  expectedPaths: ProbeExpectedPath[]
+  fstab: ProbeFstabEntry[]
+  /** Undefined when the probe did not report on Docker (e.g. output cut). */
+  docker?: {status: 'ok' | 'absent' | 'timeout' | 'error'; detail?: string}
+  containers: ProbeContainer[]
+  containerMounts: ProbeContainerMount[]
+  logs: ProbeLogLine[]
+  /** Sections the probe cut to stay under the output limit, with how many items were dropped. */
+  truncated: {section: string; dropped: number}[]
+}

@@ -1,0 +1,42 @@
+/**
+ * Loads the host probe script and builds the command text sent through SSM (AWS-RunShellScript).
+ * The script runs under bash even where /bin/sh is dash; inputs travel as exported EFSD_* variables.
+ */
+import {readFileSync} from 'node:fs'
+
+export interface ProbeInputs {
+  /** EFS DNS names to resolve, e.g. fs-0123….efs.eu-west-1.amazonaws.com */
+  fsDnsNames?: string[]
+  /** Mount-target IPs (the instance's AZ) to TCP-connect to on port 2049. */
+  mountTargetIps?: string[]
+  /** Host paths expected on EFS (mount points from UserData, task-definition host.sourcePath). */
+  expectedPaths?: string[]
+  /** Seconds per TCP connect (default 3). */
+  tcpTimeoutSeconds?: number
+}
+
+let cached: string | undefined
+
+/** The probe script text (src/remote/scripts/probe.sh; copied to dist/ by scripts/copy-assets.mjs). */
+export function probeScript(): string {
+  cached ??= readFileSync(new URL('./scripts/probe.sh', import.meta.url), 'utf8')
+  return cached
+}
+
+/** POSIX single-quote a value for a shell assignment. */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`
+}
+
+/** The full command for AWS-RunShellScript: exported inputs, then the probe run by bash. */
+export function buildProbeCommand(inputs: ProbeInputs): string {
+  const env: Record<string, string> = {
+    EFSD_FS_DNS_NAMES: (inputs.fsDnsNames ?? []).join(' '),
+    EFSD_MT_IPS: (inputs.mountTargetIps ?? []).join(' '),
+    EFSD_EXPECTED_PATHS: (inputs.expectedPaths ?? []).join(' '),
+    EFSD_TCP_TIMEOUT: String(inputs.tcpTimeoutSeconds ?? 3),
+  }
+  const header = Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}`).join('\n')
+  // NOTE: passed with `bash -c` rather than a heredoc on stdin, so commands in the probe cannot eat the script.
+  return `${header}\nexec bash -c ${shellQuote(probeScript())} efsdoctor-probe\n`
+}

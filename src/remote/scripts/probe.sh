@@ -1,0 +1,380 @@
+#!/bin/bash
+# efsdoctor host probe: prints what this instance (and each running container) sees of EFS/NFS.
+#
+# Strictly read-only. It never touches a mounted path without a time limit: mounts are read from
+# /proc/self/mountinfo, and df / docker / systemctl / getent / TCP connects all run under `timeout`.
+#
+# Inputs (environment variables; the runner prepends `export NAME='value'` lines):
+#   EFSD_FS_DNS_NAMES    space-separated EFS DNS names to resolve (fs-….efs.<region>.amazonaws.com)
+#   EFSD_MT_IPS          space-separated mount-target IPs (this instance's AZ) to TCP-connect to
+#   EFSD_EXPECTED_PATHS  space-separated host paths that should be on EFS (mount points, host.sourcePath)
+#   EFSD_ROOT            prefix for files read (etc/fstab, etc/os-release, var/log/…, sbin dirs); default ''
+#   EFSD_TCP_TIMEOUT     seconds per TCP connect (default 3)
+#   EFSD_NFS_PORT        port for the TCP connect (default 2049)
+#   EFSD_CMD_TIMEOUT     seconds per bounded command such as df or docker (default 3)
+#   EFSD_MOUNTINFO       mount table to read (default /proc/self/mountinfo)
+#   EFSD_FSTYPES         file-system types reported as EFS/NFS mounts (default "nfs nfs4 efs")
+#   EFSD_MAX_CHARS       output budget in characters (default 23000; SSM keeps 24,000 of stdout)
+#
+# Output: one fact per line, fields separated by TAB; paths keep mountinfo's octal escapes (\040 = space).
+#   EFSD <format-version> <probe-version>      first line
+#   OS <ID> <VERSION_ID> <PRETTY_NAME>         KERNEL <release>
+#   CLIENT <helper> present|absent <path>      PKG <name> <version>|absent|unknown   EFSUTILS <mount.efs --version>
+#   SVC <unit> active|inactive|failed|…|unknown
+#   DNS <name> ok|fail|timeout <ipv4,…> <ipv6,…>
+#   TCP <ip> <port> open|refused|timeout|error
+#   CLOUDINIT <status>|absent|timeout
+#   MOUNT <target> <source> <fstype> <vfs-options,super-options>
+#   DF <target> ok|timeout|error|skipped <size-kb> <used-kb> <detail>
+#   EXPECT <path> <covering-mount-target> <fstype> <source>
+#   DOCKER ok|absent|timeout|error <detail>
+#   FSTAB <device> <mount-point> <fstype> <options>
+#   CONTAINER <id12> <name> <pid> <ecs-task-arn>
+#   CMOUNT <id12> <host-source> <container-path> <container-fstype>|unknown <container-source>
+#   LOG cloud-init-output|efs-mount <line>
+#   TRUNCATED <section> <count-dropped>
+#   END <characters-printed>                   last line; missing = output was cut
+# Not covered: data shadowed underneath a mount point (would need a bind mount of /, i.e. a write).
+
+set -u
+export LC_ALL=C
+PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+PROBE_VERSION=1
+ROOT="${EFSD_ROOT:-}"
+TCP_TIMEOUT="${EFSD_TCP_TIMEOUT:-3}"
+NFS_PORT="${EFSD_NFS_PORT:-2049}"
+CMD_TIMEOUT="${EFSD_CMD_TIMEOUT:-3}"
+MOUNTINFO="${EFSD_MOUNTINFO:-/proc/self/mountinfo}"
+FSTYPES=" ${EFSD_FSTYPES:-nfs nfs4 efs} "
+MAX_CHARS="${EFSD_MAX_CHARS:-23000}"
+MAX_LINE=400
+MAX_MOUNTS=30
+MAX_DF=20
+MAX_CONTAINERS=40
+MAX_CMOUNTS=50
+MAX_FSTAB=15
+MAX_LOG_LINES=10
+MAX_EXPECT=20
+DF_BUDGET_SECONDS=25
+
+PRINTED=0
+DROPPED=0
+
+# emit KEY field…: one TAB-joined line, control characters flattened, long lines cut, total kept under budget.
+emit() {
+  local line
+  line="$(printf '%s\t' "$@")"
+  line="${line%$'\t'}"
+  line="${line//$'\r'/ }"
+  line="${line//$'\n'/ }"
+  if [ "${#line}" -gt "$MAX_LINE" ]; then line="${line:0:$MAX_LINE}"; fi
+  if [ $((PRINTED + ${#line} + 1)) -gt "$MAX_CHARS" ]; then
+    DROPPED=$((DROPPED + 1))
+    return 0
+  fi
+  printf '%s\n' "$line"
+  PRINTED=$((PRINTED + ${#line} + 1))
+}
+
+# bounded CMD…: runs CMD under a hard time limit, stdin closed.
+bounded() {
+  timeout -k 1 "$CMD_TIMEOUT" "$@" </dev/null
+}
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# mountinfo-style escaping, so docker paths compare with mountinfo fields.
+mi_escape() {
+  local p="$1"
+  p="${p//\\/\\134}"
+  p="${p// /\\040}"
+  p="${p//$'\t'/\\011}"
+  printf '%s' "$p"
+}
+
+# covering_mount FILE PATH: prints "target<TAB>fstype<TAB>source" of the mount that contains PATH (last one wins).
+covering_mount() {
+  local file="$1" path="$2" best="" best_len=-1 out=""
+  local _id _parent _dev _root target _opts rest fstype source
+  while read -r _id _parent _dev _root target _opts rest; do
+    rest=" $rest"
+    rest="${rest#* - }"
+    fstype="${rest%% *}"
+    rest="${rest#* }"
+    source="${rest%% *}"
+    case "$path/" in
+      "$target"/*|"$target"/) ;;
+      *) [ "$target" = "/" ] || continue ;;
+    esac
+    if [ "${#target}" -ge "$best_len" ]; then
+      best_len="${#target}"
+      best="$target"
+      out="$best"$'\t'"$fstype"$'\t'"$source"
+    fi
+  done < "$file"
+  printf '%s' "$out"
+}
+
+emit EFSD 1 "$PROBE_VERSION"
+
+# --- OS -------------------------------------------------------------------------------------------
+os_id="" os_version="" os_pretty=""
+if [ -r "$ROOT/etc/os-release" ]; then
+  while IFS='=' read -r key value; do
+    value="${value#\"}"; value="${value%\"}"
+    case "$key" in
+      ID) os_id="$value" ;;
+      VERSION_ID) os_version="$value" ;;
+      PRETTY_NAME) os_pretty="$value" ;;
+    esac
+  done < "$ROOT/etc/os-release"
+fi
+emit OS "$os_id" "$os_version" "$os_pretty"
+emit KERNEL "$(uname -r 2>/dev/null)"
+
+# --- NFS client and efs-utils ----------------------------------------------------------------------
+for helper in mount.nfs4 mount.efs; do
+  found=""
+  for dir in "$ROOT/sbin" "$ROOT/usr/sbin" "$ROOT/usr/bin" "$ROOT/bin" "$ROOT/usr/local/sbin"; do
+    if [ -x "$dir/$helper" ]; then found="$dir/$helper"; break; fi
+  done
+  if [ -n "$found" ]; then emit CLIENT "$helper" present "$found"; else emit CLIENT "$helper" absent ""; fi
+  if [ "$helper" = mount.efs ] && [ -n "$found" ]; then
+    emit EFSUTILS "$(bounded "$found" --version 2>&1 | head -n 1)"
+  fi
+done
+
+pkg_version() {
+  local name="$1" v
+  if have rpm; then
+    if v="$(bounded rpm -q --qf '%{VERSION}-%{RELEASE}' "$name" 2>/dev/null)"; then printf '%s' "$v"; else printf 'absent'; fi
+  elif have dpkg-query; then
+    # shellcheck disable=SC2016 # dpkg-query format, not shell
+    v="$(bounded dpkg-query -W -f='${Status} ${Version}' "$name" 2>/dev/null)"
+    case "$v" in
+      "install ok installed "*) printf '%s' "${v##* }" ;;
+      *) printf 'absent' ;;
+    esac
+  else
+    printf 'unknown'
+  fi
+}
+for pkg in amazon-efs-utils nfs-utils nfs-common; do
+  emit PKG "$pkg" "$(pkg_version "$pkg")"
+done
+
+# --- services --------------------------------------------------------------------------------------
+svc_state() {
+  local unit="$1" proc="$2" state
+  if have systemctl; then
+    state="$(bounded systemctl is-active "$unit" 2>/dev/null | head -n 1)"
+    case "$state" in
+      active|inactive|failed|activating|deactivating|reloading) printf '%s' "$state"; return ;;
+    esac
+  fi
+  if [ -n "$proc" ] && have pgrep; then
+    if pgrep -x "$proc" >/dev/null 2>&1; then printf 'active'; else printf 'inactive'; fi
+    return
+  fi
+  printf 'unknown'
+}
+emit SVC ecs "$(svc_state ecs "")"
+emit SVC docker "$(svc_state docker dockerd)"
+emit SVC amazon-ecs-volume-plugin "$(svc_state amazon-ecs-volume-plugin amazon-ecs-volume-plugin)"
+emit SVC amazon-efs-mount-watchdog "$(svc_state amazon-efs-mount-watchdog "")"
+
+# --- DNS and TCP -----------------------------------------------------------------------------------
+for name in ${EFSD_FS_DNS_NAMES:-}; do
+  v4="" v6="" status=ok rc=0
+  out4="$(timeout -k 1 "$CMD_TIMEOUT" getent ahostsv4 "$name" 2>/dev/null </dev/null)" || rc=$?
+  if [ "$rc" -ge 124 ]; then status=timeout; fi
+  out6="$(timeout -k 1 "$CMD_TIMEOUT" getent ahostsv6 "$name" 2>/dev/null </dev/null)" || true
+  while read -r addr kind _; do
+    [ "$kind" = STREAM ] && v4="${v4:+$v4,}$addr"
+  done <<< "$out4"
+  while read -r addr kind _; do
+    case "$addr" in ::ffff:*) continue ;; esac
+    [ "$kind" = STREAM ] && v6="${v6:+$v6,}$addr"
+  done <<< "$out6"
+  if [ -z "$v4$v6" ] && [ "$status" = ok ]; then status=fail; fi
+  emit DNS "$name" "$status" "$v4" "$v6"
+done
+
+for ip in ${EFSD_MT_IPS:-}; do
+  rc=0
+  # shellcheck disable=SC2016 # expanded by the inner bash
+  timeout -k 1 "$TCP_TIMEOUT" bash -c 'exec 3<>"/dev/tcp/$1/$2"' efsd-tcp "$ip" "$NFS_PORT" </dev/null >/dev/null 2>&1 || rc=$?
+  case "$rc" in
+    0) state=open ;;
+    124|137) state=timeout ;;
+    1) state=refused ;;
+    *) state=error ;;
+  esac
+  emit TCP "$ip" "$NFS_PORT" "$state"
+done
+
+# --- cloud-init ------------------------------------------------------------------------------------
+if have cloud-init; then
+  rc=0
+  ci="$(timeout -k 1 5 cloud-init status 2>/dev/null </dev/null)" || rc=$?
+  if [ "$rc" -ge 124 ]; then ci="timeout"; else ci="${ci#status: }"; ci="${ci%%$'\n'*}"; fi
+  emit CLOUDINIT "${ci:-unknown}"
+else
+  emit CLOUDINIT absent
+fi
+
+# --- mounts (from the mount table only) ------------------------------------------------------------
+mount_targets=()
+mount_count=0
+if [ -r "$MOUNTINFO" ]; then
+  while read -r _id _parent _dev _root target vfs_opts rest; do
+    rest=" $rest"
+    rest="${rest#* - }"
+    fstype="${rest%% *}"
+    rest="${rest#* }"
+    source="${rest%% *}"
+    super_opts="${rest#* }"
+    case "$FSTYPES" in *" $fstype "*) ;; *) continue ;; esac
+    mount_count=$((mount_count + 1))
+    if [ "$mount_count" -gt "$MAX_MOUNTS" ]; then continue; fi
+    mount_targets+=("$target")
+    emit MOUNT "$target" "$source" "$fstype" "$vfs_opts,$super_opts"
+  done < "$MOUNTINFO"
+else
+  emit MOUNT_ERROR "cannot read $MOUNTINFO"
+fi
+if [ "$mount_count" -gt "$MAX_MOUNTS" ]; then emit TRUNCATED MOUNT $((mount_count - MAX_MOUNTS)); fi
+
+# df per mount, each bounded; stop after a total time budget so a host full of dead mounts still answers.
+started=$SECONDS
+df_done=0
+for target in "${mount_targets[@]}"; do
+  if [ "$df_done" -ge "$MAX_DF" ] || [ $((SECONDS - started)) -ge "$DF_BUDGET_SECONDS" ]; then
+    emit DF "$target" skipped "" "" "probe time budget used"
+    continue
+  fi
+  df_done=$((df_done + 1))
+  path="$(printf '%b' "$target")"
+  rc=0
+  out="$(bounded df -Pk -- "$path" 2>&1)" || rc=$?
+  if [ "$rc" -eq 0 ]; then
+    read -r _fs size used _rest <<< "$(printf '%s\n' "$out" | tail -n 1)"
+    emit DF "$target" ok "$size" "$used" ""
+  elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+    emit DF "$target" timeout "" "" "df did not answer within ${CMD_TIMEOUT}s"
+  else
+    emit DF "$target" error "" "" "$(printf '%s' "$out" | tail -n 1)"
+  fi
+done
+
+expect_count=0
+for path in ${EFSD_EXPECTED_PATHS:-}; do
+  expect_count=$((expect_count + 1))
+  if [ "$expect_count" -gt "$MAX_EXPECT" ]; then continue; fi
+  if [ -r "$MOUNTINFO" ]; then
+    IFS=$'\t' read -r c_target c_fstype c_source <<< "$(covering_mount "$MOUNTINFO" "$(mi_escape "$path")")"
+    emit EXPECT "$path" "${c_target:-}" "${c_fstype:-}" "${c_source:-}"
+  fi
+done
+
+if [ "$expect_count" -gt "$MAX_EXPECT" ]; then emit TRUNCATED EXPECT $((expect_count - MAX_EXPECT)); fi
+
+# --- fstab -----------------------------------------------------------------------------------------
+fstab_count=0
+if [ -r "$ROOT/etc/fstab" ]; then
+  while read -r device mp fstype opts _rest; do
+    case "$device" in ''|'#'*) continue ;; esac
+    case "$FSTYPES" in
+      *" $fstype "*) ;;
+      *) case "$device" in *.efs.*|fs-*) ;; *) continue ;; esac ;;
+    esac
+    fstab_count=$((fstab_count + 1))
+    if [ "$fstab_count" -le "$MAX_FSTAB" ]; then emit FSTAB "$device" "$mp" "$fstype" "${opts:-defaults}"; fi
+  done < "$ROOT/etc/fstab"
+fi
+if [ "$fstab_count" -gt "$MAX_FSTAB" ]; then emit TRUNCATED FSTAB $((fstab_count - MAX_FSTAB)); fi
+
+# --- containers --------------------------------------------------------------------------------------
+# Bind mounts whose source is under an NFS mount or an expected path; what the container sees there.
+watched=()
+for t in "${mount_targets[@]}"; do watched+=("$(printf '%b' "$t")"); done
+for t in ${EFSD_EXPECTED_PATHS:-}; do watched+=("$t"); done
+under_watched() {
+  local src="$1" t
+  for t in "${watched[@]}"; do
+    case "$src/" in "${t%/}"/*) return 0 ;; esac
+  done
+  return 1
+}
+
+if ! have docker; then
+  emit DOCKER absent ""
+else
+  rc=0
+  ids="$(bounded docker ps -q --no-trunc 2>&1)" || rc=$?
+  if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+    emit DOCKER timeout "docker ps did not answer within ${CMD_TIMEOUT}s"
+  elif [ "$rc" -ne 0 ]; then
+    emit DOCKER error "$(printf '%s' "$ids" | tail -n 1)"
+  else
+    emit DOCKER ok ""
+    containers=0 cmounts=0 dropped_c=0 dropped_m=0
+    fmt='{{.Id}}{{"\t"}}{{.Name}}{{"\t"}}{{.State.Pid}}{{"\t"}}{{index .Config.Labels "com.amazonaws.ecs.task-arn"}}{{range .Mounts}}{{"\t"}}{{.Type}}{{"\t"}}{{.Source}}{{"\t"}}{{.Destination}}{{end}}'
+    for id in $ids; do
+      if [ "$containers" -ge "$MAX_CONTAINERS" ]; then dropped_c=$((dropped_c + 1)); continue; fi
+      line="$(bounded docker inspect --format "$fmt" "$id" 2>/dev/null | head -n 1)" || continue
+      [ -n "$line" ] || continue
+      IFS=$'\t' read -r -a f <<< "$line"
+      cid="${f[0]:0:12}" cname="${f[1]#/}" cpid="${f[2]:-0}" ctask="${f[3]:-}"
+      if [ "$ctask" = "<no value>" ]; then ctask=""; fi
+      containers=$((containers + 1))
+      emit CONTAINER "$cid" "$cname" "$cpid" "$ctask"
+      i=4
+      while [ $((i + 2)) -lt $((${#f[@]} + 1)) ]; do
+        mtype="${f[$i]}" msrc="${f[$((i + 1))]}" mdst="${f[$((i + 2))]}"
+        i=$((i + 3))
+        [ "$mtype" = bind ] || continue
+        under_watched "$msrc" || continue
+        if [ "$cmounts" -ge "$MAX_CMOUNTS" ]; then dropped_m=$((dropped_m + 1)); continue; fi
+        cmounts=$((cmounts + 1))
+        seen="" ; c_fstype=unknown ; c_source=""
+        if [ "$cpid" -gt 0 ] 2>/dev/null && [ -r "/proc/$cpid/mountinfo" ]; then
+          seen="$(covering_mount "/proc/$cpid/mountinfo" "$(mi_escape "$mdst")")"
+        fi
+        if [ -n "$seen" ]; then
+          IFS=$'\t' read -r _t c_fstype c_source <<< "$seen"
+        fi
+        emit CMOUNT "$cid" "$(mi_escape "$msrc")" "$(mi_escape "$mdst")" "$c_fstype" "$c_source"
+      done
+    done
+    if [ "$dropped_c" -gt 0 ]; then emit TRUNCATED CONTAINER "$dropped_c"; fi
+    if [ "$dropped_m" -gt 0 ]; then emit TRUNCATED CMOUNT "$dropped_m"; fi
+  fi
+fi
+
+# --- logs (last EFS-related errors only) -------------------------------------------------------------
+log_errors() {
+  local label="$1" file="$2" pattern="$3"
+  [ -r "$file" ] || return 0
+  local lines total
+  lines="$(timeout -k 1 5 tail -n 3000 -- "$file" 2>/dev/null | grep -aiE "$pattern" 2>/dev/null)"
+  [ -n "$lines" ] || return 0
+  total="$(printf '%s\n' "$lines" | wc -l)"
+  if [ "$total" -gt "$MAX_LOG_LINES" ]; then emit TRUNCATED "LOG $label" $((total - MAX_LOG_LINES)); fi
+  while IFS= read -r l; do
+    emit LOG "$label" "${l:0:300}"
+  done <<< "$(printf '%s\n' "$lines" | tail -n "$MAX_LOG_LINES")"
+}
+efs_words='(efs|nfs|mount|fs-[0-9a-f]{8})'
+bad_words='(error|fail|denied|timed out|timeout|refused|unknown filesystem|_netdev|not found|resolve|no such|unreachable|critical)'
+log_errors cloud-init-output "$ROOT/var/log/cloud-init-output.log" "$efs_words.*$bad_words|$bad_words.*$efs_words"
+log_errors efs-mount "$ROOT/var/log/amazon/efs/mount.log" " - (ERROR|CRITICAL|WARNING) - |$bad_words"
+
+if [ "$DROPPED" -gt 0 ]; then
+  MAX_CHARS=$((MAX_CHARS + 200))
+  emit TRUNCATED ALL "$DROPPED"
+fi
+MAX_CHARS=$((MAX_CHARS + 100))
+emit END "$PRINTED"
+exit 0

@@ -1,0 +1,294 @@
+/**
+ * Runs the real probe.sh with bash on this machine: real /proc/self/mountinfo, real getent, a real TCP listener on
+ * 127.0.0.1, a real tmpfs mount in a private mount namespace (when permitted), and a throwaway EFSD_ROOT holding a
+ * fake fstab, os-release, logs and mount helpers. Fake docker/cloud-init/df live in a temp bin dir on PATH.
+ */
+import {spawnSync} from 'node:child_process'
+import {chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {createServer, type Server} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {parseProbe} from '../../src/remote/parse-probe.js'
+import {buildProbeCommand, probeScript} from '../../src/remote/probe-script.js'
+
+const SCRIPT = new URL('../../src/remote/scripts/probe.sh', import.meta.url).pathname
+const SSM_LIMIT = 24_000
+
+let dir: string
+let root: string
+let bin: string
+let server: Server
+let openPort: number
+let closedPort: number
+
+function write(path: string, text: string, mode?: number) {
+  mkdirSync(join(path, '..'), {recursive: true})
+  writeFileSync(path, text)
+  if (mode) chmodSync(path, mode)
+}
+
+function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: `${bin}:${process.env.PATH}`,
+    EFSD_ROOT: root,
+    EFSD_CMD_TIMEOUT: '1',
+    EFSD_TCP_TIMEOUT: '2',
+    FAKE_DOCKER_MODE: 'none',
+    ...extra,
+  }
+}
+
+function runProbe(extra: Record<string, string> = {}, wrap?: string) {
+  const args = wrap ? ['-c', wrap, 'wrap', SCRIPT] : [SCRIPT]
+  const r = spawnSync(wrap ? 'unshare' : 'bash', wrap ? ['-m', 'bash', ...args] : args,
+    {env: env(extra), encoding: 'utf8', timeout: 60_000})
+  return r
+}
+
+function parsed(stdout: string) {
+  const p = parseProbe(stdout)
+  if (!p.ok) throw new Error(p.error)
+  return p.facts
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'efsd-probe-'))
+  root = join(dir, 'root')
+  bin = join(dir, 'bin')
+  mkdirSync(bin, {recursive: true})
+  write(join(root, 'etc/os-release'), 'NAME="Amazon Linux"\nVERSION="2023"\nID="amzn"\nVERSION_ID="2023"\nPRETTY_NAME="Amazon Linux 2023.6.20241121"\n')
+  write(join(root, 'etc/fstab'), [
+    '# /etc/fstab',
+    'UUID=abcd / xfs defaults,noatime 1 1',
+    'fs-0a1b2c3d4e5f60718:/ /mnt/efs efs _netdev,noresvport,tls,nofail 0 0',
+    '10.20.1.25:/ /mnt/nfs nfs4 nfsvers=4.1,hard 0 0',
+    '',
+  ].join('\n'))
+  write(join(root, 'var/log/cloud-init-output.log'), [
+    'Cloud-init v. 22.2.2 running modules:config',
+    'Installed: amazon-efs-utils-2.1.0-1.amzn2023.noarch',
+    'mount.nfs4: Connection timed out',
+    'EFS mount attempt 1 failed; retrying',
+    'Cloud-init v. 22.2.2 finished',
+    '',
+  ].join('\n'))
+  write(join(root, 'var/log/amazon/efs/mount.log'), [
+    '2026-11-27 08:00:01,123 - INFO - version=2.1.0 options={\'rw\': None}',
+    '2026-11-27 08:00:03,456 - ERROR - Failed to resolve "fs-0a1b2c3d4e5f60718.efs.eu-west-1.amazonaws.com" - check that your file system ID is correct',
+    '',
+  ].join('\n'))
+  write(join(root, 'sbin/mount.nfs4'), '#!/bin/sh\nexit 0\n', 0o755)
+  write(join(root, 'sbin/mount.efs'), '#!/bin/sh\necho "/sbin/mount.efs Version: 2.1.0"\n', 0o755)
+  write(join(bin, 'cloud-init'), '#!/bin/sh\necho "status: done"\n', 0o755)
+  // Fake docker: FAKE_DOCKER_MODE none|hang|pids|many. Containers report FAKE_BIND_SRC bound at the same path.
+  write(join(bin, 'docker'), `#!/bin/bash
+case "$FAKE_DOCKER_MODE" in
+  none) [ "$1" = ps ] && exit 0 ;;
+  hang) sleep 20; exit 0 ;;
+esac
+if [ "$1" = ps ]; then
+  if [ "$FAKE_DOCKER_MODE" = many ]; then for i in $(seq 1 200); do printf 'c%063d\\n' "$i"; done; exit 0; fi
+  echo c000000000000000000000000000000000000000000000000000000000000001
+  echo c000000000000000000000000000000000000000000000000000000000000002
+  exit 0
+fi
+id="\${!#}"
+if [ "$FAKE_DOCKER_MODE" = many ]; then
+  n=$((10#\${id:1}))
+  printf '%s\\t/ecs-app-%s\\t999999%s\\tarn:aws:ecs:eu-west-1:123456789012:task/prod/%032d' "$id" "$n" "$n" "$n"
+  for k in 1 2 3; do printf '\\tbind\\t/mnt/nfs%s/data/%s\\t/var/lib/app/volume-%s' "$((n % 300))" "$k" "$k"; done
+  printf '\\tvolume\\t/var/lib/docker/volumes/x/_data\\t/cache\\n'
+  exit 0
+fi
+case "$id" in
+  *1) pid="$FAKE_PID_OLD" ; name=/ecs-web-started-before-mount ;;
+  *) pid="$FAKE_PID_NEW" ; name=/ecs-web-after-mount ;;
+esac
+printf '%s\\t%s\\t%s\\t<no value>\\tbind\\t%s\\t%s\\tbind\\t/var/log\\t/logs\\n' "$id" "$name" "$pid" "$FAKE_BIND_SRC" "$FAKE_BIND_SRC"
+`, 0o755)
+  // Fake df: hangs on paths containing "hung", otherwise the real df.
+  write(join(bin, 'df'), `#!/bin/bash
+for a in "$@"; do case "$a" in *hung*) sleep 20 ;; esac; done
+exec /bin/df "$@"
+`, 0o755)
+
+  server = createServer(sock => sock.end())
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  openPort = (server.address() as {port: number}).port
+  const probe = createServer()
+  await new Promise<void>(resolve => probe.listen(0, '127.0.0.1', resolve))
+  closedPort = (probe.address() as {port: number}).port
+  await new Promise<void>(resolve => probe.close(() => resolve()))
+})
+
+afterAll(async () => {
+  await new Promise<void>(resolve => server.close(() => resolve()))
+  rmSync(dir, {recursive: true, force: true})
+})
+
+describe('probe.sh run for real', () => {
+  it('prints a parseable report of the fake root, real mount table, DNS and an open port', () => {
+    const r = runProbe({EFSD_FS_DNS_NAMES: 'localhost efsdoctor-nonexistent.invalid', EFSD_MT_IPS: '127.0.0.1',
+      EFSD_NFS_PORT: String(openPort), EFSD_EXPECTED_PATHS: '/proc/self'})
+    expect(r.status).toBe(0)
+    const f = parsed(r.stdout)
+    expect(f.complete).toBe(true)
+    expect(f.os).toEqual({id: 'amzn', versionId: '2023', prettyName: 'Amazon Linux 2023.6.20241121'})
+    expect(f.clients).toEqual({mountNfs4: true, mountEfs: true})
+    expect(f.efsUtilsVersion).toContain('2.1.0')
+    expect(f.fstab.map(e => [e.device, e.mountPoint, e.fstype])).toEqual([
+      ['fs-0a1b2c3d4e5f60718:/', '/mnt/efs', 'efs'], ['10.20.1.25:/', '/mnt/nfs', 'nfs4']])
+    expect(f.fstab[0].options).toContain('_netdev')
+    expect(f.dns.find(d => d.name === 'localhost')).toMatchObject({status: 'ok'})
+    expect(f.dns.find(d => d.name === 'localhost')!.ipv4).toContain('127.0.0.1')
+    expect(f.dns.find(d => d.name === 'efsdoctor-nonexistent.invalid')).toMatchObject({status: 'fail', ipv4: [], ipv6: []})
+    expect(f.tcp).toEqual([{ip: '127.0.0.1', port: openPort, status: 'open'}])
+    expect(f.cloudInit).toBe('done')
+    expect(f.logs.map(l => l.line)).toEqual(expect.arrayContaining([
+      'mount.nfs4: Connection timed out', 'EFS mount attempt 1 failed; retrying',
+      expect.stringContaining('Failed to resolve "fs-0a1b2c3d4e5f60718')]))
+    expect(f.logs.some(l => l.line.includes('INFO - version'))).toBe(false)
+    // /proc is a real mount on this machine: the expected path is covered by it.
+    expect(f.expectedPaths).toEqual([expect.objectContaining({path: '/proc/self', coveringTarget: '/proc', fstype: 'proc'})])
+    expect(f.docker).toEqual({status: 'ok'})
+    expect(Object.keys(f.services)).toEqual(['ecs', 'docker', 'amazon-ecs-volume-plugin', 'amazon-efs-mount-watchdog'])
+  })
+
+  it('reports a closed port as refused', () => {
+    const f = parsed(runProbe({EFSD_MT_IPS: '127.0.0.1', EFSD_NFS_PORT: String(closedPort)}).stdout)
+    expect(f.tcp).toEqual([{ip: '127.0.0.1', port: closedPort, status: 'refused'}])
+  })
+
+  it('does not hang on docker: a docker that never answers is reported as timeout', () => {
+    const t0 = Date.now()
+    const f = parsed(runProbe({FAKE_DOCKER_MODE: 'hang'}).stdout)
+    expect(f.docker?.status).toBe('timeout')
+    expect(Date.now() - t0).toBeLessThan(10_000)
+  })
+
+  it('reports mount.nfs4/mount.efs absent when the root has no helpers', () => {
+    const bare = join(dir, 'bare')
+    mkdirSync(join(bare, 'etc'), {recursive: true})
+    const f = parsed(runProbe({EFSD_ROOT: bare}).stdout)
+    expect(f.clients).toEqual({mountNfs4: false, mountEfs: false})
+    expect(f.efsUtilsVersion).toBeUndefined()
+    expect(f.fstab).toEqual([])
+    expect(f.logs).toEqual([])
+  })
+
+  it('reads the real mount table and df when mounts match EFSD_FSTYPES', () => {
+    const f = parsed(runProbe({EFSD_FSTYPES: 'proc'}).stdout)
+    const proc = f.mounts.find(m => m.target === '/proc')
+    expect(proc?.fstype).toBe('proc')
+    expect(proc?.df?.status).toBe('ok')
+  })
+})
+
+const canMount = spawnSync('unshare', ['-m', 'bash', '-c', `d=$(mktemp -d) && mount -t tmpfs efsd-can-mount "$d"`]).status === 0
+const withMount = canMount ? describe : describe.skip
+if (!canMount) console.warn('probe.sh: skipping the real-mount cases (unshare -m / mount not permitted here)')
+
+withMount('probe.sh with a real tmpfs mount in a private mount namespace', () => {
+  // The tmpfs stands in for EFS (EFSD_FSTYPES adds tmpfs). A `sleep` started outside the namespace plays a
+  // container started before the mount; one started inside plays a container started after it.
+  const wrapper = `
+mnt="$EFSD_TEST_MNT"; mkdir -p "$mnt" "$mnt-hung"
+export FAKE_PID_OLD="$OUTER_PID"
+mount -t tmpfs efsd-probe-test "$mnt" || exit 77
+mount -t tmpfs efsd-probe-hung "$mnt-hung" || exit 77
+mkdir -p "$mnt/shared"
+sleep 30 & export FAKE_PID_NEW=$!
+bash "$1"; rc=$?
+kill "$FAKE_PID_NEW"
+exit $rc`
+
+  it('sees the mount, its df, an unanswered df, and which container sees it', () => {
+    const mnt = join(dir, 'mnt', 'efs')
+    mkdirSync(join(mnt, 'shared'), {recursive: true})
+    const outer = spawnSync('bash', ['-c', 'sleep 30 >/dev/null 2>&1 & echo $!'], {encoding: 'utf8'})
+    const outerPid = outer.stdout.trim()
+    try {
+      const r = runProbe({EFSD_TEST_MNT: mnt, OUTER_PID: outerPid, EFSD_FSTYPES: 'nfs nfs4 efs tmpfs',
+        EFSD_EXPECTED_PATHS: `${mnt} ${join(dir, 'not-mounted')}`, FAKE_DOCKER_MODE: 'pids',
+        FAKE_BIND_SRC: join(mnt, 'shared')}, wrapper)
+      expect(r.status).toBe(0)
+      const f = parsed(r.stdout)
+      const m = f.mounts.find(x => x.target === mnt)
+      expect(m).toMatchObject({source: 'efsd-probe-test', fstype: 'tmpfs', df: {status: 'ok'}})
+      expect(m!.options).toContain('rw')
+      expect(f.mounts.find(x => x.target === `${mnt}-hung`)?.df).toMatchObject({status: 'timeout'})
+      expect(f.expectedPaths[0]).toMatchObject({path: mnt, coveringTarget: mnt, fstype: 'tmpfs'})
+      expect(f.expectedPaths[1].coveringTarget).not.toBe(mnt)
+      expect(f.containers.map(c => c.name)).toEqual(['ecs-web-started-before-mount', 'ecs-web-after-mount'])
+      // Only the bind under the watched mount is reported, not /var/log.
+      expect(f.containerMounts).toHaveLength(2)
+      const [before, after] = f.containerMounts
+      expect(before).toMatchObject({containerId: 'c00000000000', containerPath: join(mnt, 'shared')})
+      expect(before.containerFstype).not.toBe('tmpfs')
+      expect(after).toMatchObject({containerId: 'c00000000000', containerFstype: 'tmpfs', containerSource: 'efsd-probe-test'})
+    } finally {
+      spawnSync('kill', [outerPid])
+    }
+  })
+})
+
+describe('probe.sh output size', () => {
+  it('stays under 24,000 characters with 300 mounts, 200 containers, long fstab and logs', () => {
+    const lines: string[] = []
+    const opts = 'rw,relatime - nfs4 SRC rw,vers=4.1,rsize=1048576,wsize=1048576,namlen=255,hard,noresvport,proto=tcp,timeo=600,retrans=2,sec=sys,clientaddr=10.20.2.11,local_lock=none,addr=10.20.1.25'
+    lines.push('22 1 259:1 / / rw,noatime shared:1 - xfs /dev/nvme0n1p1 rw,attr2')
+    for (let i = 0; i < 300; i++) {
+      lines.push(`${100 + i} 22 0:${50 + i} / /mnt/nfs${i} ${opts.replace('SRC', `fs-0a1b2c3d4e5f60718.efs.eu-west-1.amazonaws.com:/export/${i}`)}`)
+    }
+    const mountinfo = join(dir, 'mountinfo-many')
+    writeFileSync(mountinfo, lines.join('\n') + '\n')
+    const big = join(dir, 'bigroot')
+    write(join(big, 'etc/fstab'), Array.from({length: 300}, (_, i) =>
+      `fs-0a1b2c3d4e5f60718.efs.eu-west-1.amazonaws.com:/export/${i} /mnt/nfs${i} nfs4 nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport,_netdev 0 0`).join('\n'))
+    write(join(big, 'var/log/cloud-init-output.log'), Array.from({length: 1000}, (_, i) =>
+      `mount.nfs4: Connection timed out while mounting fs-0a1b2c3d4e5f60718 attempt ${i} ${'x'.repeat(400)}`).join('\n'))
+    write(join(big, 'var/log/amazon/efs/mount.log'), Array.from({length: 1000}, (_, i) =>
+      `2026-11-27 08:00:${i} - ERROR - Connection to the mount target IP address 10.20.1.25 timeout ${i}`).join('\n'))
+    const r = runProbe({EFSD_ROOT: big, EFSD_MOUNTINFO: mountinfo, FAKE_DOCKER_MODE: 'many',
+      EFSD_FS_DNS_NAMES: Array.from({length: 20}, (_, i) => `efsdoctor-x${i}.invalid`).join(' '),
+      EFSD_EXPECTED_PATHS: Array.from({length: 50}, (_, i) => `/mnt/nfs${i}/data`).join(' ')})
+    expect(r.status).toBe(0)
+    expect(r.stdout.length).toBeLessThan(SSM_LIMIT)
+    const f = parsed(r.stdout)
+    expect(f.complete).toBe(true)
+    expect(f.mounts.length).toBeGreaterThan(10)
+    const sections = f.truncated.map(t => t.section)
+    expect(sections).toEqual(expect.arrayContaining(['MOUNT', 'FSTAB']))
+    // Containers were cut either by their own cap or by the overall budget (then an ALL marker counts the lines).
+    expect(sections.includes('CONTAINER') || sections.includes('ALL')).toBe(true)
+    expect(f.truncated.find(t => t.section === 'MOUNT')?.dropped).toBe(300 - f.mounts.length)
+    expect(f.containerMounts.every(c => c.containerFstype === 'unknown')).toBe(true)
+  })
+})
+
+describe('buildProbeCommand', () => {
+  it('exports the inputs quoted and runs the probe with bash -c', () => {
+    const cmd = buildProbeCommand({fsDnsNames: ["fs-1.efs.eu-west-1.amazonaws.com"], mountTargetIps: ['10.0.0.5'],
+      expectedPaths: ["/mnt/it's"]})
+    expect(cmd).toContain("export EFSD_FS_DNS_NAMES='fs-1.efs.eu-west-1.amazonaws.com'")
+    expect(cmd).toContain("export EFSD_EXPECTED_PATHS='/mnt/it'\\''s'")
+    expect(cmd).toContain('exec bash -c ')
+    expect(probeScript()).toContain('emit END')
+  })
+
+  it('runs under plain sh and prints the probe output', () => {
+    const cmd = buildProbeCommand({mountTargetIps: ['127.0.0.1']}).replace("EFSD_TCP_TIMEOUT='3'", "EFSD_TCP_TIMEOUT='2'")
+    const r = spawnSync('sh', ['-c', cmd], {encoding: 'utf8', env: {...env(), EFSD_NFS_PORT: String(openPort)}})
+    const f = parsed(r.stdout)
+    expect(f.complete).toBe(true)
+    expect(f.tcp[0]).toMatchObject({ip: '127.0.0.1', status: 'open'})
+  })
+})
+
+const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0
+if (!hasShellcheck) console.warn('probe.sh: shellcheck is not installed; skipping the ShellCheck test (CI installs it)')
+;(hasShellcheck ? it : it.skip)('probe.sh is ShellCheck-clean', () => {
+  const r = spawnSync('shellcheck', ['--shell=bash', '--severity=style', SCRIPT], {encoding: 'utf8'})
+  expect(r.stdout + r.stderr).toBe('')
+  expect(r.status).toBe(0)
+})
