@@ -1,0 +1,172 @@
+/**
+ * Applies a mount plan through SSM and reads back what happened on each instance.
+ * mount-efs.sh ends with one `EFSD_RESULT status=… key=value … reason=…` line; its exit status is non-zero for
+ * "unchanged" (3), so SSM reports such hosts as Failed — the result line, not the SSM status, decides.
+ * Before and after, the host probe reports the mount state at the path (before/after in the result table).
+ */
+import {readFileSync} from 'node:fs'
+import type {MountPlan} from './mount-plan.js'
+import {parseProbe} from './parse-probe.js'
+import {buildProbeCommand} from './probe-script.js'
+import type {InvocationResult, RunOptions, SsmRunner} from './ssm-runner.js'
+
+export type MountStatus = 'applied' | 'unchanged' | 'refused' | 'failed' | 'skipped'
+
+/** What the probe saw at the path: mounted from where, and whether fstab has a line for it. */
+export interface MountState {
+  known: boolean
+  mounted?: boolean
+  source?: string
+  fstype?: string
+  fstab?: boolean
+  /** Why the state is unknown. */
+  detail?: string
+}
+
+export interface MountResult {
+  instanceId: string
+  status: MountStatus
+  reason?: string
+  /** key=value fields from the result line (method, mount, fstab, backup, installed, …). */
+  fields: Record<string, string>
+  exitCode?: number
+  before?: MountState
+  after?: MountState
+}
+
+export interface ApplyOptions {
+  maxConcurrency?: string
+  maxErrors?: string
+  /** Seconds the script may run per host (default 600: package installs can be slow). */
+  timeoutSeconds?: number
+  /** Instances per SSM command (SendCommand takes at most 50 ids). */
+  batchSize?: number
+  /** Probe the mount state before and after (default true). */
+  probe?: boolean
+  /** Before-states already known (e.g. from the probe that picked the instances). */
+  before?: Record<string, MountState>
+}
+
+let cachedScript: string | undefined
+
+/** The mount script text (src/remote/scripts/mount-efs.sh; copied to dist/ by scripts/copy-assets.mjs). */
+export function mountScript(): string {
+  cachedScript ??= readFileSync(new URL('./scripts/mount-efs.sh', import.meta.url), 'utf8')
+  return cachedScript
+}
+
+const STATUS_BY_EXIT: Record<number, MountStatus> = {0: 'applied', 3: 'unchanged', 4: 'refused', 5: 'failed', 6: 'failed'}
+
+/** Parses the last `EFSD_RESULT` line; `reason=` takes the rest of the line. */
+export function parseResultLine(stdout: string): {status: MountStatus; fields: Record<string, string>; reason?: string} | undefined {
+  const line = stdout.split('\n').map(l => l.trim()).filter(l => l.startsWith('EFSD_RESULT ')).pop()
+  if (!line) return undefined
+  let rest = line.slice('EFSD_RESULT '.length)
+  let reason: string | undefined
+  const r = rest.search(/(^| )reason=/)
+  if (r >= 0) {
+    reason = rest.slice(r).replace(/^ ?reason=/, '')
+    rest = rest.slice(0, r)
+  }
+  const fields: Record<string, string> = {}
+  for (const token of rest.split(' ').filter(Boolean)) {
+    const eq = token.indexOf('=')
+    if (eq > 0) fields[token.slice(0, eq)] = token.slice(eq + 1)
+  }
+  const status = fields.status as MountStatus
+  if (!['applied', 'unchanged', 'refused', 'failed'].includes(status)) return undefined
+  delete fields.status
+  return {status, fields, reason}
+}
+
+function toResult(inv: InvocationResult): MountResult {
+  const parsed = parseResultLine(inv.stdout)
+  if (parsed) return {instanceId: inv.instanceId, exitCode: inv.exitCode, ...parsed}
+  const tail = inv.stderr.trim().split('\n').pop()
+  const reason = inv.reason ?? (tail || `SSM status ${inv.status}${inv.exitCode === undefined ? '' : `, exit ${inv.exitCode}`}`)
+  const byExit = inv.exitCode === undefined ? undefined : STATUS_BY_EXIT[inv.exitCode]
+  return {instanceId: inv.instanceId, status: byExit && byExit !== 'applied' ? byExit : 'failed', reason, fields: {}, exitCode: inv.exitCode}
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+/** Runs the probe on `instanceIds` and returns the mount state at `path` for each. Never throws per instance. */
+export async function probeMountState(runner: SsmRunner, instanceIds: string[], path: string, opts: ApplyOptions = {}):
+  Promise<Record<string, MountState>> {
+  const out: Record<string, MountState> = {}
+  if (instanceIds.length === 0) return out
+  const command = buildProbeCommand({expectedPaths: [path]})
+  for (const ids of chunk(instanceIds, opts.batchSize ?? 50)) {
+    const results = await runner.run(ids, command, {timeoutSeconds: 120, maxConcurrency: opts.maxConcurrency,
+      comment: `efsdoctor probe ${path}`.slice(0, 100)})
+    for (const inv of results) out[inv.instanceId] = stateFrom(inv, path)
+  }
+  for (const id of instanceIds) out[id] ??= {known: false, detail: 'no probe result'}
+  return out
+}
+
+function stateFrom(inv: InvocationResult, path: string): MountState {
+  const parsed = parseProbe(inv.stdout)
+  if (!parsed.ok) return {known: false, detail: inv.status === 'Success' ? parsed.error : (inv.reason ?? inv.status)}
+  const {facts} = parsed
+  const m = facts.mounts.filter(x => x.target === path).pop()
+  const fstab = facts.fstab.some(e => e.mountPoint === path)
+  return m ? {known: true, mounted: true, source: m.source, fstype: m.fstype, fstab} : {known: true, mounted: false, fstab}
+}
+
+/**
+ * Sends each instance its command (instances with the same command share one SSM command, in batches), passing
+ * the rate controls through, and returns one result per planned instance, in plan order.
+ */
+export async function applyMount(runner: SsmRunner, plan: MountPlan, opts: ApplyOptions = {}): Promise<MountResult[]> {
+  const results = new Map<string, MountResult>()
+  const groups = new Map<string, string[]>()
+  for (const p of plan.instances) {
+    if (!p.command) {
+      results.set(p.instanceId, {instanceId: p.instanceId, status: 'skipped', reason: p.choice.problem, fields: {}})
+      continue
+    }
+    groups.set(p.command, [...(groups.get(p.command) ?? []), p.instanceId])
+  }
+  const sendIds = [...groups.values()].flat()
+  const probe = opts.probe !== false
+  const before = probe
+    ? {...await probeMountState(runner, sendIds.filter(id => !opts.before?.[id]), plan.spec.path, opts), ...opts.before}
+    : opts.before ?? {}
+  const runOpts: RunOptions = {
+    timeoutSeconds: opts.timeoutSeconds ?? 600,
+    maxConcurrency: opts.maxConcurrency,
+    maxErrors: opts.maxErrors,
+    comment: `efsdoctor mount ${plan.spec.fileSystemId} at ${plan.spec.path}`.slice(0, 100),
+  }
+  for (const [command, ids] of groups) {
+    for (const batch of chunk(ids, opts.batchSize ?? 50)) {
+      const invocations = await runner.run(batch, command, runOpts)
+      for (const inv of invocations) results.set(inv.instanceId, toResult(inv))
+      for (const id of batch) {
+        if (!results.has(id)) results.set(id, {instanceId: id, status: 'failed', reason: 'no result from SSM', fields: {}})
+      }
+    }
+  }
+  const after = probe ? await probeMountState(runner, sendIds, plan.spec.path, opts) : {}
+  return plan.instances.map(p => {
+    const r = results.get(p.instanceId)!
+    return probe && p.command ? {...r, before: before[p.instanceId], after: after[p.instanceId]} : r
+  })
+}
+
+/** 1 when any instance failed or was refused or skipped; 0 when every instance is applied or unchanged. */
+export function mountExitCode(results: MountResult[]): 0 | 1 {
+  return results.every(r => r.status === 'applied' || r.status === 'unchanged') ? 0 : 1
+}
+
+export function describeState(s: MountState | undefined): string {
+  if (!s) return '-'
+  if (!s.known) return `unknown${s.detail ? ` (${s.detail})` : ''}`
+  const fstab = s.fstab ? ', in fstab' : ', not in fstab'
+  return s.mounted ? `mounted ${s.fstype} ${s.source}${fstab}` : `not mounted${fstab}`
+}
