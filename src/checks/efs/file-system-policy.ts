@@ -1,0 +1,66 @@
+/**
+ * A file-system policy decides who may mount once the network lets them in. A Deny on `aws:SecureTransport=false`
+ * refuses every non-TLS client (plain `mount -t nfs4`, efs without `tls`, ECS `transitEncryption: DISABLED`), and a
+ * policy that grants ClientMount only to named principals refuses every client that mounts without `iam` (CDK's
+ * default policy does exactly that). Both show up as `mount.nfs4: access denied by server while mounting …`. No
+ * policy at all means anyone who can reach a mount target may mount — fine for mounting, worth knowing.
+ */
+import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
+import type {Fix, Outcome, Resource} from '../../core/types.js'
+import type {Snapshot} from '../../inventory/snapshot.js'
+import {gapsFor} from '../../core/run-checks.js'
+import {analysePolicy, refusalReasons} from '../_lib/fs-policy.js'
+import {efsVolumesOf, mountsOfFs, mountUsesIam, mountUsesTls} from '../_lib/mount-usage.js'
+
+interface Client { label: string; resource: Resource; tls: boolean; iam: boolean; fix: Fix; line?: number }
+
+function clientsOf(s: Snapshot, fsId: string): Client[] {
+  const fromUserData = mountsOfFs(s, fsId).map((m): Client => ({
+    label: `UserData ${m.userDataId} line ${m.line} (${m.type ?? 'mount'} ${m.options.join(',') || 'no options'})`,
+    resource: {type: 'user-data', id: m.userDataId}, line: m.line, tls: mountUsesTls(m), iam: mountUsesIam(m),
+    fix: {summary: `Mount with efs-utils and TLS + IAM, e.g. fstab \`${fsId}:/ <mount-point> efs _netdev,noresvport,tls,iam 0 0\` (\`mount -t efs -o tls,iam\`), and grant the instance role elasticfilesystem:ClientMount (+ClientWrite).`},
+  }))
+  const fromTasks = efsVolumesOf(s, fsId).map(({taskDefinition: td, volume, config}): Client => ({
+    label: `task definition ${td.family}:${td.revision ?? '?'} volume "${volume.name}"`,
+    resource: {type: 'task-definition', id: td.arn}, tls: config.transitEncryption === 'ENABLED', iam: config.authorizationConfig?.iam === 'ENABLED',
+    fix: {summary: `In ${td.family}, set efsVolumeConfiguration.transitEncryption to ENABLED and authorizationConfig.iam to ENABLED, and grant the task role (${td.taskRoleArn ?? 'none set'}) elasticfilesystem:ClientMount (+ClientWrite).`},
+  }))
+  return [...fromUserData, ...fromTasks]
+}
+
+export const fileSystemPolicy = defineCheck({
+  id: 'efs/file-system-policy',
+  title: 'The file-system policy admits the way clients mount (TLS, IAM)',
+  severity: 'error',
+  description: 'A policy that requires TLS or IAM refuses clients that mount without `tls`/`iam` with `access denied by server`.',
+  remediation: 'Mount with `-t efs -o tls,iam` (ECS: transitEncryption ENABLED, authorizationConfig.iam ENABLED) and grant the mounting role ClientMount, or relax the policy.',
+  docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html',
+  needs: ['fileSystemPolicies'],
+  run(s) {
+    const userDataGap = s.userData === undefined ? gapsFor(s, 'userData') : []
+    return s.scope.fileSystems.flatMap(({id}): Outcome[] => {
+      const r: Resource = {type: 'efs-file-system', id}
+      const text = s.fileSystemPolicies?.[id]
+      if (text === undefined) return [unknown(r, `The policy of ${id} was not read (elasticfilesystem:DescribeFileSystemPolicy), so mount permissions are unknown.`)]
+      if (text === null) return [pass(r, `${id} has no file-system policy: any client that can reach a mount target may mount, write and act as root.`, {severity: 'info'})]
+      let policy
+      try {
+        policy = analysePolicy(text)
+      } catch (error) {
+        return [unknown(r, `The policy of ${id} could not be parsed: ${(error as Error).message}.`)]
+      }
+      const clients = clientsOf(s, id)
+      const out = clients.map(c => {
+        const why = refusalReasons(policy, c)
+        const ev = {fileSystemId: id, tls: c.tls, iam: c.iam, policy}
+        const extra = {evidence: ev, location: c.line ? {line: c.line} : undefined}
+        if (why.length) return fail(c.resource, `${c.label} would be refused by ${id} ("access denied by server"): ${why.join('; ')}.`, c.fix, extra)
+        const note = c.iam ? ' The mounting role still needs elasticfilesystem:ClientMount.' : ''
+        return pass(c.resource, `${c.label} mounts ${id} in a way its policy admits (tls=${c.tls}, iam=${c.iam}).${note}`, extra)
+      })
+      if (userDataGap.length) out.push(unknown(r, `UserData was not read (${userDataGap.map(g => g.action).join(', ')}), so host mounts of ${id} were not compared with its policy.`))
+      if (out.length === 0) out.push(skipped(r, `No mounts of ${id} were found in UserData or task definitions to compare with its policy.`))
+      return out
+    })
+  },
+})

@@ -1,0 +1,60 @@
+import {fileSystemPolicy} from '../../../src/checks/efs/file-system-policy.js'
+import {runChecks} from '../../../src/core/run-checks.js'
+import type {Snapshot} from '../../../src/inventory/snapshot.js'
+import {denied, healthy, IDS, withFault} from '../../support/snapshot-builder.js'
+
+const run = (s: Snapshot) => runChecks([fileSystemPolicy], s).findings
+const denyInsecure = {Effect: 'Deny', Principal: {AWS: '*'}, Action: '*', Condition: {Bool: {'aws:SecureTransport': 'false'}}}
+const cdkDefault = {Effect: 'Allow', Principal: {AWS: '*'}, Action: ['elasticfilesystem:ClientRootAccess', 'elasticfilesystem:ClientWrite'], Condition: {Bool: {'elasticfilesystem:AccessedViaMountTarget': 'true'}}}
+const allowAnon = {Effect: 'Allow', Principal: {AWS: '*'}, Action: 'elasticfilesystem:ClientMount'}
+const withPolicy = (...Statement: unknown[]) => withFault(x => { x.fileSystemPolicies![IDS.fs] = JSON.stringify({Version: '2012-10-17', Statement}) })
+
+describe('efs/file-system-policy', () => {
+  it('passes at info level when there is no policy, saying anyone may mount', () => {
+    const [f] = run(healthy())
+    expect(f).toMatchObject({status: 'pass', severity: 'info'})
+    expect(f.message).toMatch(/no file-system policy/)
+  })
+
+  it('fails the anonymous TLS UserData mount under a policy that grants ClientMount only to IAM principals', () => {
+    const f = run(withPolicy(denyInsecure, cdkDefault))
+    const ud = f.find(x => x.resource.type === 'user-data')!
+    expect(ud.status).toBe('fail')
+    expect(ud.message).toMatch(/access denied by server.*anonymously/)
+    expect(ud.location?.line).toBe(6)
+    expect(ud.fix?.summary).toContain('tls,iam')
+    // prod-worker uses transitEncryption + iam ENABLED
+    expect(f.find(x => x.resource.type === 'task-definition')!.status).toBe('pass')
+  })
+
+  it('fails a plain nfs4 host mount and a non-TLS task volume under a TLS-only policy', () => {
+    const s = withPolicy(denyInsecure, allowAnon)
+    s.userData![0].text = `mount -t nfs4 -o nfsvers=4.1 ${IDS.fs}.efs.eu-west-1.amazonaws.com:/ /mnt/efs\n`
+    s.taskDefinitions![1].volumes[0].efsVolumeConfiguration!.transitEncryption = 'DISABLED'
+    s.taskDefinitions![1].volumes[0].efsVolumeConfiguration!.authorizationConfig = {}
+    const f = run(s)
+    expect(f.map(x => x.status)).toEqual(['fail', 'fail'])
+    expect(f[0].message).toMatch(/aws:SecureTransport/)
+    expect(f[1].fix?.summary).toMatch(/transitEncryption to ENABLED/)
+  })
+
+  it('passes TLS anonymous mounts when * may mount', () => {
+    expect(run(withPolicy(denyInsecure, allowAnon)).every(x => x.status === 'pass')).toBe(true)
+  })
+
+  it('is unknown for a file system whose policy is missing from fileSystemPolicies', () => {
+    const [f] = run(withFault(x => { delete x.fileSystemPolicies![IDS.fs] }))
+    expect(f.status).toBe('unknown')
+    expect(f.message).toContain('elasticfilesystem:DescribeFileSystemPolicy')
+  })
+
+  it('is unknown as a whole when DescribeFileSystemPolicy was denied', () => {
+    const f = run(denied(healthy(), 'fileSystemPolicies', 'elasticfilesystem:DescribeFileSystemPolicy'))
+    expect(f.map(x => x.status)).toEqual(['unknown'])
+  })
+
+  it('adds an unknown when UserData could not be read', () => {
+    const f = run(denied(withPolicy(denyInsecure, cdkDefault), 'userData', 'ec2:DescribeLaunchTemplateVersions'))
+    expect(f.map(x => x.status).sort()).toEqual(['pass', 'unknown'])
+  })
+})
