@@ -253,6 +253,21 @@ export interface HostFacts {
   facts?: ProbeFacts
 }
 
+/**
+ * What a CloudFormation template declares (lint only): structure, never live state. EFS resources live here rather
+ * than in `fileSystems`/`mountTargets`, whose `lifeCycleState` a template cannot know. Ids are logical ids.
+ */
+export interface TemplateFacts {
+  file: string
+  /** Logical id → 1-based line of the resource in the template. */
+  resourceLines: Record<string, number>
+  fileSystems: {id: string; name?: string; encrypted?: boolean; availabilityZoneName?: string}[]
+  mountTargets: {id: string; fileSystemId: string; subnetId: string; securityGroupIds: string[]}[]
+  accessPoints: {id: string; fileSystemId: string; rootDirectory?: string}[]
+  /** Launch template / launch configuration / instance logical id → the security groups its hosts get. */
+  hostSecurityGroups: Record<string, string[]>
+}
+
 export interface Snapshot {
   schemaVersion: typeof SNAPSHOT_SCHEMA_VERSION
   collectedAt: string
@@ -284,5 +299,7 @@ export interface Snapshot {
   taskDefinitions?: TaskDefinition[]
   services?: Service[]
   hostFacts?: Record<string, HostFacts>
+  /** Set by `lint`: the template's declared structure (see TemplateFacts). */
+  template?: TemplateFacts
   gaps: Gap[]
 }
