@@ -3,6 +3,7 @@
  */
 import {Flags} from '@oclif/core'
 import {allChecks} from './checks/index.js'
+import {loadConfig} from './core/config.js'
 import {exitCodeFor} from './core/exit-code.js'
 import {UsageError} from './core/errors.js'
 import type {IgnoreRule} from './core/ignore.js'
@@ -18,6 +19,7 @@ export const reportFlags = {
   'fail-on': Flags.string({description: 'Lowest severity of a failed check that makes the exit code 1.', options: ['error', 'warning', 'info', 'none'], default: 'error'}),
   strict: Flags.boolean({description: 'Also exit 1 when a check at or above --fail-on could not be evaluated (unknown).', default: false}),
   verbose: Flags.boolean({char: 'v', description: 'Table output: list passing and skipped findings too.', default: false}),
+  config: Flags.string({description: 'Ignore file (check id + resource + reason). Default: .efsdoctor.yml in the current directory, if present.'}),
 }
 
 export interface ReportFlagValues {
@@ -29,6 +31,7 @@ export interface ReportFlagValues {
   'fail-on': string
   strict: boolean
   verbose: boolean
+  config?: string
 }
 
 /** Rejects --only/--skip values that match no check, so a typo never silently runs nothing. */
@@ -39,6 +42,11 @@ export function validateSelection(flags: Pick<ReportFlagValues, 'only' | 'skip'>
     const ok = p.endsWith('/') ? ids.some(id => id.startsWith(p)) : ids.includes(p)
     if (!ok) throw new UsageError(`unknown check id "${pattern}" (efsdoctor checks lists them)`)
   }
+}
+
+/** Ignore rules from --config or ./.efsdoctor.yml (none when neither exists); bad files throw UsageError (exit 2). */
+export function loadIgnores(flags: Pick<ReportFlagValues, 'config'>): IgnoreRule[] {
+  return loadConfig({explicit: flags.config, knownIds: allChecks.map(c => c.id)}).ignores
 }
 
 export function selectedFormat(flags: Pick<ReportFlagValues, 'output' | 'json'>): Format {

@@ -5,7 +5,7 @@ import {UsageError} from '../core/errors.js'
 import {runChecks} from '../core/run-checks.js'
 import {loadSnapshot} from '../inventory/load-snapshot.js'
 import type {Snapshot} from '../inventory/snapshot.js'
-import {finishReport, reportFlags, validateSelection} from '../report-flags.js'
+import {finishReport, loadIgnores, reportFlags, validateSelection} from '../report-flags.js'
 
 export default class Check extends BaseCommand {
   static summary = 'Diagnose EFS on an ECS cluster: every link from the container instances to the file system, with the fix for each failure.'
@@ -37,6 +37,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
   async run(): Promise<void> {
     const {flags} = await this.parse(Check)
     validateSelection(flags)
+    const ignores = loadIgnores(flags)
     for (const id of flags['file-system'] ?? []) {
       if (!/^fs-[0-9a-f]{8}([0-9a-f]{9})?$/.test(id)) throw new UsageError(`"${id}" is not an EFS file system id (fs-… with 8 or 17 hex digits)`)
     }
@@ -51,7 +52,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
       snapshot = await collectLive({cluster: flags.cluster, fileSystemIds: flags['file-system'], region: flags.region,
         profile: flags.profile, endpointUrl: flags['endpoint-url'], onStep: line => this.progress(line)})
     }
-    const report = runChecks(allChecks, snapshot, {only: flags.only, skip: flags.skip},
+    const report = runChecks(allChecks, snapshot, {only: flags.only, skip: flags.skip, ignores},
       snapshotFile ? {source: 'snapshot', snapshotFile} : {})
     const code = finishReport(report, flags, (text, file) => this.emit(text, file))
     if (code !== 0) this.exit(code)
