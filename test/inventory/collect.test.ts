@@ -1,0 +1,207 @@
+import {AutoScalingClient} from '@aws-sdk/client-auto-scaling'
+import {DescribeContainerInstancesCommand, DescribeClustersCommand, ECSClient, ListContainerInstancesCommand, ListServicesCommand} from '@aws-sdk/client-ecs'
+import {
+  DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand, DescribeNetworkAclsCommand, DescribeInstanceAttributeCommand, EC2Client,
+} from '@aws-sdk/client-ec2'
+import {DescribeFileSystemsCommand, DescribeMountTargetsCommand, EFSClient} from '@aws-sdk/client-efs'
+import {mockClient} from 'aws-sdk-client-mock'
+import {UsageError} from '../../src/core/errors.js'
+import {INVENTORY_ACTIONS} from '../../src/inventory/actions.js'
+import type {AwsClients} from '../../src/inventory/aws-clients.js'
+import {RoundCounter, type CallEvent} from '../../src/inventory/call.js'
+import {collectSnapshot} from '../../src/inventory/collect.js'
+import {ACCOUNT, AZS, EFS_SG, FS, HOST_SG, LT, NACL, OTHER_FS, REGION, VPC, installFakeCluster, instanceId, type Stubs} from './fake-cluster.js'
+
+const stubs: Stubs = {ecs: mockClient(ECSClient), ec2: mockClient(EC2Client), efs: mockClient(EFSClient), asg: mockClient(AutoScalingClient)}
+const clients = (): AwsClients => ({
+  ecs: new ECSClient({region: REGION}), ec2: new EC2Client({region: REGION}), efs: new EFSClient({region: REGION}),
+  autoScaling: new AutoScalingClient({region: REGION}),
+})
+const allStubs = () => Object.values(stubs)
+/** Every call the stubs saw, as IAM-style actions: 'ecs:DescribeClusters', … */
+function sentActions(): string[] {
+  const prefix = new Map<unknown, string>([[stubs.ecs, 'ecs'], [stubs.ec2, 'ec2'], [stubs.efs, 'elasticfilesystem'], [stubs.asg, 'autoscaling']])
+  return allStubs().flatMap(s => s.calls().map((c: {args: unknown[]}) => `${prefix.get(s)}:${(c.args[0] as object).constructor.name.replace(/Command$/, '')}`))
+}
+
+beforeEach(() => { for (const s of allStubs()) s.reset() })
+
+describe('collectSnapshot on a small healthy cluster', () => {
+  it('maps every part into our types and joins instances, subnets, mount targets and UserData', async () => {
+    const ids = installFakeCluster(stubs, 6, {gzipUserData: true})
+    const steps: string[] = []
+    const s = await collectSnapshot(clients(), {cluster: 'prod', region: REGION, onStep: t => steps.push(t)})
+
+    expect(steps).toHaveLength(5)
+    expect(s.gaps).toEqual([])
+    expect(s.scope).toMatchObject({source: 'aws', region: REGION, accountId: ACCOUNT, partition: 'aws', cluster: 'prod'})
+    expect(s.tool.name).toBe('efsdoctor')
+    expect(s.cluster).toEqual({name: 'prod', arn: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/prod`, status: 'ACTIVE'})
+    expect(s.containerInstances).toHaveLength(6)
+    expect(s.containerInstances![0].attributes).toEqual({'ecs.availability-zone': 'eu-west-1a', 'ecs.capability.efsAuth': ''})
+
+    // Instances joined to their subnet and, through it, to an AZ id.
+    const i2 = s.instances![ids[1]]
+    expect(i2).toMatchObject({subnetId: AZS[1].subnet, vpcId: VPC, azName: 'eu-west-1b', securityGroupIds: [HOST_SG],
+      launchTemplate: {id: LT, version: '7'}, autoScalingGroupName: 'prod-ecs-asg', userDataId: `launch-template:${LT}:7`})
+    expect(s.subnets![i2.subnetId!].azId).toBe('euw1-az1')
+
+    // Mount targets carry their security groups from the ENIs; only the file system in scope is kept.
+    expect(s.mountTargets!.map(m => m.id).sort()).toEqual(AZS.map(a => a.mt))
+    expect(s.mountTargets!.every(m => m.securityGroupIds?.[0] === EFS_SG && m.azId)).toBe(true)
+    expect(Object.keys(s.securityGroups!).sort()).toEqual([HOST_SG, EFS_SG].sort())
+    expect(s.securityGroups![EFS_SG].ingress[0]).toEqual({protocol: 'tcp', fromPort: 2049, toPort: 2049, ipv4Cidrs: [], ipv6Cidrs: [], groupIds: [HOST_SG], prefixListIds: []})
+    expect(s.fileSystems!.map(f => f.id)).toEqual([FS])
+    expect(s.fileSystems![0]).toMatchObject({encrypted: true, throughputMode: 'elastic', replicationOverwriteProtection: 'ENABLED'})
+    expect(s.fileSystemPolicies).toEqual({[FS]: null})
+    expect(s.accessPoints![0]).toMatchObject({id: 'fsap-0123456789abcdef0', rootDirectory: {path: '/app', creationInfo: {ownerUid: 1000, ownerGid: 1000, permissions: '755'}}})
+
+    expect(s.networkAcls).toHaveLength(1)
+    expect(s.networkAcls![0]).toMatchObject({id: NACL, subnetIds: AZS.map(a => a.subnet), isDefault: true})
+    expect(s.networkAcls![0].entries[2]).toEqual({ruleNumber: 100, egress: true, protocol: '6', action: 'allow', cidr: '10.20.0.0/16', portRange: {from: 0, to: 65535}})
+    expect(s.vpcs![VPC]).toEqual({id: VPC, cidrs: ['10.20.0.0/16'], dhcpOptionsId: 'dopt-0123', enableDnsSupport: true, enableDnsHostnames: false,
+      domainNameServers: ['AmazonProvidedDNS']})
+    expect(s.autoScalingGroups![0]).toMatchObject({name: 'prod-ecs-asg', subnetIds: AZS.map(a => a.subnet), launchTemplate: {id: LT, version: '7', name: 'prod-ecs'}})
+
+    // One UserData entry for the launch-template version all six instances share: gunzipped, secrets masked.
+    expect(s.userData).toHaveLength(1)
+    expect(s.userData![0]).toMatchObject({id: `launch-template:${LT}:7`, source: {type: 'launch-template', id: LT, version: '7'}, instanceIds: ids})
+    expect(s.userData![0].text).toContain(`${FS}.efs.${REGION}.amazonaws.com:/ /mnt/efs efs`)
+    expect(s.userData![0].text).not.toContain('hunter2')
+    expect(stubs.ec2.commandCalls(DescribeLaunchTemplateVersionsCommand)).toHaveLength(1)
+    expect(stubs.ec2.commandCalls(DescribeInstanceAttributeCommand)).toHaveLength(0)
+
+    expect(s.taskDefinitions![0].volumes[0].efsVolumeConfiguration).toEqual({fileSystemId: FS, transitEncryption: 'ENABLED', authorizationConfig: {iam: 'ENABLED'}})
+    expect(s.services).toEqual([expect.objectContaining({name: 'web', taskDefinitionArn: expect.stringContaining('prod-web:42')})])
+
+    // Inference: the referenced file system with every reason; the unrelated one in another VPC is left out.
+    expect(s.scope.fileSystems).toEqual([{id: FS, reasons: [
+      'task definition prod-web:42 volume "shared"',
+      'task definition prod-web:42 volume "uploads" (host path /mnt/efs/uploads)',
+      `has mount targets in ${VPC} where the instances run`,
+      `UserData launch-template ${LT} v7 mounts it`,
+    ]}])
+    expect(s.scope.fileSystems.map(f => f.id)).not.toContain(OTHER_FS)
+    expect(JSON.parse(JSON.stringify(s))).toEqual(s)
+  })
+
+  it('follows nextToken / Marker pagination to the end', async () => {
+    installFakeCluster(stubs, 250)
+    const s = await collectSnapshot(clients(), {cluster: 'prod', region: REGION})
+    expect(stubs.ecs.commandCalls(ListContainerInstancesCommand).map(c => c.args[0].input.nextToken)).toEqual([undefined, '100', '200'])
+    expect(stubs.efs.commandCalls(DescribeFileSystemsCommand).map(c => c.args[0].input.Marker)).toEqual([undefined, '1'])
+    expect(s.containerInstances).toHaveLength(250)
+    expect(new Set(s.containerInstances!.map(c => c.arn)).size).toBe(250)
+  })
+
+  it('uses the named file systems only, and says why', async () => {
+    installFakeCluster(stubs, 3)
+    const s = await collectSnapshot(clients(), {cluster: 'prod', region: REGION, fileSystemIds: [FS]})
+    expect(s.scope.fileSystems).toEqual([{id: FS, reasons: ['named with --file-system']}])
+    expect(stubs.efs.commandCalls(DescribeFileSystemsCommand).map(c => c.args[0].input.FileSystemId)).toEqual([FS])
+    expect(stubs.efs.commandCalls(DescribeMountTargetsCommand).map(c => c.args[0].input.FileSystemId)).toEqual([FS])
+  })
+})
+
+describe('batching and call bounds', () => {
+  it('describes a 250-instance cluster in 3 DescribeContainerInstances and 2 DescribeInstances calls', async () => {
+    installFakeCluster(stubs, 250)
+    const rounds = new RoundCounter()
+    const s = await collectSnapshot(clients(), {cluster: 'prod', region: REGION, onCall: rounds.onCall})
+    expect(Object.keys(s.instances!)).toHaveLength(250)
+    expect(stubs.ecs.commandCalls(DescribeContainerInstancesCommand).map(c => c.args[0].input.containerInstances!.length)).toEqual([100, 100, 50])
+    expect(stubs.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(2)
+    expect(stubs.ec2.commandCalls(DescribeLaunchTemplateVersionsCommand)).toHaveLength(1)
+    const total = sentActions().length
+    expect(total).toBeLessThanOrEqual(25 + 3 * Math.ceil(250 / 100) + 1)
+    // Three ListContainerInstances pages are sequential; everything else is a fixed number of rounds.
+    expect(rounds.rounds).toBeLessThanOrEqual(8)
+  })
+
+  it('keeps the number of dependent rounds flat from 10 to 1000 instances, apart from listing pages', async () => {
+    const measure = async (n: number) => {
+      for (const st of allStubs()) st.reset()
+      installFakeCluster(stubs, n)
+      const rounds = new RoundCounter()
+      await collectSnapshot(clients(), {cluster: 'prod', region: REGION, onCall: rounds.onCall})
+      return {rounds: rounds.rounds, calls: sentActions().length}
+    }
+    const small = await measure(10)
+    const large = await measure(1000)
+    if (process.env.EFSDOCTOR_PRINT_ROUNDS) console.log(JSON.stringify({small, large}))
+    expect(small.rounds).toBeLessThanOrEqual(6)
+    // NOTE: ECS lists container instances 100 per page, and each page needs the previous token: 10 pages at N=1000.
+    expect(large.rounds - small.rounds).toBeLessThanOrEqual(Math.ceil(1000 / 100) - 1)
+    expect(large.calls).toBeLessThanOrEqual(25 + 3 * Math.ceil(1000 / 100) + 1)
+  })
+
+  it('calls only operations listed in INVENTORY_ACTIONS, and reports each through onCall', async () => {
+    installFakeCluster(stubs, 5)
+    const seen: CallEvent[] = []
+    await collectSnapshot(clients(), {cluster: 'prod', region: REGION, onCall: e => seen.push(e)})
+    const sent = sentActions()
+    expect(sent.filter(a => !INVENTORY_ACTIONS.includes(a))).toEqual([])
+    expect(seen.filter(e => e.phase === 'start').map(e => e.action).sort()).toEqual([...sent].sort())
+  })
+})
+
+describe('gaps and errors', () => {
+  it('records a denied DescribeNetworkAcls as a gap and still collects everything else', async () => {
+    installFakeCluster(stubs, 6)
+    stubs.ec2.on(DescribeNetworkAclsCommand).rejects(Object.assign(new Error('You are not authorized to perform this operation.'), {name: 'UnauthorizedOperation'}))
+    const s = await collectSnapshot(clients(), {cluster: 'prod', region: REGION})
+    expect(s.gaps).toEqual([expect.objectContaining({part: 'networkAcls', action: 'ec2:DescribeNetworkAcls', code: 'UnauthorizedOperation',
+      message: 'You are not authorized to perform this operation.'})])
+    expect(s.networkAcls).toBeUndefined()
+    for (const part of ['cluster', 'containerInstances', 'instances', 'subnets', 'securityGroups', 'mountTargets', 'vpcs', 'userData', 'fileSystems',
+      'fileSystemPolicies', 'accessPoints', 'autoScalingGroups', 'taskDefinitions', 'services'] as const) {
+      expect(s[part]).toBeDefined()
+    }
+  })
+
+  it('keeps a partial part with resourceIds when only one batch fails', async () => {
+    const ids = installFakeCluster(stubs, 250, {throttleInstanceBatchWith: instanceId(250)})
+    const s = await collectSnapshot(clients(), {cluster: 'prod', region: REGION})
+    const gap = s.gaps.find(g => g.action === 'ec2:DescribeInstances')
+    expect(gap).toMatchObject({part: 'instances', code: 'RequestLimitExceeded'})
+    expect(gap!.resourceIds).toContain(instanceId(250))
+    expect(Object.keys(s.instances!).length + gap!.resourceIds!.length).toBe(250)
+    expect(Object.keys(s.instances!).length).toBeGreaterThan(0)
+    expect([...Object.keys(s.instances!), ...gap!.resourceIds!].sort()).toEqual([...ids].sort())
+  })
+
+  it('throws a UsageError for a cluster that does not exist', async () => {
+    installFakeCluster(stubs, 1)
+    stubs.ecs.on(ListContainerInstancesCommand).rejects(Object.assign(new Error('Cluster not found.'), {name: 'ClusterNotFoundException'}))
+    stubs.ecs.on(ListServicesCommand).rejects(Object.assign(new Error('Cluster not found.'), {name: 'ClusterNotFoundException'}))
+    const run = collectSnapshot(clients(), {cluster: 'nope', region: REGION})
+    await expect(run).rejects.toBeInstanceOf(UsageError)
+    await expect(run).rejects.toThrow(`cluster "nope" not found in ${REGION}`)
+  })
+
+  it('throws a UsageError for an INACTIVE cluster', async () => {
+    installFakeCluster(stubs, 1)
+    stubs.ecs.on(DescribeClustersCommand).resolves({clusters: [{clusterName: 'prod', status: 'INACTIVE'}]})
+    await expect(collectSnapshot(clients(), {cluster: 'prod', region: REGION})).rejects.toThrow('cluster "prod" not found')
+  })
+
+  it('throws a UsageError for a named file system that does not exist', async () => {
+    installFakeCluster(stubs, 1)
+    await expect(collectSnapshot(clients(), {cluster: 'prod', region: REGION, fileSystemIds: ['fs-0000000000000dead']}))
+      .rejects.toThrow(`file system fs-0000000000000dead not found in ${REGION}`)
+  })
+
+  it('turns missing credentials and an unreachable endpoint into one-line UsageErrors', async () => {
+    installFakeCluster(stubs, 1)
+    stubs.ecs.on(DescribeClustersCommand).rejects(Object.assign(new Error('Could not load credentials from any providers'), {name: 'CredentialsProviderError'}))
+    const noCreds = collectSnapshot(clients(), {cluster: 'prod', region: REGION})
+    await expect(noCreds).rejects.toBeInstanceOf(UsageError)
+    await expect(noCreds).rejects.toThrow(/credentials/)
+
+    for (const st of allStubs()) st.reset()
+    installFakeCluster(stubs, 1)
+    stubs.ecs.on(DescribeClustersCommand).rejects(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {code: 'ECONNREFUSED'}))
+    const down = collectSnapshot(clients(), {cluster: 'prod', region: REGION})
+    await expect(down).rejects.toThrow(/^cannot reach .*ECONNREFUSED/)
+  })
+})
