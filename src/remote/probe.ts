@@ -1,0 +1,150 @@
+/**
+ * Host probes over SSM: builds the probe command for each instance from what the snapshot knows (file-system DNS
+ * names, the mount-target IPs of the instance's AZ, the paths expected on EFS), runs it through an SsmRunner with
+ * instances that get an identical command grouped into one SendCommand, and turns each result into HostFacts —
+ * `ok` with parsed facts, or the reason the host could not be read (never a pass by default).
+ */
+import type {HostFacts, Instance, Snapshot} from '../inventory/snapshot.js'
+import {parseUserData} from '../checks/_lib/user-data.js'
+import {parseProbe} from './parse-probe.js'
+import {buildProbeCommand, type ProbeInputs} from './probe-script.js'
+import type {InvocationResult, SsmRunner} from './ssm-runner.js'
+
+export interface ProbeOptions {
+  /** Seconds the probe may run on each host (default 60). */
+  timeoutSeconds?: number
+  /** Overall wait for results (default timeoutSeconds + 30). */
+  waitSeconds?: number
+  /** Distinct commands sent at the same time (default 4). */
+  concurrency?: number
+}
+
+export const DEFAULT_PROBE_TIMEOUT = 60
+const MAX_EXPECTED_PATHS = 40
+
+/** `fs-….efs.<region>.amazonaws.com`, `.com.cn` in the China regions. */
+export function efsDnsName(fileSystemId: string, region: string): string {
+  return `${fileSystemId}.efs.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`
+}
+
+function regionOf(snapshot: Snapshot, instance?: Instance): string | undefined {
+  if (snapshot.scope.region) return snapshot.scope.region
+  const az = instance?.azName ?? snapshot.mountTargets?.find(m => m.azName)?.azName
+  return az?.replace(/[a-z]$/, '')
+}
+
+function fileSystemIds(snapshot: Snapshot): string[] {
+  const ids = snapshot.scope.fileSystems.map(f => f.id)
+  return ids.length ? ids : (snapshot.fileSystems ?? []).map(f => f.id)
+}
+
+/** Mount points the instance's UserData mounts EFS/NFS on, plus every task-definition host.sourcePath. */
+export function expectedPaths(snapshot: Snapshot, instanceId: string): string[] {
+  const out = new Set<string>()
+  const instance = snapshot.instances?.[instanceId]
+  const ud = snapshot.userData?.find(u => u.id === instance?.userDataId || u.instanceIds.includes(instanceId))
+  if (ud) {
+    try {
+      const parsed = parseUserData(ud.text)
+      const nfs = (t?: string) => !t || /^(efs|nfs4?)$/.test(t)
+      for (const m of parsed.mounts) if (m.mountPoint && nfs(m.fsType)) out.add(m.mountPoint)
+      for (const f of parsed.fstab) if (nfs(f.fsType)) out.add(f.mountPoint)
+    } catch {
+      // NOTE: an unparseable UserData only means fewer expected paths; the ud/* checks report it.
+    }
+  }
+  for (const td of snapshot.taskDefinitions ?? []) {
+    for (const v of td.volumes) if (v.host?.sourcePath) out.add(v.host.sourcePath)
+  }
+  // NOTE: EFSD_EXPECTED_PATHS is space-separated, so paths with whitespace or unresolved variables are left out.
+  return [...out].filter(p => p.startsWith('/') && !/[\s$`]/.test(p)).sort().slice(0, MAX_EXPECTED_PATHS)
+}
+
+/** Mount-target IPs of the file systems in scope, in the instance's AZ (matched by AZ id when known). */
+export function mountTargetIps(snapshot: Snapshot, instanceId: string): string[] {
+  const instance = snapshot.instances?.[instanceId]
+  if (!instance) return []
+  const azId = instance.subnetId ? snapshot.subnets?.[instance.subnetId]?.azId : undefined
+  const fsIds = new Set(fileSystemIds(snapshot))
+  return [...new Set((snapshot.mountTargets ?? [])
+    .filter(mt => fsIds.has(mt.fileSystemId) && mt.ipAddress && mt.lifeCycleState !== 'deleted')
+    .filter(mt => (azId && mt.azId) ? mt.azId === azId : (mt.azName !== undefined && mt.azName === instance.azName))
+    .map(mt => mt.ipAddress as string))]
+}
+
+/** What the probe on `instanceId` is told to look at. */
+export function probeInputs(snapshot: Snapshot, instanceId: string): ProbeInputs {
+  const region = regionOf(snapshot, snapshot.instances?.[instanceId])
+  return {
+    fsDnsNames: region ? fileSystemIds(snapshot).map(id => efsDnsName(id, region)) : [],
+    mountTargetIps: mountTargetIps(snapshot, instanceId),
+    expectedPaths: expectedPaths(snapshot, instanceId),
+  }
+}
+
+/** Runner result → HostFacts. */
+export function toHostFacts(r: InvocationResult): HostFacts {
+  const base = {instanceId: r.instanceId}
+  const why = r.reason ?? r.status
+  switch (r.status) {
+    case 'Success': {
+      if (r.truncated) return {...base, status: 'unparseable', reason: 'the probe output was cut at SSM\'s 24,000-character limit'}
+      const parsed = parseProbe(r.stdout)
+      if (!parsed.ok) return {...base, status: 'unparseable', reason: parsed.error}
+      if (!parsed.facts.complete) return {...base, status: 'unparseable', reason: 'the probe output has no END line (cut short)'}
+      return {...base, status: 'ok', facts: parsed.facts}
+    }
+    case 'NotManaged': return {...base, status: 'not-managed', reason: why}
+    case 'Undeliverable': case 'DeliveryTimedOut': return {...base, status: 'offline', reason: why}
+    case 'InvalidPlatform': return {...base, status: 'not-linux', reason: why}
+    case 'TimedOut': case 'ExecutionTimedOut': return {...base, status: 'timed-out', reason: why}
+    case 'Failed': case 'Cancelled': case 'Terminated': return {...base, status: 'failed', reason: why}
+    default: return {...base, status: 'error', reason: why}
+  }
+}
+
+/** Probes `instanceIds`; instances whose command text is identical share one SendCommand (≤ 50 per call). */
+export async function probeInstances(runner: SsmRunner, snapshot: Snapshot, instanceIds: string[], opts: ProbeOptions = {}):
+  Promise<Record<string, HostFacts>> {
+  const timeoutSeconds = opts.timeoutSeconds ?? DEFAULT_PROBE_TIMEOUT
+  const groups = new Map<string, string[]>()
+  for (const id of new Set(instanceIds)) {
+    const command = buildProbeCommand(probeInputs(snapshot, id))
+    groups.set(command, [...(groups.get(command) ?? []), id])
+  }
+  const out: Record<string, HostFacts> = {}
+  const queue = [...groups.entries()]
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const [command, ids] = next
+      let results: InvocationResult[]
+      try {
+        results = await runner.run(ids, command, {timeoutSeconds, waitSeconds: opts.waitSeconds ?? timeoutSeconds + 30,
+          maxErrors: '100%', comment: 'efsdoctor host probe (read-only)'})
+      } catch (error) {
+        // NOTE: runners should not throw; if one does, the hosts are unknown, not the whole run lost.
+        results = ids.map(instanceId => ({instanceId, status: 'Error', stdout: '', stderr: '', reason: (error as Error).message}))
+      }
+      for (const r of results) out[r.instanceId] = toHostFacts(r)
+    }
+  }
+  await Promise.all(Array.from({length: Math.max(1, Math.min(opts.concurrency ?? 4, queue.length))}, worker))
+  return out
+}
+
+/** The instances a cluster run probes: ACTIVE container instances whose ECS agent is connected. */
+export function instancesToProbe(snapshot: Snapshot): string[] {
+  return [...new Set((snapshot.containerInstances ?? [])
+    .filter(ci => ci.status === 'ACTIVE' && ci.agentConnected && ci.ec2InstanceId)
+    .map(ci => ci.ec2InstanceId))]
+}
+
+/** Probes the snapshot's container instances in place (sets snapshot.hostFacts) with the given SSM client. */
+export async function probeSnapshot(ssmClient: import('../inventory/aws-clients.js').SdkClient, snapshot: Snapshot,
+  opts: ProbeOptions & {onStep?: (line: string) => void} = {}): Promise<Snapshot> {
+  const {createSsmRunner} = await import('./ssm-runner.js')
+  const ids = instancesToProbe(snapshot)
+  opts.onStep?.(`probing ${ids.length} instance(s) over SSM`)
+  snapshot.hostFacts = ids.length ? await probeInstances(createSsmRunner(ssmClient), snapshot, ids, opts) : {}
+  return snapshot
+}

@@ -1,0 +1,132 @@
+import {spawnSync} from 'node:child_process'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {createServer, type Server} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {
+  efsDnsName, expectedPaths, instancesToProbe, mountTargetIps, probeInputs, probeInstances, toHostFacts,
+} from '../../src/remote/probe.js'
+import type {InvocationResult, RunOptions, SsmRunner} from '../../src/remote/ssm-runner.js'
+import {healthy, IDS, withFault} from '../support/snapshot-builder.js'
+
+/** A runner that really executes the command with bash on this machine (once per call) and records its calls. */
+class LocalRunner implements SsmRunner {
+  calls: {ids: string[]; script: string; opts: RunOptions}[] = []
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+  async run(instanceIds: string[], script: string, opts: RunOptions): Promise<InvocationResult[]> {
+    this.calls.push({ids: instanceIds, script, opts})
+    const r = spawnSync('bash', ['-c', script], {env: this.env, encoding: 'utf8', timeout: 60_000})
+    return instanceIds.map(instanceId => ({instanceId, status: r.status === 0 ? 'Success' : 'Failed', exitCode: r.status ?? -1,
+      stdout: r.stdout, stderr: r.stderr}))
+  }
+}
+
+let dir: string
+let server: Server
+let port: number
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'efsd-probe-ts-'))
+  mkdirSync(join(dir, 'etc'), {recursive: true})
+  writeFileSync(join(dir, 'etc/fstab'), 'fs-0a1b2c3d4e5f60718:/ /mnt/efs efs _netdev,noresvport,tls 0 0\n')
+  writeFileSync(join(dir, 'etc/os-release'), 'ID="amzn"\nVERSION_ID="2023"\nPRETTY_NAME="Amazon Linux 2023"\n')
+  server = createServer(sock => sock.end())
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  port = (server.address() as {port: number}).port
+})
+
+afterAll(async () => {
+  rmSync(dir, {recursive: true, force: true})
+  await new Promise(resolve => server.close(resolve))
+})
+
+function localEnv(): NodeJS.ProcessEnv {
+  // docker is kept off PATH's fake dirs; EFSD_ROOT points file reads at the temp tree.
+  return {PATH: process.env.PATH, EFSD_ROOT: dir, EFSD_NFS_PORT: String(port), EFSD_CMD_TIMEOUT: '1'}
+}
+
+describe('probe inputs', () => {
+  test('DNS names per file system, .com.cn in China regions', () => {
+    expect(efsDnsName('fs-12345678', 'eu-west-1')).toBe('fs-12345678.efs.eu-west-1.amazonaws.com')
+    expect(efsDnsName('fs-12345678', 'cn-north-1')).toBe('fs-12345678.efs.cn-north-1.amazonaws.com.cn')
+    expect(probeInputs(healthy(), IDS.instances[0]).fsDnsNames).toEqual([`${IDS.fs}.efs.eu-west-1.amazonaws.com`])
+  })
+
+  test('only the mount target of the instance\'s own AZ (matched by AZ id)', () => {
+    expect(mountTargetIps(healthy(), IDS.instances[0])).toEqual(['10.20.1.25'])
+    expect(mountTargetIps(healthy(), IDS.instances[2])).toEqual(['10.20.5.25'])
+    const noMt = withFault(s => { s.mountTargets = s.mountTargets!.filter(m => m.azName !== 'eu-west-1a') })
+    expect(mountTargetIps(noMt, IDS.instances[0])).toEqual([])
+  })
+
+  test('expected paths: UserData mount points and task-definition source paths', () => {
+    expect(expectedPaths(healthy(), IDS.instances[0])).toEqual(['/mnt/efs', '/mnt/efs/shared'])
+  })
+
+  test('probes ACTIVE container instances with a connected agent only', () => {
+    const s = withFault(x => {
+      x.containerInstances![0].agentConnected = false
+      x.containerInstances![1].status = 'DRAINING'
+    })
+    expect(instancesToProbe(s)).toEqual(IDS.instances.slice(2))
+  })
+})
+
+describe('probeInstances', () => {
+  test('groups instances with identical commands: one runner call per AZ here', async () => {
+    const runner = new LocalRunner(localEnv())
+    runner.run = async (ids, script, opts) => {
+      runner.calls.push({ids, script, opts})
+      return ids.map(instanceId => ({instanceId, status: 'NotManaged', stdout: '', stderr: '', reason: 'not managed'}))
+    }
+    const facts = await probeInstances(runner, healthy(), IDS.instances, {timeoutSeconds: 45})
+    expect(runner.calls.map(c => c.ids)).toEqual([IDS.instances.slice(0, 2), IDS.instances.slice(2, 4), IDS.instances.slice(4)])
+    expect(runner.calls[0].opts).toMatchObject({timeoutSeconds: 45, waitSeconds: 75})
+    expect(runner.calls[0].script).toContain("export EFSD_MT_IPS='10.20.1.25'")
+    expect(Object.values(facts).map(f => f.status)).toEqual(Array(6).fill('not-managed'))
+  })
+
+  test('runs the real probe.sh through bash and parses what it printed', async () => {
+    const s = withFault(x => {
+      for (const mt of x.mountTargets!) mt.ipAddress = '127.0.0.1'
+      x.taskDefinitions![0].volumes[0].host = {sourcePath: "/mnt/efs/it's"}
+    })
+    const runner = new LocalRunner(localEnv())
+    const facts = await probeInstances(runner, s, IDS.instances.slice(0, 2), {timeoutSeconds: 30})
+    expect(runner.calls).toHaveLength(1)
+    const f = facts[IDS.instances[0]]
+    expect(f.status).toBe('ok')
+    expect(f.facts!.complete).toBe(true)
+    expect(f.facts!.tcp).toEqual([{ip: '127.0.0.1', port, status: 'open'}])
+    expect(f.facts!.dns.map(d => d.name)).toEqual([`${IDS.fs}.efs.eu-west-1.amazonaws.com`])
+    // The single quote survived the shell quoting of the header.
+    expect(f.facts!.expectedPaths.map(p => p.path)).toEqual(['/mnt/efs', "/mnt/efs/it's"])
+    expect(f.facts!.fstab[0]).toMatchObject({device: 'fs-0a1b2c3d4e5f60718:/', mountPoint: '/mnt/efs', fstype: 'efs'})
+    expect(facts[IDS.instances[1]].status).toBe('ok')
+  })
+
+  test('a runner that throws leaves the hosts as error, not the run lost', async () => {
+    const runner: SsmRunner = {run: async () => { throw new Error('boom') }}
+    const facts = await probeInstances(runner, healthy(), [IDS.instances[0]])
+    expect(facts[IDS.instances[0]]).toEqual({instanceId: IDS.instances[0], status: 'error', reason: 'boom'})
+  })
+})
+
+describe('toHostFacts', () => {
+  const r = (x: Partial<InvocationResult>): InvocationResult => ({instanceId: 'i-1', status: 'Success', stdout: '', stderr: '', ...x})
+
+  test.each([
+    ['NotManaged', 'not-managed'], ['Undeliverable', 'offline'], ['DeliveryTimedOut', 'offline'], ['InvalidPlatform', 'not-linux'],
+    ['TimedOut', 'timed-out'], ['ExecutionTimedOut', 'timed-out'], ['Failed', 'failed'], ['Cancelled', 'failed'],
+    ['Terminated', 'failed'], ['AccessDenied', 'error'], ['Error', 'error'],
+  ] as const)('%s → %s with the reason', (status, expected) => {
+    expect(toHostFacts(r({status, reason: 'because'}))).toEqual({instanceId: 'i-1', status: expected, reason: 'because'})
+  })
+
+  test('output without the header, cut by SSM, or without END is unparseable', () => {
+    expect(toHostFacts(r({stdout: 'bash: line 1: syntax error'})).status).toBe('unparseable')
+    expect(toHostFacts(r({stdout: 'EFSD\t1\t1\nEND\t10\n', truncated: true}))).toMatchObject({status: 'unparseable', reason: expect.stringMatching(/24,000/)})
+    expect(toHostFacts(r({stdout: 'EFSD\t1\t1\nKERNEL\t6.1\n'}))).toMatchObject({status: 'unparseable', reason: expect.stringMatching(/END/)})
+    expect(toHostFacts(r({stdout: 'EFSD\t1\t1\nKERNEL\t6.1\nEND\t20\n'})).status).toBe('ok')
+  })
+})
