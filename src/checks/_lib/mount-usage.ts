@@ -4,6 +4,7 @@
  * not understand is ignored, and callers treat "no mount found" as "not known", never as a pass.
  */
 import type {Instance, Snapshot, UserData} from '../../inventory/snapshot.js'
+import {parseDevice, parseUserData} from './user-data.js'
 
 export interface MountUse {
   /** 1-based line in the UserData text. */
@@ -19,36 +20,21 @@ export interface MountUse {
   userDataId: string
 }
 
-const FS_ID = /\b(fs-[0-9a-f]{8,40})\b/
-const DEVICE = /^([A-Za-z0-9.:[\]-]+):(\/\S*)?$/
-const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/
-
-/** Mounts named on the lines of one UserData script (fstab entries and `mount` commands). */
+/** Mounts named in one UserData script (fstab entries, `mount` commands, cloud-config `mounts:`), via the shared parser. */
 export function parseMounts(u: UserData): MountUse[] {
-  const out: MountUse[] = []
-  u.text.split('\n').forEach((raw, idx) => {
-    const tokens = raw.replace(/["'`]/g, ' ').trim().split(/\s+/)
-    const at = tokens.findIndex(t => DEVICE.test(t) && (FS_ID.test(t) || IPV4.test(t.split(':')[0]) || t.includes('.efs.')))
-    if (at < 0 || raw.trim().startsWith('#')) return
-    const host = tokens[at].slice(0, tokens[at].lastIndexOf(':'))
-    const mountCmd = tokens.slice(0, at).some(t => t === 'mount' || t.endsWith('/mount'))
-    let type: string | undefined
-    let opts = ''
-    if (mountCmd) {
-      const t = tokens.indexOf('-t')
-      const o = tokens.indexOf('-o')
-      type = t >= 0 ? tokens[t + 1] : undefined
-      opts = o >= 0 ? tokens[o + 1] ?? '' : ''
-    } else {
-      type = tokens[at + 2]
-      opts = tokens[at + 3] ?? ''
-    }
-    const options = opts.split(',').filter(Boolean)
-    const isIp = IPV4.test(host) || host.includes(':')
-    const byDnsName = !isIp && !options.some(o => o.startsWith('mounttargetip='))
-    out.push({line: idx + 1, host, fsId: host.match(FS_ID)?.[1], type, options, byDnsName, userDataId: u.id})
-  })
-  return out
+  const parsed = parseUserData(u.text)
+  const raw = [
+    ...parsed.fstab.map(f => ({line: f.line, device: f.device, type: f.fsType, options: f.options})),
+    ...parsed.mounts.filter(m => m.kind !== 'all' && m.device).map(m => ({line: m.line, device: m.device!, type: m.fsType, options: m.options})),
+  ]
+  return raw.flatMap(({line, device, type, options}): MountUse[] => {
+    const d = parseDevice(device)
+    if (!d.ip && !d.fsId && !d.dnsName?.includes('.efs.')) return []
+    const host = d.ip ?? d.dnsName ?? d.fsId!
+    const fsId = d.fsId && /^fs-[0-9a-f]+$/.test(d.fsId) ? d.fsId : undefined
+    const byDnsName = !d.ip && !options.some(o => o.startsWith('mounttargetip='))
+    return [{line, host, fsId, type: type?.toLowerCase(), options, byDnsName, userDataId: u.id}]
+  }).sort((a, b) => a.line - b.line)
 }
 
 export const mountUsesTls = (m: MountUse): boolean => m.type === 'efs' && m.options.includes('tls')

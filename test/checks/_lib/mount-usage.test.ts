@@ -2,7 +2,7 @@ import {mountUsesIam, mountUsesNoresvport, mountUsesTls, mountsOfFs, parseMounts
 import type {UserData} from '../../../src/inventory/snapshot.js'
 import {healthy, IDS} from '../../support/snapshot-builder.js'
 
-const ud = (text: string): UserData => ({id: 'u1', source: {type: 'instance', id: 'i-1'}, instanceIds: ['i-1'], text})
+const ud = (body: string): UserData => ({id: 'u1', source: {type: 'instance', id: 'i-1'}, instanceIds: ['i-1'], text: `#!/bin/bash\n${body}`})
 
 describe('parseMounts', () => {
   it('reads an fstab line written with echo (healthy UserData)', () => {

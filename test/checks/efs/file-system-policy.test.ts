@@ -29,7 +29,7 @@ describe('efs/file-system-policy', () => {
 
   it('fails a plain nfs4 host mount and a non-TLS task volume under a TLS-only policy', () => {
     const s = withPolicy(denyInsecure, allowAnon)
-    s.userData![0].text = `mount -t nfs4 -o nfsvers=4.1 ${IDS.fs}.efs.eu-west-1.amazonaws.com:/ /mnt/efs\n`
+    s.userData![0].text = `#!/bin/bash\nmount -t nfs4 -o nfsvers=4.1 ${IDS.fs}.efs.eu-west-1.amazonaws.com:/ /mnt/efs\n`
     s.taskDefinitions![1].volumes[0].efsVolumeConfiguration!.transitEncryption = 'DISABLED'
     s.taskDefinitions![1].volumes[0].efsVolumeConfiguration!.authorizationConfig = {}
     const f = run(s)

@@ -35,7 +35,7 @@ describe('network/nacl-allows-nfs', () => {
   it('fails plain nfs4 mounts without noresvport when only 1024-65535 return is allowed, naming ACL and rule', () => {
     const s = withFault(x => {
       separateMtSubnet(strict)(x)
-      x.userData![0].text = `mount -t nfs4 -o nfsvers=4.1 ${IDS.fs}.efs.eu-west-1.amazonaws.com:/ /mnt/efs\n`
+      x.userData![0].text = `#!/bin/bash\nmount -t nfs4 -o nfsvers=4.1 ${IDS.fs}.efs.eu-west-1.amazonaws.com:/ /mnt/efs\n`
       x.taskDefinitions = []
     })
     const f = of(s, IDS.instances[0])

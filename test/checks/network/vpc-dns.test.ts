@@ -36,7 +36,7 @@ describe('network/vpc-dns', () => {
     const s = withFault(x => {
       x.vpcs![IDS.vpc].enableDnsSupport = false
       x.taskDefinitions = []
-      x.userData![0].text = 'mount -t nfs4 -o noresvport 10.20.1.25:/ /mnt/efs\n'
+      x.userData![0].text = '#!/bin/bash\nmount -t nfs4 -o noresvport 10.20.1.25:/ /mnt/efs\n'
     })
     const [f] = run(s)
     expect(f.status).toBe('pass')
