@@ -17,6 +17,12 @@ import {mountTargetSgAllowsNfs} from './network/mount-target-sg-allows-nfs.js'
 import {clientSgEgressNfs} from './network/client-sg-egress-nfs.js'
 import {naclAllowsNfs} from './network/nacl-allows-nfs.js'
 import {vpcDns} from './network/vpc-dns.js'
+import {mountsEfs} from './userdata/mounts-efs.js'
+import {clientInstalledBeforeMount} from './userdata/client-installed-before-mount.js'
+import {fstabNetdev} from './userdata/fstab-netdev.js'
+import {mountBeforeDocker} from './userdata/mount-before-docker.js'
+import {scriptRuns} from './userdata/script-runs.js'
+import {secrets} from './userdata/secrets.js'
 
 export const allChecks: Check[] = [
   containerInstancesHealthy,
@@ -33,4 +39,10 @@ export const allChecks: Check[] = [
   naclAllowsNfs,
   vpcDns,
   fileSystemPolicy,
+  mountsEfs,
+  clientInstalledBeforeMount,
+  fstabNetdev,
+  mountBeforeDocker,
+  scriptRuns,
+  secrets,
 ]

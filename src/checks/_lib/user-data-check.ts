@@ -1,0 +1,89 @@
+/** Shared plumbing for the userdata/* checks: one outcome set per distinct script, resource/location/evidence. */
+import type {Location, Outcome, Resource} from '../../core/types.js'
+import type {Snapshot, UserData} from '../../inventory/snapshot.js'
+import {unknown} from '../../core/define-check.js'
+import {type FstabEntry, type MountCall, parseDevice, parseUserData, type ParsedUserData} from './user-data.js'
+
+export const udResource = (ud: UserData): Resource => ({type: 'user-data', id: ud.id})
+
+/** `line` is the line in the decoded script; a template's file and logical id are kept. */
+export function udLocation(ud: UserData, line?: number): Location {
+  const loc: Location = {}
+  if (line !== undefined) loc.line = line
+  if (ud.location?.file) loc.file = ud.location.file
+  if (ud.location?.logicalId) loc.logicalId = ud.location.logicalId
+  return loc
+}
+
+export function udEvidence(ud: UserData, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    userData: ud.id,
+    source: ud.source,
+    instances: ud.instanceIds.slice(0, 5),
+    instanceCount: ud.instanceIds.length,
+    ...extra,
+  }
+}
+
+/** Extra fields for a pass/fail/unknown outcome about one line of a script. */
+export const at = (ud: UserData, line: number | undefined, evidence: Record<string, unknown> = {}) =>
+  ({location: udLocation(ud, line), evidence: udEvidence(ud, evidence)})
+
+/** Run `fn` for each distinct script; a script with no readable text is `unknown`. */
+export function eachUserData(s: Snapshot, fn: (ud: UserData, parsed: ParsedUserData) => Outcome[]): Outcome[] {
+  const out: Outcome[] = []
+  for (const ud of s.userData ?? []) {
+    if (!ud.text?.trim()) {
+      out.push(unknown(udResource(ud), `No UserData readable for ${ud.source.type} ${ud.source.id}: the text is empty.`, at(ud, undefined)))
+      continue
+    }
+    out.push(...fn(ud, parseUserData(ud.text)))
+  }
+  return out
+}
+
+export const scopeFsIds = (s: Snapshot): string[] => s.scope.fileSystems.map(f => f.id)
+
+/** The fix everyone should copy: the generated, known-good snippet. */
+export function snippetCommand(s: Snapshot, mountPoint?: string): string {
+  const fs = scopeFsIds(s)[0] ?? '<fs-id>'
+  return `efsdoctor userdata --file-system ${fs} --path ${mountPoint ?? '/mnt/efs'}`
+}
+
+export const NFS_TYPES = /^(efs|nfs4?|nfs)$/
+
+/** What a mount step mounts: itself, or the fstab entries `mount -a` / `mount <mp>` pick up (written before it). */
+export interface EffectiveMount {
+  call: MountCall
+  fsType?: string
+  device?: string
+  mountPoint?: string
+  options: string[]
+  fstab?: FstabEntry
+}
+
+export function effectiveMounts(p: ParsedUserData): EffectiveMount[] {
+  const out: EffectiveMount[] = []
+  for (const call of p.mounts) {
+    if (call.kind === 'all') {
+      const types = call.fsType?.split(',')
+      for (const e of p.fstab) {
+        if (e.order < call.order && (!types || types.includes(e.fsType))) {
+          out.push({call, fsType: e.fsType, device: e.device, mountPoint: e.mountPoint, options: e.options, fstab: e})
+        }
+      }
+    } else if (!call.device && call.mountPoint) {
+      const e = p.fstab.find(x => x.mountPoint === call.mountPoint && x.order < call.order)
+      if (e) out.push({call, fsType: e.fsType, device: e.device, mountPoint: e.mountPoint, options: e.options, fstab: e})
+    } else {
+      out.push({call, fsType: call.fsType, device: call.device, mountPoint: call.mountPoint, options: call.options})
+    }
+  }
+  return out.filter(m => !m.fsType || NFS_TYPES.test(m.fsType) || (m.device && parseDevice(m.device).fsId))
+}
+
+/** Mount steps that touch EFS/NFS (for ordering checks): explicit NFS/EFS mounts and `mount -a` of any kind. */
+export function nfsMountCalls(p: ParsedUserData): MountCall[] {
+  const effective = new Set(effectiveMounts(p).map(m => m.call))
+  return p.mounts.filter(m => effective.has(m) || (m.kind === 'all' && p.fstab.length > 0))
+}

@@ -1,0 +1,80 @@
+/**
+ * UserData runs once, on first boot: a mount that is not also written to /etc/fstab is gone after a reboot, and tasks
+ * silently write to the root volume. The fstab entry needs `_netdev` — without it systemd mounts before the network
+ * is up, the boot hangs, and amazon-efs-utils prints a hint and exits 0 (a silent failure). `nofail` is recommended so
+ * an EFS outage does not stop the instance from booting. NFS (`nfs4`) entries should use the EFS-recommended options:
+ * `soft` can corrupt data on timeouts, and without `noresvport` the client does not reconnect after a network event.
+ */
+import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
+import type {Outcome} from '../../core/types.js'
+import type {Snapshot, UserData} from '../../inventory/snapshot.js'
+import {at, eachUserData, NFS_TYPES, nfsMountCalls, snippetCommand, udResource} from '../_lib/user-data-check.js'
+import {optionMap, type ParsedUserData} from '../_lib/user-data.js'
+
+export const EFS_NFS_OPTIONS = 'nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport'
+
+interface Problem { line: number; level: 'error' | 'warning'; text: string }
+
+function nfsOptionProblems(options: string[]): string[] {
+  const o = optionMap(options)
+  const out: string[] = []
+  if (o.has('soft')) out.push('uses `soft` (I/O errors and possible corruption on timeouts; use `hard`)')
+  if (!o.has('noresvport')) out.push('lacks `noresvport` (the client does not reconnect after a network interruption)')
+  const vers = o.get('nfsvers') ?? o.get('vers')
+  if (vers !== undefined && vers !== '4.1' && vers !== '4.0' && vers !== '4') out.push(`uses nfsvers=${vers} (EFS needs NFSv4.0 or 4.1)`)
+  const missing = ['rsize', 'wsize', 'timeo', 'retrans'].filter(k => !o.has(k))
+  if (vers === undefined) missing.unshift('nfsvers')
+  if (!o.has('hard') && !o.has('soft')) missing.push('hard')
+  if (missing.length) out.push(`misses recommended ${missing.join(', ')}`)
+  return out
+}
+
+function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
+  const r = udResource(ud)
+  const entries = p.fstab.filter(e => NFS_TYPES.test(e.fsType))
+  const mounts = nfsMountCalls(p)
+  if (entries.length === 0 && mounts.length === 0) {
+    return skipped(r, `UserData ${ud.id} mounts no EFS/NFS file system (see userdata/mounts-efs).`, at(ud, undefined))
+  }
+  if (entries.length === 0) {
+    const m = mounts[0]
+    return fail(r, `Line ${m.line} mounts ${m.device ?? m.mountPoint ?? 'EFS'} but UserData ${ud.id} writes no /etc/fstab entry: UserData runs only on first boot, so the mount is gone after a reboot.`,
+      {summary: 'Append a grep-guarded fstab line with _netdev,nofail (and mount it with `mount <mount point>`).', command: snippetCommand(s, m.mountPoint)},
+      at(ud, m.line))
+  }
+  const problems: Problem[] = []
+  for (const e of entries) {
+    const o = optionMap(e.options)
+    if (!o.has('_netdev')) {
+      problems.push({line: e.line, level: 'error', text: `the fstab entry for ${e.mountPoint} on line ${e.line} lacks _netdev: the boot can hang waiting for the network, and amazon-efs-utils skips the mount and exits 0`})
+    }
+    if (!o.has('nofail')) {
+      problems.push({line: e.line, level: 'warning', text: `the fstab entry for ${e.mountPoint} on line ${e.line} lacks nofail: the instance does not finish booting while EFS is unreachable`})
+    }
+    if (e.fsType !== 'efs') {
+      for (const t of nfsOptionProblems(e.options)) problems.push({line: e.line, level: 'warning', text: `the ${e.fsType} entry on line ${e.line} ${t}`})
+    }
+  }
+  const ev = {entries: entries.map(e => ({line: e.line, device: e.device, mountPoint: e.mountPoint, fsType: e.fsType, options: e.options.join(',')}))}
+  if (problems.length === 0) {
+    const e = entries[0]
+    return pass(r, `Line ${e.line} writes ${e.device} ${e.mountPoint} (${e.fsType}) to /etc/fstab with _netdev and nofail.`, at(ud, e.line, ev))
+  }
+  const worst = problems.find(x => x.level === 'error') ?? problems[0]
+  const msg = problems.map(x => x.text).join('; ')
+  const nfs = entries.some(e => e.fsType !== 'efs')
+  return fail(r, `UserData ${ud.id}: ${msg}.`,
+    {summary: `Use options _netdev,nofail${nfs ? ` and, for nfs4, ${EFS_NFS_OPTIONS}` : ',tls'} in the fstab line.`, command: snippetCommand(s, entries[0].mountPoint)},
+    {...at(ud, worst.line, {...ev, problems: problems.map(x => x.text)}), severity: worst.level})
+}
+
+export const fstabNetdev = defineCheck({
+  id: 'userdata/fstab-netdev',
+  title: 'UserData persists the EFS mount in /etc/fstab with _netdev (and nofail)',
+  severity: 'error',
+  description: 'Without an fstab entry the mount is lost on reboot; without _netdev the boot hangs or efs-utils silently skips the mount; nofail and the EFS NFS options keep instances booting and clients reconnecting.',
+  remediation: 'Write one grep-guarded fstab line with _netdev,nofail (efs type: tls; nfs4: nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport).',
+  docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/nfs-automount-efs.html',
+  needs: ['userData'],
+  run: s => eachUserData(s, (ud, p) => [evaluate(s, ud, p)]),
+})

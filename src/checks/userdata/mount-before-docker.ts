@@ -1,0 +1,68 @@
+/**
+ * Containers started before the EFS mount keep the empty local directory (the bind mount is not propagated), so the
+ * mount must finish before Docker/ECS start tasks — or Docker and the agent must be restarted after it. On the
+ * ECS-optimized AMI, ecs.service is ordered After=cloud-final.service: a blocking `systemctl restart ecs` (or
+ * `start ecs`) inside UserData waits for cloud-init, which waits for it — the instance never registers. A mount that
+ * is backgrounded (`&`) or whose failure is swallowed (`|| true`) without a retry loop lets tasks start on an empty
+ * directory.
+ */
+import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
+import type {Outcome} from '../../core/types.js'
+import type {Snapshot, UserData} from '../../inventory/snapshot.js'
+import {at, eachUserData, nfsMountCalls, snippetCommand, udResource} from '../_lib/user-data-check.js'
+import type {ParsedUserData} from '../_lib/user-data.js'
+
+function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome[] {
+  const r = udResource(ud)
+  const mounts = nfsMountCalls(p)
+  if (mounts.length === 0) return [skipped(r, `UserData ${ud.id} mounts no EFS/NFS file system (see userdata/mounts-efs).`, at(ud, undefined))]
+  const out: Outcome[] = []
+  const fixCmd = snippetCommand(s, mounts[0].mountPoint)
+
+  const deadlock = p.services.find(a => a.service === 'ecs' && (a.action === 'start' || a.action === 'restart') && !a.noBlock)
+  if (deadlock) {
+    out.push(fail(r, `Line ${deadlock.line} runs \`${deadlock.text}\` inside cloud-init: on the ECS-optimized AMI ecs.service is After=cloud-final.service, so a blocking start/restart waits for cloud-init to finish, which waits for it — the agent never starts and the instance never registers.`,
+      {summary: 'Remove the ECS agent restart (the agent starts after cloud-init finishes, after your mount), or use `systemctl enable --now --no-block ecs`.', command: fixCmd},
+      at(ud, deadlock.line, {action: deadlock.text})))
+  }
+
+  const unsafe = mounts.find(m => m.backgrounded || (m.swallowed && !m.retried))
+  if (unsafe) {
+    const how = unsafe.backgrounded ? 'runs in the background (&)' : 'ignores failure (|| true) without a retry loop'
+    out.push(fail(r, `The mount on line ${unsafe.line} ${how}: the script, and then ECS, go on before EFS is mounted, so tasks can start on an empty local directory.`,
+      {summary: 'Mount synchronously in a bounded retry loop that fails the script when EFS never mounts.', command: fixCmd},
+      at(ud, unsafe.line, {mount: unsafe.text})))
+  }
+
+  const lastMount = mounts[mounts.length - 1]
+  const restartedAfter = (svc: 'docker' | 'ecs') =>
+    p.services.some(x => x.service === svc && x.order > lastMount.order && (x.action === 'restart' || x.action === 'start'))
+  const early = p.services.find(x => x.order < mounts[0].order && (x.action === 'start' || x.action === 'restart') &&
+    x !== deadlock && !restartedAfter(x.service))
+  if (early) {
+    // NOTE: a --no-block ECS start is deferred until cloud-init ends on the ECS-optimized AMI (After=cloud-final);
+    // on other AMIs the agent may place tasks before the mount, so it is a warning, not an error.
+    const deferred = early.service === 'ecs' && early.noBlock
+    out.push(fail(r, `Line ${early.line} starts ${early.service} before the first mount on line ${mounts[0].line}, and ${early.service} is not restarted after it: containers started in between keep the empty local directory${deferred ? ' (on the ECS-optimized AMI the --no-block start waits for cloud-init; on other AMIs it does not)' : ''}.`,
+      {summary: `Mount before starting ${early.service}, or restart ${early.service} after the mount (the ECS agent with --no-block).`, command: fixCmd},
+      {...at(ud, early.line, {start: early.text, firstMountLine: mounts[0].line}), severity: deferred ? 'warning' : 'error'}))
+  }
+
+  if (out.length === 0) {
+    const restartNote = p.services.some(a => a.order > lastMount.order) ? '; Docker/ECS are restarted after it' : ''
+    out.push(pass(r, `The mount on line ${mounts[0].line} runs synchronously before Docker/ECS start tasks${restartNote}.`,
+      at(ud, mounts[0].line)))
+  }
+  return out
+}
+
+export const mountBeforeDocker = defineCheck({
+  id: 'userdata/mount-before-docker',
+  title: 'UserData mounts EFS before Docker/ECS start tasks, without restarting the agent inside cloud-init',
+  severity: 'error',
+  description: 'Containers started before the mount keep the empty local directory; a blocking ECS agent restart inside cloud-init deadlocks on the ECS-optimized AMI; backgrounded or swallowed mounts let tasks start on an empty directory.',
+  remediation: 'Mount synchronously (with a bounded retry) before Docker/ECS start; do not restart the ECS agent from UserData (or use --no-block).',
+  docsUrl: 'https://github.com/aws/amazon-ecs-init/blob/master/packaging/amazon-linux-ami/ecs.service',
+  needs: ['userData'],
+  run: s => eachUserData(s, (ud, p) => evaluate(s, ud, p)),
+})

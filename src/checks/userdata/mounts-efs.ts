@@ -1,0 +1,101 @@
+/**
+ * The UserData script must mount the file system the tasks use — by its id or its EFS DNS name, in the right region,
+ * with the right partition DNS suffix (amazonaws.com.cn in China regions). A script copied from another stack mounts
+ * a different file system, or none: tasks then write to the instance's root volume and data is silently not shared.
+ * A hand-built DNS name with the wrong region or suffix fails at boot with "Failed to resolve server".
+ */
+import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
+import type {Outcome} from '../../core/types.js'
+import type {Snapshot, UserData} from '../../inventory/snapshot.js'
+import {at, eachUserData, effectiveMounts, scopeFsIds, snippetCommand, udResource} from '../_lib/user-data-check.js'
+import {type DeviceRef, parseDevice, type ParsedUserData} from '../_lib/user-data.js'
+
+interface Ref { line: number; device: string; ref: DeviceRef; fsId?: string }
+
+const placeholderName = (v: string): string | undefined => /^\$\{?([\w:.]+)\}?$/.exec(v)?.[1]
+const isPlaceholder = (v: string | undefined): boolean => !!v && v.includes('$')
+
+/** Every device the script mounts or writes to fstab, with the fs id it names (an IP resolves via mount targets). */
+function refsOf(s: Snapshot, p: ParsedUserData): Ref[] {
+  const seen = new Set<string>()
+  const out: Ref[] = []
+  const add = (line: number, device: string | undefined) => {
+    if (!device || seen.has(`${line}:${device}`)) return
+    seen.add(`${line}:${device}`)
+    const ref = parseDevice(device)
+    const fsId = ref.fsId ?? (ref.ip ? s.mountTargets?.find(mt => mt.ipAddress === ref.ip)?.fileSystemId : undefined)
+    if (fsId || ref.dnsName || ref.ip) out.push({line, device, ref, fsId})
+  }
+  for (const e of p.fstab) add(e.line, e.device)
+  for (const m of effectiveMounts(p)) add(m.fstab ? m.fstab.line : m.call.line, m.device)
+  return out.sort((a, b) => a.line - b.line)
+}
+
+function expectedSuffix(region: string): string {
+  return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'
+}
+
+/** Problems with a hand-built DNS name (wrong region or partition suffix), or undefined. */
+function dnsProblem(ref: DeviceRef, scopeRegion: string | undefined): string | undefined {
+  if (!ref.dnsName) return undefined
+  const region = ref.region && !isPlaceholder(ref.region) ? ref.region : scopeRegion
+  if (ref.region && !isPlaceholder(ref.region) && scopeRegion && ref.region !== scopeRegion) {
+    return `names region ${ref.region}, but the file system is in ${scopeRegion}`
+  }
+  if (region && ref.suffix && !isPlaceholder(ref.suffix) && ref.suffix !== expectedSuffix(region)) {
+    return `ends in ${ref.suffix}; file systems in ${region} use .${expectedSuffix(region)}`
+  }
+  return undefined
+}
+
+function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
+  const r = udResource(ud)
+  const wanted = scopeFsIds(s)
+  const refs = refsOf(s, p)
+  const fix = (mp?: string) => ({
+    summary: `Mount ${wanted.join(' or ')} (by id with amazon-efs-utils, or by its DNS name) and write it to /etc/fstab; generate the snippet with efsdoctor.`,
+    command: snippetCommand(s, mp),
+  })
+  if (refs.length === 0) {
+    return fail(r, `UserData ${ud.id} mounts no EFS file system (no mount command, fstab line or cloud-config mounts: entry); ${wanted.join(', ')} is not mounted on its instances.`,
+      fix(), at(ud, 1))
+  }
+  const matching = refs.filter(x => x.fsId && (wanted.includes(x.fsId) || wanted.includes(placeholderName(x.fsId) ?? '')))
+  for (const m of matching) {
+    const problem = dnsProblem(m.ref, s.scope.region)
+    if (problem) {
+      return fail(r, `Line ${m.line} of UserData ${ud.id} mounts ${m.fsId} by a DNS name that ${problem}: the name does not resolve and the mount fails.`,
+        {summary: 'Build the name as <fs-id>.efs.<region>.<partition DNS suffix>, or mount by file-system id with amazon-efs-utils.', command: snippetCommand(s)},
+        at(ud, m.line, {device: m.device, region: s.scope.region}))
+    }
+  }
+  if (matching.length > 0) {
+    const m = matching[0]
+    return pass(r, `Line ${m.line} of UserData ${ud.id} mounts ${m.fsId} (${m.device}).`, at(ud, m.line, {device: m.device}))
+  }
+  const unresolved = refs.find(x => x.fsId && isPlaceholder(x.fsId))
+  if (unresolved) {
+    return unknown(r, `Line ${unresolved.line} of UserData ${ud.id} mounts ${unresolved.device}; the file-system id is an unresolved value, so it cannot be compared with ${wanted.join(', ')}.`,
+      at(ud, unresolved.line, {device: unresolved.device}))
+  }
+  const other = refs[0]
+  const what = other.fsId ?? other.ref.dnsName ?? other.ref.ip
+  return fail(r, `Line ${other.line} of UserData ${ud.id} mounts ${what}, not ${wanted.join(' or ')}: tasks on these instances do not see the shared file system.`,
+    fix(), at(ud, other.line, {device: other.device, mounted: [...new Set(refs.map(x => x.fsId ?? x.device))]}))
+}
+
+export const mountsEfs = defineCheck({
+  id: 'userdata/mounts-efs',
+  title: 'UserData mounts the file system in use, with the right id, region and DNS suffix',
+  severity: 'error',
+  description: 'A script that mounts another file system, or none, leaves the host path on the root volume: tasks run but data is not shared. A hand-built DNS name with the wrong region or partition suffix fails to resolve at boot.',
+  remediation: 'Mount the file system the tasks use, by id (amazon-efs-utils) or by its DNS name, and persist it in /etc/fstab.',
+  docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/mounting-fs-mount-helper-ec2-linux.html',
+  needs: ['userData'],
+  run(s) {
+    if (scopeFsIds(s).length === 0) {
+      return (s.userData ?? []).map(ud => skipped(udResource(ud), 'No file system in scope to compare the UserData mounts with.', at(ud, undefined)))
+    }
+    return eachUserData(s, (ud, p) => [evaluate(s, ud, p)])
+  },
+})

@@ -1,0 +1,61 @@
+/**
+ * cloud-init runs UserData only when it recognises the format: a `#!` first line, `#cloud-config`,
+ * `#cloud-boothook` or a MIME multipart header — and a shell-script MIME part must itself start with `#!`. Otherwise
+ * cloud-init logs "Unhandled non-multipart userdata" and nothing runs (a blank line before `#!` is enough on newer
+ * cloud-init). The script must also set ECS_CLUSTER in /etc/ecs/ecs.config: an instance without it registers in the
+ * `default` cluster and never runs this cluster's tasks.
+ */
+import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
+import type {Outcome} from '../../core/types.js'
+import type {Snapshot, UserData} from '../../inventory/snapshot.js'
+import {at, eachUserData, udResource} from '../_lib/user-data-check.js'
+import type {ParsedUserData} from '../_lib/user-data.js'
+
+function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
+  const r = udResource(ud)
+  const headerFix = {summary: 'Start the script with `#!/bin/bash` on line 1 (no blank line before it), or `#cloud-config` for cloud-config.'}
+  if (p.format === 'unknown' || p.format === 'empty') {
+    const first = p.text.split('\n')[0].slice(0, 40)
+    const why = p.notes.find(n => n.includes('line 1')) ?? `line 1 is "${first}", not #!, #cloud-config, #cloud-boothook or a MIME header`
+    return fail(r, `cloud-init does not run UserData ${ud.id}: ${why}.`, headerFix, at(ud, 1))
+  }
+  const badPart = p.parts.find(x => x.format === 'unknown' || (x.contentType === 'text/x-shellscript' && !x.text.startsWith('#!')))
+  if (p.format === 'mime' && badPart) {
+    return fail(r, `MIME part ${badPart.index + 1} (line ${badPart.startLine}, ${badPart.contentType ?? 'no Content-Type'}) is not a format cloud-init runs: a text/x-shellscript part must start with #!.`,
+      headerFix, at(ud, badPart.startLine))
+  }
+  const want = s.cluster?.name ?? s.scope.cluster
+  const settings = p.ecsConfig.filter(x => x.key === 'ECS_CLUSTER')
+  const setting = settings[settings.length - 1]
+  const ecsFix = {summary: `Write ECS_CLUSTER=${want ?? '<cluster>'} to /etc/ecs/ecs.config before the agent starts.`,
+    command: `echo ECS_CLUSTER=${want ?? '<cluster>'} >> /etc/ecs/ecs.config`}
+  if (!setting) {
+    if (/\/etc\/ecs\/ecs\.config/.test(p.text)) {
+      return unknown(r, `UserData ${ud.id} writes /etc/ecs/ecs.config in a way efsdoctor cannot read (no ECS_CLUSTER= line found); cannot confirm the cluster name.`, at(ud, undefined))
+    }
+    if (want === 'default') return pass(r, `UserData ${ud.id} does not set ECS_CLUSTER; its instances join the default cluster, which is the one in scope.`, at(ud, undefined))
+    return fail(r, `UserData ${ud.id} does not set ECS_CLUSTER in /etc/ecs/ecs.config: its instances register in the "default" cluster${want ? `, not ${want}` : ''}, and this cluster's tasks never run there.`,
+      ecsFix, {...at(ud, undefined), severity: want ? 'error' : 'warning'})
+  }
+  if (setting.value.includes('$')) {
+    return unknown(r, `Line ${setting.line} sets ECS_CLUSTER from ${setting.value}, an unresolved value; cannot confirm it is ${want ?? 'the intended cluster'}.`,
+      at(ud, setting.line, {value: setting.value}))
+  }
+  if (want && setting.value !== want && !s.cluster?.arn?.endsWith(`/${setting.value}`)) {
+    return fail(r, `Line ${setting.line} sets ECS_CLUSTER=${setting.value}, but the cluster in scope is ${want}: these instances register elsewhere.`,
+      ecsFix, at(ud, setting.line, {value: setting.value}))
+  }
+  return pass(r, `UserData ${ud.id} is ${p.format === 'mime' ? 'MIME multipart' : p.format} that cloud-init runs, and line ${setting.line} sets ECS_CLUSTER=${setting.value}.`,
+    at(ud, setting.line, {format: p.format}))
+}
+
+export const scriptRuns = defineCheck({
+  id: 'userdata/script-runs',
+  title: 'UserData is in a format cloud-init runs and sets ECS_CLUSTER',
+  severity: 'error',
+  description: 'Without a #! (or cloud-config/MIME) header cloud-init ignores the script; without ECS_CLUSTER the instance joins the default cluster.',
+  remediation: 'Start the script with #!/bin/bash on line 1 and write ECS_CLUSTER=<cluster> to /etc/ecs/ecs.config.',
+  docsUrl: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bootstrap_container_instance.html',
+  needs: ['userData'],
+  run: s => eachUserData(s, (ud, p) => [evaluate(s, ud, p)]),
+})

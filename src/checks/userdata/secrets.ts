@@ -1,0 +1,38 @@
+/**
+ * UserData is readable by anyone with ec2:DescribeInstanceAttribute or launch-template read access, and from inside
+ * the instance via IMDS (any process, any container with host networking). Access keys, passwords and tokens in it
+ * leak. efsdoctor redacts them in every output; this check names the line and kind, never the value.
+ */
+import {defineCheck, fail, pass} from '../../core/define-check.js'
+import {findSecrets} from '../../inventory/redact.js'
+import {at, eachUserData, udResource} from '../_lib/user-data-check.js'
+
+const KIND_TEXT: Record<string, string> = {
+  'aws-access-key-id': 'an AWS access key id',
+  'aws-secret-access-key': 'an AWS secret access key',
+  'password': 'a password',
+  'token': 'a token or API key',
+  'github-token': 'a GitHub token',
+  'slack-token': 'a Slack token',
+  'bearer-token': 'an Authorization header credential',
+  'private-key': 'a private key',
+  'url-credentials': 'a URL with embedded credentials',
+}
+
+export const secrets = defineCheck({
+  id: 'userdata/secrets',
+  title: 'UserData holds no credentials or tokens',
+  severity: 'warning',
+  description: 'UserData is readable through the EC2 API and IMDS; credentials in it leak to anyone who can describe the instance or reach IMDS.',
+  remediation: 'Use the instance role for AWS access and fetch other secrets at boot from Secrets Manager or SSM Parameter Store; rotate the exposed values.',
+  docsUrl: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html',
+  needs: ['userData'],
+  run: s => eachUserData(s, (ud) => {
+    const hits = findSecrets(ud.text)
+    const r = udResource(ud)
+    if (hits.length === 0) return [pass(r, `No credentials or tokens found in UserData ${ud.id}.`, at(ud, undefined))]
+    return hits.map(h => fail(r, `Line ${h.line} of UserData ${ud.id} contains ${KIND_TEXT[h.kind] ?? h.kind} (value redacted).`,
+      {summary: 'Remove it from UserData: use the instance role, or read it at boot from Secrets Manager / SSM Parameter Store (aws secretsmanager get-secret-value …); then rotate it.'},
+      at(ud, h.line, {kind: h.kind})))
+  }),
+})
