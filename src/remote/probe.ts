@@ -104,7 +104,7 @@ export function toHostFacts(r: InvocationResult): HostFacts {
 }
 
 /** Probes `instanceIds`; instances whose command text is identical share one SendCommand (≤ 50 per call). */
-export async function probeInstances(runner: SsmRunner, snapshot: Snapshot, instanceIds: string[], opts: ProbeOptions = {}):
+export async function probeInstances(runner: SsmRunner, snapshot: Snapshot, instanceIds: readonly string[], opts: ProbeOptions = {}):
   Promise<Record<string, HostFacts>> {
   const timeoutSeconds = opts.timeoutSeconds ?? DEFAULT_PROBE_TIMEOUT
   const groups = new Map<string, string[]>()
