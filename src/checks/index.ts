@@ -12,6 +12,7 @@ import {fileSystemExists} from './efs/file-system-exists.js'
 import {fileSystemWritable} from './efs/file-system-writable.js'
 import {mountTargetAvailable} from './efs/mount-target-available.js'
 import {mountTargetPerAz} from './efs/mount-target-per-az.js'
+import {mountTargetSameVpc} from './efs/mount-target-same-vpc.js'
 import {fileSystemPolicy} from './efs/file-system-policy.js'
 import {mountTargetSgAllowsNfs} from './network/mount-target-sg-allows-nfs.js'
 import {clientSgEgressNfs} from './network/client-sg-egress-nfs.js'
@@ -34,6 +35,7 @@ export const allChecks: Check[] = [
   fileSystemWritable,
   mountTargetAvailable,
   mountTargetPerAz,
+  mountTargetSameVpc,
   mountTargetSgAllowsNfs,
   clientSgEgressNfs,
   naclAllowsNfs,
