@@ -29,6 +29,8 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
     cluster: Flags.string({char: 'c', description: 'ECS cluster name or ARN.'}),
     'file-system': Flags.string({char: 'f', description: 'EFS file system id to check (repeatable). Default: inferred.', multiple: true}),
     from: Flags.string({description: 'Replay a saved snapshot file instead of calling AWS.', exclusive: ['cluster', 'file-system']}),
+    probe: Flags.boolean({description: 'Probe each ACTIVE container instance over SSM Run Command (read-only script); --no-probe skips the host checks.', default: true, allowNo: true}),
+    'probe-timeout': Flags.integer({description: 'Seconds the host probe may run on each instance.', default: 60, min: 5, max: 3600}),
     ...reportFlags,
     ...awsFlags,
     ...debugFlag,
@@ -50,7 +52,8 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
       if (!flags.cluster) throw new UsageError('--cluster is required (or --from to replay a snapshot)')
       const {collectLive} = await import('../inventory/live.js')
       snapshot = await collectLive({cluster: flags.cluster, fileSystemIds: flags['file-system'], region: flags.region,
-        profile: flags.profile, endpointUrl: flags['endpoint-url'], onStep: line => this.progress(line)})
+        profile: flags.profile, endpointUrl: flags['endpoint-url'], onStep: line => this.progress(line),
+        ...(flags.probe ? {probe: {timeoutSeconds: flags['probe-timeout']}} : {})})
     }
     const report = runChecks(allChecks, snapshot, {only: flags.only, skip: flags.skip, ignores},
       snapshotFile ? {source: 'snapshot', snapshotFile} : {})

@@ -17,6 +17,8 @@ Send it with a bug report, or run checks later without AWS access: efsdoctor che
     cluster: Flags.string({char: 'c', description: 'ECS cluster name or ARN.', required: true}),
     'file-system': Flags.string({char: 'f', description: 'EFS file system id (repeatable). Default: inferred.', multiple: true}),
     'output-file': Flags.string({char: 'o', description: 'Write the snapshot here (default: stdout).'}),
+    probe: Flags.boolean({description: 'Include host facts from an SSM probe of each ACTIVE container instance (--no-probe to leave them out).', default: true, allowNo: true}),
+    'probe-timeout': Flags.integer({description: 'Seconds the host probe may run on each instance.', default: 60, min: 5, max: 3600}),
     ...awsFlags,
     ...debugFlag,
   }
@@ -28,7 +30,8 @@ Send it with a bug report, or run checks later without AWS access: efsdoctor che
     }
     const {collectLive} = await import('../inventory/live.js')
     const snapshot = await collectLive({cluster: flags.cluster, fileSystemIds: flags['file-system'], region: flags.region,
-      profile: flags.profile, endpointUrl: flags['endpoint-url'], onStep: line => this.progress(line)})
+      profile: flags.profile, endpointUrl: flags['endpoint-url'], onStep: line => this.progress(line),
+      ...(flags.probe ? {probe: {timeoutSeconds: flags['probe-timeout']}} : {})})
     this.emit(JSON.stringify(snapshot, null, 2), flags['output-file'])
     if (flags['output-file']) process.stderr.write(`Snapshot of ${flags.cluster} written to ${flags['output-file']} (${snapshot.gaps.length} gaps)\n`)
   }

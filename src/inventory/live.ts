@@ -11,11 +11,19 @@ export interface LiveOptions {
   profile?: string
   endpointUrl?: string
   onStep?: (title: string) => void
+  /** Probe the ACTIVE, connected container instances over SSM after collecting (sets snapshot.hostFacts). */
+  probe?: {timeoutSeconds: number}
 }
 
 export async function collectLive(opts: LiveOptions): Promise<Snapshot> {
   const {createClients} = await import('./aws-clients.js')
   const {collectSnapshot} = await import('./collect.js')
-  const clients = await createClients({region: opts.region, profile: opts.profile, endpointUrl: opts.endpointUrl})
-  return collectSnapshot(clients, {cluster: opts.cluster, region: opts.region, fileSystemIds: opts.fileSystemIds, onStep: opts.onStep})
+  const clients = await createClients({region: opts.region, profile: opts.profile, endpointUrl: opts.endpointUrl},
+    opts.probe ? ['ssm'] : [])
+  const snapshot = await collectSnapshot(clients, {cluster: opts.cluster, region: opts.region, fileSystemIds: opts.fileSystemIds, onStep: opts.onStep})
+  if (opts.probe && clients.ssm) {
+    const {probeSnapshot} = await import('../remote/probe.js')
+    await probeSnapshot(clients.ssm, snapshot, {timeoutSeconds: opts.probe.timeoutSeconds, onStep: opts.onStep})
+  }
+  return snapshot
 }
