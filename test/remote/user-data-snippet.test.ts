@@ -1,0 +1,89 @@
+import {spawnSync} from 'node:child_process'
+import {parse} from 'yaml'
+import {UsageError} from '../../src/core/errors.js'
+import {bashSnippet, userDataSnippet, type SnippetRequest} from '../../src/remote/user-data-snippet.js'
+
+const FS = 'fs-0a1b2c3d4e5f60718'
+const base: SnippetRequest = {fileSystemId: FS, path: '/mnt/efs'}
+const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0
+
+/** CloudFormation's Fn::Sub, for the references our snippet may use; anything else is an error. */
+function fnSub(body: string, vars: Record<string, string>): string {
+  return body.replace(/\$\{([^}]*)\}/g, (_, name: string) => {
+    if (name.startsWith('!')) return `\${${name.slice(1)}}`
+    if (!(name in vars)) throw new Error(`Fn::Sub would fail: unresolved \${${name}}`)
+    return vars[name]
+  })
+}
+
+const parseCfn = (text: string) => parse(text, {customTags: [{tag: '!Sub', resolve: (s: string) => ({'Fn::Sub': s})}]}) as
+  {UserData: {'Fn::Base64': {'Fn::Sub': string}}}
+
+const CASES: [string, SnippetRequest][] = [
+  ['efs-utils', base],
+  ['efs-utils tls iam access point', {...base, tls: true, iam: true, accessPointId: 'fsap-0123456789abcdef0'}],
+  ['nfs with region', {...base, method: 'nfs', region: 'eu-west-1'}],
+  ['nfs via IMDS', {...base, method: 'nfs'}],
+]
+
+describe('userDataSnippet', () => {
+  test('bash: client install, mkdir, one fstab line with _netdev,nofail, bounded retry, no background', () => {
+    const s = bashSnippet({...base, method: 'nfs', region: 'eu-west-1'})
+    expect(s.startsWith('#!/bin/bash\n')).toBe(true)
+    expect(s).toContain('dnf install -y nfs-utils')
+    expect(s).toContain('mkdir -p "$EFS_MOUNT_POINT"')
+    expect(s).toContain(`EFS_FSTAB_LINE="\${EFS_FS_ID}.efs.\${EFS_REGION}.\${EFS_DNS_SUFFIX}:/ \${EFS_MOUNT_POINT} nfs4 nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport,_netdev,nofail 0 0"`)
+    expect(s).toContain('for attempt in 1 2 3 4 5 6 7 8 9 10; do')
+    expect(s).not.toMatch(/&\s*$/m)
+  })
+
+  test('efs-utils line carries tls,iam,accesspoint', () => {
+    expect(bashSnippet(CASES[1][1])).toContain(
+      'EFS_FSTAB_LINE="${EFS_FS_ID}:/ ${EFS_MOUNT_POINT} efs tls,iam,accesspoint=fsap-0123456789abcdef0,_netdev,nofail 0 0"')
+  })
+
+  test('the fstab line it writes is right when run (fstab, mount, mountpoint stubbed)', () => {
+    // Run the generated bash with /etc/fstab redirected: replace the path in the text (test-only).
+    const dir = spawnSync('mktemp', ['-d'], {encoding: 'utf8'}).stdout.trim()
+    const text = bashSnippet({...base, region: 'eu-west-1', method: 'nfs'}).replaceAll('/etc/fstab', `${dir}/fstab`)
+      .replaceAll('mkdir -p "$EFS_MOUNT_POINT"', ':')
+    spawnSync('bash', ['-c', `touch ${dir}/fstab`])
+    const stubs = `mount() { echo "mount $*" >> ${dir}/log; }; mountpoint() { return 1; }; sleep() { :; }; command() { return 0; }`
+    for (let i = 0; i < 2; i++) spawnSync('bash', ['-c', `${stubs}\n${text}`], {encoding: 'utf8'})
+    const fstab = spawnSync('cat', [`${dir}/fstab`], {encoding: 'utf8'}).stdout
+    expect(fstab).toBe(`${FS}.efs.eu-west-1.amazonaws.com:/ /mnt/efs nfs4 nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport,_netdev,nofail 0 0\n`)
+    spawnSync('rm', ['-rf', dir])
+  })
+
+  test.each(CASES)('%s: cfn-yaml parses with !Sub, resolves only FileSystemId/AWS::Region/AWS::URLSuffix, and equals the bash form', (_, req) => {
+    const doc = parseCfn(userDataSnippet({...req, format: 'cfn-yaml'}))
+    const body = doc.UserData['Fn::Base64']['Fn::Sub']
+    const region = req.region ?? 'eu-west-1'
+    const resolved = fnSub(body, {FileSystemId: FS, 'AWS::Region': region, 'AWS::URLSuffix': 'amazonaws.com'})
+    expect(resolved).toBe(bashSnippet({...req, region}))
+  })
+
+  test.each(CASES)('%s: cloud-config parses and installs the same script', (_, req) => {
+    const text = userDataSnippet({...req, format: 'cloud-config'})
+    expect(text.startsWith('#cloud-config\n')).toBe(true)
+    const doc = parse(text) as {write_files: {path: string; content: string; permissions: string}[]; runcmd: string[][]}
+    expect(doc.write_files[0].content).toBe(bashSnippet(req))
+    expect(doc.runcmd).toEqual([['bash', doc.write_files[0].path]])
+  })
+
+  const maybe = hasShellcheck ? test.each(CASES) : test.skip.each(CASES)
+  maybe('%s: generated bash (and the cfn form after Fn::Sub) is ShellCheck-clean', (_, req) => {
+    const body = parseCfn(userDataSnippet({...req, format: 'cfn-yaml'})).UserData['Fn::Base64']['Fn::Sub']
+    for (const text of [bashSnippet(req), fnSub(body, {FileSystemId: FS, 'AWS::Region': 'us-east-1', 'AWS::URLSuffix': 'amazonaws.com'})]) {
+      const r = spawnSync('shellcheck', ['--shell=bash', '-'], {input: text, encoding: 'utf8'})
+      expect(r.stdout).toBe('')
+      expect(r.status).toBe(0)
+    }
+  })
+
+  test('bad input is a UsageError', () => {
+    expect(() => userDataSnippet({...base, path: '/mnt/efs; reboot'})).toThrow(UsageError)
+    expect(() => userDataSnippet({...base, fileSystemId: 'fs-1'})).toThrow(UsageError)
+    expect(() => userDataSnippet({...base, method: 'nfs', tls: true})).toThrow(UsageError)
+  })
+})
