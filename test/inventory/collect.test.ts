@@ -205,3 +205,40 @@ describe('gaps and errors', () => {
     await expect(down).rejects.toThrow(/^cannot reach .*ECONNREFUSED/)
   })
 })
+
+describe('UserData sources and degraded discovery', () => {
+  it('reads UserData from the launch configuration, and from the instance when there is neither', async () => {
+    const ids = installFakeCluster(stubs, 4, {launchConfiguration: true})
+    const s = await collectSnapshot(clients(), {cluster: 'prod', region: REGION})
+    expect(s.userData!.map(u => u.id).sort()).toEqual([`instance:${ids[3]}`, 'launch-configuration:prod-lc'])
+    const lc = s.userData!.find(u => u.source.type === 'launch-configuration')!
+    expect(lc.instanceIds).toEqual(ids.slice(0, 3))
+    expect(lc.text).toContain('/mnt/efs efs')
+    expect(s.instances![ids[0]].userDataId).toBe('launch-configuration:prod-lc')
+    expect(s.instances![ids[3]].userDataId).toBe(`instance:${ids[3]}`)
+    expect(s.userData!.find(u => u.source.type === 'instance')!.text).toBe('#!/bin/bash\necho standalone')
+    expect(stubs.ec2.commandCalls(DescribeInstanceAttributeCommand).map(c => c.args[0].input.InstanceId)).toEqual([ids[3]])
+    expect(s.scope.fileSystems[0].reasons).toContain('UserData launch-configuration prod-lc mounts it')
+  })
+
+  it('still scopes and describes file systems when DescribeFileSystems is denied', async () => {
+    installFakeCluster(stubs, 3)
+    stubs.efs.on(DescribeFileSystemsCommand).rejects(Object.assign(new Error('not authorized'), {name: 'AccessDeniedException'}))
+    const s = await collectSnapshot(clients(), {cluster: 'prod', region: REGION})
+    expect(s.gaps).toEqual([expect.objectContaining({part: 'fileSystems', action: 'elasticfilesystem:DescribeFileSystems', code: 'AccessDeniedException'})])
+    expect(s.fileSystems).toBeUndefined()
+    // Task definitions and UserData still name the file system; its mount targets, their groups and policy are read.
+    expect(s.scope.fileSystems.map(f => f.id)).toEqual([FS])
+    expect(s.mountTargets).toHaveLength(3)
+    expect(s.mountTargets!.every(m => m.securityGroupIds?.includes(EFS_SG))).toBe(true)
+    expect(s.securityGroups![EFS_SG]).toBeDefined()
+    expect(s.fileSystemPolicies).toEqual({[FS]: null})
+  })
+
+  it('keeps the policy text when the file system has one', async () => {
+    const policy = JSON.stringify({Statement: [{Effect: 'Deny', Principal: '*', Action: '*', Condition: {Bool: {'aws:SecureTransport': 'false'}}}]})
+    installFakeCluster(stubs, 2, {policy})
+    const s = await collectSnapshot(clients(), {cluster: 'prod', region: REGION, fileSystemIds: [FS]})
+    expect(s.fileSystemPolicies).toEqual({[FS]: policy})
+  })
+})

@@ -55,7 +55,13 @@ function filterValues(input: {Filters?: {Name?: string; Values?: string[]}[]}, n
 }
 
 /** Serve a cluster of `n` container instances spread over three AZs. Returns the instance ids. */
-export function installFakeCluster(stubs: Stubs, n: number, opts: {gzipUserData?: boolean; policy?: string; throttleInstanceBatchWith?: string} = {}): string[] {
+export function installFakeCluster(stubs: Stubs, n: number, opts: {
+  gzipUserData?: boolean
+  policy?: string
+  throttleInstanceBatchWith?: string
+  /** Instances carry no launch-template tags: the group uses a launch configuration, and the last instance has no group. */
+  launchConfiguration?: boolean
+} = {}): string[] {
   const ids = Array.from({length: n}, (_, i) => instanceId(i + 1))
   const az = (i: number) => AZS[i % 3]
   const clusterArn = `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/prod`
@@ -143,7 +149,9 @@ export function installFakeCluster(stubs: Stubs, n: number, opts: {gzipUserData?
         InstanceId: id, State: {Name: 'running'}, PrivateIpAddress: `10.20.${(i % 3) * 4 + 2}.${(i % 200) + 10}`,
         SubnetId: az(i).subnet, VpcId: VPC, Placement: {AvailabilityZone: az(i).name}, SecurityGroups: [{GroupId: HOST_SG}],
         ImageId: 'ami-0f1e2d3c4b5a69788', LaunchTime: new Date('2026-11-20T08:00:00Z'), PlatformDetails: 'Linux/UNIX',
-        Tags: [{Key: 'aws:autoscaling:groupName', Value: ASG}, {Key: 'aws:ec2launchtemplate:id', Value: LT}, {Key: 'aws:ec2launchtemplate:version', Value: '7'}],
+        Tags: opts.launchConfiguration
+          ? (i === ids.length - 1 ? [{Key: 'Name', Value: 'standalone'}] : [{Key: 'aws:autoscaling:groupName', Value: ASG}])
+          : [{Key: 'aws:autoscaling:groupName', Value: ASG}, {Key: 'aws:ec2launchtemplate:id', Value: LT}, {Key: 'aws:ec2launchtemplate:version', Value: '7'}],
       }
     })}], NextToken: p.next}
   })
@@ -202,10 +210,14 @@ export function installFakeCluster(stubs: Stubs, n: number, opts: {gzipUserData?
     AutoScalingGroups: input.AutoScalingGroupNames?.includes(ASG) ? [{
       AutoScalingGroupName: ASG, VPCZoneIdentifier: AZS.map(a => a.subnet).join(','), MinSize: 0, MaxSize: n, DesiredCapacity: n,
       DefaultCooldown: 300, AvailabilityZones: AZS.map(a => a.name), HealthCheckType: 'EC2', CreatedTime: new Date(),
-      LaunchTemplate: {LaunchTemplateId: LT, LaunchTemplateName: 'prod-ecs', Version: '7'},
+      ...(opts.launchConfiguration ? {LaunchConfigurationName: 'prod-lc'} : {LaunchTemplate: {LaunchTemplateId: LT, LaunchTemplateName: 'prod-ecs', Version: '7'}}),
       Instances: ids.map(id => ({InstanceId: id})),
     }] : [],
   }))
-  stubs.asg.on(asg.DescribeLaunchConfigurationsCommand).resolves({LaunchConfigurations: []})
+  stubs.asg.on(asg.DescribeLaunchConfigurationsCommand).callsFake((input: asg.DescribeLaunchConfigurationsCommandInput) => ({
+    LaunchConfigurations: input.LaunchConfigurationNames?.includes('prod-lc')
+      ? [{LaunchConfigurationName: 'prod-lc', ImageId: 'ami-1', InstanceType: 't3.large', CreatedTime: new Date(), UserData: ud}]
+      : [],
+  }))
   return ids
 }
