@@ -17,6 +17,8 @@ export type SecretKind =
   | 'bearer-token'
   | 'private-key'
   | 'url-credentials'
+  /** A value that was already masked, with nothing left to say what it was. */
+  | 'redacted'
 
 export interface SecretHit {
   /** 1-based line number. */
@@ -32,7 +34,7 @@ interface Rule {
 
 // NOTE: value groups exclude quotes, whitespace and `;&|` so only the value is masked, not shell syntax around it.
 // Values that are shell expansions (`$VAR`, `${Param}`) or already redacted are not secrets in the text itself.
-const VALUE = String.raw`(?<v>[^\s'"\`;&|]+)`
+const VALUE = String.raw`(?<v>[^\s'"\`;&|\\]+)`
 const RULES: Rule[] = [
   {kind: 'aws-access-key-id', re: /\b(?<v>(?:AKIA|ASIA|AIDA|AROA)[A-Z0-9]{16})\b/g},
   {kind: 'aws-access-key-id', re: new RegExp(String.raw`\baws_access_key_id["']?\s*[:=]\s*["']?` + VALUE, 'gi')},
@@ -44,9 +46,9 @@ const RULES: Rule[] = [
   {kind: 'slack-token', re: /\b(?<v>xox[bpas]-[A-Za-z0-9-]{10,})/g},
   {kind: 'bearer-token', re: /\bAuthorization:\s*(?:Bearer|Basic|token)\s+(?<v>[^\s'"\\]+)/gi},
   {kind: 'password', re: new RegExp(String.raw`--(?:password|passwd)(?:=|\s+)["']?` + VALUE, 'gi')},
-  {kind: 'password', re: new RegExp(String.raw`\b[A-Za-z_]*(?:password|passwd)["']?\s*[:=]\s*["']?` + VALUE, 'gi')},
+  {kind: 'password', re: new RegExp(String.raw`(?<![:/.])\b[A-Za-z_]*(?:password|passwd)\\?["']?\s*[:=]\s*\\?["']?` + VALUE, 'gi')},
   {kind: 'token',
-    re: new RegExp(String.raw`\b[A-Za-z_]*(?:token|api_key|apikey|secret)["']?\s*[:=]\s*["']?` + VALUE, 'gi')},
+    re: new RegExp(String.raw`(?<![:/.])\b[A-Za-z_]*(?:token|api_key|apikey|secret)\\?["']?\s*[:=]\s*\\?["']?` + VALUE, 'gi')},
   {kind: 'url-credentials', re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]+:(?<v>[^\s@/'"]+)@/gi},
 ]
 
@@ -115,6 +117,7 @@ function scan(text: string): {text: string; hits: SecretHit[]} {
     }
     const r = redactLine(raw)
     lines[i] = r.line
+    if (r.kinds.length === 0 && raw.includes(REDACTED)) r.kinds.push('redacted')
     for (const kind of new Set(r.kinds)) hits.push({line: i + 1, kind})
   }
   return {text: lines.join('\n'), hits}
