@@ -35,12 +35,12 @@ function header(report: Report): string[] {
   return lines
 }
 
-function block(f: Finding, paint: ReturnType<typeof painter>): string[] {
+function block(f: Finding, paint: ReturnType<typeof painter>, showFix = true): string[] {
   const color: Color = f.status === 'fail' ? (f.severity === 'error' ? 'red' : f.severity === 'warning' ? 'yellow' : 'cyan') : f.status === 'unknown' ? 'yellow' : 'dim'
   const sev = f.status === 'fail' ? f.severity.padEnd(7) : f.status.padEnd(7)
   const lines = [`${paint(color, `${MARK[f.status]} ${sev}`)} ${paint('bold', f.checkId)}  ${where(f)}${f.ignored ? paint('dim', `  [ignored: ${f.ignored.reason}]`) : ''}`]
   lines.push(`    ${f.message}`)
-  if (f.fix) {
+  if (f.fix && showFix) {
     lines.push(`    ${paint('green', 'fix:')} ${f.fix.summary}`)
     if (f.fix.command) lines.push(...f.fix.command.split('\n').map(l => `      ${paint('cyan', l)}`))
   }
@@ -48,7 +48,7 @@ function block(f: Finding, paint: ReturnType<typeof painter>): string[] {
 }
 
 function overview(report: Report): string {
-  const table = new Table({head: ['check', 'pass', 'fail', 'unknown', 'skipped'], style: {head: [], border: []}})
+  const table = new Table({head: ['check', 'pass', 'fail', 'unknown', 'skipped'], style: {head: [], border: [], compact: true}})
   const rows = new Map<string, Record<Status, number>>()
   for (const f of report.findings) {
     const row = rows.get(f.checkId) ?? {pass: 0, fail: 0, unknown: 0, skipped: 0}
@@ -57,6 +57,10 @@ function overview(report: Report): string {
   }
   for (const [id, r] of rows) table.push([id, r.pass || '', r.fail || '', r.unknown || '', r.skipped || ''])
   return table.toString()
+}
+
+function sameFix(a: Finding, b?: Finding): boolean {
+  return Boolean(b && a.fix && b.checkId === a.checkId && JSON.stringify(a.fix) === JSON.stringify(b.fix))
 }
 
 export const tableRenderer: Renderer = {
@@ -72,7 +76,8 @@ export const tableRenderer: Renderer = {
     for (const [title, list] of sections) {
       if (list.length === 0) continue
       out.push(paint('bold', `${title} (${list.length})`))
-      for (const f of list) out.push(...block(f, paint))
+      // NOTE: consecutive findings of one check with the same fix print that fix once, after the last of them.
+      list.forEach((f, i) => out.push(...block(f, paint, !sameFix(f, list[i + 1]))))
       out.push('')
     }
     if (fails.length === 0 && byStatus('unknown').length === 0) out.push(paint('green', 'No failures: every check that could look passed.'), '')

@@ -1,12 +1,12 @@
 import {defineCheck, fail, pass} from '../../src/core/define-check.js'
 import {exitCodeFor} from '../../src/core/exit-code.js'
 import {runChecks, selectChecks} from '../../src/core/run-checks.js'
-import type {Check} from '../../src/core/types.js'
+import type {Check, Resource} from '../../src/core/types.js'
 import {denied, healthy} from '../support/snapshot-builder.js'
 
 const base = {description: 'd', remediation: 'do the thing', docsUrl: 'https://example.invalid'}
 const acl = defineCheck({...base, id: 'network/test-acl', title: 'acl', severity: 'error', needs: ['networkAcls'],
-  run: s => s.networkAcls!.map(a => (a.entries.length > 10 ? pass : (r, m) => fail(r, m, {summary: 'fix acl'}))({type: 'network-acl', id: a.id}, 'm'))})
+  run: s => s.networkAcls!.map(a => (a.entries.length > 10 ? pass : (r: Resource, m: string) => fail(r, m, {summary: 'fix acl'}))({type: 'network-acl', id: a.id}, 'm'))})
 const noFix = defineCheck({...base, id: 'efs/test-nofix', title: 'nofix', severity: 'warning', needs: ['fileSystems'],
   run: s => s.fileSystems!.map(f => ({status: 'fail' as const, resource: {type: 'efs-file-system' as const, id: f.id}, message: 'bad'}))})
 const crashes = defineCheck({...base, id: 'ecs/test-crash', title: 'crash', severity: 'error', needs: [],
