@@ -1,0 +1,43 @@
+import {runChecks} from '../../../src/core/run-checks.js'
+import {fstabNetdev} from '../../../src/checks/userdata/fstab-netdev.js'
+import {denied, healthy} from '../../support/snapshot-builder.js'
+import {udFixture, withUserData} from '../../support/user-data-fixtures.js'
+
+const run = (text: string) => fstabNetdev.run(withUserData(text))[0]
+
+describe('userdata/fstab-netdev', () => {
+  it.each(['seed-fnsub.sh', 'al2-ecs-efs-utils.sh', 'al2023-dnf.sh', 'cloud-config-mounts.yaml', 'cloud-config-runcmd.yaml', 'mime-boothook.txt', 'fault-wrong-partition.sh'])('passes for %s', name => {
+    expect(run(udFixture(name)).status).toBe('pass')
+  })
+
+  it('passes on healthy()', () => {
+    expect(fstabNetdev.run(healthy())[0]).toMatchObject({status: 'pass', location: {line: 6}})
+  })
+
+  it('fails (error) without _netdev, on the fstab line', () => {
+    const o = run(udFixture('fault-missing-netdev.sh'))
+    expect(o).toMatchObject({status: 'fail', severity: 'error', location: {line: 5}})
+    expect(o.message).toMatch(/lacks _netdev/)
+    expect(o.fix?.command).toMatch(/^efsdoctor userdata --file-system fs-0a1b2c3d4e5f60718 --path \/mnt\/efs$/)
+  })
+
+  it('fails when the mount is never written to fstab', () => {
+    const o = run(udFixture('fault-no-fstab.sh'))
+    expect(o).toMatchObject({status: 'fail', location: {line: 5}})
+    expect(o.message).toMatch(/gone after a reboot/)
+  })
+
+  it('warns on nofail missing and on soft / missing noresvport for nfs4', () => {
+    const o = run(udFixture('fault-soft-nfs.sh'))
+    expect(o).toMatchObject({status: 'fail', severity: 'warning', location: {line: 5}})
+    expect(o.message).toMatch(/soft/)
+    expect(o.message).toMatch(/noresvport/)
+    expect(o.message).toMatch(/nofail/)
+  })
+
+  it('is skipped without mounts, unknown for empty text or a failed read', () => {
+    expect(run('#!/bin/bash\necho hi\n').status).toBe('skipped')
+    expect(run('   ').status).toBe('unknown')
+    expect(runChecks([fstabNetdev], denied(healthy(), 'userData', 'ec2:DescribeInstanceAttribute')).findings[0].status).toBe('unknown')
+  })
+})

@@ -1,0 +1,49 @@
+import {runChecks} from '../../../src/core/run-checks.js'
+import {mountBeforeDocker} from '../../../src/checks/userdata/mount-before-docker.js'
+import {denied, healthy} from '../../support/snapshot-builder.js'
+import {udFixture, withUserData} from '../../support/user-data-fixtures.js'
+
+const run = (text: string) => mountBeforeDocker.run(withUserData(text))
+
+describe('userdata/mount-before-docker', () => {
+  it.each(['seed-fnsub.sh', 'al2-ecs-efs-utils.sh', 'al2023-dnf.sh', 'cloud-config-runcmd.yaml', 'mime-boothook.txt'])('passes for %s', name => {
+    expect(run(udFixture(name)).map(o => o.status)).toEqual(['pass'])
+  })
+
+  it('passes on healthy() (retry loop, synchronous)', () => {
+    expect(mountBeforeDocker.run(healthy())[0]).toMatchObject({status: 'pass', location: {line: 8}})
+  })
+
+  it('flags the blocking ECS restart inside cloud-init (deadlock), on its line', () => {
+    const out = run(udFixture('fault-restart-ecs-deadlock.sh'))
+    expect(out).toHaveLength(1)
+    expect(out[0]).toMatchObject({status: 'fail', location: {line: 8}})
+    expect(out[0].message).toMatch(/After=cloud-final/)
+  })
+
+  it('does not flag `systemctl restart --no-block ecs` after the mount', () => {
+    expect(run(udFixture('al2-ecs-efs-utils.sh'))[0].status).toBe('pass')
+  })
+
+  it('flags a backgrounded mount and a swallowed one', () => {
+    const out = run(udFixture('fault-backgrounded-mount.sh'))
+    expect(out[0]).toMatchObject({status: 'fail', location: {line: 6}})
+    expect(out[0].message).toMatch(/background/)
+    const swallowed = run('#!/bin/bash\nmount -t efs fs-0a1b2c3d4e5f60718:/ /mnt/efs || true\n')
+    expect(swallowed[0]).toMatchObject({status: 'fail', location: {line: 2}})
+    expect(swallowed[0].message).toMatch(/\|\| true/)
+  })
+
+  it('flags Docker started before the mount with no restart after it; passes once restarted', () => {
+    const out = run(udFixture('fault-mount-after-docker.sh'))
+    expect(out[0]).toMatchObject({status: 'fail', severity: 'error', location: {line: 3}})
+    const fixed = run(udFixture('fault-mount-after-docker.sh') + 'systemctl restart docker\n')
+    expect(fixed.map(o => o.status)).toEqual(['pass'])
+  })
+
+  it('is skipped without mounts, unknown for empty text or a failed read', () => {
+    expect(run('#!/bin/bash\nsystemctl restart ecs\n')[0].status).toBe('skipped')
+    expect(run('')[0].status).toBe('unknown')
+    expect(runChecks([mountBeforeDocker], denied(healthy(), 'userData', 'ec2:DescribeInstanceAttribute')).findings[0].status).toBe('unknown')
+  })
+})

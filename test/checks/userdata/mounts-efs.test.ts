@@ -1,0 +1,67 @@
+import {runChecks} from '../../../src/core/run-checks.js'
+import {mountsEfs} from '../../../src/checks/userdata/mounts-efs.js'
+import {denied, healthy, IDS} from '../../support/snapshot-builder.js'
+import {udFixture, withUserData} from '../../support/user-data-fixtures.js'
+
+describe('userdata/mounts-efs', () => {
+  it('passes on the healthy snapshot, per script, with instances as evidence', () => {
+    const out = mountsEfs.run(healthy())
+    expect(out).toHaveLength(1)
+    expect(out[0]).toMatchObject({status: 'pass', resource: {type: 'user-data', id: IDS.userDataId}, location: {line: 6}})
+    expect(out[0].evidence).toMatchObject({instanceCount: 6, instances: IDS.instances.slice(0, 5)})
+  })
+
+  it.each(['al2-ecs-efs-utils.sh', 'al2023-dnf.sh', 'cloud-config-mounts.yaml', 'cloud-config-runcmd.yaml', 'mime-boothook.txt'])('passes for %s', name => {
+    expect(mountsEfs.run(withUserData(udFixture(name)))[0].status).toBe('pass')
+  })
+
+  it('passes when a mount target IP of the file system is mounted', () => {
+    const s = withUserData('#!/bin/bash\nmount -t nfs4 -o nfsvers=4.1 10.20.1.100:/ /mnt/efs\n', x => {
+      x.mountTargets![0].ipAddress = '10.20.1.100'
+    })
+    expect(mountsEfs.run(s)[0]).toMatchObject({status: 'pass', location: {line: 2}})
+  })
+
+  it('fails when another file system is mounted, naming both ids and the line', () => {
+    const [o] = mountsEfs.run(withUserData(udFixture('fault-wrong-fs.sh')))
+    expect(o).toMatchObject({status: 'fail', location: {line: 5}})
+    expect(o.message).toContain('fs-0999999999999999a')
+    expect(o.message).toContain(IDS.fs)
+    expect(o.fix?.command).toBe(`efsdoctor userdata --file-system ${IDS.fs} --path /mnt/efs`)
+  })
+
+  it('fails when nothing is mounted', () => {
+    const [o] = mountsEfs.run(withUserData('#!/bin/bash\necho ECS_CLUSTER=prod >> /etc/ecs/ecs.config\n'))
+    expect(o.status).toBe('fail')
+    expect(o.message).toMatch(/mounts no EFS/)
+  })
+
+  it('fails on the wrong partition suffix for a China region, and on the wrong region', () => {
+    const cn = mountsEfs.run(withUserData(udFixture('fault-wrong-partition.sh'), s => {
+      s.scope.region = 'cn-north-1'
+      s.scope.partition = 'aws-cn'
+    }))[0]
+    expect(cn).toMatchObject({status: 'fail', location: {line: 5}})
+    expect(cn.message).toContain('amazonaws.com.cn')
+    const wrongRegion = mountsEfs.run(withUserData(udFixture('fault-wrong-partition.sh')))[0]
+    expect(wrongRegion.status).toBe('fail')
+    expect(wrongRegion.message).toMatch(/region cn-north-1.*eu-west-1/)
+  })
+
+  it('is unknown when the id is an unresolved Fn::Sub placeholder, and matches it when lint names it so', () => {
+    const text = udFixture('seed-fnsub.sh')
+    expect(mountsEfs.run(withUserData(text))[0]).toMatchObject({status: 'unknown', location: {line: 8}})
+    const tpl = withUserData(text, s => {
+      s.scope.source = 'template'
+      s.scope.fileSystems = [{id: 'FileSystem', reasons: ['template']}]
+      s.userData![0].location = {file: 'stack.yaml', line: 120, logicalId: 'LaunchTemplate'}
+    })
+    expect(mountsEfs.run(tpl)[0]).toMatchObject({status: 'pass', location: {line: 8, file: 'stack.yaml', logicalId: 'LaunchTemplate'}})
+  })
+
+  it('is unknown for an empty script and when UserData could not be read', () => {
+    expect(mountsEfs.run(withUserData(''))[0]).toMatchObject({status: 'unknown', message: expect.stringMatching(/No UserData readable/)})
+    const report = runChecks([mountsEfs], denied(healthy(), 'userData', 'ec2:DescribeLaunchTemplateVersions'))
+    expect(report.findings[0].status).toBe('unknown')
+  })
+})

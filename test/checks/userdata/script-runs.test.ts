@@ -1,0 +1,45 @@
+import {runChecks} from '../../../src/core/run-checks.js'
+import {scriptRuns} from '../../../src/checks/userdata/script-runs.js'
+import {denied, healthy} from '../../support/snapshot-builder.js'
+import {udFixture, withUserData} from '../../support/user-data-fixtures.js'
+
+const run = (text: string, mutate?: Parameters<typeof withUserData>[1]) => scriptRuns.run(withUserData(text, mutate))[0]
+
+describe('userdata/script-runs', () => {
+  it.each(['al2-ecs-efs-utils.sh', 'al2023-dnf.sh', 'cloud-config-mounts.yaml', 'cloud-config-runcmd.yaml', 'mime-boothook.txt'])('passes for %s', name => {
+    expect(run(udFixture(name)).status).toBe('pass')
+  })
+
+  it('passes on healthy(), pointing at the ECS_CLUSTER line', () => {
+    expect(scriptRuns.run(healthy())[0]).toMatchObject({status: 'pass', location: {line: 3}})
+  })
+
+  it('fails without a header on line 1', () => {
+    const o = run(udFixture('fault-no-shebang.sh'))
+    expect(o).toMatchObject({status: 'fail', location: {line: 1}})
+    expect(o.message).toMatch(/cloud-init does not run/)
+  })
+
+  it('fails for a MIME shell part without #!', () => {
+    const text = udFixture('mime-boothook.txt').replace('#!/bin/bash\n', '')
+    expect(run(text)).toMatchObject({status: 'fail', location: {line: 16}})
+  })
+
+  it('fails without ECS_CLUSTER (joins default) and with another cluster name', () => {
+    const missing = run(udFixture('fault-missing-ecs-cluster.sh'))
+    expect(missing).toMatchObject({status: 'fail', severity: 'error'})
+    expect(missing.message).toMatch(/"default" cluster, not prod/)
+    const other = run(udFixture('al2023-dnf.sh').replace('ECS_CLUSTER=prod', 'ECS_CLUSTER=staging'))
+    expect(other).toMatchObject({status: 'fail', location: {line: 3}})
+    expect(other.message).toContain('staging')
+  })
+
+  it('is unknown when ECS_CLUSTER comes from an unresolved placeholder', () => {
+    expect(run(udFixture('seed-fnsub.sh'))).toMatchObject({status: 'unknown', location: {line: 3}})
+  })
+
+  it('is unknown for empty text or a failed read', () => {
+    expect(run('').status).toBe('unknown')
+    expect(runChecks([scriptRuns], denied(healthy(), 'userData', 'ec2:DescribeInstanceAttribute')).findings[0].status).toBe('unknown')
+  })
+})

@@ -1,0 +1,32 @@
+import {runChecks} from '../../../src/core/run-checks.js'
+import {secrets} from '../../../src/checks/userdata/secrets.js'
+import {redactSecrets} from '../../../src/inventory/redact.js'
+import {denied, healthy} from '../../support/snapshot-builder.js'
+import {udFixture, withUserData} from '../../support/user-data-fixtures.js'
+
+describe('userdata/secrets', () => {
+  it('passes on clean scripts', () => {
+    expect(secrets.run(healthy())[0].status).toBe('pass')
+    expect(secrets.run(withUserData(udFixture('seed-fnsub.sh')))[0].status).toBe('pass')
+  })
+
+  it('warns per secret with line and kind, never the value', () => {
+    const out = secrets.run(withUserData(udFixture('fault-secrets.sh')))
+    expect(out.every(o => o.status === 'fail')).toBe(true)
+    expect(out.map(o => o.location?.line)).toEqual(expect.arrayContaining([2, 3, 5, 6, 7]))
+    expect(out.find(o => o.location?.line === 2)?.message).toMatch(/AWS access key id/)
+    expect(JSON.stringify(out)).not.toMatch(/AKIAIOSFODNN7EXAMPLE|wJalrXUtnFEMI|hunter2|eyJhbGci|ghp_abcdef/)
+    const report = runChecks([secrets], withUserData(udFixture('fault-secrets.sh')))
+    expect(report.findings.every(f => f.severity === 'warning')).toBe(true)
+  })
+
+  it('still warns on a snapshot whose UserData was already redacted by inventory', () => {
+    const out = secrets.run(withUserData(redactSecrets(udFixture('fault-secrets.sh'))))
+    expect(out.filter(o => o.status === 'fail').map(o => o.location?.line)).toEqual(expect.arrayContaining([2, 3, 5, 6, 7]))
+  })
+
+  it('is unknown for empty text or a failed read', () => {
+    expect(secrets.run(withUserData(''))[0].status).toBe('unknown')
+    expect(runChecks([secrets], denied(healthy(), 'userData', 'ec2:DescribeInstanceAttribute')).findings[0].status).toBe('unknown')
+  })
+})
