@@ -27,3 +27,72 @@ export async function collectLive(opts: LiveOptions): Promise<Snapshot> {
   }
   return snapshot
 }
+
+export interface ProbeLiveOptions {
+  instanceIds: string[]
+  fileSystemIds?: string[]
+  region?: string
+  profile?: string
+  endpointUrl?: string
+  timeoutSeconds: number
+  onStep?: (title: string) => void
+}
+
+/**
+ * `efsdoctor probe` without a cluster: a minimal snapshot (the instances' AZs from ec2:DescribeInstances, the mount
+ * targets of --file-system from efs:DescribeMountTargets, both best-effort) and then the host probe.
+ * Returns the snapshot (hostFacts filled) and notes about what could not be looked up.
+ */
+export async function probeLive(opts: ProbeLiveOptions): Promise<{snapshot: Snapshot; notes: string[]}> {
+  const {createClients} = await import('./aws-clients.js')
+  const {SNAPSHOT_SCHEMA_VERSION} = await import('./snapshot.js')
+  const clients = await createClients({region: opts.region, profile: opts.profile, endpointUrl: opts.endpointUrl}, ['ssm'])
+  const notes: string[] = []
+  const fsIds = opts.fileSystemIds ?? []
+  let region = opts.region
+  if (!region) {
+    try {
+      region = await (clients.ssm as unknown as {config?: {region?: () => Promise<string>}}).config?.region?.()
+    } catch { /* no region configured: the SDK will fail the calls below and say so */ }
+  }
+  const snapshot: Snapshot = {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION, collectedAt: new Date().toISOString(), tool: {name: 'efsdoctor', version: '0'},
+    scope: {source: 'aws', ...(region ? {region} : {}), fileSystems: fsIds.map(id => ({id, reasons: ['--file-system']}))},
+    instances: {}, mountTargets: [], gaps: [],
+  }
+  const ec2 = await import('@aws-sdk/client-ec2')
+  try {
+    const out = await clients.ec2.send(new ec2.DescribeInstancesCommand({InstanceIds: opts.instanceIds}))
+    for (const r of out.Reservations ?? []) {
+      for (const i of r.Instances ?? []) {
+        if (!i.InstanceId) continue
+        snapshot.instances![i.InstanceId] = {id: i.InstanceId, state: i.State?.Name ?? 'unknown', privateIp: i.PrivateIpAddress,
+          subnetId: i.SubnetId, vpcId: i.VpcId, azName: i.Placement?.AvailabilityZone,
+          securityGroupIds: (i.SecurityGroups ?? []).map((g: {GroupId?: string}) => g.GroupId).filter(Boolean), platform: i.Platform}
+      }
+    }
+  } catch (error) {
+    notes.push(`ec2:DescribeInstances failed (${(error as Error).name}): the port-2049 test is skipped`)
+  }
+  if (fsIds.length) {
+    const efs = await import('@aws-sdk/client-efs')
+    for (const fileSystemId of fsIds) {
+      try {
+        const out = await clients.efs.send(new efs.DescribeMountTargetsCommand({FileSystemId: fileSystemId}))
+        for (const mt of out.MountTargets ?? []) {
+          snapshot.mountTargets!.push({id: mt.MountTargetId, fileSystemId, subnetId: mt.SubnetId, vpcId: mt.VpcId,
+            azName: mt.AvailabilityZoneName, azId: mt.AvailabilityZoneId, ipAddress: mt.IpAddress, lifeCycleState: mt.LifeCycleState ?? 'unknown'})
+        }
+      } catch (error) {
+        notes.push(`efs:DescribeMountTargets ${fileSystemId} failed (${(error as Error).name}): the port-2049 test is skipped for it`)
+      }
+    }
+  } else {
+    notes.push('no --file-system given: DNS and port-2049 tests are skipped; mounts, fstab, clients and logs are still read')
+  }
+  const {probeInstances} = await import('../remote/probe.js')
+  const {createSsmRunner} = await import('../remote/ssm-runner.js')
+  opts.onStep?.(`probing ${opts.instanceIds.length} instance(s) over SSM`)
+  snapshot.hostFacts = await probeInstances(createSsmRunner(clients.ssm!), snapshot, opts.instanceIds, {timeoutSeconds: opts.timeoutSeconds})
+  return {snapshot, notes}
+}
