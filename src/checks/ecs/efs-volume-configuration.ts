@@ -20,11 +20,13 @@ function fileSystemRules(s: Snapshot, fsId: string, v: Verdict): void {
     v.unknowns.push(`fileSystemId ${fsId} is a template parameter or import, so it cannot be checked offline`)
     return
   }
-  if (s.fileSystems === undefined) {
+  // NOTE: a template declares file systems (s.template) without their live state (s.fileSystems stays undefined).
+  const ids = s.fileSystems?.map(fs => fs.id) ?? s.template?.fileSystems.map(fs => fs.id)
+  if (ids === undefined) {
     if (gapsFor(s, 'fileSystems').length) v.unknowns.push(`could not read file systems to confirm ${fsId} exists`)
     return
   }
-  if (!s.fileSystems.some(fs => fs.id === fsId)) {
+  if (!ids.includes(fsId)) {
     if (s.scope.source === 'template' && fsId.startsWith('fs-')) {
       v.unknowns.push(`file system ${fsId} is not defined in this template, so its existence cannot be checked offline`)
       return
@@ -39,12 +41,12 @@ function accessPointRules(s: Snapshot, fsId: string, apId: string, v: Verdict): 
     v.unknowns.push(`access point ${apId} is a template parameter or import`)
     return
   }
-  if (s.accessPoints === undefined) {
-    const gap = gapsFor(s, 'accessPoints').length > 0
-    if (gap || s.scope.source !== 'template') v.unknowns.push(`access points were not read, so access point ${apId} could not be confirmed`)
+  const aps = s.accessPoints ?? s.template?.accessPoints
+  if (aps === undefined) {
+    v.unknowns.push(`access points were not read, so access point ${apId} could not be confirmed`)
     return
   }
-  const ap = s.accessPoints.find(a => a.id === apId)
+  const ap = aps.find(a => a.id === apId)
   if (!ap) {
     if (s.scope.source === 'template' && apId.startsWith('fsap-')) {
       v.unknowns.push(`access point ${apId} is not defined in this template`)

@@ -1,0 +1,41 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand, debugFlag} from '../base-command.js'
+import {lintTemplate} from '../lint/index.js'
+import {finishReport, reportFlags, validateSelection} from '../report-flags.js'
+
+export default class Lint extends BaseCommand {
+  static summary = 'Check a CloudFormation template before deploying it: UserData, task definitions and network, offline.'
+  static description = `Reads a CloudFormation template (YAML with short tags such as !Ref and !Sub, or JSON) without calling AWS,
+builds the same snapshot "check" uses from its resources (launch templates and launch configurations with their
+UserData, security groups and ingress/egress rules, EFS file systems, mount targets and access points, subnets, VPCs,
+task definitions and services) and runs every check. Checks that need live state the template cannot give
+(lifecycle states, container instances, agent versions, running instances) are reported as skipped, never as pass.
+Each finding names the template's logical id and line.
+
+Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = could not run (missing file, not a template).`
+
+  static examples = [
+    '<%= config.bin %> lint examples/templates/ecs-efs-stack.yaml',
+    '<%= config.bin %> lint stack.yaml --region eu-west-1 --cluster-name prod --output sarif --output-file efsdoctor.sarif',
+    '<%= config.bin %> lint stack.json --only userdata/ --fail-on warning',
+  ]
+
+  static args = {
+    template: Args.string({description: 'CloudFormation template file (YAML or JSON).', required: true}),
+  }
+
+  static flags = {
+    region: Flags.string({char: 'r', description: 'Region the stack will be deployed to (fills ${AWS::Region}; otherwise it stays a placeholder).'}),
+    'cluster-name': Flags.string({description: 'ECS cluster name, when the template does not set ClusterName.'}),
+    ...reportFlags,
+    ...debugFlag,
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Lint)
+    validateSelection(flags)
+    const {report} = lintTemplate(args.template, {region: flags.region, clusterName: flags['cluster-name'], only: flags.only, skip: flags.skip})
+    const code = finishReport(report, flags, (text, file) => this.emit(text, file))
+    if (code !== 0) this.exit(code)
+  }
+}

@@ -1,0 +1,326 @@
+/**
+ * Turns a parsed CloudFormation template into the snapshot shape the checks read. Only what a template declares is
+ * filled; live state (lifecycle states, container instances, agent versions, running instances) is left undefined
+ * so those checks are `skipped`, never `pass`. Ids are logical ids; `Ref`s to resources resolve to logical ids.
+ */
+import {redactSecrets} from '../inventory/redact.js'
+import {SNAPSHOT_SCHEMA_VERSION, type SgRule, type SecurityGroup, type Snapshot, type Subnet, type TaskDefinition,
+  type TaskVolume, type TemplateFacts, type UserData, type Vpc, type Service} from '../inventory/snapshot.js'
+import {TOOL_VERSION} from '../core/version.js'
+import {Resolver} from './intrinsics.js'
+import type {Json, ParsedTemplate} from './template.js'
+
+export interface BuildOptions {
+  file: string
+  region?: string
+  clusterName?: string
+  /** Fixed timestamp for reproducible output (tests). */
+  now?: string
+}
+
+type Obj = {[k: string]: Json}
+interface Res { id: string; type: string; props: Obj }
+
+const obj = (v: Json | undefined): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {})
+const arr = (v: Json | undefined): Json[] => (Array.isArray(v) ? v : [])
+const known = (s: string | undefined): s is string => s !== undefined && !s.includes('${')
+const bool = (r: Resolver, v: Json | undefined): boolean | undefined => {
+  const s = r.str(v)
+  return s === 'true' ? true : s === 'false' ? false : undefined
+}
+const num = (r: Resolver, v: Json | undefined): number | undefined => {
+  const s = r.str(v)
+  return s !== undefined && /^-?\d+$/.test(s) ? Number(s) : undefined
+}
+/** Both spellings: CloudFormation's (`EFSVolumeConfiguration`) and the API's (`efsVolumeConfiguration`). */
+const pick = (o: Obj, ...keys: string[]): Json | undefined => keys.map(k => o[k]).find(v => v !== undefined)
+
+/** The template line where a UserData script's first line sits: through Fn::Base64 / Fn::Sub / Fn::Join of lines. */
+function scriptStartLine(t: ParsedTemplate, path: string, value: Json | undefined): number | undefined {
+  let p = path
+  let v = value
+  for (let guard = 0; guard < 6; guard++) {
+    if (typeof v === 'string') return t.contentLines.get(p)
+    const o = obj(v)
+    if ('Fn::Base64' in o) {
+      p += '/Fn::Base64'
+      v = o['Fn::Base64']
+    } else if ('Fn::Sub' in o) {
+      const a = o['Fn::Sub']
+      p += Array.isArray(a) ? '/Fn::Sub/0' : '/Fn::Sub'
+      v = Array.isArray(a) ? a[0] : a
+    } else if ('Fn::Join' in o && Array.isArray(arr(o['Fn::Join'])[1])) {
+      p += '/Fn::Join/1/0'
+      v = (arr(o['Fn::Join'])[1] as Json[])[0]
+    } else {
+      break
+    }
+  }
+  return t.lines.get(path)
+}
+
+function sgRules(r: Resolver, rules: Json[], direction: 'ingress' | 'egress'): SgRule[] {
+  return rules.map(x => sgRule(r, obj(x), direction))
+}
+
+function sgRule(r: Resolver, o: Obj, direction: 'ingress' | 'egress'): SgRule {
+  const peerGroup = r.str(direction === 'ingress' ? o.SourceSecurityGroupId : o.DestinationSecurityGroupId)
+  const prefix = r.str(direction === 'ingress' ? o.SourcePrefixListId : o.DestinationPrefixListId)
+  const protocol = (r.str(o.IpProtocol) ?? '-1').toLowerCase()
+  const rule: SgRule = {protocol: protocol === 'all' ? '-1' : protocol, ipv4Cidrs: [], ipv6Cidrs: [], groupIds: [], prefixListIds: []}
+  const from = num(r, o.FromPort)
+  const to = num(r, o.ToPort)
+  if (rule.protocol !== '-1') {
+    if (from !== undefined) rule.fromPort = from
+    if (to !== undefined) rule.toPort = to
+  }
+  const cidr = r.str(o.CidrIp)
+  const cidr6 = r.str(o.CidrIpv6)
+  if (cidr) rule.ipv4Cidrs.push(cidr)
+  if (cidr6) rule.ipv6Cidrs.push(cidr6)
+  if (peerGroup) rule.groupIds.push(peerGroup)
+  if (prefix) rule.prefixListIds.push(prefix)
+  return rule
+}
+
+/** CloudFormation gives a new group one allow-all egress rule when SecurityGroupEgress is not set. */
+const DEFAULT_EGRESS: SgRule = {protocol: '-1', ipv4Cidrs: ['0.0.0.0/0'], ipv6Cidrs: [], groupIds: [], prefixListIds: []}
+
+function taskDefinition(r: Resolver, res: Res, location: UserData['location']): TaskDefinition {
+  const p = res.props
+  const volumes: TaskVolume[] = arr(p.Volumes).map(x => {
+    const v = obj(x)
+    const vol: TaskVolume = {name: r.str(v.Name) ?? ''}
+    if (v.Host !== undefined) {
+      const sp = r.str(obj(v.Host).SourcePath)
+      vol.host = sp === undefined ? {} : {sourcePath: sp}
+    }
+    const efsRaw = pick(v, 'EFSVolumeConfiguration', 'EfsVolumeConfiguration', 'efsVolumeConfiguration')
+    if (efsRaw !== undefined) {
+      const e = obj(efsRaw)
+      const auth = obj(pick(e, 'AuthorizationConfig', 'authorizationConfig'))
+      vol.efsVolumeConfiguration = {fileSystemId: r.str(pick(e, 'FilesystemId', 'FileSystemId', 'fileSystemId')) ?? '${FilesystemId}'}
+      const root = r.str(pick(e, 'RootDirectory', 'rootDirectory'))
+      const tls = r.str(pick(e, 'TransitEncryption', 'transitEncryption'))
+      const port = num(r, pick(e, 'TransitEncryptionPort', 'transitEncryptionPort'))
+      if (root !== undefined) vol.efsVolumeConfiguration.rootDirectory = root
+      if (tls !== undefined) vol.efsVolumeConfiguration.transitEncryption = tls
+      if (port !== undefined) vol.efsVolumeConfiguration.transitEncryptionPort = port
+      const ap = r.str(pick(auth, 'AccessPointId', 'accessPointId'))
+      const iam = r.str(pick(auth, 'IAM', 'Iam', 'iam'))
+      if (ap !== undefined || iam !== undefined) {
+        vol.efsVolumeConfiguration.authorizationConfig = {}
+        if (ap !== undefined) vol.efsVolumeConfiguration.authorizationConfig.accessPointId = ap
+        if (iam !== undefined) vol.efsVolumeConfiguration.authorizationConfig.iam = iam
+      }
+    }
+    if (v.DockerVolumeConfiguration !== undefined) {
+      const d = obj(v.DockerVolumeConfiguration)
+      vol.dockerVolumeConfiguration = {scope: r.str(d.Scope), driver: r.str(d.Driver)}
+    }
+    return vol
+  })
+  const td: TaskDefinition = {
+    arn: res.id,
+    family: r.str(p.Family) ?? res.id,
+    volumes,
+    containers: arr(p.ContainerDefinitions).map(x => {
+      const c = obj(x)
+      return {name: r.str(c.Name) ?? '', mountPoints: arr(c.MountPoints).map(y => {
+        const m = obj(y)
+        const ro = bool(r, m.ReadOnly)
+        return {sourceVolume: r.str(m.SourceVolume), containerPath: r.str(m.ContainerPath), ...(ro === undefined ? {} : {readOnly: ro})}
+      })}
+    }),
+    location,
+  }
+  const network = r.str(p.NetworkMode)
+  const compat = r.list(p.RequiresCompatibilities)?.filter(known)
+  const role = r.str(p.TaskRoleArn)
+  const exec = r.str(p.ExecutionRoleArn)
+  if (network) td.networkMode = network
+  if (compat?.length) td.requiresCompatibilities = compat
+  if (role) td.taskRoleArn = role
+  if (exec) td.executionRoleArn = exec
+  return td
+}
+
+export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
+  const resources: Res[] = Object.entries(obj(t.body.Resources)).map(([id, v]) => ({id, type: String(obj(v).Type ?? ''), props: obj(obj(v).Properties)}))
+  const ofType = (type: string) => resources.filter(x => x.type === type)
+  const lineOf = (id: string) => t.lines.get(`Resources/${id}`)
+  const where = (id: string) => ({file: opts.file, line: lineOf(id), logicalId: id})
+  const notes: string[] = [`Built offline from ${opts.file}: live state (lifecycle states, container instances and agent versions, running instances) is not known, so checks that need it are skipped.`]
+
+  const clusters = ofType('AWS::ECS::Cluster')
+  const knownNames: Record<string, string> = {}
+  let clusterName: string | undefined
+  if (clusters.length) {
+    const c = clusters[0]
+    const literal = typeof c.props.ClusterName === 'string' ? c.props.ClusterName : undefined
+    clusterName = opts.clusterName ?? literal
+    if (clusterName) knownNames[c.id] = clusterName
+    if (clusters.length > 1) notes.push(`The template declares ${clusters.length} ECS clusters; ${c.id} is used as the cluster.`)
+  } else if (opts.clusterName) {
+    clusterName = opts.clusterName
+  }
+  const r = new Resolver({
+    resourceTypes: Object.fromEntries(resources.map(x => [x.id, x.type])),
+    parameters: new Set(Object.keys(obj(t.body.Parameters))),
+    region: opts.region,
+    knownNames,
+  })
+
+  // Security groups, with inline and separate ingress/egress rules.
+  const securityGroups: Record<string, SecurityGroup> = {}
+  const byName: Record<string, string> = {}
+  for (const sg of ofType('AWS::EC2::SecurityGroup')) {
+    const egress = sg.props.SecurityGroupEgress === undefined ? [structuredClone(DEFAULT_EGRESS)] : sgRules(r, arr(sg.props.SecurityGroupEgress), 'egress')
+    securityGroups[sg.id] = {id: sg.id, name: r.str(sg.props.GroupName), vpcId: r.str(sg.props.VpcId),
+      ingress: sgRules(r, arr(sg.props.SecurityGroupIngress), 'ingress'), egress}
+    const name = r.str(sg.props.GroupName)
+    if (known(name)) byName[name] = sg.id
+  }
+  for (const [type, direction] of [['AWS::EC2::SecurityGroupIngress', 'ingress'], ['AWS::EC2::SecurityGroupEgress', 'egress']] as const) {
+    for (const x of ofType(type)) {
+      const gid = r.str(x.props.GroupId) ?? (known(r.str(x.props.GroupName)) ? byName[r.str(x.props.GroupName)!] : undefined)
+      const sg = gid ? securityGroups[gid] : undefined
+      if (!sg) {
+        notes.push(`${x.id} (${type}) adds a rule to ${gid ?? 'a group'} that is not declared in this template.`)
+        continue
+      }
+      // NOTE: a separate egress resource adds to CloudFormation's default allow-all rule (only inline egress replaces it).
+      sg[direction].push(sgRule(r, x.props, direction))
+    }
+  }
+  const groupIds = (v: Json | undefined) => (r.list(v) ?? []).filter((g): g is string => g !== undefined).map(g => byName[g] ?? g)
+
+  // Hosts: launch templates, launch configurations and plain instances, with their UserData.
+  const userData: UserData[] = []
+  const hostSecurityGroups: Record<string, string[]> = {}
+  const hostResources: {res: Res; data: Obj; path: string; sgs: string[]}[] = [
+    ...ofType('AWS::EC2::LaunchTemplate').map(x => {
+      const data = obj(x.props.LaunchTemplateData)
+      const eni = arr(data.NetworkInterfaces).flatMap(n => groupIds(obj(n).Groups))
+      return {res: x, data, path: `Resources/${x.id}/Properties/LaunchTemplateData/UserData`,
+        sgs: [...groupIds(data.SecurityGroupIds), ...groupIds(data.SecurityGroups), ...eni]}
+    }),
+    ...[...ofType('AWS::AutoScaling::LaunchConfiguration'), ...ofType('AWS::EC2::Instance')].map(x => ({res: x, data: x.props,
+      path: `Resources/${x.id}/Properties/UserData`, sgs: [...groupIds(x.props.SecurityGroups), ...groupIds(x.props.SecurityGroupIds)]})),
+  ]
+  for (const h of hostResources) {
+    hostSecurityGroups[h.res.id] = [...new Set(h.sgs)]
+    if (h.data.UserData === undefined) continue
+    const text = r.str(h.data.UserData)
+    if (text === undefined) {
+      notes.push(`UserData of ${h.res.id} could not be read offline (it is built by a function efsdoctor does not evaluate).`)
+      continue
+    }
+    userData.push({id: h.res.id, source: {type: 'template', id: h.res.id}, instanceIds: [], text: redactSecrets(text),
+      location: {file: opts.file, line: scriptStartLine(t, h.path, h.data.UserData) ?? lineOf(h.res.id), logicalId: h.res.id}})
+  }
+
+  // Network.
+  const subnets: Record<string, Subnet> = {}
+  for (const x of ofType('AWS::EC2::Subnet')) {
+    const az = r.str(x.props.AvailabilityZone)
+    const cidr = r.str(x.props.CidrBlock)
+    const pub = bool(r, x.props.MapPublicIpOnLaunch)
+    subnets[x.id] = {id: x.id, vpcId: r.str(x.props.VpcId) ?? '${VpcId}',
+      ...(known(cidr) ? {cidr} : {}), ...(known(az) ? {azName: az} : {}), ...(pub === undefined ? {} : {mapPublicIpOnLaunch: pub})}
+  }
+  const vpcs: Record<string, Vpc> = {}
+  for (const x of ofType('AWS::EC2::VPC')) {
+    const cidr = r.str(x.props.CidrBlock)
+    // NOTE: CloudFormation defaults: EnableDnsSupport true, EnableDnsHostnames false; a parameter stays unknown.
+    const dnsSupport = x.props.EnableDnsSupport === undefined ? true : bool(r, x.props.EnableDnsSupport)
+    const dnsHostnames = x.props.EnableDnsHostnames === undefined ? false : bool(r, x.props.EnableDnsHostnames)
+    vpcs[x.id] = {id: x.id, cidrs: known(cidr) ? [cidr] : [],
+      ...(dnsSupport === undefined ? {} : {enableDnsSupport: dnsSupport}), ...(dnsHostnames === undefined ? {} : {enableDnsHostnames: dnsHostnames})}
+  }
+
+  // EFS: declared structure only (see TemplateFacts).
+  const facts: TemplateFacts = {
+    file: opts.file,
+    resourceLines: Object.fromEntries(resources.map(x => [x.id, lineOf(x.id) ?? 0])),
+    fileSystems: ofType('AWS::EFS::FileSystem').map(x => {
+      const nameTag = arr(x.props.FileSystemTags).map(obj).find(tag => tag.Key === 'Name')
+      const name = r.str(nameTag?.Value)
+      const enc = bool(r, x.props.Encrypted)
+      const az = r.str(x.props.AvailabilityZoneName)
+      return {id: x.id, ...(known(name) ? {name} : {}), ...(enc === undefined ? {} : {encrypted: enc}), ...(known(az) ? {availabilityZoneName: az} : {})}
+    }),
+    mountTargets: ofType('AWS::EFS::MountTarget').map(x => ({id: x.id, fileSystemId: r.str(x.props.FileSystemId) ?? '${FileSystemId}',
+      subnetId: r.str(x.props.SubnetId) ?? '${SubnetId}', securityGroupIds: groupIds(x.props.SecurityGroups)})),
+    accessPoints: ofType('AWS::EFS::AccessPoint').map(x => {
+      const root = r.str(obj(x.props.RootDirectory).Path)
+      return {id: x.id, fileSystemId: r.str(x.props.FileSystemId) ?? '${FileSystemId}', ...(root === undefined ? {} : {rootDirectory: root})}
+    }),
+    hostSecurityGroups,
+  }
+  const deep = (v: Json | undefined): Json => {
+    if (Array.isArray(v)) return v.map(deep)
+    const o = obj(v)
+    if (typeof v === 'object' && v !== null) {
+      const keys = Object.keys(o)
+      if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) return r.str(v) ?? `\${${keys[0]}}`
+      return Object.fromEntries(keys.map(k => [k, deep(o[k])]))
+    }
+    return v ?? null
+  }
+  const fileSystemPolicies = Object.fromEntries(ofType('AWS::EFS::FileSystem').map(x =>
+    [x.id, x.props.FileSystemPolicy === undefined ? null : JSON.stringify(deep(x.props.FileSystemPolicy))]))
+
+  const taskDefinitions = ofType('AWS::ECS::TaskDefinition').map(x => taskDefinition(r, x, where(x.id)))
+  for (const x of ofType('AWS::ECS::TaskDefinition')) {
+    for (const v of arr(x.props.Volumes).map(obj)) {
+      if (v.EfsVolumeConfiguration !== undefined || v.efsVolumeConfiguration !== undefined) {
+        notes.push(`${x.id}: CloudFormation spells it EFSVolumeConfiguration (with FilesystemId); "EfsVolumeConfiguration" is rejected at deploy.`)
+      }
+    }
+  }
+  const services: Service[] = ofType('AWS::ECS::Service').map(x => {
+    const net = obj(obj(x.props.NetworkConfiguration).AwsvpcConfiguration)
+    const svc: Service = {name: r.str(x.props.ServiceName) ?? x.id, arn: x.id, taskDefinitionArn: r.str(x.props.TaskDefinition) ?? ''}
+    const lt = r.str(x.props.LaunchType)
+    const pv = r.str(x.props.PlatformVersion)
+    if (lt) svc.launchType = lt
+    if (pv) svc.platformVersion = pv
+    if (net.Subnets !== undefined) svc.subnetIds = groupIds(net.Subnets)
+    if (net.SecurityGroups !== undefined) svc.securityGroupIds = groupIds(net.SecurityGroups)
+    return svc
+  })
+
+  // Scope: the declared file systems, and why.
+  const reasons = new Map<string, string[]>()
+  const addReason = (id: string, why: string) => reasons.set(id, [...(reasons.get(id) ?? []), why])
+  for (const fs of facts.fileSystems) addReason(fs.id, `AWS::EFS::FileSystem ${fs.id} (line ${lineOf(fs.id) ?? '?'})`)
+  for (const td of taskDefinitions) {
+    for (const v of td.volumes) if (v.efsVolumeConfiguration) addReason(v.efsVolumeConfiguration.fileSystemId, `task definition ${td.arn} volume "${v.name}"`)
+  }
+
+  const region = opts.region
+  const snapshot: Snapshot = {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    collectedAt: opts.now ?? new Date().toISOString(),
+    tool: {name: 'efsdoctor', version: TOOL_VERSION},
+    scope: {
+      source: 'template',
+      template: opts.file,
+      ...(region ? {region, partition: region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws'} : {}),
+      ...(clusterName ? {cluster: clusterName} : clusters.length ? {cluster: `\${${clusters[0].id}}`} : {}),
+      fileSystems: [...reasons].map(([id, why]) => ({id, reasons: why})),
+      notes,
+    },
+    gaps: [],
+    template: facts,
+  }
+  if (Object.keys(securityGroups).length) snapshot.securityGroups = securityGroups
+  if (Object.keys(subnets).length) snapshot.subnets = subnets
+  if (Object.keys(vpcs).length) snapshot.vpcs = vpcs
+  if (hostResources.length) snapshot.userData = userData
+  if (taskDefinitions.length) snapshot.taskDefinitions = taskDefinitions
+  if (services.length) snapshot.services = services
+  if (facts.fileSystems.length) snapshot.fileSystemPolicies = fileSystemPolicies
+  return snapshot
+}

@@ -1,0 +1,51 @@
+/**
+ * `efsdoctor lint`: read a CloudFormation template from disk (no AWS calls), build the snapshot it implies, run every
+ * check and point the findings at the template's logical ids and lines.
+ */
+import {readFileSync, statSync} from 'node:fs'
+import {allChecks} from '../checks/index.js'
+import {UsageError} from '../core/errors.js'
+import {runChecks, type RunOptions} from '../core/run-checks.js'
+import type {Check, Report} from '../core/types.js'
+import type {Snapshot} from '../inventory/snapshot.js'
+import {buildSnapshot} from './build-snapshot.js'
+import {locateFindings} from './locate.js'
+import {parseTemplate} from './template.js'
+
+export {buildSnapshot, type BuildOptions} from './build-snapshot.js'
+export {parseTemplate, type ParsedTemplate} from './template.js'
+export {Resolver} from './intrinsics.js'
+export {locateFindings} from './locate.js'
+
+export interface LintOptions extends Pick<RunOptions, 'only' | 'skip' | 'ignores'> {
+  region?: string
+  clusterName?: string
+  checks?: readonly Check[]
+  now?: string
+}
+
+/** Reads and parses a template file; a missing or unreadable file is a UsageError. */
+export function readTemplate(file: string): string {
+  let text: string
+  try {
+    if (statSync(file).isDirectory()) throw new UsageError(`${file} is a directory, not a template file`)
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    if (error instanceof UsageError) throw error
+    const code = (error as NodeJS.ErrnoException).code
+    throw new UsageError(code === 'ENOENT' ? `template file not found: ${file}` : `cannot read template ${file}: ${code ?? (error as Error).message}`)
+  }
+  if (!text.trim()) throw new UsageError(`${file} is empty`)
+  return text
+}
+
+export function templateSnapshot(file: string, opts: Pick<LintOptions, 'region' | 'clusterName' | 'now'> = {}): Snapshot {
+  return buildSnapshot(parseTemplate(readTemplate(file), file), {file, ...opts})
+}
+
+export function lintTemplate(file: string, opts: LintOptions = {}): {report: Report; snapshot: Snapshot} {
+  const snapshot = templateSnapshot(file, opts)
+  const report = runChecks(opts.checks ?? allChecks, snapshot, {only: opts.only, skip: opts.skip, ignores: opts.ignores},
+    {source: 'template', template: file})
+  return {report: locateFindings(report, snapshot, file), snapshot}
+}
