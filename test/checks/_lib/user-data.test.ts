@@ -141,3 +141,35 @@ describe('parseDevice', () => {
     expect(parseDevice('${FileSystem}.efs.${AWS::Region}.amazonaws.com:/')).toMatchObject({fsId: '${FileSystem}', placeholder: true})
   })
 })
+
+describe('parseUserData: more write forms', () => {
+  it('cat heredoc >> /etc/fstab gives each body line its own number; stop ecs is recorded', () => {
+    const p = parseUserData([
+      '#!/bin/bash',
+      'cat >> /etc/fstab <<-EOF',
+      '\tfs-0a1b2c3d:/ /mnt/a efs _netdev,tls 0 0',
+      '\tfs-0a1b2c3d:/data /mnt/b efs _netdev,tls 0 0',
+      '\tEOF',
+      'stop ecs',
+    ].join('\n'))
+    expect(p.fstab.map(e => [e.line, e.mountPoint, e.via])).toEqual([[3, '/mnt/a', 'heredoc'], [4, '/mnt/b', 'heredoc']])
+    expect(p.services[0]).toMatchObject({line: 6, service: 'ecs', action: 'stop', tool: 'upstart'})
+  })
+})
+
+describe('parseUserData: robustness', () => {
+  it('never throws and keeps every line number inside the decoded text', async () => {
+    const fc = (await import('fast-check')).default
+    const {readdirSync} = await import('node:fs')
+    const pool = readdirSync(new URL('../../fixtures/userdata/', import.meta.url)).flatMap(f => udFixture(f).split('\n'))
+    fc.assert(fc.property(fc.array(fc.oneof(fc.constantFrom(...pool), fc.string()), {maxLength: 30}), lines => {
+      const text = ['#!/bin/bash', ...lines].join('\n')
+      const p = parseUserData(text)
+      const max = p.text.split('\n').length
+      for (const s of [...p.installs, ...p.mounts, ...p.fstab, ...p.services, ...p.ecsConfig]) {
+        expect(s.line).toBeGreaterThanOrEqual(1)
+        expect(s.line).toBeLessThanOrEqual(max)
+      }
+    }), {numRuns: 200})
+  })
+})
