@@ -4,6 +4,7 @@
  * "unchanged" (3), so SSM reports such hosts as Failed — the result line, not the SSM status, decides.
  * Before and after, the host probe reports the mount state at the path (before/after in the result table).
  */
+import Table from 'cli-table3'
 import {readFileSync} from 'node:fs'
 import type {MountPlan} from './mount-plan.js'
 import {parseProbe} from './parse-probe.js'
@@ -169,4 +170,22 @@ export function describeState(s: MountState | undefined): string {
   if (!s.known) return `unknown${s.detail ? ` (${s.detail})` : ''}`
   const fstab = s.fstab ? ', in fstab' : ', not in fstab'
   return s.mounted ? `mounted ${s.fstype} ${s.source}${fstab}` : `not mounted${fstab}`
+}
+
+/** Per-instance result table (plain text, no colour) and a one-line summary. */
+export function renderMountResults(results: MountResult[], plan?: MountPlan): string {
+  const choice = new Map(plan?.instances.map(p => [p.instanceId, p.choice]) ?? [])
+  const table = new Table({head: ['Instance', 'AZ / target', 'Result', 'Details', 'Before', 'After'], style: {head: [], border: []},
+    wordWrap: true, colWidths: [21, 28, 11, 40, 30, 30]})
+  for (const r of results) {
+    const c = choice.get(r.instanceId)
+    const where = c ? [c.azName ?? c.azId, c.target ?? (c.kind === 'none' ? 'resolved on host' : undefined)].filter(Boolean).join(' ') : ''
+    const fields = Object.entries(r.fields).map(([k, v]) => `${k}=${v}`).join(' ')
+    table.push([r.instanceId, where || '-', r.status, [fields, r.reason].filter(Boolean).join(' — ') || '-',
+      describeState(r.before), describeState(r.after)])
+  }
+  const count = (s: MountStatus) => results.filter(r => r.status === s).length
+  const summary = `${count('applied')} applied, ${count('unchanged')} unchanged, ${count('refused')} refused, ` +
+    `${count('failed')} failed, ${count('skipped')} skipped`
+  return `${table.toString()}\n${summary}\n`
 }

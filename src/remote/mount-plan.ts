@@ -336,3 +336,45 @@ export function renderPlan(plan: MountPlan, opts: {showScript?: boolean} = {}): 
   }
   return `${out.join('\n')}\n`
 }
+
+export interface ClusterSelection {
+  /** ACTIVE container instances that lack the mount (or whose state is unknown without a probe). */
+  targets: string[]
+  /** Already mounted at the path from this file system (per the probe): nothing to send. */
+  mounted: {instanceId: string; source: string}[]
+  /** Not sent, with why (path used by something else, probe could not run). */
+  skipped: {instanceId: string; reason: string}[]
+  notes: string[]
+}
+
+/** Picks the container instances `mount --cluster` should act on, from the snapshot's host facts (the probe). */
+export function selectForCluster(s: Snapshot, spec: MountSpec): ClusterSelection {
+  const out: ClusterSelection = {targets: [], mounted: [], skipped: [], notes: []}
+  const active = (s.containerInstances ?? []).filter(ci => ci.status === 'ACTIVE').map(ci => ci.ec2InstanceId)
+  const mtIps = new Set((s.mountTargets ?? []).filter(m => m.fileSystemId === spec.fileSystemId).map(m => m.ipAddress))
+  if (!s.hostFacts) {
+    out.notes.push('no host probe results: every ACTIVE container instance is sent the script (it changes nothing where the mount is already right)')
+    out.targets = active
+    return out
+  }
+  for (const id of active) {
+    const hf = s.hostFacts[id]
+    if (!hf || hf.status !== 'ok' || !hf.facts) {
+      out.skipped.push({instanceId: id, reason: `probe could not run (${hf ? `${hf.status}${hf.reason ? `: ${hf.reason}` : ''}` : 'not probed'})`})
+      continue
+    }
+    const m = hf.facts.mounts.filter(x => x.target === spec.path).pop()
+    if (!m) {
+      out.targets.push(id)
+      continue
+    }
+    const host = m.source.replace(/:.*$/, '')
+    const ours = host.startsWith(`${spec.fileSystemId}.`) || host === spec.fileSystemId || mtIps.has(host) || host === '127.0.0.1'
+    const inFstab = hf.facts.fstab.some(e => e.mountPoint === spec.path)
+    // NOTE: mounted but not in fstab: send the script anyway, it only adds the fstab line.
+    if (ours && (inFstab || !spec.fstab)) out.mounted.push({instanceId: id, source: m.source})
+    else if (ours) out.targets.push(id)
+    else out.skipped.push({instanceId: id, reason: `${spec.path} is already mounted from ${m.source} (${m.fstype})`})
+  }
+  return out
+}
