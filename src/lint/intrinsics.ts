@@ -36,7 +36,8 @@ export class Resolver {
   }
 
   /** A scalar value as a string; unknown pieces become `${…}` placeholders; undefined when it is not a string at all. */
-  str(v: Json | undefined): string | undefined {
+  /** `inText`: the value is spliced into text (Fn::Join), where resource refs stay `${Name}` as in Fn::Sub. */
+  str(v: Json | undefined, inText = false): string | undefined {
     if (v === undefined || v === null) return undefined
     if (typeof v === 'string') return v
     if (typeof v === 'number' || typeof v === 'boolean') return String(v)
@@ -44,13 +45,13 @@ export class Resolver {
     if (!fn) return undefined
     const [name, arg] = fn
     switch (name) {
-      case 'Ref': return typeof arg === 'string' ? this.ref(arg) : undefined
-      case 'Fn::Base64': return this.str(arg)
+      case 'Ref': return typeof arg === 'string' ? (inText ? this.subRef(arg) : this.ref(arg)) : undefined
+      case 'Fn::Base64': return this.str(arg, inText)
       case 'Fn::Sub': return this.sub(arg)
       case 'Fn::Join': {
         if (!Array.isArray(arg) || arg.length !== 2) return undefined
         const sep = this.str(arg[0]) ?? ''
-        const items = this.list(arg[1])
+        const items = this.list(arg[1], true)
         return items?.map(i => i ?? '${?}').join(sep)
       }
       case 'Fn::GetAtt': {
@@ -73,9 +74,9 @@ export class Resolver {
   }
 
   /** A list value (SecurityGroupIds, Subnets…), item by item; undefined when the list itself is not known. */
-  list(v: Json | undefined): (string | undefined)[] | undefined {
+  list(v: Json | undefined, inText = false): (string | undefined)[] | undefined {
     if (v === undefined || v === null) return undefined
-    if (Array.isArray(v)) return v.map(x => this.str(x))
+    if (Array.isArray(v)) return v.map(x => this.str(x, inText))
     const fn = fnOf(v)
     if (fn?.[0] === 'Fn::Split' && Array.isArray(fn[1]) && fn[1].length === 2) {
       const sep = this.str(fn[1][0])
