@@ -37,7 +37,12 @@ export function eachUserData(s: Snapshot, fn: (ud: UserData, parsed: ParsedUserD
       out.push(unknown(udResource(ud), `No UserData readable for ${ud.source.type} ${ud.source.id}: the text is empty.`, at(ud, undefined)))
       continue
     }
-    out.push(...fn(ud, parseUserData(ud.text)))
+    const parsed = parseUserData(ud.text)
+    if (parsed.format === 'include' || (parsed.parts.length > 0 && parsed.parts.every(x => x.format === 'include'))) {
+      out.push(unknown(udResource(ud), `UserData ${ud.id} is an #include list: cloud-init fetches the real script from URLs, which efsdoctor does not read.`, at(ud, 1)))
+      continue
+    }
+    out.push(...fn(ud, parsed))
   }
   return out
 }
@@ -79,11 +84,19 @@ export function effectiveMounts(p: ParsedUserData): EffectiveMount[] {
       out.push({call, fsType: call.fsType, device: call.device, mountPoint: call.mountPoint, options: call.options})
     }
   }
-  return out.filter(m => !m.fsType || NFS_TYPES.test(m.fsType) || (m.device && parseDevice(m.device).fsId))
+  return out.filter(isNfsMount)
 }
 
-/** Mount steps that touch EFS/NFS (for ordering checks): explicit NFS/EFS mounts and `mount -a` of any kind. */
+/** An NFS/EFS mount: by type, or (no -t) by a remote device such as `fs-…:/`, `host:/path` or an EFS DNS name. */
+function isNfsMount(m: EffectiveMount): boolean {
+  if (m.fsType) return m.fsType.split(',').some(t => NFS_TYPES.test(t))
+  if (!m.device) return false
+  const d = parseDevice(m.device)
+  return Boolean(d.fsId || d.ip || d.dnsName?.includes('.efs.') || /^[^/][^:]*:\//.test(m.device))
+}
+
+/** Mount steps that mount EFS/NFS (for ordering checks), in boot order; a `mount -a` before any fstab write is not one. */
 export function nfsMountCalls(p: ParsedUserData): MountCall[] {
   const effective = new Set(effectiveMounts(p).map(m => m.call))
-  return p.mounts.filter(m => effective.has(m) || (m.kind === 'all' && p.fstab.length > 0))
+  return p.mounts.filter(m => effective.has(m))
 }

@@ -44,3 +44,15 @@ describe('userdata/client-installed-before-mount', () => {
     expect(runChecks([clientInstalledBeforeMount], denied(healthy(), 'userData', 'ec2:DescribeInstanceAttribute')).findings[0].status).toBe('unknown')
   })
 })
+
+describe('userdata/client-installed-before-mount: what counts as the first mount', () => {
+  it('ignores a local EBS mount and a mount -a before any fstab write', () => {
+    const o = run(['#!/bin/bash', 'mount -a', 'mount /dev/xvdb /data', 'yum install -y amazon-efs-utils',
+      'echo "fs-0a1b2c3d4e5f60718:/ /mnt/efs efs _netdev,tls 0 0" >> /etc/fstab', 'mount -a -t efs'].join('\n'))
+    expect(o).toMatchObject({status: 'pass', location: {line: 6}})
+  })
+
+  it('is unknown for an #include list', () => {
+    expect(run('#include\nhttps://example.com/bootstrap.sh\n').status).toBe('unknown')
+  })
+})
