@@ -1,0 +1,108 @@
+import {buildSnapshot} from '../../src/lint/build-snapshot.js'
+import {templateSnapshot} from '../../src/lint/index.js'
+import {parseTemplate} from '../../src/lint/template.js'
+
+const STACK = 'examples/templates/ecs-efs-stack.yaml'
+
+describe('buildSnapshot over the example stack', () => {
+  const s = templateSnapshot(STACK, {region: 'eu-west-1'})
+
+  it('marks the source and scope, with the declared file system and why', () => {
+    expect(s.scope).toMatchObject({source: 'template', template: STACK, region: 'eu-west-1', partition: 'aws', cluster: 'efs-demo'})
+    expect(s.scope.fileSystems.map(f => f.id)).toEqual(['FileSystem'])
+    expect(s.scope.fileSystems[0].reasons.join(' ')).toMatch(/AWS::EFS::FileSystem FileSystem \(line \d+\).*ReportsTaskDefinition/)
+  })
+
+  it('leaves live state out, so those checks are skipped (never pass)', () => {
+    for (const part of ['cluster', 'containerInstances', 'instances', 'fileSystems', 'mountTargets', 'accessPoints', 'networkAcls', 'hostFacts'] as const) {
+      expect(s[part]).toBeUndefined()
+    }
+  })
+
+  it('records declared EFS structure and the hosts\' security groups in template facts', () => {
+    expect(s.template!.fileSystems).toEqual([{id: 'FileSystem', name: 'efs-demo-shared', encrypted: true}])
+    expect(s.template!.mountTargets).toEqual([
+      {id: 'MountTargetA', fileSystemId: 'FileSystem', subnetId: 'SubnetA', securityGroupIds: ['EfsSecurityGroup']},
+      {id: 'MountTargetB', fileSystemId: 'FileSystem', subnetId: 'SubnetB', securityGroupIds: ['EfsSecurityGroup']},
+    ])
+    expect(s.template!.accessPoints).toEqual([{id: 'ReportsAccessPoint', fileSystemId: 'FileSystem', rootDirectory: '/reports'}])
+    expect(s.template!.hostSecurityGroups).toEqual({LaunchTemplate: ['InstanceSecurityGroup']})
+    expect(s.template!.resourceLines.LaunchTemplate).toBe(109)
+    expect(s.fileSystemPolicies).toEqual({FileSystem: null})
+  })
+
+  it('builds security groups with logical ids and CloudFormation\'s default egress', () => {
+    expect(s.securityGroups!.EfsSecurityGroup.ingress).toEqual([
+      {protocol: 'tcp', fromPort: 2049, toPort: 2049, ipv4Cidrs: [], ipv6Cidrs: [], groupIds: ['InstanceSecurityGroup'], prefixListIds: []}])
+    expect(s.securityGroups!.InstanceSecurityGroup.egress).toEqual([
+      {protocol: '-1', ipv4Cidrs: ['0.0.0.0/0'], ipv6Cidrs: [], groupIds: [], prefixListIds: []}])
+    expect(s.securityGroups!.EfsSecurityGroup.vpcId).toBe('Vpc')
+  })
+
+  it('keeps subnets whose AZ comes from !GetAZs without an AZ, and the VPC DNS flags', () => {
+    expect(s.subnets!.SubnetA).toEqual({id: 'SubnetA', vpcId: 'Vpc', cidr: '10.0.0.0/20'})
+    expect(s.vpcs!.Vpc).toEqual({id: 'Vpc', cidrs: ['10.0.0.0/16'], enableDnsSupport: true, enableDnsHostnames: true})
+  })
+
+  it('reads the UserData script through Fn::Base64/Fn::Sub, pointing at the template line of its first line', () => {
+    expect(s.userData).toHaveLength(1)
+    const u = s.userData![0]
+    expect(u).toMatchObject({id: 'LaunchTemplate', source: {type: 'template', id: 'LaunchTemplate'}, instanceIds: [],
+      location: {file: STACK, line: 119, logicalId: 'LaunchTemplate'}})
+    expect(u.text.split('\n')[0]).toBe('#!/bin/bash')
+    expect(u.text).toContain('ECS_CLUSTER=efs-demo')
+    expect(u.text).toContain('${FileSystem}.efs.eu-west-1.amazonaws.com:/ ${EFS_DIR} nfs4')
+    expect(u.text).not.toContain('${!')
+  })
+
+  it('maps task definitions (CloudFormation spelling) and services', () => {
+    const reports = s.taskDefinitions!.find(td => td.arn === 'ReportsTaskDefinition')!
+    expect(reports).toMatchObject({family: 'efs-demo-reports', taskRoleArn: 'ReportsTaskRole', requiresCompatibilities: ['EC2'],
+      location: {file: STACK, logicalId: 'ReportsTaskDefinition', line: 180}})
+    expect(reports.volumes[0]).toEqual({name: 'reports', efsVolumeConfiguration: {fileSystemId: 'FileSystem', transitEncryption: 'ENABLED',
+      authorizationConfig: {accessPointId: 'ReportsAccessPoint', iam: 'ENABLED'}}})
+    const web = s.taskDefinitions!.find(td => td.arn === 'WebTaskDefinition')!
+    expect(web.volumes).toEqual([{name: 'shared', host: {sourcePath: '/mnt/efs/shared'}}])
+    expect(web.containers[0].mountPoints).toEqual([{sourceVolume: 'shared', containerPath: '/usr/share/nginx/html/uploads'}])
+    expect(s.services!.map(x => [x.name, x.taskDefinitionArn, x.launchType])).toEqual([
+      ['WebService', 'WebTaskDefinition', 'EC2'], ['ReportsService', 'ReportsTaskDefinition', 'EC2']])
+  })
+
+  it('keeps ${AWS::Region} as a placeholder without --region and names the cluster by placeholder when unnamed', () => {
+    const t = parseTemplate(`Resources:
+  Cluster: {Type: AWS::ECS::Cluster}
+  Lt:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData:
+        UserData: !Base64 {"Fn::Sub": "#!/bin/bash\\necho ECS_CLUSTER=\${Cluster} > /etc/ecs/ecs.config\\necho \${AWS::Region}\\n"}
+`, 'x.yaml')
+    const x = buildSnapshot(t, {file: 'x.yaml'})
+    expect(x.scope.cluster).toBe('${Cluster}')
+    expect(x.scope.region).toBeUndefined()
+    expect(x.userData![0].text).toBe('#!/bin/bash\necho ECS_CLUSTER=${Cluster} > /etc/ecs/ecs.config\necho ${AWS::Region}\n')
+    expect(buildSnapshot(t, {file: 'x.yaml', clusterName: 'prod'}).userData![0].text).toContain('ECS_CLUSTER=prod')
+  })
+
+  it('adds separate ingress resources to their group, applies VPC DNS defaults, and redacts secrets', () => {
+    const t = parseTemplate(`Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.1.0.0/16}}
+  Sg: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: x, VpcId: !Ref Vpc, SecurityGroupEgress: []}}
+  Rule:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties: {GroupId: !GetAtt Sg.GroupId, IpProtocol: tcp, FromPort: 2049, ToPort: 2049, CidrIp: 10.1.0.0/16}
+  Lc:
+    Type: AWS::AutoScaling::LaunchConfiguration
+    Properties:
+      SecurityGroups: [!Ref Sg]
+      UserData: !Base64 "#!/bin/bash\\nexport AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\\n"
+`, 'y.yaml')
+    const y = buildSnapshot(t, {file: 'y.yaml'})
+    expect(y.securityGroups!.Sg.ingress).toEqual([{protocol: 'tcp', fromPort: 2049, toPort: 2049, ipv4Cidrs: ['10.1.0.0/16'], ipv6Cidrs: [], groupIds: [], prefixListIds: []}])
+    expect(y.securityGroups!.Sg.egress).toEqual([])
+    expect(y.vpcs!.Vpc).toMatchObject({enableDnsSupport: true, enableDnsHostnames: false})
+    expect(y.template!.hostSecurityGroups).toEqual({Lc: ['Sg']})
+    expect(y.userData![0].text).not.toContain('wJalrXUtnFEMI')
+    expect(y.taskDefinitions).toBeUndefined()
+  })
+})
