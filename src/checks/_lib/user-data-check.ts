@@ -26,8 +26,10 @@ export function udEvidence(ud: UserData, extra: Record<string, unknown> = {}): R
 }
 
 /** Extra fields for a pass/fail/unknown outcome about one line of a script. */
-export const at = (ud: UserData, line: number | undefined, evidence: Record<string, unknown> = {}) =>
-  ({location: udLocation(ud, line), evidence: udEvidence(ud, evidence)})
+export function at(ud: UserData, line: number | undefined, evidence: Record<string, unknown> = {}): {location?: Location; evidence: Record<string, unknown>} {
+  const location = udLocation(ud, line)
+  return Object.keys(location).length ? {location, evidence: udEvidence(ud, evidence)} : {evidence: udEvidence(ud, evidence)}
+}
 
 /** Run `fn` for each distinct script; a script with no readable text is `unknown`. */
 export function eachUserData(s: Snapshot, fn: (ud: UserData, parsed: ParsedUserData) => Outcome[]): Outcome[] {
