@@ -61,6 +61,8 @@ export class Calls {
   async call<T>(part: SnapshotPart, action: string, fn: () => Promise<T>, opts: {
     resourceIds?: string[]
     onError?: (code: string, error: unknown) => ErrorDecision<T>
+    /** A failure returns undefined without a gap: the caller has a fallback that will record its own. */
+    quiet?: boolean
   } = {}): Promise<T | undefined> {
     this.log.push(action)
     const id = ++this.seq
@@ -76,6 +78,7 @@ export class Calls {
       if (fatal) throw fatal
       const decision = opts.onError?.(code, error) ?? 'gap'
       if (decision !== 'gap') return decision.value
+      if (opts.quiet) return undefined
       this.gap(part, action, code, errorMessage(error), opts.resourceIds)
       return undefined
     }

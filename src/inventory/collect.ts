@@ -30,6 +30,22 @@ export interface Step {
 /** Ids per EC2 filter value list (the API accepts up to 200 values per filter). */
 const EC2_BATCH = 200
 const CONCURRENCY = 10
+/** Above this many registered container instances, list them in concurrent partitions (see listContainerInstanceArns). */
+const PARTITION_ABOVE = 200
+const HEX = '0123456789abcdef'
+
+/**
+ * Cluster-query filters splitting container instances on the last hex digit of their EC2 instance id: 2, 4, 8 or
+ * 16 disjoint partitions, enough for about 90 instances each (one page). No brackets or parentheses: the query
+ * language reserves them, so a partition is an `or` of single-digit matches.
+ */
+export function instanceIdPartitions(count: number): string[] {
+  let k = 2
+  while (k < 16 && count / k > 90) k *= 2
+  return Array.from({length: k}, (_, p) =>
+    [...HEX].filter((_, i) => i % k === p).map(d => `ec2InstanceId =~ .*${d}$`).join(' or '))
+}
+
 /** Standalone tasks are read from at most this many ListTasks pages (100 tasks each) to keep calls bounded. */
 const MAX_TASK_PAGES = 3
 
@@ -161,13 +177,48 @@ export function collectionSteps(clients: AwsClients, opts: CollectOptions & {reg
     })
   }
 
+  const listPage = (token: string | undefined, filter?: string, quiet = false) => calls.call('containerInstances', 'ecs:ListContainerInstances',
+    () => send(clients.ecs, new ecs.ListContainerInstancesCommand({cluster: opts.cluster, nextToken: token, maxResults: 100, filter})),
+    {onError: clusterMissing, quiet})
+
+  /**
+   * All container-instance ARNs. ECS lists 100 per page and each page needs the previous token, so a big cluster
+   * would cost one dependent round per 100 instances. Instead, when the cluster reports more than
+   * PARTITION_ABOVE instances, list disjoint partitions concurrently, split on the last hex digit of the EC2 instance
+   * id with the cluster query language (`ec2InstanceId =~ .*a$`, Java regex). The partitions are checked (no ARN in
+   * two partitions, and at least the registered count found); if anything is off, fall back to plain paging.
+   */
+  const listContainerInstanceArns = async (clusterCount: Promise<number | undefined>): Promise<string[] | undefined> => {
+    const [first, count] = await Promise.all([listPage(undefined), clusterCount.catch(() => undefined)])
+    if (!first) return undefined
+    const arns = [...(first.containerInstanceArns ?? [])]
+    if (!first.nextToken) return arns
+    if (count !== undefined && count > PARTITION_ABOVE) {
+      const partitions = instanceIdPartitions(count)
+      const results = await Promise.all(partitions.map(filter =>
+        paginate(t => listPage(t, filter, true), p => p.containerInstanceArns, p => p.nextToken)))
+      const seen = new Set<string>()
+      let ok = results.every(r => r.complete)
+      for (const r of results) {
+        for (const arn of r.items) {
+          if (seen.has(arn)) ok = false
+          seen.add(arn)
+        }
+      }
+      if (ok && seen.size >= count && arns.every(a => seen.has(a))) return [...seen]
+      notes.push('listing container instances by partition did not add up; listed them page by page instead')
+    }
+    const nextToken = first.nextToken
+    // A later page that fails keeps what was read; its gap is recorded.
+    const rest = await paginate(t => listPage(t ?? nextToken), p => p.containerInstanceArns, p => p.nextToken)
+    return uniq([...arns, ...rest.items])
+  }
+
   // ---------- steps ----------
 
   const step1: Step = {
     title: 'Cluster, container instances, services and file systems',
     run: async () => {
-      const describeCis: Promise<void>[] = []
-      const cis: Snapshot['containerInstances'] = []
       const describeServices: Promise<void>[] = []
       const services: NonNullable<Snapshot['services']> = []
       const describeTasks: Promise<void>[] = []
@@ -175,29 +226,22 @@ export function collectionSteps(clients: AwsClients, opts: CollectOptions & {reg
       const cluster = calls.call('cluster', 'ecs:DescribeClusters',
         () => send(clients.ecs, new ecs.DescribeClustersCommand({clusters: [opts.cluster]})), {onError: clusterMissing})
         .then(out => {
-          if (!out) return
+          if (!out) return undefined
           const c = out.clusters?.[0]
           if (!c || c.status === 'INACTIVE') throw notFound()
           s.cluster = {name: c.clusterName ?? opts.cluster, arn: c.clusterArn ?? '', status: c.status ?? 'UNKNOWN'}
+          return c.registeredContainerInstancesCount
         })
 
-      const containerInstances = paginate(
-        t => calls.call('containerInstances', 'ecs:ListContainerInstances',
-          () => send(clients.ecs, new ecs.ListContainerInstancesCommand({cluster: opts.cluster, nextToken: t, maxResults: 100})),
-          {onError: clusterMissing}),
-        p => p.containerInstanceArns, p => p.nextToken,
-        // NOTE: each page is described as soon as it arrives, overlapping the (sequential) listing.
-        arns => {
-          if (!arns.length) return
-          describeCis.push(calls.call('containerInstances', 'ecs:DescribeContainerInstances',
-            () => send(clients.ecs, new ecs.DescribeContainerInstancesCommand({cluster: opts.cluster, containerInstances: arns})),
-            {resourceIds: arns, onError: clusterMissing})
-            .then(out => { cis.push(...(out?.containerInstances ?? []).map(map.containerInstance)) }))
-        })
-        .then(async r => {
-          await Promise.all(describeCis)
-          if (!r.failedFirst) s.containerInstances = cis
-        })
+      const containerInstances = Promise.all([listContainerInstanceArns(cluster), cluster]).then(async ([arns]) => {
+        if (!arns) return
+        const cis: NonNullable<Snapshot['containerInstances']> = []
+        await Promise.all(chunk(arns, 100).map(batch => calls.call('containerInstances', 'ecs:DescribeContainerInstances',
+          () => send(clients.ecs, new ecs.DescribeContainerInstancesCommand({cluster: opts.cluster, containerInstances: batch})),
+          {resourceIds: batch, onError: clusterMissing})
+          .then(out => { cis.push(...(out?.containerInstances ?? []).map(map.containerInstance)) })))
+        s.containerInstances = cis
+      })
 
       const serviceList = paginate(
         t => calls.call('services', 'ecs:ListServices',

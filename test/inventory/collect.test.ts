@@ -9,7 +9,7 @@ import {UsageError} from '../../src/core/errors.js'
 import {INVENTORY_ACTIONS} from '../../src/inventory/actions.js'
 import type {AwsClients} from '../../src/inventory/aws-clients.js'
 import {RoundCounter, type CallEvent} from '../../src/inventory/call.js'
-import {collectSnapshot} from '../../src/inventory/collect.js'
+import {collectSnapshot, instanceIdPartitions} from '../../src/inventory/collect.js'
 import {ACCOUNT, AZS, EFS_SG, FS, HOST_SG, LT, NACL, OTHER_FS, REGION, VPC, installFakeCluster, instanceId, type Stubs} from './fake-cluster.js'
 
 const stubs: Stubs = {ecs: mockClient(ECSClient), ec2: mockClient(EC2Client), efs: mockClient(EFSClient), asg: mockClient(AutoScalingClient)}
@@ -17,6 +17,15 @@ const clients = (): AwsClients => ({
   ecs: new ECSClient({region: REGION}), ec2: new EC2Client({region: REGION}), efs: new EFSClient({region: REGION}),
   autoScaling: new AutoScalingClient({region: REGION}),
 })
+/** The same clients with a fixed latency per call, so "ended before it started" means "waited on it" (RoundCounter). */
+const slowClients = (ms = 4): AwsClients => {
+  const slow = (c: AwsClients[keyof AwsClients] & object) => ({send: async (cmd: unknown) => {
+    await new Promise(r => setTimeout(r, ms))
+    return c.send(cmd)
+  }})
+  const c = clients()
+  return {ecs: slow(c.ecs), ec2: slow(c.ec2), efs: slow(c.efs), autoScaling: slow(c.autoScaling)}
+}
 const allStubs = () => Object.values(stubs)
 /** Every call the stubs saw, as IAM-style actions: 'ecs:DescribeClusters', … */
 function sentActions(): string[] {
@@ -88,7 +97,10 @@ describe('collectSnapshot on a small healthy cluster', () => {
   it('follows nextToken / Marker pagination to the end', async () => {
     installFakeCluster(stubs, 250)
     const s = await collectSnapshot(clients(), {cluster: 'prod', region: REGION})
-    expect(stubs.ecs.commandCalls(ListContainerInstancesCommand).map(c => c.args[0].input.nextToken)).toEqual([undefined, '100', '200'])
+    // 250 > 200 registered: the first plain page, then four concurrent partitions of about 63 instances each.
+    const lists = stubs.ecs.commandCalls(ListContainerInstancesCommand).map(c => c.args[0].input)
+    expect(lists.map(i => i.filter)).toEqual([undefined, ...instanceIdPartitions(250)])
+    expect(instanceIdPartitions(250)).toHaveLength(4)
     expect(stubs.efs.commandCalls(DescribeFileSystemsCommand).map(c => c.args[0].input.Marker)).toEqual([undefined, '1'])
     expect(s.containerInstances).toHaveLength(250)
     expect(new Set(s.containerInstances!.map(c => c.arn)).size).toBe(250)
@@ -107,32 +119,62 @@ describe('batching and call bounds', () => {
   it('describes a 250-instance cluster in 3 DescribeContainerInstances and 2 DescribeInstances calls', async () => {
     installFakeCluster(stubs, 250)
     const rounds = new RoundCounter()
-    const s = await collectSnapshot(clients(), {cluster: 'prod', region: REGION, onCall: rounds.onCall})
+    const s = await collectSnapshot(slowClients(), {cluster: 'prod', region: REGION, onCall: rounds.onCall})
     expect(Object.keys(s.instances!)).toHaveLength(250)
-    expect(stubs.ecs.commandCalls(DescribeContainerInstancesCommand).map(c => c.args[0].input.containerInstances!.length)).toEqual([100, 100, 50])
+    expect(stubs.ecs.commandCalls(DescribeContainerInstancesCommand).map(c => c.args[0].input.containerInstances!.length).sort()).toEqual([100, 100, 50].sort())
     expect(stubs.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(2)
     expect(stubs.ec2.commandCalls(DescribeLaunchTemplateVersionsCommand)).toHaveLength(1)
     const total = sentActions().length
     expect(total).toBeLessThanOrEqual(25 + 3 * Math.ceil(250 / 100) + 1)
-    // Three ListContainerInstances pages are sequential; everything else is a fixed number of rounds.
     expect(rounds.rounds).toBeLessThanOrEqual(8)
   })
 
-  it('keeps the number of dependent rounds flat from 10 to 1000 instances, apart from listing pages', async () => {
+  it('keeps the number of dependent rounds flat from 10 to 1000 instances', async () => {
     const measure = async (n: number) => {
       for (const st of allStubs()) st.reset()
       installFakeCluster(stubs, n)
       const rounds = new RoundCounter()
-      await collectSnapshot(clients(), {cluster: 'prod', region: REGION, onCall: rounds.onCall})
+      await collectSnapshot(slowClients(), {cluster: 'prod', region: REGION, onCall: rounds.onCall})
       return {rounds: rounds.rounds, calls: sentActions().length}
     }
     const small = await measure(10)
     const large = await measure(1000)
     if (process.env.EFSDOCTOR_PRINT_ROUNDS) console.log(JSON.stringify({small, large}))
-    expect(small.rounds).toBeLessThanOrEqual(6)
-    // NOTE: ECS lists container instances 100 per page, and each page needs the previous token: 10 pages at N=1000.
-    expect(large.rounds - small.rounds).toBeLessThanOrEqual(Math.ceil(1000 / 100) - 1)
+    // Five steps; step 1 is list → describe (2 rounds). Above 200 instances the partitioned listing adds one round,
+    // whatever the size: first page and cluster count → partitions → describe.
+    expect(small.rounds).toBe(6)
+    expect(large.rounds).toBe(7)
     expect(large.calls).toBeLessThanOrEqual(25 + 3 * Math.ceil(1000 / 100) + 1)
+  })
+
+  it('falls back to page-by-page listing when the partitions do not add up', async () => {
+    installFakeCluster(stubs, 450, {ignoreListFilter: true})
+    const s = await collectSnapshot(clients(), {cluster: 'prod', region: REGION})
+    expect(new Set(s.containerInstances!.map(c => c.arn)).size).toBe(450)
+    expect(s.containerInstances).toHaveLength(450)
+    expect(s.gaps).toEqual([])
+    expect(s.scope.notes).toEqual([expect.stringContaining('page by page')])
+    const plain = stubs.ecs.commandCalls(ListContainerInstancesCommand).map(c => c.args[0].input).filter(i => !i.filter)
+    expect(plain.map(i => i.nextToken)).toEqual([undefined, '100', '200', '300', '400'])
+  })
+
+  it('lists page by page below the partition threshold', async () => {
+    installFakeCluster(stubs, 150)
+    const s = await collectSnapshot(clients(), {cluster: 'prod', region: REGION})
+    expect(stubs.ecs.commandCalls(ListContainerInstancesCommand).map(c => c.args[0].input)).toEqual([
+      expect.objectContaining({nextToken: undefined, filter: undefined}), expect.objectContaining({nextToken: '100', filter: undefined}),
+    ])
+    expect(s.containerInstances).toHaveLength(150)
+  })
+
+  it('partitions on the last hex digit: disjoint, covering every digit, sized to the cluster', () => {
+    for (const [count, k] of [[201, 4], [700, 8], [1000, 16], [5000, 16]] as const) {
+      const parts = instanceIdPartitions(count)
+      expect(parts).toHaveLength(k)
+      const digits = parts.flatMap(p => [...p.matchAll(/=~ \.\*([0-9a-f])\$/g)].map(m => m[1]))
+      expect(digits.sort().join('')).toBe('0123456789abcdef')
+      expect(parts.every(p => !/[()[\]]/.test(p))).toBe(true)
+    }
   })
 
   it('calls only operations listed in INVENTORY_ACTIONS, and reports each through onCall', async () => {

@@ -61,16 +61,25 @@ export function installFakeCluster(stubs: Stubs, n: number, opts: {
   throttleInstanceBatchWith?: string
   /** Instances carry no launch-template tags: the group uses a launch configuration, and the last instance has no group. */
   launchConfiguration?: boolean
+  /** ListContainerInstances ignores `filter` (as if the query language did not apply): partitions overlap. */
+  ignoreListFilter?: boolean
 } = {}): string[] {
   const ids = Array.from({length: n}, (_, i) => instanceId(i + 1))
   const az = (i: number) => AZS[i % 3]
   const clusterArn = `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/prod`
 
   stubs.ecs.on(ecs.DescribeClustersCommand).callsFake((input: ecs.DescribeClustersCommandInput) => input.clusters?.[0] === 'prod'
-    ? {clusters: [{clusterName: 'prod', clusterArn, status: 'ACTIVE'}], failures: []}
+    ? {clusters: [{clusterName: 'prod', clusterArn, status: 'ACTIVE', registeredContainerInstancesCount: n}], failures: []}
     : {clusters: [], failures: [{arn: input.clusters?.[0], reason: 'MISSING'}]})
   stubs.ecs.on(ecs.ListContainerInstancesCommand).callsFake((input: ecs.ListContainerInstancesCommandInput) => {
-    const p = page(ids.map((_, i) => ciArn(i + 1)), input.nextToken, Math.min(input.maxResults ?? 100, 100))
+    let arns = ids.map((_, i) => ciArn(i + 1))
+    if (input.filter && !opts.ignoreListFilter) {
+      // Only what the collector sends: `ec2InstanceId =~ .*<hex digit>$` joined with ' or '.
+      const digits = new Set([...input.filter.matchAll(/ec2InstanceId =~ \.\*([0-9a-f])\$/g)].map(m => m[1]))
+      if (!digits.size) throw Object.assign(new Error(`bad filter ${input.filter}`), {name: 'InvalidParameterException'})
+      arns = arns.filter((_, i) => digits.has(ids[i].at(-1)!))
+    }
+    const p = page(arns, input.nextToken, Math.min(input.maxResults ?? 100, 100))
     return {containerInstanceArns: p.items, nextToken: p.next}
   })
   stubs.ecs.on(ecs.DescribeContainerInstancesCommand).callsFake((input: ecs.DescribeContainerInstancesCommandInput) => {
