@@ -175,14 +175,14 @@ export function describeState(s: MountState | undefined): string {
 /** Per-instance result table (plain text, no colour) and a one-line summary. */
 export function renderMountResults(results: MountResult[], plan?: MountPlan): string {
   const choice = new Map(plan?.instances.map(p => [p.instanceId, p.choice]) ?? [])
-  const table = new Table({head: ['Instance', 'AZ / target', 'Result', 'Details', 'Before', 'After'], style: {head: [], border: []},
-    wordWrap: true, colWidths: [21, 28, 11, 40, 30, 30]})
+  const table = new Table({head: ['Instance', 'AZ / target', 'Result', 'Details', 'Before → after'], style: {head: [], border: []},
+    wordWrap: true, colWidths: [21, 24, 11, 40, 36]})
   for (const r of results) {
     const c = choice.get(r.instanceId)
     const where = c ? [c.azName ?? c.azId, c.target ?? (c.kind === 'none' ? 'resolved on host' : undefined)].filter(Boolean).join(' ') : ''
     const fields = Object.entries(r.fields).map(([k, v]) => `${k}=${v}`).join(' ')
-    table.push([r.instanceId, where || '-', r.status, [fields, r.reason].filter(Boolean).join(' — ') || '-',
-      describeState(r.before), describeState(r.after)])
+    const change = r.before || r.after ? `${describeState(r.before)} → ${describeState(r.after)}` : '-'
+    table.push([r.instanceId, where || '-', r.status, [fields, r.reason].filter(Boolean).join(' — ') || '-', change])
   }
   const count = (s: MountStatus) => results.filter(r => r.status === s).length
   const summary = `${count('applied')} applied, ${count('unchanged')} unchanged, ${count('refused')} refused, ` +
