@@ -1,0 +1,85 @@
+import {Args, Flags} from '@oclif/core'
+import {awsFlags, BaseCommand, debugFlag} from '../base-command.js'
+import {UsageError} from '../core/errors.js'
+import type {StoppedReason} from '../inventory/stopped-tasks.js'
+import {type Explanation, explain} from '../remote/explain.js'
+
+interface ReasonExplanation extends Explanation {
+  source: StoppedReason['source']
+  count: number
+  taskArns: string[]
+}
+
+export default class ExplainCmd extends BaseCommand {
+  static summary = 'Explain an EFS/ECS error message: its likely causes, the checks that confirm them, and the fix.'
+  static description = `Paste a mount error, an efs-utils log line or an ECS stoppedReason. With --cluster, the reasons of the cluster's
+recently stopped tasks (stoppedReason and container reasons) are explained too.
+
+Exit codes: 0 = at least one message was recognised; 1 = nothing matched; 2 = could not run.`
+
+  static examples = [
+    '<%= config.bin %> explain "mount.nfs4: Connection timed out"',
+    '<%= config.bin %> explain "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: Failed to resolve ..."',
+    '<%= config.bin %> explain --cluster prod --region eu-west-1',
+  ]
+
+  static args = {
+    message: Args.string({description: 'The error text (quote it).', required: false}),
+  }
+
+  static flags = {
+    cluster: Flags.string({char: 'c', description: 'Also explain why this cluster\'s recently stopped tasks stopped.'}),
+    output: Flags.string({char: 'o', description: 'Output format.', options: ['table', 'json'], default: 'table'}),
+    ...awsFlags,
+    ...debugFlag,
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(ExplainCmd)
+    const text = args.message?.trim()
+    if (!text && !flags.cluster) throw new UsageError('give an error message to explain (in quotes), or --cluster to read stopped tasks')
+    const pasted = text ? explain(text) : undefined
+    let stopped: ReasonExplanation[] | undefined
+    if (flags.cluster) {
+      const {createClients} = await import('../inventory/aws-clients.js')
+      const {readStoppedReasons} = await import('../inventory/stopped-tasks.js')
+      const clients = await createClients({region: flags.region, profile: flags.profile, endpointUrl: flags['endpoint-url']})
+      let reasons: StoppedReason[]
+      try {
+        reasons = await readStoppedReasons(clients.ecs, flags.cluster)
+      } catch (error) {
+        throw new UsageError(`cannot read stopped tasks of ${flags.cluster}: ${(error as Error).name}: ${(error as Error).message.split('\n')[0]}`)
+      }
+      stopped = reasons.map(r => ({...explain(r.reason), source: r.source, count: r.count, taskArns: r.taskArns}))
+    }
+    const matched = Boolean(pasted?.matches.length) || Boolean(stopped?.some(s => s.matches.length))
+    if (flags.output === 'json') {
+      this.emit(JSON.stringify({matched, ...(pasted ? {message: pasted} : {}), ...(stopped ? {stoppedTasks: stopped} : {})}, null, 2))
+    } else {
+      const blocks: string[] = []
+      if (pasted) blocks.push(renderExplanation(pasted))
+      if (stopped) {
+        blocks.push(stopped.length === 0
+          ? `No stopped tasks in ${flags.cluster} (ECS keeps them for about an hour).\n`
+          : `Recently stopped tasks in ${flags.cluster}: ${stopped.length} distinct reason(s)\n`)
+        for (const s of stopped) blocks.push(renderExplanation(s, `${s.count}× ${s.source} reason, e.g. ${s.taskArns[0]}`))
+      }
+      if (!matched) blocks.push(`No known EFS/ECS error signature matched. Run "efsdoctor check --cluster <name>" to test every link.\n`)
+      this.emit(blocks.join('\n'))
+    }
+    if (!matched) this.exit(1)
+  }
+}
+
+export function renderExplanation(e: Explanation, context?: string): string {
+  const out = [`Message: ${e.input.length > 300 ? `${e.input.slice(0, 300)}…` : e.input}`]
+  if (context) out.push(`  (${context})`)
+  if (e.matches.length === 0) out.push('  no known signature')
+  for (const m of e.matches) {
+    out.push(`  ▸ ${m.title}   [matched: "${m.matched}"]`)
+    m.causes.forEach((c, i) => out.push(`    ${i + 1}. ${c}`))
+    if (m.checks.length) out.push(`    confirm with: ${m.checks.join(', ')}`)
+    out.push(`    fix: ${m.fix}`)
+  }
+  return `${out.join('\n')}\n`
+}
