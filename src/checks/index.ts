@@ -24,6 +24,16 @@ import {fstabNetdev} from './userdata/fstab-netdev.js'
 import {mountBeforeDocker} from './userdata/mount-before-docker.js'
 import {scriptRuns} from './userdata/script-runs.js'
 import {secrets} from './userdata/secrets.js'
+import {ssmManaged} from './host/ssm-managed.js'
+import {efsMounted} from './host/efs-mounted.js'
+import {mountResponds} from './host/mount-responds.js'
+import {fstabPersistent} from './host/fstab-persistent.js'
+import {nfsClientInstalled} from './host/nfs-client-installed.js'
+import {dnsResolves} from './host/dns-resolves.js'
+import {port2049Reachable} from './host/port-2049-reachable.js'
+import {mountOptions} from './host/mount-options.js'
+import {bootErrors} from './host/boot-errors.js'
+import {containerSeesEfs} from './ecs/container-sees-efs.js'
 
 export const allChecks: Check[] = [
   containerInstancesHealthy,
@@ -47,4 +57,14 @@ export const allChecks: Check[] = [
   mountBeforeDocker,
   scriptRuns,
   secrets,
+  ssmManaged,
+  efsMounted,
+  mountResponds,
+  fstabPersistent,
+  nfsClientInstalled,
+  dnsResolves,
+  port2049Reachable,
+  mountOptions,
+  bootErrors,
+  containerSeesEfs,
 ]

@@ -1,0 +1,143 @@
+/**
+ * Shared, pure helpers for the host checks (snapshot.hostFacts, filled by the SSM probe): which instances were
+ * probed and why others were not, which paths each host should have on EFS, and small fix builders.
+ */
+import {unknown} from '../../core/define-check.js'
+import type {Outcome} from '../../core/types.js'
+import type {HostFacts, Instance, Snapshot} from '../../inventory/snapshot.js'
+import type {ProbeFacts, ProbeMount} from '../../remote/probe-facts.js'
+import {userDataOf} from './mount-usage.js'
+import {activeInstances, res} from './scope.js'
+import {parseUserData} from './user-data.js'
+
+export const NFS_TYPES: ReadonlySet<string> = new Set(['nfs', 'nfs4', 'efs'])
+export const isNfs = (fstype: string | undefined): boolean => NFS_TYPES.has(fstype ?? '')
+
+export interface ProbedHost {
+  instance: Instance
+  facts: ProbeFacts
+}
+
+const WHY: Record<Exclude<HostFacts['status'], 'ok'>, string> = {
+  'not-managed': 'it is not managed by SSM',
+  offline: 'its SSM agent is offline',
+  'not-linux': 'it is not a Linux instance',
+  'timed-out': 'the probe command timed out',
+  failed: 'the probe command failed',
+  unparseable: 'the probe output could not be read',
+  error: 'the SSM call failed',
+}
+
+/** Why a host has no usable facts, in words (undefined when it has them). */
+export function notProbedReason(hf: HostFacts | undefined): string | undefined {
+  if (!hf) return 'it was not probed'
+  if (hf.status === 'ok' && hf.facts) return undefined
+  const why = hf.status === 'ok' ? 'the probe returned no facts' : WHY[hf.status]
+  return hf.reason ? `${why} (${hf.reason})` : why
+}
+
+/**
+ * Active container instances split into those with probe facts and an `unknown` outcome for each of the others
+ * (never a pass: we could not look).
+ */
+export function probedHosts(s: Snapshot): {hosts: ProbedHost[]; notProbed: Outcome[]} {
+  const hosts: ProbedHost[] = []
+  const notProbed: Outcome[] = []
+  for (const {instance} of activeInstances(s)) {
+    const hf = s.hostFacts?.[instance.id]
+    const why = notProbedReason(hf)
+    if (why === undefined) hosts.push({instance, facts: hf!.facts!})
+    else notProbed.push(unknown(res.instance(instance), `Could not look on ${instance.id}: ${why}; see host/ssm-managed.`,
+      {evidence: {probeStatus: hf?.status ?? 'not-probed'}}))
+  }
+  return {hosts, notProbed}
+}
+
+export interface ExpectedPath {
+  path: string
+  /** mount-point: UserData mounts EFS here; source-path: a task definition binds this host path. */
+  kind: 'mount-point' | 'source-path'
+  fsId?: string
+  /** fstab device to suggest (from UserData), e.g. `fs-…:/`. */
+  device?: string
+  fstype?: string
+  origin: string
+}
+
+const FS_ID = /\b(fs-[0-9a-f]{8,40})\b/
+export const fsIdIn = (text: string | undefined): string | undefined => text?.match(FS_ID)?.[1]
+const trimSlash = (p: string): string => (p.length > 1 ? p.replace(/\/+$/, '') : p)
+
+/** Mount points UserData sets up with an NFS/EFS type (fstab lines and `mount` commands), first one per path. */
+export function userDataMountPoints(s: Snapshot, instance: Instance): ExpectedPath[] {
+  const ud = userDataOf(s, instance)
+  if (!ud) return []
+  const parsed = parseUserData(ud.text)
+  const out = new Map<string, ExpectedPath>()
+  for (const e of parsed.fstab) {
+    if (!isNfs(e.fsType) || !e.mountPoint.startsWith('/')) continue
+    const path = trimSlash(e.mountPoint)
+    if (!out.has(path)) out.set(path, {path, kind: 'mount-point', fsId: fsIdIn(e.device), device: e.device, fstype: e.fsType,
+      origin: `UserData ${ud.id} line ${e.line}`})
+  }
+  for (const m of parsed.mounts) {
+    if (m.kind !== 'command' || !m.mountPoint?.startsWith('/') || !(isNfs(m.fsType) || fsIdIn(m.device))) continue
+    const path = trimSlash(m.mountPoint)
+    if (!out.has(path)) out.set(path, {path, kind: 'mount-point', fsId: fsIdIn(m.device), device: m.device, fstype: m.fsType,
+      origin: `UserData ${ud.id} line ${m.line}`})
+  }
+  return [...out.values()]
+}
+
+/** host.sourcePath of task-definition volumes (bind mounts that should land on EFS). */
+export function taskSourcePaths(s: Snapshot): ExpectedPath[] {
+  const out = new Map<string, ExpectedPath>()
+  for (const td of s.taskDefinitions ?? []) {
+    for (const v of td.volumes) {
+      const p = v.host?.sourcePath
+      if (p?.startsWith('/') && !out.has(trimSlash(p))) {
+        out.set(trimSlash(p), {path: trimSlash(p), kind: 'source-path', origin: `task definition ${td.family}:${td.revision ?? '?'} volume "${v.name}"`})
+      }
+    }
+  }
+  return [...out.values()]
+}
+
+/** What a host should have on EFS: UserData mount points, or else task-definition source paths. */
+export function expectedPaths(s: Snapshot, instance: Instance): ExpectedPath[] {
+  const mps = userDataMountPoints(s, instance)
+  return mps.length > 0 ? mps : taskSourcePaths(s)
+}
+
+export const nfsMounts = (f: ProbeFacts): ProbeMount[] => f.mounts.filter(m => isNfs(m.fstype))
+
+/** The NFS mount that covers `path` (deepest mount point that is a prefix; the later one wins on ties). */
+export function coveringNfsMount(f: ProbeFacts, path: string): ProbeMount | undefined {
+  let best: ProbeMount | undefined
+  for (const m of nfsMounts(f)) {
+    const t = trimSlash(m.target)
+    if ((path === t || path.startsWith(t === '/' ? '/' : `${t}/`)) && (!best || t.length >= trimSlash(best.target).length)) best = m
+  }
+  return best
+}
+
+/** What the probe saw under a path that is not on NFS, for messages: "on / (xfs)". */
+export function seenAt(f: ProbeFacts, path: string): string {
+  const e = f.expectedPaths.find(x => trimSlash(x.path) === path)
+  return e?.coveringTarget ? `it is on ${e.coveringTarget} (${e.fstype ?? '?'})` : 'nothing is mounted there'
+}
+
+/** A copy-pasteable SSM Run Command for one instance (the command must not contain `"` or `'`). */
+export function ssmRun(instanceId: string, command: string): string {
+  return `aws ssm send-command --instance-ids ${instanceId} --document-name AWS-RunShellScript --parameters 'commands=["${command}"]'`
+}
+
+/** Package-manager command that installs the EFS client on the probed OS. */
+export function installClientCommand(f: ProbeFacts): string {
+  const id = f.os?.id ?? ''
+  if (['ubuntu', 'debian'].includes(id)) return 'sudo apt-get update && sudo apt-get install -y nfs-common'
+  if (['amzn', 'rhel', 'centos', 'fedora', 'rocky', 'almalinux'].includes(id)) {
+    return id === 'amzn' ? 'sudo yum install -y amazon-efs-utils' : 'sudo yum install -y nfs-utils'
+  }
+  return 'sudo yum install -y amazon-efs-utils   # or: sudo apt-get install -y nfs-common'
+}

@@ -1,0 +1,48 @@
+/**
+ * Mounting needs the NFS client (`mount.nfs4`, package nfs-utils / nfs-common) and, for `-t efs` mounts and the
+ * ECS volume plugin, amazon-efs-utils (`mount.efs`). Without them mounts fail with "wrong fs type, bad option,
+ * bad superblock" or "unknown filesystem type 'efs'".
+ */
+import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
+import type {Outcome} from '../../core/types.js'
+import {expectedPaths, installClientCommand, probedHosts} from '../_lib/host.js'
+import {res} from '../_lib/scope.js'
+
+export const nfsClientInstalled = defineCheck({
+  id: 'host/nfs-client-installed',
+  title: 'The NFS client (and amazon-efs-utils where `efs` mounts are used) is installed on the host',
+  severity: 'error',
+  description: "Without mount.nfs4 mounts fail with \"wrong fs type, bad option, bad superblock\"; without mount.efs, `-t efs` mounts fail with \"unknown filesystem type 'efs'\" and efsVolumeConfiguration tasks cannot start.",
+  remediation: 'Install amazon-efs-utils (Amazon Linux: `sudo yum install -y amazon-efs-utils`; it pulls in nfs-utils) or nfs-common on Debian/Ubuntu, before the mount runs.',
+  docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/installing-amazon-efs-utils.html',
+  needs: ['hostFacts'],
+  run(s) {
+    const {hosts, notProbed} = probedHosts(s)
+    const out: Outcome[] = [...notProbed]
+    const efsVolumes = (s.taskDefinitions ?? []).some(td => td.volumes.some(v => v.efsVolumeConfiguration))
+    for (const {instance: i, facts: f} of hosts) {
+      const r = res.instance(i)
+      const expected = expectedPaths(s, i)
+      const needsEfs = efsVolumes || expected.some(e => e.fstype === 'efs') || f.fstab.some(e => e.fstype === 'efs')
+      const needsNfs = needsEfs || expected.length > 0 || f.fstab.length > 0
+      const ev = {clients: f.clients, packages: f.packages, efsUtilsVersion: f.efsUtilsVersion}
+      if (!needsNfs) {
+        out.push(skipped(r, `Nothing on ${i.id} mounts EFS, so no client is needed.`))
+        continue
+      }
+      const missing = [
+        ...(f.clients.mountNfs4 ? [] : ['mount.nfs4 (nfs-utils / nfs-common)']),
+        ...(needsEfs && !f.clients.mountEfs ? ['mount.efs (amazon-efs-utils)'] : []),
+      ]
+      if (missing.length > 0) {
+        const why = needsEfs ? "`-t efs` mounts fail with \"unknown filesystem type 'efs'\"" : 'mounts fail with "wrong fs type, bad option, bad superblock"'
+        out.push(fail(r, `${i.id} lacks ${missing.join(' and ')}: ${why}.`,
+          {summary: 'Install the EFS client before the mount runs (in UserData, before `mount`), then mount.', command: installClientCommand(f)},
+          {evidence: ev}))
+      } else {
+        out.push(pass(r, `${i.id} has mount.nfs4${f.clients.mountEfs ? ` and mount.efs (${f.efsUtilsVersion ?? f.packages['amazon-efs-utils'] ?? 'version unknown'})` : ''}.`, {evidence: ev}))
+      }
+    }
+    return out
+  },
+})

@@ -1,0 +1,42 @@
+import {nfsClientInstalled} from '../../../src/checks/host/nfs-client-installed.js'
+import {runChecks} from '../../../src/core/run-checks.js'
+import type {Snapshot} from '../../../src/inventory/snapshot.js'
+import {forInstance, withHostFacts, withHostFault} from '../../support/host-facts.js'
+import {IDS} from '../../support/snapshot-builder.js'
+
+const run = (s: Snapshot) => runChecks([nfsClientInstalled], s).findings
+
+describe('host/nfs-client-installed', () => {
+  it('passes with mount.nfs4 and mount.efs, naming the efs-utils version', () => {
+    const f = run(withHostFacts())
+    expect(f.map(x => x.status)).toEqual(Array(6).fill('pass'))
+    expect(f[0].message).toContain('2.1.0')
+  })
+
+  it('fails without mount.efs where -t efs is used, with the yum command on Amazon Linux', () => {
+    const [o] = forInstance(run(withHostFault(f => { f.clients.mountEfs = false })))
+    expect(o.status).toBe('fail')
+    expect(o.message).toContain("unknown filesystem type 'efs'")
+    expect(o.fix?.command).toBe('sudo yum install -y amazon-efs-utils')
+  })
+
+  it('fails without mount.nfs4 and suggests apt on Ubuntu', () => {
+    const [o] = forInstance(run(withHostFault(f => {
+      f.clients = {mountNfs4: false, mountEfs: false}
+      f.os = {id: 'ubuntu', versionId: '22.04'}
+    })))
+    expect(o.status).toBe('fail')
+    expect(o.message).toContain('mount.nfs4')
+    expect(o.fix?.command).toContain('apt-get install -y nfs-common')
+  })
+
+  it('is unknown for an unprobed host and skipped where nothing mounts EFS', () => {
+    const s = withHostFacts()
+    s.hostFacts![IDS.instances[0]] = {instanceId: IDS.instances[0], status: 'not-managed'}
+    expect(forInstance(run(s))[0].status).toBe('unknown')
+    const none = withHostFault(f => { f.fstab = [] }, IDS.instances[1])
+    none.userData = []
+    none.taskDefinitions = []
+    expect(forInstance(run(none), IDS.instances[1])[0].status).toBe('skipped')
+  })
+})
