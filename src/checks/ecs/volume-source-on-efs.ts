@@ -45,12 +45,17 @@ export function efsMountPointsOf(text: string): EfsMountPoint[] {
 }
 
 /**
- * The views the check compares against. NOTE: extension point — when the host probe fills `snapshot.hostFacts` with
- * the real mount table, add one view per probed host here (and prefer it over UserData, which is only the intent).
+ * The views the check compares against: each UserData script (the intent, also for hosts not launched yet) and, when
+ * the host probe ran, each probed host's real mount table. NOTE: hosts whose probe did not succeed add no view; their
+ * UserData still does.
  */
 function hostViews(s: Snapshot): HostView[] | undefined {
-  if (s.userData === undefined) return undefined
-  return s.userData.map(u => ({source: `UserData ${u.id}`, mountPoints: efsMountPointsOf(u.text)}))
+  const probed: HostView[] = Object.values(s.hostFacts ?? {}).filter(h => h.status === 'ok' && h.facts).map(h => ({
+    source: `host ${h.instanceId} (mount table)`,
+    mountPoints: h.facts!.mounts.filter(m => isEfsMount(m.fstype, m.source) || m.fstype.startsWith('nfs')).map(m => ({path: m.target, line: 0, device: m.source})),
+  }))
+  if (s.userData === undefined && probed.length === 0) return undefined
+  return [...(s.userData ?? []).map(u => ({source: `UserData ${u.id}`, mountPoints: efsMountPointsOf(u.text)})), ...probed]
 }
 
 function evaluateHostPath(s: Snapshot, td: TaskDefinition, vol: TaskVolume, sourcePath: string, views: HostView[] | undefined): Outcome {

@@ -1,6 +1,7 @@
 import {efsMountPointsOf, volumeSourceOnEfs} from '../../../src/checks/ecs/volume-source-on-efs.js'
 import {runChecks} from '../../../src/core/run-checks.js'
 import type {Snapshot} from '../../../src/inventory/snapshot.js'
+import type {ProbeFacts} from '../../../src/remote/probe-facts.js'
 import {denied, healthy, withFault} from '../../support/snapshot-builder.js'
 
 const run = (s: Snapshot) => runChecks([volumeSourceOnEfs], s).findings
@@ -48,5 +49,16 @@ describe('ecs/volume-source-on-efs', () => {
     expect(efsMountPointsOf(sh).map(m => [m.path, m.line])).toEqual([['/data/efs', 4]])
     const cc = '#cloud-config\nmounts:\n  - [ "fs-0a1b2c3d:/", "/srv/shared", "efs", "_netdev,tls" ]\n'
     expect(efsMountPointsOf(cc).map(m => m.path)).toContain('/srv/shared')
+  })
+
+  it('also compares against a probed host\'s real mount table', () => {
+    const probed = (target: string) => withFault(x => {
+      x.hostFacts = {[x.containerInstances![0].ec2InstanceId]: {instanceId: x.containerInstances![0].ec2InstanceId, status: 'ok',
+        facts: {mounts: [{target, source: '127.0.0.1:/', fstype: 'nfs4', options: ['rw']}]} as unknown as ProbeFacts}}
+    })
+    expect(web(probed('/mnt/efs')).status).toBe('pass')
+    const f = web(probed('/data'))
+    expect(f.status).toBe('fail')
+    expect(f.message).toMatch(/on EFS only for UserData .*\(host i-001a1b2c3d4e5f6a7 \(mount table\)\)/)
   })
 })
