@@ -3,8 +3,9 @@ import {createHash} from 'node:crypto'
 import {createInterface} from 'node:readline/promises'
 import {awsFlags, BaseCommand, debugFlag} from '../base-command.js'
 import {UsageError} from '../core/errors.js'
-import type {Snapshot} from '../inventory/snapshot.js'
-import type {MountResult, MountState} from '../remote/mount-apply.js'
+import type {Finding} from '../core/types.js'
+import type {HostFacts, Snapshot} from '../inventory/snapshot.js'
+import type {MountResult} from '../remote/mount-apply.js'
 import type {ClusterSelection, MountPlan} from '../remote/mount-plan.js'
 import type {SsmRunner} from '../remote/ssm-runner.js'
 
@@ -160,19 +161,17 @@ Exit codes: 0 = every instance applied or already right; 1 = any instance failed
 
     const runner = await Mount.deps.runner(aws)
     this.progress(`running the mount script on ${sendable} instance(s) over SSM`)
-    const before: Record<string, MountState> = {}
-    for (const id of plan.instances.map(p => p.instanceId)) {
-      const f = snapshot?.hostFacts?.[id]
-      if (f?.status === 'ok' && f.facts) {
-        const m = f.facts.mounts.filter(x => x.target === spec.path).pop()
-        before[id] = {known: true, mounted: Boolean(m), source: m?.source, fstype: m?.fstype,
-          fstab: f.facts.fstab.some(e => e.mountPoint === spec.path)}
-      }
-    }
+    const facts: Partial<Record<'before' | 'after', Record<string, HostFacts>>> = {}
     const results = [...preResults, ...await applyMount(runner, plan, {maxConcurrency: flags['max-concurrency'],
-      maxErrors: flags['max-errors'], timeoutSeconds: flags.timeout, before})]
+      maxErrors: flags['max-errors'], timeoutSeconds: flags.timeout, snapshot, beforeFacts: snapshot?.hostFacts,
+      onFacts: (phase, f) => { facts[phase] = f }})]
     const {renderMountResults} = await import('../remote/mount-apply.js')
-    this.emit(json ? JSON.stringify({plan: planJson(plan), notes, results}, null, 2) : renderMountResults(results, plan))
+    const checks = snapshot && facts.before && facts.after ? await hostChecks(snapshot, facts.before, facts.after) : undefined
+    if (json) {
+      this.emit(JSON.stringify({plan: planJson(plan), notes, results, ...(checks ? {hostChecks: checks} : {})}, null, 2))
+    } else {
+      this.emit(renderMountResults(results, plan) + (checks ? renderHostChecks(checks) : ''))
+    }
     if (mountExitCode(results) !== 0) this.exit(1)
   }
 
@@ -209,4 +208,26 @@ function planJson(plan: MountPlan) {
     spec: plan.spec,
     instances: plan.instances.map(p => ({instanceId: p.instanceId, ...p.choice, lines: p.lines, env: p.env, sent: Boolean(p.command)})),
   }
+}
+
+interface HostCheckDiff {
+  /** Failing host/* findings on the sent instances, before and after applying. */
+  before: Finding[]
+  after: Finding[]
+}
+
+/** Re-runs the host/* checks on the probed instances, before and after. */
+async function hostChecks(snapshot: Snapshot, before: Record<string, HostFacts>, after: Record<string, HostFacts>): Promise<HostCheckDiff> {
+  const {allChecks} = await import('../checks/index.js')
+  const {runChecks} = await import('../core/run-checks.js')
+  const ids = new Set(Object.keys(after))
+  const failing = (hostFacts: Record<string, HostFacts>) => runChecks(allChecks, {...snapshot, hostFacts: {...snapshot.hostFacts, ...hostFacts}},
+    {only: ['host/']}).findings.filter(f => f.status === 'fail' && ids.has(f.resource.id))
+  return {before: failing(before), after: failing(after)}
+}
+
+function renderHostChecks(c: HostCheckDiff): string {
+  const lines = [``, `Host checks on these instances: ${c.before.length} failing before → ${c.after.length} failing after.`]
+  for (const f of c.after) lines.push(`  ✖ ${f.checkId} ${f.resource.id}: ${f.message}`)
+  return `${lines.join('\n')}\n`
 }

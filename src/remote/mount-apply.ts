@@ -6,8 +6,9 @@
  */
 import Table from 'cli-table3'
 import {readFileSync} from 'node:fs'
+import type {HostFacts, Snapshot} from '../inventory/snapshot.js'
 import type {MountPlan} from './mount-plan.js'
-import {parseProbe} from './parse-probe.js'
+import {probeInstances, toHostFacts} from './probe.js'
 import {buildProbeCommand} from './probe-script.js'
 import type {InvocationResult, RunOptions, SsmRunner} from './ssm-runner.js'
 
@@ -42,10 +43,14 @@ export interface ApplyOptions {
   timeoutSeconds?: number
   /** Instances per SSM command (SendCommand takes at most 50 ids). */
   batchSize?: number
-  /** Probe the mount state before and after (default true). */
+  /** Probe before and after (default true). */
   probe?: boolean
-  /** Before-states already known (e.g. from the probe that picked the instances). */
-  before?: Record<string, MountState>
+  /** With a snapshot, the full host probe runs (the one `check` uses), so host checks can be re-run on its facts. */
+  snapshot?: Snapshot
+  /** Host facts already known before applying (e.g. from the probe that picked the instances). */
+  beforeFacts?: Record<string, HostFacts>
+  /** Receives the host facts of the sent instances, before and after. */
+  onFacts?: (phase: 'before' | 'after', facts: Record<string, HostFacts>) => void
 }
 
 let cachedScript: string | undefined
@@ -95,27 +100,28 @@ function chunk<T>(items: T[], size: number): T[][] {
   return out
 }
 
-/** Runs the probe on `instanceIds` and returns the mount state at `path` for each. Never throws per instance. */
-export async function probeMountState(runner: SsmRunner, instanceIds: string[], path: string, opts: ApplyOptions = {}):
-  Promise<Record<string, MountState>> {
-  const out: Record<string, MountState> = {}
-  if (instanceIds.length === 0) return out
+/** Probes `instanceIds` (the full probe with a snapshot, else one that only looks at the path). Never throws per instance. */
+export async function probeFacts(runner: SsmRunner, instanceIds: string[], path: string, opts: ApplyOptions = {}):
+  Promise<Record<string, HostFacts>> {
+  if (instanceIds.length === 0) return {}
+  if (opts.snapshot) return probeInstances(runner, opts.snapshot, instanceIds, {timeoutSeconds: 120})
+  const out: Record<string, HostFacts> = {}
   const command = buildProbeCommand({expectedPaths: [path]})
   for (const ids of chunk(instanceIds, opts.batchSize ?? 50)) {
     const results = await runner.run(ids, command, {timeoutSeconds: 120, maxConcurrency: opts.maxConcurrency,
-      comment: `efsdoctor probe ${path}`.slice(0, 100)})
-    for (const inv of results) out[inv.instanceId] = stateFrom(inv, path)
+      maxErrors: '100%', comment: `efsdoctor probe ${path} (read-only)`.slice(0, 100)})
+    for (const inv of results) out[inv.instanceId] = toHostFacts(inv)
   }
-  for (const id of instanceIds) out[id] ??= {known: false, detail: 'no probe result'}
+  for (const id of instanceIds) out[id] ??= {instanceId: id, status: 'error', reason: 'no probe result'}
   return out
 }
 
-function stateFrom(inv: InvocationResult, path: string): MountState {
-  const parsed = parseProbe(inv.stdout)
-  if (!parsed.ok) return {known: false, detail: inv.status === 'Success' ? parsed.error : (inv.reason ?? inv.status)}
-  const {facts} = parsed
-  const m = facts.mounts.filter(x => x.target === path).pop()
-  const fstab = facts.fstab.some(e => e.mountPoint === path)
+/** The mount state at `path` in one host's probe facts. */
+export function mountStateAt(hf: HostFacts | undefined, path: string): MountState {
+  if (!hf) return {known: false, detail: 'not probed'}
+  if (hf.status !== 'ok' || !hf.facts) return {known: false, detail: `${hf.status}${hf.reason ? `: ${hf.reason}` : ''}`}
+  const m = hf.facts.mounts.filter(x => x.target === path).pop()
+  const fstab = hf.facts.fstab.some(e => e.mountPoint === path)
   return m ? {known: true, mounted: true, source: m.source, fstype: m.fstype, fstab} : {known: true, mounted: false, fstab}
 }
 
@@ -135,9 +141,9 @@ export async function applyMount(runner: SsmRunner, plan: MountPlan, opts: Apply
   }
   const sendIds = [...groups.values()].flat()
   const probe = opts.probe !== false
-  const before = probe
-    ? {...await probeMountState(runner, sendIds.filter(id => !opts.before?.[id]), plan.spec.path, opts), ...opts.before}
-    : opts.before ?? {}
+  const known = opts.beforeFacts ?? {}
+  const before = probe ? {...await probeFacts(runner, sendIds.filter(id => !known[id]), plan.spec.path, opts), ...known} : known
+  if (probe) opts.onFacts?.('before', Object.fromEntries(sendIds.map(id => [id, before[id]])))
   const runOpts: RunOptions = {
     timeoutSeconds: opts.timeoutSeconds ?? 600,
     maxConcurrency: opts.maxConcurrency,
@@ -153,10 +159,12 @@ export async function applyMount(runner: SsmRunner, plan: MountPlan, opts: Apply
       }
     }
   }
-  const after = probe ? await probeMountState(runner, sendIds, plan.spec.path, opts) : {}
+  const after = probe ? await probeFacts(runner, sendIds, plan.spec.path, opts) : {}
+  if (probe) opts.onFacts?.('after', after)
+  const path = plan.spec.path
   return plan.instances.map(p => {
     const r = results.get(p.instanceId)!
-    return probe && p.command ? {...r, before: before[p.instanceId], after: after[p.instanceId]} : r
+    return probe && p.command ? {...r, before: mountStateAt(before[p.instanceId], path), after: mountStateAt(after[p.instanceId], path)} : r
   })
 }
 

@@ -79,6 +79,9 @@ describe('efsdoctor mount', () => {
     expect(mountCalls()[0].opts).toMatchObject({maxConcurrency: '25%', maxErrors: '2', timeoutSeconds: 600})
     expect(r.stdout).toMatch(new RegExp(`${I1}.*applied`))
     expect(r.stdout).toContain('1 applied, 0 unchanged, 0 refused, 0 failed, 0 skipped')
+    // Probed before and after with the full host probe, then the host checks re-run on that instance.
+    expect(runner.calls.map(c => c.script.includes('efsdoctor-probe') ? 'probe' : 'mount')).toEqual(['probe', 'mount', 'probe'])
+    expect(r.stdout).toMatch(/Host checks on these instances: \d+ failing before → \d+ failing after\./)
   })
 
   test('a failed instance makes the exit code 1; json output lists each instance', async () => {
@@ -106,6 +109,9 @@ describe('efsdoctor mount', () => {
     const status = Object.fromEntries(out.results.map(x => [x.instanceId, x.status]))
     expect(status).toMatchObject({[I1]: 'unchanged', [I2]: 'unchanged', [I3]: 'applied', [IDS.instances[5]]: 'skipped'})
     expect(r.code).toBe(1)
+    // Before-states come from the probe that picked the instances: only the after-probe is sent.
+    expect(runner.calls.filter(c => c.script.includes('efsdoctor-probe')).flatMap(c => c.ids).sort()).toEqual(IDS.instances.slice(2, 5).sort())
+    expect(Object.keys(JSON.parse(r.stdout))).toContain('hostChecks')
   })
 
   test.each([
