@@ -1,0 +1,204 @@
+/**
+ * `npm run bench`: the collector and the SSM probe against a simulated AWS (bench/fake-aws) with real SDK clients,
+ * for N = 10, 100 and 1000 container instances, plus the CLI's cold start. Each N runs in its own child process so
+ * memory figures are not mixed. Prints a table and PASS/FAIL against the targets of issue 6; `--write` also writes
+ * docs/performance.md. Options: --n 10,100 --latency 50 --write --build (runs `npm run build` first; default: use
+ * the existing dist/).
+ */
+import {execFileSync, spawnSync} from 'node:child_process'
+import {existsSync, writeFileSync} from 'node:fs'
+import {fileURLToPath} from 'node:url'
+import {dirname, join} from 'node:path'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const args = process.argv.slice(2)
+const arg = (name: string): string | undefined => {
+  const i = args.indexOf(`--${name}`)
+  return i >= 0 ? args[i + 1] : undefined
+}
+
+interface PhaseResult {
+  calls: Record<string, number>
+  total: number
+  httpRequests: number
+  throttled: number
+  rounds: number
+  wallMs: number
+  peakRssMb: number
+  peakHeapMb: number
+}
+
+interface OneResult {
+  n: number
+  latencyMs: number
+  controlPlane: PhaseResult
+  probe: PhaseResult & {hostsOk: number; probed: number}
+  launchTemplateVersions: number
+  gaps: number
+}
+
+async function runOne(n: number, latencyMs: number): Promise<OneResult> {
+  process.env.AWS_ACCESS_KEY_ID ??= 'AKIABENCHFAKEKEY0000'
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'bench-fake-secret'
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
+  process.env.AWS_EC2_METADATA_DISABLED = 'true'
+  const {startFakeAws} = await import('./fake-aws/server.js')
+  const {CallStats, observe} = await import('./fake-aws/observe.js')
+  const {createClients} = await import('../src/inventory/aws-clients.js')
+  const {collectSnapshot} = await import('../src/inventory/collect.js')
+  const {probeSnapshot} = await import('../src/remote/probe.js')
+
+  const fake = await startFakeAws({instances: n, latencyMs})
+  const clients = await createClients({region: 'eu-west-1', endpointUrl: fake.url}, ['ssm'])
+  // Warm the SDK modules and connections outside the measured phases.
+  await import('@aws-sdk/client-ssm')
+
+  const sampler = () => {
+    const peak = {rss: 0, heap: 0}
+    const sample = () => {
+      const m = process.memoryUsage()
+      peak.rss = Math.max(peak.rss, m.rss)
+      peak.heap = Math.max(peak.heap, m.heapUsed)
+    }
+    sample()
+    const timer = setInterval(sample, 5)
+    return {stop: () => { clearInterval(timer); sample(); return peak }}
+  }
+  const phase = async <T>(fn: (stats: InstanceType<typeof CallStats>) => Promise<T>): Promise<{result: T; stats: PhaseResult}> => {
+    fake.reset()
+    const stats = new CallStats()
+    global.gc?.()
+    const mem = sampler()
+    const t0 = performance.now()
+    const result = await fn(stats)
+    const wallMs = performance.now() - t0
+    const peak = mem.stop()
+    return {result, stats: {calls: stats.byAction, total: stats.total, httpRequests: fake.records.length,
+      throttled: fake.records.filter(r => /Throttl|RequestLimitExceeded/.test(r.code ?? '')).length, rounds: stats.rounds,
+      wallMs, peakRssMb: peak.rss / 2 ** 20, peakHeapMb: peak.heap / 2 ** 20}}
+  }
+
+  const cp = await phase(stats => collectSnapshot(clients, {cluster: 'prod', region: 'eu-west-1', onCall: stats.onCall}))
+  const snapshot = cp.result
+  const probe = await phase(stats => probeSnapshot(observe(clients.ssm!, 'ssm', stats.onCall), snapshot, {timeoutSeconds: 60}))
+  const facts = Object.values(snapshot.hostFacts ?? {})
+  await fake.stop()
+  const ltVersions = new Set(Object.values(snapshot.instances ?? {}).map(i => i.launchTemplate ? `${i.launchTemplate.id}:${i.launchTemplate.version}` : undefined).filter(Boolean)).size
+  return {n, latencyMs, controlPlane: cp.stats, probe: {...probe.stats, probed: facts.length, hostsOk: facts.filter(f => f.status === 'ok').length},
+    launchTemplateVersions: ltVersions, gaps: snapshot.gaps.length}
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)]
+}
+
+function timeRuns(cmd: string, argv: string[], runs: number): number {
+  const times: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now()
+    const r = spawnSync(cmd, argv, {cwd: root, stdio: 'pipe', env: {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'}})
+    times.push(performance.now() - t0)
+    if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} exited ${r.status}: ${r.stderr}`)
+  }
+  return median(times)
+}
+
+function coldStart(): {nodeMs: number; cliMs: number; ratio: number; manifest: boolean} | string {
+  if (args.includes('--build')) execFileSync('npm', ['run', 'build', '--silent'], {cwd: root, stdio: 'inherit'})
+  if (!existsSync(join(root, 'dist/commands'))) return 'skipped: no dist/ (run `npm run build` or pass --build)'
+  const runs = 9
+  timeRuns(process.execPath, ['bin/run.js', '--version'], 2)
+  const nodeMs = timeRuns(process.execPath, ['-e', '0'], runs)
+  const cliMs = timeRuns(process.execPath, ['bin/run.js', '--version'], runs)
+  return {nodeMs, cliMs, ratio: cliMs / nodeMs, manifest: existsSync(join(root, 'oclif.manifest.json'))}
+}
+
+const pad = (s: string | number, w: number) => String(s).padEnd(w)
+const fmt = (x: number) => x.toFixed(0)
+
+async function main(): Promise<void> {
+  const one = arg('one')
+  const latency = Number(arg('latency') ?? 50)
+  if (one) {
+    process.stdout.write(JSON.stringify(await runOne(Number(one), latency)))
+    return
+  }
+  const ns = (arg('n') ?? '10,100,1000').split(',').map(Number)
+  const results: OneResult[] = []
+  for (const n of ns) {
+    process.stderr.write(`bench: N=${n} …\n`)
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', fileURLToPath(import.meta.url), '--one', String(n), '--latency', String(latency)],
+      {cwd: root, encoding: 'utf8', maxBuffer: 64 * 2 ** 20, stdio: ['ignore', 'pipe', 'inherit']})
+    if (r.status !== 0) throw new Error(`bench for N=${n} failed (exit ${r.status})`)
+    results.push(JSON.parse(r.stdout) as OneResult)
+  }
+  const cold = coldStart()
+
+  const lines: string[] = []
+  const out = (s = '') => lines.push(s)
+  out(`Simulated AWS on 127.0.0.1, ${latency} ms per call, rate limit 100 burst / 50 per s per action; real SDK v3 clients (adaptive retry).`)
+  out('')
+  out('| N | phase | calls | HTTP requests (throttled) | dependent rounds | wall time | peak RSS | peak heap |')
+  out('|---|---|---|---|---|---|---|---|')
+  for (const r of results) {
+    for (const [name, p] of [['control plane', r.controlPlane], ['SSM probe', r.probe]] as const) {
+      out(`| ${r.n} | ${name} | ${p.total} | ${p.httpRequests} (${p.throttled}) | ${p.rounds} | ${fmt(p.wallMs)} ms | ${fmt(p.peakRssMb)} MB | ${fmt(p.peakHeapMb)} MB |`)
+    }
+  }
+  out('')
+  out('Calls by operation:')
+  out('')
+  const ops = [...new Set(results.flatMap(r => [...Object.keys(r.controlPlane.calls), ...Object.keys(r.probe.calls)]))]
+  out(`| operation | ${results.map(r => `N=${r.n}`).join(' | ')} |`)
+  out(`|---|${results.map(() => '---').join('|')}|`)
+  for (const op of ops) out(`| ${op} | ${results.map(r => r.controlPlane.calls[op] ?? r.probe.calls[op] ?? 0).join(' | ')} |`)
+  out('')
+  out('Targets:')
+  out('')
+  const checks: [string, boolean, string][] = []
+  const cpRounds = results.map(r => r.controlPlane.rounds)
+  checks.push(['control-plane dependent rounds the same for every N and ≤ 8', new Set(cpRounds).size === 1 && Math.max(...cpRounds) <= 8, cpRounds.join(', ')])
+  const prRounds = results.map(r => r.probe.rounds)
+  checks.push(['probe dependent rounds the same for every N and ≤ 8', new Set(prRounds).size === 1 && Math.max(...prRounds) <= 8, prRounds.join(', ')])
+  for (const r of results) {
+    const budget = 25 + 3 * Math.ceil(r.n / 100) + r.launchTemplateVersions
+    checks.push([`N=${r.n}: control-plane calls ≤ 25 + 3·⌈N/100⌉ + ${r.launchTemplateVersions} launch-template versions = ${budget}`, r.controlPlane.total <= budget, String(r.controlPlane.total)])
+  }
+  const big = results.find(r => r.n === 1000)
+  if (big) checks.push([`N=1000 control-plane phase ≤ 1.5 s at ${latency} ms latency`, big.controlPlane.wallMs <= 1500, `${fmt(big.controlPlane.wallMs)} ms`])
+  for (const r of results) {
+    const sends = r.probe.calls['ssm:SendCommand'] ?? 0
+    checks.push([`N=${r.n}: probe SendCommand calls = ⌈N/50⌉ = ${Math.ceil(r.n / 50)}`, sends <= Math.ceil(r.n / 50), String(sends)])
+    checks.push([`N=${r.n}: every host probed and parsed`, r.probe.hostsOk === r.n, `${r.probe.hostsOk}/${r.n}`])
+  }
+  if (typeof cold === 'string') {
+    checks.push(['cold start `efsdoctor --version` ≤ 2.5 × `node -e 0`', false, cold])
+  } else {
+    checks.push([`cold start \`efsdoctor --version\` ≤ 2.5 × \`node -e 0\` (median of 9; oclif.manifest.json ${cold.manifest ? 'present' : 'absent'})`,
+      cold.ratio <= 2.5, `${fmt(cold.cliMs)} ms vs ${fmt(cold.nodeMs)} ms = ${cold.ratio.toFixed(2)}×`])
+  }
+  for (const [what, ok, value] of checks) out(`- ${ok ? 'PASS' : 'FAIL'} ${what}: ${value}`)
+  const text = lines.join('\n')
+  process.stdout.write(`${text}\n`)
+  if (args.includes('--write')) {
+    const doc = `# Performance
+
+Produced by \`npm run bench -- --write\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version}, ${process.platform}/${process.arch}).
+The benchmark serves a generated cluster (N container instances over three AZs, one launch template with two
+versions, three task definitions with host and EFS volumes, services and running tasks) from a simulated AWS on
+the loopback interface (\`bench/fake-aws/\`), talks to it with the real SDK v3 clients, and measures
+\`collectSnapshot\` (control plane) and \`probeSnapshot\` (SSM probe of every ACTIVE instance; the fake returns a
+captured probe output at once, so probe times are API cost only).
+
+"Dependent rounds" is the longest chain of calls that waited on each other: a call's depth is one more than the
+deepest call that had already ended when it started (client-side start/end events; SDK retries stay inside one
+call). Calls count logical SDK calls; HTTP requests include retries of throttled calls.
+
+${text}
+`
+    writeFileSync(join(root, 'docs/performance.md'), doc)
+  }
+}
+
+await main()
