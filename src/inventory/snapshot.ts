@@ -266,6 +266,8 @@ export interface TemplateFacts {
   accessPoints: {id: string; fileSystemId: string; rootDirectory?: string}[]
   /** Launch template / launch configuration / instance logical id → the security groups its hosts get. */
   hostSecurityGroups: Record<string, string[]>
+  /** UserData id → template line of each script line (index 0 = script line 1). */
+  userDataLines?: Record<string, number[]>
 }
 
 export interface Snapshot {

@@ -35,12 +35,20 @@ const num = (r: Resolver, v: Json | undefined): number | undefined => {
 /** Both spellings: CloudFormation's (`EFSVolumeConfiguration`) and the API's (`efsVolumeConfiguration`). */
 const pick = (o: Obj, ...keys: string[]): Json | undefined => keys.map(k => o[k]).find(v => v !== undefined)
 
-/** The template line where a UserData script's first line sits: through Fn::Base64 / Fn::Sub / Fn::Join of lines. */
-function scriptStartLine(t: ParsedTemplate, path: string, value: Json | undefined): number | undefined {
+/**
+ * For each line of a UserData script, the template line it sits on: a block scalar under Fn::Base64/Fn::Sub maps
+ * line for line; a quoted string sits on one line; Fn::Join of lines follows its items. Undefined when unknown.
+ */
+function scriptLineMap(t: ParsedTemplate, r: Resolver, path: string, value: Json | undefined, text: string): number[] | undefined {
+  const count = text.split('\n').length
   let p = path
   let v = value
   for (let guard = 0; guard < 6; guard++) {
-    if (typeof v === 'string') return t.contentLines.get(p)
+    if (typeof v === 'string') {
+      const start = t.contentLines.get(p)
+      if (start === undefined) return undefined
+      return Array.from({length: count}, (_, i) => t.blockScalars.has(p) ? start + i : start)
+    }
     const o = obj(v)
     if ('Fn::Base64' in o) {
       p += '/Fn::Base64'
@@ -50,13 +58,26 @@ function scriptStartLine(t: ParsedTemplate, path: string, value: Json | undefine
       p += Array.isArray(a) ? '/Fn::Sub/0' : '/Fn::Sub'
       v = Array.isArray(a) ? a[0] : a
     } else if ('Fn::Join' in o && Array.isArray(arr(o['Fn::Join'])[1])) {
-      p += '/Fn::Join/1/0'
-      v = (arr(o['Fn::Join'])[1] as Json[])[0]
+      const items = arr(o['Fn::Join'])[1] as Json[]
+      const sep = r.str(arr(o['Fn::Join'])[0]) ?? ''
+      const lineOfItem = (i: number) => t.lines.get(`${p}/Fn::Join/1/${i}`)
+      const map: number[] = []
+      if (lineOfItem(0) === undefined) return undefined
+      map.push(lineOfItem(0)!)
+      items.forEach((item, i) => {
+        const piece = (r.str(item, true) ?? '') + (i < items.length - 1 ? sep : '')
+        for (let k = 0; k < piece.length; k++) {
+          if (piece[k] !== '\n') continue
+          // A newline that ends the item starts the next script line on the next item's line.
+          map.push(k === piece.length - 1 ? lineOfItem(i + 1) ?? lineOfItem(i)! : lineOfItem(i)!)
+        }
+      })
+      return map
     } else {
-      break
+      return undefined
     }
   }
-  return t.lines.get(path)
+  return undefined
 }
 
 function sgRules(r: Resolver, rules: Json[], direction: 'ingress' | 'egress'): SgRule[] {
@@ -198,6 +219,7 @@ export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
   // Hosts: launch templates, launch configurations and plain instances, with their UserData.
   const userData: UserData[] = []
   const hostSecurityGroups: Record<string, string[]> = {}
+  const userDataLines: Record<string, number[]> = {}
   const hostResources: {res: Res; data: Obj; path: string; sgs: string[]}[] = [
     ...ofType('AWS::EC2::LaunchTemplate').map(x => {
       const data = obj(x.props.LaunchTemplateData)
@@ -216,8 +238,10 @@ export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
       notes.push(`UserData of ${h.res.id} could not be read offline (it is built by a function efsdoctor does not evaluate).`)
       continue
     }
+    const map = scriptLineMap(t, r, h.path, h.data.UserData, text)
+    if (map) userDataLines[h.res.id] = map
     userData.push({id: h.res.id, source: {type: 'template', id: h.res.id}, instanceIds: [], text: redactSecrets(text),
-      location: {file: opts.file, line: scriptStartLine(t, h.path, h.data.UserData) ?? lineOf(h.res.id), logicalId: h.res.id}})
+      location: {file: opts.file, line: map?.[0] ?? t.lines.get(h.path) ?? lineOf(h.res.id), logicalId: h.res.id}})
   }
 
   // Network.
@@ -257,6 +281,7 @@ export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
       return {id: x.id, fileSystemId: r.str(x.props.FileSystemId) ?? '${FileSystemId}', ...(root === undefined ? {} : {rootDirectory: root})}
     }),
     hostSecurityGroups,
+    userDataLines,
   }
   const deep = (v: Json | undefined): Json => {
     if (Array.isArray(v)) return v.map(deep)

@@ -15,7 +15,8 @@ export function locateFindings(report: Report, snapshot: Snapshot, file: string)
     if (script?.location?.line !== undefined) {
       // NOTE: userdata/* checks give the line in the decoded script (user-data-check.ts udLocation); map it once.
       const scriptLine = f.location?.line
-      const line = scriptLine === undefined ? script.location.line : script.location.line + scriptLine - 1
+      const map = snapshot.template?.userDataLines?.[script.id]
+      const line = scriptLine === undefined ? script.location.line : map?.[scriptLine - 1] ?? script.location.line + scriptLine - 1
       return {...f, location: {file, line, logicalId: script.id},
         evidence: scriptLine === undefined ? f.evidence : {...f.evidence, scriptLine}}
     }

@@ -15,6 +15,8 @@ export interface ParsedTemplate {
   lines: Map<string, number>
   /** Path → 1-based line of the first content line of a string value (the line after `|` for block scalars). */
   contentLines: Map<string, number>
+  /** Paths of block scalars (`|`, `>`): their text lines are template lines; other strings sit on one line. */
+  blockScalars: Set<string>
 }
 
 /** Short-form functions: `!Name` → `Fn::Name` (except Ref and Condition). */
@@ -51,6 +53,7 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
   }
   const lines = new Map<string, number>()
   const contentLines = new Map<string, number>()
+  const blockScalars = new Set<string>()
   const lineOf = (n: {range?: [number, number, number] | null} | null | undefined) => n?.range ? lc.linePos(n.range[0]).line : undefined
 
   const walk = (node: unknown, path: string): Json => {
@@ -84,6 +87,7 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
       if (typeof v === 'string' && l !== undefined) {
         const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED'
         contentLines.set(here, block ? l + 1 : l)
+        if (block) blockScalars.add(here)
       }
     } else {
       value = null
@@ -100,5 +104,5 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
   if (!resources || typeof resources !== 'object' || Array.isArray(resources) || Object.keys(resources).length === 0) {
     throw new UsageError(`${file} is not a CloudFormation template: it has no Resources`)
   }
-  return {format, body, lines, contentLines}
+  return {format, body, lines, contentLines, blockScalars}
 }

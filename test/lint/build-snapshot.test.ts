@@ -1,3 +1,6 @@
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {buildSnapshot} from '../../src/lint/build-snapshot.js'
 import {templateSnapshot} from '../../src/lint/index.js'
 import {parseTemplate} from '../../src/lint/template.js'
@@ -104,5 +107,29 @@ describe('buildSnapshot over the example stack', () => {
     expect(y.template!.hostSecurityGroups).toEqual({Lc: ['Sg']})
     expect(y.userData![0].text).not.toContain('wJalrXUtnFEMI')
     expect(y.taskDefinitions).toBeUndefined()
+  })
+
+  it('maps each script line of an Fn::Join UserData to the template line where it starts, however the JSON is laid out', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'efsd-tpl-'))
+    const body = JSON.parse(readFileSync('examples/templates/ecs-efs-stack.json', 'utf8'))
+    const pretty = join(dir, 'pretty.json')
+    const text = JSON.stringify(body, null, '\t')
+    writeFileSync(pretty, text)
+    const lines = text.split('\n')
+    const map = templateSnapshot(pretty).template!.userDataLines!.LaunchConfiguration
+    // Script line 7 (the fstab echo) is split over several items; it starts at the `"echo \"",` item.
+    expect(lines[map[6] - 1].trim()).toBe('"echo \\"",')
+    expect(lines[map[8] - 1].trim()).toBe('"  mount -a -t nfs4 && break\\n",')
+    const minified = join(dir, 'min.json')
+    writeFileSync(minified, JSON.stringify(body))
+    expect(new Set(templateSnapshot(minified).template!.userDataLines!.LaunchConfiguration)).toEqual(new Set([1]))
+  })
+
+  it('maps a block-scalar Fn::Sub line for line and a quoted one to its single line', () => {
+    const s = templateSnapshot(STACK)
+    const map = s.template!.userDataLines!.LaunchTemplate
+    expect(map.slice(0, 3)).toEqual([119, 120, 121])
+    const t = parseTemplate('Resources:\n  Lt:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        UserData: !Base64 "#!/bin/bash\\necho hi\\n"\n', 'q.yaml')
+    expect(buildSnapshot(t, {file: 'q.yaml'}).template!.userDataLines!.Lt).toEqual([6, 6, 6])
   })
 })

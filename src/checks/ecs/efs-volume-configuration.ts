@@ -121,7 +121,8 @@ export const efsVolumeConfiguration = defineCheck({
         const what = `Volume "${vol.name}" of ${tdId(td)}`
         const ev = {volume: vol.name, efsVolumeConfiguration: vol.efsVolumeConfiguration, problems: v.problems, unknowns: v.unknowns}
         if (v.problems.length) {
-          const fix: Fix = {summary: `${[...new Set(v.fixes)].join('; ')}; then register a new task definition revision.`}
+          const steps = [...new Set(v.fixes)].join('; ')
+          const fix: Fix = {summary: `${steps.charAt(0).toUpperCase()}${steps.slice(1)}; then register a new task definition revision.`}
           const cmd = v.fixes.find(f => f.startsWith('aws ecs update-service'))
           if (cmd && v.problems.length === 1) fix.command = cmd
           out.push(fail(tdRes(td), `${what}: ${v.problems.join('; ')}.`, fix, {evidence: ev, ...tdExtra(td)}))
