@@ -38,7 +38,7 @@ export function parseProbe(stdout: string): ParseResult {
   const facts: ProbeFacts = {
     formatVersion, probeVersion: header[2] ?? '', complete: false,
     clients: {mountNfs4: false, mountEfs: false}, packages: {}, services: {},
-    dns: [], tcp: [], mounts: [], expectedPaths: [], fstab: [], containers: [], containerMounts: [], logs: [], truncated: [],
+    dns: [], tcp: [], mounts: [], expectedPaths: [], fstab: [], efsStateFiles: [], containers: [], containerMounts: [], logs: [], truncated: [],
   }
   const mountByTarget = new Map<string, ProbeFacts['mounts'][number]>()
 
@@ -103,6 +103,12 @@ export function parseProbe(stdout: string): ParseResult {
         break
       case 'DOCKER':
         facts.docker = {status: oneOf(f[0], ['ok', 'absent', 'timeout', 'error'] as const, 'error'), ...(f[1] ? {detail: f[1]} : {})}
+        break
+      case 'DOCKER_INSPECT':
+        facts.docker = {status: 'timeout', detail: 'docker inspect did not answer in time'}
+        break
+      case 'EFSSTATE':
+        if (f[0]) facts.efsStateFiles.push(f[0])
         break
       case 'CONTAINER':
         facts.containers.push({id: f[0] ?? '', name: f[1] ?? '', pid: num(f[2]) ?? 0, ...(f[3] ? {taskArn: f[3]} : {})})

@@ -88,6 +88,8 @@ export interface ProbeFacts {
   mounts: ProbeMount[]
   expectedPaths: ProbeExpectedPath[]
   fstab: ProbeFstabEntry[]
+  /** efs-utils state file names in /var/run/efs (e.g. `fs-0123….mnt.efs.20127`): map TLS mounts (127.0.0.1:/) to fs ids by port. */
+  efsStateFiles: string[]
   /** Undefined when the probe did not report on Docker (e.g. output cut). */
   docker?: {status: 'ok' | 'absent' | 'timeout' | 'error'; detail?: string}
   containers: ProbeContainer[]

@@ -77,6 +77,7 @@ beforeAll(async () => {
     '2026-11-27 08:00:03,456 - ERROR - Failed to resolve "fs-0a1b2c3d4e5f60718.efs.eu-west-1.amazonaws.com" - check that your file system ID is correct',
     '',
   ].join('\n'))
+  write(join(root, 'var/run/efs/fs-0a1b2c3d4e5f60718.mnt.efs.20127'), '[mount]\n')
   write(join(root, 'sbin/mount.nfs4'), '#!/bin/sh\nexit 0\n', 0o755)
   write(join(root, 'sbin/mount.efs'), '#!/bin/sh\necho "/sbin/mount.efs Version: 2.1.0"\n', 0o755)
   write(join(bin, 'cloud-init'), '#!/bin/sh\necho "status: done"\n', 0o755)
@@ -92,19 +93,21 @@ if [ "$1" = ps ]; then
   echo c000000000000000000000000000000000000000000000000000000000000002
   exit 0
 fi
-id="\${!#}"
+[ "$FAKE_DOCKER_MODE" = slowinspect ] && { sleep 20; exit 0; }
+for id in "\${@:4}"; do
 if [ "$FAKE_DOCKER_MODE" = many ]; then
   n=$((10#\${id:1}))
   printf '%s\\t/ecs-app-%s\\t999999%s\\tarn:aws:ecs:eu-west-1:123456789012:task/prod/%032d' "$id" "$n" "$n" "$n"
   for k in 1 2 3; do printf '\\tbind\\t/mnt/nfs%s/data/%s\\t/var/lib/app/volume-%s' "$((n % 300))" "$k" "$k"; done
   printf '\\tvolume\\t/var/lib/docker/volumes/x/_data\\t/cache\\n'
-  exit 0
+  continue
 fi
 case "$id" in
   *1) pid="$FAKE_PID_OLD" ; name=/ecs-web-started-before-mount ;;
   *) pid="$FAKE_PID_NEW" ; name=/ecs-web-after-mount ;;
 esac
 printf '%s\\t%s\\t%s\\t<no value>\\tbind\\t%s\\t%s\\tbind\\t/var/log\\t/logs\\n' "$id" "$name" "$pid" "$FAKE_BIND_SRC" "$FAKE_BIND_SRC"
+done
 `, 0o755)
   // Fake df: hangs on paths containing "hung", otherwise the real df.
   write(join(bin, 'df'), `#!/bin/bash
@@ -151,6 +154,7 @@ describe('probe.sh run for real', () => {
     // /proc is a real mount on this machine: the expected path is covered by it.
     expect(f.expectedPaths).toEqual([expect.objectContaining({path: '/proc/self', coveringTarget: '/proc', fstype: 'proc'})])
     expect(f.docker).toEqual({status: 'ok'})
+    expect(f.efsStateFiles).toEqual(['fs-0a1b2c3d4e5f60718.mnt.efs.20127'])
     expect(Object.keys(f.services)).toEqual(['ecs', 'docker', 'amazon-ecs-volume-plugin', 'amazon-efs-mount-watchdog'])
   })
 
@@ -163,6 +167,14 @@ describe('probe.sh run for real', () => {
     const t0 = Date.now()
     const f = parsed(runProbe({FAKE_DOCKER_MODE: 'hang'}).stdout)
     expect(f.docker?.status).toBe('timeout')
+    expect(Date.now() - t0).toBeLessThan(10_000)
+  })
+
+  it('bounds docker inspect too: one call for all containers, reported as timeout', () => {
+    const t0 = Date.now()
+    const f = parsed(runProbe({FAKE_DOCKER_MODE: 'slowinspect', EFSD_CMD_TIMEOUT: '1'}).stdout)
+    expect(f.docker?.status).toBe('timeout')
+    expect(f.containers).toEqual([])
     expect(Date.now() - t0).toBeLessThan(10_000)
   })
 

@@ -34,6 +34,7 @@ export function healthyFacts(mtIp = '10.20.1.25'): ProbeFacts {
       df: {status: 'ok', sizeKb: 9007199254739968, usedKb: 1843200}}],
     expectedPaths: [{path: '/mnt/efs', coveringTarget: '/mnt/efs', fstype: 'nfs4', source: '127.0.0.1:/'}],
     fstab: [{device: `${IDS.fs}:/`, mountPoint: '/mnt/efs', fstype: 'efs', options: ['_netdev', 'noresvport', 'tls', 'nofail']}],
+    efsStateFiles: [`${IDS.fs}.mnt.efs.20127`],
     docker: {status: 'ok'},
     containers: [{id: '3f9c1d2e4b5a', name: 'ecs-prod-web-42-web-b8c6d4e2f0a1c3e5', pid: 4312, taskArn: TASK_ARN}],
     containerMounts: [{containerId: '3f9c1d2e4b5a', hostSource: '/mnt/efs/shared', containerPath: '/var/www/uploads',

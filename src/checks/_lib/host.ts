@@ -121,6 +121,18 @@ export function coveringNfsMount(f: ProbeFacts, path: string): ProbeMount | unde
   return best
 }
 
+/**
+ * The file system behind a mount: from its source (`fs-….efs.…:/`), or for TLS mounts (source `127.0.0.1:/`) from
+ * the efs-utils state file whose name ends with the mount's local port.
+ */
+export function mountFsId(f: ProbeFacts, m: ProbeMount): string | undefined {
+  const direct = fsIdIn(m.source)
+  if (direct) return direct
+  const port = m.options.find(o => o.startsWith('port='))?.slice(5)
+  if (!port || !/^127\.0\.0\.1:/.test(m.source)) return undefined
+  return fsIdIn(f.efsStateFiles.find(name => name.endsWith(`.${port}`)))
+}
+
 /** What the probe saw under a path that is not on NFS, for messages: "on / (xfs)". */
 export function seenAt(f: ProbeFacts, path: string): string {
   const e = f.expectedPaths.find(x => trimSlash(x.path) === path)

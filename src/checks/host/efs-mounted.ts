@@ -5,7 +5,7 @@
  */
 import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
-import {coveringNfsMount, expectedPaths, fsIdIn, nfsMounts, probedHosts, seenAt, ssmRun} from '../_lib/host.js'
+import {coveringNfsMount, expectedPaths, mountFsId, nfsMounts, probedHosts, seenAt, ssmRun} from '../_lib/host.js'
 import {res} from '../_lib/scope.js'
 
 export const efsMounted = defineCheck({
@@ -41,14 +41,14 @@ export const efsMounted = defineCheck({
             {evidence: ev}))
           continue
         }
-        const seenFs = fsIdIn(m.source)
+        const seenFs = mountFsId(f, m)
         if (e.fsId && seenFs && seenFs !== e.fsId) {
           out.push(fail(r, `${e.path} on ${i.id} is mounted from ${seenFs}, not ${e.fsId} (${e.origin}).`,
             {summary: `Unmount it and mount ${e.fsId} instead; check the fstab line and UserData.`,
               command: ssmRun(i.id, `umount ${m.target} && mount ${m.target}`)}, {evidence: {...ev, source: m.source}}))
           continue
         }
-        out.push(pass(r, `${e.path} on ${i.id} is on ${m.fstype} from ${m.source} (mounted at ${m.target}).`, {evidence: ev}))
+        out.push(pass(r, `${e.path} on ${i.id} is on ${m.fstype} from ${m.source}${seenFs && !m.source.includes(seenFs) ? ` (${seenFs})` : ''}, mounted at ${m.target}.`, {evidence: ev}))
       }
     }
     return out

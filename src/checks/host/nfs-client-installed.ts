@@ -5,14 +5,14 @@
  */
 import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
-import {expectedPaths, installClientCommand, probedHosts} from '../_lib/host.js'
+import {expectedPaths, installClientCommand, probedHosts, ssmRun} from '../_lib/host.js'
 import {res} from '../_lib/scope.js'
 
 export const nfsClientInstalled = defineCheck({
   id: 'host/nfs-client-installed',
   title: 'The NFS client (and amazon-efs-utils where `efs` mounts are used) is installed on the host',
   severity: 'error',
-  description: "Without mount.nfs4 mounts fail with \"wrong fs type, bad option, bad superblock\"; without mount.efs, `-t efs` mounts fail with \"unknown filesystem type 'efs'\" and efsVolumeConfiguration tasks cannot start.",
+  description: "Without mount.nfs4 mounts fail with \"wrong fs type, bad option, bad superblock\"; without mount.efs, `-t efs` mounts fail with \"unknown filesystem type 'efs'\" and efsVolumeConfiguration tasks cannot start (they also need amazon-ecs-volume-plugin running).",
   remediation: 'Install amazon-efs-utils (Amazon Linux: `sudo yum install -y amazon-efs-utils`; it pulls in nfs-utils) or nfs-common on Debian/Ubuntu, before the mount runs.',
   docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/installing-amazon-efs-utils.html',
   needs: ['hostFacts'],
@@ -39,6 +39,11 @@ export const nfsClientInstalled = defineCheck({
         out.push(fail(r, `${i.id} lacks ${missing.join(' and ')}: ${why}.`,
           {summary: 'Install the EFS client before the mount runs (in UserData, before `mount`), then mount.', command: installClientCommand(f)},
           {evidence: ev}))
+      } else if (efsVolumes && ['inactive', 'failed'].includes(f.services['amazon-ecs-volume-plugin'] ?? '')) {
+        out.push(fail(r, `amazon-ecs-volume-plugin is ${f.services['amazon-ecs-volume-plugin']} on ${i.id}: tasks with efsVolumeConfiguration fail to start (ResourceInitializationError).`,
+          {summary: 'Enable and start the ECS volume plugin (custom AMIs must install and enable it).',
+            command: ssmRun(i.id, 'systemctl enable --now amazon-ecs-volume-plugin')},
+          {evidence: {...ev, volumePlugin: f.services['amazon-ecs-volume-plugin']}}))
       } else {
         out.push(pass(r, `${i.id} has mount.nfs4${f.clients.mountEfs ? ` and mount.efs (${f.efsUtilsVersion ?? f.packages['amazon-efs-utils'] ?? 'version unknown'})` : ''}.`, {evidence: ev}))
       }

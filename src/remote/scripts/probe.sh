@@ -27,7 +27,8 @@
 #   MOUNT <target> <source> <fstype> <vfs-options,super-options>
 #   DF <target> ok|timeout|error|skipped <size-kb> <used-kb> <detail>
 #   EXPECT <path> <covering-mount-target> <fstype> <source>
-#   DOCKER ok|absent|timeout|error <detail>
+#   EFSSTATE <efs-utils state file name, e.g. fs-0123.mnt.efs.20127 (fs id, mount point, TLS port)>
+#   DOCKER ok|absent|timeout|error <detail>        DOCKER_INSPECT timeout (container details missing)
 #   FSTAB <device> <mount-point> <fstype> <options>
 #   CONTAINER <id12> <name> <pid> <ecs-task-arn>
 #   CMOUNT <id12> <host-source> <container-path> <container-fstype>|unknown <container-source>
@@ -280,6 +281,14 @@ done
 
 if [ "$expect_count" -gt "$MAX_EXPECT" ]; then emit TRUNCATED EXPECT $((expect_count - MAX_EXPECT)); fi
 
+# efs-utils state files name the file system behind each TLS mount (whose source is only 127.0.0.1:/).
+state_count=0
+for sf in "$ROOT"/var/run/efs/fs-*; do
+  [ -e "$sf" ] || continue
+  state_count=$((state_count + 1))
+  if [ "$state_count" -le "$MAX_FSTAB" ]; then emit EFSSTATE "${sf##*/}"; fi
+done
+
 # --- fstab -----------------------------------------------------------------------------------------
 fstab_count=0
 if [ -r "$ROOT/etc/fstab" ]; then
@@ -321,9 +330,18 @@ else
     emit DOCKER ok ""
     containers=0 cmounts=0 dropped_c=0 dropped_m=0
     fmt='{{.Id}}{{"\t"}}{{.Name}}{{"\t"}}{{.State.Pid}}{{"\t"}}{{index .Config.Labels "com.amazonaws.ecs.task-arn"}}{{range .Mounts}}{{"\t"}}{{.Type}}{{"\t"}}{{.Source}}{{"\t"}}{{.Destination}}{{end}}'
+    inspect_ids=()
     for id in $ids; do
-      if [ "$containers" -ge "$MAX_CONTAINERS" ]; then dropped_c=$((dropped_c + 1)); continue; fi
-      line="$(bounded docker inspect --format "$fmt" "$id" 2>/dev/null | head -n 1)" || continue
+      if [ "${#inspect_ids[@]}" -ge "$MAX_CONTAINERS" ]; then dropped_c=$((dropped_c + 1)); else inspect_ids+=("$id"); fi
+    done
+    # One inspect for all containers: one process and one time limit, however many containers run.
+    inspected=""
+    if [ "${#inspect_ids[@]}" -gt 0 ]; then
+      rc=0
+      inspected="$(timeout -k 1 $((CMD_TIMEOUT * 3)) docker inspect --format "$fmt" "${inspect_ids[@]}" 2>/dev/null </dev/null)" || rc=$?
+      if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then emit DOCKER_INSPECT timeout; fi
+    fi
+    while IFS= read -r line; do
       [ -n "$line" ] || continue
       IFS=$'\t' read -r -a f <<< "$line"
       cid="${f[0]:0:12}" cname="${f[1]#/}" cpid="${f[2]:-0}" ctask="${f[3]:-}"
@@ -347,7 +365,7 @@ else
         fi
         emit CMOUNT "$cid" "$(mi_escape "$msrc")" "$(mi_escape "$mdst")" "$c_fstype" "$c_source"
       done
-    done
+    done <<< "$inspected"
     if [ "$dropped_c" -gt 0 ]; then emit TRUNCATED CONTAINER "$dropped_c"; fi
     if [ "$dropped_m" -gt 0 ]; then emit TRUNCATED CMOUNT "$dropped_m"; fi
   fi

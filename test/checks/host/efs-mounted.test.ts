@@ -33,6 +33,12 @@ describe('host/efs-mounted', () => {
     expect(o.message).toContain(`mounted from fs-0ffffffffffffffff, not ${IDS.fs}`)
   })
 
+  it('maps a TLS mount (127.0.0.1:/) to its file system through the efs-utils state file', () => {
+    expect(forInstance(run(withHostFacts()))[0].message).toContain(`127.0.0.1:/ (${IDS.fs})`)
+    const s = withHostFault(f => { f.efsStateFiles = ['fs-0ffffffffffffffff.mnt.efs.20127'] })
+    expect(forInstance(run(s))[0]).toMatchObject({status: 'fail', message: expect.stringContaining('mounted from fs-0ffffffffffffffff')})
+  })
+
   it('falls back to task-definition source paths without a UserData mount', () => {
     const s = withHostFacts()
     s.userData = []

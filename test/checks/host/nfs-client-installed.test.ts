@@ -30,6 +30,13 @@ describe('host/nfs-client-installed', () => {
     expect(o.fix?.command).toContain('apt-get install -y nfs-common')
   })
 
+  it('fails when efsVolumeConfiguration is used and the ECS volume plugin is not running', () => {
+    const [o] = forInstance(run(withHostFault(f => { f.services['amazon-ecs-volume-plugin'] = 'inactive' })))
+    expect(o.status).toBe('fail')
+    expect(o.message).toContain('amazon-ecs-volume-plugin is inactive')
+    expect(o.fix?.command).toContain('systemctl enable --now amazon-ecs-volume-plugin')
+  })
+
   it('is unknown for an unprobed host and skipped where nothing mounts EFS', () => {
     const s = withHostFacts()
     s.hostFacts![IDS.instances[0]] = {instanceId: IDS.instances[0], status: 'not-managed'}
