@@ -234,7 +234,7 @@ export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
     hostSecurityGroups[h.res.id] = [...new Set(h.sgs)]
     if (h.data.UserData === undefined) continue
     const text = r.str(h.data.UserData)
-    if (text === undefined) {
+    if (text === undefined || /^\$\{[^}]*\}$/.test(text.trim())) {
       notes.push(`UserData of ${h.res.id} could not be read offline (it is built by a function efsdoctor does not evaluate).`)
       continue
     }

@@ -132,4 +132,18 @@ describe('buildSnapshot over the example stack', () => {
     const t = parseTemplate('Resources:\n  Lt:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        UserData: !Base64 "#!/bin/bash\\necho hi\\n"\n', 'q.yaml')
     expect(buildSnapshot(t, {file: 'q.yaml'}).template!.userDataLines!.Lt).toEqual([6, 6, 6])
   })
+
+  it('does not pretend to read UserData chosen by a condition or taken from a parameter', () => {
+    const t = parseTemplate(`Parameters:
+  Script: {Type: String}
+Conditions:
+  Prod: !Equals [a, b]
+Resources:
+  A: {Type: AWS::EC2::LaunchTemplate, Properties: {LaunchTemplateData: {UserData: !If [Prod, !Base64 x, !Base64 y]}}}
+  B: {Type: AWS::AutoScaling::LaunchConfiguration, Properties: {UserData: !Base64 {Ref: Script}}}
+`, 'c.yaml')
+    const x = buildSnapshot(t, {file: 'c.yaml'})
+    expect(x.userData).toEqual([])
+    expect(x.scope.notes!.filter(n => /UserData of (A|B) could not be read offline/.test(n))).toHaveLength(2)
+  })
 })
