@@ -369,7 +369,10 @@ export function selectForCluster(s: Snapshot, spec: MountSpec): ClusterSelection
       continue
     }
     const host = m.source.replace(/:.*$/, '')
-    const ours = host.startsWith(`${spec.fileSystemId}.`) || host === spec.fileSystemId || mtIps.has(host) || host === '127.0.0.1'
+    // NOTE: TLS mounts show 127.0.0.1:/; efs-utils' state file (fs-id.mount.path.port) says which file system it is.
+    const state = `${spec.fileSystemId}.${spec.path.slice(1).replaceAll('/', '.')}.`
+    const ours = host.startsWith(`${spec.fileSystemId}.`) || host === spec.fileSystemId || mtIps.has(host) ||
+      (host === '127.0.0.1' && (hf.facts.efsStateFiles ?? []).some(f => f.startsWith(state)))
     const inFstab = hf.facts.fstab.some(e => e.mountPoint === spec.path)
     // NOTE: mounted but not in fstab: send the script anyway, it only adds the fstab line.
     if (ours && (inFstab || !spec.fstab)) out.mounted.push({instanceId: id, source: m.source})

@@ -96,7 +96,7 @@ describe('efsdoctor mount', () => {
   test('--cluster sends only to instances that lack the mount per the probe', async () => {
     const facts = (mounted: boolean): ProbeFacts => ({
       formatVersion: 1, probeVersion: 't', complete: true, clients: {mountNfs4: true, mountEfs: false}, packages: {}, services: {},
-      dns: [], tcp: [], expectedPaths: [], containers: [], containerMounts: [], logs: [], truncated: [],
+      dns: [], tcp: [], expectedPaths: [], containers: [], containerMounts: [], logs: [], truncated: [], efsStateFiles: [],
       mounts: mounted ? [{target: '/mnt/efs', source: `${IDS.fs}.efs.eu-west-1.amazonaws.com:/`, fstype: 'nfs4', options: []}] : [],
       fstab: mounted ? [{device: `${IDS.fs}.efs.eu-west-1.amazonaws.com:/`, mountPoint: '/mnt/efs', fstype: 'nfs4', options: []}] : [],
     })

@@ -4,10 +4,12 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import fc from 'fast-check'
 import {UsageError} from '../../src/core/errors.js'
+import type {HostFacts} from '../../src/inventory/snapshot.js'
 import {
-  buildEnvHeader, buildRemoteCommand, chooseTarget, planMount, renderPlan, shellQuote, validateMountRequest,
+  buildEnvHeader, buildRemoteCommand, chooseTarget, planMount, renderPlan, selectForCluster, shellQuote, validateMountRequest,
   type MountRequest,
 } from '../../src/remote/mount-plan.js'
+import type {ProbeFacts} from '../../src/remote/probe-facts.js'
 import {healthy, IDS, withFault} from '../support/snapshot-builder.js'
 
 const [I1, , I3] = IDS.instances
@@ -187,5 +189,40 @@ describe('no input can add a shell command', () => {
     const cmd = buildRemoteCommand({EFSD_PATH: 'it\'s; touch CANARY'}, 'printf "%s" "$EFSD_PATH"')
     expect(run('sh', cmd).stdout).toBe('it\'s; touch CANARY')
     expect(existsSync(join(dir, 'CANARY'))).toBe(false)
+  })
+})
+
+describe('selectForCluster', () => {
+  const spec = validateMountRequest(base)
+  const facts = (p: Partial<ProbeFacts>): HostFacts['facts'] => ({formatVersion: 1, probeVersion: 't', complete: true,
+    clients: {mountNfs4: true, mountEfs: true}, packages: {}, services: {}, dns: [], tcp: [], mounts: [], expectedPaths: [],
+    fstab: [], containers: [], containerMounts: [], logs: [], truncated: [], efsStateFiles: [], ...p})
+  const fstab = [{device: `${IDS.fs}:/`, mountPoint: '/mnt/efs', fstype: 'efs', options: []}]
+  const tls = {target: '/mnt/efs', source: '127.0.0.1:/', fstype: 'nfs4', options: []}
+
+  test('picks instances lacking the mount; TLS mounts recognised by the efs-utils state file; mounted without fstab is sent', () => {
+    const [a, b, c, d, e, f] = IDS.instances
+    const s = withFault(x => {
+      x.hostFacts = {
+        [a]: {instanceId: a, status: 'ok', facts: facts({})},
+        [b]: {instanceId: b, status: 'ok', facts: facts({mounts: [tls], fstab, efsStateFiles: [`${IDS.fs}.mnt.efs.20049`]})},
+        [c]: {instanceId: c, status: 'ok', facts: facts({mounts: [tls], fstab})},
+        [d]: {instanceId: d, status: 'ok', facts: facts({mounts: [{...tls, source: '10.20.5.25:/'}]})},
+        [e]: {instanceId: e, status: 'offline', reason: 'agent not connected'},
+      }
+      x.containerInstances!.find(ci => ci.ec2InstanceId === f)!.status = 'DRAINING'
+    })
+    const sel = selectForCluster(s, spec)
+    expect(sel.targets).toEqual([a, d])
+    expect(sel.mounted).toEqual([{instanceId: b, source: '127.0.0.1:/'}])
+    expect(sel.skipped.map(x => x.instanceId)).toEqual([c, e])
+    expect(sel.skipped[0].reason).toContain('already mounted from 127.0.0.1:/')
+    expect(sel.skipped[1].reason).toContain('offline: agent not connected')
+  })
+
+  test('without probe results every ACTIVE instance is a target, with a note', () => {
+    const sel = selectForCluster(healthy(), spec)
+    expect(sel.targets).toEqual([...IDS.instances])
+    expect(sel.notes[0]).toContain('no host probe results')
   })
 })
