@@ -36,7 +36,11 @@ export const liveMountDeps: MountDeps = {
     const {createClients} = await import('../inventory/aws-clients.js')
     const {collectForMount} = await import('../inventory/collect-for-mount.js')
     const clients = await createClients(opts)
-    return collectForMount(clients, {instanceIds: opts.instanceIds ?? [], fileSystemId: opts.fileSystemId, region: opts.region})
+    let region = opts.region
+    try {
+      region ??= await (clients.ec2 as unknown as {config?: {region?: () => Promise<string>}}).config?.region?.()
+    } catch { /* no region configured: the calls fail and say so */ }
+    return collectForMount(clients, {instanceIds: opts.instanceIds ?? [], fileSystemId: opts.fileSystemId, region})
   },
   async runner(opts) {
     const {createSsmClient} = await import('../inventory/aws-clients.js')
