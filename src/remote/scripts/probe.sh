@@ -37,6 +37,7 @@
 #   END <characters-printed>                   last line; missing = output was cut
 # Not covered: data shadowed underneath a mount point (would need a bind mount of /, i.e. a write).
 
+# NOTE: arrays are expanded as ${a[@]+"${a[@]}"}: bash < 4.4 (Amazon Linux 2) treats an empty array as unset under set -u.
 set -u
 export LC_ALL=C
 PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -57,7 +58,7 @@ MAX_CMOUNTS=50
 MAX_FSTAB=15
 MAX_LOG_LINES=10
 MAX_EXPECT=20
-DF_BUDGET_SECONDS=25
+DF_BUDGET_SECONDS=15
 
 PRINTED=0
 DROPPED=0
@@ -250,7 +251,7 @@ if [ "$mount_count" -gt "$MAX_MOUNTS" ]; then emit TRUNCATED MOUNT $((mount_coun
 # df per mount, each bounded; stop after a total time budget so a host full of dead mounts still answers.
 started=$SECONDS
 df_done=0
-for target in "${mount_targets[@]}"; do
+for target in ${mount_targets[@]+"${mount_targets[@]}"}; do
   if [ "$df_done" -ge "$MAX_DF" ] || [ $((SECONDS - started)) -ge "$DF_BUDGET_SECONDS" ]; then
     emit DF "$target" skipped "" "" "probe time budget used"
     continue
@@ -307,11 +308,11 @@ if [ "$fstab_count" -gt "$MAX_FSTAB" ]; then emit TRUNCATED FSTAB $((fstab_count
 # --- containers --------------------------------------------------------------------------------------
 # Bind mounts whose source is under an NFS mount or an expected path; what the container sees there.
 watched=()
-for t in "${mount_targets[@]}"; do watched+=("$(printf '%b' "$t")"); done
+for t in ${mount_targets[@]+"${mount_targets[@]}"}; do watched+=("$(printf '%b' "$t")"); done
 for t in ${EFSD_EXPECTED_PATHS:-}; do watched+=("$t"); done
 under_watched() {
   local src="$1" t
-  for t in "${watched[@]}"; do
+  for t in ${watched[@]+"${watched[@]}"}; do
     case "$src/" in "${t%/}"/*) return 0 ;; esac
   done
   return 1
