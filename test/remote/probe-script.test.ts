@@ -244,6 +244,22 @@ exit $rc`
   })
 })
 
+describe('probe.sh portability', () => {
+  it('guards array loops for bash 4.2 (Amazon Linux 2), where an empty array is unset under set -u', () => {
+    const unguarded = probeScript().split('\n').filter(l => /for \w+ in "\$\{\w+\[@\]\}"/.test(l))
+    expect(unguarded).toEqual([])
+  })
+
+  it('runs with no NFS mount, no expected path and running containers (all arrays empty)', () => {
+    const r = runProbe({EFSD_FSTYPES: 'none', FAKE_DOCKER_MODE: 'pids', FAKE_BIND_SRC: '/mnt/efs/shared', FAKE_PID_OLD: '1', FAKE_PID_NEW: '1'})
+    expect(r.stderr).toBe('')
+    const f = parsed(r.stdout)
+    expect(f.complete).toBe(true)
+    expect(f.containers).toHaveLength(2)
+    expect(f.containerMounts).toEqual([])
+  })
+})
+
 describe('probe.sh output size', () => {
   it('stays under 24,000 characters with 300 mounts, 200 containers, long fstab and logs', () => {
     const lines: string[] = []
