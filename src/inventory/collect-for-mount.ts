@@ -9,6 +9,12 @@ import {Calls} from './call.js'
 import * as map from './map.js'
 import {SNAPSHOT_SCHEMA_VERSION, type Snapshot} from './snapshot.js'
 
+/** The IAM actions this collector calls (all also in INVENTORY_ACTIONS). */
+export const COLLECT_FOR_MOUNT_ACTIONS: readonly string[] = [
+  'ec2:DescribeInstances', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs', 'ec2:DescribeVpcAttribute', 'ec2:DescribeDhcpOptions',
+  'elasticfilesystem:DescribeMountTargets',
+]
+
 export async function collectForMount(clients: Pick<AwsClients, 'ec2' | 'efs'>, opts: {
   instanceIds: string[]
   fileSystemId: string

@@ -2,7 +2,8 @@ import {DescribeDhcpOptionsCommand, DescribeInstancesCommand, DescribeSubnetsCom
 import {DescribeMountTargetsCommand, EFSClient} from '@aws-sdk/client-efs'
 import {mockClient} from 'aws-sdk-client-mock'
 import {UsageError} from '../../src/core/errors.js'
-import {collectForMount} from '../../src/inventory/collect-for-mount.js'
+import {INVENTORY_ACTIONS} from '../../src/inventory/actions.js'
+import {COLLECT_FOR_MOUNT_ACTIONS, collectForMount} from '../../src/inventory/collect-for-mount.js'
 import {chooseTarget, validateMountRequest} from '../../src/remote/mount-plan.js'
 
 const ec2 = mockClient(EC2Client)
@@ -39,4 +40,12 @@ test('a denied call is a gap, not a crash; an unknown instance is a UsageError',
   expect(s.gaps.map(g => g.action)).toEqual(['ec2:DescribeVpcAttribute', 'ec2:DescribeVpcAttribute'])
   ec2.on(DescribeInstancesCommand).rejects(Object.assign(new Error('nope'), {name: 'InvalidInstanceID.NotFound'}))
   await expect(collectForMount(clients(), {instanceIds: [I], fileSystemId: FS})).rejects.toThrow(UsageError)
+})
+
+test('every action it calls is listed (and in the inventory list the IAM policy is built from)', async () => {
+  await collectForMount(clients(), {instanceIds: [I], fileSystemId: FS, region: 'eu-west-1'})
+  const called = [...ec2.calls(), ...efs.calls()].map(c => (c.args[0] as {constructor: {name: string}}).constructor.name)
+  const action = (name: string) => name.startsWith('DescribeMountTargets') ? 'elasticfilesystem:DescribeMountTargets' : `ec2:${name.replace(/Command$/, '')}`
+  for (const a of new Set(called.map(action))) expect(COLLECT_FOR_MOUNT_ACTIONS).toContain(a)
+  for (const a of COLLECT_FOR_MOUNT_ACTIONS) expect(INVENTORY_ACTIONS).toContain(a)
 })
