@@ -150,9 +150,8 @@ Exit codes: 0 = every instance applied or already right; 1 = any instance failed
     }
     const sendable = plan.instances.filter(p => p.command).length
     if (sendable === 0) {
-      this.emit(json ? JSON.stringify({plan: planJson(plan), notes, results: [...preResults, ...plan.instances.map(skipOf)]}, null, 2)
-        : `${planText}\nNothing to send.\n`)
       const all = [...preResults, ...plan.instances.map(skipOf)]
+      this.emit(json ? JSON.stringify({plan: planJson(plan), notes, results: all}, null, 2) : `${planText}\nNothing to send.\n`)
       if (mountExitCode(all) !== 0) this.exit(1)
       return
     }
@@ -203,8 +202,9 @@ Exit codes: 0 = every instance applied or already right; 1 = any instance failed
   }
 }
 
+/** A planned instance that was not sent anything (its AZ has no usable mount target, …). */
 function skipOf(p: MountPlan['instances'][number]): MountResult {
-  return {instanceId: p.instanceId, status: p.command ? 'failed' : 'skipped', reason: p.choice.problem, fields: {}}
+  return {instanceId: p.instanceId, status: 'skipped', reason: p.choice.problem, fields: {}}
 }
 
 function planJson(plan: MountPlan) {
