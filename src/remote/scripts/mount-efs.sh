@@ -100,6 +100,9 @@ done
 [ -z "$AP" ] || [[ $AP =~ ^fsap-[0-9a-f]{17}$ ]] || refuse 'EFSD_ACCESS_POINT is not an access point id (fsap-…)'
 if [ -n "$EXTRA" ]; then
   [ ${#EXTRA} -le 300 ] || refuse 'EFSD_OPTIONS is too long'
+  # NOTE: whole-string match first: `read` below stops at a newline, which must never reach fstab.
+  [[ $EXTRA =~ ^[a-z]+(=[A-Za-z0-9._-]{1,32})?(,[a-z]+(=[A-Za-z0-9._-]{1,32})?)*$ ]] ||
+    refuse 'EFSD_OPTIONS must be name or name=value items separated by commas'
   IFS=',' read -r -a extra_items <<< "$EXTRA"
   for item in "${extra_items[@]}"; do
     [[ $item =~ ^([a-z]+)(=[A-Za-z0-9._-]{1,32})?$ ]] || refuse "EFSD_OPTIONS item '$item' is not name or name=value"

@@ -136,6 +136,10 @@ describe('mount-efs.sh (nfs method)', () => {
     ['EFSD_OPTIONS', 'rsize=1;reboot'],
     ['EFSD_OPTIONS', 'nfsvers=4.1,remount'],
     ['EFSD_REGION', 'eu west 1'],
+    ['EFSD_OPTIONS', 'noatime\nUUID=x / ext4 defaults 0 0'],
+    ['EFSD_PATH', '/mnt/efs\n/mnt/other'],
+    ['EFSD_TARGET', '10.0.1.15\n'],
+    ['EFSD_NO_FSTAB', '1\n'],
   ])('bad %s=%p is refused before anything runs', (name, value) => {
     const r = run({[name]: value})
     expect(r.code).toBe(4)
