@@ -6,6 +6,7 @@ import {spawnSync} from 'node:child_process'
 import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import fc from 'fast-check'
 
 const SCRIPT = new URL('../../../src/remote/scripts/mount-efs.sh', import.meta.url).pathname
 const FS = 'fs-0a1b2c3d4e5f60718'
@@ -262,5 +263,40 @@ describe('mount-efs.sh (efs method)', () => {
     const r = run({EFSD_METHOD: 'efs', EFSD_TARGET: '10.0.2.20'})
     expect(r.code).toBe(0)
     expect(mountCalls()[0]).toBe(`-t efs -o mounttargetip=10.0.2.20 ${FS}:/ ${root}/mnt/efs`)
+  })
+})
+
+describe('mount-efs.sh with arbitrary inputs', () => {
+  test('either refused before anything runs, or exactly one well-formed fstab line; never runs injected commands', () => {
+    const nasty = fc.oneof(
+      fc.string({unit: 'binary', maxLength: 30}),
+      fc.array(fc.constantFrom('\'', '"', '`', '$(', ')', ';', '&', '|', '\n', '\\', ' ', 'touch CANARY', '#', ',', '=', 'noatime'),
+        {maxLength: 10}).map(a => a.join('')),
+    ).map(x => x.replaceAll('\0', ''))
+    const field = (valid: string) => fc.oneof({arbitrary: fc.constant(valid), weight: 2}, {arbitrary: nasty, weight: 1})
+    let applied = 0
+    fc.assert(fc.property(field(FS), field('/mnt/efs'), field('10.0.1.15'), field('noatime'), field('eu-west-1'),
+      (fsId, path, target, options, region) => {
+        rmSync(join(root, 'mnt'), {recursive: true, force: true})
+        rmSync(join(root, 'mount.log'), {force: true})
+        writeFileSync(join(root, 'etc/fstab'), OTHER_LINES)
+        writeFileSync(join(root, 'proc/self/mountinfo'), '')
+        for (const b of backups()) rmSync(join(root, 'etc', b))
+        const r = spawnSync('bash', [SCRIPT], {cwd: dir, encoding: 'utf8', env: {PATH: `${bin}:/usr/bin:/bin`, EFSD_ROOT: root,
+          EFSD_MOUNT_BIN: join(bin, 'mount'), EFSD_FS_ID: fsId, EFSD_PATH: path, EFSD_METHOD: 'nfs', EFSD_TARGET: target,
+          EFSD_OPTIONS: options, EFSD_REGION: region}})
+        expect(existsSync(join(dir, 'CANARY'))).toBe(false)
+        if (r.status === 4) {
+          expect(mountCalls()).toEqual([])
+          expect(fstab()).toBe(OTHER_LINES)
+          return
+        }
+        expect(r.status).toBe(0)
+        applied++
+        const added = fstab().slice(OTHER_LINES.length + 1)
+        expect(added.split('\n')).toHaveLength(2)
+        expect(added).toMatch(/^\S+:\/ \/\S+ nfs4 \S+ 0 0\n$/)
+      }), {numRuns: 120})
+    expect(applied).toBeGreaterThan(5)
   })
 })
