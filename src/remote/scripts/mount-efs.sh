@@ -7,7 +7,7 @@
 #   EFSD_PATH            absolute mount point, e.g. /mnt/efs                         (required)
 #   EFSD_METHOD          efs | nfs | auto (auto = efs when mount.efs exists, else nfs)
 #   EFSD_TARGET          mount-target DNS name or IPv4 address (required for nfs; for efs an IP becomes mounttargetip=)
-#   EFSD_REGION          e.g. eu-west-1 (only used to recognise an existing mount)
+#   EFSD_REGION          e.g. eu-west-1 (validated only: EFSD_TARGET already names the region)
 #   EFSD_TLS, EFSD_IAM   1 to mount with efs-utils `tls` / `iam`
 #   EFSD_ACCESS_POINT    fsap-… (efs-utils `accesspoint=`)
 #   EFSD_OPTIONS         extra mount options, comma separated, from an allow-list
