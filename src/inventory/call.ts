@@ -111,9 +111,12 @@ export async function paginate<P, T>(
     const got = items(page) ?? []
     all.push(...got)
     onPage?.(got)
-    token = next(page)
+    const following = next(page)
     first = false
-    if (!token) return {items: all, complete: true, failedFirst: false}
+    if (!following) return {items: all, complete: true, failedFirst: false}
+    // NOTE: an AWS-compatible endpoint that hands back the same token would otherwise loop forever.
+    if (following === token) return {items: all, complete: false, failedFirst: false}
+    token = following
   }
 }
 

@@ -73,6 +73,15 @@ async function resolveRegion(clients: AwsClients, region?: string): Promise<stri
   }
 }
 
+/**
+ * Marks a promise that is started now and awaited later as handled, so a fatal error (which every in-flight call
+ * may hit at once) is not also reported as an unhandled rejection while an earlier await has already failed.
+ */
+function settled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined)
+  return p
+}
+
 const uniq = <T>(xs: Iterable<T | undefined>): T[] => [...new Set([...xs].filter((x): x is T => x !== undefined && x !== ''))]
 
 /** Builds the named steps; `snapshot()` returns the result once every step has run. */
@@ -249,9 +258,9 @@ export function collectionSteps(clients: AwsClients, opts: CollectOptions & {reg
         p => p.serviceArns, p => p.nextToken,
         arns => {
           for (const batch of chunk(arns, 10)) {
-            describeServices.push(calls.call('services', 'ecs:DescribeServices',
+            describeServices.push(settled(calls.call('services', 'ecs:DescribeServices',
               () => send(clients.ecs, new ecs.DescribeServicesCommand({cluster: opts.cluster, services: batch})), {resourceIds: batch})
-              .then(out => { services.push(...(out?.services ?? []).filter(x => x.status !== 'INACTIVE').map(map.service)) }))
+              .then(out => { services.push(...(out?.services ?? []).filter(x => x.status !== 'INACTIVE').map(map.service)) })))
           }
         })
         .then(async r => {
@@ -268,9 +277,9 @@ export function collectionSteps(clients: AwsClients, opts: CollectOptions & {reg
           })), {onError: clusterMissing})
           const arns = out?.taskArns ?? []
           if (arns.length) {
-            describeTasks.push(calls.call('taskDefinitions', 'ecs:DescribeTasks',
+            describeTasks.push(settled(calls.call('taskDefinitions', 'ecs:DescribeTasks',
               () => send(clients.ecs, new ecs.DescribeTasksCommand({cluster: opts.cluster, tasks: arns})), {resourceIds: arns})
-              .then(d => { for (const t of d?.tasks ?? []) if (t.taskDefinitionArn) taskDefArns.add(t.taskDefinitionArn) }))
+              .then(d => { for (const t of d?.tasks ?? []) if (t.taskDefinitionArn) taskDefArns.add(t.taskDefinitionArn) })))
           }
           token = out?.nextToken
           if (!token) break

@@ -1,5 +1,5 @@
 import {AutoScalingClient} from '@aws-sdk/client-auto-scaling'
-import {DescribeContainerInstancesCommand, DescribeClustersCommand, ECSClient, ListContainerInstancesCommand, ListServicesCommand} from '@aws-sdk/client-ecs'
+import {DescribeContainerInstancesCommand, DescribeClustersCommand, DescribeServicesCommand, ECSClient, ListContainerInstancesCommand, ListServicesCommand} from '@aws-sdk/client-ecs'
 import {
   DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand, DescribeNetworkAclsCommand, DescribeInstanceAttributeCommand, EC2Client,
 } from '@aws-sdk/client-ec2'
@@ -282,5 +282,30 @@ describe('UserData sources and degraded discovery', () => {
     installFakeCluster(stubs, 2, {policy})
     const s = await collectSnapshot(clients(), {cluster: 'prod', region: REGION, fileSystemIds: [FS]})
     expect(s.fileSystemPolicies).toEqual({[FS]: policy})
+  })
+})
+
+describe('an endpoint that is down for every call', () => {
+  it('rejects once with a UsageError and leaves no unhandled rejection behind', async () => {
+    const unhandled: unknown[] = []
+    const onUnhandled = (e: unknown) => { unhandled.push(e) }
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      installFakeCluster(stubs, 300)
+      const down = () => Object.assign(new Error('getaddrinfo ENOTFOUND ecs.eu-west-1.example'), {code: 'ENOTFOUND'})
+      // Fail after the listing has started fanning out, so many calls are in flight when the error hits.
+      stubs.ecs.on(ListServicesCommand).callsFake(async (input: {nextToken?: string}) => {
+        if (input.nextToken) throw down()
+        return {serviceArns: Array.from({length: 30}, (_, i) => `arn:svc/${i}`), nextToken: 'x'}
+      })
+      stubs.ecs.on(DescribeServicesCommand).rejects(down())
+      stubs.ecs.on(DescribeClustersCommand).callsFake(async () => { await new Promise(r => setTimeout(r, 5)); throw down() })
+      stubs.ecs.on(ListContainerInstancesCommand).rejects(down())
+      await expect(collectSnapshot(clients(), {cluster: 'prod', region: REGION})).rejects.toThrow(/^cannot reach .*ENOTFOUND/)
+      await new Promise(r => setTimeout(r, 30))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
   })
 })
