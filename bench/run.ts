@@ -42,14 +42,22 @@ async function runOne(n: number, latencyMs: number): Promise<OneResult> {
   process.env.AWS_SECRET_ACCESS_KEY ??= 'bench-fake-secret'
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
   process.env.AWS_EC2_METADATA_DISABLED = 'true'
-  const {startFakeAws} = await import('./fake-aws/server.js')
+  const {spawn} = await import('node:child_process')
+  const {createInterface} = await import('node:readline')
   const {CallStats, observe} = await import('./fake-aws/observe.js')
   const {createClients} = await import('../src/inventory/aws-clients.js')
   const {collectSnapshot} = await import('../src/inventory/collect.js')
   const {probeSnapshot} = await import('../src/remote/probe.js')
 
-  const fake = await startFakeAws({instances: n, latencyMs})
-  const clients = await createClients({region: 'eu-west-1', endpointUrl: fake.url}, ['ssm'])
+  // NOTE: the simulated AWS runs in its own process so its serialisation does not eat the measured client's CPU.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/fake-aws/serve.ts'), JSON.stringify({instances: n, latencyMs})],
+    {cwd: root, stdio: ['pipe', 'pipe', 'inherit']})
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({input: child.stdout!}).once('line', resolve)
+    child.once('exit', code => reject(new Error(`simulated AWS exited ${code}`)))
+  })
+  const control = async (what: 'reset' | 'records'): Promise<{code?: string}[]> => (await fetch(`${url}/__fake/${what}`)).json() as Promise<{code?: string}[]>
+  const clients = await createClients({region: 'eu-west-1', endpointUrl: url}, ['ssm'])
   // Warm the SDK modules and connections outside the measured phases.
   await import('@aws-sdk/client-ssm')
 
@@ -65,7 +73,7 @@ async function runOne(n: number, latencyMs: number): Promise<OneResult> {
     return {stop: () => { clearInterval(timer); sample(); return peak }}
   }
   const phase = async <T>(fn: (stats: InstanceType<typeof CallStats>) => Promise<T>): Promise<{result: T; stats: PhaseResult}> => {
-    fake.reset()
+    await control('reset')
     const stats = new CallStats()
     global.gc?.()
     const mem = sampler()
@@ -73,8 +81,9 @@ async function runOne(n: number, latencyMs: number): Promise<OneResult> {
     const result = await fn(stats)
     const wallMs = performance.now() - t0
     const peak = mem.stop()
-    return {result, stats: {calls: stats.byAction, total: stats.total, httpRequests: fake.records.length,
-      throttled: fake.records.filter(r => /Throttl|RequestLimitExceeded/.test(r.code ?? '')).length, rounds: stats.rounds,
+    const records = await control('records')
+    return {result, stats: {calls: stats.byAction, total: stats.total, httpRequests: records.length,
+      throttled: records.filter(r => /Throttl|RequestLimitExceeded/.test(r.code ?? '')).length, rounds: stats.rounds,
       wallMs, peakRssMb: peak.rss / 2 ** 20, peakHeapMb: peak.heap / 2 ** 20}}
   }
 
@@ -82,7 +91,7 @@ async function runOne(n: number, latencyMs: number): Promise<OneResult> {
   const snapshot = cp.result
   const probe = await phase(stats => probeSnapshot(observe(clients.ssm!, 'ssm', stats.onCall), snapshot, {timeoutSeconds: 60}))
   const facts = Object.values(snapshot.hostFacts ?? {})
-  await fake.stop()
+  child.stdin!.end()
   const ltVersions = new Set(Object.values(snapshot.instances ?? {}).map(i => i.launchTemplate ? `${i.launchTemplate.id}:${i.launchTemplate.version}` : undefined).filter(Boolean)).size
   return {n, latencyMs, controlPlane: cp.stats, probe: {...probe.stats, probed: facts.length, hostsOk: facts.filter(f => f.status === 'ok').length},
     launchTemplateVersions: ltVersions, gaps: snapshot.gaps.length}

@@ -85,6 +85,27 @@ function probeOutputFor(az: number): string {
   return text.replace(/fs-0a1b2c3d4e5f60718/g, FS).replace(/10\.20\.1\.25/g, mountTargetIp(az))
 }
 
+/**
+ * The part of ECS's cluster query language the collector uses: clauses joined by `or`/`and` over ec2InstanceId
+ * (==, !=, =~, !~; Java-style whole-string regex) and agentConnected. Anything else is rejected as ECS would.
+ */
+function clusterQuery(expr: string): (ci: Shape) => boolean {
+  if (/[()[\]]/.test(expr.replace(/=~ \S+|!~ \S+/g, ''))) fail('InvalidParameterException', `Invalid filter expression: ${expr}`)
+  const ors = expr.split(/\s+or\s+/).map(part => part.split(/\s+and\s+/).map(clause => {
+    const m = /^\s*(ec2InstanceId|agentConnected)\s*(==|!=|=~|!~)\s*(\S+)\s*$/.exec(clause)
+    if (!m) return fail('InvalidParameterException', `Invalid filter expression: ${clause}`)
+    const [, subject, op, arg] = m
+    return (ci: Shape): boolean => {
+      const value = String(subject === 'ec2InstanceId' ? ci.ec2InstanceId : ci.agentConnected)
+      if (op === '==') return value === arg
+      if (op === '!=') return value !== arg
+      const re = new RegExp(`^(?:${arg})$`)
+      return op === '=~' ? re.test(value) : !re.test(value)
+    }
+  }))
+  return ci => ors.some(ands => ands.every(f => f(ci)))
+}
+
 interface CommandState {
   id: string
   instanceIds: string[]
@@ -148,6 +169,13 @@ export class FakeAws {
     const body = Buffer.concat(chunks).toString('utf8')
     const requestId = randomUUID()
     const url = new URL(req.url ?? '/', 'http://localhost')
+    if (url.pathname.startsWith('/__fake/')) {
+      // Control endpoints for a fake running in another process (the benchmark): records and reset.
+      if (url.pathname === '/__fake/reset') this.reset()
+      res.writeHead(200, {'content-type': 'application/json'})
+      res.end(JSON.stringify(url.pathname === '/__fake/records' ? this.records : {ok: true}))
+      return
+    }
     let service: Service
     let op: string
     let input: Shape
@@ -278,7 +306,9 @@ export class FakeAws {
     },
     'ecs:ListContainerInstances': (i: Shape) => {
       this.requireCluster(i.cluster)
-      const p = page(this.cluster.containerInstanceArns, i.nextToken, Math.min(i.maxResults ?? 100, 100))
+      const match = i.filter ? clusterQuery(i.filter) : undefined
+      const arns = this.cluster.containerInstanceArns.filter(a => !match || match(this.cluster.containerInstances.get(a) as Shape))
+      const p = page(arns, i.nextToken, Math.min(i.maxResults ?? 100, 100))
       return {containerInstanceArns: p.items, nextToken: p.next}
     },
     'ecs:DescribeContainerInstances': (i: Shape) => {

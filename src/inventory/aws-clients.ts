@@ -35,6 +35,8 @@ export interface ClientOptions {
   profile?: string
   /** --endpoint-url; AWS_ENDPOINT_URL is honoured by the SDK itself when this is not set. */
   endpointUrl?: string
+  /** Extra SDK client configuration merged last (the fault-injection tests pass a faster adaptive retry strategy). */
+  sdkConfig?: Record<string, unknown>
 }
 
 export type ExtraClient = 'ssm' | 'iam'
@@ -45,7 +47,7 @@ export function clientConfig(opts: ClientOptions): Record<string, unknown> {
   if (opts.region) config.region = opts.region
   if (opts.profile) config.profile = opts.profile
   if (opts.endpointUrl) config.endpoint = opts.endpointUrl
-  return config
+  return opts.sdkConfig ? {...config, ...opts.sdkConfig} : config
 }
 
 /** Builds the ECS, EC2, EFS and Auto Scaling clients, plus SSM/IAM when listed in `extra`. */

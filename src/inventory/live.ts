@@ -10,6 +10,8 @@ export interface LiveOptions {
   region?: string
   profile?: string
   endpointUrl?: string
+  /** Extra SDK client configuration (see ClientOptions.sdkConfig). */
+  sdkConfig?: Record<string, unknown>
   onStep?: (title: string) => void
   /** Probe the ACTIVE, connected container instances over SSM after collecting (sets snapshot.hostFacts). */
   probe?: {timeoutSeconds: number}
@@ -18,7 +20,7 @@ export interface LiveOptions {
 export async function collectLive(opts: LiveOptions): Promise<Snapshot> {
   const {createClients} = await import('./aws-clients.js')
   const {collectSnapshot} = await import('./collect.js')
-  const clients = await createClients({region: opts.region, profile: opts.profile, endpointUrl: opts.endpointUrl},
+  const clients = await createClients({region: opts.region, profile: opts.profile, endpointUrl: opts.endpointUrl, sdkConfig: opts.sdkConfig},
     opts.probe ? ['ssm'] : [])
   const snapshot = await collectSnapshot(clients, {cluster: opts.cluster, region: opts.region, fileSystemIds: opts.fileSystemIds, onStep: opts.onStep})
   if (opts.probe && clients.ssm) {
