@@ -26,6 +26,8 @@ const CREDENTIAL_CODES = new Set([
 ])
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT'])
 
+const NETWORK_RE = new RegExp(`\\b(?:${[...NETWORK_CODES].join('|')})\\b`)
+
 function errorMessage(error: unknown): string {
   const m = (error as {message?: string})?.message
   return (m ?? String(error)).split('\n')[0]
@@ -35,7 +37,9 @@ function errorMessage(error: unknown): string {
 export function fatalError(error: unknown, region: string | undefined, endpoint?: string): UsageError | undefined {
   const code = awsErrorCode(error)
   const e = error as {code?: string; cause?: {code?: string}}
-  const netCode = [e?.code, e?.cause?.code, code].find(c => c && NETWORK_CODES.has(c))
+  // NOTE: the message is read too: the SDK's retry layer can wrap a socket error into a plain Error whose only
+  // trace of the cause is its text ("AWS SDK error wrapper for Error: connect ECONNREFUSED …").
+  const netCode = [e?.code, e?.cause?.code, code, ...(errorMessage(error).match(NETWORK_RE) ?? [])].find(c => c && NETWORK_CODES.has(c))
   if (CREDENTIAL_CODES.has(code)) {
     return new UsageError(`AWS credentials not usable (${code}): ${errorMessage(error)} — set AWS_PROFILE/--profile or log in again`)
   }

@@ -82,17 +82,29 @@ function settled<T>(p: Promise<T>): Promise<T> {
   return p
 }
 
+/** The custom endpoint the clients use (--endpoint-url / AWS_ENDPOINT_URL), for error messages. */
+async function resolveEndpoint(clients: AwsClients): Promise<string | undefined> {
+  try {
+    const config = (clients.ecs as {config?: {isCustomEndpoint?: boolean; endpoint?: () => Promise<{protocol?: string; hostname?: string; port?: number; path?: string}>}}).config
+    if (!config?.isCustomEndpoint || typeof config.endpoint !== 'function') return undefined
+    const e = await config.endpoint()
+    return `${e.protocol ?? 'https:'}//${e.hostname}${e.port ? `:${e.port}` : ''}${e.path && e.path !== '/' ? e.path : ''}`
+  } catch {
+    return undefined
+  }
+}
+
 const uniq = <T>(xs: Iterable<T | undefined>): T[] => [...new Set([...xs].filter((x): x is T => x !== undefined && x !== ''))]
 
 /** Builds the named steps; `snapshot()` returns the result once every step has run. */
-export function collectionSteps(clients: AwsClients, opts: CollectOptions & {region: string | undefined}, sdk: Sdk): {
+export function collectionSteps(clients: AwsClients, opts: CollectOptions & {region: string | undefined; endpoint?: string}, sdk: Sdk): {
   steps: Step[]
   snapshot: () => Snapshot
   calls: Calls
 } {
   const {ecs, ec2, efs, asg} = sdk
   const region = opts.region
-  const calls = new Calls({region, onCall: opts.onCall})
+  const calls = new Calls({region, endpoint: opts.endpoint, onCall: opts.onCall})
   const explicit = uniq(opts.fileSystemIds ?? [])
   const notes: string[] = []
   const notFound = (): UsageError => new UsageError(`cluster "${opts.cluster}" not found in ${region ?? 'the configured region'}`)
@@ -564,8 +576,8 @@ export function collectionSteps(clients: AwsClients, opts: CollectOptions & {reg
 
 /** Collects a snapshot of `opts.cluster`; throws UsageError when the run cannot work at all. */
 export async function collectSnapshot(clients: AwsClients, opts: CollectOptions): Promise<Snapshot> {
-  const [sdk, region] = await Promise.all([loadSdk(), resolveRegion(clients, opts.region)])
-  const {steps, snapshot} = collectionSteps(clients, {...opts, region}, sdk)
+  const [sdk, region, endpoint] = await Promise.all([loadSdk(), resolveRegion(clients, opts.region), resolveEndpoint(clients)])
+  const {steps, snapshot} = collectionSteps(clients, {...opts, region, endpoint}, sdk)
   for (const step of steps) {
     opts.onStep?.(step.title)
     await step.run()
