@@ -49,7 +49,7 @@ export function instanceIdPartitions(count: number): string[] {
 /** Standalone tasks are read from at most this many ListTasks pages (100 tasks each) to keep calls bounded. */
 const MAX_TASK_PAGES = 3
 
-type Sdk = {
+interface Sdk {
   ecs: typeof import('@aws-sdk/client-ecs')
   ec2: typeof import('@aws-sdk/client-ec2')
   efs: typeof import('@aws-sdk/client-efs')
@@ -97,7 +97,7 @@ async function resolveEndpoint(clients: AwsClients): Promise<string | undefined>
 const uniq = <T>(xs: Iterable<T | undefined>): T[] => [...new Set([...xs].filter((x): x is T => x !== undefined && x !== ''))]
 
 /** Builds the named steps; `snapshot()` returns the result once every step has run. */
-export function collectionSteps(clients: AwsClients, opts: CollectOptions & {region: string | undefined; endpoint?: string}, sdk: Sdk): {
+function collectionSteps(clients: AwsClients, opts: CollectOptions & {region: string | undefined; endpoint?: string}, sdk: Sdk): {
   steps: Step[]
   snapshot: () => Snapshot
   calls: Calls
@@ -574,10 +574,19 @@ export function collectionSteps(clients: AwsClients, opts: CollectOptions & {reg
   return {steps: [step1, step2, step3, step4, step5], snapshot, calls}
 }
 
-/** Collects a snapshot of `opts.cluster`; throws UsageError when the run cannot work at all. */
-export async function collectSnapshot(clients: AwsClients, opts: CollectOptions): Promise<Snapshot> {
+/**
+ * The steps of one collection, ready to run in order (e.g. as listr2 tasks); call `snapshot()` after the last one.
+ * Loads the SDK modules and resolves the region and custom endpoint first.
+ */
+export async function prepareCollection(clients: AwsClients, opts: CollectOptions): Promise<{steps: Step[]; snapshot: () => Snapshot}> {
   const [sdk, region, endpoint] = await Promise.all([loadSdk(), resolveRegion(clients, opts.region), resolveEndpoint(clients)])
   const {steps, snapshot} = collectionSteps(clients, {...opts, region, endpoint}, sdk)
+  return {steps, snapshot}
+}
+
+/** Collects a snapshot of `opts.cluster`; throws UsageError when the run cannot work at all. */
+export async function collectSnapshot(clients: AwsClients, opts: CollectOptions): Promise<Snapshot> {
+  const {steps, snapshot} = await prepareCollection(clients, opts)
   for (const step of steps) {
     opts.onStep?.(step.title)
     await step.run()
