@@ -434,7 +434,8 @@ function collectionSteps(clients: AwsClients, opts: CollectOptions & {region: st
         p => p.Subnets, p => p.NextToken, map.subnet)
         .then(got => { if (got) s.subnets = Object.fromEntries(got.map(x => [x.id, x])) })
       const nacls = describeByIds('networkAcls', 'ec2:DescribeNetworkAcls', subnetIds,
-        (b, t) => send(clients.ec2, new ec2.DescribeNetworkAclsCommand({Filters: [{Name: 'association.subnet-id', Values: b}], NextToken: t, MaxResults: 1000})),
+        // NOTE: DescribeNetworkAcls pages hold at most 100 (other EC2 describes here take 1000).
+        (b, t) => send(clients.ec2, new ec2.DescribeNetworkAclsCommand({Filters: [{Name: 'association.subnet-id', Values: b}], NextToken: t, MaxResults: 100})),
         p => p.NetworkAcls, p => p.NextToken, map.networkAcl)
         .then(got => {
           if (!got) return
