@@ -12,6 +12,7 @@ import type {AddressInfo} from 'node:net'
 import * as asgSdk from '@aws-sdk/client-auto-scaling'
 import * as ec2Sdk from '@aws-sdk/client-ec2'
 import * as iamSdk from '@aws-sdk/client-iam'
+import * as stsSdk from '@aws-sdk/client-sts'
 import {generateCluster, mountTargetIp, FS, REGION, ACCOUNT, type Cluster} from './cluster.js'
 import {ec2ErrorXml, jsonOutput, parseQueryInput, queryErrorXml, schemaOf, xmlOutput, type Shape} from './serde.js'
 
@@ -30,6 +31,8 @@ export interface Faults {
   ssmInstances?: string[]
   /** iam:SimulatePrincipalPolicy answers implicitDeny for these actions. */
   simulateDenied?: string[]
+  /** sts:GetCallerIdentity answers this ARN (e.g. an assumed role) instead of an IAM user. */
+  callerArn?: string
 }
 
 export interface FakeAwsOptions {
@@ -122,6 +125,8 @@ export class FakeAws {
   private readonly buckets = new Map<string, {tokens: number; at: number}>()
   private callCount = 0
   private readonly commands = new Map<string, CommandState>()
+  /** The PolicySourceArn of the last iam:SimulatePrincipalPolicy. */
+  simulatedFor?: string
   private readonly probeOutputs = [0, 1, 2].map(probeOutputFor)
 
   constructor(readonly opts: FakeAwsOptions) {
@@ -200,7 +205,7 @@ export class FakeAws {
       const version = form.get('Version')
       service = version === '2016-11-15' ? 'ec2' : version === '2011-01-01' ? 'autoscaling' : version === '2010-05-08' ? 'iam' : 'sts'
       op = form.get('Action') ?? 'Unknown'
-      const mod = service === 'ec2' ? ec2Sdk : service === 'autoscaling' ? asgSdk : service === 'iam' ? iamSdk : undefined
+      const mod = service === 'ec2' ? ec2Sdk : service === 'autoscaling' ? asgSdk : service === 'iam' ? iamSdk : stsSdk
       const opSchema = (mod as Record<string, unknown> | undefined)?.[`${op}$`]
       input = opSchema ? parseQueryInput(form, schemaOf(opSchema, 'input'), service === 'ec2' ? 'ec2' : 'query') : {}
     }
@@ -258,7 +263,7 @@ export class FakeAws {
       res.end(JSON.stringify(jsonOutput(output ?? {})))
       return
     }
-    const mod = service === 'ec2' ? ec2Sdk : service === 'autoscaling' ? asgSdk : iamSdk
+    const mod = service === 'ec2' ? ec2Sdk : service === 'autoscaling' ? asgSdk : service === 'iam' ? iamSdk : stsSdk
     const schema = schemaOf((mod as Record<string, unknown>)[`${op}$`], 'output')
     const ns = service === 'autoscaling' ? ASG_NS : service === 'iam' ? IAM_NS : STS_NS
     res.writeHead(200, {'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId})
@@ -477,12 +482,18 @@ export class FakeAws {
 
     // IAM / STS (pre-flight)
     'iam:SimulatePrincipalPolicy': (i: Shape) => {
+      if (!/^arn:aws:iam::\d{12}:(user|role)\//.test(i.PolicySourceArn ?? '')) fail('InvalidInput', `Invalid ARN: ${i.PolicySourceArn}`)
+      this.simulatedFor = i.PolicySourceArn
       const denied = new Set(this.faults.simulateDenied ?? [])
       return {IsTruncated: false, EvaluationResults: ((i.ActionNames as string[]) ?? []).map(a => ({EvalActionName: a, EvalResourceName: '*',
         EvalDecision: denied.has(a) ? 'implicitDeny' : 'allowed', MatchedStatements: [], MissingContextValues: []}))}
     },
+    'iam:GetRole': (i: Shape) => ({Role: {RoleName: i.RoleName, RoleId: 'AROAEXAMPLE000000001', Path: '/team/',
+      Arn: `arn:aws:iam::${ACCOUNT}:role/team/${i.RoleName}`, CreateDate: new Date('2025-01-01T00:00:00Z'), AssumeRolePolicyDocument: '{}'}}),
     'iam:GetUser': () => ({User: {UserName: 'efsdoctor', UserId: 'AIDAEXAMPLE000000001', Arn: `arn:aws:iam::${ACCOUNT}:user/efsdoctor`, Path: '/', CreateDate: new Date('2025-01-01T00:00:00Z')}}),
-    'sts:GetCallerIdentity': () => ({UserId: 'AIDAEXAMPLE000000001', Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/efsdoctor`}),
+    'sts:GetCallerIdentity': () => this.faults.callerArn
+      ? {UserId: 'AROAEXAMPLE000000001:session', Account: ACCOUNT, Arn: this.faults.callerArn}
+      : {UserId: 'AIDAEXAMPLE000000001', Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/efsdoctor`},
   }
 
   private requireCluster(cluster: string | undefined): void {

@@ -31,6 +31,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
     from: Flags.string({description: 'Replay a saved snapshot file instead of calling AWS.', exclusive: ['cluster', 'file-system']}),
     probe: Flags.boolean({description: 'Probe each ACTIVE container instance over SSM Run Command (read-only script); --no-probe skips the host checks.', default: true, allowNo: true}),
     'probe-timeout': Flags.integer({description: 'Seconds the host probe may run on each instance.', default: 60, min: 5, max: 3600}),
+    preflight: Flags.boolean({description: 'First ask IAM (iam:SimulatePrincipalPolicy) which permissions this run lacks, and list them on stderr.', default: false, exclusive: ['from']}),
     ...reportFlags,
     ...awsFlags,
     ...debugFlag,
@@ -50,6 +51,12 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
       snapshotFile = flags.from
     } else {
       if (!flags.cluster) throw new UsageError('--cluster is required (or --from to replay a snapshot)')
+      if (flags.preflight) {
+        const [{preflight, preflightLines}, {requiredActions}] = await Promise.all([import('../inventory/preflight.js'), import('../core/iam-policy.js')])
+        const result = await preflight({region: flags.region, profile: flags.profile, endpointUrl: flags['endpoint-url']},
+          requiredActions({for: ['check'], probe: flags.probe}))
+        for (const line of preflightLines(result)) process.stderr.write(`${line}\n`)
+      }
       const {collectLive} = await import('../inventory/live.js')
       snapshot = await collectLive({cluster: flags.cluster, fileSystemIds: flags['file-system'], region: flags.region,
         profile: flags.profile, endpointUrl: flags['endpoint-url'], onStep: line => this.progress(line),
