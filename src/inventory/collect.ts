@@ -493,7 +493,39 @@ function collectionSteps(clients: AwsClients, opts: CollectOptions & {region: st
           }),
         ])
       })()
-      await Promise.all([sgs, subnets, nacls, vpcAttrs, dhcp, launchConfigs])
+      // What each Auto Scaling group launches next ($Latest/$Default or a number): read once per distinct template
+      // version that no running instance already gave us, so a changed script is seen before instances boot with it.
+      const groupTemplates = (async () => {
+        const groups = (s.autoScalingGroups ?? []).filter(g => g.launchTemplate)
+        const specs = new Map<string, NonNullable<(typeof groups)[number]['launchTemplate']>>()
+        for (const g of groups) specs.set(`${g.launchTemplate!.id || g.launchTemplate!.name}:${g.launchTemplate!.version}`, g.launchTemplate!)
+        const resolved = new Map<string, string>()
+        await mapLimit([...specs], CONCURRENCY, async ([key, lt]) => {
+          if (lt.id && /^\d+$/.test(lt.version) && userData.has(`launch-template:${lt.id}:${lt.version}`)) {
+            resolved.set(key, `launch-template:${lt.id}:${lt.version}`)
+            return
+          }
+          const out = await calls.call('userData', 'ec2:DescribeLaunchTemplateVersions', () => send(clients.ec2, new ec2.DescribeLaunchTemplateVersionsCommand({
+            ...(lt.id ? {LaunchTemplateId: lt.id} : {LaunchTemplateName: lt.name}), Versions: [lt.version],
+          })), {resourceIds: [lt.id || lt.name || key]})
+          const v = out?.LaunchTemplateVersions?.[0]
+          if (!v) return
+          const ltId = v.LaunchTemplateId ?? lt.id
+          const version = String(v.VersionNumber ?? lt.version)
+          const id = `launch-template:${ltId}:${version}`
+          if (!userData.has(id)) udEntry(id, {type: 'launch-template', id: ltId, version}, v.LaunchTemplateData?.UserData, [])
+          resolved.set(key, id)
+        })
+        for (const g of groups) {
+          const id = resolved.get(`${g.launchTemplate!.id || g.launchTemplate!.name}:${g.launchTemplate!.version}`)
+          if (id) g.userDataId = id
+        }
+      })()
+      await Promise.all([sgs, subnets, nacls, vpcAttrs, dhcp, launchConfigs, groupTemplates])
+      for (const g of s.autoScalingGroups ?? []) {
+        const lc = g.launchConfigurationName && `launch-configuration:${g.launchConfigurationName}`
+        if (lc && userData.has(lc)) g.userDataId = lc
+      }
       if (s.instances && (userData.size > 0 || !calls.hasGap('userData'))) s.userData = [...userData.values()]
     },
   }

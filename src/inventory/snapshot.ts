@@ -88,6 +88,8 @@ export interface AutoScalingGroup {
   launchTemplate?: {id: string; name?: string; version: string}
   launchConfigurationName?: string
   instanceIds: string[]
+  /** Key into `userData`: what the group launches next (its launch-template version or launch configuration), when read. */
+  userDataId?: string
 }
 
 export interface FileSystem {

@@ -70,7 +70,8 @@ describe('collectSnapshot on a small healthy cluster', () => {
     expect(s.networkAcls![0].entries[2]).toEqual({ruleNumber: 100, egress: true, protocol: '6', action: 'allow', cidr: '10.20.0.0/16', portRange: {from: 0, to: 65535}})
     expect(s.vpcs![VPC]).toEqual({id: VPC, cidrs: ['10.20.0.0/16'], dhcpOptionsId: 'dopt-0123', enableDnsSupport: true, enableDnsHostnames: false,
       domainNameServers: ['AmazonProvidedDNS']})
-    expect(s.autoScalingGroups![0]).toMatchObject({name: 'prod-ecs-asg', subnetIds: AZS.map(a => a.subnet), launchTemplate: {id: LT, version: '7', name: 'prod-ecs'}})
+    expect(s.autoScalingGroups![0]).toMatchObject({name: 'prod-ecs-asg', subnetIds: AZS.map(a => a.subnet), launchTemplate: {id: LT, version: '7', name: 'prod-ecs'},
+      userDataId: `launch-template:${LT}:7`})
 
     // One UserData entry for the launch-template version all six instances share: gunzipped, secrets masked.
     expect(s.userData).toHaveLength(1)
@@ -261,6 +262,16 @@ describe('UserData sources and degraded discovery', () => {
     expect(s.userData!.find(u => u.source.type === 'instance')!.text).toBe('#!/bin/bash\necho standalone')
     expect(stubs.ec2.commandCalls(DescribeInstanceAttributeCommand).map(c => c.args[0].input.InstanceId)).toEqual([ids[3]])
     expect(s.scope.fileSystems[0].reasons).toContain('UserData launch-configuration prod-lc mounts it')
+    expect(s.autoScalingGroups![0].userDataId).toBe('launch-configuration:prod-lc')
+  })
+
+  it('reads what the Auto Scaling group launches next when no running instance uses it', async () => {
+    const ids = installFakeCluster(stubs, 3, {asgVersion: '$Latest'})
+    const s = await collectSnapshot(clients(), {cluster: 'prod', region: REGION})
+    expect(s.userData!.map(u => [u.id, u.instanceIds])).toEqual([[`launch-template:${LT}:7`, ids], [`launch-template:${LT}:8`, []]])
+    expect(s.userData![1].text).not.toContain('efs')
+    expect(s.autoScalingGroups![0]).toMatchObject({launchTemplate: {version: '$Latest'}, userDataId: `launch-template:${LT}:8`})
+    expect(stubs.ec2.commandCalls(DescribeLaunchTemplateVersionsCommand).map(c => c.args[0].input.Versions)).toEqual([['7'], ['$Latest']])
   })
 
   it('still scopes and describes file systems when DescribeFileSystems is denied', async () => {

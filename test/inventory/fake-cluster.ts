@@ -61,6 +61,8 @@ export function installFakeCluster(stubs: Stubs, n: number, opts: {
   throttleInstanceBatchWith?: string
   /** Instances carry no launch-template tags: the group uses a launch configuration, and the last instance has no group. */
   launchConfiguration?: boolean
+  /** The group launches this launch-template version; `$Latest` resolves to v8, whose UserData mounts nothing. */
+  asgVersion?: string
   /** ListContainerInstances ignores `filter` (as if the query language did not apply): partitions overlap. */
   ignoreListFilter?: boolean
 } = {}): string[] {
@@ -165,9 +167,12 @@ export function installFakeCluster(stubs: Stubs, n: number, opts: {
     })}], NextToken: p.next}
   })
   const ud = opts.gzipUserData ? gzipSync(USER_DATA).toString('base64') : Buffer.from(USER_DATA).toString('base64')
-  stubs.ec2.on(ec2.DescribeLaunchTemplateVersionsCommand).resolves({LaunchTemplateVersions: [
-    {LaunchTemplateId: LT, VersionNumber: 7, LaunchTemplateData: {UserData: ud}},
-  ]})
+  const v8 = Buffer.from('#!/bin/bash\necho ECS_CLUSTER=prod >> /etc/ecs/ecs.config').toString('base64')
+  stubs.ec2.on(ec2.DescribeLaunchTemplateVersionsCommand).callsFake((input: ec2.DescribeLaunchTemplateVersionsCommandInput) => ({
+    LaunchTemplateVersions: (input.Versions ?? []).map(v => v === '$Latest' || v === '8'
+      ? {LaunchTemplateId: LT, VersionNumber: 8, LaunchTemplateData: {UserData: v8}}
+      : {LaunchTemplateId: LT, VersionNumber: 7, DefaultVersion: true, LaunchTemplateData: {UserData: ud}}),
+  }))
   stubs.ec2.on(ec2.DescribeNetworkInterfacesCommand).callsFake((input: ec2.DescribeNetworkInterfacesCommandInput) => {
     const want = filterValues(input, 'network-interface-id') ?? new Set()
     return {NetworkInterfaces: [...AZS.map(a => a.eni), 'eni-0fff'].filter(e => want.has(e))
@@ -219,7 +224,7 @@ export function installFakeCluster(stubs: Stubs, n: number, opts: {
     AutoScalingGroups: input.AutoScalingGroupNames?.includes(ASG) ? [{
       AutoScalingGroupName: ASG, VPCZoneIdentifier: AZS.map(a => a.subnet).join(','), MinSize: 0, MaxSize: n, DesiredCapacity: n,
       DefaultCooldown: 300, AvailabilityZones: AZS.map(a => a.name), HealthCheckType: 'EC2', CreatedTime: new Date(),
-      ...(opts.launchConfiguration ? {LaunchConfigurationName: 'prod-lc'} : {LaunchTemplate: {LaunchTemplateId: LT, LaunchTemplateName: 'prod-ecs', Version: '7'}}),
+      ...(opts.launchConfiguration ? {LaunchConfigurationName: 'prod-lc'} : {LaunchTemplate: {LaunchTemplateId: LT, LaunchTemplateName: 'prod-ecs', Version: opts.asgVersion ?? '7'}}),
       Instances: ids.map(id => ({InstanceId: id})),
     }] : [],
   }))
