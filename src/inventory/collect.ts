@@ -161,12 +161,12 @@ function collectionSteps(clients: AwsClients, opts: CollectOptions & {region: st
 
   /** EC2 describe by a filter over an id set: batched, paginated, concurrent; partial results kept. */
   const describeByIds = async <P, T, R>(part: SnapshotPart, action: string, ids: string[],
-    send: (batch: string[], token?: string) => Promise<P>, items: (p: P) => T[] | undefined, next: (p: P) => string | undefined,
+    request: (batch: string[], token?: string) => Promise<P>, items: (p: P) => T[] | undefined, next: (p: P) => string | undefined,
     mapOne: (t: T) => R): Promise<R[] | undefined> => {
     const out: R[] = []
     let anyOk = ids.length === 0
     await Promise.all(chunk(ids, EC2_BATCH).map(async batch => {
-      const r = await paginate(t => calls.call(part, action, () => send(batch, t), {resourceIds: batch}), items, next)
+      const r = await paginate(t => calls.call(part, action, () => request(batch, t), {resourceIds: batch}), items, next)
       if (!r.failedFirst) anyOk = true
       out.push(...r.items.map(mapOne))
     }))
