@@ -6,7 +6,8 @@
  * the existing dist/).
  */
 import {execFileSync, spawnSync} from 'node:child_process'
-import {existsSync, writeFileSync} from 'node:fs'
+import {cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {fileURLToPath} from 'node:url'
 import {dirname, join} from 'node:path'
 
@@ -69,7 +70,7 @@ async function runOne(n: number, latencyMs: number): Promise<OneResult> {
       peak.heap = Math.max(peak.heap, m.heapUsed)
     }
     sample()
-    const timer = setInterval(sample, 5)
+    const timer = setInterval(sample, 10)
     return {stop: () => { clearInterval(timer); sample(); return peak }}
   }
   const phase = async <T>(fn: (stats: InstanceType<typeof CallStats>) => Promise<T>): Promise<{result: T; stats: PhaseResult}> => {
@@ -102,25 +103,46 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]
 }
 
-function timeRuns(cmd: string, argv: string[], runs: number): number {
+function timeRuns(cwd: string, argv: string[], runs: number): number {
   const times: number[] = []
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now()
-    const r = spawnSync(cmd, argv, {cwd: root, stdio: 'pipe', env: {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'}})
+    const r = spawnSync(process.execPath, argv, {cwd, stdio: 'pipe', env: {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'}})
     times.push(performance.now() - t0)
-    if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} exited ${r.status}: ${r.stderr}`)
+    if (r.status !== 0) throw new Error(`node ${argv.join(' ')} exited ${r.status}: ${r.stderr}`)
   }
   return median(times)
 }
 
-function coldStart(): {nodeMs: number; cliMs: number; ratio: number; manifest: boolean} | string {
+interface ColdStart {nodeMs: number; repoMs: number; packedMs: number}
+
+/**
+ * `efsdoctor --version` against `node -e 0`, median of 9 runs each, interleaved. "packed" is the layout `npm pack`
+ * ships: the same dist/ with an oclif.manifest.json (built here in a temporary directory, so the working tree is
+ * left alone); without a manifest oclif imports every command to describe them.
+ */
+function coldStart(): ColdStart | string {
   if (args.includes('--build')) execFileSync('npm', ['run', 'build', '--silent'], {cwd: root, stdio: 'inherit'})
   if (!existsSync(join(root, 'dist/commands'))) return 'skipped: no dist/ (run `npm run build` or pass --build)'
-  const runs = 9
-  timeRuns(process.execPath, ['bin/run.js', '--version'], 2)
-  const nodeMs = timeRuns(process.execPath, ['-e', '0'], runs)
-  const cliMs = timeRuns(process.execPath, ['bin/run.js', '--version'], runs)
-  return {nodeMs, cliMs, ratio: cliMs / nodeMs, manifest: existsSync(join(root, 'oclif.manifest.json'))}
+  const packed = mkdtempSync(join(tmpdir(), 'efsdoctor-packed-'))
+  cpSync(join(root, 'package.json'), join(packed, 'package.json'))
+  cpSync(join(root, 'bin'), join(packed, 'bin'), {recursive: true})
+  symlinkSync(join(root, 'dist'), join(packed, 'dist'))
+  symlinkSync(join(root, 'node_modules'), join(packed, 'node_modules'))
+  execFileSync(process.execPath, [join(root, 'node_modules/oclif/bin/run.js'), 'manifest'], {cwd: packed, stdio: 'ignore'})
+  try {
+    timeRuns(root, ['bin/run.js', '--version'], 2)
+    timeRuns(packed, ['bin/run.js', '--version'], 2)
+    const n: number[] = [], r: number[] = [], p: number[] = []
+    for (let i = 0; i < 9; i++) {
+      n.push(timeRuns(root, ['-e', '0'], 1))
+      r.push(timeRuns(root, ['bin/run.js', '--version'], 1))
+      p.push(timeRuns(packed, ['bin/run.js', '--version'], 1))
+    }
+    return {nodeMs: median(n), repoMs: median(r), packedMs: median(p)}
+  } finally {
+    rmSync(packed, {recursive: true, force: true})
+  }
 }
 
 const pad = (s: string | number, w: number) => String(s).padEnd(w)
@@ -166,10 +188,10 @@ async function main(): Promise<void> {
   out('Targets:')
   out('')
   const checks: [string, boolean, string][] = []
-  const cpRounds = results.map(r => r.controlPlane.rounds)
-  checks.push(['control-plane dependent rounds the same for every N and ≤ 8', new Set(cpRounds).size === 1 && Math.max(...cpRounds) <= 8, cpRounds.join(', ')])
-  const prRounds = results.map(r => r.probe.rounds)
-  checks.push(['probe dependent rounds the same for every N and ≤ 8', new Set(prRounds).size === 1 && Math.max(...prRounds) <= 8, prRounds.join(', ')])
+  for (const [name, rounds] of [['control-plane', results.map(r => r.controlPlane.rounds)], ['probe', results.map(r => r.probe.rounds)]] as const) {
+    checks.push([`${name} dependent rounds ≤ 8 for every N`, Math.max(...rounds) <= 8, rounds.join(', ')])
+    checks.push([`${name} dependent rounds the same for every N`, new Set(rounds).size === 1, rounds.join(', ')])
+  }
   for (const r of results) {
     const budget = 25 + 3 * Math.ceil(r.n / 100) + r.launchTemplateVersions
     checks.push([`N=${r.n}: control-plane calls ≤ 25 + 3·⌈N/100⌉ + ${r.launchTemplateVersions} launch-template versions = ${budget}`, r.controlPlane.total <= budget, String(r.controlPlane.total)])
@@ -184,8 +206,10 @@ async function main(): Promise<void> {
   if (typeof cold === 'string') {
     checks.push(['cold start `efsdoctor --version` ≤ 2.5 × `node -e 0`', false, cold])
   } else {
-    checks.push([`cold start \`efsdoctor --version\` ≤ 2.5 × \`node -e 0\` (median of 9; oclif.manifest.json ${cold.manifest ? 'present' : 'absent'})`,
-      cold.ratio <= 2.5, `${fmt(cold.cliMs)} ms vs ${fmt(cold.nodeMs)} ms = ${cold.ratio.toFixed(2)}×`])
+    checks.push(['cold start `efsdoctor --version` ≤ 2.5 × `node -e 0`, as packed (with oclif.manifest.json; median of 9)',
+      cold.packedMs / cold.nodeMs <= 2.5, `${fmt(cold.packedMs)} ms vs ${fmt(cold.nodeMs)} ms = ${(cold.packedMs / cold.nodeMs).toFixed(2)}×`])
+    checks.push(['(info) cold start from the working tree without a manifest', true,
+      `${fmt(cold.repoMs)} ms = ${(cold.repoMs / cold.nodeMs).toFixed(2)}× \`node -e 0\``])
   }
   for (const [what, ok, value] of checks) out(`- ${ok ? 'PASS' : 'FAIL'} ${what}: ${value}`)
   const text = lines.join('\n')
@@ -205,6 +229,27 @@ deepest call that had already ended when it started (client-side start/end event
 call). Calls count logical SDK calls; HTTP requests include retries of throttled calls.
 
 ${text}
+
+## What the misses come from (as of this run)
+
+- **Control-plane dependent rounds grow from 6 to 8** because of \`ecs:ListTasks\`: standalone tasks are read from
+  up to three token-chained pages (MAX_TASK_PAGES in src/inventory/collect.ts), each a round, with DescribeTasks
+  after the last. The bound (≤ 8) holds; "the same for every N" does not while a cluster has 101–300 running tasks.
+  Container instances no longer cost a round per 100: above 200 they are listed in concurrent
+  \`ec2InstanceId =~ .*<hex>$\` partitions.
+- **Control-plane calls at N = 1000 exceed 25 + 3·⌈N/100⌉ + LT versions by about 3**: the partitioned listing costs
+  1 + 16 ListContainerInstances calls where plain paging costs 10 (it trades 7 calls for 9 rounds);
+  ListTasks/DescribeTasks add up to 6, and DescribeMountTargets is called for every file system in the account
+  (the VPC inference needs them), not only those in scope.
+- **Probe SendCommand = ⌈N/50⌉ + 2**: src/remote/probe.ts groups instances by identical command text, and the
+  command carries the mount-target IPs of the instance's AZ, so three AZs make three groups, each rounded up to 50.
+- **Probe rounds grow with N (7 → 355)**: the SSM runner (src/remote/ssm-runner.ts) sends the DescribeInstanceInformation
+  pre-flight and SendCommand batches one after another, and after each ListCommandInvocations it fetches every
+  finished instance's full output with one GetCommandInvocation, sequentially, even when the plugin output in the
+  list (≤ 2,500 characters) already holds all of it; that is N calls and N/groups sequential rounds.
+- **Cold start ≈ 2.8×**: \`--version\` loads no AWS SDK and no command module when the manifest is present; what
+  remains is importing @oclif/core itself (about 2.2× \`node -e 0\` on its own). Without a manifest (the working
+  tree) oclif imports every command to describe them.
 `
     writeFileSync(join(root, 'docs/performance.md'), doc)
   }

@@ -7,6 +7,7 @@ import {startFakeAws, type FakeAwsOptions} from './server.js'
 
 const opts = JSON.parse(process.argv[2] ?? '{}') as FakeAwsOptions
 const fake = await startFakeAws(opts)
+fake.warmUp()
 process.stdout.write(`${fake.url}\n`)
 process.stdin.resume()
 process.stdin.on('end', () => { void fake.stop().then(() => process.exit(0)) })

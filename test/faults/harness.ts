@@ -13,7 +13,7 @@ import {startFakeAws, type FakeAws, type FakeAwsOptions} from '../../bench/fake-
 export {startFakeAws, type FakeAws}
 
 export async function withFake<T>(opts: FakeAwsOptions, fn: (fake: FakeAws) => Promise<T>): Promise<T> {
-  const fake = await startFakeAws({latencyMs: 0, rateLimit: false, ...opts})
+  const fake = await startFakeAws({latencyMs: 0, rateLimit: false, fileSystemPageSize: 1, ...opts})
   try {
     return await fn(fake)
   } finally {
