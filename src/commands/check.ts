@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {awsFlags, BaseCommand, debugFlag} from '../base-command.js'
+import {runSteps} from '../progress.js'
 import {allChecks} from '../checks/index.js'
 import {UsageError} from '../core/errors.js'
 import {runChecks} from '../core/run-checks.js'
@@ -59,7 +60,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
       }
       const {collectLive} = await import('../inventory/live.js')
       snapshot = await collectLive({cluster: flags.cluster, fileSystemIds: flags['file-system'], region: flags.region,
-        profile: flags.profile, endpointUrl: flags['endpoint-url'], onStep: line => this.progress(line),
+        profile: flags.profile, endpointUrl: flags['endpoint-url'], runSteps,
         ...(flags.probe ? {probe: {timeoutSeconds: flags['probe-timeout']}} : {})})
     }
     const report = runChecks(allChecks, snapshot, {only: flags.only, skip: flags.skip, ignores},

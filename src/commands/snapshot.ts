@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {awsFlags, BaseCommand, debugFlag} from '../base-command.js'
+import {runSteps} from '../progress.js'
 import {UsageError} from '../core/errors.js'
 
 export default class SnapshotCmd extends BaseCommand {
@@ -30,7 +31,7 @@ Send it with a bug report, or run checks later without AWS access: efsdoctor che
     }
     const {collectLive} = await import('../inventory/live.js')
     const snapshot = await collectLive({cluster: flags.cluster, fileSystemIds: flags['file-system'], region: flags.region,
-      profile: flags.profile, endpointUrl: flags['endpoint-url'], onStep: line => this.progress(line),
+      profile: flags.profile, endpointUrl: flags['endpoint-url'], runSteps,
       ...(flags.probe ? {probe: {timeoutSeconds: flags['probe-timeout']}} : {})})
     this.emit(JSON.stringify(snapshot, null, 2), flags['output-file'])
     if (flags['output-file']) process.stderr.write(`Snapshot of ${flags.cluster} written to ${flags['output-file']} (${snapshot.gaps.length} gaps)\n`)

@@ -13,21 +13,29 @@ export interface LiveOptions {
   /** Extra SDK client configuration (see ClientOptions.sdkConfig). */
   sdkConfig?: Record<string, unknown>
   onStep?: (title: string) => void
+  /** Runs the named steps (the command shows progress); default: in order, silently. */
+  runSteps?: (steps: {title: string; run: () => Promise<unknown>}[]) => Promise<void>
   /** Probe the ACTIVE, connected container instances over SSM after collecting (sets snapshot.hostFacts). */
   probe?: {timeoutSeconds: number}
 }
 
 export async function collectLive(opts: LiveOptions): Promise<Snapshot> {
   const {createClients} = await import('./aws-clients.js')
-  const {collectSnapshot} = await import('./collect.js')
+  const {prepareCollection} = await import('./collect.js')
   const clients = await createClients({region: opts.region, profile: opts.profile, endpointUrl: opts.endpointUrl, sdkConfig: opts.sdkConfig},
     opts.probe ? ['ssm'] : [])
-  const snapshot = await collectSnapshot(clients, {cluster: opts.cluster, region: opts.region, fileSystemIds: opts.fileSystemIds, onStep: opts.onStep})
-  if (opts.probe && clients.ssm) {
-    const {probeSnapshot} = await import('../remote/probe.js')
-    await probeSnapshot(clients.ssm, snapshot, {timeoutSeconds: opts.probe.timeoutSeconds, onStep: opts.onStep})
+  const collection = await prepareCollection(clients, {cluster: opts.cluster, region: opts.region, fileSystemIds: opts.fileSystemIds})
+  const steps = collection.steps.map(step => ({title: step.title, run: async () => { opts.onStep?.(step.title); await step.run() }}))
+  const probe = opts.probe
+  if (probe && clients.ssm) {
+    const ssm = clients.ssm
+    steps.push({title: 'Probe the container instances over SSM (read-only script)', run: async () => {
+      const {probeSnapshot} = await import('../remote/probe.js')
+      await probeSnapshot(ssm, collection.snapshot(), {timeoutSeconds: probe.timeoutSeconds, onStep: opts.onStep})
+    }})
   }
-  return snapshot
+  await (opts.runSteps ?? (async s => { for (const step of s) await step.run() }))(steps)
+  return collection.snapshot()
 }
 
 export interface ProbeLiveOptions {

@@ -1,0 +1,29 @@
+/**
+ * Runs named steps in order, showing progress with listr2 on stderr when stderr is a terminal (stdout stays for the
+ * report, so `--output json` is never polluted). Without a terminal, or in CI, the steps run silently.
+ */
+export interface Step {
+  title: string
+  run: () => Promise<unknown>
+}
+
+export function progressWanted(): boolean {
+  return Boolean(process.stderr.isTTY) && !process.env.CI
+}
+
+export async function runSteps(steps: Step[], show = progressWanted()): Promise<void> {
+  if (!show) {
+    for (const step of steps) await step.run()
+    return
+  }
+  const {Listr, ListrLogger, ProcessOutput} = await import('listr2')
+  const logger = new ListrLogger({processOutput: new ProcessOutput(process.stderr, process.stderr)})
+  const tasks = new Listr(steps.map(s => ({title: s.title, task: async () => { await s.run() }})), {
+    concurrent: false,
+    exitOnError: true,
+    rendererOptions: {logger, clearOutput: true},
+    fallbackRendererOptions: {logger},
+    fallbackRendererCondition: !process.stderr.isTTY,
+  })
+  await tasks.run()
+}
