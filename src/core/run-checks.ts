@@ -33,7 +33,8 @@ export function gapsFor(snapshot: Snapshot, part: SnapshotPart): Gap[] {
 
 /** Outcomes a check gets when data it needs is missing: unknown (a call failed) or skipped (never collected). */
 function missingNeeds(check: Check, snapshot: Snapshot): Outcome | undefined {
-  const missing = check.needs.filter(part => snapshot[part] === undefined)
+  const needs = snapshot.scope.source === 'template' && check.templateNeeds ? check.templateNeeds : check.needs
+  const missing = needs.filter(part => snapshot[part] === undefined)
   if (missing.length === 0) return undefined
   const gaps = missing.flatMap(part => gapsFor(snapshot, part))
   const resource = scopeResource(snapshot)

@@ -81,6 +81,8 @@ export interface Check {
   docsUrl: string
   /** Snapshot parts the check reads. Missing part + recorded gap → unknown; missing part, no gap → skipped. */
   needs: SnapshotPart[]
+  /** What the check needs when linting a template (`scope.source === 'template'`); defaults to `needs`. */
+  templateNeeds?: SnapshotPart[]
   run(snapshot: Snapshot): Outcome[]
 }
 

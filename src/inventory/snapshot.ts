@@ -270,6 +270,8 @@ export interface TemplateFacts {
   hostSecurityGroups: Record<string, string[]>
   /** UserData id → template line of each script line (index 0 = script line 1). */
   userDataLines?: Record<string, number[]>
+  /** Subnet logical id → its AvailabilityZone expression (JSON) when it is not a literal, e.g. `!Select [0, !GetAZs '']`. */
+  subnetAzExpressions?: Record<string, string>
 }
 
 export interface Snapshot {

@@ -5,7 +5,7 @@
  */
 import {redactSecrets} from '../inventory/redact.js'
 import {SNAPSHOT_SCHEMA_VERSION, type SgRule, type SecurityGroup, type Snapshot, type Subnet, type TaskDefinition,
-  type TaskVolume, type TemplateFacts, type UserData, type Vpc, type Service} from '../inventory/snapshot.js'
+  type TaskVolume, type TemplateFacts, type AutoScalingGroup, type UserData, type Vpc, type Service} from '../inventory/snapshot.js'
 import {TOOL_VERSION} from '../core/version.js'
 import {Resolver} from './intrinsics.js'
 import type {Json, ParsedTemplate} from './template.js'
@@ -104,8 +104,19 @@ function sgRule(r: Resolver, o: Obj, direction: 'ingress' | 'egress'): SgRule {
   return rule
 }
 
-/** CloudFormation gives a new group one allow-all egress rule when SecurityGroupEgress is not set. */
+/** CloudFormation gives a new group one allow-all egress rule when SecurityGroupEgress lists no rule. */
 const DEFAULT_EGRESS: SgRule = {protocol: '-1', ipv4Cidrs: ['0.0.0.0/0'], ipv6Cidrs: [], groupIds: [], prefixListIds: []}
+/** Rules chosen by a function efsdoctor does not evaluate (Fn::If…): a placeholder prefix list, so checks say unknown. */
+const UNRESOLVED_RULES = (what: string): SgRule => ({protocol: '-1', ipv4Cidrs: [], ipv6Cidrs: [], groupIds: [], prefixListIds: [`\${${what}}`]})
+
+/**
+ * Egress as CloudFormation creates it: no property or an empty list → the default allow-all rule (AWS adds it when
+ * no egress rule is given); a list → exactly those rules; anything else (Fn::If…) → unknown.
+ */
+function egressRules(r: Resolver, id: string, v: Json | undefined): SgRule[] {
+  if (v === undefined || (Array.isArray(v) && v.length === 0)) return [structuredClone(DEFAULT_EGRESS)]
+  return Array.isArray(v) ? sgRules(r, v, 'egress') : [UNRESOLVED_RULES(`${id}.SecurityGroupEgress`)]
+}
 
 function taskDefinition(r: Resolver, res: Res, location: UserData['location']): TaskDefinition {
   const p = res.props
@@ -196,9 +207,10 @@ export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
   const securityGroups: Record<string, SecurityGroup> = {}
   const byName: Record<string, string> = {}
   for (const sg of ofType('AWS::EC2::SecurityGroup')) {
-    const egress = sg.props.SecurityGroupEgress === undefined ? [structuredClone(DEFAULT_EGRESS)] : sgRules(r, arr(sg.props.SecurityGroupEgress), 'egress')
-    securityGroups[sg.id] = {id: sg.id, name: r.str(sg.props.GroupName), vpcId: r.str(sg.props.VpcId),
-      ingress: sgRules(r, arr(sg.props.SecurityGroupIngress), 'ingress'), egress}
+    const egress = egressRules(r, sg.id, sg.props.SecurityGroupEgress)
+    const rawIngress = sg.props.SecurityGroupIngress
+    const ingress = rawIngress === undefined || Array.isArray(rawIngress) ? sgRules(r, arr(rawIngress), 'ingress') : [UNRESOLVED_RULES(`${sg.id}.SecurityGroupIngress`)]
+    securityGroups[sg.id] = {id: sg.id, name: r.str(sg.props.GroupName), vpcId: r.str(sg.props.VpcId), ingress, egress}
     const name = r.str(sg.props.GroupName)
     if (known(name)) byName[name] = sg.id
   }
@@ -246,14 +258,18 @@ export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
 
   // Network.
   const subnets: Record<string, Subnet> = {}
+  const subnetAzExpressions: Record<string, string> = {}
   for (const x of ofType('AWS::EC2::Subnet')) {
     const az = r.str(x.props.AvailabilityZone)
+    // NOTE: `!Select [i, !GetAZs '']` is unknown offline, but two subnets with the same expression share an AZ.
+    if (x.props.AvailabilityZone !== undefined && !known(az)) subnetAzExpressions[x.id] = JSON.stringify(x.props.AvailabilityZone)
     const cidr = r.str(x.props.CidrBlock)
     const pub = bool(r, x.props.MapPublicIpOnLaunch)
     subnets[x.id] = {id: x.id, vpcId: r.str(x.props.VpcId) ?? '${VpcId}',
       ...(known(cidr) ? {cidr} : {}), ...(known(az) ? {azName: az} : {}), ...(pub === undefined ? {} : {mapPublicIpOnLaunch: pub})}
   }
   const vpcs: Record<string, Vpc> = {}
+  const dhcpOf = new Map(ofType('AWS::EC2::VPCDHCPOptionsAssociation').map(x => [r.str(x.props.VpcId), r.str(x.props.DhcpOptionsId)]))
   for (const x of ofType('AWS::EC2::VPC')) {
     const cidr = r.str(x.props.CidrBlock)
     // NOTE: CloudFormation defaults: EnableDnsSupport true, EnableDnsHostnames false; a parameter stays unknown.
@@ -261,7 +277,32 @@ export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
     const dnsHostnames = x.props.EnableDnsHostnames === undefined ? false : bool(r, x.props.EnableDnsHostnames)
     vpcs[x.id] = {id: x.id, cidrs: known(cidr) ? [cidr] : [],
       ...(dnsSupport === undefined ? {} : {enableDnsSupport: dnsSupport}), ...(dnsHostnames === undefined ? {} : {enableDnsHostnames: dnsHostnames})}
+    // NOTE: without an association the VPC keeps the region's default DHCP options (AmazonProvidedDNS); with one,
+    // its servers are known only when the options resource is in the template with a literal list.
+    if (dhcpOf.has(x.id)) {
+      const optsId = dhcpOf.get(x.id) ?? '${DhcpOptionsId}'
+      const optsRes = resources.find(o => o.id === optsId && o.type === 'AWS::EC2::DHCPOptions')
+      const servers = optsRes ? r.list(optsRes.props.DomainNameServers)?.filter(known) : undefined
+      vpcs[x.id].dhcpOptionsId = optsId
+      if (servers?.length) vpcs[x.id].domainNameServers = servers
+    } else {
+      vpcs[x.id].domainNameServers = ['AmazonProvidedDNS']
+    }
   }
+
+  // Auto Scaling groups: the subnets hosts launch in and what they launch (logical ids; instances are live state).
+  const autoScalingGroups: AutoScalingGroup[] = ofType('AWS::AutoScaling::AutoScalingGroup').map(x => {
+    const zones = r.list(x.props.VPCZoneIdentifier)?.map(z => z ?? '${VPCZoneIdentifier}') ?? [r.str(x.props.VPCZoneIdentifier) ?? '${VPCZoneIdentifier}']
+    const lt = obj(x.props.LaunchTemplate ?? obj(obj(x.props.MixedInstancesPolicy).LaunchTemplate).LaunchTemplateSpecification)
+    const ltId = r.str(lt.LaunchTemplateId) ?? r.str(lt.LaunchTemplateName)
+    const lc = r.str(x.props.LaunchConfigurationName)
+    const asg: AutoScalingGroup = {name: r.str(x.props.AutoScalingGroupName) ?? x.id, subnetIds: x.props.VPCZoneIdentifier === undefined ? [] : zones, instanceIds: []}
+    if (ltId) asg.launchTemplate = {id: ltId, version: r.str(lt.Version) ?? '$Default'}
+    if (lc) asg.launchConfigurationName = lc
+    if (ltId && hostSecurityGroups[ltId]) asg.userDataId = ltId
+    else if (lc && hostSecurityGroups[lc]) asg.userDataId = lc
+    return asg
+  })
 
   // EFS: declared structure only (see TemplateFacts).
   const facts: TemplateFacts = {
@@ -282,6 +323,7 @@ export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
     }),
     hostSecurityGroups,
     userDataLines,
+    ...(Object.keys(subnetAzExpressions).length ? {subnetAzExpressions} : {}),
   }
   const deep = (v: Json | undefined): Json => {
     if (Array.isArray(v)) return v.map(deep)
@@ -343,6 +385,7 @@ export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
   if (Object.keys(securityGroups).length) snapshot.securityGroups = securityGroups
   if (Object.keys(subnets).length) snapshot.subnets = subnets
   if (Object.keys(vpcs).length) snapshot.vpcs = vpcs
+  if (autoScalingGroups.length) snapshot.autoScalingGroups = autoScalingGroups
   if (hostResources.length) snapshot.userData = userData
   if (taskDefinitions.length) snapshot.taskDefinitions = taskDefinitions
   if (services.length) snapshot.services = services

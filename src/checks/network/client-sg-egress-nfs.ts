@@ -8,6 +8,30 @@ import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import {res} from '../_lib/scope.js'
 import {mountTargetIps, noMountTarget, nfsPairs} from '../_lib/nfs-pairs.js'
 import {describeUnresolved, evaluateSgs} from '../_lib/security-groups.js'
+import {evaluateTemplateSgs, isTemplateMode, mountTargetsBySgs, sgResource, templateHosts} from '../_lib/template-network.js'
+import type {Outcome} from '../../core/types.js'
+import type {Snapshot} from '../../inventory/snapshot.js'
+
+/**
+ * Lint: each host resource's groups against each mount-target group set. A template group with no egress listed (or
+ * an empty list) has CloudFormation's allow-all egress rule; only a listed egress rule restricts it.
+ */
+function fromTemplate(s: Snapshot): Outcome[] {
+  return templateHosts(s).flatMap(h => mountTargetsBySgs(s).map(mts => {
+    const r = sgResource(s, h.groupIds, {type: 'cloudformation-resource', id: h.id})
+    const ev = {host: h.id, hostSecurityGroups: h.groupIds, mountTargets: mts.mountTargetIds, mountTargetSecurityGroups: mts.groupIds}
+    const to = `mount target${mts.mountTargetIds.length > 1 ? 's' : ''} ${mts.mountTargetIds.join(', ')}`
+    // NOTE: a mount target's address is one IP in its subnet, so a CIDR covering only part of the subnet is unknown.
+    const v = evaluateTemplateSgs(s, h.groupIds, 'egress', {groupIds: mts.groupIds, subnetIds: [...new Set(mts.subnetIds)]}, 'unknown')
+    if (v.status === 'allowed') return pass(r, `${v.allowedBy!.groupId} (hosts of ${h.id}) may send TCP 2049 to ${to} via ${v.allowedBy!.source}.`, {evidence: {...ev, allowedBy: v.allowedBy}})
+    if (v.status === 'unknown') return unknown(r, `Whether the hosts of ${h.id} (${h.groupIds.join(', ') || 'no security groups'}) may send TCP 2049 to ${to} is not known from the template: ${v.unresolved.join('; ') || 'a CIDR covers only part of a mount-target subnet'}.`, {evidence: {...ev, unresolved: v.unresolved}})
+    const hostSg = r.type === 'security-group' ? r.id : '<HostSecurityGroup>'
+    const mtSg = mts.groupIds[0] ?? '<EfsSecurityGroup>'
+    return fail(r, `Egress rules of ${h.groupIds.join(', ') || '(no groups)'} (hosts of ${h.id}) allow no TCP 2049 to ${to}${v.uncoveredSubnets.length ? ` in ${v.uncoveredSubnets.join(', ')}` : ''}: mounts will time out.`,
+      {summary: `Add a SecurityGroupEgress {IpProtocol: tcp, FromPort: 2049, ToPort: 2049, DestinationSecurityGroupId: !Ref ${mtSg}} to ${hostSg} (or an AWS::EC2::SecurityGroupEgress resource with GroupId: !Ref ${hostSg}).`},
+      {evidence: ev})
+  }))
+}
 
 export const clientSgEgressNfs = defineCheck({
   id: 'network/client-sg-egress-nfs',
@@ -17,7 +41,9 @@ export const clientSgEgressNfs = defineCheck({
   remediation: 'Add an egress rule for TCP 2049 to the mount-target security group on the instances\' security group.',
   docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/network-access.html',
   needs: ['containerInstances', 'instances', 'mountTargets', 'securityGroups', 'subnets'],
+  templateNeeds: [],
   run(s) {
+    if (isTemplateMode(s)) return fromTemplate(s)
     return nfsPairs(s).map(p => {
       const {fs, instance: i, mt} = p
       if (!mt) return noMountTarget(p)

@@ -9,6 +9,27 @@ import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import {res} from '../_lib/scope.js'
 import {clientIps, noMountTarget, nfsPairs} from '../_lib/nfs-pairs.js'
 import {describeUnresolved, evaluateSgs} from '../_lib/security-groups.js'
+import {evaluateTemplateSgs, isTemplateMode, mountTargetsBySgs, sgResource, templateHosts} from '../_lib/template-network.js'
+import type {Outcome} from '../../core/types.js'
+import type {Snapshot} from '../../inventory/snapshot.js'
+
+/** Lint: each host resource against each mount-target security-group set, from the template's declarations. */
+function fromTemplate(s: Snapshot): Outcome[] {
+  return mountTargetsBySgs(s).flatMap(mts => templateHosts(s).map(h => {
+    const r = sgResource(s, mts.groupIds, {type: 'efs-mount-target', id: mts.mountTargetIds[0]})
+    const who = `mount target${mts.mountTargetIds.length > 1 ? 's' : ''} ${mts.mountTargetIds.join(', ')} (${mts.groupIds.join(', ') || 'no security groups'})`
+    const ev = {mountTargets: mts.mountTargetIds, mountTargetSecurityGroups: mts.groupIds, host: h.id, hostSecurityGroups: h.groupIds, hostSubnets: h.subnetIds}
+    const v = evaluateTemplateSgs(s, mts.groupIds, 'ingress', {groupIds: h.groupIds, subnetIds: h.subnetIds})
+    if (v.status === 'allowed') return pass(r, `${v.allowedBy!.groupId} admits TCP 2049 from the hosts of ${h.id} via ${v.allowedBy!.source} (${who}).`, {evidence: {...ev, allowedBy: v.allowedBy}})
+    if (v.status === 'unknown') return unknown(r, `Whether ${who} admit TCP 2049 from the hosts of ${h.id} is not known from the template: ${v.unresolved.join('; ')}.`, {evidence: {...ev, unresolved: v.unresolved}})
+    const mtSg = r.type === 'security-group' ? r.id : '<EfsSecurityGroup>'
+    const hostSg = h.groupIds[0] ?? '<HostSecurityGroup>'
+    const subnets = v.uncoveredSubnets.length ? ` (no rule covers subnet${v.uncoveredSubnets.length > 1 ? 's' : ''} ${v.uncoveredSubnets.join(', ')})` : ''
+    return fail(r, `${who} admit no TCP 2049 from the hosts of ${h.id} (${h.groupIds.join(', ') || 'no security groups'})${subnets}: mounts will time out.`,
+      {summary: `Add a SecurityGroupIngress {IpProtocol: tcp, FromPort: 2049, ToPort: 2049, SourceSecurityGroupId: !Ref ${hostSg}} to ${mtSg} (or an AWS::EC2::SecurityGroupIngress resource with GroupId: !Ref ${mtSg}).`},
+      {evidence: ev})
+  }))
+}
 
 export const mountTargetSgAllowsNfs = defineCheck({
   id: 'network/mount-target-sg-allows-nfs',
@@ -18,7 +39,9 @@ export const mountTargetSgAllowsNfs = defineCheck({
   remediation: 'Add an inbound TCP 2049 rule to the mount-target security group whose source is the instances\' security group.',
   docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/network-access.html',
   needs: ['containerInstances', 'instances', 'mountTargets', 'securityGroups', 'subnets'],
+  templateNeeds: [],
   run(s) {
+    if (isTemplateMode(s)) return fromTemplate(s)
     return nfsPairs(s).map(p => {
       const {fs, instance: i, mt} = p
       if (!mt) return noMountTarget(p)

@@ -1,0 +1,155 @@
+/**
+ * Template-mode (`efsdoctor lint`) helpers for the network checks: which hosts a template launches (launch templates,
+ * launch configurations, instances) with their security groups and subnets, and whether a set of template security
+ * groups lets TCP 2049 through to or from a peer. Ids are logical ids. Anything the template cannot show (a group
+ * or subnet from a parameter or import, a CIDR from a function) makes the answer `unknown`, never `allowed`.
+ */
+import ipaddr from 'ipaddr.js'
+import type {Snapshot} from '../../inventory/snapshot.js'
+import {NFS_PORT, ruleCoversTcpPort} from './security-groups.js'
+
+/** Linting a template: no live instances, so the checks evaluate declared hosts against declared mount targets. */
+export const isTemplateMode = (s: Snapshot): boolean =>
+  s.scope.source === 'template' && s.template !== undefined && s.containerInstances === undefined && s.instances === undefined
+
+export interface TemplateHost {
+  /** Launch template / launch configuration / instance logical id. */
+  id: string
+  groupIds: string[]
+  /** Subnets of the Auto Scaling groups that launch it; empty when no group in the template launches it. */
+  subnetIds: string[]
+}
+
+export function templateHosts(s: Snapshot): TemplateHost[] {
+  return Object.entries(s.template?.hostSecurityGroups ?? {}).map(([id, groupIds]) => {
+    const asgs = (s.autoScalingGroups ?? []).filter(a => a.launchTemplate?.id === id || a.launchConfigurationName === id)
+    return {id, groupIds, subnetIds: [...new Set(asgs.flatMap(a => a.subnetIds))]}
+  })
+}
+
+/** Mount targets grouped by their security-group set (one finding per set, not per AZ). */
+export function mountTargetsBySgs(s: Snapshot): {groupIds: string[]; mountTargetIds: string[]; subnetIds: string[]}[] {
+  const out = new Map<string, {groupIds: string[]; mountTargetIds: string[]; subnetIds: string[]}>()
+  for (const mt of s.template?.mountTargets ?? []) {
+    const key = [...mt.securityGroupIds].sort().join(' ')
+    const e = out.get(key) ?? out.set(key, {groupIds: mt.securityGroupIds, mountTargetIds: [], subnetIds: []}).get(key)!
+    e.mountTargetIds.push(mt.id)
+    e.subnetIds.push(mt.subnetId)
+  }
+  return [...out.values()]
+}
+
+const isPlaceholder = (v: string): boolean => v.includes('${')
+
+/** A literal CIDR, or `${Vpc.CidrBlock}` / `${Subnet.CidrBlock}` of a VPC or subnet declared with a literal one. */
+export function resolveCidr(s: Snapshot, cidr: string): string | undefined {
+  const m = /^\$\{([^}.]+)\.CidrBlock\}$/.exec(cidr)
+  if (m) return s.vpcs?.[m[1]]?.cidrs[0] ?? s.subnets?.[m[1]]?.cidr
+  return isPlaceholder(cidr) ? undefined : cidr
+}
+
+/** How a rule CIDR relates to a subnet CIDR: the whole subnet inside it, none of it, part of it, or not comparable. */
+export function cidrRelation(rule: string, subnet: string): 'covers' | 'disjoint' | 'partial' | 'unknown' {
+  try {
+    const [ra, rb] = ipaddr.parseCIDR(rule)
+    const [sa, sb] = ipaddr.parseCIDR(subnet)
+    if (ra.kind() !== sa.kind()) return 'disjoint'
+    if (sb >= rb && sa.match([ra, rb])) return 'covers'
+    return ra.match([sa, sb]) ? 'partial' : 'disjoint'
+  } catch {
+    return 'unknown'
+  }
+}
+
+export interface TemplatePeer {
+  /** The other end's security groups (logical ids, or placeholders when not in the template). */
+  groupIds: string[]
+  /** The subnets the other end lives in. */
+  subnetIds: string[]
+}
+
+export interface TemplateVerdict {
+  status: 'allowed' | 'blocked' | 'unknown'
+  allowedBy?: {groupId: string; source: string}
+  /** What could not be evaluated, in words. */
+  unresolved: string[]
+  /** Peer subnets no CIDR rule covers (when CIDR rules exist). */
+  uncoveredSubnets: string[]
+}
+
+/**
+ * Do `groupIds` (template groups) allow TCP 2049 in `direction` for `peer`? A group reference must name one of the
+ * peer's groups; CIDR rules must cover every peer subnet's CIDR (`partial` overlap counts as not covered when
+ * `partialIs` is 'blocked', as for many hosts spread over a subnet; 'unknown' for a single address).
+ */
+export function evaluateTemplateSgs(s: Snapshot, groupIds: readonly string[], direction: 'ingress' | 'egress', peer: TemplatePeer,
+  partialIs: 'blocked' | 'unknown' = 'blocked'): TemplateVerdict {
+  const groups = s.securityGroups ?? {}
+  const unresolved: string[] = []
+  const ruleCidrs: string[] = []
+  const unresolvedCidrs: string[] = []
+  const peerHasExternal = peer.groupIds.some(g => !groups[g])
+  if (groupIds.length === 0) unresolved.push('no security groups are set, so the VPC default group (not in the template) applies')
+  for (const gid of groupIds) {
+    const sg = groups[gid]
+    if (!sg) {
+      unresolved.push(`security group ${gid} is not defined in this template`)
+      continue
+    }
+    for (const rule of sg[direction]) {
+      if (!ruleCoversTcpPort(rule, NFS_PORT)) continue
+      const byGroup = rule.groupIds.find(g => peer.groupIds.includes(g))
+      if (byGroup) return {status: 'allowed', allowedBy: {groupId: gid, source: byGroup}, unresolved: [], uncoveredSubnets: []}
+      // NOTE: a group created by this template never equals an outside group, so an outside reference matters
+      // only when the peer itself has a group from outside the template.
+      if (peerHasExternal) unresolved.push(...rule.groupIds.map(g => `${gid} references ${g} while the peer also has groups not in the template`))
+      unresolved.push(...rule.prefixListIds.map(p => `${gid} ${direction} uses ${p}, which the template does not resolve`))
+      for (const c of [...rule.ipv4Cidrs, ...rule.ipv6Cidrs]) {
+        const r = resolveCidr(s, c)
+        if (r) ruleCidrs.push(r)
+        else unresolvedCidrs.push(`${gid} ${direction} CIDR ${c}`)
+      }
+    }
+  }
+  const cidrRules = ruleCidrs.length + unresolvedCidrs.length > 0
+  const uncoveredSubnets: string[] = []
+  let cidrUnknown = unresolvedCidrs.length > 0
+  let allCovered = cidrRules && peer.subnetIds.length > 0
+  let allowedCidr: string | undefined
+  if (cidrRules) {
+    if (!peer.subnetIds.length) unresolved.push('the subnets of the other end are not known from the template')
+    for (const id of peer.subnetIds) {
+      const cidr = s.subnets?.[id]?.cidr
+      const universal = ruleCidrs.find(c => /\/0$/.test(c) && (cidr === undefined || cidrRelation(c, cidr) === 'covers'))
+      const rel = cidr ? ruleCidrs.map(c => [c, cidrRelation(c, cidr)] as const) : []
+      const covering = universal ?? rel.find(([, r]) => r === 'covers')?.[0]
+      if (covering) {
+        allowedCidr ??= covering
+        continue
+      }
+      allCovered = false
+      if (!cidr) {
+        unresolved.push(`subnet ${id} has no CIDR in the template`)
+        cidrUnknown = true
+      } else if (unresolvedCidrs.length || rel.some(([, r]) => r === 'unknown') || (partialIs === 'unknown' && rel.some(([, r]) => r === 'partial'))) {
+        cidrUnknown = true
+      } else {
+        uncoveredSubnets.push(`${id} (${cidr})`)
+      }
+    }
+    unresolved.push(...unresolvedCidrs.map(c => `${c} is not known from the template`))
+  }
+  if (allCovered && allowedCidr) {
+    const gid = groupIds.find(g => [...(groups[g]?.[direction] ?? [])].some(r => ruleCoversTcpPort(r) && [...r.ipv4Cidrs, ...r.ipv6Cidrs].some(c => resolveCidr(s, c) === allowedCidr)))
+    return {status: 'allowed', allowedBy: {groupId: gid ?? groupIds[0], source: allowedCidr}, unresolved: [], uncoveredSubnets: []}
+  }
+  // A subnet that is provably not covered is blocked only when nothing else could still admit it.
+  const status = unresolved.length > 0 || (cidrUnknown && uncoveredSubnets.length === 0) ? 'unknown' : 'blocked'
+  return {status, unresolved: [...new Set(unresolved)], uncoveredSubnets}
+}
+
+/** The template line-oriented resource for a set of security groups: the first group declared in the template. */
+export const sgResource = (s: Snapshot, groupIds: readonly string[], fallback: {type: 'efs-mount-target' | 'cloudformation-resource'; id: string}) => {
+  const declared = groupIds.find(g => s.securityGroups?.[g])
+  return declared ? {type: 'security-group' as const, id: declared} : fallback
+}
