@@ -39,14 +39,14 @@ describe('simulated AWS through the real SDK clients', () => {
   it('EC2 (ec2 query, XML items): filters, reservations, tags, nested groups, NextToken', async () => {
     const ids = fake.cluster.instanceIds.slice(0, 30)
     const out = await c.ec2.send(new ec2.DescribeInstancesCommand({Filters: [{Name: 'instance-id', Values: ids}], MaxResults: 20}))
-    const insts = out.Reservations!.flatMap(r => r.Instances ?? [])
+    const insts = out.Reservations!.flatMap((r: ec2.Reservation) => r.Instances ?? [])
     expect(insts).toHaveLength(20)
     expect(out.NextToken).toBeDefined()
     expect(insts[0]).toMatchObject({InstanceId: ids[0], State: {Name: 'running', Code: 16}, Placement: {AvailabilityZone: 'eu-west-1a'},
       SecurityGroups: [{GroupId: 'sg-0123456789abcdef0', GroupName: 'prod-ecs-hosts'}], LaunchTime: expect.any(Date)})
     expect(insts[0].Tags).toEqual(expect.arrayContaining([{Key: 'aws:ec2launchtemplate:version', Value: '7'}]))
     const nacl = await c.ec2.send(new ec2.DescribeNetworkAclsCommand({Filters: [{Name: 'association.subnet-id', Values: ['subnet-0aa1110000000000a']}]}))
-    expect(nacl.NetworkAcls?.[0].Entries?.find(e => e.RuleNumber === 110)).toMatchObject({Egress: false, PortRange: {From: 1024, To: 65535}})
+    expect(nacl.NetworkAcls?.[0].Entries?.find((e: ec2.NetworkAclEntry) => e.RuleNumber === 110)).toMatchObject({Egress: false, PortRange: {From: 1024, To: 65535}})
     const attr = await c.ec2.send(new ec2.DescribeVpcAttributeCommand({VpcId: 'vpc-0e1f2a3b4c5d6e7f8', Attribute: 'enableDnsHostnames'}))
     expect(attr.EnableDnsHostnames?.Value).toBe(true)
     fake.faults = {deny: ['ec2:DescribeSubnets']}
@@ -77,7 +77,7 @@ describe('simulated AWS through the real SDK clients', () => {
   it('SSM (awsJson1_1): pre-flight, SendCommand, invocations with output', async () => {
     const ids = fake.cluster.instanceIds.slice(0, 3)
     const info = await c.ssm!.send(new ssm.DescribeInstanceInformationCommand({Filters: [{Key: 'InstanceIds', Values: ids}], MaxResults: 50}))
-    expect(info.InstanceInformationList?.map(i => i.PingStatus)).toEqual(['Online', 'Online', 'Online'])
+    expect(info.InstanceInformationList?.map((i: ssm.InstanceInformation) => i.PingStatus)).toEqual(['Online', 'Online', 'Online'])
     expect(info.InstanceInformationList?.[0].LastPingDateTime).toBeInstanceOf(Date)
     const sent = await c.ssm!.send(new ssm.SendCommandCommand({DocumentName: 'AWS-RunShellScript', InstanceIds: ids, Parameters: {commands: ['true']}}))
     const list = await c.ssm!.send(new ssm.ListCommandInvocationsCommand({CommandId: sent.Command!.CommandId, Details: true}))
