@@ -9,8 +9,9 @@
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import type {Resource} from '../../core/types.js'
 import type {Snapshot} from '../../inventory/snapshot.js'
-import {efsVolumesOf, mountsOfFs} from '../_lib/mount-usage.js'
+import {efsVolumesOf, mountsOfFs, parseMounts} from '../_lib/mount-usage.js'
 import {activeInstances} from '../_lib/scope.js'
+import {isTemplateMode, templateHosts} from '../_lib/template-network.js'
 
 /** Why we think clients resolve the EFS DNS name; `byIpOnly` when the snapshot shows only IP mounts. */
 function dnsUsage(s: Snapshot): {reasons: string[]; byIpOnly: boolean} {
@@ -26,6 +27,49 @@ function dnsUsage(s: Snapshot): {reasons: string[]; byIpOnly: boolean} {
   return {reasons, byIpOnly: reasons.length === 0 && ipMounts > 0}
 }
 
+/**
+ * Lint: mounts in template UserData name the file system by `${FileSystem}` / an EFS DNS name rather than `fs-…`,
+ * so any efs-utils mount or `.efs.` host counts as by name; the VPCs are those of the hosts' and mount targets' subnets.
+ */
+function templateDnsUsage(s: Snapshot): {reasons: string[]; byIpOnly: boolean; vpcIds: string[]} {
+  const u = dnsUsage(s)
+  let ipMounts = 0
+  for (const m of (s.userData ?? []).flatMap(parseMounts)) {
+    if (m.byDnsName && (m.type === 'efs' || m.host.includes('.efs.'))) u.reasons.push(`UserData ${m.userDataId} line ${m.line} mounts ${m.host} by DNS name`)
+    else if (!m.byDnsName) ipMounts++
+  }
+  const subnetIds = [...templateHosts(s).flatMap(h => h.subnetIds), ...(s.template?.mountTargets ?? []).map(mt => mt.subnetId)]
+  const vpcIds = [...new Set(subnetIds.map(id => s.subnets?.[id]?.vpcId ?? `subnet ${id}`))]
+  const reasons = [...new Set(u.reasons)]
+  return {reasons, byIpOnly: reasons.length === 0 && ipMounts > 0, vpcIds}
+}
+
+function fromTemplate(s: Snapshot) {
+  const usage = templateDnsUsage(s)
+  return usage.vpcIds.map(id => {
+    const r: Resource = s.vpcs?.[id] ? {type: 'vpc', id} : {type: 'cloudformation-resource', id: id.replace(/^subnet /, '')}
+    const vpc = s.vpcs?.[id]
+    if (usage.byIpOnly) return pass(r, 'Hosts mount by mount-target IP only (per UserData), so VPC DNS settings do not affect them.')
+    if (!vpc) return unknown(r, `The VPC of ${id.startsWith('subnet ') ? id : `subnets in ${id}`} is not defined in this template, so its DNS settings are not known.`)
+    const who = usage.reasons.length ? ` Hosts resolve the EFS name: ${usage.reasons.slice(0, 3).join('; ')}${usage.reasons.length > 3 ? '; …' : ''}.` : ' How hosts mount is not known from the template, so DNS is assumed.'
+    const ev = {enableDnsSupport: vpc.enableDnsSupport, enableDnsHostnames: vpc.enableDnsHostnames, dhcpOptionsId: vpc.dhcpOptionsId, domainNameServers: vpc.domainNameServers, dnsUsage: usage.reasons}
+    const off = (['enableDnsSupport', 'enableDnsHostnames'] as const).filter(k => vpc[k] === false)
+    if (off.length) {
+      const prop = (k: string) => (k === 'enableDnsSupport' ? 'EnableDnsSupport' : 'EnableDnsHostnames')
+      return fail(r, `VPC ${id} has ${off.map(k => `${prop(k)} false${k === 'enableDnsHostnames' ? ' (the CloudFormation default when unset)' : ''}`).join(' and ')}: EFS DNS names will not resolve (\`Failed to resolve\`).${who}`,
+        {summary: `Set ${off.map(k => `${prop(k)}: true`).join(' and ')} on ${id} (or mount by mount-target IP).`}, {evidence: ev})
+    }
+    const dns = vpc.domainNameServers
+    if (dns && !dns.some(d => d.toLowerCase() === 'amazonprovideddns')) {
+      return fail(r, `VPC ${id} uses DHCP options ${vpc.dhcpOptionsId ?? ''} with custom DNS servers (${dns.join(', ')}): they must forward efs.<region>.amazonaws.com to the VPC resolver, or mounts by name fail.${who}`,
+        {summary: `Add AmazonProvidedDNS to DomainNameServers of ${vpc.dhcpOptionsId ?? 'the DHCP options'}, or confirm the resolver forwards efs.<region>.amazonaws.com to the VPC resolver.`}, {severity: 'warning', evidence: ev})
+    }
+    const missing = [vpc.enableDnsSupport === undefined && 'EnableDnsSupport', vpc.enableDnsHostnames === undefined && 'EnableDnsHostnames', dns === undefined && `DNS servers of DHCP options ${vpc.dhcpOptionsId ?? ''}`].filter(Boolean)
+    if (missing.length) return unknown(r, `VPC ${id}: ${missing.join(', ')} not known from the template (parameter, condition or import).`, {evidence: ev})
+    return pass(r, `VPC ${id} has EnableDnsSupport and EnableDnsHostnames true and uses AmazonProvidedDNS.${who}`, {evidence: ev})
+  })
+}
+
 export const vpcDns = defineCheck({
   id: 'network/vpc-dns',
   title: 'The VPC resolves EFS DNS names (DNS support, DNS hostnames, Amazon resolver)',
@@ -34,7 +78,9 @@ export const vpcDns = defineCheck({
   remediation: 'Enable enableDnsSupport and enableDnsHostnames on the VPC and use AmazonProvidedDNS in its DHCP options (or forward efs.<region>.amazonaws.com to the VPC resolver); or mount by mount-target IP.',
   docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/mounting-fs-mount-cmd-dns-name.html',
   needs: ['vpcs', 'containerInstances', 'instances'],
+  templateNeeds: [],
   run(s) {
+    if (isTemplateMode(s)) return fromTemplate(s)
     const region = s.scope.region ?? '<region>'
     const usage = dnsUsage(s)
     const vpcIds = [...new Set(activeInstances(s).map(({instance: i}) => i.vpcId ?? s.subnets?.[i.subnetId ?? '']?.vpcId).filter((v): v is string => Boolean(v)))]
