@@ -49,6 +49,10 @@ describe('efsdoctor lint', () => {
     expect(web.location).toEqual({file: T(name), logicalId: 'WebTaskDefinition', line: lineOf(T(name), /^ {2,4}"?WebTaskDefinition"?:/)})
     expect(find(report, 'ecs/efs-volume-configuration', 'ReportsTaskDefinition')?.status).toBe('pass')
     expect(find(report, 'ecs/task-role-efs-access', 'ReportsTaskDefinition')?.status).toBe('pass')
+    // The template answers the network checks it can: groups, egress defaults and VPC DNS flags are all declared.
+    expect(find(report, 'network/mount-target-sg-allows-nfs', 'EfsSecurityGroup')?.status).toBe('pass')
+    expect(find(report, 'network/client-sg-egress-nfs', 'InstanceSecurityGroup')?.status).toBe('pass')
+    expect(find(report, 'network/vpc-dns', 'Vpc')?.status).toBe('pass')
   })
 
   it('reports live-state checks as skipped, never pass', async () => {
@@ -59,7 +63,10 @@ describe('efsdoctor lint', () => {
       expect(mine.every(f => f.status === 'skipped')).toBe(true)
       expect(mine[0].message).toMatch(/a template cannot answer this/)
     }
-    expect(report.findings.filter(f => f.checkId.startsWith('network/')).every(f => f.status !== 'pass')).toBe(true)
+    // Network ACLs are live state here (the stack declares none): skipped, never pass.
+    const nacl = report.findings.filter(f => f.checkId === 'network/nacl-allows-nfs')
+    expect(nacl.length).toBeGreaterThan(0)
+    expect(nacl.every(f => f.status === 'skipped')).toBe(true)
   })
 
   it('broken-unknown-volume.yaml: exit 1, ecs/mount-point-volume-exists at WebTaskDefinition', async () => {
@@ -107,16 +114,20 @@ describe('efsdoctor lint', () => {
     expect(f.evidence?.scriptLine).toBe(7)
   })
 
-  it('broken-sg-no-2049.yaml: the mount-target group admits only port 22 from the hosts, and no network check passes it', async () => {
+  it('broken-sg-no-2049.yaml: exit 1, network/mount-target-sg-allows-nfs fails at EfsSecurityGroup', async () => {
     const file = T('broken-sg-no-2049.yaml')
     const s = templateSnapshot(file)
     const mtGroups = s.template!.mountTargets.flatMap(mt => mt.securityGroupIds)
     expect(new Set(mtGroups)).toEqual(new Set(['EfsSecurityGroup']))
     expect(s.securityGroups!.EfsSecurityGroup.ingress.map(r => [r.fromPort, r.groupIds])).toEqual([[22, ['InstanceSecurityGroup']]])
     const {report, code} = await lintJson(file)
-    expect(report.findings.filter(f => f.checkId.startsWith('network/')).every(f => f.status !== 'pass')).toBe(true)
-    const failsAtError = report.findings.some(f => f.status === 'fail' && f.severity === 'error')
-    expect(code).toBe(failsAtError ? 1 : 0)
+    expect(code).toBe(1)
+    const f = find(report, 'network/mount-target-sg-allows-nfs', 'EfsSecurityGroup')!
+    expect(f.status).toBe('fail')
+    expect(f.location).toEqual({file, logicalId: 'EfsSecurityGroup', line: lineOf(file, /^ {2}EfsSecurityGroup:/)})
+    expect(f.message).toMatch(/MountTargetA, MountTargetB \(EfsSecurityGroup\) admit no TCP 2049 from the hosts of LaunchTemplate \(InstanceSecurityGroup\)/)
+    expect(f.fix?.summary).toMatch(/SourceSecurityGroupId: !Ref InstanceSecurityGroup\} to EfsSecurityGroup/)
+    expect(report.findings.filter(x => x.checkId === 'network/mount-target-sg-allows-nfs' && x.status === 'pass')).toEqual([])
   })
 
   it('--fail-on none turns a failing template into exit 0; --only selects checks', async () => {

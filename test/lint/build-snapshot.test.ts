@@ -44,7 +44,14 @@ describe('buildSnapshot over the example stack', () => {
 
   it('keeps subnets whose AZ comes from !GetAZs without an AZ, and the VPC DNS flags', () => {
     expect(s.subnets!.SubnetA).toEqual({id: 'SubnetA', vpcId: 'Vpc', cidr: '10.0.0.0/20'})
-    expect(s.vpcs!.Vpc).toEqual({id: 'Vpc', cidrs: ['10.0.0.0/16'], enableDnsSupport: true, enableDnsHostnames: true})
+    // No DHCP options association: the VPC keeps the default options set (AmazonProvidedDNS).
+    expect(s.vpcs!.Vpc).toEqual({id: 'Vpc', cidrs: ['10.0.0.0/16'], enableDnsSupport: true, enableDnsHostnames: true, domainNameServers: ['AmazonProvidedDNS']})
+  })
+
+  it('records the Auto Scaling groups (subnets and what they launch) and the AZ expressions of subnets', () => {
+    expect(s.autoScalingGroups).toEqual([{name: 'AutoScalingGroup', subnetIds: ['SubnetA', 'SubnetB'], instanceIds: [],
+      launchTemplate: {id: 'LaunchTemplate', version: '${LaunchTemplate.LatestVersionNumber}'}, userDataId: 'LaunchTemplate'}])
+    expect(s.template!.subnetAzExpressions).toEqual({SubnetA: JSON.stringify({'Fn::Select': [0, {'Fn::GetAZs': ''}]}), SubnetB: JSON.stringify({'Fn::Select': [1, {'Fn::GetAZs': ''}]})})
   })
 
   it('reads the UserData script through Fn::Base64/Fn::Sub, pointing at the template line of its first line', () => {
@@ -102,7 +109,8 @@ describe('buildSnapshot over the example stack', () => {
 `, 'y.yaml')
     const y = buildSnapshot(t, {file: 'y.yaml'})
     expect(y.securityGroups!.Sg.ingress).toEqual([{protocol: 'tcp', fromPort: 2049, toPort: 2049, ipv4Cidrs: ['10.1.0.0/16'], ipv6Cidrs: [], groupIds: [], prefixListIds: []}])
-    expect(y.securityGroups!.Sg.egress).toEqual([])
+    // An empty SecurityGroupEgress list adds no rule, so AWS adds its allow-all default (only listed rules replace it).
+    expect(y.securityGroups!.Sg.egress).toEqual([{protocol: '-1', ipv4Cidrs: ['0.0.0.0/0'], ipv6Cidrs: [], groupIds: [], prefixListIds: []}])
     expect(y.vpcs!.Vpc).toMatchObject({enableDnsSupport: true, enableDnsHostnames: false})
     expect(y.template!.hostSecurityGroups).toEqual({Lc: ['Sg']})
     expect(y.userData![0].text).not.toContain('wJalrXUtnFEMI')

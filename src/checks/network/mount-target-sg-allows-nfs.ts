@@ -21,7 +21,7 @@ function fromTemplate(s: Snapshot): Outcome[] {
     const ev = {mountTargets: mts.mountTargetIds, mountTargetSecurityGroups: mts.groupIds, host: h.id, hostSecurityGroups: h.groupIds, hostSubnets: h.subnetIds}
     const v = evaluateTemplateSgs(s, mts.groupIds, 'ingress', {groupIds: h.groupIds, subnetIds: h.subnetIds})
     if (v.status === 'allowed') return pass(r, `${v.allowedBy!.groupId} admits TCP 2049 from the hosts of ${h.id} via ${v.allowedBy!.source} (${who}).`, {evidence: {...ev, allowedBy: v.allowedBy}})
-    if (v.status === 'unknown') return unknown(r, `Whether ${who} admit TCP 2049 from the hosts of ${h.id} is not known from the template: ${v.unresolved.join('; ')}.`, {evidence: {...ev, unresolved: v.unresolved}})
+    if (v.status === 'unknown') return unknown(r, `Whether ${who} admit TCP 2049 from the hosts of ${h.id} (${h.groupIds.join(', ') || 'no security groups'}) is not known from the template: ${v.unresolved.join('; ')}.`, {evidence: {...ev, unresolved: v.unresolved}})
     const mtSg = r.type === 'security-group' ? r.id : '<EfsSecurityGroup>'
     const hostSg = h.groupIds[0] ?? '<HostSecurityGroup>'
     const subnets = v.uncoveredSubnets.length ? ` (no rule covers subnet${v.uncoveredSubnets.length > 1 ? 's' : ''} ${v.uncoveredSubnets.join(', ')})` : ''
