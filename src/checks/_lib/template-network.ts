@@ -153,3 +153,34 @@ export const sgResource = (s: Snapshot, groupIds: readonly string[], fallback: {
   const declared = groupIds.find(g => s.securityGroups?.[g])
   return declared ? {type: 'security-group' as const, id: declared} : fallback
 }
+
+/** `{"Fn::Select": [i, {"Fn::GetAZs": region}]}` → [i, region] when it has that exact shape. */
+function selectGetAzs(expr: string | undefined): [number, string] | undefined {
+  if (!expr) return undefined
+  try {
+    const sel = (JSON.parse(expr) as Record<string, unknown>)['Fn::Select']
+    if (!Array.isArray(sel) || sel.length !== 2 || !/^\d+$/.test(String(sel[0]))) return undefined
+    const azs = sel[1] as Record<string, unknown> | null
+    if (!azs || typeof azs !== 'object' || Object.keys(azs).length !== 1 || !('Fn::GetAZs' in azs)) return undefined
+    return [Number(sel[0]), JSON.stringify(azs['Fn::GetAZs'])]
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Are two template subnets in the same AZ? true/false only when provable: the same subnet, literal AZ names, or
+ * `!Select [i, !GetAZs r]` with the same `r` (same i → same AZ; different i → different AZs, as GetAZs lists each
+ * AZ once). Otherwise undefined.
+ */
+export function sameAz(s: Snapshot, a: string, b: string): boolean | undefined {
+  if (a === b) return true
+  const [sa, sb] = [s.subnets?.[a], s.subnets?.[b]]
+  if (sa?.azName && sb?.azName) return sa.azName === sb.azName
+  const exprs = s.template?.subnetAzExpressions ?? {}
+  const [ea, eb] = [exprs[a], exprs[b]]
+  if (ea !== undefined && ea === eb) return true
+  const [pa, pb] = [selectGetAzs(ea), selectGetAzs(eb)]
+  if (pa && pb && pa[1] === pb[1]) return pa[0] === pb[0]
+  return undefined
+}

@@ -10,6 +10,35 @@ import type {Outcome} from '../../core/types.js'
 import type {FileSystem, Snapshot} from '../../inventory/snapshot.js'
 import {gapsFor} from '../../core/run-checks.js'
 import {activeInstances, instanceAzId, mountTargetsOf, res, scopedFileSystems} from '../_lib/scope.js'
+import {isTemplateMode, sameAz} from '../_lib/template-network.js'
+
+/**
+ * Lint: every subnet of every Auto Scaling group needs a declared mount target of each file system in a subnet that
+ * is provably in the same AZ (see sameAz); a provably different AZ for all of them fails; anything else is unknown.
+ */
+function fromTemplate(s: Snapshot): Outcome[] {
+  const t = s.template!
+  const fsIds = [...new Set([...t.fileSystems.map(f => f.id), ...t.mountTargets.map(mt => mt.fileSystemId)])]
+  return fsIds.flatMap(fsId => {
+    const r = {type: 'efs-file-system' as const, id: fsId}
+    const fs = t.fileSystems.find(f => f.id === fsId)
+    const mts = t.mountTargets.filter(mt => mt.fileSystemId === fsId)
+    const sgs = mts[0]?.securityGroupIds.map(g => `!Ref ${g}`).join(', ') ?? '!Ref <EfsSecurityGroup>'
+    return (s.autoScalingGroups ?? []).flatMap(asg => asg.subnetIds.map(subnet => {
+      const ev = {autoScalingGroup: asg.name, subnet, mountTargets: mts.map(mt => `${mt.id} (${mt.subnetId})`)}
+      if (fs?.availabilityZoneName) return unknown(r, `${fsId} is a One Zone file system in ${fs.availabilityZoneName}; whether ASG ${asg.name} subnet ${subnet} is in that AZ is not evaluated from a template.`, {evidence: ev})
+      const verdicts = mts.map(mt => ({mt, same: sameAz(s, subnet, mt.subnetId)}))
+      const hit = verdicts.find(v => v.same === true)
+      if (hit) return pass(r, `ASG ${asg.name} subnet ${subnet} has mount target ${hit.mt.id} of ${fsId} in its AZ (${hit.mt.subnetId}).`, {evidence: {...ev, mountTargetId: hit.mt.id}})
+      if (verdicts.some(v => v.same === undefined)) {
+        return unknown(r, `Whether a mount target of ${fsId} is in the AZ of ASG ${asg.name} subnet ${subnet} is not known from the template (AZs not literal or not comparable: ${verdicts.filter(v => v.same === undefined).map(v => v.mt.subnetId).join(', ')}${s.subnets?.[subnet] ? '' : `; ${subnet} is not defined in the template`}).`, {evidence: ev})
+      }
+      return fail(r, `${fsId} has no mount target in the AZ of ASG ${asg.name} subnet ${subnet}${mts.length ? ` (mount targets: ${ev.mountTargets.join(', ')})` : ' (no mount target is declared)'}: hosts launched there cannot mount it (\`Failed to resolve\`).`,
+        {summary: `Add an AWS::EFS::MountTarget {FileSystemId: !Ref ${fsId}, SubnetId: !Ref ${subnet}, SecurityGroups: [${sgs}]}, or remove ${subnet} from the VPCZoneIdentifier of ${asg.name}.`},
+        {evidence: ev})
+    }))
+  })
+}
 
 interface Demand { instances: string[]; asgSubnets: string[] }
 
@@ -74,7 +103,9 @@ export const mountTargetPerAz = defineCheck({
   remediation: 'Create a mount target in each missing AZ (using the file system\'s mount-target security group), or restrict the ASG to covered AZs.',
   docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/manage-fs-access.html',
   needs: ['fileSystems', 'mountTargets', 'containerInstances', 'instances', 'subnets'],
+  templateNeeds: ['autoScalingGroups'],
   run(s) {
+    if (isTemplateMode(s)) return fromTemplate(s)
     const {byAz, unplaced} = demandByAz(s)
     const asgGap = s.autoScalingGroups === undefined ? gapsFor(s, 'autoScalingGroups') : []
     return scopedFileSystems(s).flatMap(fs => {

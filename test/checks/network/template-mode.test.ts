@@ -1,6 +1,7 @@
 import {clientSgEgressNfs} from '../../../src/checks/network/client-sg-egress-nfs.js'
 import {mountTargetSgAllowsNfs} from '../../../src/checks/network/mount-target-sg-allows-nfs.js'
 import {vpcDns} from '../../../src/checks/network/vpc-dns.js'
+import {mountTargetPerAz} from '../../../src/checks/efs/mount-target-per-az.js'
 import {cidrRelation} from '../../../src/checks/_lib/template-network.js'
 import {runChecks} from '../../../src/core/run-checks.js'
 import type {Check, Finding} from '../../../src/core/types.js'
@@ -171,6 +172,47 @@ describe('network/vpc-dns on a template', () => {
     const f = one(lint(vpcDns, {extra}))
     expect(f.status).toBe('fail')
     expect(f.severity).toBe('warning')
+  })
+})
+
+describe('efs/mount-target-per-az on a template', () => {
+  const subnet = (id: string, az: string, cidr: string) => `  ${id}: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: ${cidr}, AvailabilityZone: ${az}}}\n`
+  const azA = "!Select [0, !GetAZs '']"
+
+  it('passes each ASG subnet that has a mount target in it', () => {
+    const fs = lint(mountTargetPerAz)
+    expect(fs.map(f => [f.status, f.evidence?.subnet])).toEqual([['pass', 'SubnetA'], ['pass', 'SubnetB']])
+    expect(fs[0].resource).toEqual({type: 'efs-file-system', id: 'Fs'})
+  })
+
+  it('passes a subnet whose AZ expression equals a mount-target subnet\'s; fails a provably different AZ', () => {
+    const same = lint(mountTargetPerAz, {subnetA: `{VpcId: !Ref Vpc, CidrBlock: 10.0.0.0/20, AvailabilityZone: ${azA}}`,
+      extra: subnet('SubnetC', azA, '10.0.32.0/20'), zones: '[!Ref SubnetC]'})
+    expect(one(same).status).toBe('pass')
+    expect(one(same).evidence?.mountTargetId).toBe('MtA')
+    const other = lint(mountTargetPerAz, {subnetA: `{VpcId: !Ref Vpc, CidrBlock: 10.0.0.0/20, AvailabilityZone: ${azA}}`,
+      extra: subnet('SubnetC', "!Select [2, !GetAZs '']", '10.0.32.0/20'), zones: '[!Ref SubnetC]'})
+    // SubnetB has no AZ at all, so SubnetC cannot be proven to lack a mount target.
+    expect(one(other).status).toBe('unknown')
+  })
+
+  it('fails when every mount-target subnet is provably in another AZ, with a template fix', () => {
+    const t = {subnetA: '{VpcId: !Ref Vpc, CidrBlock: 10.0.0.0/20, AvailabilityZone: eu-west-1a}',
+      extra: subnet('SubnetC', 'eu-west-1c', '10.0.32.0/20'), zones: '[!Ref SubnetC]'}
+    const s = template(t).replace('SubnetId: !Ref SubnetB', 'SubnetId: !Ref SubnetA')
+    const f = one(runChecks([mountTargetPerAz], buildSnapshot(parseTemplate(s, 't.yaml'), {file: 't.yaml'})).findings)
+    expect(f.status).toBe('fail')
+    expect(f.fix?.summary).toMatch(/AWS::EFS::MountTarget \{FileSystemId: !Ref Fs, SubnetId: !Ref SubnetC, SecurityGroups: \[!Ref EfsSg\]\}/)
+    // Different indexes into the same !GetAZs list are different AZs.
+    const byIndex = template({subnetA: `{VpcId: !Ref Vpc, CidrBlock: 10.0.0.0/20, AvailabilityZone: ${azA}}`,
+      extra: subnet('SubnetC', "!Select [2, !GetAZs '']", '10.0.32.0/20'), zones: '[!Ref SubnetC]'}).replace('SubnetId: !Ref SubnetB', 'SubnetId: !Ref SubnetA')
+    expect(one(runChecks([mountTargetPerAz], buildSnapshot(parseTemplate(byIndex, 't.yaml'), {file: 't.yaml'})).findings).status).toBe('fail')
+  })
+
+  it('is skipped when the template declares no Auto Scaling group', () => {
+    const s = template().replace(/ {2}Asg:[\s\S]*$/, '')
+    const f = one(runChecks([mountTargetPerAz], buildSnapshot(parseTemplate(s, 't.yaml'), {file: 't.yaml'})).findings)
+    expect(f.status).toBe('skipped')
   })
 })
 
