@@ -1,4 +1,4 @@
-import type {Gap, Snapshot, SnapshotPart} from '../inventory/snapshot.js'
+import {PART_SOURCES, type Gap, type Snapshot, type SnapshotPart} from '../inventory/snapshot.js'
 import type {Check, Finding, Outcome, Report, Resource, Scope, Summary} from './types.js'
 import {applyIgnores, type IgnoreRule} from './ignore.js'
 import {TOOL_VERSION} from './version.js'
@@ -31,12 +31,40 @@ export function gapsFor(snapshot: Snapshot, part: SnapshotPart): Gap[] {
   return snapshot.gaps.filter(g => g.part === part)
 }
 
+/** Gaps that explain why `part` is missing: its own, else those of the parts it is read from (transitively). */
+export function gapsExplaining(snapshot: Snapshot, part: SnapshotPart, seen = new Set<SnapshotPart>()): Gap[] {
+  if (seen.has(part)) return []
+  seen.add(part)
+  const own = gapsFor(snapshot, part)
+  if (own.length > 0) return own
+  return (PART_SOURCES[part] ?? []).flatMap(source => gapsExplaining(snapshot, source, seen))
+}
+
+function isEmptyPart(value: unknown): boolean {
+  return Array.isArray(value) ? value.length === 0 : typeof value === 'object' && value !== null && Object.keys(value).length === 0
+}
+
+/**
+ * A part collected as empty only because every part it is read from failed is not "nothing there" but "not seen":
+ * treat it as missing, so checks report unknown naming the failed call instead of passing or skipping on nothing.
+ */
+export function withUnseenPartsRemoved(snapshot: Snapshot): Snapshot {
+  const out: Snapshot = {...snapshot}
+  for (const [part, sources] of Object.entries(PART_SOURCES) as [SnapshotPart, SnapshotPart[]][]) {
+    if (!isEmptyPart(out[part])) continue
+    const failedItself = gapsFor(out, part).length > 0
+    const unseen = failedItself || sources.every(src => out[src] === undefined && gapsExplaining(out, src).length > 0)
+    if (unseen) delete (out as Partial<Snapshot>)[part]
+  }
+  return out
+}
+
 /** Outcomes a check gets when data it needs is missing: unknown (a call failed) or skipped (never collected). */
 function missingNeeds(check: Check, snapshot: Snapshot): Outcome | undefined {
   const needs = snapshot.scope.source === 'template' && check.templateNeeds ? check.templateNeeds : check.needs
   const missing = needs.filter(part => snapshot[part] === undefined)
   if (missing.length === 0) return undefined
-  const gaps = missing.flatMap(part => gapsFor(snapshot, part))
+  const gaps = [...new Set(missing.flatMap(part => gapsExplaining(snapshot, part)))]
   const resource = scopeResource(snapshot)
   if (gaps.length > 0) {
     const actions = [...new Set(gaps.map(g => g.action))]
@@ -75,8 +103,9 @@ export function summarize(findings: Finding[]): Summary {
 /** Pure: (checks, snapshot, options) → Report. Every fail carries a fix (the check's remediation if none given). */
 export function runChecks(checks: readonly Check[], snapshot: Snapshot, opts: RunOptions = {}, scope?: Partial<Scope>): Report {
   const findings: Finding[] = []
+  const seen = withUnseenPartsRemoved(snapshot)
   for (const check of selectChecks(checks, opts)) {
-    for (const o of runOne(check, snapshot)) {
+    for (const o of runOne(check, seen)) {
       const finding: Finding = {...o, checkId: check.id, title: check.title, severity: o.severity ?? check.severity}
       if (finding.status === 'fail' && !finding.fix) finding.fix = {summary: check.remediation}
       findings.push(finding)

@@ -34,6 +34,26 @@ export const SNAPSHOT_PARTS: readonly SnapshotPart[] = [
   'taskDefinitions', 'services', 'hostFacts',
 ]
 
+/**
+ * Which parts are collected from which: when an upstream call fails, the parts read from its results are never
+ * collected either, and checks that need them must say "unknown" naming the upstream action (not "skipped").
+ */
+export const PART_SOURCES: Readonly<Partial<Record<SnapshotPart, SnapshotPart[]>>> = {
+  containerInstances: ['cluster'],
+  instances: ['containerInstances'],
+  autoScalingGroups: ['instances'],
+  securityGroups: ['instances', 'mountTargets'],
+  subnets: ['instances', 'mountTargets', 'autoScalingGroups'],
+  networkAcls: ['subnets'],
+  vpcs: ['instances'],
+  userData: ['instances', 'autoScalingGroups'],
+  mountTargets: ['fileSystems'],
+  fileSystemPolicies: ['fileSystems'],
+  accessPoints: ['fileSystems'],
+  taskDefinitions: ['services'],
+  hostFacts: ['containerInstances', 'instances'],
+}
+
 /** A failed or denied API call. `action` is the IAM action, e.g. `ec2:DescribeNetworkAcls`. */
 export interface Gap {
   part: SnapshotPart

@@ -72,3 +72,18 @@ describe('exitCodeFor', () => {
     expect(exitCodeFor(unknownOnly, 'error', true)).toBe(1)
   })
 })
+
+describe('gaps upstream of a missing part', () => {
+  const needsUserData = defineCheck({...base, id: 'userdata/test-ud', title: 'ud', severity: 'error', needs: ['userData'], run: () => []})
+  it('make a check unknown naming the upstream action when its part was never collected because of it', () => {
+    const s = denied(healthy(), 'instances', 'ec2:DescribeInstances')
+    delete s.userData // read from the instances' launch templates, so never collected
+    const f = runChecks([needsUserData], s).findings[0]
+    expect(f).toMatchObject({status: 'unknown', evidence: {missingPermissions: ['ec2:DescribeInstances']}})
+  })
+  it('leave a part that is missing for no recorded reason skipped', () => {
+    const s = healthy()
+    delete s.userData
+    expect(runChecks([needsUserData], s).findings[0].status).toBe('skipped')
+  })
+})

@@ -52,21 +52,6 @@ describe('throttling on half of all calls', () => {
   }, 40_000)
 })
 
-/**
- * Denials whose downstream checks still say `skipped` ("not collected", "nothing to evaluate") or `unknown` without
- * naming the action, because the collector leaves dependent parts undefined without a gap of their own (e.g. no
- * container instances → no EC2 instances → no UserData), so findings can also vanish without an unknown in their
- * place. They must still never produce a new pass or fail.
- * Remove an entry when the collector records the dependent gaps.
- */
-const DEGRADES_TO_SKIPPED: ReadonlyMap<string, string> = new Map([
-  ['ecs:ListContainerInstances', 'instances/userData left undefined without a gap → skipped; UserData findings of efs/file-system-policy vanish'],
-  ['ecs:DescribeContainerInstances', 'same as ListContainerInstances'],
-  ['ec2:DescribeInstances', 'userData left undefined without a gap → userdata/* skipped "not collected"'],
-  ['ec2:DescribeLaunchTemplateVersions', 'ecs/volume-source-on-efs says "UserData could not be read" without naming the action'],
-  ['elasticfilesystem:DescribeFileSystems', 'network/* say "Nothing to evaluate"; ecs/efs-volume-configuration does not name the action'],
-  ['ecs:DescribeTaskDefinition', 'efs/file-system-policy drops the task-definition finding without an unknown in its place'],
-])
 
 const where = (f: Finding) => `${f.checkId}|${f.resource.id}|${f.status}`
 
@@ -87,7 +72,6 @@ describe('AccessDenied on each read operation in turn', () => {
       const fresh = r.findings.filter(f => !before.has(where(f)))
       // A denial never invents a pass or a fail.
       expect(fresh.filter(f => f.status === 'pass' || f.status === 'fail').map(where)).toEqual([])
-      if (DEGRADES_TO_SKIPPED.has(action)) return
       // Checks that do not depend on the denied data give exactly the same findings as without the fault.
       const changed = new Set(fresh.map(f => f.checkId))
       const same = (rep: Report) => rep.findings.filter(f => !changed.has(f.checkId)).map(where).sort()

@@ -5,7 +5,7 @@
 import {skipped} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import type {FileSystem, Instance, MountTarget, Snapshot} from '../../inventory/snapshot.js'
-import {activeInstances, mountTargetForInstance, res, scopedFileSystems} from './scope.js'
+import {activeInstances, fileSystemRefs, mountTargetForInstance, res} from './scope.js'
 
 export interface NfsPair {
   fs: FileSystem
@@ -16,7 +16,7 @@ export interface NfsPair {
 
 export function nfsPairs(s: Snapshot): NfsPair[] {
   const active = activeInstances(s)
-  return scopedFileSystems(s).flatMap(fs => active.map(({instance}) => ({fs, instance, mt: mountTargetForInstance(s, fs.id, instance)})))
+  return fileSystemRefs(s).flatMap(fs => active.map(({instance}) => ({fs, instance, mt: mountTargetForInstance(s, fs.id, instance)})))
 }
 
 /** Outcome for an instance with no mount target in its AZ: not this check's finding (efs/mount-target-per-az owns it). */

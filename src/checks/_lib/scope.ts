@@ -18,6 +18,15 @@ export function scopedFileSystems(s: Snapshot): FileSystem[] {
   return (s.fileSystems ?? []).filter(fs => ids.has(fs.id))
 }
 
+/**
+ * The file systems in scope for checks that only need their ids (network paths, host facts): the described ones,
+ * or — when DescribeFileSystems itself failed — bare ids from the scope, so those checks still run.
+ */
+export function fileSystemRefs(s: Snapshot): FileSystem[] {
+  if (s.fileSystems !== undefined) return scopedFileSystems(s)
+  return s.scope.fileSystems.map(f => ({id: f.id, lifeCycleState: 'unknown'}))
+}
+
 export function mountTargetsOf(s: Snapshot, fsId: string): MountTarget[] {
   return (s.mountTargets ?? []).filter(mt => mt.fileSystemId === fsId)
 }

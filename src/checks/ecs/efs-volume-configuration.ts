@@ -4,7 +4,7 @@
  * per volume, Fargate platform version 1.4.0 or later, ECS agent 1.38 or later on EC2. Breaking one shows up as a
  * ClientException at registration or a task stuck in PROVISIONING/PENDING with ResourceInitializationError.
  */
-import {gapsFor} from '../../core/run-checks.js'
+import {missingBecause} from '../_lib/gaps.js'
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import type {Fix, Outcome} from '../../core/types.js'
 import type {Snapshot, TaskDefinition, TaskVolume} from '../../inventory/snapshot.js'
@@ -23,7 +23,8 @@ function fileSystemRules(s: Snapshot, fsId: string, v: Verdict): void {
   // NOTE: a template declares file systems (s.template) without their live state (s.fileSystems stays undefined).
   const ids = s.fileSystems?.map(fs => fs.id) ?? s.template?.fileSystems.map(fs => fs.id)
   if (ids === undefined) {
-    if (gapsFor(s, 'fileSystems').length) v.unknowns.push(`could not read file systems to confirm ${fsId} exists`)
+    const gap = missingBecause(s, 'fileSystems')
+    if (gap) v.unknowns.push(`could not read file systems to confirm ${fsId} exists (${gap})`)
     return
   }
   if (!ids.includes(fsId)) {
@@ -99,8 +100,8 @@ function volumeRules(s: Snapshot, td: TaskDefinition, vol: TaskVolume): Verdict 
       v.problems.push(`container instance(s) ${old.map(ci => `${ci.ec2InstanceId} (agent ${ci.agentVersion})`).join(', ')} run an ECS agent older than ${MIN_AGENT}, which cannot mount efsVolumeConfiguration volumes`)
       v.fixes.push('update the agent (aws ecs update-container-agent) or move to a current ECS-optimized AMI')
     }
-  } else if (onEc2 && gapsFor(s, 'containerInstances').length) {
-    v.unknowns.push(`container instances could not be read, so ECS agent versions (>= ${MIN_AGENT} needed) are not known`)
+  } else if (onEc2 && missingBecause(s, 'containerInstances')) {
+    v.unknowns.push(`container instances could not be read (${missingBecause(s, 'containerInstances')}), so ECS agent versions (>= ${MIN_AGENT} needed) are not known`)
   }
   return v
 }

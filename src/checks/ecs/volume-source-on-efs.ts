@@ -5,8 +5,8 @@
  * "empty". A volume with no `sourcePath` (and no EFS/Docker volume configuration) is a Docker-managed local volume
  * whose data is not shared and is lost with the task.
  */
+import {missingBecause} from '../_lib/gaps.js'
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
-import {gapsFor} from '../../core/run-checks.js'
 import type {Outcome} from '../../core/types.js'
 import type {Snapshot, TaskDefinition, TaskVolume} from '../../inventory/snapshot.js'
 import {parseDevice, parseUserData} from '../_lib/user-data.js'
@@ -65,9 +65,9 @@ function evaluateHostPath(s: Snapshot, td: TaskDefinition, vol: TaskVolume, sour
     return skipped(r, `${what} is a system path, not shared data.`, {evidence: {volume: vol.name, sourcePath}, ...tdExtra(td)})
   }
   if (views === undefined) {
-    const gap = gapsFor(s, 'userData').length > 0
+    const gap = missingBecause(s, 'userData')
     return gap
-      ? unknown(r, `${what}: UserData could not be read, so where the hosts mount EFS is not known.`, {evidence: {volume: vol.name, sourcePath}, ...tdExtra(td)})
+      ? unknown(r, `${what}: UserData could not be read (${gap}), so where the hosts mount EFS is not known.`, {evidence: {volume: vol.name, sourcePath}, ...tdExtra(td)})
       : skipped(r, `${what}: no UserData in scope, so where the hosts mount EFS is not known.`, {evidence: {volume: vol.name, sourcePath}, ...tdExtra(td)})
   }
   if (views.length === 0) {

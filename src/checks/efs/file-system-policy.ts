@@ -8,7 +8,7 @@
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
 import type {Fix, Outcome, Resource} from '../../core/types.js'
 import type {Snapshot} from '../../inventory/snapshot.js'
-import {gapsFor} from '../../core/run-checks.js'
+import {missingBecause} from '../_lib/gaps.js'
 import {analysePolicy, refusalReasons} from '../_lib/fs-policy.js'
 import {efsVolumesOf, mountsOfFs, mountUsesIam, mountUsesTls} from '../_lib/mount-usage.js'
 
@@ -37,7 +37,8 @@ export const fileSystemPolicy = defineCheck({
   docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html',
   needs: ['fileSystemPolicies'],
   run(s) {
-    const userDataGap = s.userData === undefined ? gapsFor(s, 'userData') : []
+    const userDataGap = s.userData === undefined ? missingBecause(s, 'userData') : undefined
+    const taskDefGap = s.taskDefinitions === undefined ? missingBecause(s, 'taskDefinitions') : undefined
     return s.scope.fileSystems.flatMap(({id}): Outcome[] => {
       const r: Resource = {type: 'efs-file-system', id}
       const text = s.fileSystemPolicies?.[id]
@@ -58,7 +59,8 @@ export const fileSystemPolicy = defineCheck({
         const note = c.iam ? ' The mounting role still needs elasticfilesystem:ClientMount.' : ''
         return pass(c.resource, `${c.label} mounts ${id} in a way its policy admits (tls=${c.tls}, iam=${c.iam}).${note}`, extra)
       })
-      if (userDataGap.length) out.push(unknown(r, `UserData was not read (${userDataGap.map(g => g.action).join(', ')}), so host mounts of ${id} were not compared with its policy.`))
+      if (userDataGap) out.push(unknown(r, `UserData was not read (${userDataGap}), so host mounts of ${id} were not compared with its policy.`))
+      if (taskDefGap) out.push(unknown(r, `Task definitions were not read (${taskDefGap}), so their EFS volumes were not compared with the policy of ${id}.`))
       if (out.length === 0) out.push(skipped(r, `No mounts of ${id} were found in UserData or task definitions to compare with its policy.`))
       return out
     })
