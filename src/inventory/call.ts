@@ -144,6 +144,24 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   return out
 }
 
+/** A concurrency limit for calls started one by one as their inputs become known: `limit(() => call())`. */
+export function limiter(max: number): <R>(fn: () => Promise<R>) => Promise<R> {
+  let active = 0
+  const queue: (() => void)[] = []
+  return async <R>(fn: () => Promise<R>): Promise<R> => {
+    // NOTE: a finishing call hands its slot straight to the next waiter, so `active` never exceeds `max`.
+    if (active >= max) await new Promise<void>(resolve => queue.push(resolve))
+    else active++
+    try {
+      return await fn()
+    } finally {
+      const next = queue.shift()
+      if (next) next()
+      else active--
+    }
+  }
+}
+
 /**
  * Longest chain of calls that waited on each other, from CallEvents: a call's depth is one more than the deepest
  * call that had already ended when it started. Pass `onCall` to the collector; read `rounds` at the end.

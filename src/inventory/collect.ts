@@ -6,10 +6,12 @@
 import {UsageError} from '../core/errors.js'
 import {TOOL_VERSION} from '../core/version.js'
 import {send, type AwsClients} from './aws-clients.js'
-import {Calls, chunk, mapLimit, paginate, type CallEvent} from './call.js'
+import {Calls, chunk, limiter, mapLimit, paginate, type CallEvent} from './call.js'
 import {decodeUserData, inferFileSystems} from './infer.js'
 import * as map from './map.js'
-import {SNAPSHOT_SCHEMA_VERSION, type FileSystem, type MountTarget, type Snapshot, type SnapshotPart, type UserData} from './snapshot.js'
+import {
+  SNAPSHOT_SCHEMA_VERSION, type FileSystem, type Instance, type MountTarget, type Snapshot, type SnapshotPart, type TaskDefinition, type UserData,
+} from './snapshot.js'
 
 export interface CollectOptions {
   cluster: string
@@ -29,9 +31,14 @@ export interface Step {
 
 /** Ids per EC2 filter value list (the API accepts up to 200 values per filter). */
 const EC2_BATCH = 200
+/**
+ * Instance ids per ec2:DescribeInstances call (InstanceIds, not a filter): EC2 asks for no more than 1,000 ids in
+ * one call, and with InstanceIds the call takes no MaxResults (NextToken may still come back and is followed).
+ */
+const INSTANCE_BATCH = 1000
 const CONCURRENCY = 10
-/** Above this many registered container instances, list them in concurrent partitions (see listContainerInstanceArns). */
-const PARTITION_ABOVE = 200
+/** Above this many registered container instances (one ListContainerInstances page), list them in concurrent partitions. */
+const PARTITION_ABOVE = 100
 const HEX = '0123456789abcdef'
 
 /**
@@ -46,8 +53,13 @@ export function instanceIdPartitions(count: number): string[] {
     [...HEX].filter((_, i) => i % k === p).map(d => `ec2InstanceId =~ .*${d}$`).join(' or '))
 }
 
-/** Standalone tasks are read from at most this many ListTasks pages (100 tasks each) to keep calls bounded. */
-const MAX_TASK_PAGES = 3
+/**
+ * Standalone tasks are read from at most this many ListTasks pages (100 tasks each; the pages are token-chained and
+ * ListTasks has no filter to split them on cleanly). Two pages, each followed by DescribeTasks and then
+ * DescribeTaskDefinition, end by the fourth round, when ec2:DescribeInstances ends: the chain stays off the
+ * critical path. Services (and so their task definitions) are read in full.
+ */
+const MAX_TASK_PAGES = 2
 
 interface Sdk {
   ecs: typeof import('@aws-sdk/client-ecs')
@@ -123,7 +135,6 @@ function collectionSteps(clients: AwsClients, opts: CollectOptions & {region: st
   if (region) s.scope.region = region
 
   // Working state shared by the steps.
-  const taskDefArns = new Set<string>()
   const allFileSystems = new Map<string, FileSystem>()
   let fileSystemsListed = false
   const mountTargetsByFs = new Map<string, MountTarget[]>()
@@ -204,16 +215,15 @@ function collectionSteps(clients: AwsClients, opts: CollectOptions & {region: st
 
   /**
    * All container-instance ARNs. ECS lists 100 per page and each page needs the previous token, so a big cluster
-   * would cost one dependent round per 100 instances. Instead, when the cluster reports more than
-   * PARTITION_ABOVE instances, list disjoint partitions concurrently, split on the last hex digit of the EC2 instance
-   * id with the cluster query language (`ec2InstanceId =~ .*a$`, Java regex). The partitions are checked (no ARN in
-   * two partitions, and at least the registered count found); if anything is off, fall back to plain paging.
+   * would cost one dependent round per 100 instances. Instead the listing waits for DescribeClusters: up to
+   * PARTITION_ABOVE registered instances it is one plain page; above, disjoint partitions are listed concurrently,
+   * split on the last hex digit of the EC2 instance id with the cluster query language (`ec2InstanceId =~ .*a$`, Java
+   * regex). Either way it is the second round, so the listing takes the same rounds at every size. The partitions are
+   * checked (no ARN in two partitions, at least the registered count found); if anything is off, or the count is
+   * unknown, it falls back to plain paging.
    */
   const listContainerInstanceArns = async (clusterCount: Promise<number | undefined>): Promise<string[] | undefined> => {
-    const [first, count] = await Promise.all([listPage(undefined), clusterCount.catch(() => undefined)])
-    if (!first) return undefined
-    const arns = [...(first.containerInstanceArns ?? [])]
-    if (!first.nextToken) return arns
+    const count = await clusterCount.catch(() => undefined)
     if (count !== undefined && count > PARTITION_ABOVE) {
       const partitions = instanceIdPartitions(count)
       const results = await Promise.all(partitions.map(filter =>
@@ -226,13 +236,93 @@ function collectionSteps(clients: AwsClients, opts: CollectOptions & {region: st
           seen.add(arn)
         }
       }
-      if (ok && seen.size >= count && arns.every(a => seen.has(a))) return [...seen]
+      if (ok && seen.size >= count) return [...seen]
       notes.push('listing container instances by partition did not add up; listed them page by page instead')
     }
-    const nextToken = first.nextToken
     // A later page that fails keeps what was read; its gap is recorded.
-    const rest = await paginate(t => listPage(t ?? nextToken), p => p.containerInstanceArns, p => p.nextToken)
-    return uniq([...arns, ...rest.items])
+    const r = await paginate(t => listPage(t), p => p.containerInstanceArns, p => p.nextToken)
+    return r.failedFirst ? undefined : uniq(r.items)
+  }
+
+  /** Task definitions, each fetched once as soon as a service or running task names it (the results are read in step 2). */
+  const taskDefinitions = new Map<string, Promise<TaskDefinition | undefined>>()
+  const tdLimit = limiter(CONCURRENCY)
+  const fetchTaskDefinitions = (arns: Iterable<string | undefined>): void => {
+    for (const arn of arns) {
+      if (!arn || taskDefinitions.has(arn)) continue
+      taskDefinitions.set(arn, settled(tdLimit(() => calls.call('taskDefinitions', 'ecs:DescribeTaskDefinition',
+        () => send(clients.ecs, new ecs.DescribeTaskDefinitionCommand({taskDefinition: arn})), {resourceIds: [arn]}))
+        .then(out => (out?.taskDefinition ? map.taskDefinition(out.taskDefinition) : undefined))))
+    }
+  }
+
+  /**
+   * Running tasks → their task definitions, started in the first round and awaited at the end of step 2 (see
+   * MAX_TASK_PAGES): each ListTasks page is described at once, and every task definition it reveals fetched at once.
+   */
+  const readRunningTasks = async (): Promise<void> => {
+    const describeTasks: Promise<void>[] = []
+    let token: string | undefined
+    for (let page = 0; page < MAX_TASK_PAGES; page++) {
+      const out = await calls.call('taskDefinitions', 'ecs:ListTasks', () => send(clients.ecs, new ecs.ListTasksCommand({
+        cluster: opts.cluster, desiredStatus: 'RUNNING', nextToken: token, maxResults: 100,
+      })), {onError: clusterMissing})
+      const arns = out?.taskArns ?? []
+      if (arns.length) {
+        describeTasks.push(settled(calls.call('taskDefinitions', 'ecs:DescribeTasks',
+          () => send(clients.ecs, new ecs.DescribeTasksCommand({cluster: opts.cluster, tasks: arns})), {resourceIds: arns})
+          .then(d => fetchTaskDefinitions((d?.tasks ?? []).map(t => t.taskDefinitionArn)))))
+      }
+      token = out?.nextToken
+      if (!token) break
+      if (page === MAX_TASK_PAGES - 1) notes.push(`only the first ${MAX_TASK_PAGES * 100} running tasks were read for their task definitions (services are read in full)`)
+    }
+    await Promise.all(describeTasks)
+  }
+  let runningTasks: Promise<void> = Promise.resolve()
+
+  /**
+   * EC2 instances by id, up to INSTANCE_BATCH per call. An instance terminated between listing and describing fails
+   * the whole call with InvalidInstanceID.NotFound: the batch is retried without the ids the message names (or split
+   * in two when it names none), and those ids are returned as `missing` (no gap: EC2 answered that they do not exist).
+   */
+  const describeInstances = async (ids: string[]): Promise<{instances: Instance[]; missing: string[]; anyOk: boolean}> => {
+    const found = new Map<string, Instance>()
+    const missing: string[] = []
+    let anyOk = ids.length === 0
+    const run = async (batch: string[]): Promise<void> => {
+      if (!batch.length) return
+      let notFound: string | undefined
+      const r = await paginate(t => calls.call('instances', 'ec2:DescribeInstances',
+        () => send(clients.ec2, new ec2.DescribeInstancesCommand({InstanceIds: batch, NextToken: t})), {
+          resourceIds: batch,
+          onError: (code, error) => {
+            if (code !== 'InvalidInstanceID.NotFound') return 'gap'
+            notFound = String((error as {message?: unknown})?.message ?? '')
+            return {value: undefined as never}
+          },
+        }), p => (p.Reservations ?? []).flatMap(x => x.Instances ?? []), p => p.NextToken)
+      for (const i of r.items.map(map.instance)) found.set(i.id, i)
+      if (notFound === undefined) {
+        if (!r.failedFirst) anyOk = true
+        return
+      }
+      const named = new Set(notFound.match(/\bi-[0-9a-f]+\b/g) ?? [])
+      const gone = batch.filter(id => named.has(id))
+      if (gone.length) {
+        missing.push(...gone)
+        if (gone.length === batch.length) anyOk = true
+        await run(batch.filter(id => !named.has(id)))
+      } else if (batch.length === 1) {
+        missing.push(batch[0])
+        anyOk = true
+      } else {
+        const half = Math.ceil(batch.length / 2)
+        await Promise.all([run(batch.slice(0, half)), run(batch.slice(half))])
+      }
+    }
+    await Promise.all(chunk(ids, INSTANCE_BATCH).map(run))
+    return {instances: [...found.values()], missing: uniq(missing), anyOk}
   }
 
   // ---------- steps ----------
@@ -242,7 +332,7 @@ function collectionSteps(clients: AwsClients, opts: CollectOptions & {region: st
     run: async () => {
       const describeServices: Promise<void>[] = []
       const services: NonNullable<Snapshot['services']> = []
-      const describeTasks: Promise<void>[] = []
+      runningTasks = settled(readRunningTasks())
 
       const cluster = calls.call('cluster', 'ecs:DescribeClusters',
         () => send(clients.ecs, new ecs.DescribeClustersCommand({clusters: [opts.cluster]})), {onError: clusterMissing})
@@ -272,33 +362,17 @@ function collectionSteps(clients: AwsClients, opts: CollectOptions & {region: st
           for (const batch of chunk(arns, 10)) {
             describeServices.push(settled(calls.call('services', 'ecs:DescribeServices',
               () => send(clients.ecs, new ecs.DescribeServicesCommand({cluster: opts.cluster, services: batch})), {resourceIds: batch})
-              .then(out => { services.push(...(out?.services ?? []).filter(x => x.status !== 'INACTIVE').map(map.service)) })))
+              .then(out => {
+                const got = (out?.services ?? []).filter(x => x.status !== 'INACTIVE').map(map.service)
+                services.push(...got)
+                fetchTaskDefinitions(got.map(x => x.taskDefinitionArn))
+              })))
           }
         })
         .then(async r => {
           await Promise.all(describeServices)
           if (!r.failedFirst) s.services = services
-          for (const svc of services) if (svc.taskDefinitionArn) taskDefArns.add(svc.taskDefinitionArn)
         })
-
-      const tasks = (async () => {
-        let token: string | undefined
-        for (let page = 0; page < MAX_TASK_PAGES; page++) {
-          const out = await calls.call('taskDefinitions', 'ecs:ListTasks', () => send(clients.ecs, new ecs.ListTasksCommand({
-            cluster: opts.cluster, desiredStatus: 'RUNNING', nextToken: token, maxResults: 100,
-          })), {onError: clusterMissing})
-          const arns = out?.taskArns ?? []
-          if (arns.length) {
-            describeTasks.push(settled(calls.call('taskDefinitions', 'ecs:DescribeTasks',
-              () => send(clients.ecs, new ecs.DescribeTasksCommand({cluster: opts.cluster, tasks: arns})), {resourceIds: arns})
-              .then(d => { for (const t of d?.tasks ?? []) if (t.taskDefinitionArn) taskDefArns.add(t.taskDefinitionArn) })))
-          }
-          token = out?.nextToken
-          if (!token) break
-          if (page === MAX_TASK_PAGES - 1) notes.push(`only the first ${MAX_TASK_PAGES * 100} running tasks were read for their task definitions (services are read in full)`)
-        }
-        await Promise.all(describeTasks)
-      })()
 
       const fileSystems = (async () => {
         if (explicit.length) {
@@ -324,7 +398,8 @@ function collectionSteps(clients: AwsClients, opts: CollectOptions & {region: st
         }
       })()
 
-      await Promise.all([cluster, containerInstances, serviceList, tasks, fileSystems])
+      // NOTE: the running-task chain (runningTasks) is not awaited here: it ends in step 2.
+      await Promise.all([cluster, containerInstances, serviceList, fileSystems])
     },
   }
 
@@ -334,17 +409,17 @@ function collectionSteps(clients: AwsClients, opts: CollectOptions & {region: st
       const instanceIds = uniq((s.containerInstances ?? []).map(c => c.ec2InstanceId))
       const instances = (async () => {
         if (!s.containerInstances) return
-        const got = await describeByIds('instances', 'ec2:DescribeInstances', instanceIds,
-          (b, t) => send(clients.ec2, new ec2.DescribeInstancesCommand({Filters: [{Name: 'instance-id', Values: b}], NextToken: t, MaxResults: 1000})),
-          p => (p.Reservations ?? []).flatMap(r => r.Instances ?? []), p => p.NextToken, map.instance)
-        if (got) s.instances = Object.fromEntries(got.map(i => [i.id, i]))
+        const got = await describeInstances(instanceIds)
+        if (got.anyOk) s.instances = Object.fromEntries(got.instances.map(i => [i.id, i]))
+        // NOTE: absent from `instances` with no gap, so ecs/container-instances-healthy reports "no such instance".
+        if (got.missing.length) notes.push(`EC2 reports no instance ${got.missing.join(', ')} (terminated after the container instances were listed?)`)
       })()
       const taskDefs = (async () => {
-        const arns = [...taskDefArns].sort()
-        const tds = await mapLimit(arns, CONCURRENCY, arn => calls.call('taskDefinitions', 'ecs:DescribeTaskDefinition',
-          () => send(clients.ecs, new ecs.DescribeTaskDefinitionCommand({taskDefinition: arn})), {resourceIds: [arn]}))
-        const ok = tds.filter(t => t?.taskDefinition).map(t => map.taskDefinition(t!.taskDefinition!))
-        if (ok.length || !arns.length || !tds.every(t => t === undefined)) s.taskDefinitions = ok
+        await runningTasks
+        const arns = [...taskDefinitions.keys()].sort()
+        const tds = await Promise.all(arns.map(arn => taskDefinitions.get(arn)!))
+        const ok = tds.filter((t): t is TaskDefinition => t !== undefined)
+        if (ok.length || !arns.length) s.taskDefinitions = ok
       })()
       // NOTE: mount targets of every candidate file system: the VPC inference needs them before the scope is known.
       const mounts = fetchMountTargets([...allFileSystems.keys()])

@@ -1,5 +1,5 @@
 import {UsageError} from '../../src/core/errors.js'
-import {Calls, RoundCounter, chunk, mapLimit, paginate} from '../../src/inventory/call.js'
+import {Calls, RoundCounter, chunk, limiter, mapLimit, paginate} from '../../src/inventory/call.js'
 
 describe('paginate', () => {
   it('follows tokens to the end and stops on a repeated token', async () => {
@@ -49,6 +49,24 @@ describe('chunk / mapLimit', () => {
       return x * 10
     })
     expect(out).toEqual([50, 10, 40, 20, 30])
+    expect(peak).toBe(2)
+  })
+
+  it('limiter bounds calls started one by one, even as slots are handed over, and passes results and errors through', async () => {
+    const limit = limiter(2)
+    let inFlight = 0
+    let peak = 0
+    const job = (ms: number, fail = false) => limit(async () => {
+      peak = Math.max(peak, ++inFlight)
+      await new Promise(r => setTimeout(r, ms))
+      inFlight--
+      if (fail) throw new Error(`boom ${ms}`)
+      return ms
+    })
+    const started = [job(5), job(1, true), job(3), job(2), job(4)]
+    const late = new Promise(r => setTimeout(r, 2)).then(() => job(1))
+    const settled = await Promise.allSettled([...started, late])
+    expect(settled.map(x => (x.status === 'fulfilled' ? x.value : (x.reason as Error).message))).toEqual([5, 'boom 1', 3, 2, 4, 1])
     expect(peak).toBe(2)
   })
 })

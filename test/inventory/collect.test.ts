@@ -1,5 +1,8 @@
 import {AutoScalingClient} from '@aws-sdk/client-auto-scaling'
-import {DescribeContainerInstancesCommand, DescribeClustersCommand, DescribeServicesCommand, ECSClient, ListContainerInstancesCommand, ListServicesCommand} from '@aws-sdk/client-ecs'
+import {
+  DescribeContainerInstancesCommand, DescribeClustersCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient,
+  ListContainerInstancesCommand, ListServicesCommand, ListTasksCommand,
+} from '@aws-sdk/client-ecs'
 import {
   DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand, DescribeNetworkAclsCommand, DescribeInstanceAttributeCommand, EC2Client,
 } from '@aws-sdk/client-ec2'
@@ -34,6 +37,18 @@ function sentActions(): string[] {
 }
 
 beforeEach(() => { for (const s of allStubs()) s.reset() })
+
+/** `count` running standalone tasks over three task-definition families, served 100 per ListTasks page. */
+function runningTasks(count: number): void {
+  const arns = Array.from({length: count}, (_, i) => `arn:aws:ecs:${REGION}:${ACCOUNT}:task/prod/${i.toString(16).padStart(32, '0')}`)
+  stubs.ecs.on(ListTasksCommand).callsFake((input: {nextToken?: string}) => {
+    const start = Number(input.nextToken ?? 0)
+    return {taskArns: arns.slice(start, start + 100), nextToken: start + 100 < arns.length ? String(start + 100) : undefined}
+  })
+  stubs.ecs.on(DescribeTasksCommand).callsFake((input: {tasks: string[]}) => ({tasks: input.tasks.map(a => ({
+    taskArn: a, taskDefinitionArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/batch-${arns.indexOf(a) % 3}:1`,
+  }))}))
+}
 
 describe('collectSnapshot on a small healthy cluster', () => {
   it('maps every part into our types and joins instances, subnets, mount targets and UserData', async () => {
@@ -98,9 +113,9 @@ describe('collectSnapshot on a small healthy cluster', () => {
   it('follows nextToken / Marker pagination to the end', async () => {
     installFakeCluster(stubs, 250)
     const s = await collectSnapshot(clients(), {cluster: 'prod', region: REGION})
-    // 250 > 200 registered: the first plain page, then four concurrent partitions of about 63 instances each.
+    // 250 > 100 registered: four concurrent partitions of about 63 instances each, and no plain page.
     const lists = stubs.ecs.commandCalls(ListContainerInstancesCommand).map(c => c.args[0].input)
-    expect(lists.map(i => i.filter)).toEqual([undefined, ...instanceIdPartitions(250)])
+    expect(lists.map(i => i.filter)).toEqual(instanceIdPartitions(250))
     expect(instanceIdPartitions(250)).toHaveLength(4)
     expect(stubs.efs.commandCalls(DescribeFileSystemsCommand).map(c => c.args[0].input.Marker)).toEqual([undefined, '1'])
     expect(s.containerInstances).toHaveLength(250)
@@ -117,35 +132,41 @@ describe('collectSnapshot on a small healthy cluster', () => {
 })
 
 describe('batching and call bounds', () => {
-  it('describes a 250-instance cluster in 3 DescribeContainerInstances and 2 DescribeInstances calls', async () => {
+  it('describes a 250-instance cluster in 3 DescribeContainerInstances calls and 1 DescribeInstances call', async () => {
     installFakeCluster(stubs, 250)
     const rounds = new RoundCounter()
     const s = await collectSnapshot(slowClients(), {cluster: 'prod', region: REGION, onCall: rounds.onCall})
     expect(Object.keys(s.instances!)).toHaveLength(250)
     expect(stubs.ecs.commandCalls(DescribeContainerInstancesCommand).map(c => c.args[0].input.containerInstances!.length).sort()).toEqual([100, 100, 50].sort())
-    expect(stubs.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(2)
+    expect(stubs.ec2.commandCalls(DescribeInstancesCommand).map(c => c.args[0].input.InstanceIds!.length)).toEqual([250])
     expect(stubs.ec2.commandCalls(DescribeLaunchTemplateVersionsCommand)).toHaveLength(1)
     const total = sentActions().length
     expect(total).toBeLessThanOrEqual(25 + 3 * Math.ceil(250 / 100) + 1)
     expect(rounds.rounds).toBeLessThanOrEqual(8)
   })
 
-  it('keeps the number of dependent rounds flat from 10 to 1000 instances', async () => {
+  it('keeps the number of dependent rounds the same from 10 to 1000 instances, with 2 running tasks per instance', async () => {
     const measure = async (n: number) => {
       for (const st of allStubs()) st.reset()
       installFakeCluster(stubs, n)
+      runningTasks(2 * n)
       const rounds = new RoundCounter()
-      await collectSnapshot(slowClients(), {cluster: 'prod', region: REGION, onCall: rounds.onCall})
-      return {rounds: rounds.rounds, calls: sentActions().length}
+      const s = await collectSnapshot(slowClients(), {cluster: 'prod', region: REGION, onCall: rounds.onCall})
+      return {rounds: rounds.rounds, calls: sentActions().length, notes: s.scope.notes ?? [],
+        taskDefinitions: stubs.ecs.commandCalls(DescribeTaskDefinitionCommand).length}
     }
-    const small = await measure(10)
-    const large = await measure(1000)
-    if (process.env.EFSDOCTOR_PRINT_ROUNDS) console.log(JSON.stringify({small, large}))
-    // Five steps; step 1 is list → describe (2 rounds). Above 200 instances the partitioned listing adds one round,
-    // whatever the size: first page and cluster count → partitions → describe.
-    expect(small.rounds).toBe(6)
-    expect(large.rounds).toBe(7)
-    expect(large.calls).toBeLessThanOrEqual(25 + 3 * Math.ceil(1000 / 100) + 1)
+    const sizes = [await measure(10), await measure(100), await measure(1000)]
+    if (process.env.EFSDOCTOR_PRINT_ROUNDS) console.log(JSON.stringify(sizes))
+    // Step 1: DescribeClusters → ListContainerInstances (one page, or partitions sized by the count) → describe;
+    // then one round each for steps 2–5. The running-task chain (ListTasks → ListTasks → DescribeTasks →
+    // DescribeTaskDefinition) ends with step 2, so it never adds a round.
+    expect(sizes.map(x => x.rounds)).toEqual([7, 7, 7])
+    // One service task definition plus the three standalone families, each described once.
+    expect(sizes.map(x => x.taskDefinitions)).toEqual([4, 4, 4])
+    expect(sizes[2].calls).toBeLessThanOrEqual(25 + 3 * Math.ceil(1000 / 100) + 1)
+    expect(sizes[1].notes).toEqual([])
+    expect(sizes[2].notes).toEqual([expect.stringMatching(/only the first 200 running tasks/)])
+    expect(stubs.ecs.commandCalls(ListTasksCommand)).toHaveLength(2)
   })
 
   it('falls back to page-by-page listing when the partitions do not add up', async () => {
@@ -159,17 +180,24 @@ describe('batching and call bounds', () => {
     expect(plain.map(i => i.nextToken)).toEqual([undefined, '100', '200', '300', '400'])
   })
 
-  it('lists page by page below the partition threshold', async () => {
+  it('lists one plain page up to 100 registered instances, two partitions just above', async () => {
+    installFakeCluster(stubs, 100)
+    const small = await collectSnapshot(clients(), {cluster: 'prod', region: REGION})
+    expect(stubs.ecs.commandCalls(ListContainerInstancesCommand).map(c => c.args[0].input)).toEqual([
+      expect.objectContaining({nextToken: undefined, filter: undefined}),
+    ])
+    expect(small.containerInstances).toHaveLength(100)
+
+    for (const st of allStubs()) st.reset()
     installFakeCluster(stubs, 150)
     const s = await collectSnapshot(clients(), {cluster: 'prod', region: REGION})
-    expect(stubs.ecs.commandCalls(ListContainerInstancesCommand).map(c => c.args[0].input)).toEqual([
-      expect.objectContaining({nextToken: undefined, filter: undefined}), expect.objectContaining({nextToken: '100', filter: undefined}),
-    ])
+    expect(stubs.ecs.commandCalls(ListContainerInstancesCommand).map(c => c.args[0].input.filter)).toEqual(instanceIdPartitions(150))
+    expect(instanceIdPartitions(150)).toHaveLength(2)
     expect(s.containerInstances).toHaveLength(150)
   })
 
   it('partitions on the last hex digit: disjoint, covering every digit, sized to the cluster', () => {
-    for (const [count, k] of [[201, 4], [700, 8], [1000, 16], [5000, 16]] as const) {
+    for (const [count, k] of [[101, 2], [180, 2], [201, 4], [700, 8], [1000, 16], [5000, 16]] as const) {
       const parts = instanceIdPartitions(count)
       expect(parts).toHaveLength(k)
       const digits = parts.flatMap(p => [...p.matchAll(/=~ \.\*([0-9a-f])\$/g)].map(m => m[1]))
@@ -203,14 +231,56 @@ describe('gaps and errors', () => {
   })
 
   it('keeps a partial part with resourceIds when only one batch fails', async () => {
-    const ids = installFakeCluster(stubs, 250, {throttleInstanceBatchWith: instanceId(250)})
+    const ids = installFakeCluster(stubs, 1200, {throttleInstanceBatchWith: instanceId(1200)})
     const s = await collectSnapshot(clients(), {cluster: 'prod', region: REGION})
     const gap = s.gaps.find(g => g.action === 'ec2:DescribeInstances')
     expect(gap).toMatchObject({part: 'instances', code: 'RequestLimitExceeded'})
     expect(gap!.resourceIds).toContain(instanceId(250))
-    expect(Object.keys(s.instances!).length + gap!.resourceIds!.length).toBe(250)
+    expect(Object.keys(s.instances!).length + gap!.resourceIds!.length).toBe(1200)
     expect(Object.keys(s.instances!).length).toBeGreaterThan(0)
     expect([...Object.keys(s.instances!), ...gap!.resourceIds!].sort()).toEqual([...ids].sort())
+  })
+
+  it('describes up to 1,000 instance ids per call by InstanceIds, following NextToken', async () => {
+    const ids = installFakeCluster(stubs, 1500, {instancePageSize: 400})
+    const s = await collectSnapshot(clients(), {cluster: 'prod', region: REGION})
+    const inputs = stubs.ec2.commandCalls(DescribeInstancesCommand).map(c => c.args[0].input)
+    // 1,000 + 500 ids; the fake pages at 400, so the first batch takes three pages and the second two.
+    expect(inputs.map(i => [i.InstanceIds!.length, i.NextToken ?? null])).toEqual(expect.arrayContaining([
+      [1000, null], [1000, '400'], [1000, '800'], [500, null], [500, '400']]))
+    expect(inputs).toHaveLength(5)
+    expect(inputs.every(i => i.MaxResults === undefined && i.Filters === undefined)).toBe(true)
+    expect(Object.keys(s.instances!).sort()).toEqual([...ids].sort())
+    expect(s.gaps).toEqual([])
+  })
+
+  it('drops instances terminated between listing and describing, keeps the rest, and says which', async () => {
+    const ids = installFakeCluster(stubs, 12, {terminated: [instanceId(3), instanceId(8)]})
+    const s = await collectSnapshot(clients(), {cluster: 'prod', region: REGION})
+    const calls = stubs.ec2.commandCalls(DescribeInstancesCommand).map(c => c.args[0].input.InstanceIds!)
+    // The first call fails naming both ids; the retry leaves them out.
+    expect(calls).toEqual([ids, ids.filter(id => id !== instanceId(3) && id !== instanceId(8))])
+    expect(Object.keys(s.instances!).sort()).toEqual(ids.filter(id => id !== instanceId(3) && id !== instanceId(8)).sort())
+    expect(s.gaps.filter(g => g.part === 'instances')).toEqual([])
+    expect(s.scope.notes).toEqual([expect.stringContaining(`${instanceId(3)}, ${instanceId(8)}`)])
+    // The container-instance check then names the missing EC2 instance instead of losing every instance.
+    const {containerInstancesHealthy} = await import('../../src/checks/ecs/container-instances-healthy.js')
+    const outcomes = containerInstancesHealthy.run(s)
+    const failed = (Array.isArray(outcomes) ? outcomes : [outcomes]).filter(o => o.status === 'fail')
+    expect(failed.map(o => o.resource?.id).sort()).toEqual([instanceId(3), instanceId(8)])
+    expect(failed[0].message).toMatch(/EC2 has no such instance/)
+  })
+
+  it('splits the batch when InvalidInstanceID.NotFound names no id it asked for', async () => {
+    const ids = installFakeCluster(stubs, 8)
+    stubs.ec2.on(DescribeInstancesCommand).callsFake((input: {InstanceIds: string[]}) => {
+      if (input.InstanceIds.includes(instanceId(5))) throw Object.assign(new Error('The instance ID does not exist'), {name: 'InvalidInstanceID.NotFound'})
+      return {Reservations: [{Instances: input.InstanceIds.map(id => ({InstanceId: id, State: {Name: 'running'}, VpcId: VPC}))}]}
+    })
+    const s = await collectSnapshot(clients(), {cluster: 'prod', region: REGION})
+    expect(Object.keys(s.instances!).sort()).toEqual(ids.filter(id => id !== instanceId(5)).sort())
+    expect(s.scope.notes).toEqual([expect.stringContaining(instanceId(5))])
+    expect(s.gaps.filter(g => g.part === 'instances')).toEqual([])
   })
 
   it('throws a UsageError for a cluster that does not exist', async () => {

@@ -65,6 +65,10 @@ export function installFakeCluster(stubs: Stubs, n: number, opts: {
   asgVersion?: string
   /** ListContainerInstances ignores `filter` (as if the query language did not apply): partitions overlap. */
   ignoreListFilter?: boolean
+  /** These instances are registered container instances, but EC2 no longer has them (InvalidInstanceID.NotFound). */
+  terminated?: string[]
+  /** DescribeInstances returns at most this many instances per page (default: all of a call's ids, as EC2 usually does). */
+  instancePageSize?: number
 } = {}): string[] {
   const ids = Array.from({length: n}, (_, i) => instanceId(i + 1))
   const az = (i: number) => AZS[i % 3]
@@ -147,13 +151,22 @@ export function installFakeCluster(stubs: Stubs, n: number, opts: {
   }]})
 
   stubs.ec2.on(ec2.DescribeInstancesCommand).callsFake((input: ec2.DescribeInstancesCommandInput) => {
-    const want = filterValues(input, 'instance-id')
-    if (!want || want.size > 200) throw Object.assign(new Error('bad filter'), {name: 'InvalidParameterValue'})
+    // As EC2 does: up to 1,000 InstanceIds, no MaxResults with them, and one unknown id fails the whole call.
+    const want = new Set(input.InstanceIds ?? [])
+    if (!want.size || want.size > 1000 || input.Filters) throw Object.assign(new Error('bad InstanceIds'), {name: 'InvalidParameterValue'})
+    if (input.MaxResults !== undefined) {
+      throw Object.assign(new Error('The parameter instancesSet cannot be used with the parameter maxResults'), {name: 'InvalidParameterCombination'})
+    }
     if (opts.throttleInstanceBatchWith && want.has(opts.throttleInstanceBatchWith)) {
       throw Object.assign(new Error('Request limit exceeded.'), {name: 'RequestLimitExceeded'})
     }
+    const gone = [...want].filter(id => opts.terminated?.includes(id))
+    if (gone.length) {
+      throw Object.assign(new Error(gone.length === 1 ? `The instance ID '${gone[0]}' does not exist` : `The instance IDs '${gone.join(', ')}' do not exist`),
+        {name: 'InvalidInstanceID.NotFound'})
+    }
     const found = ids.filter(id => want.has(id))
-    const p = page(found, input.NextToken, input.MaxResults ?? 1000)
+    const p = page(found, input.NextToken, opts.instancePageSize ?? 1000)
     return {Reservations: [{Instances: p.items.map(id => {
       const i = ids.indexOf(id)
       return {
