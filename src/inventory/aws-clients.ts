@@ -20,6 +20,18 @@ export function send<C extends object>(client: SdkClient, command: C): Promise<O
   return client.send(command) as Promise<OutputOf<C>>
 }
 
+/** The custom endpoint a client uses (--endpoint-url / AWS_ENDPOINT_URL), for error messages; undefined for AWS's own. */
+export async function resolveEndpoint(client: SdkClient): Promise<string | undefined> {
+  try {
+    const config = (client as {config?: {isCustomEndpoint?: boolean; endpoint?: () => Promise<{protocol?: string; hostname?: string; port?: number; path?: string}>}}).config
+    if (!config?.isCustomEndpoint || typeof config.endpoint !== 'function') return undefined
+    const e = await config.endpoint()
+    return `${e.protocol ?? 'https:'}//${e.hostname}${e.port ? `:${e.port}` : ''}${e.path && e.path !== '/' ? e.path : ''}`
+  } catch {
+    return undefined
+  }
+}
+
 export interface AwsClients {
   ecs: SdkClient
   ec2: SdkClient

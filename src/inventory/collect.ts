@@ -5,7 +5,7 @@
  */
 import {UsageError} from '../core/errors.js'
 import {TOOL_VERSION} from '../core/version.js'
-import {send, type AwsClients} from './aws-clients.js'
+import {resolveEndpoint, send, type AwsClients} from './aws-clients.js'
 import {Calls, chunk, limiter, mapLimit, paginate, type CallEvent} from './call.js'
 import {decodeUserData, inferFileSystems} from './infer.js'
 import * as map from './map.js'
@@ -92,18 +92,6 @@ async function resolveRegion(clients: AwsClients, region?: string): Promise<stri
 function settled<T>(p: Promise<T>): Promise<T> {
   p.catch(() => undefined)
   return p
-}
-
-/** The custom endpoint the clients use (--endpoint-url / AWS_ENDPOINT_URL), for error messages. */
-async function resolveEndpoint(clients: AwsClients): Promise<string | undefined> {
-  try {
-    const config = (clients.ecs as {config?: {isCustomEndpoint?: boolean; endpoint?: () => Promise<{protocol?: string; hostname?: string; port?: number; path?: string}>}}).config
-    if (!config?.isCustomEndpoint || typeof config.endpoint !== 'function') return undefined
-    const e = await config.endpoint()
-    return `${e.protocol ?? 'https:'}//${e.hostname}${e.port ? `:${e.port}` : ''}${e.path && e.path !== '/' ? e.path : ''}`
-  } catch {
-    return undefined
-  }
 }
 
 const uniq = <T>(xs: Iterable<T | undefined>): T[] => [...new Set([...xs].filter((x): x is T => x !== undefined && x !== ''))]
@@ -687,7 +675,7 @@ function collectionSteps(clients: AwsClients, opts: CollectOptions & {region: st
  * Loads the SDK modules and resolves the region and custom endpoint first.
  */
 export async function prepareCollection(clients: AwsClients, opts: CollectOptions): Promise<{steps: Step[]; snapshot: () => Snapshot}> {
-  const [sdk, region, endpoint] = await Promise.all([loadSdk(), resolveRegion(clients, opts.region), resolveEndpoint(clients)])
+  const [sdk, region, endpoint] = await Promise.all([loadSdk(), resolveRegion(clients, opts.region), resolveEndpoint(clients.ecs)])
   const {steps, snapshot} = collectionSteps(clients, {...opts, region, endpoint}, sdk)
   return {steps, snapshot}
 }

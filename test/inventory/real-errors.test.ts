@@ -5,6 +5,7 @@
 import {UsageError} from '../../src/core/errors.js'
 import {createClients} from '../../src/inventory/aws-clients.js'
 import {collectSnapshot} from '../../src/inventory/collect.js'
+import {collectForMount} from '../../src/inventory/collect-for-mount.js'
 
 const saved = {config: process.env.AWS_CONFIG_FILE, creds: process.env.AWS_SHARED_CREDENTIALS_FILE}
 beforeAll(() => {
@@ -24,6 +25,14 @@ it('an endpoint that refuses connections is a UsageError naming it', async () =>
   expect(err).toBeInstanceOf(UsageError)
   expect((err as Error).message).toMatch(/^cannot reach http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/)
   expect((err as Error).message).not.toContain('\n')
+})
+
+it('the mount collector names the unreachable endpoint too', async () => {
+  const clients = await createClients({region: 'eu-west-1', endpointUrl: 'http://127.0.0.1:9'})
+  const err = await collectForMount(clients, {instanceIds: ['i-0123456789abcdef0'], fileSystemId: 'fs-0123456789abcdef0', region: 'eu-west-1'})
+    .catch((e: unknown) => e)
+  expect(err).toBeInstanceOf(UsageError)
+  expect((err as Error).message).toMatch(/^cannot reach http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/)
 })
 
 it('a profile that does not exist is a UsageError about credentials', async () => {
