@@ -79,7 +79,10 @@ function filterSet(input: Shape, name: string): Set<string> | undefined {
   return f ? new Set(f.Values) : undefined
 }
 
-/** Probe output template (a captured AL2023 run) with this cluster's file system and the instance's mount-target IP. */
+/**
+ * Probe output template (a captured AL2023 run) with this cluster's file system: DNS answers with the instance's own
+ * mount-target IP, and a TCP line for every AZ's mount target (the probe command is the same for every instance).
+ */
 function probeOutputFor(az: number): string {
   let text: string
   try {
@@ -87,7 +90,20 @@ function probeOutputFor(az: number): string {
   } catch {
     text = 'EFSD\t1\t1\nOS\tamzn\t2023\tAmazon Linux 2023\nEND\t0\n'
   }
-  return text.replace(/fs-0a1b2c3d4e5f60718/g, FS).replace(/10\.20\.1\.25/g, mountTargetIp(az))
+  const tcp = [0, 1, 2].map(i => `TCP\t${mountTargetIp(i)}\t2049\topen`).join('\n')
+  return text.replace(/fs-0a1b2c3d4e5f60718/g, FS).replace(/^TCP\t.*$/m, tcp).replace(/10\.20\.1\.25/g, mountTargetIp(az))
+}
+
+/** SSM's 2,500-character plugin output in ListCommandInvocations (Details=true). */
+const PLUGIN_OUTPUT_LIMIT = 2500
+
+/**
+ * aws:runShellScript plugin output as ListCommandInvocations returns it: stdout, then stderr behind an ERROR line,
+ * cut at 2,500 characters (GetCommandInvocation returns up to 24,000 of stdout).
+ */
+export function pluginOutput(stdout: string, stderr: string): string {
+  const all = stderr ? `${stdout}\n----------ERROR-------\n${stderr}` : stdout
+  return all.slice(0, PLUGIN_OUTPUT_LIMIT)
 }
 
 /**
@@ -486,7 +502,7 @@ export class FakeAws {
         const r = this.invocation(cmd!, id)
         return {CommandId: cmd!.id, InstanceId: id, DocumentName: 'AWS-RunShellScript', RequestedDateTime: cmd!.requestedAt,
           Status: r.Status, StatusDetails: r.StatusDetails, ...(i.Details ? {CommandPlugins: [{Name: 'aws:runShellScript',
-            Status: r.Status, StatusDetails: r.StatusDetails, ResponseCode: r.ResponseCode, Output: r.StandardOutputContent.slice(0, 2500)}]} : {})}
+            Status: r.Status, StatusDetails: r.StatusDetails, ResponseCode: r.ResponseCode, Output: pluginOutput(r.StandardOutputContent, r.StandardErrorContent)}]} : {})}
       }), NextToken: p.next}
     },
     'ssm:GetCommandInvocation': (i: Shape) => {

@@ -1,8 +1,9 @@
 /**
- * Host probes over SSM: builds the probe command for each instance from what the snapshot knows (file-system DNS
- * names, the mount-target IPs of the instance's AZ, the paths expected on EFS), runs it through an SsmRunner with
- * instances that get an identical command grouped into one SendCommand, and turns each result into HostFacts —
- * `ok` with parsed facts, or the reason the host could not be read (never a pass by default).
+ * Host probes over SSM: builds ONE probe command for every instance of a run from what the snapshot knows (file-system
+ * DNS names, every mount-target IP of the file systems in scope, the paths expected on EFS anywhere in the cluster),
+ * runs it through an SsmRunner (so N instances cost ⌈N/50⌉ SendCommand calls), and turns each result into HostFacts —
+ * `ok` with parsed facts, or the reason the host could not be read (never a pass by default). The host checks pick
+ * the connect result for the instance's own AZ from the snapshot.
  */
 import type {HostFacts, Instance, Snapshot} from '../inventory/snapshot.js'
 import {parseUserData} from '../checks/_lib/user-data.js'
@@ -15,8 +16,6 @@ export interface ProbeOptions {
   timeoutSeconds?: number
   /** Overall wait for results (default timeoutSeconds + 30). */
   waitSeconds?: number
-  /** Distinct commands sent at the same time (default 4). */
-  concurrency?: number
 }
 
 export const DEFAULT_PROBE_TIMEOUT = 60
@@ -72,13 +71,27 @@ export function mountTargetIps(snapshot: Snapshot, instanceId: string): string[]
     .map(mt => mt.ipAddress as string))]
 }
 
-/** What the probe on `instanceId` is told to look at. */
-export function probeInputs(snapshot: Snapshot, instanceId: string): ProbeInputs {
-  const region = regionOf(snapshot, snapshot.instances?.[instanceId])
+/** Every mount-target IP of the file systems in scope, all AZs (the probe connects to each; checks pick their AZ's). */
+export function allMountTargetIps(snapshot: Snapshot): string[] {
+  const fsIds = new Set(fileSystemIds(snapshot))
+  return [...new Set((snapshot.mountTargets ?? [])
+    .filter(mt => fsIds.has(mt.fileSystemId) && mt.ipAddress && mt.lifeCycleState !== 'deleted')
+    .map(mt => mt.ipAddress as string))].sort()
+}
+
+/**
+ * What the probe is told to look at, the same for every instance in `instanceIds` (one identical command, so one
+ * SendCommand per 50 instances): all mount-target IPs in scope and the union of the expected paths.
+ */
+export function probeInputs(snapshot: Snapshot, instanceIds: string | readonly string[]): ProbeInputs {
+  const ids = typeof instanceIds === 'string' ? [instanceIds] : [...instanceIds]
+  const region = regionOf(snapshot, ids.map(id => snapshot.instances?.[id]).find(Boolean))
+  const paths = new Set<string>()
+  for (const id of ids) for (const p of expectedPaths(snapshot, id)) paths.add(p)
   return {
     fsDnsNames: region ? fileSystemIds(snapshot).map(id => efsDnsName(id, region)) : [],
-    mountTargetIps: mountTargetIps(snapshot, instanceId),
-    expectedPaths: expectedPaths(snapshot, instanceId),
+    mountTargetIps: allMountTargetIps(snapshot),
+    expectedPaths: [...paths].sort().slice(0, MAX_EXPECTED_PATHS),
   }
 }
 
@@ -103,32 +116,23 @@ export function toHostFacts(r: InvocationResult): HostFacts {
   }
 }
 
-/** Probes `instanceIds`; instances whose command text is identical share one SendCommand (≤ 50 per call). */
+/** Probes `instanceIds` with one identical command; the runner sends it in batches of 50. */
 export async function probeInstances(runner: SsmRunner, snapshot: Snapshot, instanceIds: readonly string[], opts: ProbeOptions = {}):
   Promise<Record<string, HostFacts>> {
   const timeoutSeconds = opts.timeoutSeconds ?? DEFAULT_PROBE_TIMEOUT
-  const groups = new Map<string, string[]>()
-  for (const id of new Set(instanceIds)) {
-    const command = buildProbeCommand(probeInputs(snapshot, id))
-    groups.set(command, [...(groups.get(command) ?? []), id])
-  }
+  const ids = [...new Set(instanceIds)]
   const out: Record<string, HostFacts> = {}
-  const queue = [...groups.entries()]
-  const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      const [command, ids] = next
-      let results: InvocationResult[]
-      try {
-        results = await runner.run(ids, command, {timeoutSeconds, waitSeconds: opts.waitSeconds ?? timeoutSeconds + 30,
-          maxErrors: '100%', comment: 'efsdoctor host probe (read-only)'})
-      } catch (error) {
-        // NOTE: runners should not throw; if one does, the hosts are unknown, not the whole run lost.
-        results = ids.map(instanceId => ({instanceId, status: 'Error', stdout: '', stderr: '', reason: (error as Error).message}))
-      }
-      for (const r of results) out[r.instanceId] = toHostFacts(r)
-    }
+  if (ids.length === 0) return out
+  const command = buildProbeCommand(probeInputs(snapshot, ids))
+  let results: InvocationResult[]
+  try {
+    results = await runner.run(ids, command, {timeoutSeconds, waitSeconds: opts.waitSeconds ?? timeoutSeconds + 30,
+      maxErrors: '100%', comment: 'efsdoctor host probe (read-only)'})
+  } catch (error) {
+    // NOTE: runners should not throw; if one does, the hosts are unknown, not the whole run lost.
+    results = ids.map(instanceId => ({instanceId, status: 'Error', stdout: '', stderr: '', reason: (error as Error).message}))
   }
-  await Promise.all(Array.from({length: Math.max(1, Math.min(opts.concurrency ?? 4, queue.length))}, worker))
+  for (const r of results) out[r.instanceId] = toHostFacts(r)
   return out
 }
 

@@ -46,6 +46,42 @@ export const MAX_INSTANCES_PER_COMMAND = 50
 export const SSM_STDOUT_LIMIT = 24000
 /** ListCommandInvocations (Details=true) returns at most this many characters of plugin output. */
 export const SSM_PLUGIN_OUTPUT_LIMIT = 2500
+/** Calls of one kind in flight at once: DescribeInstanceInformation chunks, SendCommand batches, List per round. */
+export const CALL_CONCURRENCY = 5
+/** GetCommandInvocation calls in flight at once (only for outputs the List call cut, or when List is unusable). */
+export const GET_CONCURRENCY = 16
+
+/** aws:runShellScript plugin output puts stderr after stdout, behind this line. */
+const STDERR_MARK = '----------ERROR-------'
+/** The agent's own truncation notes inside plugin output. */
+const TRUNCATION_NOTE = /---(Output|Error) truncated-*/
+
+/**
+ * Splits ListCommandInvocations plugin output (aws:runShellScript: stdout, then `----------ERROR-------` and stderr)
+ * and says whether it is complete: shorter than the 2,500-character limit and without the agent's truncation note.
+ */
+export function splitPluginOutput(output: string): {stdout: string; stderr: string; complete: boolean} {
+  const complete = output.length < SSM_PLUGIN_OUTPUT_LIMIT && !TRUNCATION_NOTE.test(output)
+  let at = output.indexOf(STDERR_MARK)
+  while (at > 0 && output[at - 1] !== '\n') at = output.indexOf(STDERR_MARK, at + 1)
+  if (at < 0) return {stdout: output, stderr: '', complete}
+  const before = output.slice(0, at)
+  // NOTE: the agent joins them as stdout + "\n" + mark + "\n" + stderr; drop that one added newline, keep stdout's own.
+  const stdout = before.endsWith('\n\n') || before === '\n' ? before.slice(0, -1) : before
+  return {stdout, stderr: output.slice(at + STDERR_MARK.length).replace(/^\n/, ''), complete}
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight; never rejects (errors are `fn`'s to handle). */
+export async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++]
+      await fn(item)
+    }
+  }
+  await Promise.all(Array.from({length: Math.max(0, Math.min(limit, items.length))}, worker))
+}
 
 export interface SsmRunnerOptions {
   /** Ask DescribeInstanceInformation first and skip instances that are not managed, offline or not Linux (default true). */
@@ -157,14 +193,26 @@ interface Sent {
   pending: Set<string>
   /** Last status seen per instance, for the timeout reason. */
   last: Map<string, string>
+  /** Set once ListCommandInvocations is denied/unimplemented: this command is polled with GetCommandInvocation. */
+  byGet?: boolean
+}
+
+type SetResult = (id: string, r: Omit<RunnerResult, 'instanceId' | 'stdout' | 'stderr'> & {stdout?: string; stderr?: string}) => void
+
+interface ListedInvocation {
+  InstanceId?: string
+  Status?: string
+  StatusDetails?: string
+  CommandPlugins?: {ResponseCode?: number; Output?: string}[]
 }
 
 /**
  * Builds the SSM runner. `ssm` is an SSMClient (or a mock of one); the SDK's command classes are imported lazily.
- * Polling cost per round: one paginated ListCommandInvocations per command (≤ 50 instances each); then one
- * GetCommandInvocation per instance that ran, once, because only that call returns up to 24,000 characters of
- * stdout (ListCommandInvocations cuts plugin output at 2,500). GetCommandInvocation becomes the poller only when
- * ListCommandInvocations is denied or not implemented.
+ * Independent calls run concurrently with small bounds (pre-flight chunks, SendCommand batches, one List per command
+ * per round). Polling cost per round: one paginated ListCommandInvocations (Details=true) per command of ≤ 50
+ * instances. Its plugin output (≤ 2,500 characters, stdout and stderr together) is the result whenever it is complete;
+ * GetCommandInvocation (24,000 characters of stdout) is called only for outputs the List cut, and becomes the poller
+ * only when ListCommandInvocations is denied or not implemented.
  */
 export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}): SsmRunner {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms)))
@@ -184,7 +232,7 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
     async run(instanceIds: string[], script: string, opts: RunOptions): Promise<RunnerResult[]> {
       const ids = [...new Set(instanceIds)]
       const results = new Map<string, RunnerResult>()
-      const set = (id: string, r: Omit<RunnerResult, 'instanceId' | 'stdout' | 'stderr'> & {stdout?: string; stderr?: string}) => {
+      const set: SetResult = (id, r) => {
         results.set(id, {instanceId: id, stdout: '', stderr: '', ...r})
       }
       const waitMs = Math.max(1, opts.waitSeconds ?? opts.timeoutSeconds + 30) * 1000
@@ -197,7 +245,7 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
         if (online) targets = ids.filter(id => online.has(id))
       }
 
-      // 2. Send, 50 instances per call.
+      // 2. Send, 50 instances per call, a few calls at once.
       const sent: Sent[] = []
       const commands = script.replace(/\n+$/, '').split('\n')
       const send = async (batch: string[]): Promise<void> => {
@@ -222,7 +270,7 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
           if (code === 'InvalidInstanceId') {
             // NOTE: one bad id fails the whole call; resend one by one (only on this error path) to find which.
             if (batch.length > 1) {
-              for (const id of batch) await send([id])
+              await mapLimit(batch, CALL_CONCURRENCY, id => send([id]))
               return
             }
             set(batch[0], {status: 'NotManaged', reason: `SSM does not accept this instance (InvalidInstanceId: ${errText(error)}): it is not a managed instance, its agent is offline, or it is in another account/region`})
@@ -235,7 +283,7 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
           }
         }
       }
-      for (let i = 0; i < targets.length; i += MAX_INSTANCES_PER_COMMAND) await send(targets.slice(i, i + MAX_INSTANCES_PER_COMMAND))
+      await mapLimit(chunks(targets, MAX_INSTANCES_PER_COMMAND), CALL_CONCURRENCY, send)
 
       // 3. Poll until every invocation is terminal or the deadline passes.
       await poll(sent, opts, deadline, set)
@@ -250,12 +298,12 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
   }
 
   /** Returns the set of Online Linux instances, or undefined when the pre-flight call itself failed (then send to all). */
-  async function preflight(ids: string[], set: (id: string, r: Omit<RunnerResult, 'instanceId' | 'stdout' | 'stderr'>) => void):
-    Promise<Set<string> | undefined> {
+  async function preflight(ids: string[], set: SetResult): Promise<Set<string> | undefined> {
     const seen = new Map<string, {PingStatus?: string; PlatformType?: string; PlatformName?: string; LastPingDateTime?: Date | string}>()
-    try {
-      for (let i = 0; i < ids.length; i += MAX_INSTANCES_PER_COMMAND) {
-        const batch = ids.slice(i, i + MAX_INSTANCES_PER_COMMAND)
+    let failed = false
+    await mapLimit(chunks(ids, MAX_INSTANCES_PER_COMMAND), CALL_CONCURRENCY, async batch => {
+      if (failed) return
+      try {
         let token: string | undefined
         do {
           const page = await call<{InstanceInformationList?: {InstanceId?: string; PingStatus?: string; PlatformType?: string; PlatformName?: string; LastPingDateTime?: Date}[]; NextToken?: string}>(
@@ -265,11 +313,12 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
           for (const info of page?.InstanceInformationList ?? []) if (info.InstanceId) seen.set(info.InstanceId, info)
           token = page?.NextToken
         } while (token)
+      } catch {
+        // NOTE: pre-flight is an optimisation; when it is denied or unimplemented SendCommand still tells us per instance.
+        failed = true
       }
-    } catch {
-      // NOTE: pre-flight is an optimisation; when it is denied or unimplemented SendCommand still tells us per instance.
-      return undefined
-    }
+    })
+    if (failed) return undefined
     const online = new Set<string>()
     for (const id of ids) {
       const info = seen.get(id)
@@ -287,13 +336,22 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
     return online
   }
 
-  async function poll(sent: Sent[], opts: RunOptions, deadline: number,
-    set: (id: string, r: Omit<RunnerResult, 'instanceId' | 'stdout' | 'stderr'> & {stdout?: string; stderr?: string}) => void): Promise<void> {
+  async function poll(sent: Sent[], opts: RunOptions, deadline: number, set: SetResult): Promise<void> {
     let delay = firstPoll
-    let useList = true
     let getBroken: string | undefined
 
-    /** Fetches full stdout/stderr of one instance; 'pending' when SSM does not know the invocation yet. */
+    const finish = (s: Sent, id: string, status: string | undefined, details: string | undefined, code: number | undefined,
+      stdout: string, stderr: string, truncated: boolean) => {
+      if (!s.pending.has(id)) return
+      const mapped = mapInvocationStatus(status, details, opts.timeoutSeconds)
+      let reason = mapped.reason
+      if (mapped.status === 'Failed') reason = `the script exited with code ${code ?? '?'}${stderr.trim() ? `: ${tail(stderr)}` : ''}`
+      set(id, {status: mapped.status, ...(code !== undefined && code >= 0 ? {exitCode: code} : {}), stdout, stderr,
+        ...(reason ? {reason} : {}), ...(truncated ? {truncated: true} : {})})
+      s.pending.delete(id)
+    }
+
+    /** Full stdout/stderr of one instance; 'pending' when SSM does not know the invocation yet or it still runs. */
     const fetchOne = async (s: Sent, id: string): Promise<'done' | 'pending'> => {
       try {
         const inv = await call<{Status?: string; StatusDetails?: string; ResponseCode?: number; StandardOutputContent?: string; StandardErrorContent?: string}>(
@@ -312,76 +370,77 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
       }
     }
 
-    const finish = (s: Sent, id: string, status: string | undefined, details: string | undefined, code: number | undefined,
-      stdout: string, stderr: string, truncated: boolean) => {
-      const mapped = mapInvocationStatus(status, details, opts.timeoutSeconds)
-      let reason = mapped.reason
-      if (mapped.status === 'Failed') reason = `the script exited with code ${code ?? '?'}${stderr.trim() ? `: ${tail(stderr)}` : ''}`
-      set(id, {status: mapped.status, ...(code !== undefined && code >= 0 ? {exitCode: code} : {}), stdout, stderr,
-        ...(reason ? {reason} : {}), ...(truncated ? {truncated: true} : {})})
-      s.pending.delete(id)
+    /** One paginated List for a command; returns the instances whose output the List cut (they need a Get). */
+    const listOne = async (s: Sent, gets: {s: Sent; id: string; inv: ListedInvocation}[]): Promise<void> => {
+      const invs: ListedInvocation[] = []
+      try {
+        let token: string | undefined
+        do {
+          const page = await call<{CommandInvocations?: ListedInvocation[]; NextToken?: string}>('ssm:ListCommandInvocations',
+            m => new m.ListCommandInvocationsCommand({CommandId: s.commandId, Details: true, MaxResults: 50, NextToken: token}))
+          invs.push(...(page?.CommandInvocations ?? []))
+          token = page?.NextToken
+        } while (token)
+      } catch (error) {
+        // Transient (throttling after SDK retries, 5xx): try again next round. Denied/unimplemented: poll by Get.
+        if (isDenied(error) || isUnimplemented(error)) s.byGet = true
+        return
+      }
+      for (const inv of invs) {
+        const id = inv.InstanceId
+        if (!id || !s.pending.has(id)) continue
+        s.last.set(id, inv.StatusDetails ?? inv.Status ?? '?')
+        if (!isTerminal(inv.Status, inv.StatusDetails)) continue
+        const mapped = mapInvocationStatus(inv.Status, inv.StatusDetails, opts.timeoutSeconds)
+        const plugin = inv.CommandPlugins?.[0]
+        const out = plugin?.Output
+        const split = splitPluginOutput(out ?? '')
+        if (!executed(mapped.status) || (out !== undefined && split.complete)) {
+          finish(s, id, inv.Status, inv.StatusDetails, plugin?.ResponseCode, split.stdout, split.stderr, false)
+        } else if (getBroken) {
+          finish(s, id, inv.Status, inv.StatusDetails, plugin?.ResponseCode, split.stdout, split.stderr, out !== undefined)
+        } else {
+          gets.push({s, id, inv})
+        }
+      }
     }
 
     while (sent.some(s => s.pending.size > 0)) {
       const remaining = deadline - now()
       await sleep(Math.max(0, Math.min(delay, remaining)))
       delay = Math.min(maxPoll, Math.ceil(delay * 1.5))
-      for (const s of sent) {
-        if (s.pending.size === 0) continue
-        if (useList) {
-          try {
-            const invs: {InstanceId?: string; Status?: string; StatusDetails?: string; CommandPlugins?: {ResponseCode?: number; Output?: string}[]}[] = []
-            let token: string | undefined
-            do {
-              const page = await call<{CommandInvocations?: typeof invs; NextToken?: string}>('ssm:ListCommandInvocations',
-                m => new m.ListCommandInvocationsCommand({CommandId: s.commandId, Details: true, MaxResults: 50, NextToken: token}))
-              invs.push(...(page?.CommandInvocations ?? []))
-              token = page?.NextToken
-            } while (token)
-            for (const inv of invs) {
-              const id = inv.InstanceId
-              if (!id || !s.pending.has(id)) continue
-              s.last.set(id, inv.StatusDetails ?? inv.Status ?? '?')
-              if (!isTerminal(inv.Status, inv.StatusDetails)) continue
-              const mapped = mapInvocationStatus(inv.Status, inv.StatusDetails, opts.timeoutSeconds)
-              const plugin = inv.CommandPlugins?.[0]
-              if (!executed(mapped.status) || getBroken) {
-                const out = plugin?.Output ?? ''
-                finish(s, id, inv.Status, inv.StatusDetails, plugin?.ResponseCode, out, '', executed(mapped.status) && out.length >= SSM_PLUGIN_OUTPUT_LIMIT)
-                continue
-              }
-              try {
-                await fetchOne(s, id)
-              } catch {
-                // Full output unavailable: fall back to the (≤ 2,500 characters) plugin output.
-                const out = plugin?.Output ?? ''
-                finish(s, id, inv.Status, inv.StatusDetails, plugin?.ResponseCode, out, '', out.length >= SSM_PLUGIN_OUTPUT_LIMIT)
-              }
-            }
-            continue
-          } catch (error) {
-            if (!(isDenied(error) || isUnimplemented(error))) {
-              // Transient (throttling after SDK retries, 5xx): try again next round.
-              if (now() >= deadline) break
-              continue
-            }
-            useList = false
-          }
+
+      const gets: {s: Sent; id: string; inv: ListedInvocation}[] = []
+      await mapLimit(sent.filter(s => s.pending.size > 0 && !s.byGet), CALL_CONCURRENCY, s => listOne(s, gets))
+      // Only outputs the List cut (or every pending instance of a command whose List is unusable) cost a Get.
+      const byGet = sent.filter(s => s.byGet && s.pending.size > 0)
+      const work: {s: Sent; id: string; inv?: ListedInvocation}[] = [...gets, ...byGet.flatMap(s => [...s.pending].map(id => ({s, id})))]
+      await mapLimit(work, GET_CONCURRENCY, async ({s, id, inv}) => {
+        if (!s.pending.has(id)) return
+        if (getBroken && !inv) return
+        try {
+          await fetchOne(s, id)
+        } catch {
+          // Transient: the instance stays pending and is listed again next round. Get unusable: keep what List had.
+          if (!inv || !getBroken) return
+          const plugin = inv.CommandPlugins?.[0]
+          const split = splitPluginOutput(plugin?.Output ?? '')
+          finish(s, id, inv.Status, inv.StatusDetails, plugin?.ResponseCode, split.stdout, split.stderr, plugin?.Output !== undefined)
         }
-        // Fallback: GetCommandInvocation per pending instance.
-        for (const id of [...s.pending]) {
-          try {
-            await fetchOne(s, id)
-          } catch (error) {
-            if (getBroken) {
-              for (const p of s.pending) set(p, {status: isDenied(error) ? 'AccessDenied' : 'Error', reason: `cannot read results: ssm:ListCommandInvocations and ${getBroken}`})
-              s.pending.clear()
-              break
-            }
-          }
+      })
+      if (getBroken) {
+        for (const s of byGet) {
+          for (const p of s.pending) set(p, {status: getBroken.includes('denied') ? 'AccessDenied' : 'Error', reason: `cannot read results: ssm:ListCommandInvocations and ${getBroken}`})
+          s.pending.clear()
         }
       }
       if (now() >= deadline) break
     }
   }
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
 }

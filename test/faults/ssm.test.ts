@@ -34,4 +34,15 @@ describe('SSM faults on one host', () => {
       expect(fake.records.some(r => r.action === 'ssm:DescribeInstanceInformation')).toBe(true)
     })
   })
+
+  it('healthy hosts are read from the List output; only the host whose output List cut costs a GetCommandInvocation', async () => {
+    await withFake({instances: N, faults: {ssm: 'truncated'}}, async fake => {
+      fake.faults.ssmInstances = [fake.cluster.instanceIds[0]]
+      const snapshot = await collect(fake, {probe: true})
+      for (const other of fake.cluster.instanceIds.slice(1)) expect(snapshot.hostFacts?.[other]?.status).toBe('ok')
+      expect(snapshot.hostFacts?.[fake.cluster.instanceIds[0]]?.status).toBe('unparseable')
+      expect(fake.records.filter(r => r.action === 'ssm:GetCommandInvocation')).toHaveLength(1)
+      expect(fake.records.filter(r => r.action === 'ssm:SendCommand')).toHaveLength(1)
+    })
+  })
 })

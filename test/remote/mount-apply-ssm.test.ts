@@ -25,16 +25,17 @@ test('60 instances: SendCommand batches of ≤ 50 with MaxConcurrency/MaxErrors,
     return {Command: {CommandId: id}}
   })
   const code = (id: string) => (id === bad ? 5 : id === same ? 3 : 0)
+  const line = (c: number) => c === 5 ? 'EFSD_RESULT status=failed method=nfs reason=mount of x:/ at /mnt/efs failed (exit 32)'
+    : c === 3 ? 'EFSD_RESULT status=unchanged method=nfs mount=present fstab=present'
+      : 'EFSD_RESULT status=applied method=nfs mount=mounted fstab=added'
+  // The List plugin output holds the whole (short) stdout, as real SSM returns it; no GetCommandInvocation is needed.
   ssmMock.on(ListCommandInvocationsCommand).callsFake(input => ({
     CommandInvocations: sent.get(input.CommandId)!.map(id => ({InstanceId: id, Status: code(id) ? 'Failed' : 'Success',
-      StatusDetails: code(id) ? 'Failed' : 'Success', CommandPlugins: [{ResponseCode: code(id), Output: ''}]})),
+      StatusDetails: code(id) ? 'Failed' : 'Success', CommandPlugins: [{ResponseCode: code(id), Output: `${line(code(id))}\n`}]})),
   }))
   ssmMock.on(GetCommandInvocationCommand).callsFake(input => {
     const c = code(input.InstanceId)
-    const line = c === 5 ? 'EFSD_RESULT status=failed method=nfs reason=mount of x:/ at /mnt/efs failed (exit 32)'
-      : c === 3 ? 'EFSD_RESULT status=unchanged method=nfs mount=present fstab=present'
-        : 'EFSD_RESULT status=applied method=nfs mount=mounted fstab=added'
-    return {Status: c ? 'Failed' : 'Success', StatusDetails: c ? 'Failed' : 'Success', ResponseCode: c, StandardOutputContent: `${line}\n`, StandardErrorContent: ''}
+    return {Status: c ? 'Failed' : 'Success', StatusDetails: c ? 'Failed' : 'Success', ResponseCode: c, StandardOutputContent: `${line(c)}\n`, StandardErrorContent: ''}
   })
   let t = 0
   const runner = createSsmRunner(new SSMClient({region: 'eu-west-1'}), {now: () => t, sleep: async ms => { t += ms }})

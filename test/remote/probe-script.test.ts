@@ -294,6 +294,39 @@ describe('probe.sh output size', () => {
   })
 })
 
+describe('TCP connects to every mount-target IP (one command serves all AZs)', () => {
+  it('reports each IP in input order, running the connects in parallel groups', () => {
+    // A wrapper `timeout` makes connects to 10.99.* hang for a second and time out; everything else is the real one.
+    const fake = mkdtempSync(join(tmpdir(), 'efsd-timeout-'))
+    const real = spawnSync('bash', ['-c', 'command -v timeout'], {encoding: 'utf8'}).stdout.trim()
+    writeFileSync(join(fake, 'timeout'), `#!/bin/bash\ncase " $* " in *" efsd-tcp 10.99."*) sleep 1; exit 124 ;; esac\nexec ${real} "$@"\n`)
+    chmodSync(join(fake, 'timeout'), 0o755)
+    const slow = Array.from({length: 8}, (_, i) => `10.99.0.${i + 1}`)
+    const t0 = Date.now()
+    const r = spawnSync('bash', [SCRIPT], {encoding: 'utf8', env: env({PATH: `${fake}:${bin}:${process.env.PATH}`,
+      EFSD_MT_IPS: ['127.0.0.1', '127.0.0.2', ...slow].join(' '), EFSD_NFS_PORT: String(openPort)})})
+    const elapsed = Date.now() - t0
+    rmSync(fake, {recursive: true, force: true})
+    const f = parsed(r.stdout)
+    expect(f.complete).toBe(true)
+    expect(f.tcp).toEqual([
+      {ip: '127.0.0.1', port: openPort, status: 'open'},
+      {ip: '127.0.0.2', port: openPort, status: 'refused'},
+      ...slow.map(ip => ({ip, port: openPort, status: 'timeout'})),
+    ])
+    // Eight one-second timeouts one after another would take 8 s; two parallel groups take about 2.
+    expect(elapsed).toBeLessThan(5000)
+  })
+
+  it('connects to at most 24 IPs and says how many it left out', () => {
+    const ips = Array.from({length: 30}, (_, i) => `127.0.0.${i + 1}`)
+    const r = spawnSync('bash', [SCRIPT], {encoding: 'utf8', env: env({EFSD_MT_IPS: ips.join(' '), EFSD_NFS_PORT: String(closedPort)})})
+    const f = parsed(r.stdout)
+    expect(f.tcp.map(t => t.ip)).toEqual(ips.slice(0, 24))
+    expect(f.truncated).toContainEqual({section: 'TCP', dropped: 6})
+  })
+})
+
 describe('buildProbeCommand', () => {
   it('exports the inputs quoted and runs the probe with bash -c', () => {
     const cmd = buildProbeCommand({fsDnsNames: ["fs-1.efs.eu-west-1.amazonaws.com"], mountTargetIps: ['10.0.0.5'],

@@ -4,7 +4,7 @@ import {createServer, type Server} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {
-  efsDnsName, expectedPaths, instancesToProbe, mountTargetIps, probeInputs, probeInstances, toHostFacts,
+  allMountTargetIps, efsDnsName, expectedPaths, instancesToProbe, mountTargetIps, probeInputs, probeInstances, toHostFacts,
 } from '../../src/remote/probe.js'
 import type {InvocationResult, RunOptions, SsmRunner} from '../../src/remote/ssm-runner.js'
 import {healthy, IDS, withFault} from '../support/snapshot-builder.js'
@@ -52,11 +52,19 @@ describe('probe inputs', () => {
     expect(probeInputs(healthy(), IDS.instances[0]).fsDnsNames).toEqual([`${IDS.fs}.efs.eu-west-1.amazonaws.com`])
   })
 
-  test('only the mount target of the instance\'s own AZ (matched by AZ id)', () => {
+  test('mountTargetIps: the mount target of the instance\'s own AZ (matched by AZ id)', () => {
     expect(mountTargetIps(healthy(), IDS.instances[0])).toEqual(['10.20.1.25'])
     expect(mountTargetIps(healthy(), IDS.instances[2])).toEqual(['10.20.5.25'])
     const noMt = withFault(s => { s.mountTargets = s.mountTargets!.filter(m => m.azName !== 'eu-west-1a') })
     expect(mountTargetIps(noMt, IDS.instances[0])).toEqual([])
+  })
+
+  test('the probe is told every mount-target IP in scope, the same for instances in any AZ', () => {
+    expect(allMountTargetIps(healthy())).toEqual(['10.20.1.25', '10.20.5.25', '10.20.9.25'])
+    expect(probeInputs(healthy(), IDS.instances[0])).toEqual(probeInputs(healthy(), IDS.instances[4]))
+    expect(probeInputs(healthy(), IDS.instances).mountTargetIps).toEqual(['10.20.1.25', '10.20.5.25', '10.20.9.25'])
+    const deleted = withFault(s => { s.mountTargets![0].lifeCycleState = 'deleted' })
+    expect(allMountTargetIps(deleted)).toHaveLength(2)
   })
 
   test('expected paths: UserData mount points and task-definition source paths', () => {
@@ -73,16 +81,17 @@ describe('probe inputs', () => {
 })
 
 describe('probeInstances', () => {
-  test('groups instances with identical commands: one runner call per AZ here', async () => {
+  test('one identical command for every instance across the three AZs: one runner call', async () => {
     const runner = new LocalRunner(localEnv())
     runner.run = async (ids, script, opts) => {
       runner.calls.push({ids, script, opts})
       return ids.map(instanceId => ({instanceId, status: 'NotManaged', stdout: '', stderr: '', reason: 'not managed'}))
     }
     const facts = await probeInstances(runner, healthy(), IDS.instances, {timeoutSeconds: 45})
-    expect(runner.calls.map(c => c.ids)).toEqual([IDS.instances.slice(0, 2), IDS.instances.slice(2, 4), IDS.instances.slice(4)])
+    expect(runner.calls.map(c => c.ids)).toEqual([IDS.instances])
     expect(runner.calls[0].opts).toMatchObject({timeoutSeconds: 45, waitSeconds: 75})
-    expect(runner.calls[0].script).toContain("export EFSD_MT_IPS='10.20.1.25'")
+    expect(runner.calls[0].script).toContain("export EFSD_MT_IPS='10.20.1.25 10.20.5.25 10.20.9.25'")
+    expect(runner.calls[0].script).toContain("export EFSD_EXPECTED_PATHS='/mnt/efs /mnt/efs/shared'")
     expect(Object.values(facts).map(f => f.status)).toEqual(Array(6).fill('not-managed'))
   })
 

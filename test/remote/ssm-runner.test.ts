@@ -2,7 +2,9 @@ import {
   DescribeInstanceInformationCommand, GetCommandInvocationCommand, ListCommandInvocationsCommand, SendCommandCommand, SSMClient,
 } from '@aws-sdk/client-ssm'
 import {mockClient} from 'aws-sdk-client-mock'
-import {createSsmRunner, type RunnerResult} from '../../src/remote/ssm-runner.js'
+import {
+  CALL_CONCURRENCY, createSsmRunner, GET_CONCURRENCY, splitPluginOutput, type RunnerResult,
+} from '../../src/remote/ssm-runner.js'
 
 const ssmMock = mockClient(SSMClient)
 
@@ -49,7 +51,7 @@ function byId(results: RunnerResult[]): Record<string, RunnerResult> {
 beforeEach(() => ssmMock.reset())
 
 describe('createSsmRunner', () => {
-  test('120 instances: 3 SendCommand calls of ≤ 50, polling cost per round = one List call per command', async () => {
+  test('120 instances: 3 SendCommand calls of ≤ 50, one List per command per round, complete List output needs no Get', async () => {
     allOnline()
     const sent = sendRecorder()
     let round = 0
@@ -57,16 +59,14 @@ describe('createSsmRunner', () => {
       round++
       const status = round <= 3 ? 'InProgress' : 'Success'
       return {CommandInvocations: sent.get(input.CommandId)!.map(id => ({InstanceId: id, Status: status, StatusDetails: status,
-        CommandPlugins: [{ResponseCode: status === 'Success' ? 0 : -1, Output: 'x'}]}))}
+        CommandPlugins: [{ResponseCode: status === 'Success' ? 0 : -1, Output: status === 'Success' ? `hello ${id}\n` : ''}]}))}
     })
-    ssmMock.on(GetCommandInvocationCommand).callsFake(input => ({
-      Status: 'Success', StatusDetails: 'Success', ResponseCode: 0, StandardOutputContent: `hello ${input.InstanceId}\n`, StandardErrorContent: '',
-    }))
+    ssmMock.on(GetCommandInvocationCommand).rejects(awsError('ShouldNotBeCalled'))
     const all = ids(120)
     const results = await runner().run(all, '#!/bin/bash\necho hello\n', {timeoutSeconds: 60})
 
     const sends = ssmMock.commandCalls(SendCommandCommand)
-    expect(sends.map(c => c.args[0].input.InstanceIds!.length)).toEqual([50, 50, 20])
+    expect(sends.map(c => c.args[0].input.InstanceIds!.length).sort()).toEqual([20, 50, 50])
     const first = sends[0].args[0].input
     expect(first.DocumentName).toBe('AWS-RunShellScript')
     expect(first.Parameters).toEqual({commands: ['#!/bin/bash', 'echo hello'], executionTimeout: ['60']})
@@ -74,12 +74,94 @@ describe('createSsmRunner', () => {
     // Two rounds (InProgress, then Success) × 3 commands — not 120 per round.
     expect(ssmMock.commandCalls(ListCommandInvocationsCommand)).toHaveLength(6)
     expect(ssmMock.commandCalls(ListCommandInvocationsCommand)[0].args[0].input.Details).toBe(true)
-    // Full stdout fetched exactly once per instance that ran.
-    expect(ssmMock.commandCalls(GetCommandInvocationCommand)).toHaveLength(120)
+    // The List output (< 2,500 characters) is complete: no GetCommandInvocation at all.
+    expect(ssmMock.commandCalls(GetCommandInvocationCommand)).toHaveLength(0)
     expect(ssmMock.commandCalls(DescribeInstanceInformationCommand)).toHaveLength(3)
     expect(results).toHaveLength(120)
-    expect(results.every(r => r.status === 'Success' && r.exitCode === 0)).toBe(true)
+    expect(results.every(r => r.status === 'Success' && r.exitCode === 0 && !r.truncated)).toBe(true)
     expect(byId(results)[all[77]].stdout).toBe(`hello ${all[77]}\n`)
+  })
+
+  test('GetCommandInvocation only for outputs the List cut at 2,500 characters (or marked truncated by the agent)', async () => {
+    allOnline()
+    const sent = sendRecorder()
+    const [short, long, noted, failed] = ids(4)
+    const output: Record<string, string> = {
+      [short]: 'EFSD\t1\t1\nEND\t12\n',
+      [long]: 'x'.repeat(2500),
+      [noted]: `${'y'.repeat(2000)}\n---Output truncated---`,
+      [failed]: 'partial\n\n----------ERROR-------\nline1\nfindmnt: not found\n',
+    }
+    ssmMock.on(ListCommandInvocationsCommand).callsFake(input => ({CommandInvocations: sent.get(input.CommandId)!.map(id => ({
+      InstanceId: id, Status: id === failed ? 'Failed' : 'Success', StatusDetails: id === failed ? 'Failed' : 'Success',
+      CommandPlugins: [{ResponseCode: id === failed ? 2 : 0, Output: output[id]}]}))}))
+    ssmMock.on(GetCommandInvocationCommand).callsFake(input => ({Status: 'Success', StatusDetails: 'Success', ResponseCode: 0,
+      StandardOutputContent: `full ${input.InstanceId}\n`, StandardErrorContent: ''}))
+    const r = byId(await runner().run([short, long, noted, failed], 'x', {timeoutSeconds: 30}))
+    expect(ssmMock.commandCalls(GetCommandInvocationCommand).map(c => c.args[0].input.InstanceId).sort()).toEqual([long, noted].sort())
+    expect(r[short]).toMatchObject({status: 'Success', stdout: output[short], stderr: ''})
+    expect(r[long]).toMatchObject({status: 'Success', stdout: `full ${long}\n`})
+    expect(r[long].truncated).toBeUndefined()
+    expect(r[noted].stdout).toBe(`full ${noted}\n`)
+    // stdout and stderr come apart at the ERROR line of aws:runShellScript plugin output.
+    expect(r[failed]).toMatchObject({status: 'Failed', exitCode: 2, stdout: 'partial\n', stderr: 'line1\nfindmnt: not found\n'})
+    expect(r[failed].reason).toMatch(/exited with code 2: line1 \| findmnt: not found/)
+  })
+
+  test('Get denied: a cut List output is kept and marked truncated; a complete one is used as is', async () => {
+    allOnline()
+    const sent = sendRecorder()
+    const [short, long] = ids(2)
+    ssmMock.on(ListCommandInvocationsCommand).callsFake(input => ({CommandInvocations: sent.get(input.CommandId)!.map(id => ({
+      InstanceId: id, Status: 'Success', StatusDetails: 'Success', CommandPlugins: [{ResponseCode: 0, Output: id === long ? 'z'.repeat(2500) : 'ok\n'}]}))}))
+    ssmMock.on(GetCommandInvocationCommand).rejects(awsError('AccessDeniedException'))
+    const r = byId(await runner().run([short, long], 'x', {timeoutSeconds: 30}))
+    expect(r[short]).toMatchObject({status: 'Success', stdout: 'ok\n'})
+    expect(r[long]).toMatchObject({status: 'Success', stdout: 'z'.repeat(2500), truncated: true})
+  })
+
+  test('independent calls run concurrently within their bounds', async () => {
+    const inFlight: Record<string, {now: number; max: number}> = {}
+    const track = async <T>(op: string, value: T): Promise<T> => {
+      const s = (inFlight[op] ??= {now: 0, max: 0})
+      s.now++
+      s.max = Math.max(s.max, s.now)
+      await new Promise(resolve => setTimeout(resolve, 2))
+      s.now--
+      return value
+    }
+    ssmMock.on(DescribeInstanceInformationCommand).callsFake(input => track('describe', {
+      InstanceInformationList: input.Filters[0].Values.map((id: string) => ({InstanceId: id, PingStatus: 'Online', PlatformType: 'Linux'})),
+    }))
+    const sent = new Map<string, string[]>()
+    ssmMock.on(SendCommandCommand).callsFake(input => {
+      const id = `cmd-${sent.size + 1}-`.padEnd(36, '0')
+      sent.set(id, input.InstanceIds)
+      return track('send', {Command: {CommandId: id}})
+    })
+    ssmMock.on(ListCommandInvocationsCommand).callsFake(input => track('list', {CommandInvocations: sent.get(input.CommandId)!.map(id => ({
+      InstanceId: id, Status: 'Success', StatusDetails: 'Success', CommandPlugins: [{ResponseCode: 0, Output: 'x'.repeat(3000).slice(0, 2500)}]}))}))
+    ssmMock.on(GetCommandInvocationCommand).callsFake(input => track('get', {Status: 'Success', StatusDetails: 'Success', ResponseCode: 0,
+      StandardOutputContent: `long ${input.InstanceId}\n`}))
+    const results = await runner().run(ids(500), 'x', {timeoutSeconds: 30})
+    expect(results.find(r => !(r.status === 'Success' && r.stdout.startsWith('long ')))).toBeUndefined()
+    expect(ssmMock.commandCalls(SendCommandCommand)).toHaveLength(10)
+    expect(ssmMock.commandCalls(GetCommandInvocationCommand)).toHaveLength(500)
+    for (const op of ['describe', 'send', 'list']) {
+      expect(inFlight[op].max).toBeGreaterThan(1)
+      expect(inFlight[op].max).toBeLessThanOrEqual(CALL_CONCURRENCY)
+    }
+    expect(inFlight.get.max).toBeGreaterThan(CALL_CONCURRENCY)
+    expect(inFlight.get.max).toBeLessThanOrEqual(GET_CONCURRENCY)
+  })
+
+  test('splitPluginOutput: stdout, stderr and completeness', () => {
+    expect(splitPluginOutput('a\nb\n')).toEqual({stdout: 'a\nb\n', stderr: '', complete: true})
+    expect(splitPluginOutput('out\n\n----------ERROR-------\nerr\n')).toEqual({stdout: 'out\n', stderr: 'err\n', complete: true})
+    expect(splitPluginOutput('----------ERROR-------\nonly err')).toEqual({stdout: '', stderr: 'only err', complete: true})
+    expect(splitPluginOutput('x'.repeat(2499)).complete).toBe(true)
+    expect(splitPluginOutput('x'.repeat(2500)).complete).toBe(false)
+    expect(splitPluginOutput('abc\n---Output truncated---').complete).toBe(false)
   })
 
   test('MaxConcurrency, MaxErrors and the comment are passed through', async () => {

@@ -4,10 +4,10 @@
  */
 import {unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
-import type {HostFacts, Instance, Snapshot} from '../../inventory/snapshot.js'
-import type {ProbeFacts, ProbeMount} from '../../remote/probe-facts.js'
+import type {HostFacts, Instance, MountTarget, Snapshot} from '../../inventory/snapshot.js'
+import type {ProbeFacts, ProbeMount, ProbeTcp} from '../../remote/probe-facts.js'
 import {userDataOf} from './mount-usage.js'
-import {activeInstances, res} from './scope.js'
+import {activeInstances, fileSystemRefs, mountTargetForInstance, res} from './scope.js'
 import {parseUserData} from './user-data.js'
 
 export const NFS_TYPES: ReadonlySet<string> = new Set(['nfs', 'nfs4', 'efs'])
@@ -107,6 +107,19 @@ export function taskSourcePaths(s: Snapshot): ExpectedPath[] {
 export function expectedPaths(s: Snapshot, instance: Instance): ExpectedPath[] {
   const mps = userDataMountPoints(s, instance)
   return mps.length > 0 ? mps : taskSourcePaths(s)
+}
+
+/**
+ * The TCP results that concern this instance: connects to the mount targets of its own AZ (the probe is one command
+ * for every host, so it is told every mount-target IP and connects to all of them), plus any connect to an IP the
+ * snapshot knows no mount target for (its AZ cannot be told, so it is not dropped). `served` is the mount targets
+ * of the instance's AZ for the file systems in scope.
+ */
+export function ownAzTcp(s: Snapshot, instance: Instance, f: ProbeFacts): {tcp: ProbeTcp[]; served: MountTarget[]} {
+  const served = fileSystemRefs(s).map(fs => mountTargetForInstance(s, fs.id, instance)).filter((mt): mt is MountTarget => !!mt)
+  const ownIps = new Set(served.flatMap(mt => [mt.ipAddress, mt.ipv6Address].filter((ip): ip is string => !!ip)))
+  const known = new Set((s.mountTargets ?? []).flatMap(mt => [mt.ipAddress, mt.ipv6Address].filter((ip): ip is string => !!ip)))
+  return {tcp: f.tcp.filter(t => ownIps.has(t.ip) || !known.has(t.ip)), served}
 }
 
 export const nfsMounts = (f: ProbeFacts): ProbeMount[] => f.mounts.filter(m => isNfs(m.fstype))

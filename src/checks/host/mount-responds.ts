@@ -4,7 +4,7 @@
  */
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
-import {nfsMounts, probedHosts, ssmRun} from '../_lib/host.js'
+import {nfsMounts, ownAzTcp, probedHosts, ssmRun} from '../_lib/host.js'
 import {res} from '../_lib/scope.js'
 
 export const mountResponds = defineCheck({
@@ -25,7 +25,7 @@ export const mountResponds = defineCheck({
         out.push(skipped(r, `No EFS/NFS mount on ${i.id} to test (see host/efs-mounted).`))
         continue
       }
-      const deadPort = f.tcp.find(t => t.status !== 'open')
+      const deadPort = ownAzTcp(s, i, f).tcp.find(t => t.status !== 'open')
       for (const m of mounts) {
         const ev = {target: m.target, source: m.source, df: m.df}
         switch (m.df?.status) {

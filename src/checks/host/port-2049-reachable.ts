@@ -5,8 +5,8 @@
  */
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
-import {probedHosts} from '../_lib/host.js'
-import {mountTargetForInstance, res, scopedFileSystems} from '../_lib/scope.js'
+import {ownAzTcp, probedHosts} from '../_lib/host.js'
+import {res} from '../_lib/scope.js'
 
 export const port2049Reachable = defineCheck({
   id: 'host/port-2049-reachable',
@@ -22,14 +22,15 @@ export const port2049Reachable = defineCheck({
     const mts = s.mountTargets ?? []
     for (const {instance: i, facts: f} of hosts) {
       const r = res.instance(i)
-      if (f.tcp.length === 0) {
-        const served = scopedFileSystems(s).map(fs => mountTargetForInstance(s, fs.id, i)).filter(Boolean)
+      // NOTE: the probe connects to every mount target of the run; only those of this instance's AZ count here.
+      const {tcp, served} = ownAzTcp(s, i, f)
+      if (tcp.length === 0) {
         out.push(served.length > 0
-          ? unknown(r, `The probe on ${i.id} was not asked to connect to a mount target.`)
+          ? unknown(r, `The probe on ${i.id} did not connect to ${served.map(mt => `${mt.id} (${mt.ipAddress ?? '?'})`).join(', ')}, the mount target of its AZ.`)
           : skipped(r, `No mount target serves ${i.id}'s AZ, so there is nothing to connect to (see efs/mount-target-per-az).`))
         continue
       }
-      for (const t of f.tcp) {
+      for (const t of tcp) {
         const mt = mts.find(m => m.ipAddress === t.ip || m.ipv6Address === t.ip)
         const name = mt ? `${mt.id} (${t.ip})` : t.ip
         const ev = {ip: t.ip, port: t.port, status: t.status, mountTargetId: mt?.id, instanceSecurityGroups: i.securityGroupIds,

@@ -6,7 +6,8 @@
 #
 # Inputs (environment variables; the runner prepends `export NAME='value'` lines):
 #   EFSD_FS_DNS_NAMES    space-separated EFS DNS names to resolve (fs-….efs.<region>.amazonaws.com)
-#   EFSD_MT_IPS          space-separated mount-target IPs (this instance's AZ) to TCP-connect to
+#   EFSD_MT_IPS          space-separated mount-target IPs to TCP-connect to: every AZ's (one command serves every
+#                        instance of a run; the checks pick the instance's own AZ). Up to 8 connects run at once.
 #   EFSD_EXPECTED_PATHS  space-separated host paths that should be on EFS (mount points, host.sourcePath)
 #   EFSD_ROOT            prefix for files read (etc/fstab, etc/os-release, var/log/…, sbin dirs); default ''
 #   EFSD_TCP_TIMEOUT     seconds per TCP connect (default 3)
@@ -57,7 +58,9 @@ MAX_CONTAINERS=40
 MAX_CMOUNTS=50
 MAX_FSTAB=15
 MAX_LOG_LINES=10
-MAX_EXPECT=20
+MAX_EXPECT=40
+MAX_TCP=24
+TCP_PARALLEL=8
 DF_BUDGET_SECONDS=15
 
 PRINTED=0
@@ -203,18 +206,38 @@ for name in ${EFSD_FS_DNS_NAMES:-}; do
   emit DNS "$name" "$status" "$v4" "$v6"
 done
 
+# TCP connects run in parallel groups of TCP_PARALLEL (each bounded by timeout), so N IPs cost about ⌈N/8⌉ × TCP_TIMEOUT.
+tcp_ips=()
+tcp_count=0
 for ip in ${EFSD_MT_IPS:-}; do
-  rc=0
-  # shellcheck disable=SC2016 # expanded by the inner bash
-  timeout -k 1 "$TCP_TIMEOUT" bash -c 'exec 3<>"/dev/tcp/$1/$2"' efsd-tcp "$ip" "$NFS_PORT" </dev/null >/dev/null 2>&1 || rc=$?
-  case "$rc" in
-    0) state=open ;;
-    124|137) state=timeout ;;
-    1) state=refused ;;
-    *) state=error ;;
-  esac
-  emit TCP "$ip" "$NFS_PORT" "$state"
+  tcp_count=$((tcp_count + 1))
+  if [ "$tcp_count" -le "$MAX_TCP" ]; then tcp_ips+=("$ip"); fi
 done
+tcp_connect() {
+  # shellcheck disable=SC2016 # expanded by the inner bash
+  timeout -k 1 "$TCP_TIMEOUT" bash -c 'exec 3<>"/dev/tcp/$1/$2"' efsd-tcp "$1" "$NFS_PORT" </dev/null >/dev/null 2>&1
+}
+tcp_at=0
+while [ "$tcp_at" -lt "${#tcp_ips[@]}" ]; do
+  tcp_pids=()
+  for ip in "${tcp_ips[@]:$tcp_at:$TCP_PARALLEL}"; do
+    tcp_connect "$ip" &
+    tcp_pids+=("$!")
+  done
+  for k in "${!tcp_pids[@]}"; do
+    rc=0
+    wait "${tcp_pids[$k]}" || rc=$?
+    case "$rc" in
+      0) state=open ;;
+      124|137) state=timeout ;;
+      1) state=refused ;;
+      *) state=error ;;
+    esac
+    emit TCP "${tcp_ips[$((tcp_at + k))]}" "$NFS_PORT" "$state"
+  done
+  tcp_at=$((tcp_at + TCP_PARALLEL))
+done
+if [ "$tcp_count" -gt "$MAX_TCP" ]; then emit TRUNCATED TCP $((tcp_count - MAX_TCP)); fi
 
 # --- cloud-init ------------------------------------------------------------------------------------
 if have cloud-init; then

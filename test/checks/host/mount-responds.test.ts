@@ -23,6 +23,16 @@ describe('host/mount-responds', () => {
     expect(o.fix?.command).toContain('umount -l /mnt/efs && mount /mnt/efs')
   })
 
+  it('blames only the own AZ mount target\'s port, not another AZ\'s the probe also tried', () => {
+    const s = withHostFault(f => {
+      f.mounts[0].df = {status: 'timeout', detail: 'df did not answer within 3s'}
+      f.tcp = [{ip: '10.20.1.25', port: 2049, status: 'open'}, {ip: '10.20.5.25', port: 2049, status: 'timeout'}]
+    })
+    const [o] = forInstance(run(s))
+    expect(o.status).toBe('fail')
+    expect(o.message).not.toContain('10.20.5.25')
+  })
+
   it('fails a mount whose df errors (stale file handle)', () => {
     const s = withHostFault(f => { f.mounts[0].df = {status: 'error', detail: "df: /mnt/efs: Stale file handle"} })
     expect(forInstance(run(s))[0]).toMatchObject({status: 'fail', message: expect.stringContaining('Stale file handle')})

@@ -33,4 +33,21 @@ describe('host/port-2049-reachable', () => {
     expect(forInstance(run(s))[0].status).toBe('skipped')
     expect(forInstance(run(withHostFault(f => { f.tcp[0].status = 'error' })))[0].status).toBe('unknown')
   })
+
+  it('picks the result for the instance\'s own AZ mount target when the probe connected to every AZ\'s', () => {
+    const all = (own: 'open' | 'timeout', others: 'open' | 'timeout') => withHostFault(f => {
+      f.tcp = ['10.20.1.25', '10.20.5.25', '10.20.9.25'].map(ip => ({ip, port: 2049, status: ip === '10.20.1.25' ? own : others}))
+    })
+    // Instance 0 lives in eu-west-1a (10.20.1.25): the other AZs' timeouts are not its problem.
+    const ok = forInstance(run(all('open', 'timeout')))
+    expect(ok.map(o => o.status)).toEqual(['pass'])
+    expect(ok[0].message).toContain(`${IDS.mountTargets.a} (10.20.1.25)`)
+    const bad = forInstance(run(all('timeout', 'open')))
+    expect(bad.map(o => o.status)).toEqual(['fail'])
+    expect(bad[0].message).toContain('10.20.1.25')
+    // Connected only to other AZs' mount targets: its own was not tried.
+    const other = forInstance(run(withHostFault(f => { f.tcp = [{ip: '10.20.5.25', port: 2049, status: 'open'}] })))
+    expect(other.map(o => o.status)).toEqual(['unknown'])
+    expect(other[0].message).toContain(IDS.mountTargets.a)
+  })
 })
