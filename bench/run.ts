@@ -145,6 +145,33 @@ function coldStart(): ColdStart | string {
   }
 }
 
+/** The control-plane paragraphs of docs/performance.md, with this run's figures. */
+function controlPlaneNotes(results: OneResult[]): string {
+  const rounds = [...new Set(results.map(r => r.controlPlane.rounds))].join(' / ')
+  const big = results.find(r => r.n === 1000) ?? results.at(-1)!
+  const budget = 25 + 3 * Math.ceil(big.n / 100) + big.launchTemplateVersions
+  const op = (name: string) => big.controlPlane.calls[name] ?? 0
+  return `- **Control-plane dependent rounds: ${rounds} (N = ${results.map(r => r.n).join(', ')})**: DescribeClusters →
+  ListContainerInstances → DescribeContainerInstances, then one round each for DescribeInstances; Auto Scaling
+  groups, launch templates, VPCs and mount-target ENIs; security groups, subnets, network ACLs and VPC DNS; the
+  file-system policies and access points. The listing waits for the cluster's registered count: up to 100 it is one
+  plain page, above it is split into 2–16 \`ec2InstanceId =~ .*<hex>$\` partitions of at most about 90, listed
+  concurrently, so it is the same depth at every size (small clusters pay that one round). Above 16 × 90 ≈ 1,440
+  instances the partitions need second pages: about one more round per 1,600 instances.
+  The running-task chain (ListTasks page 1 → page 2, each → DescribeTasks → DescribeTaskDefinition) starts in the
+  first round and ends with DescribeInstances, so it adds no round; it reads at most 200 running tasks (MAX_TASK_PAGES
+  in src/inventory/collect.ts; \`scope.notes\` says so when capped). Services, and so their task definitions, are
+  read in full, and task definitions are fetched as soon as a service or task names them.
+- **Control-plane calls at N = ${big.n}: ${big.controlPlane.total} of ${budget}**: ListContainerInstances ${op('ecs:ListContainerInstances')} (the
+  partitions; plain paging would be ${Math.ceil(big.n / 100)} calls in as many rounds), DescribeContainerInstances ${op('ecs:DescribeContainerInstances')} (100 per call, the API
+  maximum), DescribeInstances ${op('ec2:DescribeInstances')} (up to 1,000 InstanceIds per call; an id EC2 no longer knows is dropped from the
+  batch and retried, and noted). The one 1,000-instance DescribeInstances response is the slowest call of the phase
+  (one large response to serialise and parse, where five concurrent calls of 200 overlapped that work; 350 ms in
+  one timed run): fewer calls, a little more wall time. A cheaper split does not pay: partitions are whole hex digits, so 8 would hold
+  about 125 instances each and need second pages (as many calls, more rounds). DescribeMountTargets is called for
+  every file system in the account (the VPC inference needs them), not only those in scope.`
+}
+
 const pad = (s: string | number, w: number) => String(s).padEnd(w)
 const fmt = (x: number) => x.toFixed(0)
 
@@ -230,17 +257,9 @@ call). Calls count logical SDK calls; HTTP requests include retries of throttled
 
 ${text}
 
-## What the misses come from (as of this run)
+## Where the figures come from (as of this run)
 
-- **Control-plane dependent rounds grow from 6 to 8** because of \`ecs:ListTasks\`: standalone tasks are read from
-  up to three token-chained pages (MAX_TASK_PAGES in src/inventory/collect.ts), each a round, with DescribeTasks
-  after the last. The bound (≤ 8) holds; "the same for every N" does not while a cluster has 101–300 running tasks.
-  Container instances no longer cost a round per 100: above 200 they are listed in concurrent
-  \`ec2InstanceId =~ .*<hex>$\` partitions.
-- **Control-plane calls at N = 1000 exceed 25 + 3·⌈N/100⌉ + LT versions by about 3**: the partitioned listing costs
-  1 + 16 ListContainerInstances calls where plain paging costs 10 (it trades 7 calls for 9 rounds);
-  ListTasks/DescribeTasks add up to 6, and DescribeMountTargets is called for every file system in the account
-  (the VPC inference needs them), not only those in scope.
+${controlPlaneNotes(results)}
 - **Probe SendCommand = ⌈N/50⌉ + 2**: src/remote/probe.ts groups instances by identical command text, and the
   command carries the mount-target IPs of the instance's AZ, so three AZs make three groups, each rounded up to 50.
 - **Probe rounds grow with N (7 → 355)**: the SSM runner (src/remote/ssm-runner.ts) sends the DescribeInstanceInformation
