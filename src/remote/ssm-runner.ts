@@ -46,8 +46,13 @@ export const MAX_INSTANCES_PER_COMMAND = 50
 export const SSM_STDOUT_LIMIT = 24000
 /** ListCommandInvocations (Details=true) returns at most this many characters of plugin output. */
 export const SSM_PLUGIN_OUTPUT_LIMIT = 2500
-/** Calls of one kind in flight at once: DescribeInstanceInformation chunks, SendCommand batches, List per round. */
-export const CALL_CONCURRENCY = 5
+/** SendCommand batches in flight at once (each starts work on up to 50 hosts). */
+export const SEND_CONCURRENCY = 5
+/**
+ * Read calls of one kind in flight at once: DescribeInstanceInformation chunks, and the ListCommandInvocations of
+ * one poll round (one per command). 20 covers 1,000 instances in a single wave; more waits its turn.
+ */
+export const READ_CONCURRENCY = 20
 /** GetCommandInvocation calls in flight at once (only for outputs the List call cut, or when List is unusable). */
 export const GET_CONCURRENCY = 16
 
@@ -208,9 +213,9 @@ interface ListedInvocation {
 
 /**
  * Builds the SSM runner. `ssm` is an SSMClient (or a mock of one); the SDK's command classes are imported lazily.
- * Independent calls run concurrently with small bounds (pre-flight chunks, SendCommand batches, one List per command
- * per round). Polling cost per round: one paginated ListCommandInvocations (Details=true) per command of ≤ 50
- * instances. Its plugin output (≤ 2,500 characters, stdout and stderr together) is the result whenever it is complete;
+ * Independent calls run concurrently with small bounds: pre-flight chunks and each round's Lists (READ_CONCURRENCY),
+ * SendCommand batches (SEND_CONCURRENCY), GetCommandInvocation (GET_CONCURRENCY). Polling cost per round: one
+ * paginated ListCommandInvocations (Details=true) per command of ≤ 50 instances. Its plugin output (≤ 2,500 characters, stdout and stderr together) is the result whenever it is complete;
  * GetCommandInvocation (24,000 characters of stdout) is called only for outputs the List cut, and becomes the poller
  * only when ListCommandInvocations is denied or not implemented.
  */
@@ -270,7 +275,7 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
           if (code === 'InvalidInstanceId') {
             // NOTE: one bad id fails the whole call; resend one by one (only on this error path) to find which.
             if (batch.length > 1) {
-              await mapLimit(batch, CALL_CONCURRENCY, id => send([id]))
+              await mapLimit(batch, SEND_CONCURRENCY, id => send([id]))
               return
             }
             set(batch[0], {status: 'NotManaged', reason: `SSM does not accept this instance (InvalidInstanceId: ${errText(error)}): it is not a managed instance, its agent is offline, or it is in another account/region`})
@@ -283,7 +288,7 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
           }
         }
       }
-      await mapLimit(chunks(targets, MAX_INSTANCES_PER_COMMAND), CALL_CONCURRENCY, send)
+      await mapLimit(chunks(targets, MAX_INSTANCES_PER_COMMAND), SEND_CONCURRENCY, send)
 
       // 3. Poll until every invocation is terminal or the deadline passes.
       await poll(sent, opts, deadline, set)
@@ -301,7 +306,7 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
   async function preflight(ids: string[], set: SetResult): Promise<Set<string> | undefined> {
     const seen = new Map<string, {PingStatus?: string; PlatformType?: string; PlatformName?: string; LastPingDateTime?: Date | string}>()
     let failed = false
-    await mapLimit(chunks(ids, MAX_INSTANCES_PER_COMMAND), CALL_CONCURRENCY, async batch => {
+    await mapLimit(chunks(ids, MAX_INSTANCES_PER_COMMAND), READ_CONCURRENCY, async batch => {
       if (failed) return
       try {
         let token: string | undefined
@@ -411,7 +416,7 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
       delay = Math.min(maxPoll, Math.ceil(delay * 1.5))
 
       const gets: {s: Sent; id: string; inv: ListedInvocation}[] = []
-      await mapLimit(sent.filter(s => s.pending.size > 0 && !s.byGet), CALL_CONCURRENCY, s => listOne(s, gets))
+      await mapLimit(sent.filter(s => s.pending.size > 0 && !s.byGet), READ_CONCURRENCY, s => listOne(s, gets))
       // Only outputs the List cut (or every pending instance of a command whose List is unusable) cost a Get.
       const byGet = sent.filter(s => s.byGet && s.pending.size > 0)
       const work: {s: Sent; id: string; inv?: ListedInvocation}[] = [...gets, ...byGet.flatMap(s => [...s.pending].map(id => ({s, id})))]
