@@ -49,6 +49,11 @@ export const containerInstancesHealthy = defineCheck({
           : pass(r, `Container instance ${ci.ec2InstanceId} is ACTIVE with the agent connected (EC2 details not collected).`, {evidence: ev})
       }
       const instance = s.instances[ci.ec2InstanceId]
+      // NOTE: a failed DescribeInstances batch leaves its instances out with a partial gap: that is "not seen", not "gone".
+      const batchGap = gapsFor(s, 'instances').find(g => !g.resourceIds?.length || g.resourceIds.includes(ci.ec2InstanceId))
+      if (!instance && batchGap) {
+        return unknown(r, `Container instance ${ci.ec2InstanceId} is ACTIVE and connected, but its EC2 instance could not be read (${batchGap.action} failed: ${batchGap.code}).`, {evidence: ev})
+      }
       if (!instance) {
         return fail(r, `Container instance ${ci.ec2InstanceId} is registered, but EC2 has no such instance (terminated or in another account/region). ${SKIP_NOTE}`,
           {summary: 'Deregister the stale container instance.', command: deregister(cluster, ci)}, {evidence: ev})

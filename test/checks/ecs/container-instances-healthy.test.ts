@@ -51,3 +51,16 @@ describe('ecs/container-instances-healthy', () => {
     expect(f[0].message).toContain('ec2:DescribeInstances')
   })
 })
+
+describe('ecs/container-instances-healthy with a partly failed DescribeInstances', () => {
+  it('reports the instances of the failed batch as unknown, not as terminated', async () => {
+    const {containerInstancesHealthy} = await import('../../../src/checks/ecs/container-instances-healthy.js')
+    const {healthy: h, IDS: ids} = await import('../../support/snapshot-builder.js')
+    const s = h()
+    delete s.instances![ids.instances[0]]
+    s.gaps.push({part: 'instances', action: 'ec2:DescribeInstances', code: 'RequestLimitExceeded', message: 'Rate exceeded', resourceIds: [ids.instances[0]]})
+    const out = containerInstancesHealthy.run(s)
+    expect(out.find(o => o.resource.id === ids.instances[0])).toMatchObject({status: 'unknown', message: expect.stringContaining('ec2:DescribeInstances failed')})
+    expect(out.filter(o => o.resource.id !== ids.instances[0]).every(o => o.status === 'pass')).toBe(true)
+  })
+})
