@@ -172,6 +172,31 @@ function controlPlaneNotes(results: OneResult[]): string {
   every file system in the account (the VPC inference needs them), not only those in scope.`
 }
 
+/** Probe and cold-start notes, with this run's figures. */
+function probeNotes(results: OneResult[], cold: ColdStart | string): string {
+  const ns = results.map(r => r.n).join(', ')
+  const per = (op: string) => results.map(r => r.probe.calls[op] ?? 0).join(' / ')
+  const rounds = results.map(r => r.probe.rounds).join(' / ')
+  const notes = [`- **Probe SendCommand ${per('ssm:SendCommand')} (N = ${ns})**: src/remote/probe.ts sends one identical command to
+  every instance of a run (every mount-target IP of the file systems in scope, the union of the expected paths; the
+  host checks pick the connect result of the instance's own AZ), so it is ⌈N/50⌉ SendCommand calls.`,
+  `- **Probe dependent rounds ${rounds} (N = ${ns})**: pre-flight (DescribeInstanceInformation per 50) → SendCommand →
+  ListCommandInvocations rounds. The SSM runner (src/remote/ssm-runner.ts) sends SendCommand batches 5 at a time
+  (SEND_CONCURRENCY), so sends take ⌈N/250⌉ rounds; pre-flight chunks and each poll round's Lists go 20 at a time
+  (READ_CONCURRENCY), one round each up to N = 1,000. That bound on SendCommand is why the rounds still step up
+  slowly with N. Polling costs nothing per instance: a healthy probe's output (about 1–1.5 KB) fits in the List's
+  2,500-character plugin output, so GetCommandInvocation (${per('ssm:GetCommandInvocation')} calls here) is called only for outputs the
+  List cut, 16 at a time. The fake answers at once, so one poll round suffices; real hosts take a few rounds.`]
+  if (typeof cold === 'string') {
+    notes.push(`- **Cold start not measured**: ${cold}.`)
+  } else {
+    notes.push(`- **Cold start ${(cold.packedMs / cold.nodeMs).toFixed(2)}× \`node -e 0\`**: \`--version\` loads no AWS SDK and no command module when
+  the manifest is present; what remains is importing @oclif/core itself (about 2.2× \`node -e 0\` on its own).
+  Without a manifest (the working tree) oclif imports every command to describe them.`)
+  }
+  return notes.join('\n')
+}
+
 const pad = (s: string | number, w: number) => String(s).padEnd(w)
 const fmt = (x: number) => x.toFixed(0)
 
@@ -260,15 +285,7 @@ ${text}
 ## Where the figures come from (as of this run)
 
 ${controlPlaneNotes(results)}
-- **Probe SendCommand = ⌈N/50⌉ + 2**: src/remote/probe.ts groups instances by identical command text, and the
-  command carries the mount-target IPs of the instance's AZ, so three AZs make three groups, each rounded up to 50.
-- **Probe rounds grow with N (7 → 355)**: the SSM runner (src/remote/ssm-runner.ts) sends the DescribeInstanceInformation
-  pre-flight and SendCommand batches one after another, and after each ListCommandInvocations it fetches every
-  finished instance's full output with one GetCommandInvocation, sequentially, even when the plugin output in the
-  list (≤ 2,500 characters) already holds all of it; that is N calls and N/groups sequential rounds.
-- **Cold start ≈ 2.8×**: \`--version\` loads no AWS SDK and no command module when the manifest is present; what
-  remains is importing @oclif/core itself (about 2.2× \`node -e 0\` on its own). Without a manifest (the working
-  tree) oclif imports every command to describe them.
+${probeNotes(results, cold)}
 `
     writeFileSync(join(root, 'docs/performance.md'), doc)
   }
