@@ -7,7 +7,7 @@ import {readFileSync} from 'node:fs'
 export interface ProbeInputs {
   /** EFS DNS names to resolve, e.g. fs-0123….efs.eu-west-1.amazonaws.com */
   fsDnsNames?: string[]
-  /** Mount-target IPs (the instance's AZ) to TCP-connect to on port 2049. */
+  /** Mount-target IPs to TCP-connect to on port 2049: every AZ's (one command for all instances; checks pick their AZ's). */
   mountTargetIps?: string[]
   /** Host paths expected on EFS (mount points from UserData, task-definition host.sourcePath). */
   expectedPaths?: string[]

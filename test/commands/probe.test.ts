@@ -43,12 +43,12 @@ describe('efsdoctor probe', () => {
     expect(stdout).toContain(`${B}  NOT PROBED (not-managed)`)
     expect(stdout).toContain('AmazonSSMManagedInstanceCore')
     expect(error?.oclif?.exit).toBe(1)
-    // Only A was sent, with its own AZ's mount target and the file system's DNS name in the header.
+    // Only A was sent, with every mount target of the file system (one command for all instances) and its DNS name.
     const send = ssm.commandCalls(SendCommandCommand)
     expect(send).toHaveLength(1)
     expect(send[0].args[0].input.InstanceIds).toEqual([A])
     const text = send[0].args[0].input.Parameters!.commands!.join('\n')
-    expect(text).toContain("export EFSD_MT_IPS='10.20.1.25'")
+    expect(text).toContain("export EFSD_MT_IPS='10.20.1.25 10.20.5.25'")
     expect(text).toContain(`export EFSD_FS_DNS_NAMES='${FS}.efs.eu-west-1.amazonaws.com'`)
   })
 
