@@ -46,8 +46,12 @@ export const MAX_INSTANCES_PER_COMMAND = 50
 export const SSM_STDOUT_LIMIT = 24000
 /** ListCommandInvocations (Details=true) returns at most this many characters of plugin output. */
 export const SSM_PLUGIN_OUTPUT_LIMIT = 2500
-/** SendCommand batches in flight at once (each starts work on up to 50 hosts). */
-export const SEND_CONCURRENCY = 5
+/**
+ * SendCommand batches in flight at once (each starts work on up to 50 hosts). 20 sends a 1,000-host fleet in one wave,
+ * so the probe costs the same number of dependent rounds at every size up to that; if SSM throttles the burst, the
+ * SDK's adaptive retry slows the client down instead of failing.
+ */
+export const SEND_CONCURRENCY = 20
 /**
  * Read calls of one kind in flight at once: DescribeInstanceInformation chunks, and the ListCommandInvocations of
  * one poll round (one per command). 20 covers 1,000 instances in a single wave; more waits its turn.
