@@ -10,6 +10,7 @@ import {cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} fro
 import {tmpdir} from 'node:os'
 import {fileURLToPath} from 'node:url'
 import {dirname, join} from 'node:path'
+import {READ_CONCURRENCY, SEND_CONCURRENCY} from '../src/remote/ssm-runner.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const args = process.argv.slice(2)
@@ -181,10 +182,9 @@ function probeNotes(results: OneResult[], cold: ColdStart | string): string {
   every instance of a run (every mount-target IP of the file systems in scope, the union of the expected paths; the
   host checks pick the connect result of the instance's own AZ), so it is ⌈N/50⌉ SendCommand calls.`,
   `- **Probe dependent rounds ${rounds} (N = ${ns})**: pre-flight (DescribeInstanceInformation per 50) → SendCommand →
-  ListCommandInvocations rounds. The SSM runner (src/remote/ssm-runner.ts) sends SendCommand batches 5 at a time
-  (SEND_CONCURRENCY), so sends take ⌈N/250⌉ rounds; pre-flight chunks and each poll round's Lists go 20 at a time
-  (READ_CONCURRENCY), one round each up to N = 1,000. That bound on SendCommand is why the rounds still step up
-  slowly with N. Polling costs nothing per instance: a healthy probe's output (about 1–1.5 KB) fits in the List's
+  ListCommandInvocations rounds. The SSM runner (src/remote/ssm-runner.ts) sends SendCommand batches ${SEND_CONCURRENCY} at a
+  time (SEND_CONCURRENCY), pre-flight chunks and each poll round's Lists ${READ_CONCURRENCY} at a time (READ_CONCURRENCY): one
+  round each up to N = ${SEND_CONCURRENCY * 50}, one more per further ${SEND_CONCURRENCY * 50} hosts. Polling costs nothing per instance: a healthy probe's output (about 1–1.5 KB) fits in the List's
   2,500-character plugin output, so GetCommandInvocation (${per('ssm:GetCommandInvocation')} calls here) is called only for outputs the
   List cut, 16 at a time. The fake answers at once, so one poll round suffices; real hosts take a few rounds.`]
   if (typeof cold === 'string') {
