@@ -71,3 +71,30 @@ describe('efsdoctor check --from', () => {
     expect(stderr).not.toMatch(/\n\s+at /)
   })
 })
+
+describe('the shipped example snapshots', () => {
+  it.each([
+    ['broken-sg-cidr', 1, 'network/mount-target-sg-allows-nfs', 'fail', ['i-003a1b2c3d4e5f6a7', 'i-004a1b2c3d4e5f6a7', 'i-005a1b2c3d4e5f6a7', 'i-006a1b2c3d4e5f6a7']],
+    ['broken-no-mount-target', 1, 'efs/mount-target-per-az', 'fail', undefined],
+    ['broken-nacl', 1, 'network/nacl-allows-nfs', 'fail', undefined],
+    ['broken-container-started-before-mount', 1, 'ecs/container-sees-efs', 'fail', ['i-003a1b2c3d4e5f6a7']],
+    ['denied-nacls', 0, 'network/nacl-allows-nfs', 'unknown', undefined],
+  ] as const)('%s: exit %i, %s is %s', async (name, exit, checkId, status, resources) => {
+    const {stdout, code} = await run(['--from', `examples/snapshots/${name}.json`, '--json'])
+    expect(code).toBe(exit)
+    const report = JSON.parse(stdout) as Report
+    const hits = report.findings.filter(f => f.checkId === checkId && f.status === status)
+    expect(hits.length).toBeGreaterThan(0)
+    if (resources) expect(hits.map(f => f.resource.id).sort()).toEqual([...resources].sort())
+    // Only the named fault fails: every other error-level failure would be a false positive in the example.
+    expect(report.findings.filter(f => f.status === 'fail' && f.severity === 'error' && f.checkId !== checkId).map(f => f.checkId)).toEqual([])
+  })
+
+  it('healthy-probed passes every host check for all six instances', async () => {
+    const {stdout, code} = await run(['--from', 'examples/snapshots/healthy-probed.json', '--json'])
+    expect(code).toBe(0)
+    const report = JSON.parse(stdout) as Report
+    expect(report.summary).toMatchObject({fail: 0, unknown: 0})
+    expect(report.findings.filter(f => f.checkId === 'host/efs-mounted' && f.status === 'pass')).toHaveLength(6)
+  })
+})

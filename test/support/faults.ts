@@ -3,6 +3,7 @@
  * (the README's first command replays one); test/examples.test.ts fails when those files are stale.
  */
 import type {Snapshot} from '../../src/inventory/snapshot.js'
+import {withHostFacts} from './host-facts.js'
 import {IDS, withFault} from './snapshot-builder.js'
 
 const NFS4_USER_DATA = `#!/bin/bash
@@ -41,6 +42,20 @@ export const FAULTS: Record<string, {description: string; apply: (s: Snapshot) =
         {ruleNumber: 32767, egress: true, protocol: '-1', action: 'deny', cidr: '0.0.0.0/0'},
       ]})
       s.userData![0].text = NFS4_USER_DATA
+    },
+  },
+  'healthy-probed': {
+    description: 'The healthy cluster as the SSM host probe sees it: EFS mounted with TLS at /mnt/efs everywhere, the web containers on NFS.',
+    apply(s) {
+      withHostFacts(s)
+    },
+  },
+  'broken-container-started-before-mount': {
+    description: 'After a reboot, Docker started the web task on i-003a1b2c3d4e5f6a7 before EFS was mounted: the host shows the mount, but the container writes to the root volume (xfs) under /mnt/efs/shared.',
+    apply(s) {
+      withHostFacts(s)
+      const facts = s.hostFacts![IDS.instances[2]].facts!
+      facts.containerMounts = facts.containerMounts.map(m => ({...m, containerFstype: 'xfs', containerSource: '/dev/nvme0n1p1'}))
     },
   },
   'denied-nacls': {
