@@ -37,7 +37,10 @@ export const efsMounted = defineCheck({
           const what = e.kind === 'mount-point' ? `nothing is mounted at ${e.path}` : `${e.path} is not on an EFS/NFS mount`
           out.push(fail(r, `On ${i.id} ${what} (${seenAt(f, e.path)}; expected from ${e.origin}). Tasks binding it write to the local disk.`,
             {summary: `Mount it${hasFstab ? ' (the fstab line exists)' : ' (add the fstab line: see host/fstab-persistent)'}; find why it failed in host/boot-errors, then restart the tasks on ${i.id}.`,
-              command: e.kind === 'mount-point' && hasFstab ? ssmRun(i.id, `mount ${e.path}`) : ssmRun(i.id, 'mount -a -t efs,nfs4')},
+              command: e.kind === 'mount-point' && e.fsId
+                // NOTE: efsdoctor mount is idempotent, validates fstab and rolls back on failure; prefer it to a raw mount.
+                ? `efsdoctor mount --instance ${i.id} --file-system ${e.fsId} --path ${e.path}`
+                : e.kind === 'mount-point' && hasFstab ? ssmRun(i.id, `mount ${e.path}`) : ssmRun(i.id, 'mount -a -t efs,nfs4')},
             {evidence: ev}))
           continue
         }

@@ -22,7 +22,8 @@ describe('host/efs-mounted', () => {
     expect(o.status).toBe('fail')
     expect(o.message).toContain('nothing is mounted at /mnt/efs')
     expect(o.message).toContain('on / (xfs)')
-    expect(o.fix?.command).toBe(`aws ssm send-command --instance-ids ${IDS.instances[0]} --document-name AWS-RunShellScript --parameters 'commands=["mount /mnt/efs"]'`)
+    // The fix is efsdoctor's own idempotent, fstab-validating mount for exactly this host, file system and path.
+    expect(o.fix?.command).toBe(`efsdoctor mount --instance ${IDS.instances[0]} --file-system ${IDS.fs} --path /mnt/efs`)
     expect(forInstance(run(s), IDS.instances[1])[0].status).toBe('pass')
   })
 
