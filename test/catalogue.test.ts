@@ -2,6 +2,8 @@
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {allChecks} from '../src/checks/index.js'
 import {renderChecksMarkdown} from '../src/core/catalogue-docs.js'
+import {TEMPLATE_PARTS} from '../src/lint/build-snapshot.js'
+import {templateSnapshot} from '../src/lint/index.js'
 import {runChecks} from '../src/core/run-checks.js'
 import {SNAPSHOT_PARTS} from '../src/inventory/snapshot.js'
 
@@ -34,7 +36,12 @@ describe('check catalogue', () => {
     }
   })
 
+  it('TEMPLATE_PARTS are exactly the parts the full example stack fills', () => {
+    const s = templateSnapshot('examples/templates/ecs-efs-stack.yaml', {}) as unknown as Record<string, unknown>
+    expect(SNAPSHOT_PARTS.filter(p => s[p] !== undefined).sort()).toEqual([...TEMPLATE_PARTS].sort())
+  })
+
   it('docs/checks.md is up to date (run: npm run docs)', () => {
-    expect(readFileSync('docs/checks.md', 'utf8')).toBe(renderChecksMarkdown(allChecks))
+    expect(readFileSync('docs/checks.md', 'utf8')).toBe(renderChecksMarkdown(allChecks, TEMPLATE_PARTS))
   })
 })

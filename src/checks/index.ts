@@ -1,5 +1,5 @@
 /**
- * The catalogue: every check efsdoctor runs, in report order. Add a check by importing it here.
+ * The catalogue: every check efsdoctor runs, in report order (following the chain from cluster to container). Add a check by importing it here.
  * docs/checks.md is generated from this list (npm run docs); a test fails when it is stale.
  */
 import type {Check} from '../core/types.js'
@@ -36,27 +36,32 @@ import {bootErrors} from './host/boot-errors.js'
 import {containerSeesEfs} from './ecs/container-sees-efs.js'
 
 export const allChecks: Check[] = [
+  // The cluster and its file systems
   containerInstancesHealthy,
-  mountPointVolumeExists,
-  volumeSourceOnEfs,
-  efsVolumeConfiguration,
-  taskRoleEfsAccess,
   fileSystemExists,
   fileSystemWritable,
   mountTargetAvailable,
   mountTargetPerAz,
   mountTargetSameVpc,
+  // The network path from each instance to its mount target
   mountTargetSgAllowsNfs,
   clientSgEgressNfs,
   naclAllowsNfs,
   vpcDns,
   fileSystemPolicy,
+  // How the hosts mount EFS at boot
   mountsEfs,
   clientInstalledBeforeMount,
   fstabNetdev,
   mountBeforeDocker,
   scriptRuns,
   secrets,
+  // How tasks get the file system
+  mountPointVolumeExists,
+  volumeSourceOnEfs,
+  efsVolumeConfiguration,
+  taskRoleEfsAccess,
+  // What each host and container actually sees (SSM probe)
   ssmManaged,
   efsMounted,
   mountResponds,

@@ -5,7 +5,7 @@
  */
 import {redactSecrets} from '../inventory/redact.js'
 import {SNAPSHOT_SCHEMA_VERSION, type SgRule, type SecurityGroup, type Snapshot, type Subnet, type TaskDefinition,
-  type TaskVolume, type TemplateFacts, type AutoScalingGroup, type UserData, type Vpc, type Service} from '../inventory/snapshot.js'
+  type TaskVolume, type TemplateFacts, type AutoScalingGroup, type UserData, type Vpc, type Service, type SnapshotPart} from '../inventory/snapshot.js'
 import {TOOL_VERSION} from '../core/version.js'
 import {Resolver} from './intrinsics.js'
 import type {Json, ParsedTemplate} from './template.js'
@@ -176,6 +176,11 @@ function taskDefinition(r: Resolver, res: Res, location: UserData['location']): 
   if (exec) td.executionRoleArn = exec
   return td
 }
+
+/** The snapshot parts a template can fill (the rest is live state); docs/checks.md marks which checks lint runs. */
+export const TEMPLATE_PARTS: readonly SnapshotPart[] = [
+  'securityGroups', 'subnets', 'vpcs', 'autoScalingGroups', 'userData', 'taskDefinitions', 'services', 'fileSystemPolicies',
+]
 
 export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
   const resources: Res[] = Object.entries(obj(t.body.Resources)).map(([id, v]) => ({id, type: String(obj(v).Type ?? ''), props: obj(obj(v).Properties)}))
