@@ -32,7 +32,10 @@ export abstract class BaseCommand extends Command {
     if (err instanceof Errors.ExitError || err.code === 'EEXIT') return super.catch(err)
     const debug = this.argv.includes('--debug') || Boolean(process.env.EFSDOCTOR_DEBUG)
     if (debug) process.stderr.write(`${err.stack ?? err.message}\n`)
-    const first = (err.message || String(err)).split('\n').map(l => l.trim()).find(Boolean) ?? 'unknown error'
+    // NOTE: oclif's flag errors start with "The following error(s) occurred:" and end with "See more help with --help".
+    const lines = (err.message || String(err)).split('\n').map(l => l.trim())
+      .filter(l => l && !/^The following errors? occurred:?$/i.test(l) && !/^See more help with/i.test(l))
+    const first = lines.length > 1 && /^The following errors? occurred/i.test(err.message) ? lines.join('; ') : lines[0] ?? 'unknown error'
     const hint = err.oclif?.exit === 2 && !(err.name === 'UsageError') ? ' (see --help)' : ''
     process.stderr.write(`efsdoctor: ${first.replace(/^Error:\s*/, '')}${hint}\n`)
     process.exitCode = 2

@@ -61,6 +61,7 @@ describe('efsdoctor check --from', () => {
     ['an unknown check id', () => ['--from', 'examples/snapshots/healthy.json', '--only', 'efs/nope'], /unknown check id "efs\/nope"/],
     ['a bad file system id', () => ['--cluster', 'prod', '--file-system', 'fs-xyz'], /not an EFS file system id/],
     ['a bad --output value', () => ['--from', 'examples/snapshots/healthy.json', '--output', 'yaml'], /Expected --output=yaml/],
+    ['--cluster together with --from', () => ['--cluster', 'prod', '--from', 'examples/snapshots/healthy.json'], /--cluster=prod cannot also be provided when using --from/],
   ])('exits 2 with one line for %s', async (_name, argv, pattern) => {
     const {stderr, stdout, code} = await run(argv())
     expect(code).toBe(2)
