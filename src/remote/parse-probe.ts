@@ -3,6 +3,7 @@
  * Unknown keys are ignored so newer probes stay readable; output without the EFSD header is an error
  * (the caller marks the host `unparseable`).
  */
+import {redactSecrets} from '../inventory/redact.js'
 import type {DfStatus, ProbeDns, ProbeFacts, ProbeTcp} from './probe-facts.js'
 
 export type {ProbeFacts} from './probe-facts.js'
@@ -25,7 +26,9 @@ const oneOf = <T extends string>(v: string | undefined, allowed: readonly T[], f
   (allowed as readonly string[]).includes(v ?? '') ? v as T : fallback
 
 export function parseProbe(stdout: string): ParseResult {
-  const lines = stdout.split('\n').map(l => l.replace(/\r$/, ''))
+  // NOTE: log lines and fstab options can carry credentials (an echoed password, a CIFS password=): redact before
+  // anything is stored in a snapshot or printed.
+  const lines = redactSecrets(stdout).split('\n').map(l => l.replace(/\r$/, ''))
   const start = lines.findIndex(l => l.startsWith('EFSD\t'))
   if (start < 0) {
     const head = stdout.trim().slice(0, 120)

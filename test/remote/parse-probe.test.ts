@@ -117,3 +117,17 @@ describe('parseProbe', () => {
     expect(unescapeMountPath('/a\\040b\\011c\\134d')).toBe('/a b\tc\\d')
   })
 })
+
+describe('parseProbe redaction', () => {
+  it('masks credentials that appear in probed log lines', async () => {
+    const {parseProbe: parse} = await import('../../src/remote/parse-probe.js')
+    const {readFileSync} = await import('node:fs')
+    const base = readFileSync('test/fixtures/probe/al2023-healthy.txt', 'utf8')
+    const withLog = base.replace(/\nEND/, '\nLOG\tcloud-init\texport DB_PASSWORD=hunter2-very-secret mount.nfs4: access denied by server\nEND')
+    const r = parse(withLog)
+    expect(r.ok).toBe(true)
+    const text = JSON.stringify(r.ok ? r.facts : {})
+    expect(text).not.toContain('hunter2-very-secret')
+    expect(r.ok && r.facts.logs.some(l => l.line.includes('access denied by server') && l.line.includes('DB_PASSWORD='))).toBe(true)
+  })
+})
