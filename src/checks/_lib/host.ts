@@ -3,7 +3,7 @@
  * probed and why others were not, which paths each host should have on EFS, and small fix builders.
  */
 import {unknown} from '../../core/define-check.js'
-import type {Outcome} from '../../core/types.js'
+import type {Outcome, Resource} from '../../core/types.js'
 import type {HostFacts, Instance, MountTarget, Snapshot} from '../../inventory/snapshot.js'
 import type {ProbeFacts, ProbeMount, ProbeTcp} from '../../remote/probe-facts.js'
 import {userDataOf} from './mount-usage.js'
@@ -51,6 +51,15 @@ export function probedHosts(s: Snapshot): {hosts: ProbedHost[]; notProbed: Outco
       {evidence: {probeStatus: hf?.status ?? 'not-probed'}}))
   }
   return {hosts, notProbed}
+}
+
+/**
+ * The outcomes of a host check: the `unknown` of every instance that could not be probed, then what `each` says for
+ * every probed host (given its instance resource), in instance order.
+ */
+export function perProbedHost(s: Snapshot, each: (instance: Instance, facts: ProbeFacts, r: Resource) => Outcome | Outcome[]): Outcome[] {
+  const {hosts, notProbed} = probedHosts(s)
+  return [...notProbed, ...hosts.flatMap(({instance, facts}) => each(instance, facts, res.instance(instance)))]
 }
 
 export interface ExpectedPath {

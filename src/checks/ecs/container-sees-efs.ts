@@ -6,8 +6,7 @@
  */
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
-import {coveringNfsMount, isNfs, probedHosts, ssmRun} from '../_lib/host.js'
-import {res} from '../_lib/scope.js'
+import {coveringNfsMount, isNfs, perProbedHost, ssmRun} from '../_lib/host.js'
 
 export const containerSeesEfs = defineCheck({
   id: 'ecs/container-sees-efs',
@@ -18,14 +17,11 @@ export const containerSeesEfs = defineCheck({
   docsUrl: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html',
   needs: ['hostFacts'],
   run(s) {
-    const {hosts, notProbed} = probedHosts(s)
-    const out: Outcome[] = [...notProbed]
     const cluster = s.cluster?.name ?? s.scope.cluster ?? '<cluster>'
-    for (const {instance: i, facts: f} of hosts) {
-      const r = res.instance(i)
+    return perProbedHost(s, (i, f, r) => {
+      const out: Outcome[] = []
       if (!f.docker || f.docker.status !== 'ok') {
-        out.push(unknown(r, `Could not list containers on ${i.id}: docker ${f.docker ? `${f.docker.status}${f.docker.detail ? ` (${f.docker.detail})` : ''}` : 'was not reported by the probe'}.`))
-        continue
+        return unknown(r, `Could not list containers on ${i.id}: docker ${f.docker ? `${f.docker.status}${f.docker.detail ? ` (${f.docker.detail})` : ''}` : 'was not reported by the probe'}.`)
       }
       for (const cm of f.containerMounts) {
         const c = f.containers.find(x => x.id === cm.containerId)
@@ -58,7 +54,7 @@ export const containerSeesEfs = defineCheck({
       if (f.containerMounts.length === 0 && cut.length === 0) {
         out.push(skipped(r, `No running container on ${i.id} bind-mounts an EFS path.`))
       }
-    }
-    return out
+      return out
+    })
   },
 })

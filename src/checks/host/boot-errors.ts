@@ -6,10 +6,10 @@
  */
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import type {Fix, Outcome} from '../../core/types.js'
-import {coveringNfsMount, expectedPaths, installClientCommand, probedHosts} from '../_lib/host.js'
+import {coveringNfsMount, expectedPaths, installClientCommand, perProbedHost} from '../_lib/host.js'
 import type {ProbeFacts} from '../../remote/probe-facts.js'
 import type {Instance, Snapshot} from '../../inventory/snapshot.js'
-import {mountTargetForInstance, res, scopedFileSystems} from '../_lib/scope.js'
+import {mountTargetForInstance, scopedFileSystems} from '../_lib/scope.js'
 
 interface Cause {
   id: string
@@ -63,10 +63,8 @@ export const bootErrors = defineCheck({
   docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/troubleshooting-efs-mounting.html',
   needs: ['hostFacts'],
   run(s) {
-    const {hosts, notProbed} = probedHosts(s)
-    const out: Outcome[] = [...notProbed]
-    for (const {instance: i, facts: f} of hosts) {
-      const r = res.instance(i)
+    return perProbedHost(s, (i, f, r) => {
+      const out: Outcome[] = []
       const expected = expectedPaths(s, i)
       const mountedNow = expected.length > 0 && expected.every(e => coveringNfsMount(f, e.path)?.df?.status === 'ok')
       const found = new Map<string, string[]>()
@@ -94,7 +92,7 @@ export const bootErrors = defineCheck({
           : pass(r, `No EFS mount errors in the cloud-init or efs-utils logs on ${i.id}${ci ? ` (cloud-init: ${ci})` : ''}.`,
             {evidence: {lines: f.logs.map(l => l.line)}}))
       }
-    }
-    return out
+      return out
+    })
   },
 })

@@ -6,8 +6,8 @@
  */
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
-import {fsIdIn, probedHosts} from '../_lib/host.js'
-import {mountTargetForInstance, mountTargetsOf, res, scopedFileSystems} from '../_lib/scope.js'
+import {fsIdIn, perProbedHost} from '../_lib/host.js'
+import {mountTargetForInstance, mountTargetsOf, scopedFileSystems} from '../_lib/scope.js'
 
 export const dnsResolves = defineCheck({
   id: 'host/dns-resolves',
@@ -18,16 +18,13 @@ export const dnsResolves = defineCheck({
   docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/troubleshooting-efs-mounting.html',
   needs: ['hostFacts'],
   run(s) {
-    const {hosts, notProbed} = probedHosts(s)
-    const out: Outcome[] = [...notProbed]
     const scoped = scopedFileSystems(s)
-    for (const {instance: i, facts: f} of hosts) {
-      const r = res.instance(i)
+    return perProbedHost(s, (i, f, r) => {
+      const out: Outcome[] = []
       if (f.dns.length === 0) {
-        out.push(scoped.length > 0
+        return scoped.length > 0
           ? unknown(r, `The probe on ${i.id} was not asked to resolve any file system DNS name.`)
-          : skipped(r, `No file system in scope to resolve on ${i.id}.`))
-        continue
+          : skipped(r, `No file system in scope to resolve on ${i.id}.`)
       }
       for (const d of f.dns) {
         const fsId = fsIdIn(d.name)
@@ -66,7 +63,7 @@ export const dnsResolves = defineCheck({
           {summary: `Make the host use the VPC resolver (AmazonProvidedDNS, 169.254.169.253) or forward ${'efs.<region>.amazonaws.com'} to it; as a stopgap mount by IP${mt?.ipAddress ? ` (mounttargetip=${mt.ipAddress})` : ''}.`},
           {evidence: ev}))
       }
-    }
-    return out
+      return out
+    })
   },
 })

@@ -5,8 +5,7 @@
  */
 import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
-import {coveringNfsMount, expectedPaths, mountFsId, nfsMounts, probedHosts, seenAt, ssmRun} from '../_lib/host.js'
-import {res} from '../_lib/scope.js'
+import {coveringNfsMount, expectedPaths, mountFsId, nfsMounts, perProbedHost, seenAt, ssmRun} from '../_lib/host.js'
 
 export const efsMounted = defineCheck({
   id: 'host/efs-mounted',
@@ -17,17 +16,14 @@ export const efsMounted = defineCheck({
   docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/mounting-fs-mount-helper-ec2-linux.html',
   needs: ['hostFacts'],
   run(s) {
-    const {hosts, notProbed} = probedHosts(s)
-    const out: Outcome[] = [...notProbed]
-    for (const {instance: i, facts: f} of hosts) {
-      const r = res.instance(i)
+    return perProbedHost(s, (i, f, r) => {
+      const out: Outcome[] = []
       const expected = expectedPaths(s, i)
       const mounts = nfsMounts(f)
       if (expected.length === 0) {
-        out.push(mounts.length > 0
+        return mounts.length > 0
           ? pass(r, `${i.id} has EFS/NFS mounted at ${mounts.map(m => m.target).join(', ')}.`)
-          : skipped(r, `No EFS mount is expected on ${i.id} (no UserData mount, no host.sourcePath volume).`))
-        continue
+          : skipped(r, `No EFS mount is expected on ${i.id} (no UserData mount, no host.sourcePath volume).`)
       }
       for (const e of expected) {
         const m = e.kind === 'mount-point' ? mounts.filter(x => x.target === e.path).pop() : coveringNfsMount(f, e.path)
@@ -53,7 +49,7 @@ export const efsMounted = defineCheck({
         }
         out.push(pass(r, `${e.path} on ${i.id} is on ${m.fstype} from ${m.source}${seenFs && !m.source.includes(seenFs) ? ` (${seenFs})` : ''}, mounted at ${m.target}.`, {evidence: ev}))
       }
-    }
-    return out
+      return out
+    })
   },
 })

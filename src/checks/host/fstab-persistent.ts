@@ -5,8 +5,7 @@
  */
 import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
-import {isNfs, nfsMounts, probedHosts, userDataMountPoints} from '../_lib/host.js'
-import {res} from '../_lib/scope.js'
+import {isNfs, nfsMounts, perProbedHost, userDataMountPoints} from '../_lib/host.js'
 
 export const fstabPersistent = defineCheck({
   id: 'host/fstab-persistent',
@@ -17,18 +16,15 @@ export const fstabPersistent = defineCheck({
   docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/automount-with-efs-mount-helper.html',
   needs: ['hostFacts'],
   run(s) {
-    const {hosts, notProbed} = probedHosts(s)
-    const out: Outcome[] = [...notProbed]
     const fsId = s.scope.fileSystems[0]?.id ?? 'fs-…'
-    for (const {instance: i, facts: f} of hosts) {
-      const r = res.instance(i)
+    return perProbedHost(s, (i, f, r) => {
+      const out: Outcome[] = []
       const fromUd = userDataMountPoints(s, i)
       const wanted = fromUd.length > 0
         ? fromUd.map(e => ({path: e.path, device: e.device ?? `${e.fsId ?? fsId}:/`}))
         : nfsMounts(f).map(m => ({path: m.target, device: m.source.startsWith('127.0.0.1:') ? `${fsId}:/` : m.source}))
       if (wanted.length === 0) {
-        out.push(skipped(r, `No EFS mount is expected or present on ${i.id}.`))
-        continue
+        return skipped(r, `No EFS mount is expected or present on ${i.id}.`)
       }
       for (const w of wanted) {
         const line = `${w.device} ${w.path} efs _netdev,noresvport,tls,nofail 0 0`
@@ -46,7 +42,7 @@ export const fstabPersistent = defineCheck({
           out.push(pass(r, `/etc/fstab on ${i.id} mounts ${entry.device} at ${w.path} (${entry.fstype}, _netdev).`, {evidence: ev}))
         }
       }
-    }
-    return out
+      return out
+    })
   },
 })

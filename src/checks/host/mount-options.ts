@@ -5,8 +5,7 @@
  */
 import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
-import {nfsMounts, probedHosts} from '../_lib/host.js'
-import {res} from '../_lib/scope.js'
+import {nfsMounts, perProbedHost} from '../_lib/host.js'
 
 const RECOMMENDED = 'nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport'
 
@@ -36,14 +35,11 @@ export const mountOptions = defineCheck({
   docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/mounting-fs-nfs-mount-settings.html',
   needs: ['hostFacts'],
   run(s) {
-    const {hosts, notProbed} = probedHosts(s)
-    const out: Outcome[] = [...notProbed]
-    for (const {instance: i, facts: f} of hosts) {
-      const r = res.instance(i)
+    return perProbedHost(s, (i, f, r) => {
+      const out: Outcome[] = []
       const mounts = nfsMounts(f)
       if (mounts.length === 0) {
-        out.push(skipped(r, `No EFS/NFS mount on ${i.id} (see host/efs-mounted).`))
-        continue
+        return skipped(r, `No EFS/NFS mount on ${i.id} (see host/efs-mounted).`)
       }
       for (const m of mounts) {
         const problems = optionProblems(m.options, m.fstype)
@@ -56,7 +52,7 @@ export const mountOptions = defineCheck({
             {evidence: ev}))
         }
       }
-    }
-    return out
+      return out
+    })
   },
 })

@@ -4,8 +4,7 @@
  */
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
-import {nfsMounts, ownAzTcp, probedHosts, ssmRun} from '../_lib/host.js'
-import {res} from '../_lib/scope.js'
+import {nfsMounts, ownAzTcp, perProbedHost, ssmRun} from '../_lib/host.js'
 
 export const mountResponds = defineCheck({
   id: 'host/mount-responds',
@@ -16,14 +15,11 @@ export const mountResponds = defineCheck({
   docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/troubleshooting-efs-mounting.html',
   needs: ['hostFacts'],
   run(s) {
-    const {hosts, notProbed} = probedHosts(s)
-    const out: Outcome[] = [...notProbed]
-    for (const {instance: i, facts: f} of hosts) {
-      const r = res.instance(i)
+    return perProbedHost(s, (i, f, r) => {
+      const out: Outcome[] = []
       const mounts = nfsMounts(f)
       if (mounts.length === 0) {
-        out.push(skipped(r, `No EFS/NFS mount on ${i.id} to test (see host/efs-mounted).`))
-        continue
+        return skipped(r, `No EFS/NFS mount on ${i.id} to test (see host/efs-mounted).`)
       }
       const deadPort = ownAzTcp(s, i, f).tcp.find(t => t.status !== 'open')
       for (const m of mounts) {
@@ -45,7 +41,7 @@ export const mountResponds = defineCheck({
             out.push(unknown(r, `${m.target} on ${i.id} was not tested (${m.df?.detail ?? 'the probe ran out of time or output space'}).`, {evidence: ev}))
         }
       }
-    }
-    return out
+      return out
+    })
   },
 })

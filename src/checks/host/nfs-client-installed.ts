@@ -5,8 +5,7 @@
  */
 import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
-import {expectedPaths, installClientCommand, probedHosts, ssmRun} from '../_lib/host.js'
-import {res} from '../_lib/scope.js'
+import {expectedPaths, installClientCommand, perProbedHost, ssmRun} from '../_lib/host.js'
 
 export const nfsClientInstalled = defineCheck({
   id: 'host/nfs-client-installed',
@@ -17,18 +16,15 @@ export const nfsClientInstalled = defineCheck({
   docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/installing-amazon-efs-utils.html',
   needs: ['hostFacts'],
   run(s) {
-    const {hosts, notProbed} = probedHosts(s)
-    const out: Outcome[] = [...notProbed]
     const efsVolumes = (s.taskDefinitions ?? []).some(td => td.volumes.some(v => v.efsVolumeConfiguration))
-    for (const {instance: i, facts: f} of hosts) {
-      const r = res.instance(i)
+    return perProbedHost(s, (i, f, r) => {
+      const out: Outcome[] = []
       const expected = expectedPaths(s, i)
       const needsEfs = efsVolumes || expected.some(e => e.fstype === 'efs') || f.fstab.some(e => e.fstype === 'efs')
       const needsNfs = needsEfs || expected.length > 0 || f.fstab.length > 0
       const ev = {clients: f.clients, packages: f.packages, efsUtilsVersion: f.efsUtilsVersion}
       if (!needsNfs) {
-        out.push(skipped(r, `Nothing on ${i.id} mounts EFS, so no client is needed.`))
-        continue
+        return skipped(r, `Nothing on ${i.id} mounts EFS, so no client is needed.`)
       }
       const missing = [
         ...(f.clients.mountNfs4 ? [] : ['mount.nfs4 (nfs-utils / nfs-common)']),
@@ -47,7 +43,7 @@ export const nfsClientInstalled = defineCheck({
       } else {
         out.push(pass(r, `${i.id} has mount.nfs4${f.clients.mountEfs ? ` and mount.efs (${f.efsUtilsVersion ?? f.packages['amazon-efs-utils'] ?? 'version unknown'})` : ''}.`, {evidence: ev}))
       }
-    }
-    return out
+      return out
+    })
   },
 })

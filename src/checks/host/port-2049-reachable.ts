@@ -5,8 +5,7 @@
  */
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
-import {ownAzTcp, probedHosts} from '../_lib/host.js'
-import {res} from '../_lib/scope.js'
+import {ownAzTcp, perProbedHost} from '../_lib/host.js'
 
 export const port2049Reachable = defineCheck({
   id: 'host/port-2049-reachable',
@@ -17,18 +16,15 @@ export const port2049Reachable = defineCheck({
   docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/network-access.html',
   needs: ['hostFacts'],
   run(s) {
-    const {hosts, notProbed} = probedHosts(s)
-    const out: Outcome[] = [...notProbed]
     const mts = s.mountTargets ?? []
-    for (const {instance: i, facts: f} of hosts) {
-      const r = res.instance(i)
+    return perProbedHost(s, (i, f, r) => {
+      const out: Outcome[] = []
       // NOTE: the probe connects to every mount target of the run; only those of this instance's AZ count here.
       const {tcp, served} = ownAzTcp(s, i, f)
       if (tcp.length === 0) {
-        out.push(served.length > 0
+        return served.length > 0
           ? unknown(r, `The probe on ${i.id} did not connect to ${served.map(mt => `${mt.id} (${mt.ipAddress ?? '?'})`).join(', ')}, the mount target of its AZ.`)
-          : skipped(r, `No mount target serves ${i.id}'s AZ, so there is nothing to connect to (see efs/mount-target-per-az).`))
-        continue
+          : skipped(r, `No mount target serves ${i.id}'s AZ, so there is nothing to connect to (see efs/mount-target-per-az).`)
       }
       for (const t of tcp) {
         const mt = mts.find(m => m.ipAddress === t.ip || m.ipv6Address === t.ip)
@@ -52,7 +48,7 @@ export const port2049Reachable = defineCheck({
           out.push(unknown(r, `The connect from ${i.id} to ${name} could not be tried on the host.`, {evidence: ev}))
         }
       }
-    }
-    return out
+      return out
+    })
   },
 })
