@@ -1,21 +1,14 @@
-import {captureOutput} from '@oclif/test'
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import Check from '../../src/commands/check.js'
 import type {Report} from '../../src/core/types.js'
 import {withFault} from '../support/snapshot-builder.js'
+import {expectOneLineExit2, runCommand} from '../support/run-command.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'efsd-cmd-'))
-const root = process.cwd()
 
-async function run(argv: string[]) {
-  process.exitCode = undefined
-  const out = await captureOutput(() => Check.run(argv, {root}))
-  const code = (out.error as {oclif?: {exit?: number}} | undefined)?.oclif?.exit ?? (process.exitCode as number | undefined) ?? 0
-  process.exitCode = undefined
-  return {...out, code}
-}
+const run = (argv: string[]) => runCommand(Check, argv)
 
 describe('efsdoctor check --from', () => {
   it('replays the healthy example: JSON report, exit 0, nothing failed', async () => {
@@ -63,13 +56,7 @@ describe('efsdoctor check --from', () => {
     ['a bad --output value', () => ['--from', 'examples/snapshots/healthy.json', '--output', 'yaml'], /Expected --output=yaml/],
     ['--cluster together with --from', () => ['--cluster', 'prod', '--from', 'examples/snapshots/healthy.json'], /--cluster=prod cannot also be provided when using --from/],
   ])('exits 2 with one line for %s', async (_name, argv, pattern) => {
-    const {stderr, stdout, code} = await run(argv())
-    expect(code).toBe(2)
-    expect(stdout).toBe('')
-    const lines = stderr.trim().split('\n')
-    expect(lines).toHaveLength(1)
-    expect(lines[0]).toMatch(pattern)
-    expect(stderr).not.toMatch(/\n\s+at /)
+    expectOneLineExit2(await run(argv()), pattern)
   })
 })
 

@@ -1,10 +1,10 @@
 import {DescribeTasksCommand, ECSClient, ListTasksCommand} from '@aws-sdk/client-ecs'
-import {captureOutput} from '@oclif/test'
 import {mockClient} from 'aws-sdk-client-mock'
 import ExplainCmd from '../../src/commands/explain.js'
+import {runCommand} from '../support/run-command.js'
 
 const ecs = mockClient(ECSClient)
-const run = (argv: string[]) => captureOutput(() => ExplainCmd.run(argv, {root: process.cwd()}))
+const run = (argv: string[]) => runCommand(ExplainCmd, argv)
 
 beforeEach(() => ecs.reset())
 

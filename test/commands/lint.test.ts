@@ -1,4 +1,3 @@
-import {captureOutput} from '@oclif/test'
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -6,18 +5,12 @@ import {allChecks} from '../../src/checks/index.js'
 import Lint from '../../src/commands/lint.js'
 import type {Finding, Report} from '../../src/core/types.js'
 import {templateSnapshot} from '../../src/lint/index.js'
+import {expectOneLineExit2, runCommand} from '../support/run-command.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'efsd-lint-'))
-const root = process.cwd()
 const T = (name: string) => `examples/templates/${name}`
 
-async function run(argv: string[]) {
-  process.exitCode = undefined
-  const out = await captureOutput(() => Lint.run(argv, {root}))
-  const code = (out.error as {oclif?: {exit?: number}} | undefined)?.oclif?.exit ?? (process.exitCode as number | undefined) ?? 0
-  process.exitCode = undefined
-  return {...out, code}
-}
+const run = (argv: string[]) => runCommand(Lint, argv)
 
 async function lintJson(file: string, ...extra: string[]): Promise<{report: Report; code: number}> {
   const {stdout, code} = await run([file, '--output', 'json', ...extra])
@@ -156,11 +149,6 @@ describe('efsdoctor lint', () => {
     ['an unknown check id', () => [T('ecs-efs-stack.yaml'), '--only', 'ecs/nope'], /unknown check id "ecs\/nope"/],
     ['no template argument', () => [], /Missing 1 required arg/],
   ])('exits 2 with one line for %s', async (_name, argv, pattern) => {
-    const {stderr, stdout, code} = await run(argv())
-    expect(code).toBe(2)
-    expect(stdout).toBe('')
-    const lines = stderr.trim().split('\n')
-    expect(lines).toHaveLength(1)
-    expect(lines[0]).toMatch(pattern)
+    expectOneLineExit2(await run(argv()), pattern)
   })
 })

@@ -1,4 +1,3 @@
-import {captureOutput} from '@oclif/test'
 import Mount, {type MountDeps} from '../../src/commands/mount.js'
 import Userdata from '../../src/commands/userdata.js'
 import type {Snapshot} from '../../src/inventory/snapshot.js'
@@ -6,18 +5,12 @@ import type {ProbeFacts} from '../../src/remote/probe-facts.js'
 import {userDataSnippet} from '../../src/remote/user-data-snippet.js'
 import type {InvocationResult, RunOptions, SsmRunner} from '../../src/remote/ssm-runner.js'
 import {healthy, IDS} from '../support/snapshot-builder.js'
+import {runCommand} from '../support/run-command.js'
 
-const root = process.cwd()
 const [I1, I2, I3] = IDS.instances
 const BASE = ['--file-system', IDS.fs, '--path', '/mnt/efs']
 
-async function run(cmd: typeof Mount | typeof Userdata, argv: string[]) {
-  process.exitCode = undefined
-  const out = await captureOutput(() => cmd.run(argv, {root}))
-  const code = (out.error as {oclif?: {exit?: number}} | undefined)?.oclif?.exit ?? (process.exitCode as number | undefined) ?? 0
-  process.exitCode = undefined
-  return {...out, code}
-}
+const run = (cmd: typeof Mount | typeof Userdata, argv: string[]) => runCommand(cmd, argv)
 
 class FakeRunner implements SsmRunner {
   calls: {ids: string[]; script: string; opts: RunOptions}[] = []

@@ -3,9 +3,9 @@ import {DescribeMountTargetsCommand, EFSClient} from '@aws-sdk/client-efs'
 import {
   DescribeInstanceInformationCommand, GetCommandInvocationCommand, ListCommandInvocationsCommand, SendCommandCommand, SSMClient,
 } from '@aws-sdk/client-ssm'
-import {captureOutput} from '@oclif/test'
 import {mockClient} from 'aws-sdk-client-mock'
 import ProbeCmd from '../../src/commands/probe.js'
+import {runCommand} from '../support/run-command.js'
 
 const ssm = mockClient(SSMClient)
 const ec2 = mockClient(EC2Client)
@@ -36,7 +36,7 @@ describe('efsdoctor probe', () => {
     ssm.on(SendCommandCommand).resolves({Command: {CommandId: 'c'.repeat(36)}})
     ssm.on(ListCommandInvocationsCommand).resolves({CommandInvocations: [{InstanceId: A, Status: 'Success', StatusDetails: 'Success'}]})
     ssm.on(GetCommandInvocationCommand).resolves({Status: 'Success', StatusDetails: 'Success', ResponseCode: 0, StandardOutputContent: PROBE_OUT})
-    const {stdout, error} = await captureOutput(() => ProbeCmd.run(['--instance', A, '--instance', B, '--file-system', FS, '--region', 'eu-west-1'], {root: process.cwd()}))
+    const {stdout, error} = await runCommand(ProbeCmd, ['--instance', A, '--instance', B, '--file-system', FS, '--region', 'eu-west-1'])
     expect(stdout).toContain(`${A}  probed`)
     expect(stdout).toMatch(/mount\s+\/mnt\/efs {2}nfs4 {2}127\.0\.0\.1:\/ {2}df ok/)
     expect(stdout).toMatch(/tcp\s+10\.20\.1\.25:2049 open/)
@@ -54,14 +54,14 @@ describe('efsdoctor probe', () => {
 
   test('--output json prints the HostFacts records', async () => {
     ssm.on(DescribeInstanceInformationCommand).resolves({InstanceInformationList: []})
-    const {stdout} = await captureOutput(() => ProbeCmd.run(['-i', A, '--output', 'json', '--region', 'eu-west-1'], {root: process.cwd()}))
+    const {stdout} = await runCommand(ProbeCmd, ['-i', A, '--output', 'json', '--region', 'eu-west-1'])
     const json = JSON.parse(stdout)
     expect(json[A]).toMatchObject({instanceId: A, status: 'not-managed'})
     expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(0)
   })
 
   test('a malformed instance id is a usage error (exit 2)', async () => {
-    const {error, stderr} = await captureOutput(() => ProbeCmd.run(['--instance', 'web-1'], {root: process.cwd()}))
+    const {error, stderr} = await runCommand(ProbeCmd, ['--instance', 'web-1'])
     expect(error?.oclif?.exit).toBe(2)
     expect(stderr).toContain('"web-1" is not an EC2 instance id')
   })

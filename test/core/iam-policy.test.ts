@@ -2,7 +2,6 @@
  * The IAM policy must list every operation the code calls: a static scan of src/ for SDK commands, and recorded
  * runs of the collector, the probe and the mount lookup against the simulated AWS (bench/fake-aws).
  */
-import {captureOutput} from '@oclif/test'
 import {readdirSync, readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import * as asg from '@aws-sdk/client-auto-scaling'
@@ -19,6 +18,7 @@ import {collectForMount} from '../../src/inventory/collect-for-mount.js'
 import {probeLive} from '../../src/inventory/live.js'
 import {INVENTORY_ACTIONS} from '../../src/inventory/actions.js'
 import {collect, withFake} from '../faults/harness.js'
+import {runCommand} from '../support/run-command.js'
 
 const MODULES: [string, Record<string, unknown>][] = [
   ['ec2', ec2], ['ecs', ecs], ['elasticfilesystem', efs], ['autoscaling', asg], ['ssm', ssm], ['iam', iam], ['sts', sts],
@@ -111,13 +111,7 @@ describe('iamPolicy', () => {
 })
 
 describe('efsdoctor iam-policy', () => {
-  const run = async (argv: string[]) => {
-    process.exitCode = undefined
-    const out = await captureOutput(() => IamPolicyCmd.run(argv, {root: process.cwd()}))
-    const code = (out.error as {oclif?: {exit?: number}} | undefined)?.oclif?.exit ?? (process.exitCode as number | undefined) ?? 0
-    process.exitCode = undefined
-    return {...out, code}
-  }
+  const run = (argv: string[]) => runCommand(IamPolicyCmd, argv)
 
   it('prints valid policy JSON for the chosen commands', async () => {
     const {stdout, code} = await run(['--for', 'mount', '--for', 'check', '--partition', 'aws-cn'])

@@ -3,30 +3,12 @@
  * connections, a host name that does not resolve, expired credentials and a wrong region (the cluster is not
  * there) all exit 2 with one line on stderr and no stack trace.
  */
-import {captureOutput} from '@oclif/test'
 import {createServer} from 'node:net'
 import Check from '../../src/commands/check.js'
 import {startFakeAws, type FakeAws} from './harness.js'
+import {expectOneLineExit2, runCommand} from '../support/run-command.js'
 
-const root = process.cwd()
-
-async function run(argv: string[]) {
-  process.exitCode = undefined
-  const out = await captureOutput(() => Check.run([...argv, '--no-probe', '--output', 'json'], {root}))
-  const code = (out.error as {oclif?: {exit?: number}} | undefined)?.oclif?.exit ?? (process.exitCode as number | undefined) ?? 0
-  process.exitCode = undefined
-  return {...out, code}
-}
-
-function expectOneLine(r: {stdout: string; stderr: string; code: number}, pattern: RegExp): void {
-  expect(r.code).toBe(2)
-  expect(r.stdout).toBe('')
-  const lines = r.stderr.trim().split('\n')
-  expect(lines).toHaveLength(1)
-  expect(lines[0]).toMatch(/^efsdoctor: /)
-  expect(lines[0]).toMatch(pattern)
-  expect(r.stderr).not.toMatch(/\n\s+at /)
-}
+const run = (argv: string[]) => runCommand(Check, [...argv, '--no-probe', '--output', 'json'])
 
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -51,12 +33,12 @@ describe('check exits 2 with one line when it cannot run', () => {
     const port = await closedPort()
     const r = await run(['--cluster', 'prod', '--endpoint-url', `http://127.0.0.1:${port}`])
     // The endpoint given is named, not "the AWS endpoint for <region>".
-    expectOneLine(r, new RegExp(`cannot reach http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`))
+    expectOneLineExit2(r, new RegExp(`cannot reach http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`))
   }, 60_000)
 
   it('DNS failure (an .invalid host never resolves)', async () => {
     const r = await run(['--cluster', 'prod', '--endpoint-url', 'http://efsdoctor-test.invalid'])
-    expectOneLine(r, /cannot reach http:\/\/efsdoctor-test\.invalid \((ENOTFOUND|EAI_AGAIN)\)/)
+    expectOneLineExit2(r, /cannot reach http:\/\/efsdoctor-test\.invalid \((ENOTFOUND|EAI_AGAIN)\)/)
   }, 60_000)
 
   it.each([
@@ -67,17 +49,17 @@ describe('check exits 2 with one line when it cannot run', () => {
   ])('%s', async (_name, everyCall) => {
     fake.faults = {everyCall}
     const r = await run(['--cluster', 'prod', '--endpoint-url', fake.url])
-    expectOneLine(r, new RegExp(`credentials not usable \\(${everyCall.code}\\)`))
+    expectOneLineExit2(r, new RegExp(`credentials not usable \\(${everyCall.code}\\)`))
   })
 
   it('wrong region: the cluster is not there (DescribeClusters MISSING)', async () => {
     const r = await run(['--cluster', 'prod-elsewhere', '--endpoint-url', fake.url, '--region', 'us-east-2'])
-    expectOneLine(r, /cluster "prod-elsewhere" not found in us-east-2/)
+    expectOneLineExit2(r, /cluster "prod-elsewhere" not found in us-east-2/)
   })
 
   it('wrong region: ClusterNotFoundException from a list call', async () => {
     fake.faults = {everyCall: {code: 'ClusterNotFoundException', message: 'Cluster not found.', actions: ['ecs:DescribeClusters', 'ecs:ListContainerInstances']}}
     const r = await run(['--cluster', 'prod', '--endpoint-url', fake.url, '--region', 'ap-southeast-2'])
-    expectOneLine(r, /cluster "prod" not found in ap-southeast-2/)
+    expectOneLineExit2(r, /cluster "prod" not found in ap-southeast-2/)
   })
 })

@@ -3,7 +3,6 @@
  * pasted UserData (the shared parser and the checks that read it). Each gives a report or one clear line with
  * exit 2 — never an uncaught error, a stack trace, or a check that crashed.
  */
-import {captureOutput} from '@oclif/test'
 import fc from 'fast-check'
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -14,19 +13,13 @@ import Check from '../../src/commands/check.js'
 import Lint from '../../src/commands/lint.js'
 import {runChecks} from '../../src/core/run-checks.js'
 import {healthy} from '../support/snapshot-builder.js'
+import {type RunnableCommand, runCommand} from '../support/run-command.js'
 
 const root = process.cwd()
 const dir = mkdtempSync(join(tmpdir(), 'efsd-fuzz-'))
 let seq = 0
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function run(cmd: any, argv: string[]) {
-  process.exitCode = undefined
-  const out = await captureOutput(() => cmd.run(argv, {root}))
-  const code = (out.error as {oclif?: {exit?: number}} | undefined)?.oclif?.exit ?? (process.exitCode as number | undefined) ?? 0
-  process.exitCode = undefined
-  return {...out, code}
-}
+const run = (cmd: RunnableCommand, argv: string[]) => runCommand(cmd, argv)
 
 /** A report (exit 0/1, JSON on stdout, no crashed check) or exit 2 with one `efsdoctor:` line. */
 function expectReportOrOneLine(r: {stdout: string; stderr: string; code: number}, opts: {checkCrashIsUnknown?: boolean} = {}): void {

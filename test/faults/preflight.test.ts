@@ -2,20 +2,12 @@
  * `check --preflight` against the simulated AWS: missing permissions are listed before the checks run, a denied
  * simulation is reported and the run goes on, and an assumed-role caller is simulated as its IAM role.
  */
-import {captureOutput} from '@oclif/test'
 import Check from '../../src/commands/check.js'
 import {assumedRoleName, preflightLines} from '../../src/inventory/preflight.js'
 import {startFakeAws, type FakeAws} from './harness.js'
+import {runCommand} from '../support/run-command.js'
 
-const root = process.cwd()
-
-async function run(argv: string[]) {
-  process.exitCode = undefined
-  const out = await captureOutput(() => Check.run([...argv, '--no-probe', '--output', 'json', '--fail-on', 'none'], {root}))
-  const code = (out.error as {oclif?: {exit?: number}} | undefined)?.oclif?.exit ?? (process.exitCode as number | undefined) ?? 0
-  process.exitCode = undefined
-  return {...out, code}
-}
+const run = (argv: string[]) => runCommand(Check, [...argv, '--no-probe', '--output', 'json', '--fail-on', 'none'])
 
 describe('check --preflight', () => {
   let fake: FakeAws

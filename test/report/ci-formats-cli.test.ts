@@ -1,5 +1,4 @@
 /** `efsdoctor check --from … --output junit|sarif|markdown` and `--config`, end to end through the command. */
-import {captureOutput} from '@oclif/test'
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -8,19 +7,13 @@ import Check from '../../src/commands/check.js'
 import type {Report} from '../../src/core/types.js'
 import {readSchema, validatorFor} from '../support/ajv.js'
 import {IDS, withFault} from '../support/snapshot-builder.js'
+import {runCommand} from '../support/run-command.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'efsd-ci-'))
-const root = process.cwd()
 const broken = join(dir, 'broken.json')
 writeFileSync(broken, JSON.stringify(withFault(x => { x.mountTargets!.find(m => m.id === IDS.mountTargets.b)!.lifeCycleState = 'deleting' })))
 
-async function run(argv: string[]) {
-  process.exitCode = undefined
-  const out = await captureOutput(() => Check.run(argv, {root}))
-  const code = (out.error as {oclif?: {exit?: number}} | undefined)?.oclif?.exit ?? (process.exitCode as number | undefined) ?? 0
-  process.exitCode = undefined
-  return {...out, code}
-}
+const run = (argv: string[]) => runCommand(Check, argv)
 
 describe('CI formats through efsdoctor check', () => {
   it('junit: parses back, failures counted, exit 1', async () => {
