@@ -48,7 +48,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
     let snapshot: Snapshot
     let snapshotFile: string | undefined
     if (flags.from) {
-      snapshot = loadSnapshot(flags.from)
+      snapshot = await loadSnapshot(flags.from)
       snapshotFile = flags.from
     } else {
       if (!flags.cluster) throw new UsageError('--cluster is required (or --from to replay a snapshot)')

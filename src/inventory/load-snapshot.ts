@@ -1,11 +1,18 @@
-/** Reads a saved snapshot (`efsdoctor snapshot -o f.json`) for offline replay; bad files are a UsageError. */
+/**
+ * Reads a saved snapshot (`efsdoctor snapshot -o f.json`) for offline replay. The file must match
+ * schemas/snapshot.schema.json: a wrongly typed field deep inside would otherwise make a check throw, so a bad
+ * file is a UsageError (exit 2) naming the first problem, never a run of "Check crashed" findings.
+ */
 import {readFileSync} from 'node:fs'
 import {UsageError} from '../core/errors.js'
 import {SNAPSHOT_PARTS, SNAPSHOT_SCHEMA_VERSION, type Snapshot} from './snapshot.js'
 
 const OBJECT_PARTS = new Set(['instances', 'securityGroups', 'subnets', 'vpcs', 'fileSystemPolicies', 'hostFacts', 'cluster'])
 
-/** Structural validation of the parts checks rely on; returns the reason or undefined. */
+/** The JSON Schema for snapshots, shipped in the package (src/ and dist/ both sit two levels below it). */
+export const SNAPSHOT_SCHEMA_URL = new URL('../../schemas/snapshot.schema.json', import.meta.url)
+
+/** Quick check of the top-level shape (and the schema version first, so a newer file says so); returns the reason. */
 export function snapshotProblem(data: unknown): string | undefined {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return 'not a JSON object'
   const s = data as Record<string, unknown>
@@ -25,7 +32,38 @@ export function snapshotProblem(data: unknown): string | undefined {
   return undefined
 }
 
-export function loadSnapshot(file: string): Snapshot {
+interface SchemaError {instancePath: string; message?: string; params: Record<string, unknown>}
+type Validate = ((data: unknown) => boolean) & {errors?: SchemaError[] | null}
+let validator: Validate | undefined
+
+async function schemaValidator(): Promise<Validate> {
+  if (validator) return validator
+  // NOTE: imported here, not at the top, so commands that never read a snapshot (and --help) do not load ajv.
+  const mod = await import('ajv')
+  // ajv is CommonJS: under ESM the class may sit on `.default` (or `.default.default`).
+  const Ajv = (mod.default.default ?? mod.default) as typeof mod.default.default
+  const schema = JSON.parse(readFileSync(SNAPSHOT_SCHEMA_URL, 'utf8')) as Record<string, unknown>
+  validator = new Ajv({allErrors: false, strict: true, allowUnionTypes: true}).compile(schema) as Validate
+  return validator
+}
+
+/** One error as `/path/to/field must be …`, with the allowed values when ajv keeps them out of its message. */
+export function describeSchemaError(e: SchemaError): string {
+  const where = e.instancePath || '/'
+  const allowed = e.params.allowedValues ?? (e.params.allowedValue === undefined ? undefined : [e.params.allowedValue])
+  const values = Array.isArray(allowed) ? `: ${allowed.map(v => JSON.stringify(v)).join(', ')}` : ''
+  return `${where} ${e.message ?? 'is invalid'}${values}`
+}
+
+/** The first way `data` departs from the snapshot schema, or undefined when it matches. */
+export async function schemaProblem(data: unknown): Promise<string | undefined> {
+  const validate = await schemaValidator()
+  if (validate(data)) return undefined
+  const first = validate.errors?.[0]
+  return first ? describeSchemaError(first) : 'does not match the snapshot schema'
+}
+
+export async function loadSnapshot(file: string): Promise<Snapshot> {
   let text: string
   try {
     text = readFileSync(file, 'utf8')
@@ -38,7 +76,7 @@ export function loadSnapshot(file: string): Snapshot {
   } catch (error) {
     throw new UsageError(`snapshot ${file} is not valid JSON: ${(error as Error).message}`)
   }
-  const problem = snapshotProblem(data)
-  if (problem) throw new UsageError(`snapshot ${file} is not an efsdoctor snapshot: ${problem}`)
+  const problem = snapshotProblem(data) ?? await schemaProblem(data)
+  if (problem) throw new UsageError(`snapshot ${file} is not an efsdoctor snapshot: ${problem.replace(/\s+/g, ' ')}`)
   return data as Snapshot
 }
