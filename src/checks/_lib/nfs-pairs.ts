@@ -3,7 +3,7 @@
  * shared outcomes for the cases they all handle the same way.
  */
 import {skipped} from '../../core/define-check.js'
-import type {Outcome} from '../../core/types.js'
+import type {Outcome, Resource} from '../../core/types.js'
 import type {FileSystem, Instance, MountTarget, Snapshot} from '../../inventory/snapshot.js'
 import {activeInstances, fileSystemRefs, mountTargetForInstance, res} from './scope.js'
 
@@ -23,6 +23,14 @@ export function nfsPairs(s: Snapshot): NfsPair[] {
 export const noMountTarget = (p: NfsPair): Outcome =>
   skipped(res.instance(p.instance), `${p.instance.id} has no available mount target of ${p.fs.id} in its AZ; see efs/mount-target-per-az.`,
     {evidence: {fileSystemId: p.fs.id}})
+
+/**
+ * One outcome per (file system, active instance): `noMountTarget` where no mount target serves the instance's AZ,
+ * else what `each` says about the pair (given the instance resource), in nfsPairs order.
+ */
+export function perServedPair(s: Snapshot, each: (fs: FileSystem, instance: Instance, mt: MountTarget, r: Resource) => Outcome): Outcome[] {
+  return nfsPairs(s).map(p => (p.mt ? each(p.fs, p.instance, p.mt, res.instance(p.instance)) : noMountTarget(p)))
+}
 
 /** The IPs a client uses towards a mount target: IPv4, plus IPv6 when both ends have it. */
 export function clientIps(instance: Instance, mt: MountTarget): string[] {

@@ -5,8 +5,7 @@
  * mount target's own egress rules are never consulted, so they are not checked.
  */
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
-import {res} from '../_lib/scope.js'
-import {mountTargetIps, noMountTarget, nfsPairs} from '../_lib/nfs-pairs.js'
+import {mountTargetIps, perServedPair} from '../_lib/nfs-pairs.js'
 import {describeUnresolved, evaluateSgs} from '../_lib/security-groups.js'
 import {evaluateTemplateSgs, isTemplateMode, mountTargetsBySgs, sgResource, templateHosts} from '../_lib/template-network.js'
 import type {Outcome} from '../../core/types.js'
@@ -44,10 +43,7 @@ export const clientSgEgressNfs = defineCheck({
   templateNeeds: [],
   run(s) {
     if (isTemplateMode(s)) return fromTemplate(s)
-    return nfsPairs(s).map(p => {
-      const {fs, instance: i, mt} = p
-      if (!mt) return noMountTarget(p)
-      const r = res.instance(i)
+    return perServedPair(s, (fs, i, mt, r) => {
       const ips = mountTargetIps(mt)
       const ev = {fileSystemId: fs.id, mountTargetId: mt.id, mountTargetIps: ips, instanceSecurityGroups: i.securityGroupIds}
       const v = evaluateSgs(i.securityGroupIds, s.securityGroups ?? {}, 'egress', {ips, groupIds: mt.securityGroupIds})

@@ -6,8 +6,7 @@
  * with `ResourceInitializationError: failed to invoke EFS utils commands`.
  */
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
-import {res} from '../_lib/scope.js'
-import {clientIps, noMountTarget, nfsPairs} from '../_lib/nfs-pairs.js'
+import {clientIps, perServedPair} from '../_lib/nfs-pairs.js'
 import {describeUnresolved, evaluateSgs} from '../_lib/security-groups.js'
 import {evaluateTemplateSgs, isTemplateMode, mountTargetsBySgs, sgResource, templateHosts} from '../_lib/template-network.js'
 import type {Outcome} from '../../core/types.js'
@@ -42,10 +41,7 @@ export const mountTargetSgAllowsNfs = defineCheck({
   templateNeeds: [],
   run(s) {
     if (isTemplateMode(s)) return fromTemplate(s)
-    return nfsPairs(s).map(p => {
-      const {fs, instance: i, mt} = p
-      if (!mt) return noMountTarget(p)
-      const r = res.instance(i)
+    return perServedPair(s, (fs, i, mt, r) => {
       const ev = {fileSystemId: fs.id, mountTargetId: mt.id, mountTargetSecurityGroups: mt.securityGroupIds, instanceSecurityGroups: i.securityGroupIds, privateIp: i.privateIp}
       if (!mt.securityGroupIds) {
         return unknown(r, `Security groups of mount target ${mt.id} were not read (elasticfilesystem:DescribeMountTargetSecurityGroups / ec2:DescribeNetworkInterfaces), so access from ${i.id} is unknown.`, {evidence: ev})

@@ -10,8 +10,7 @@ import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import type {Instance, MountTarget, NetworkAcl, Snapshot} from '../../inventory/snapshot.js'
 import {efsVolumesOf, mountsOfFs, mountUsesNoresvport, userDataOf} from '../_lib/mount-usage.js'
 import {evaluateNacl, formatPorts, naclForSubnet, type PortRange} from '../_lib/nacl.js'
-import {noMountTarget, nfsPairs} from '../_lib/nfs-pairs.js'
-import {res} from '../_lib/scope.js'
+import {perServedPair} from '../_lib/nfs-pairs.js'
 
 const EPHEMERAL: PortRange = [32768, 60999] // Linux default ip_local_port_range (noresvport, TLS proxy)
 const PRIVILEGED: PortRange = [665, 1023] // sunrpc min/max_resvport defaults (no noresvport)
@@ -60,10 +59,7 @@ export const naclAllowsNfs = defineCheck({
   docsUrl: 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html',
   needs: ['containerInstances', 'instances', 'mountTargets', 'networkAcls', 'subnets'],
   run(s) {
-    return nfsPairs(s).map(p => {
-      const {fs, instance: i, mt} = p
-      if (!mt) return noMountTarget(p)
-      const r = res.instance(i)
+    return perServedPair(s, (fs, i, mt, r) => {
       if (i.subnetId === mt.subnetId) return pass(r, `${i.id} and ${mt.id} share subnet ${mt.subnetId}: network ACLs do not apply.`, {evidence: {mountTargetId: mt.id}})
       const ca = i.subnetId ? naclForSubnet(s, i.subnetId) : undefined
       const ma = naclForSubnet(s, mt.subnetId)
