@@ -98,16 +98,23 @@ mi_escape() {
   printf '%s' "$p"
 }
 
+# split_mountinfo_rest REST: from what follows the mount options on a mountinfo line (optional fields, " - ",
+# fstype, source, super options), sets mi_fstype, mi_source and mi_super_opts.
+split_mountinfo_rest() {
+  local rest=" $1"
+  rest="${rest#* - }"
+  mi_fstype="${rest%% *}"
+  rest="${rest#* }"
+  mi_source="${rest%% *}"
+  mi_super_opts="${rest#* }"
+}
+
 # covering_mount FILE PATH: prints "target<TAB>fstype<TAB>source" of the mount that contains PATH (last one wins).
 covering_mount() {
   local file="$1" path="$2" best="" best_len=-1 out=""
-  local _id _parent _dev _root target _opts rest fstype source
+  local _id _parent _dev _root target _opts rest
   while read -r _id _parent _dev _root target _opts rest; do
-    rest=" $rest"
-    rest="${rest#* - }"
-    fstype="${rest%% *}"
-    rest="${rest#* }"
-    source="${rest%% *}"
+    split_mountinfo_rest "$rest"
     case "$path/" in
       "$target"/*|"$target"/) ;;
       *) [ "$target" = "/" ] || continue ;;
@@ -115,7 +122,7 @@ covering_mount() {
     if [ "${#target}" -ge "$best_len" ]; then
       best_len="${#target}"
       best="$target"
-      out="$best"$'\t'"$fstype"$'\t'"$source"
+      out="$best"$'\t'"$mi_fstype"$'\t'"$mi_source"
     fi
   done < "$file"
   printf '%s' "$out"
@@ -254,17 +261,12 @@ mount_targets=()
 mount_count=0
 if [ -r "$MOUNTINFO" ]; then
   while read -r _id _parent _dev _root target vfs_opts rest; do
-    rest=" $rest"
-    rest="${rest#* - }"
-    fstype="${rest%% *}"
-    rest="${rest#* }"
-    source="${rest%% *}"
-    super_opts="${rest#* }"
-    case "$FSTYPES" in *" $fstype "*) ;; *) continue ;; esac
+    split_mountinfo_rest "$rest"
+    case "$FSTYPES" in *" $mi_fstype "*) ;; *) continue ;; esac
     mount_count=$((mount_count + 1))
     if [ "$mount_count" -gt "$MAX_MOUNTS" ]; then continue; fi
     mount_targets+=("$target")
-    emit MOUNT "$target" "$source" "$fstype" "$vfs_opts,$super_opts"
+    emit MOUNT "$target" "$mi_source" "$mi_fstype" "$vfs_opts,$mi_super_opts"
   done < "$MOUNTINFO"
 else
   emit MOUNT_ERROR "cannot read $MOUNTINFO"
