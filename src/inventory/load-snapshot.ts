@@ -18,7 +18,8 @@ export function snapshotProblem(data: unknown): string | undefined {
   const s = data as Record<string, unknown>
   if (s.schemaVersion !== SNAPSHOT_SCHEMA_VERSION) return `schemaVersion is ${JSON.stringify(s.schemaVersion)}, expected ${SNAPSHOT_SCHEMA_VERSION}`
   const scope = s.scope as Record<string, unknown> | undefined
-  if (typeof scope !== 'object' || scope === null) return 'missing "scope"'
+  if (scope === undefined) return 'missing "scope"'
+  if (typeof scope !== 'object' || scope === null || Array.isArray(scope)) return '"scope" should be an object'
   if (!Array.isArray(scope.fileSystems)) return '"scope.fileSystems" is not a list'
   if (!Array.isArray(s.gaps)) return '"gaps" is not a list'
   for (const part of SNAPSHOT_PARTS) {

@@ -12,6 +12,7 @@ import {parseUserData} from '../../src/checks/_lib/user-data.js'
 import Check from '../../src/commands/check.js'
 import Lint from '../../src/commands/lint.js'
 import {runChecks} from '../../src/core/run-checks.js'
+import {readSchema, validatorFor} from '../support/ajv.js'
 import {healthy} from '../support/snapshot-builder.js'
 import {type RunnableCommand, runCommand} from '../support/run-command.js'
 
@@ -22,7 +23,7 @@ let seq = 0
 const run = (cmd: RunnableCommand, argv: string[]) => runCommand(cmd, argv)
 
 /** A report (exit 0/1, JSON on stdout, no crashed check) or exit 2 with one `efsdoctor:` line. */
-function expectReportOrOneLine(r: {stdout: string; stderr: string; code: number}, opts: {checkCrashIsUnknown?: boolean} = {}): void {
+function expectReportOrOneLine(r: {stdout: string; stderr: string; code: number}): void {
   expect(r.stderr).not.toMatch(/\n\s+at /)
   if (r.code === 2) {
     expect(r.stdout).toBe('')
@@ -33,9 +34,7 @@ function expectReportOrOneLine(r: {stdout: string; stderr: string; code: number}
   }
   expect([0, 1]).toContain(r.code)
   const report = JSON.parse(r.stdout) as {findings: {message: string; status: string}[]}
-  const crashed = report.findings.filter(f => f.message.startsWith('Check crashed'))
-  if (opts.checkCrashIsUnknown) expect(crashed.filter(f => f.status !== 'unknown')).toEqual([])
-  else expect(crashed).toEqual([])
+  expect(report.findings.filter(f => f.message.startsWith('Check crashed'))).toEqual([])
 }
 
 const file = (text: string, ext: string) => {
@@ -45,10 +44,11 @@ const file = (text: string, ext: string) => {
 }
 
 const healthyText = readFileSync('examples/snapshots/healthy.json', 'utf8')
+const probedText = readFileSync('examples/snapshots/healthy-probed.json', 'utf8')
 
-/** The healthy snapshot with one value somewhere replaced by arbitrary JSON. */
-const mutatedSnapshot = fc.tuple(fc.nat(), fc.jsonValue({maxDepth: 2})).map(([pick, value]) => {
-  const s = JSON.parse(healthyText)
+/** A healthy snapshot (with or without host facts) with one value somewhere replaced by arbitrary JSON. */
+const mutatedSnapshot = fc.tuple(fc.constantFrom(healthyText, probedText), fc.nat(), fc.jsonValue({maxDepth: 2})).map(([text, pick, value]) => {
+  const s = JSON.parse(text)
   const paths: (string | number)[][] = []
   const walk = (v: unknown, path: (string | number)[]) => {
     paths.push(path)
@@ -63,6 +63,7 @@ const mutatedSnapshot = fc.tuple(fc.nat(), fc.jsonValue({maxDepth: 2})).map(([pi
 })
 
 describe('check --from with malformed snapshot files', () => {
+  const schemaErrors = validatorFor(readSchema('schemas/snapshot.schema.json'))
   beforeAll(async () => { await run(Check, ['--from', 'examples/snapshots/healthy.json']) })
 
   it('truncated snapshot files', async () => {
@@ -77,13 +78,16 @@ describe('check --from with malformed snapshot files', () => {
     }), {numRuns: 25})
   })
 
-  // NOTE: load-snapshot checks the top-level shape only, so a wrongly typed field deep inside (e.g. a security
-  // group's egress set to a number) can make a check throw; run-checks turns that into `unknown` ("Check crashed"),
-  // never a pass, and the run still ends with a report. A full snapshot schema would turn these into exit 2.
+  // NOTE: load-snapshot validates against schemas/snapshot.schema.json, so a wrongly typed field anywhere (e.g. a
+  // security group's egress set to a number) is exit 2 naming the path; what the schema accepts must not crash a check.
   it('a healthy snapshot with one value replaced by arbitrary JSON', async () => {
     await fc.assert(fc.asyncProperty(mutatedSnapshot, async text => {
-      expectReportOrOneLine(await run(Check, ['--from', file(text, 'json'), '--output', 'json']), {checkCrashIsUnknown: true})
-    }), {numRuns: 60})
+      const r = await run(Check, ['--from', file(text, 'json'), '--output', 'json'])
+      expectReportOrOneLine(r)
+      // Off-schema → exit 2 naming a path; on-schema → a report.
+      if (schemaErrors(JSON.parse(text)).length > 0) expect(r.stderr).toMatch(/is not an efsdoctor snapshot: (\/\S* must |schemaVersion is |"[^"]+" (is|should) |missing "scope")/)
+      else expect(r.code).not.toBe(2)
+    }), {numRuns: 400})
   })
 })
 
