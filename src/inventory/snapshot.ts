@@ -4,6 +4,8 @@
  *
  * Convention: a part that was never collected is `undefined`. A part that was collected but whose API call
  * failed is also `undefined` (or partly filled) and has a matching entry in `gaps`.
+ *
+ * schemas/snapshot.schema.json mirrors these types (and ProbeFacts); change both together (docs/snapshot.md).
  */
 
 import type {ProbeFacts} from '../remote/probe-facts.js'
