@@ -161,7 +161,7 @@ function controlPlaneNotes(results: OneResult[]): string {
   instances the partitions need second pages: about one more round per 1,600 instances.
   The running-task chain (ListTasks page 1 → page 2, each → DescribeTasks → DescribeTaskDefinition) starts in the
   first round and ends with DescribeInstances, so it adds no round; it reads at most 200 running tasks (MAX_TASK_PAGES
-  in src/inventory/collect.ts; \`scope.notes\` says so when capped). Services, and so their task definitions, are
+  in src/inventory/collectors/ecs.ts; \`scope.notes\` says so when capped). Services, and so their task definitions, are
   read in full, and task definitions are fetched as soon as a service or task names them.
 - **Control-plane calls at N = ${big.n}: ${big.controlPlane.total} of ${budget}**: ListContainerInstances ${op('ecs:ListContainerInstances')} (the
   partitions; plain paging would be ${Math.ceil(big.n / 100)} calls in as many rounds), DescribeContainerInstances ${op('ecs:DescribeContainerInstances')} (100 per call, the API
