@@ -191,7 +191,8 @@ function probeNotes(results: OneResult[], cold: ColdStart | string): string {
     notes.push(`- **Cold start not measured**: ${cold}.`)
   } else {
     notes.push(`- **Cold start ${(cold.packedMs / cold.nodeMs).toFixed(2)}× \`node -e 0\`**: \`--version\` loads no AWS SDK and no command module when
-  the manifest is present; what remains is importing @oclif/core itself (about 2.2× \`node -e 0\` on its own).
+  the manifest is present, and bin/run.js imports only @oclif/core's \`execute\` entry point (the package index would
+  load all of @oclif/core, about 0.4× \`node -e 0\` more); what remains is oclif reading its config and manifest.
   Without a manifest (the working tree) oclif imports every command to describe them.`)
   }
   return notes.join('\n')
