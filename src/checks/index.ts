@@ -26,6 +26,7 @@ import {scriptRuns} from './userdata/script-runs.js'
 import {secrets} from './userdata/secrets.js'
 import {ssmManaged} from './host/ssm-managed.js'
 import {efsMounted} from './host/efs-mounted.js'
+import {noShadowedData} from './host/no-shadowed-data.js'
 import {mountResponds} from './host/mount-responds.js'
 import {fstabPersistent} from './host/fstab-persistent.js'
 import {nfsClientInstalled} from './host/nfs-client-installed.js'
@@ -64,6 +65,7 @@ export const allChecks: Check[] = [
   // What each host and container actually sees (SSM probe)
   ssmManaged,
   efsMounted,
+  noShadowedData,
   mountResponds,
   fstabPersistent,
   nfsClientInstalled,

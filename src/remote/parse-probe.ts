@@ -4,7 +4,7 @@
  * (the caller marks the host `unparseable`).
  */
 import {redactSecrets} from '../inventory/redact.js'
-import type {DfStatus, ProbeDns, ProbeFacts, ProbeTcp} from './probe-facts.js'
+import type {DfStatus, ProbeDns, ProbeFacts, ProbeShadow, ProbeTcp} from './probe-facts.js'
 
 export type {ProbeFacts} from './probe-facts.js'
 export type * from './probe-facts.js'
@@ -104,6 +104,16 @@ export function parseProbe(stdout: string): ParseResult {
           ...(f[2] ? {fstype: f[2]} : {}),
           ...(f[3] ? {source: unescapeMountPath(f[3])} : {})})
         break
+      case 'SHADOW': {
+        const status = oneOf<ProbeShadow['status']>(f[1], ['ok', 'unavailable', 'timeout'], 'unavailable')
+        const entries = status === 'ok' ? num(f[2]) : undefined
+        // NOTE: sample names are joined with '/', the one character a file name cannot hold.
+        ;(facts.shadowed ??= []).push({mountPoint: unescapeMountPath(f[0] ?? ''), status,
+          ...(entries !== undefined ? {entries} : {}),
+          sample: (f[3] ?? '').split('/').filter(Boolean).map(unescapeMountPath),
+          ...(f[4] ? {detail: f[4]} : {})})
+        break
+      }
       case 'DOCKER':
         facts.docker = {status: oneOf(f[0], ['ok', 'absent', 'timeout', 'error'] as const, 'error'), ...(f[1] ? {detail: f[1]} : {})}
         break

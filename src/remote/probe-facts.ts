@@ -67,6 +67,23 @@ export interface ProbeContainerMount {
   containerSource?: string
 }
 
+/**
+ * What lies in the local directory underneath an EFS/NFS mount point (seen from a private mount namespace with the
+ * mount lazily detached): files written there before the mount are hidden by it and lost to the application.
+ */
+export interface ProbeShadow {
+  /** Mount point, decoded. */
+  mountPoint: string
+  /** unavailable: could not look (no unshare, not permitted, beneath is NFS too); timeout: no answer in time. */
+  status: 'ok' | 'unavailable' | 'timeout'
+  /** Entries found beneath, capped at 21 (21 means more than 20); undefined unless status is ok. */
+  entries?: number
+  /** A few of their names (decoded). */
+  sample: string[]
+  /** Why the probe could not look, when status is not ok. */
+  detail?: string
+}
+
 export interface ProbeFacts {
   formatVersion: number
   probeVersion: string
@@ -95,6 +112,8 @@ export interface ProbeFacts {
   containers: ProbeContainer[]
   containerMounts: ProbeContainerMount[]
   logs: ProbeLogLine[]
+  /** Per EFS/NFS mount point (first 10): data hidden underneath it. Undefined when the probe predates SHADOW. */
+  shadowed?: ProbeShadow[]
   /** Sections the probe cut to stay under the output limit, with how many items were dropped. */
   truncated: {section: string; dropped: number}[]
 }

@@ -113,6 +113,26 @@ describe('parseProbe', () => {
     }
   })
 
+  it('reads SHADOW lines: entries and decoded sample names, or why it could not look', () => {
+    const r = parseProbe([
+      'EFSD\t1\t2',
+      'SHADOW\t/mnt/my\\040efs\tok\t3\tuploads/a\\040file/new\\012line\t',
+      'SHADOW\t/mnt/empty\tok\t0\t\t',
+      'SHADOW\t/mnt/nested\tunavailable\t\t\tunshare failed: Operation not permitted',
+      'SHADOW\t/mnt/slow\ttimeout\t\t\tno answer within 4s',
+      'END\t10', ''].join('\n'))
+    if (!r.ok) throw new Error(r.error)
+    expect(r.facts.shadowed).toEqual([
+      {mountPoint: '/mnt/my efs', status: 'ok', entries: 3, sample: ['uploads', 'a file', 'new\nline']},
+      {mountPoint: '/mnt/empty', status: 'ok', entries: 0, sample: []},
+      {mountPoint: '/mnt/nested', status: 'unavailable', sample: [], detail: 'unshare failed: Operation not permitted'},
+      {mountPoint: '/mnt/slow', status: 'timeout', sample: [], detail: 'no answer within 4s'},
+    ])
+    // A probe without SHADOW lines (version 1) leaves the field out, so old snapshots read the same.
+    const old = parseProbe('EFSD\t1\t1\nEND\t0\n')
+    expect(old.ok && old.facts.shadowed).toBeUndefined()
+  })
+
   it('decodes mountinfo octal escapes', () => {
     expect(unescapeMountPath('/a\\040b\\011c\\134d')).toBe('/a b\tc\\d')
   })

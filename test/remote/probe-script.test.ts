@@ -244,6 +244,75 @@ exit $rc`
   })
 })
 
+withMount('probe.sh looks underneath each mount (SHADOW) without changing the mount table', () => {
+  // Files written to a directory before a tmpfs is mounted over it play data written before EFS was mounted.
+  // The probe is given a mount table holding only that tmpfs, so other tmpfs mounts of this machine do not count.
+  const wrapper = `
+mnt="$EFSD_TEST_MNT"
+mount -t tmpfs efsd-shadow-test "$mnt" || exit 77
+touch "$mnt/written-after-mount"
+grep " $mnt " /proc/self/mountinfo > "$EFSD_TEST_MNT.mountinfo"
+EFSD_MOUNTINFO="$EFSD_TEST_MNT.mountinfo" bash "$1"; rc=$?
+if grep -q " $mnt tmpfs\\| $mnt .* - tmpfs " /proc/self/mountinfo && [ -e "$mnt/written-after-mount" ]; then printf 'WRAP\\tstill-mounted\\n'; fi
+exit $rc`
+
+  it('reports the entries hidden underneath the mount, with a sample of escaped names', () => {
+    const mnt = join(dir, 'shadow', 'efs')
+    mkdirSync(join(mnt, 'uploads'), {recursive: true})
+    for (const name of ['index.html', 'a file', '.env']) writeFileSync(join(mnt, name), 'x')
+    const r = runProbe({EFSD_TEST_MNT: mnt, EFSD_FSTYPES: 'tmpfs'}, wrapper)
+    expect(r.status).toBe(0)
+    const f = parsed(r.stdout)
+    expect(f.shadowed).toEqual([{mountPoint: mnt, status: 'ok', entries: 4, sample: expect.any(Array)}])
+    expect([...f.shadowed![0].sample].sort()).toEqual(['.env', 'a file', 'index.html', 'uploads'])
+    // What was written onto the mount itself is not reported; the mount is still there afterwards.
+    expect(f.shadowed![0].sample).not.toContain('written-after-mount')
+    expect(r.stdout).toContain('WRAP\tstill-mounted')
+  })
+
+  it('caps the count at 21 (more than 20) and the sample at 5 names', () => {
+    const mnt = join(dir, 'shadow-many', 'efs')
+    mkdirSync(mnt, {recursive: true})
+    for (let i = 0; i < 30; i++) writeFileSync(join(mnt, `f${i}`), '')
+    const f = parsed(runProbe({EFSD_TEST_MNT: mnt, EFSD_FSTYPES: 'tmpfs'}, wrapper).stdout)
+    expect(f.shadowed?.[0]).toMatchObject({status: 'ok', entries: 21})
+    expect(f.shadowed![0].sample).toHaveLength(5)
+  })
+
+  it('reports 0 when nothing is hidden', () => {
+    const mnt = join(dir, 'shadow-empty', 'efs')
+    mkdirSync(mnt, {recursive: true})
+    const r = runProbe({EFSD_TEST_MNT: mnt, EFSD_FSTYPES: 'tmpfs'}, wrapper)
+    expect(parsed(r.stdout).shadowed).toEqual([{mountPoint: mnt, status: 'ok', entries: 0, sample: []}])
+    expect(r.stdout).toContain('WRAP\tstill-mounted')
+  })
+})
+
+describe('probe.sh SHADOW when it cannot look', () => {
+  const mountinfo = () => {
+    const p = join(dir, 'mountinfo-one-nfs')
+    writeFileSync(p, '22 1 259:1 / / rw - xfs /dev/nvme0n1p1 rw\n100 22 0:50 / /mnt/efs rw - nfs4 127.0.0.1:/ rw,vers=4.1\n')
+    return p
+  }
+
+  it('says unavailable, with the reason, when unshare is not permitted', () => {
+    const fake = join(dir, 'fake-unshare')
+    write(join(fake, 'unshare'), '#!/bin/sh\necho "unshare: unshare failed: Operation not permitted" >&2\nexit 1\n', 0o755)
+    const f = parsed(runProbe({PATH: `${fake}:${bin}:${process.env.PATH}`, EFSD_MOUNTINFO: mountinfo()}).stdout)
+    expect(f.shadowed).toEqual([{mountPoint: '/mnt/efs', status: 'unavailable', sample: [],
+      detail: 'unshare failed: unshare: unshare failed: Operation not permitted'}])
+  })
+
+  it('says timeout when the look does not answer in time', () => {
+    const fake = join(dir, 'slow-unshare')
+    write(join(fake, 'unshare'), '#!/bin/sh\nsleep 20\n', 0o755)
+    const t0 = Date.now()
+    const f = parsed(runProbe({PATH: `${fake}:${bin}:${process.env.PATH}`, EFSD_MOUNTINFO: mountinfo()}).stdout)
+    expect(f.shadowed?.[0]).toMatchObject({mountPoint: '/mnt/efs', status: 'timeout'})
+    expect(Date.now() - t0).toBeLessThan(15_000)
+  }, 20_000)
+})
+
 describe('probe.sh portability', () => {
   it('guards array loops for bash 4.2 (Amazon Linux 2), where an empty array is unset under set -u', () => {
     const unguarded = probeScript().split('\n').filter(l => /for \w+ in "\$\{\w+\[@\]\}"/.test(l))

@@ -39,6 +39,7 @@ export function healthyFacts(mtIp = '10.20.1.25'): ProbeFacts {
     containers: [{id: '3f9c1d2e4b5a', name: 'ecs-prod-web-42-web-b8c6d4e2f0a1c3e5', pid: 4312, taskArn: TASK_ARN}],
     containerMounts: [{containerId: '3f9c1d2e4b5a', hostSource: '/mnt/efs/shared', containerPath: '/var/www/uploads',
       containerFstype: 'nfs4', containerSource: '127.0.0.1:/'}],
+    shadowed: [{mountPoint: '/mnt/efs', status: 'ok', entries: 0, sample: []}],
     logs: [],
     truncated: [],
   }

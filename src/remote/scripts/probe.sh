@@ -2,7 +2,7 @@
 # efsdoctor host probe: prints what this instance (and each running container) sees of EFS/NFS.
 #
 # Strictly read-only. It never touches a mounted path without a time limit: mounts are read from
-# /proc/self/mountinfo, and df / docker / systemctl / getent / TCP connects all run under `timeout`.
+# /proc/self/mountinfo, and df / docker / systemctl / getent / TCP connects / unshare all run under `timeout`.
 #
 # Inputs (environment variables; the runner prepends `export NAME='value'` lines):
 #   EFSD_FS_DNS_NAMES    space-separated EFS DNS names to resolve (fs-….efs.<region>.amazonaws.com)
@@ -28,6 +28,8 @@
 #   MOUNT <target> <source> <fstype> <vfs-options,super-options>
 #   DF <target> ok|timeout|error|skipped <size-kb> <used-kb> <detail>
 #   EXPECT <path> <covering-mount-target> <fstype> <source>
+#   SHADOW <mount-point> ok|unavailable|timeout <entries, 0-21 (21 = more than 20)> <sample names, /-joined> <detail>
+#                                              what lies in the local directory underneath an EFS/NFS mount
 #   EFSSTATE <efs-utils state file name, e.g. fs-0123.mnt.efs.20127 (fs id, mount point, TLS port)>
 #   DOCKER ok|absent|timeout|error <detail>        DOCKER_INSPECT timeout (container details missing)
 #   FSTAB <device> <mount-point> <fstype> <options>
@@ -36,14 +38,19 @@
 #   LOG cloud-init-output|efs-mount <line>
 #   TRUNCATED <section> <count-dropped>
 #   END <characters-printed>                   last line; missing = output was cut
-# Not covered: data shadowed underneath a mount point (would need a bind mount of /, i.e. a write).
+#
+# SHADOW looks underneath each mount without changing the host: in a new, private mount namespace
+# (`unshare --mount --propagation private`) it lazily unmounts the EFS mount (and any EFS mount stacked on the same
+# path) and lists the directory left visible, which lies on the local disk. The umount happens only inside that
+# short-lived namespace; the host's mount table is untouched and the NFS server is never contacted (no umount
+# helper, no path canonicalisation, nothing listed when the directory beneath is itself on NFS). Needs root.
 
 # NOTE: arrays are expanded as ${a[@]+"${a[@]}"}: bash < 4.4 (Amazon Linux 2) treats an empty array as unset under set -u.
 set -u
 export LC_ALL=C
 PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-PROBE_VERSION=1
+PROBE_VERSION=2
 ROOT="${EFSD_ROOT:-}"
 TCP_TIMEOUT="${EFSD_TCP_TIMEOUT:-3}"
 NFS_PORT="${EFSD_NFS_PORT:-2049}"
@@ -60,6 +67,11 @@ MAX_FSTAB=15
 MAX_LOG_LINES=10
 MAX_EXPECT=40
 MAX_TCP=24
+MAX_SHADOW=10
+MAX_SHADOW_SAMPLE=5
+SHADOW_CAP=21
+SHADOW_TIMEOUT=4
+SHADOW_BUDGET_SECONDS=10
 TCP_PARALLEL=8
 DF_BUDGET_SECONDS=15
 
@@ -306,6 +318,76 @@ for path in ${EFSD_EXPECTED_PATHS:-}; do
 done
 
 if [ "$expect_count" -gt "$MAX_EXPECT" ]; then emit TRUNCATED EXPECT $((expect_count - MAX_EXPECT)); fi
+
+# --- data shadowed underneath the mounts -------------------------------------------------------------
+# shadow_inner TARGET PATH FSTYPES: runs inside the private mount namespace. Lazily unmounts every EFS/NFS mount
+# stacked at PATH (TARGET is the escaped form), then prints "OK" and up to SHADOW_CAP escaped names found in the
+# directory beneath, one a line; or "!reason" when that directory cannot be read without touching NFS.
+# shellcheck disable=SC2317 # run through `declare -f` inside unshare
+shadow_inner() {
+  local target="$1" path="$2" fstypes="$3" round=0 covering c_target c_fstype _c_source n=0 p
+  while :; do
+    umount -l -i -c -- "$path" 2>/dev/null || { printf '!umount -l failed inside the namespace\n'; return 0; }
+    round=$((round + 1))
+    covering="$(covering_mount /proc/self/mountinfo "$target")"
+    IFS=$'\t' read -r c_target c_fstype _c_source <<< "$covering"
+    case "$fstypes" in *" $c_fstype "*) ;; *) break ;; esac
+    if [ "$c_target" != "$target" ]; then
+      printf '!the directory beneath is on %s mount %s: not listed (would reach the server)\n' "$c_fstype" "$c_target"
+      return 0
+    fi
+    if [ "$round" -ge 8 ]; then printf '!more than 8 mounts stacked\n'; return 0; fi
+  done
+  printf 'OK\n'
+  while [ "$n" -lt "$SHADOW_CAP" ] && IFS= read -r -d '' p; do
+    p="${p##*/}"
+    p="${p:0:80}"
+    p="$(mi_escape "$p")"
+    printf '%s\n' "${p//$'\n'/\\012}"
+    n=$((n + 1))
+  done < <(find "$path" -mindepth 1 -maxdepth 1 -print0 2>/dev/null)
+}
+
+shadow_started=$SECONDS
+shadow_count=0
+shadow_seen=" "
+for target in ${mount_targets[@]+"${mount_targets[@]}"}; do
+  case "$shadow_seen" in *" $target "*) continue ;; esac
+  shadow_seen="$shadow_seen$target "
+  shadow_count=$((shadow_count + 1))
+  if [ "$shadow_count" -gt "$MAX_SHADOW" ]; then continue; fi
+  if ! have unshare; then
+    emit SHADOW "$target" unavailable "" "" "unshare (util-linux) is not installed"
+    continue
+  fi
+  if [ $((SECONDS - shadow_started)) -ge "$SHADOW_BUDGET_SECONDS" ]; then
+    emit SHADOW "$target" unavailable "" "" "probe time budget used"
+    continue
+  fi
+  path="$(printf '%b' "$target")"
+  rc=0
+  out="$(timeout -k 1 "$SHADOW_TIMEOUT" unshare --mount --propagation private \
+    bash -c "SHADOW_CAP=$SHADOW_CAP; $(declare -f mi_escape split_mountinfo_rest covering_mount shadow_inner); shadow_inner \"\$@\"" \
+    efsd-shadow "$target" "$path" "$FSTYPES" 2>&1 </dev/null)" || rc=$?
+  if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+    emit SHADOW "$target" timeout "" "" "no answer within ${SHADOW_TIMEOUT}s"
+    continue
+  fi
+  first="${out%%$'\n'*}"
+  case "$first" in
+    OK) ;;
+    '!'*) emit SHADOW "$target" unavailable "" "" "${first#!}"; continue ;;
+    *) emit SHADOW "$target" unavailable "" "" "unshare failed: $(printf '%s' "$out" | tail -n 1)"; continue ;;
+  esac
+  names=() sample=""
+  while IFS= read -r name; do
+    [ -n "$name" ] || continue
+    names+=("$name")
+    if [ "${#names[@]}" -le "$MAX_SHADOW_SAMPLE" ]; then sample="${sample:+$sample/}$name"; fi
+  done <<< "${out#OK}"
+  emit SHADOW "$target" ok "${#names[@]}" "$sample" ""
+done
+if [ "$shadow_count" -gt "$MAX_SHADOW" ]; then emit TRUNCATED SHADOW $((shadow_count - MAX_SHADOW)); fi
 
 # efs-utils state files name the file system behind each TLS mount (whose source is only 127.0.0.1:/).
 state_count=0
