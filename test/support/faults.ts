@@ -51,11 +51,13 @@ export const FAULTS: Record<string, {description: string; apply: (s: Snapshot) =
     },
   },
   'broken-container-started-before-mount': {
-    description: 'After a reboot, Docker started the web task on i-003a1b2c3d4e5f6a7 before EFS was mounted: the host shows the mount, but the container writes to the root volume (xfs) under /mnt/efs/shared.',
+    description: 'After a reboot, Docker started the web task on i-003a1b2c3d4e5f6a7 before EFS was mounted: the host shows the mount, but the container writes to the root volume (xfs) under /mnt/efs/shared, where its files are hidden beneath the mount.',
     apply(s) {
       withHostFacts(s)
       const facts = s.hostFacts![IDS.instances[2]].facts!
       facts.containerMounts = facts.containerMounts.map(m => ({...m, containerFstype: 'xfs', containerSource: '/dev/nvme0n1p1'}))
+      // What that container wrote lies on the root volume underneath the EFS mount, hidden from every other host.
+      facts.shadowed = [{mountPoint: '/mnt/efs', status: 'ok', entries: 1, sample: ['shared']}]
     },
   },
   'denied-nacls': {
