@@ -74,6 +74,11 @@ export function renderHost(h: HostFacts): string {
   const notNfs = f.containerMounts.filter(c => !/^nfs/.test(c.containerFstype))
   if (f.containerMounts.length) row('containers', `${f.containerMounts.length} bind mount(s) checked, ${notNfs.length} not on NFS inside the container`)
   for (const c of notNfs.slice(0, 10)) row('', `${c.containerId} ${c.containerPath} sees ${c.containerFstype} (host ${c.hostSource})`)
+  for (const sh of f.shadowed ?? []) {
+    const what = sh.status !== 'ok' ? `${sh.status}${sh.detail ? ` (${sh.detail})` : ''}`
+      : sh.entries ? `${sh.entries > 20 ? 'more than 20' : sh.entries} hidden entr${sh.entries === 1 ? 'y' : 'ies'} (${sh.sample.join(', ')})` : 'nothing hidden'
+    row('beneath', `${sh.mountPoint}: ${what}`)
+  }
   for (const l of f.logs.slice(-6)) row(`log ${l.source}`.slice(0, 13), l.line)
   for (const t of f.truncated) row('truncated', `${t.section}: ${t.dropped} dropped`)
   return `${out.join('\n')}\n`

@@ -66,3 +66,17 @@ describe('efsdoctor probe', () => {
     expect(stderr).toContain('"web-1" is not an EC2 instance id')
   })
 })
+
+describe('renderHost', () => {
+  it('says what lies beneath each EFS mount', async () => {
+    const {renderHost} = await import('../../src/commands/probe.js')
+    const {healthyFacts} = await import('../support/host-facts.js')
+    const facts = {...healthyFacts(), shadowed: [
+      {mountPoint: '/mnt/efs', status: 'ok' as const, entries: 2, sample: ['shared', 'tmp']},
+      {mountPoint: '/mnt/other', status: 'unavailable' as const, sample: [], detail: 'unshare not found'},
+    ]}
+    const text = renderHost({instanceId: 'i-0123456789abcdef0', status: 'ok', facts})
+    expect(text).toMatch(/beneath +\/mnt\/efs: 2 hidden entries \(shared, tmp\)/)
+    expect(text).toContain('/mnt/other: unavailable (unshare not found)')
+  })
+})
