@@ -40,6 +40,9 @@ export function fatalError(error: unknown, region: string | undefined, endpoint?
   // NOTE: the message is read too: the SDK's retry layer can wrap a socket error into a plain Error whose only
   // trace of the cause is its text ("AWS SDK error wrapper for Error: connect ECONNREFUSED …").
   const netCode = [e?.code, e?.cause?.code, code, ...(errorMessage(error).match(NETWORK_RE) ?? [])].find(c => c && NETWORK_CODES.has(c))
+  if (/Region is missing/i.test(errorMessage(error))) {
+    return new UsageError('no AWS region: pass --region, set AWS_REGION, or use a profile that has a region')
+  }
   if (CREDENTIAL_CODES.has(code)) {
     return new UsageError(`AWS credentials not usable (${code}): ${errorMessage(error)} — set AWS_PROFILE/--profile or log in again`)
   }

@@ -6,6 +6,7 @@
  * This file says which calls run together in which step; the calls themselves live in collectors/ (ecs.ts, ec2.ts,
  * efs.ts, autoscaling.ts), which share one CollectContext (collectors/context.ts).
  */
+import {UsageError} from '../core/errors.js'
 import {TOOL_VERSION} from '../core/version.js'
 import {resolveEndpoint, type AwsClients} from './aws-clients.js'
 import {Calls, type CallEvent} from './call.js'
@@ -211,6 +212,7 @@ function collectionSteps(ctx: CollectContext): {steps: Step[]; snapshot: () => S
  */
 export async function prepareCollection(clients: AwsClients, opts: CollectOptions): Promise<{steps: Step[]; snapshot: () => Snapshot}> {
   const [sdk, region, endpoint] = await Promise.all([loadSdk(), resolveRegion(clients, opts.region), resolveEndpoint(clients.ecs)])
+  if (!region) throw new UsageError('no AWS region: pass --region, set AWS_REGION, or use a profile that has a region')
   return collectionSteps(newContext(clients, {...opts, region, endpoint}, sdk))
 }
 

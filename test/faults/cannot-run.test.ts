@@ -36,6 +36,23 @@ describe('check exits 2 with one line when it cannot run', () => {
     expectOneLineExit2(r, new RegExp(`cannot reach http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`))
   }, 60_000)
 
+  it('no region anywhere (flag, environment or profile)', async () => {
+    const saved = {region: process.env.AWS_REGION, config: process.env.AWS_CONFIG_FILE, def: process.env.AWS_DEFAULT_REGION}
+    delete process.env.AWS_REGION
+    delete process.env.AWS_DEFAULT_REGION
+    process.env.AWS_CONFIG_FILE = '/nonexistent/efsdoctor-test-config'
+    try {
+      const r = await run(['--cluster', 'prod', '--endpoint-url', fake.url])
+      expectOneLineExit2(r, /no AWS region: pass --region, set AWS_REGION/)
+      expect(fake.records).toEqual([])
+    } finally {
+      process.env.AWS_REGION = saved.region
+      if (saved.config === undefined) delete process.env.AWS_CONFIG_FILE
+      else process.env.AWS_CONFIG_FILE = saved.config
+      if (saved.def !== undefined) process.env.AWS_DEFAULT_REGION = saved.def
+    }
+  }, 60_000)
+
   it('DNS failure (an .invalid host never resolves)', async () => {
     const r = await run(['--cluster', 'prod', '--endpoint-url', 'http://efsdoctor-test.invalid'])
     expectOneLineExit2(r, /cannot reach http:\/\/efsdoctor-test\.invalid \((ENOTFOUND|EAI_AGAIN)\)/)
