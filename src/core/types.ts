@@ -27,6 +27,7 @@ export type ResourceType =
   | 'auto-scaling-group'
   | 'user-data'
   | 'task-definition'
+  | 'ecs-service'
   | 'cloudformation-resource'
 
 export interface Resource {

@@ -65,6 +65,7 @@ describe('the shipped example snapshots', () => {
     ['broken-sg-cidr', 1, 'network/mount-target-sg-allows-nfs', 'fail', ['i-003a1b2c3d4e5f6a7', 'i-004a1b2c3d4e5f6a7', 'i-005a1b2c3d4e5f6a7', 'i-006a1b2c3d4e5f6a7']],
     ['broken-no-mount-target', 1, 'efs/mount-target-per-az', 'fail', undefined],
     ['broken-nacl', 1, 'network/nacl-allows-nfs', 'fail', undefined],
+    ['broken-awsvpc-task-sg', 1, 'network/mount-target-sg-allows-nfs', 'fail', ['worker', 'worker', 'worker']],
     ['broken-container-started-before-mount', 1, 'ecs/container-sees-efs', 'fail', ['i-003a1b2c3d4e5f6a7']],
     ['denied-nacls', 0, 'network/nacl-allows-nfs', 'unknown', undefined],
   ] as const)('%s: exit %i, %s is %s', async (name, exit, checkId, status, resources) => {

@@ -14,6 +14,25 @@ echo "${IDS.fs}.efs.eu-west-1.amazonaws.com:/ /mnt/efs nfs4 nfsvers=4.1,rsize=10
 mount -a -t nfs4
 `
 
+/** The worker's task security group when it runs in awsvpc mode (see awsvpcWorker). */
+export const TASK_SG = 'sg-0a5c0de0000000001'
+
+/**
+ * Switch the prod-worker service to awsvpc: its task definition (with the EFS volume) gets networkMode awsvpc and the
+ * service runs tasks in all three subnets with TASK_SG, a group that allows all egress. With `admitted`, the EFS
+ * security group also admits TCP 2049 from TASK_SG.
+ */
+export function awsvpcWorker(s: Snapshot, opts: {admitted?: boolean} = {}): Snapshot {
+  s.taskDefinitions!.find(td => td.family === 'prod-worker')!.networkMode = 'awsvpc'
+  const svc = s.services!.find(x => x.name === 'worker')!
+  svc.subnetIds = [IDS.subnets.a, IDS.subnets.b, IDS.subnets.c]
+  svc.securityGroupIds = [TASK_SG]
+  s.securityGroups![TASK_SG] = {id: TASK_SG, name: 'prod-worker-tasks', vpcId: IDS.vpc, ingress: [],
+    egress: [{protocol: '-1', ipv4Cidrs: ['0.0.0.0/0'], ipv6Cidrs: [], groupIds: [], prefixListIds: []}]}
+  if (opts.admitted) s.securityGroups![IDS.efsSg].ingress[0].groupIds.push(TASK_SG)
+  return s
+}
+
 export const FAULTS: Record<string, {description: string; apply: (s: Snapshot) => void}> = {
   'broken-sg-cidr': {
     description: 'The EFS security group admits NFS only from the first subnet\'s CIDR: hosts in the other two AZs time out.',
@@ -42,6 +61,12 @@ export const FAULTS: Record<string, {description: string; apply: (s: Snapshot) =
         {ruleNumber: 32767, egress: true, protocol: '-1', action: 'deny', cidr: '0.0.0.0/0'},
       ]})
       s.userData![0].text = NFS4_USER_DATA
+    },
+  },
+  'broken-awsvpc-task-sg': {
+    description: 'The worker service runs in awsvpc mode with its own task security group, which the EFS security group does not admit: the instances mount fine, but the worker\'s EFS volume (mounted from the task ENI) times out.',
+    apply(s) {
+      awsvpcWorker(s)
     },
   },
   'healthy-probed': {

@@ -3,13 +3,15 @@
  * container instance — and every AZ the Auto Scaling group can launch into — needs an `available` mount target.
  * Without one, mounts fail on some hosts only: `Failed to resolve "fs-….efs.<region>.amazonaws.com"` (efs-utils:
  * "No matching mount target in the az …"), or tasks bind an empty directory after a scale-out. AZ *ids* are
- * compared, because AZ names are shuffled per account. One Zone file systems serve a single AZ.
+ * compared, because AZ names are shuffled per account. One Zone file systems serve a single AZ. awsvpc services with
+ * `efsVolumeConfiguration` (EC2 or Fargate) mount from their task ENIs, so every AZ of their subnets needs one too.
  */
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import type {FileSystem, Snapshot} from '../../inventory/snapshot.js'
 import {gapsFor} from '../../core/run-checks.js'
 import {activeInstances, instanceAzId, mountTargetsOf, res, scopedFileSystems} from '../_lib/scope.js'
+import {awsvpcTaskClients} from '../_lib/task-clients.js'
 import {isTemplateMode, sameAz} from '../_lib/template-network.js'
 
 /**
@@ -40,7 +42,7 @@ function fromTemplate(s: Snapshot): Outcome[] {
   })
 }
 
-interface Demand { instances: string[]; asgSubnets: string[] }
+interface Demand { instances: string[]; asgSubnets: string[]; services?: string[]; serviceSubnets?: string[] }
 
 /** AZ id → which instances live there and which ASG subnets can launch there; plus what we could not place. */
 function demandByAz(s: Snapshot): {byAz: Map<string, Demand>; unplaced: string[]} {
@@ -66,13 +68,34 @@ function demandByAz(s: Snapshot): {byAz: Map<string, Demand>; unplaced: string[]
   return {byAz, unplaced}
 }
 
+/** `byAz` plus the AZs of the subnets of awsvpc services whose tasks mount `fsId` (their task ENIs are the clients). */
+function withTaskClients(s: Snapshot, fsId: string, base: Map<string, Demand>): {byAz: Map<string, Demand>; unplaced: string[]} {
+  const byAz = new Map([...base].map(([az, d]) => [az, {...d}]))
+  const unplaced: string[] = []
+  for (const c of awsvpcTaskClients(s).filter(x => x.fsId === fsId)) {
+    for (const subnetId of c.subnetIds) {
+      const az = s.subnets?.[subnetId]?.azId
+      if (!az) {
+        unplaced.push(`service ${c.service.name} subnet ${subnetId} (not in the snapshot)`)
+        continue
+      }
+      const d = byAz.get(az) ?? byAz.set(az, {instances: [], asgSubnets: []}).get(az)!
+      d.services = [...new Set([...(d.services ?? []), c.service.name])]
+      d.serviceSubnets = [...new Set([...(d.serviceSubnets ?? []), subnetId])]
+    }
+  }
+  return {byAz, unplaced}
+}
+
 function evaluateFs(s: Snapshot, fs: FileSystem, byAz: Map<string, Demand>): Outcome[] {
   const mts = mountTargetsOf(s, fs.id)
   const sgs = mts.find(mt => mt.securityGroupIds?.length)?.securityGroupIds?.join(' ') ?? '<mount-target-sg>'
   const out: Outcome[] = []
   for (const [az, d] of [...byAz].sort(([a], [b]) => a.localeCompare(b))) {
-    const who = [d.instances.length ? `instances ${d.instances.join(', ')}` : '', d.asgSubnets.length ? `ASG subnets ${d.asgSubnets.join(', ')}` : ''].filter(Boolean).join(' and ')
-    const ev = {azId: az, instances: d.instances, asgSubnets: d.asgSubnets}
+    const who = [d.instances.length ? `instances ${d.instances.join(', ')}` : '', d.asgSubnets.length ? `ASG subnets ${d.asgSubnets.join(', ')}` : '',
+      d.services?.length ? `the awsvpc tasks of service${d.services.length > 1 ? 's' : ''} ${d.services.join(', ')} (subnets ${d.serviceSubnets!.join(', ')})` : '']
+      .filter(Boolean).join(' and ')
+    const ev = {azId: az, instances: d.instances, asgSubnets: d.asgSubnets, ...(d.services ? {services: d.services, serviceSubnets: d.serviceSubnets} : {})}
     if (fs.availabilityZoneId && fs.availabilityZoneId !== az) {
       out.push(fail(res.fileSystem(fs), `One Zone file system ${fs.id} lives in ${fs.availabilityZoneId} (${fs.availabilityZoneName ?? ''}), but ${who} are in ${az}: they cannot resolve its DNS name and pay cross-AZ traffic.`,
         {summary: `Keep this cluster's capacity in ${fs.availabilityZoneId} (restrict the ASG subnets), move to a Regional file system, or mount with efs-utils \`-o az=${fs.availabilityZoneName ?? '<fs-az-name>'}\`.`},
@@ -85,7 +108,7 @@ function evaluateFs(s: Snapshot, fs: FileSystem, byAz: Map<string, Demand>): Out
       out.push(pass(res.fileSystem(fs), `${fs.id} has available mount target ${ok.id} in ${az} for ${who}.`, {evidence: {...ev, mountTargetId: ok.id}}))
       continue
     }
-    const subnet = d.asgSubnets[0] ?? s.instances?.[d.instances[0]]?.subnetId ?? `<a subnet in ${az}>`
+    const subnet = d.asgSubnets[0] ?? s.instances?.[d.instances[0]]?.subnetId ?? d.serviceSubnets?.[0] ?? `<a subnet in ${az}>`
     const state = here.length ? ` (mount target ${here[0].id} is ${here[0].lifeCycleState})` : ''
     out.push(fail(res.fileSystem(fs), `${fs.id} has no available mount target in ${az}${state}; ${who} there cannot mount it (\`Failed to resolve\`).`,
       {summary: `Create a mount target for ${fs.id} in ${az}.`,
@@ -99,17 +122,19 @@ export const mountTargetPerAz = defineCheck({
   id: 'efs/mount-target-per-az',
   title: 'An available mount target exists in every AZ the cluster uses or can scale into',
   severity: 'error',
-  description: 'The file-system DNS name resolves only in AZs with a mount target: hosts in other AZs get `Failed to resolve`, often only after a scale-out.',
+  description: 'The file-system DNS name resolves only in AZs with a mount target: hosts (and awsvpc task ENIs in their service subnets) in other AZs get `Failed to resolve`, often only after a scale-out.',
   remediation: 'Create a mount target in each missing AZ (using the file system\'s mount-target security group), or restrict the ASG to covered AZs.',
   docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/manage-fs-access.html',
   needs: ['fileSystems', 'mountTargets', 'containerInstances', 'instances', 'subnets'],
   templateNeeds: ['autoScalingGroups'],
   run(s) {
     if (isTemplateMode(s)) return fromTemplate(s)
-    const {byAz, unplaced} = demandByAz(s)
+    const base = demandByAz(s)
     const asgGap = s.autoScalingGroups === undefined ? gapsFor(s, 'autoScalingGroups') : []
     return scopedFileSystems(s).flatMap(fs => {
-      const out = evaluateFs(s, fs, byAz)
+      const tasks = withTaskClients(s, fs.id, base.byAz)
+      const unplaced = [...base.unplaced, ...tasks.unplaced]
+      const out = evaluateFs(s, fs, tasks.byAz)
       if (unplaced.length) out.push(unknown(res.fileSystem(fs), `Could not tell the AZ id of: ${unplaced.join('; ')} (ec2:DescribeSubnets).`, {evidence: {unplaced}}))
       if (asgGap.length) {
         out.push(unknown(res.fileSystem(fs), `Auto Scaling group subnets were not read (${asgGap.map(g => `${g.action}: ${g.code}`).join('; ')}), so AZs the cluster may scale into were not checked for ${fs.id}.`,

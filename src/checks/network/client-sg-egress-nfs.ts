@@ -2,11 +2,14 @@
  * The instance's own security groups must let TCP 2049 out to its mount target. Default groups allow all egress,
  * but hardened ones often allow only 443; then the mount times out exactly as if the mount-target group were wrong
  * (`mount.nfs4: Connection timed out`). Only the client side's egress matters: security groups are stateful, and the
- * mount target's own egress rules are never consulted, so they are not checked.
+ * mount target's own egress rules are never consulted, so they are not checked. For awsvpc services with
+ * `efsVolumeConfiguration` (EC2 or Fargate) the client is the task ENI, so the task security groups' egress is
+ * checked towards the mount target in each task subnet's AZ as well.
  */
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import {mountTargetIps, perServedPair} from '../_lib/nfs-pairs.js'
 import {describeUnresolved, evaluateSgs} from '../_lib/security-groups.js'
+import {perTaskClientSubnet} from '../_lib/task-clients.js'
 import {evaluateTemplateSgs, isTemplateMode, mountTargetsBySgs, sgResource, templateHosts} from '../_lib/template-network.js'
 import type {Outcome} from '../../core/types.js'
 import type {Snapshot} from '../../inventory/snapshot.js'
@@ -32,18 +35,42 @@ function fromTemplate(s: Snapshot): Outcome[] {
   }))
 }
 
+/** Live: each awsvpc task client's security groups towards the mount target in each of its subnets' AZ. */
+function fromTaskClients(s: Snapshot): Outcome[] {
+  return perTaskClientSubnet(s, (c, subnet, mt, r) => {
+    const svc = c.service.name
+    const taskSgs = c.securityGroupIds.join(', ')
+    const ips = mountTargetIps(mt)
+    const ev = {service: svc, fileSystemId: c.fsId, subnet: subnet.id, mountTargetId: mt.id, mountTargetIps: ips, taskSecurityGroups: c.securityGroupIds}
+    const v = evaluateSgs(c.securityGroupIds, s.securityGroups ?? {}, 'egress', {ips, groupIds: mt.securityGroupIds})
+    if (v.status === 'allowed') {
+      return pass(r, `Task ENIs of service ${svc} in ${subnet.id} may send TCP 2049 to ${mt.id} (${v.allowedBy!.groupId} egress to ${v.allowedBy!.source}).`, {evidence: {...ev, allowedBy: v.allowedBy}})
+    }
+    if (v.status === 'unknown') {
+      return unknown(r, `No egress rule on the task security groups ${taskSgs} of service ${svc} is known to reach ${mt.id} (${ips.join(', ') || 'IP unknown'}) from ${subnet.id}; could not evaluate ${describeUnresolved(v)}.`, {evidence: {...ev, ...v}})
+    }
+    const taskSg = c.securityGroupIds[0]
+    const target = mt.securityGroupIds?.[0]
+    const peer = target ? `UserIdGroupPairs=[{GroupId=${target}}]` : `IpRanges=[{CidrIp=${mt.ipAddress ?? '<mount-target-ip>'}/32}]`
+    return fail(r, `Task security groups ${taskSgs} of service ${svc} (awsvpc) allow no outbound TCP 2049 from subnet ${subnet.id} to mount target ${mt.id} (${ips.join(', ')}): its EFS volumes fail to mount (ResourceInitializationError).`,
+      {summary: `Allow egress TCP 2049 from the task security group ${taskSg} of service ${svc} to ${target ?? `the mount target IP ${mt.ipAddress ?? ''}`}.`,
+        command: `aws ec2 authorize-security-group-egress --group-id ${taskSg} --ip-permissions 'IpProtocol=tcp,FromPort=2049,ToPort=2049,${peer}'`},
+      {evidence: ev})
+  })
+}
+
 export const clientSgEgressNfs = defineCheck({
   id: 'network/client-sg-egress-nfs',
   title: 'Container-instance security groups allow outbound TCP 2049 to the mount target',
   severity: 'error',
-  description: 'A client security group without egress to TCP 2049 makes mounts hang and fail with `mount.nfs4: Connection timed out`.',
-  remediation: 'Add an egress rule for TCP 2049 to the mount-target security group on the instances\' security group.',
+  description: 'A client security group (the instance\'s, or the task ENI\'s for awsvpc tasks with EFS volumes) without egress to TCP 2049 makes mounts hang and fail with `mount.nfs4: Connection timed out`.',
+  remediation: 'Add an egress rule for TCP 2049 to the mount-target security group on the instances\' security group (for awsvpc tasks with EFS volumes: on the task security group).',
   docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/network-access.html',
   needs: ['containerInstances', 'instances', 'mountTargets', 'securityGroups', 'subnets'],
   templateNeeds: [],
   run(s) {
     if (isTemplateMode(s)) return fromTemplate(s)
-    return perServedPair(s, (fs, i, mt, r) => {
+    const instances = perServedPair(s, (fs, i, mt, r) => {
       const ips = mountTargetIps(mt)
       const ev = {fileSystemId: fs.id, mountTargetId: mt.id, mountTargetIps: ips, instanceSecurityGroups: i.securityGroupIds}
       const v = evaluateSgs(i.securityGroupIds, s.securityGroups ?? {}, 'egress', {ips, groupIds: mt.securityGroupIds})
@@ -61,5 +88,6 @@ export const clientSgEgressNfs = defineCheck({
           command: `aws ec2 authorize-security-group-egress --group-id ${clientSg} --ip-permissions 'IpProtocol=tcp,FromPort=2049,ToPort=2049,${peer}'`},
         {evidence: ev})
     })
+    return [...instances, ...fromTaskClients(s)]
   },
 })
