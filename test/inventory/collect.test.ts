@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-ecs'
 import {
   DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand, DescribeNetworkAclsCommand, DescribeInstanceAttributeCommand, EC2Client,
+  DescribeSecurityGroupsCommand, DescribeSubnetsCommand,
 } from '@aws-sdk/client-ec2'
 import {DescribeFileSystemsCommand, DescribeMountTargetsCommand, EFSClient} from '@aws-sdk/client-efs'
 import {mockClient} from 'aws-sdk-client-mock'
@@ -213,6 +214,52 @@ describe('batching and call bounds', () => {
     const sent = sentActions()
     expect(sent.filter(a => !INVENTORY_ACTIONS.includes(a))).toEqual([])
     expect(seen.filter(e => e.phase === 'start').map(e => e.action).sort()).toEqual([...sent].sort())
+  })
+})
+
+describe('awsvpc services', () => {
+  const TASK_SG = 'sg-0a5c0de0000000001'
+  const TASK_SUBNET = 'subnet-0dd4440000000000d'
+  /** Calls per action for one collection of a 6-instance cluster, after `tweak` changed the fake. */
+  async function collectWith(tweak: () => void) {
+    for (const st of allStubs()) st.reset()
+    installFakeCluster(stubs, 6)
+    tweak()
+    const rounds = new RoundCounter()
+    const s = await collectSnapshot(slowClients(), {cluster: 'prod', region: REGION, onCall: rounds.onCall})
+    const counts: Record<string, number> = {}
+    for (const a of sentActions()) counts[a] = (counts[a] ?? 0) + 1
+    return {s, counts, rounds: rounds.rounds}
+  }
+
+  it('reads the services\' task security groups and subnets in the existing batched calls, adding no call or round', async () => {
+    const before = await collectWith(() => undefined)
+    const after = await collectWith(() => {
+      stubs.ecs.on(DescribeServicesCommand).resolves({services: [{
+        serviceName: 'web', serviceArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:service/prod/web`, status: 'ACTIVE', taskDefinition: `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/prod-web:42`,
+        launchType: 'EC2', networkConfiguration: {awsvpcConfiguration: {subnets: [AZS[0].subnet, TASK_SUBNET], securityGroups: [TASK_SG]}},
+      }]})
+      stubs.ec2.on(DescribeSecurityGroupsCommand).callsFake((input: {Filters: {Values: string[]}[]}) => ({SecurityGroups: input.Filters[0].Values
+        .filter(g => [HOST_SG, EFS_SG, TASK_SG].includes(g))
+        .map(g => ({GroupId: g, VpcId: VPC, IpPermissions: [], IpPermissionsEgress: [{IpProtocol: '-1', IpRanges: [{CidrIp: '0.0.0.0/0'}]}]}))}))
+      const subnets = [...AZS.map(a => ({id: a.subnet, name: a.name, az: a.id, cidr: a.cidr})), {id: TASK_SUBNET, name: 'eu-west-1d', az: 'euw1-az4', cidr: '10.20.12.0/22'}]
+      stubs.ec2.on(DescribeSubnetsCommand).callsFake((input: {Filters: {Values: string[]}[]}) => ({Subnets: subnets
+        .filter(x => input.Filters[0].Values.includes(x.id))
+        .map(x => ({SubnetId: x.id, VpcId: VPC, CidrBlock: x.cidr, AvailabilityZone: x.name, AvailabilityZoneId: x.az}))}))
+    })
+
+    expect(after.s.services![0]).toMatchObject({name: 'web', subnetIds: [AZS[0].subnet, TASK_SUBNET], securityGroupIds: [TASK_SG]})
+    expect(after.s.securityGroups![TASK_SG]).toBeDefined()
+    expect(after.s.subnets![TASK_SUBNET]).toMatchObject({azId: 'euw1-az4', cidr: '10.20.12.0/22'})
+    // The ids rode along in the one DescribeSecurityGroups / DescribeSubnets / DescribeNetworkAcls call of step 4.
+    const ids = (cmd: Parameters<typeof stubs.ec2.commandCalls>[0]) => stubs.ec2.commandCalls(cmd).flatMap(c => c.args[0].input.Filters[0].Values)
+    expect(stubs.ec2.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(1)
+    expect(ids(DescribeSecurityGroupsCommand)).toContain(TASK_SG)
+    expect(stubs.ec2.commandCalls(DescribeSubnetsCommand)).toHaveLength(1)
+    expect(ids(DescribeSubnetsCommand)).toContain(TASK_SUBNET)
+    expect(ids(DescribeNetworkAclsCommand)).toContain(TASK_SUBNET)
+    expect(after.counts).toEqual(before.counts)
+    expect(after.rounds).toBe(before.rounds)
   })
 })
 
