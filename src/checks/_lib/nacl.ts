@@ -3,6 +3,7 @@
  * *range* (return traffic goes to whatever source port the client picked, so every port in the range must pass).
  */
 import type {NaclEntry, NetworkAcl, Snapshot} from '../../inventory/snapshot.js'
+import ipaddr from 'ipaddr.js'
 import {cidrContains} from './security-groups.js'
 
 export type PortRange = [number, number]
@@ -54,3 +55,82 @@ export function evaluateNacl(acl: NetworkAcl, egress: boolean, peerIp: string, p
 }
 
 export const formatPorts = ([a, b]: PortRange): string => (a === b ? `${a}` : `${a}-${b}`)
+
+/** Verdict for a peer address *range* (a whole subnet, or one address as a /32). */
+export type NaclRangeVerdict =
+  | {status: 'allowed'}
+  /**
+   * Some (address, port) of the range reaches a deny: `rule` (or '*') and the ports it drops; `partialCidrs` are allow
+   * entries that matched the ports but covered only part of the range, so they cannot count as allowing it.
+   */
+  | {status: 'blocked'; rule: number | '*'; ports: PortRange; partialCidrs: string[]}
+  /** An entry the evaluation reached could not be read (a value from a parameter or function). */
+  | {status: 'unknown'; reason: string}
+
+type Span = [bigint, bigint]
+interface Box { a: Span; p: PortRange }
+
+/** [first, last] address of a CIDR as numbers, with its family; undefined when it does not parse. */
+function cidrSpan(cidr: string): {v6: boolean; span: Span} | undefined {
+  try {
+    const [addr, bits] = ipaddr.parseCIDR(cidr)
+    const bytes = addr.toByteArray()
+    const width = bytes.length * 8
+    const n = bytes.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n)
+    const host = (1n << BigInt(width - bits)) - 1n
+    return {v6: addr.kind() === 'ipv6', span: [n & ~host, (n & ~host) | host]}
+  } catch {
+    return undefined
+  }
+}
+
+const unresolved = (v: string | undefined): boolean => v !== undefined && v.includes('${')
+
+/** The parts of `b` outside `i` (i ⊆ b): below/above in addresses, then below/above in ports. */
+function minus(b: Box, i: Box): Box[] {
+  const out: Box[] = []
+  if (b.a[0] < i.a[0]) out.push({a: [b.a[0], i.a[0] - 1n], p: b.p})
+  if (i.a[1] < b.a[1]) out.push({a: [i.a[1] + 1n, b.a[1]], p: b.p})
+  if (b.p[0] < i.p[0]) out.push({a: i.a, p: [b.p[0], i.p[0] - 1]})
+  if (i.p[1] < b.p[1]) out.push({a: i.a, p: [i.p[1] + 1, b.p[1]]})
+  return out
+}
+
+/**
+ * Like evaluateNacl, but for every address of `peerCidr` (the remote end: a subnet whose hosts or task ENIs can have
+ * any of its addresses) and every port in `ports`: first match per (address, port), so an entry whose CIDR holds only
+ * part of the range allows only that part. Exact: the still-undecided (address, port) set is kept as boxes.
+ */
+export function evaluateNaclRange(acl: NetworkAcl, egress: boolean, peerCidr: string, ports: PortRange): NaclRangeVerdict {
+  const peer = cidrSpan(peerCidr)
+  if (!peer) return {status: 'unknown', reason: `the address range ${peerCidr} is not known`}
+  let remaining: Box[] = [{a: peer.span, p: ports}]
+  const partialCidrs: string[] = []
+  const entries = acl.entries.filter(e => e.egress === egress).sort((a, b) => a.ruleNumber - b.ruleNumber)
+  for (const e of entries) {
+    if (unresolved(e.protocol) || unresolved(e.cidr) || unresolved(e.ipv6Cidr)) {
+      return {status: 'unknown', reason: `${acl.id} rule ${e.ruleNumber} is not known offline`}
+    }
+    if (e.protocol !== '-1' && e.protocol !== '6' && e.protocol.toLowerCase() !== 'tcp') continue
+    const cidr = peer.v6 ? e.ipv6Cidr : e.cidr
+    if (cidr === undefined) continue
+    const es = cidrSpan(cidr)
+    if (!es) return {status: 'unknown', reason: `${acl.id} rule ${e.ruleNumber} has a CIDR that does not parse (${cidr})`}
+    if (es.v6 !== peer.v6) continue
+    const [lo, hi] = e.protocol === '-1' || !e.portRange ? [0, 65535] : [e.portRange.from, e.portRange.to]
+    const next: Box[] = []
+    for (const b of remaining) {
+      const i: Box = {a: [b.a[0] > es.span[0] ? b.a[0] : es.span[0], b.a[1] < es.span[1] ? b.a[1] : es.span[1]], p: [Math.max(b.p[0], lo), Math.min(b.p[1], hi)]}
+      if (i.a[0] > i.a[1] || i.p[0] > i.p[1]) {
+        next.push(b)
+        continue
+      }
+      if (e.action === 'deny') return {status: 'blocked', rule: e.ruleNumber, ports: i.p, partialCidrs}
+      if (es.span[0] > peer.span[0] || es.span[1] < peer.span[1]) partialCidrs.push(cidr)
+      next.push(...minus(b, i))
+    }
+    remaining = next
+    if (remaining.length === 0) return {status: 'allowed'}
+  }
+  return {status: 'blocked', rule: '*', ports: remaining[0].p, partialCidrs: [...new Set(partialCidrs)]}
+}

@@ -4,13 +4,17 @@
  * leg goes to the client's source port: the Linux NFS client uses a privileged port (665–1023) unless mounted with
  * `noresvport` (efs-utils always adds it), so the usual "1024-65535" return rule silently breaks plain NFS mounts.
  * A drop looks exactly like a security-group problem: `mount.nfs4: Connection timed out`, and `nc -z <ip> 2049`
- * times out too. Same-subnet traffic never crosses an ACL.
+ * times out too. Same-subnet traffic never crosses an ACL. For awsvpc services with `efsVolumeConfiguration` the
+ * client is the task ENI, which can take any address of its subnet, so an ACL entry must cover the whole task subnet;
+ * in `lint`, declared hosts (their Auto Scaling group subnets) are evaluated against declared mount-target subnets.
  */
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
+import type {Outcome} from '../../core/types.js'
 import type {Instance, MountTarget, NetworkAcl, Snapshot} from '../../inventory/snapshot.js'
 import {efsVolumesOf, mountsOfFs, mountUsesNoresvport, userDataOf} from '../_lib/mount-usage.js'
-import {evaluateNacl, formatPorts, naclForSubnet, type PortRange} from '../_lib/nacl.js'
+import {evaluateNacl, evaluateNaclRange, formatPorts, naclForSubnet, type PortRange} from '../_lib/nacl.js'
 import {perServedPair} from '../_lib/nfs-pairs.js'
+import {perTaskClientSubnet} from '../_lib/task-clients.js'
 
 const EPHEMERAL: PortRange = [32768, 60999] // Linux default ip_local_port_range (noresvport, TLS proxy)
 const PRIVILEGED: PortRange = [665, 1023] // sunrpc min/max_resvport defaults (no noresvport)
@@ -50,16 +54,86 @@ function legs(s: Snapshot, i: Instance, mt: MountTarget, ca: NetworkAcl, ma: Net
   return out
 }
 
+/** One direction of one subnet's ACL for a peer address range (a whole subnet, or a /32). */
+export interface RangeLeg { acl: NetworkAcl; subnetId: string; egress: boolean; peerCidr: string; ports: PortRange; what: string }
+
+export interface RangeBlock { leg: RangeLeg; rule: number | '*'; ports: PortRange; partialCidrs: string[] }
+
+/** Evaluates every leg: the blocked ones, and why any could not be evaluated. */
+export function evaluateRangeLegs(legs: RangeLeg[]): {blocked: RangeBlock[]; unresolved: string[]} {
+  const blocked: RangeBlock[] = []
+  const unresolved: string[] = []
+  for (const leg of legs) {
+    const v = evaluateNaclRange(leg.acl, leg.egress, leg.peerCidr, leg.ports)
+    if (v.status === 'blocked') blocked.push({leg, rule: v.rule, ports: v.ports, partialCidrs: v.partialCidrs})
+    else if (v.status === 'unknown') unresolved.push(`${leg.what}: ${v.reason}`)
+  }
+  return {blocked, unresolved}
+}
+
+/** `acl (subnet) rule N drops …`, naming allow entries that cover only part of the peer subnet. */
+export function describeBlock(b: RangeBlock, peerSubnet?: {id: string; cidr: string}): string {
+  const ports = b.ports[0] !== b.leg.ports[0] || b.ports[1] !== b.leg.ports[1] ? ` (ports ${formatPorts(b.ports)})` : ''
+  const partial = b.partialCidrs.length && peerSubnet
+    ? ` (${b.partialCidrs.join(', ')} cover${b.partialCidrs.length > 1 ? '' : 's'} only part of subnet ${peerSubnet.id} (${peerSubnet.cidr}), and its addresses can be anywhere in it)`
+    : ''
+  return `${b.leg.acl.id} (${b.leg.subnetId}) rule ${b.rule} drops ${b.leg.what}${ports}${partial}`
+}
+
+export function rangeFixCommand(b: RangeBlock): string {
+  return fixCommand({acl: b.leg.acl, subnetId: b.leg.subnetId, egress: b.leg.egress, peerIp: '', peerCidr: b.leg.peerCidr, ports: b.leg.ports, what: b.leg.what}, b.rule)
+}
+
+/**
+ * awsvpc task clients: the task ENI (any address of the task subnet) against the mount target in the subnet's AZ.
+ * NOTE: efsVolumeConfiguration volumes are mounted through efs-utils, which always adds noresvport, so only the
+ * ephemeral return range applies.
+ */
+function fromTaskClients(s: Snapshot): Outcome[] {
+  return perTaskClientSubnet(s, (c, subnet, mt, r) => {
+    const svc = c.service.name
+    const ev = {service: svc, fileSystemId: c.fsId, subnet: subnet.id, subnetCidr: subnet.cidr, mountTargetId: mt.id}
+    if (subnet.id === mt.subnetId) return pass(r, `Tasks of service ${svc} in ${subnet.id} share the subnet of ${mt.id}: network ACLs do not apply.`, {evidence: ev})
+    const ca = naclForSubnet(s, subnet.id)
+    const ma = naclForSubnet(s, mt.subnetId)
+    if (!subnet.cidr || !mt.ipAddress || !ca || !ma) {
+      const missing = [!subnet.cidr && `CIDR of ${subnet.id}`, !mt.ipAddress && 'mount-target IP', !ca && `ACL of ${subnet.id}`, !ma && `ACL of ${mt.subnetId}`].filter(Boolean)
+      return unknown(r, `Cannot evaluate network ACLs between the tasks of service ${svc} in ${subnet.id} and ${mt.id} (${mt.subnetId}): missing ${missing.join(', ')}.`, {evidence: ev})
+    }
+    const mIp = mt.ipAddress
+    const mCidr = `${mIp}/32`
+    const tasks = `tasks in ${subnet.id} (${subnet.cidr})`
+    const kind = 'ephemeral source ports (efs-utils uses noresvport)'
+    const legs: RangeLeg[] = [
+      {acl: ca, subnetId: subnet.id, egress: true, peerCidr: mCidr, ports: [2049, 2049], what: `outbound TCP 2049 to ${mIp}`},
+      {acl: ma, subnetId: mt.subnetId, egress: false, peerCidr: subnet.cidr, ports: [2049, 2049], what: `inbound TCP 2049 from ${tasks}`},
+      {acl: ma, subnetId: mt.subnetId, egress: true, peerCidr: subnet.cidr, ports: EPHEMERAL, what: `return traffic to ${tasks} ports ${formatPorts(EPHEMERAL)}, ${kind}`},
+      {acl: ca, subnetId: subnet.id, egress: false, peerCidr: mCidr, ports: EPHEMERAL, what: `return traffic from ${mIp} to ports ${formatPorts(EPHEMERAL)}, ${kind}`},
+    ]
+    const {blocked, unresolved} = evaluateRangeLegs(legs)
+    const aclEv = {...ev, clientAcl: ca.id, mountTargetAcl: ma.id, noresvport: true}
+    if (blocked.length === 0 && unresolved.length === 0) {
+      return pass(r, `Network ACLs ${ca.id} and ${ma.id} pass NFS between the tasks of service ${svc} in ${subnet.id} and ${mt.id} both ways.`, {evidence: aclEv})
+    }
+    if (blocked.length === 0) return unknown(r, `Network ACLs between the tasks of service ${svc} in ${subnet.id} and ${mt.id} could not be fully evaluated: ${unresolved.join('; ')}.`, {evidence: aclEv})
+    const why = blocked.map(b => describeBlock(b, {id: subnet.id, cidr: subnet.cidr!}))
+    return fail(r, `NFS between the tasks of service ${svc} (awsvpc) in subnet ${subnet.id} and ${mt.id} is blocked: ${why.join('; ')}. Its EFS volumes fail to mount (ResourceInitializationError).`,
+      {summary: `Add network-ACL allow entries covering the whole task subnet ${subnet.id} (${subnet.cidr}), numbered before the blocking rules.`,
+        command: [...new Set(blocked.map(rangeFixCommand))].join(' && ')},
+      {evidence: {...aclEv, blocked: blocked.map(b => ({acl: b.leg.acl.id, rule: b.rule, egress: b.leg.egress, ports: b.ports, partialCidrs: b.partialCidrs}))}})
+  })
+}
+
 export const naclAllowsNfs = defineCheck({
   id: 'network/nacl-allows-nfs',
-  title: 'Network ACLs pass NFS between each instance and its mount target, both ways',
+  title: 'Network ACLs pass NFS between each instance (or awsvpc task subnet) and its mount target, both ways',
   severity: 'error',
   description: 'A network ACL that drops TCP 2049 or its return traffic makes mounts time out (`mount.nfs4: Connection timed out`) even with correct security groups.',
   remediation: 'Add allow entries for TCP 2049 and the return ports (1024-65535 with noresvport; 665-1023 without) on both subnets\' network ACLs, numbered before any deny.',
   docsUrl: 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html',
   needs: ['containerInstances', 'instances', 'mountTargets', 'networkAcls', 'subnets'],
   run(s) {
-    return perServedPair(s, (fs, i, mt, r) => {
+    const instances = perServedPair(s, (fs, i, mt, r) => {
       if (i.subnetId === mt.subnetId) return pass(r, `${i.id} and ${mt.id} share subnet ${mt.subnetId}: network ACLs do not apply.`, {evidence: {mountTargetId: mt.id}})
       const ca = i.subnetId ? naclForSubnet(s, i.subnetId) : undefined
       const ma = naclForSubnet(s, mt.subnetId)
@@ -81,5 +155,6 @@ export const naclAllowsNfs = defineCheck({
           command: [...new Set(blocked.map(b => fixCommand(b.leg, b.rule)))].join(' && ')},
         {evidence: {...ev, blocked: blocked.map(b => ({acl: b.leg.acl.id, rule: b.rule, egress: b.leg.egress, ports: b.ports}))}})
     })
+    return [...instances, ...fromTaskClients(s)]
   },
 })
