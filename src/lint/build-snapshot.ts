@@ -5,7 +5,7 @@
  */
 import {redactSecrets} from '../inventory/redact.js'
 import {SNAPSHOT_SCHEMA_VERSION, type SgRule, type SecurityGroup, type Snapshot, type Subnet, type TaskDefinition,
-  type TaskVolume, type TemplateFacts, type AutoScalingGroup, type UserData, type Vpc, type Service, type SnapshotPart} from '../inventory/snapshot.js'
+  type TaskVolume, type TemplateFacts, type NaclEntry, type NetworkAcl, type AutoScalingGroup, type UserData, type Vpc, type Service, type SnapshotPart} from '../inventory/snapshot.js'
 import {TOOL_VERSION} from '../core/version.js'
 import {Resolver} from './intrinsics.js'
 import type {Json, ParsedTemplate} from './template.js'
@@ -177,9 +177,71 @@ function taskDefinition(r: Resolver, res: Res, location: UserData['location']): 
   return td
 }
 
+/** A new VPC's default network ACL: rule 100 allows all traffic both ways (IPv4 and IPv6). */
+const DEFAULT_ACL_ENTRIES: NaclEntry[] = [false, true].flatMap(egress => [
+  {ruleNumber: 100, egress, protocol: '-1', action: 'allow' as const, cidr: '0.0.0.0/0'},
+  {ruleNumber: 101, egress, protocol: '-1', action: 'allow' as const, ipv6Cidr: '::/0'},
+])
+/** An ACL whose entries the template does not show: one entry per direction that the checks read as unknown. */
+const UNKNOWN_ACL_ENTRIES = (what: string): NaclEntry[] =>
+  [false, true].map(egress => ({ruleNumber: 0, egress, protocol: `\${${what}}`, action: 'deny' as const}))
+
+/**
+ * Network ACLs as CloudFormation creates them: each AWS::EC2::NetworkAcl with its AWS::EC2::NetworkAclEntry resources
+ * and subnet associations, and the default ACL of each VPC in the template (id `${Vpc.DefaultNetworkAcl}`, as
+ * `!GetAtt Vpc.DefaultNetworkAcl` resolves) — allow-all, plus any entries the template adds to it. An entry with a
+ * value from a parameter or function, or an association with an ACL not in the template, reads as unknown.
+ */
+function networkAcls(r: Resolver, ofType: (type: string) => Res[], subnets: Record<string, Subnet>, notes: string[]): NetworkAcl[] {
+  const acls = new Map<string, NetworkAcl>()
+  for (const v of ofType('AWS::EC2::VPC')) {
+    acls.set(`\${${v.id}.DefaultNetworkAcl}`, {id: `\${${v.id}.DefaultNetworkAcl}`, vpcId: v.id, subnetIds: [], isDefault: true, entries: structuredClone(DEFAULT_ACL_ENTRIES)})
+  }
+  for (const x of ofType('AWS::EC2::NetworkAcl')) acls.set(x.id, {id: x.id, vpcId: r.str(x.props.VpcId) ?? '${VpcId}', subnetIds: [], isDefault: false, entries: []})
+  for (const x of ofType('AWS::EC2::NetworkAclEntry')) {
+    const acl = acls.get(r.str(x.props.NetworkAclId) ?? '')
+    if (!acl) {
+      notes.push(`${x.id} (AWS::EC2::NetworkAclEntry) adds a rule to ${r.str(x.props.NetworkAclId) ?? 'an ACL'} that is not declared in this template.`)
+      continue
+    }
+    const rule = num(r, x.props.RuleNumber)
+    const protocol = r.str(x.props.Protocol)
+    const action = r.str(x.props.RuleAction)?.toLowerCase()
+    const egress = x.props.Egress === undefined ? false : bool(r, x.props.Egress)
+    const cidr = r.str(x.props.CidrBlock)
+    const cidr6 = r.str(x.props.Ipv6CidrBlock)
+    const pr = obj(x.props.PortRange)
+    const [from, to] = [num(r, pr.From), num(r, pr.To)]
+    const portsKnown = x.props.PortRange === undefined || (from !== undefined && to !== undefined)
+    const resolved = rule !== undefined && known(protocol) && (action === 'allow' || action === 'deny') && (cidr === undefined || known(cidr)) &&
+      (cidr6 === undefined || known(cidr6)) && portsKnown
+    const dirs = egress === undefined ? [false, true] : [egress]
+    if (!resolved) {
+      // NOTE: rule 0 sorts first, so the checks reach it before any real entry of that direction and say unknown.
+      acl.entries.push(...UNKNOWN_ACL_ENTRIES(x.id).filter(e => dirs.includes(e.egress)))
+      continue
+    }
+    for (const d of dirs) {
+      const e: NaclEntry = {ruleNumber: rule, egress: d, protocol: protocol === '-1' || protocol.toLowerCase() === 'all' ? '-1' : protocol, action}
+      if (cidr !== undefined) e.cidr = cidr
+      if (cidr6 !== undefined) e.ipv6Cidr = cidr6
+      if (x.props.PortRange !== undefined) e.portRange = {from: from!, to: to!}
+      acl.entries.push(e)
+    }
+  }
+  for (const x of ofType('AWS::EC2::SubnetNetworkAclAssociation')) {
+    const subnetId = r.str(x.props.SubnetId) ?? '${SubnetId}'
+    const aclId = r.str(x.props.NetworkAclId) ?? '${NetworkAclId}'
+    const acl = acls.get(aclId) ?? acls.set(aclId, {id: aclId, vpcId: subnets[subnetId]?.vpcId ?? '${VpcId}', subnetIds: [], isDefault: false,
+      entries: UNKNOWN_ACL_ENTRIES(aclId.replace(/^\$\{(.*)\}$/, '$1'))}).get(aclId)!
+    acl.subnetIds.push(subnetId)
+  }
+  return [...acls.values()]
+}
+
 /** The snapshot parts a template can fill (the rest is live state); docs/checks.md marks which checks lint runs. */
 export const TEMPLATE_PARTS: readonly SnapshotPart[] = [
-  'securityGroups', 'subnets', 'vpcs', 'autoScalingGroups', 'userData', 'taskDefinitions', 'services', 'fileSystemPolicies',
+  'securityGroups', 'subnets', 'vpcs', 'networkAcls', 'autoScalingGroups', 'userData', 'taskDefinitions', 'services', 'fileSystemPolicies',
 ]
 
 export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
@@ -390,6 +452,8 @@ export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
   if (Object.keys(securityGroups).length) snapshot.securityGroups = securityGroups
   if (Object.keys(subnets).length) snapshot.subnets = subnets
   if (Object.keys(vpcs).length) snapshot.vpcs = vpcs
+  // NOTE: always set (possibly empty): a subnet with no ACL here is one whose VPC is outside the template (unknown).
+  snapshot.networkAcls = networkAcls(r, ofType, subnets, notes)
   if (autoScalingGroups.length) snapshot.autoScalingGroups = autoScalingGroups
   if (hostResources.length) snapshot.userData = userData
   if (taskDefinitions.length) snapshot.taskDefinitions = taskDefinitions

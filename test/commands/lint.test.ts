@@ -56,10 +56,11 @@ describe('efsdoctor lint', () => {
       expect(mine.every(f => f.status === 'skipped')).toBe(true)
       expect(mine[0].message).toMatch(/a template cannot answer this/)
     }
-    // Network ACLs are live state here (the stack declares none): skipped, never pass.
+    // Network ACLs: the stack declares none, so its new VPC's default ACL (allow-all) applies, and hosts share the
+    // mount targets' subnets anyway.
     const nacl = report.findings.filter(f => f.checkId === 'network/nacl-allows-nfs')
     expect(nacl.length).toBeGreaterThan(0)
-    expect(nacl.every(f => f.status === 'skipped')).toBe(true)
+    expect(nacl.every(f => f.status === 'pass' && f.location?.logicalId === 'LaunchTemplate')).toBe(true)
   })
 
   it('broken-unknown-volume.yaml: exit 1, ecs/mount-point-volume-exists at WebTaskDefinition', async () => {
@@ -105,6 +106,22 @@ describe('efsdoctor lint', () => {
     expect(f.status).toBe('fail')
     expect(f.location).toEqual({file, logicalId: 'LaunchTemplate', line: lineOf(file, />> \/etc\/fstab/)})
     expect(f.evidence?.scriptLine).toBe(7)
+  })
+
+  it('broken-nacl-return.yaml: exit 1, network/nacl-allows-nfs fails at EfsNetworkAcl (privileged return ports dropped)', async () => {
+    const file = T('broken-nacl-return.yaml')
+    const s = templateSnapshot(file)
+    expect(s.networkAcls!.find(a => a.id === 'EfsNetworkAcl')!.subnetIds).toEqual(['EfsSubnetA', 'EfsSubnetB'])
+    const {report, code} = await lintJson(file)
+    expect(code).toBe(1)
+    const fails = report.findings.filter(x => x.checkId === 'network/nacl-allows-nfs' && x.status === 'fail')
+    expect(fails).toHaveLength(2)
+    for (const f of fails) {
+      expect(f.location).toEqual({file, logicalId: 'EfsNetworkAcl', line: lineOf(file, /^ {2}EfsNetworkAcl:/)})
+      expect(f.message).toMatch(/EfsNetworkAcl \(EfsSubnet[AB]\) rule \* drops return traffic to hosts in Subnet[AB] \(10\.0\.\d+\.0\/20\) ports 665-1023/)
+      expect(f.fix?.summary).toMatch(/Egress: true, CidrBlock: 10\.0\.\d+\.0\/20, PortRange: \{From: 665, To: 1023\}/)
+    }
+    expect(report.findings.filter(x => x.checkId === 'network/nacl-allows-nfs' && x.status === 'pass')).toEqual([])
   })
 
   it('broken-sg-no-2049.yaml: exit 1, network/mount-target-sg-allows-nfs fails at EfsSecurityGroup', async () => {

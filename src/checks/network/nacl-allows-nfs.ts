@@ -8,13 +8,14 @@
  * client is the task ENI, which can take any address of its subnet, so an ACL entry must cover the whole task subnet;
  * in `lint`, declared hosts (their Auto Scaling group subnets) are evaluated against declared mount-target subnets.
  */
-import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
-import type {Outcome} from '../../core/types.js'
+import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
+import type {Outcome, Resource} from '../../core/types.js'
 import type {Instance, MountTarget, NetworkAcl, Snapshot} from '../../inventory/snapshot.js'
-import {efsVolumesOf, mountsOfFs, mountUsesNoresvport, userDataOf} from '../_lib/mount-usage.js'
+import {efsVolumesOf, mountsOfFs, mountUsesNoresvport, parseMounts, userDataOf} from '../_lib/mount-usage.js'
 import {evaluateNacl, evaluateNaclRange, formatPorts, naclForSubnet, type PortRange} from '../_lib/nacl.js'
 import {perServedPair} from '../_lib/nfs-pairs.js'
 import {perTaskClientSubnet} from '../_lib/task-clients.js'
+import {isTemplateMode, sameAz, templateHosts, type TemplateHost} from '../_lib/template-network.js'
 
 const EPHEMERAL: PortRange = [32768, 60999] // Linux default ip_local_port_range (noresvport, TLS proxy)
 const PRIVILEGED: PortRange = [665, 1023] // sunrpc min/max_resvport defaults (no noresvport)
@@ -124,6 +125,105 @@ function fromTaskClients(s: Snapshot): Outcome[] {
   })
 }
 
+/** Lint: a subnet's ACL only when the template shows it (an association, or the default ACL of a template VPC). */
+function templateNacl(s: Snapshot, subnetId: string): NetworkAcl | undefined {
+  const subnet = s.subnets?.[subnetId]
+  if (!subnet) return undefined
+  const acls = s.networkAcls ?? []
+  return acls.find(a => a.subnetIds.includes(subnetId)) ?? acls.find(a => a.isDefault && a.vpcId === subnet.vpcId)
+}
+
+/** The logical id a template ACL finding points at: the ACL, or the VPC for its default ACL. */
+const aclLogicalId = (aclId: string): string => /^\$\{([^}.]+)\.DefaultNetworkAcl\}$/.exec(aclId)?.[1] ?? aclId
+const cfn = (id: string): Resource => ({type: 'cloudformation-resource', id})
+
+/** The AWS::EC2::NetworkAclEntry that lets a blocked leg through, numbered just before the blocking rule. */
+function templateEntry(b: RangeBlock): string {
+  const used = new Set(b.leg.acl.entries.filter(e => e.egress === b.leg.egress).map(e => e.ruleNumber))
+  let n = (b.rule === '*' ? 32767 : b.rule) - 1
+  while (n > 1 && used.has(n)) n--
+  const acl = /^\$\{([^}.]+)\.DefaultNetworkAcl\}$/.test(b.leg.acl.id) ? `!GetAtt ${aclLogicalId(b.leg.acl.id)}.DefaultNetworkAcl` : `!Ref ${b.leg.acl.id}`
+  return `an AWS::EC2::NetworkAclEntry {NetworkAclId: ${acl}, RuleNumber: ${n}, Protocol: 6, RuleAction: allow, Egress: ${b.leg.egress}, ` +
+    `CidrBlock: ${b.leg.peerCidr}, PortRange: {From: ${b.leg.ports[0]}, To: ${b.leg.ports[1]}}}`
+}
+
+/** Return-port ranges the hosts of a template launch template need, from its UserData (as for instances). */
+function templateRanges(s: Snapshot, fsId: string, h: TemplateHost): {ranges: PortRange[]; nrp: boolean | undefined} {
+  const ud = (s.userData ?? []).find(u => u.id === h.id)
+  // NOTE: template UserData names the file system as `${FileSystem}.efs.${AWS::Region}…` (its logical id).
+  const mounts = ud ? parseMounts(ud).filter(m => m.fsId === fsId || m.host.split('.')[0].replace(/^\$\{([^}]+)\}$/, '$1') === fsId) : []
+  const nrp = mounts.length ? mounts.every(mountUsesNoresvport) : efsVolumesOf(s, fsId).length > 0 ? true : undefined
+  return {nrp, ranges: nrp === true ? [EPHEMERAL] : nrp === false ? [PRIVILEGED] : [EPHEMERAL, PRIVILEGED]}
+}
+
+type TemplatePair = {status: 'pass' | 'fail' | 'unknown'; message: string; blocked: RangeBlock[]; acl?: string}
+
+function templatePair(s: Snapshot, hostSubnet: string, hostCidr: string, mt: {id: string; subnetId: string}, ranges: PortRange[]): TemplatePair {
+  if (hostSubnet === mt.subnetId) return {status: 'pass', message: `${hostSubnet} is also the subnet of ${mt.id}: network ACLs do not apply`, blocked: []}
+  const ca = templateNacl(s, hostSubnet)
+  const ma = templateNacl(s, mt.subnetId)
+  const mCidr = s.subnets?.[mt.subnetId]?.cidr
+  if (!ca || !ma || !mCidr || mCidr.includes('${')) {
+    const missing = [!ca && `the network ACL of ${hostSubnet}`, !ma && `the network ACL of ${mt.subnetId}`, (!mCidr || mCidr.includes('${')) && `the CIDR of ${mt.subnetId}`].filter(Boolean)
+    return {status: 'unknown', message: `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not known from the template`, blocked: []}
+  }
+  const hosts = `hosts in ${hostSubnet} (${hostCidr})`
+  const mts = `${mt.id} in ${mt.subnetId} (${mCidr})`
+  const legs: RangeLeg[] = [
+    {acl: ca, subnetId: hostSubnet, egress: true, peerCidr: mCidr, ports: [2049, 2049], what: `outbound TCP 2049 to ${mts}`},
+    {acl: ma, subnetId: mt.subnetId, egress: false, peerCidr: hostCidr, ports: [2049, 2049], what: `inbound TCP 2049 from ${hosts}`},
+  ]
+  for (const r of ranges) {
+    const kind = r === PRIVILEGED ? 'privileged source ports (mount without noresvport)' : 'ephemeral source ports (noresvport/efs-utils)'
+    legs.push({acl: ma, subnetId: mt.subnetId, egress: true, peerCidr: hostCidr, ports: r, what: `return traffic to ${hosts} ports ${formatPorts(r)}, ${kind}`})
+    legs.push({acl: ca, subnetId: hostSubnet, egress: false, peerCidr: mCidr, ports: r, what: `return traffic from ${mts} to ports ${formatPorts(r)}, ${kind}`})
+  }
+  const {blocked, unresolved} = evaluateRangeLegs(legs)
+  const peerOf = (b: RangeBlock) => (b.leg.peerCidr === hostCidr ? {id: hostSubnet, cidr: hostCidr} : {id: mt.subnetId, cidr: mCidr})
+  if (blocked.length) return {status: 'fail', message: blocked.map(b => describeBlock(b, peerOf(b))).join('; '), blocked, acl: blocked[0].leg.acl.id}
+  if (unresolved.length) return {status: 'unknown', message: unresolved.join('; '), blocked: []}
+  return {status: 'pass', message: `${ca.id} and ${ma.id} pass NFS between ${hosts} and ${mts} both ways`, blocked: []}
+}
+
+/**
+ * Lint: each host (launch template / configuration) in each of its Auto Scaling group subnets against the mount target
+ * of each file system in that subnet's AZ. When the AZ cannot be proven, every candidate must pass or the answer is unknown.
+ */
+function fromTemplate(s: Snapshot): Outcome[] {
+  const mountTargets = s.template?.mountTargets ?? []
+  const fsIds = [...new Set(mountTargets.map(mt => mt.fileSystemId))]
+  return templateHosts(s).flatMap(h => fsIds.flatMap(fsId => {
+    const {ranges, nrp} = templateRanges(s, fsId, h)
+    const note = nrp === undefined ? ' Whether the hosts mount with noresvport is not known from the template, so both return-port ranges must pass.' : ''
+    if (!h.subnetIds.length) return [unknown(cfn(h.id), `The subnets hosts of ${h.id} launch in are not known from the template (no Auto Scaling group here launches it), so network ACLs towards ${fsId} cannot be evaluated.`)]
+    return h.subnetIds.map(subnetId => {
+      const ev = {host: h.id, fileSystemId: fsId, subnet: subnetId, noresvport: nrp ?? 'unknown'}
+      const cidr = s.subnets?.[subnetId]?.cidr
+      if (!cidr || cidr.includes('${')) return unknown(cfn(h.id), `Network ACLs for hosts of ${h.id} in ${subnetId} cannot be evaluated: the subnet ${s.subnets?.[subnetId] ? 'has no literal CIDR' : 'is not defined'} in the template.`, {evidence: ev})
+      const candidates = mountTargets.filter(mt => mt.fileSystemId === fsId && sameAz(s, subnetId, mt.subnetId) !== false)
+      const definite = candidates.filter(mt => sameAz(s, subnetId, mt.subnetId) === true)
+      if (!candidates.length) return skipped(cfn(h.id), `Hosts of ${h.id} in ${subnetId} have no mount target of ${fsId} in their AZ; see efs/mount-target-per-az.`, {evidence: ev})
+      const pool = definite.length ? definite : candidates
+      const results = pool.map(mt => ({mt, v: templatePair(s, subnetId, cidr, mt, ranges)}))
+      const sure = definite.length > 0
+      const failed = results.find(x => x.v.status === 'fail')
+      if (failed && sure) {
+        const v = failed.v
+        return fail(cfn(aclLogicalId(v.acl!)), `NFS between the hosts of ${h.id} in ${subnetId} and ${failed.mt.id} (${fsId}) is blocked: ${v.message}.${note}`,
+          {summary: `Add ${[...new Set(v.blocked.map(templateEntry))].join(' and ')}` +
+            (ranges.includes(PRIVILEGED) ? ', or mount with noresvport (efs-utils does) so a 1024-65535 return rule suffices' : '') + '.'},
+          {evidence: {...ev, mountTargetId: failed.mt.id, blocked: v.blocked.map(b => ({acl: b.leg.acl.id, rule: b.rule, egress: b.leg.egress, ports: b.ports, partialCidrs: b.partialCidrs}))}})
+      }
+      if (results.every(x => x.v.status === 'pass')) {
+        return pass(cfn(h.id), `Network ACLs pass NFS for hosts of ${h.id} in ${subnetId}: ${results.map(x => x.v.message).join('; ')}.`, {evidence: {...ev, mountTargets: pool.map(mt => mt.id)}})
+      }
+      const why = results.filter(x => x.v.status !== 'pass').map(x => `${x.mt.id}: ${x.v.message}`)
+      const az = sure ? '' : ` The template does not prove which of ${pool.map(mt => mt.id).join(', ')} shares the AZ of ${subnetId}.`
+      return unknown(cfn(h.id), `Network ACLs between the hosts of ${h.id} in ${subnetId} and ${fsId} could not be confirmed: ${why.join('; ')}.${az}${note}`, {evidence: {...ev, mountTargets: pool.map(mt => mt.id)}})
+    })
+  }))
+}
+
 export const naclAllowsNfs = defineCheck({
   id: 'network/nacl-allows-nfs',
   title: 'Network ACLs pass NFS between each instance (or awsvpc task subnet) and its mount target, both ways',
@@ -132,7 +232,9 @@ export const naclAllowsNfs = defineCheck({
   remediation: 'Add allow entries for TCP 2049 and the return ports (1024-65535 with noresvport; 665-1023 without) on both subnets\' network ACLs, numbered before any deny.',
   docsUrl: 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html',
   needs: ['containerInstances', 'instances', 'mountTargets', 'networkAcls', 'subnets'],
+  templateNeeds: ['networkAcls'],
   run(s) {
+    if (isTemplateMode(s)) return fromTemplate(s)
     const instances = perServedPair(s, (fs, i, mt, r) => {
       if (i.subnetId === mt.subnetId) return pass(r, `${i.id} and ${mt.id} share subnet ${mt.subnetId}: network ACLs do not apply.`, {evidence: {mountTargetId: mt.id}})
       const ca = i.subnetId ? naclForSubnet(s, i.subnetId) : undefined

@@ -1,6 +1,8 @@
 import {naclAllowsNfs} from '../../../src/checks/network/nacl-allows-nfs.js'
 import {runChecks} from '../../../src/core/run-checks.js'
 import type {NaclEntry, Snapshot} from '../../../src/inventory/snapshot.js'
+import {buildSnapshot} from '../../../src/lint/build-snapshot.js'
+import {parseTemplate} from '../../../src/lint/template.js'
 import {awsvpcWorker} from '../../support/faults.js'
 import {denied, healthy, IDS, withFault} from '../../support/snapshot-builder.js'
 
@@ -136,5 +138,106 @@ describe('network/nacl-allows-nfs: awsvpc task clients', () => {
     const noAcls = withFault(x => { awsvpcWorker(x, {admitted: true}); x.services!.find(v => v.name === 'worker')!.subnetIds = [TASK_SUBNET]
       x.subnets![TASK_SUBNET] = {id: TASK_SUBNET, vpcId: IDS.vpc, cidr: '10.20.12.0/24', azId: 'euw1-az3'}; x.networkAcls = [] })
     expect(worker(noAcls)[0].status).toBe('unknown')
+  })
+})
+
+describe('network/nacl-allows-nfs: template mode (lint)', () => {
+  /** Hosts in SubnetA (10.0.0.0/20); the mount target in EfsSubnet (same AZ expression) guarded by `acl`, or `extra`. */
+  function lint(opts: {acl?: string; mount?: string; hostSubnet?: string; extra?: string} = {}): Snapshot {
+    const mount = opts.mount ?? 'nfs4 nfsvers=4.1,noresvport,_netdev'
+    const text = `Parameters:
+  ExternalSubnet: {Type: String}
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.0.0.0/16}
+  SubnetA:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.0.0/20, AvailabilityZone: !Select [0, !GetAZs '']}
+  EfsSubnet:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.200.0/24, AvailabilityZone: !Select [0, !GetAZs '']}
+  FileSystem:
+    Type: AWS::EFS::FileSystem
+  MountTarget:
+    Type: AWS::EFS::MountTarget
+    Properties: {FileSystemId: !Ref FileSystem, SubnetId: !Ref EfsSubnet, SecurityGroups: [!Ref Sg]}
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties: {GroupDescription: x, VpcId: !Ref Vpc}
+  LaunchTemplate:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData:
+        SecurityGroupIds: [!Ref Sg]
+        UserData:
+          Fn::Base64: !Sub |
+            #!/bin/bash
+            echo "\${FileSystem}.efs.\${AWS::Region}.amazonaws.com:/ /mnt/efs ${mount} 0 0" >> /etc/fstab
+            mount -a
+  Asg:
+    Type: AWS::AutoScaling::AutoScalingGroup
+    Properties:
+      VPCZoneIdentifier: [${opts.hostSubnet ?? '!Ref SubnetA'}]
+      LaunchTemplate: {LaunchTemplateId: !Ref LaunchTemplate, Version: '1'}
+${opts.acl === undefined ? '' : `  EfsAcl:
+    Type: AWS::EC2::NetworkAcl
+    Properties: {VpcId: !Ref Vpc}
+  EfsAssoc:
+    Type: AWS::EC2::SubnetNetworkAclAssociation
+    Properties: {SubnetId: !Ref EfsSubnet, NetworkAclId: !Ref EfsAcl}
+${opts.acl}`}${opts.extra ?? ''}`
+    return buildSnapshot(parseTemplate(text, 't.yaml'), {file: 't.yaml'})
+  }
+  const entry = (id: string, rule: number, egress: boolean, cidr: string, from: number | string, to: number | string, action = 'allow') =>
+    `  ${id}:\n    Type: AWS::EC2::NetworkAclEntry\n    Properties: {NetworkAclId: !Ref EfsAcl, RuleNumber: ${rule}, Protocol: 6, RuleAction: ${action}, Egress: ${egress}, CidrBlock: ${cidr}, PortRange: {From: ${from}, To: ${to}}}\n`
+  const nfsIn = entry('In', 100, false, '10.0.0.0/16', 2049, 2049)
+
+  it('passes with the default ACL of a template VPC (allow-all) and with a custom ACL that returns the right ports', () => {
+    const def = run(lint())
+    expect(def).toHaveLength(1)
+    expect(def[0]).toMatchObject({status: 'pass', resource: {type: 'cloudformation-resource', id: 'LaunchTemplate'}})
+    expect(def[0].message).toContain('${Vpc.DefaultNetworkAcl}')
+    const custom = run(lint({acl: nfsIn + entry('Out', 100, true, '10.0.0.0/16', 1024, 65535)}))
+    expect(custom[0].status).toBe('pass')
+    expect(custom[0].message).toContain('EfsAcl')
+  })
+
+  it('fails at the ACL logical id when the return rule misses the privileged ports of a mount without noresvport', () => {
+    const f = run(lint({acl: nfsIn + entry('Out', 100, true, '10.0.0.0/16', 1024, 65535), mount: 'nfs4 nfsvers=4.1,_netdev'}))[0]
+    expect(f.status).toBe('fail')
+    expect(f.resource).toEqual({type: 'cloudformation-resource', id: 'EfsAcl'})
+    expect(f.message).toMatch(/EfsAcl \(EfsSubnet\) rule \* drops return traffic to hosts in SubnetA \(10\.0\.0\.0\/20\) ports 665-1023/)
+    expect(f.fix?.summary).toContain('NetworkAclId: !Ref EfsAcl, RuleNumber: 32766, Protocol: 6, RuleAction: allow, Egress: true, CidrBlock: 10.0.0.0/20, PortRange: {From: 665, To: 1023}')
+  })
+
+  it('fails naming the subnet when an allow entry covers only part of the host subnet', () => {
+    const f = run(lint({acl: entry('In', 100, false, '10.0.0.0/21', 2049, 2049) + entry('Out', 100, true, '10.0.0.0/16', 1024, 65535)}))[0]
+    expect(f.status).toBe('fail')
+    expect(f.message).toContain('10.0.0.0/21 covers only part of subnet SubnetA (10.0.0.0/20)')
+  })
+
+  it('fails on a deny added to the default ACL with !GetAtt Vpc.DefaultNetworkAcl, pointing at the VPC', () => {
+    const f = run(lint({extra: '  Deny:\n    Type: AWS::EC2::NetworkAclEntry\n    Properties: {NetworkAclId: !GetAtt Vpc.DefaultNetworkAcl, RuleNumber: 50, Protocol: 6, RuleAction: deny, CidrBlock: 10.0.0.0/16, PortRange: {From: 2049, To: 2049}}\n'}))[0]
+    expect(f.status).toBe('fail')
+    expect(f.resource.id).toBe('Vpc')
+    expect(f.message).toContain('rule 50 drops inbound TCP 2049 from hosts in SubnetA')
+  })
+
+  it('is unknown for values from parameters, ACLs and subnets outside the template, never pass', () => {
+    const param = run(lint({acl: nfsIn + entry('Out', 100, true, '10.0.0.0/16', '!Ref ExternalSubnet', 65535)}))[0]
+    expect(param.status).toBe('unknown')
+    expect(param.message).toContain('EfsAcl rule 0 is not known offline')
+    const outside = run(lint({extra: '  Assoc:\n    Type: AWS::EC2::SubnetNetworkAclAssociation\n    Properties: {SubnetId: !Ref SubnetA, NetworkAclId: !Ref ExternalSubnet}\n'}))[0]
+    expect(outside.status).toBe('unknown')
+    const ext = run(lint({hostSubnet: '!Ref ExternalSubnet'}))[0]
+    expect(ext.status).toBe('unknown')
+    expect(ext.message).toMatch(/is not defined in the template/)
+  })
+
+  it('passes hosts that share the mount target subnet without looking at ACLs', () => {
+    const f = run(lint({hostSubnet: '!Ref EfsSubnet', acl: entry('Out', 100, true, '10.0.0.0/16', 1024, 1024)}))[0]
+    expect(f.status).toBe('pass')
+    expect(f.message).toContain('network ACLs do not apply')
   })
 })
