@@ -36,11 +36,18 @@ export function instanceAzId(s: Snapshot, instance: Instance): string | undefine
   return instance.subnetId ? s.subnets?.[instance.subnetId]?.azId : undefined
 }
 
-/** The available mount target that serves an instance: same AZ id (falls back to AZ name when ids are missing). */
-export function mountTargetForInstance(s: Snapshot, fsId: string, instance: Instance): MountTarget | undefined {
-  const azId = instanceAzId(s, instance)
+/**
+ * The available mount target of `fsId` in an AZ: same AZ id, falling back to the AZ name when either id is missing.
+ * An AZ known by neither (both names missing too) matches nothing, never the first mount target.
+ */
+export function mountTargetInAz(s: Snapshot, fsId: string, az: {azId?: string; azName?: string}): MountTarget | undefined {
   return mountTargetsOf(s, fsId).find(mt =>
-    mt.lifeCycleState === 'available' && (azId && mt.azId ? mt.azId === azId : mt.azName === instance.azName))
+    mt.lifeCycleState === 'available' && (az.azId && mt.azId ? mt.azId === az.azId : mt.azName !== undefined && mt.azName === az.azName))
+}
+
+/** The available mount target that serves an instance (its subnet's AZ id, else its AZ name). */
+export function mountTargetForInstance(s: Snapshot, fsId: string, instance: Instance): MountTarget | undefined {
+  return mountTargetInAz(s, fsId, {azId: instanceAzId(s, instance), azName: instance.azName})
 }
 
 export const res = {

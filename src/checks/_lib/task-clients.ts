@@ -7,7 +7,7 @@
 import {skipped, unknown} from '../../core/define-check.js'
 import type {Outcome, Resource} from '../../core/types.js'
 import type {MountTarget, SecurityGroup, Service, Snapshot, Subnet, TaskDefinition} from '../../inventory/snapshot.js'
-import {fileSystemRefs, mountTargetsOf} from './scope.js'
+import {fileSystemRefs, mountTargetInAz} from './scope.js'
 import {NFS_PORT, ruleCoversTcpPort} from './security-groups.js'
 import {tdId} from './task-definitions.js'
 import {cidrRelation} from './template-network.js'
@@ -40,12 +40,6 @@ export function awsvpcTaskClients(s: Snapshot): TaskClient[] {
 }
 
 export const serviceRes = (svc: Service): Resource => ({type: 'ecs-service', id: svc.name, arn: svc.arn || undefined})
-
-/** The available mount target of `fsId` in the subnet's AZ (AZ id, falling back to the AZ name). */
-export function mountTargetForSubnet(s: Snapshot, fsId: string, subnet: Subnet): MountTarget | undefined {
-  return mountTargetsOf(s, fsId).find(mt =>
-    mt.lifeCycleState === 'available' && (subnet.azId && mt.azId ? mt.azId === subnet.azId : mt.azName !== undefined && mt.azName === subnet.azName))
-}
 
 export interface SubnetSgVerdict {
   status: 'allowed' | 'partial' | 'blocked' | 'unknown'
@@ -113,7 +107,7 @@ export function perTaskClientSubnet(s: Snapshot, each: (c: TaskClient, subnet: S
     return c.subnetIds.map(subnetId => {
       const subnet = s.subnets?.[subnetId]
       if (!subnet) return unknown(r, `${who}: task subnet ${subnetId} is not in the snapshot (ec2:DescribeSubnets), so its AZ and CIDR are unknown.`, {evidence: {...ev, subnet: subnetId}})
-      const mt = mountTargetForSubnet(s, c.fsId, subnet)
+      const mt = mountTargetInAz(s, c.fsId, subnet)
       if (!mt) {
         return skipped(r, `Tasks of service ${c.service.name} in subnet ${subnetId} (${subnet.azId ?? subnet.azName ?? 'AZ unknown'}) have no available mount target of ${c.fsId} in their AZ; see efs/mount-target-per-az.`,
           {evidence: {...ev, subnet: subnetId}})

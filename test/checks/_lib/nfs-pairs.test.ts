@@ -21,3 +21,16 @@ describe('perServedPair', () => {
     })
   })
 })
+
+describe('nfsPairs AZ matching', () => {
+  it('serves no mount target to an instance whose AZ is unknown (subnet not read, no AZ name) rather than the first one', () => {
+    const s = withFault(x => {
+      const i = x.instances![IDS.instances[0]]
+      delete x.subnets![i.subnetId!]
+      delete i.azName
+      for (const mt of x.mountTargets!) delete mt.azName
+    })
+    const pair = nfsPairs(s).find(p => p.instance.id === IDS.instances[0])!
+    expect(pair.mt).toBeUndefined()
+  })
+})
