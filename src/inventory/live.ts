@@ -70,32 +70,29 @@ export async function probeLive(opts: ProbeLiveOptions): Promise<{snapshot: Snap
     scope: {source: 'aws', ...(region ? {region} : {}), fileSystems: fsIds.map(id => ({id, reasons: ['--file-system']}))},
     instances: {}, mountTargets: [], gaps: [],
   }
-  const ec2 = await import('@aws-sdk/client-ec2')
-  try {
-    const out = await clients.ec2.send(new ec2.DescribeInstancesCommand({InstanceIds: opts.instanceIds}))
-    for (const r of out.Reservations ?? []) {
-      for (const i of r.Instances ?? []) {
-        if (!i.InstanceId) continue
-        snapshot.instances![i.InstanceId] = {id: i.InstanceId, state: i.State?.Name ?? 'unknown', privateIp: i.PrivateIpAddress,
-          subnetId: i.SubnetId, vpcId: i.VpcId, azName: i.Placement?.AvailabilityZone,
-          securityGroupIds: (i.SecurityGroups ?? []).map((g: {GroupId?: string}) => g.GroupId).filter(Boolean), platform: i.Platform}
-      }
-    }
-  } catch (error) {
-    notes.push(`ec2:DescribeInstances failed (${(error as Error).name}): the port-2049 test is skipped`)
+  const [ec2, efs, {Calls}, map, {resolveEndpoint, send}] = await Promise.all([import('@aws-sdk/client-ec2'),
+    import('@aws-sdk/client-efs'), import('./call.js'), import('./map.js'), import('./aws-clients.js')])
+  // NOTE: through Calls so that "cannot run at all" (no region, no credentials, endpoint unreachable) is a UsageError
+  // (exit 2) instead of a note followed by every host "NOT PROBED"; any other failure is a note and the probe goes on.
+  const calls = new Calls({region, endpoint: await resolveEndpoint(clients.ec2)})
+  const described = await calls.call('instances', 'ec2:DescribeInstances',
+    () => send(clients.ec2, new ec2.DescribeInstancesCommand({InstanceIds: opts.instanceIds})), {quiet: true,
+      onError: code => {
+        notes.push(`ec2:DescribeInstances failed (${code}): the port-2049 test is skipped`)
+        return 'gap'
+      }})
+  for (const r of described?.Reservations ?? []) {
+    for (const i of r.Instances ?? []) if (i.InstanceId) snapshot.instances![i.InstanceId] = map.instance(i)
   }
   if (fsIds.length) {
-    const efs = await import('@aws-sdk/client-efs')
     for (const fileSystemId of fsIds) {
-      try {
-        const out = await clients.efs.send(new efs.DescribeMountTargetsCommand({FileSystemId: fileSystemId}))
-        for (const mt of out.MountTargets ?? []) {
-          snapshot.mountTargets!.push({id: mt.MountTargetId, fileSystemId, subnetId: mt.SubnetId, vpcId: mt.VpcId,
-            azName: mt.AvailabilityZoneName, azId: mt.AvailabilityZoneId, ipAddress: mt.IpAddress, lifeCycleState: mt.LifeCycleState ?? 'unknown'})
-        }
-      } catch (error) {
-        notes.push(`efs:DescribeMountTargets ${fileSystemId} failed (${(error as Error).name}): the port-2049 test is skipped for it`)
-      }
+      const out = await calls.call('mountTargets', 'elasticfilesystem:DescribeMountTargets',
+        () => send(clients.efs, new efs.DescribeMountTargetsCommand({FileSystemId: fileSystemId})), {quiet: true,
+          onError: code => {
+            notes.push(`efs:DescribeMountTargets ${fileSystemId} failed (${code}): the port-2049 test is skipped for it`)
+            return 'gap'
+          }})
+      for (const mt of out?.MountTargets ?? []) snapshot.mountTargets!.push({...map.mountTarget(mt), fileSystemId})
     }
   } else {
     notes.push('no --file-system given: DNS and port-2049 tests are skipped; mounts, fstab, clients and logs are still read')

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-ssm'
 import {mockClient} from 'aws-sdk-client-mock'
 import ProbeCmd from '../../src/commands/probe.js'
-import {runCommand} from '../support/run-command.js'
+import {expectOneLineExit2, runCommand} from '../support/run-command.js'
 
 const ssm = mockClient(SSMClient)
 const ec2 = mockClient(EC2Client)
@@ -58,6 +58,29 @@ describe('efsdoctor probe', () => {
     const json = JSON.parse(stdout)
     expect(json[A]).toMatchObject({instanceId: A, status: 'not-managed'})
     expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(0)
+  })
+
+  test('an unreachable endpoint is "could not run" (exit 2, one line), not every host NOT PROBED (exit 1)', async () => {
+    ec2.on(DescribeInstancesCommand).rejects(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {code: 'ECONNREFUSED'}))
+    const r = await runCommand(ProbeCmd, ['-i', A, '--region', 'eu-west-1'])
+    expectOneLineExit2(r, /cannot reach .*ECONNREFUSED/)
+    expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(0)
+  })
+
+  test('unusable credentials are "could not run" (exit 2)', async () => {
+    ec2.on(DescribeInstancesCommand).rejects(Object.assign(new Error('The security token included in the request is invalid.'), {name: 'UnrecognizedClientException'}))
+    expectOneLineExit2(await runCommand(ProbeCmd, ['-i', A, '--region', 'eu-west-1']), /AWS credentials not usable \(UnrecognizedClientException\)/)
+  })
+
+  test('an ordinary failed lookup is a note and the probe still runs', async () => {
+    ec2.on(DescribeInstancesCommand).rejects(Object.assign(new Error('denied'), {name: 'UnauthorizedOperation'}))
+    efs.on(DescribeMountTargetsCommand).rejects(Object.assign(new Error('denied'), {name: 'AccessDeniedException'}))
+    ssm.on(DescribeInstanceInformationCommand).resolves({InstanceInformationList: []})
+    const {stdout, stderr, code} = await runCommand(ProbeCmd, ['-i', A, '-f', FS, '--region', 'eu-west-1'])
+    expect(stderr).toContain('note: ec2:DescribeInstances failed (UnauthorizedOperation): the port-2049 test is skipped')
+    expect(stderr).toContain(`note: efs:DescribeMountTargets ${FS} failed (AccessDeniedException)`)
+    expect(stdout).toContain(`${A}  NOT PROBED (not-managed)`)
+    expect(code).toBe(1)
   })
 
   test('a malformed instance id is a usage error (exit 2)', async () => {
