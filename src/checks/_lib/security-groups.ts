@@ -33,7 +33,7 @@ export function cidrContains(cidr: string, ip: string): boolean {
   }
 }
 
-/** The other end of the connection. `groupIds` undefined = its groups are not known. */
+/** The other end of the connection. `groupIds` undefined = its groups are not known; `ips` empty = its addresses are not known. */
 export interface Peer {
   ips: string[]
   groupIds?: string[]
@@ -49,6 +49,8 @@ export interface SgVerdict {
   unresolvedPrefixLists: string[]
   /** Port-matching group references we could not compare because the peer's groups are unknown. */
   unresolvedGroupRefs: string[]
+  /** Port-matching CIDRs we could not compare because the peer's IPs are unknown (`peer.ips` empty). */
+  unresolvedCidrs: string[]
 }
 
 /**
@@ -62,7 +64,7 @@ export function evaluateSgs(
   peer: Peer,
   port = NFS_PORT,
 ): SgVerdict {
-  const v: SgVerdict = {status: 'blocked', missingGroupIds: [], unresolvedPrefixLists: [], unresolvedGroupRefs: []}
+  const v: SgVerdict = {status: 'blocked', missingGroupIds: [], unresolvedPrefixLists: [], unresolvedGroupRefs: [], unresolvedCidrs: []}
   for (const gid of groupIds) {
     const sg = groups[gid]
     if (!sg) {
@@ -77,9 +79,10 @@ export function evaluateSgs(
       if (cidr) return {...v, status: 'allowed', allowedBy: {groupId: gid, source: cidr}}
       v.unresolvedPrefixLists.push(...rule.prefixListIds)
       if (!peer.groupIds) v.unresolvedGroupRefs.push(...rule.groupIds)
+      if (!peer.ips.length) v.unresolvedCidrs.push(...rule.ipv4Cidrs, ...rule.ipv6Cidrs)
     }
   }
-  const couldNotLook = v.missingGroupIds.length + v.unresolvedPrefixLists.length + v.unresolvedGroupRefs.length > 0
+  const couldNotLook = v.missingGroupIds.length + v.unresolvedPrefixLists.length + v.unresolvedGroupRefs.length + v.unresolvedCidrs.length > 0
   return {...v, status: couldNotLook ? 'unknown' : 'blocked'}
 }
 
@@ -89,5 +92,6 @@ export function describeUnresolved(v: SgVerdict): string {
   if (v.missingGroupIds.length) parts.push(`security group(s) ${v.missingGroupIds.join(', ')} missing from the snapshot (ec2:DescribeSecurityGroups)`)
   if (v.unresolvedPrefixLists.length) parts.push(`prefix list(s) ${[...new Set(v.unresolvedPrefixLists)].join(', ')} whose entries were not collected`)
   if (v.unresolvedGroupRefs.length) parts.push(`rules referencing ${[...new Set(v.unresolvedGroupRefs)].join(', ')} while the peer's groups are unknown`)
+  if (v.unresolvedCidrs.length) parts.push(`rules allowing ${[...new Set(v.unresolvedCidrs)].join(', ')} while the peer's IP address is unknown`)
   return parts.join('; ')
 }

@@ -1,4 +1,4 @@
-import {cidrContains, evaluateSgs, ruleCoversTcpPort} from '../../../src/checks/_lib/security-groups.js'
+import {cidrContains, describeUnresolved, evaluateSgs, ruleCoversTcpPort} from '../../../src/checks/_lib/security-groups.js'
 import type {SecurityGroup, SgRule} from '../../../src/inventory/snapshot.js'
 
 const rule = (r: Partial<SgRule>): SgRule => ({protocol: 'tcp', fromPort: 2049, toPort: 2049, ipv4Cidrs: [], ipv6Cidrs: [], groupIds: [], prefixListIds: [], ...r})
@@ -54,6 +54,14 @@ describe('evaluateSgs', () => {
   })
   it('is unknown when only a group reference could match and the peer groups are unknown', () => {
     expect(evaluateSgs(['sg-efs'], groups, 'ingress', {ips: ['10.0.2.5']}).status).toBe('unknown')
+  })
+  it('is unknown, not blocked, when only CIDR rules could match and the peer IPs are unknown', () => {
+    const g = {'sg-x': sg('sg-x', [], [rule({protocol: '-1', ipv4Cidrs: ['0.0.0.0/0']})])}
+    const v = evaluateSgs(['sg-x'], g, 'egress', {ips: [], groupIds: ['sg-mt']})
+    expect(v.status).toBe('unknown')
+    expect(v.unresolvedCidrs).toEqual(['0.0.0.0/0'])
+    expect(describeUnresolved(v)).toContain('0.0.0.0/0')
+    expect(evaluateSgs(['sg-x'], {'sg-x': sg('sg-x', [], [rule({groupIds: ['sg-mt']})])}, 'egress', {ips: [], groupIds: ['sg-mt']}).status).toBe('allowed')
   })
   it('looks only at the requested direction', () => {
     const g = {'sg-x': sg('sg-x', [], [rule({protocol: '-1', ipv4Cidrs: ['0.0.0.0/0']})])}

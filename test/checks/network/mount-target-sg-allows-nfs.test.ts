@@ -36,6 +36,17 @@ describe('network/mount-target-sg-allows-nfs', () => {
     expect(Object.values(status(withFault(x => { x.securityGroups![IDS.efsSg].ingress = [rule({protocol: '-1', ipv4Cidrs: ['10.20.0.0/16']})] }))).every(v => v === 'pass')).toBe(true)
   })
 
+  it('is unknown, not fail, for an instance whose private IP was not recorded when only a CIDR rule could admit it', () => {
+    const s = withFault(x => {
+      x.securityGroups![IDS.efsSg].ingress = [rule({ipv4Cidrs: ['10.20.0.0/16']})]
+      delete x.instances![IDS.instances[0]].privateIp
+    })
+    const f = run(s).find(x => x.resource.id === IDS.instances[0])!
+    expect(f.status).toBe('unknown')
+    expect(f.message).toContain('10.20.0.0/16')
+    expect(status(s)[IDS.instances[1]]).toBe('pass')
+  })
+
   it('is unknown for a prefix-list rule unless another rule admits the instance', () => {
     const s = withFault(x => { x.securityGroups![IDS.efsSg].ingress = [rule({prefixListIds: ['pl-0abc']}), rule({ipv4Cidrs: ['10.20.0.0/22']})] })
     const st = status(s)
