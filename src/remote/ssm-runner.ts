@@ -2,7 +2,9 @@
  * Runs a shell script on EC2 instances through SSM Run Command (AWS-RunShellScript).
  * This interface is what probe and mount use; the real implementation lives beside it.
  */
+import {awsErrorCode} from '../core/errors.js'
 import type {SdkClient} from '../inventory/aws-clients.js'
+import {chunk, mapLimit} from '../inventory/call.js'
 
 export type InvocationStatus =
   | 'Success' | 'Failed' | 'TimedOut' | 'Cancelled' | 'Undeliverable' | 'Terminated' | 'InvalidPlatform'
@@ -80,18 +82,6 @@ export function splitPluginOutput(output: string): {stdout: string; stderr: stri
   return {stdout, stderr: output.slice(at + STDERR_MARK.length).replace(/^\n/, ''), complete}
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight; never rejects (errors are `fn`'s to handle). */
-export async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++]
-      await fn(item)
-    }
-  }
-  await Promise.all(Array.from({length: Math.max(0, Math.min(limit, items.length))}, worker))
-}
-
 export interface SsmRunnerOptions {
   /** Ask DescribeInstanceInformation first and skip instances that are not managed, offline or not Linux (default true). */
   preflight?: boolean
@@ -110,9 +100,6 @@ export type RunnerResult = InvocationResult
 type SsmSdk = typeof import('@aws-sdk/client-ssm')
 
 interface AwsLikeError {
-  name?: string
-  Code?: string
-  code?: string
   message?: string
   $metadata?: {httpStatusCode?: number}
 }
@@ -123,22 +110,17 @@ const UNIMPLEMENTED = new Set([
 ])
 const DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'UnauthorizedException'])
 
-function errCode(e: unknown): string {
-  const x = e as AwsLikeError
-  return x?.name ?? x?.Code ?? x?.code ?? 'Error'
-}
-
 function errText(e: unknown): string {
   const m = (e as AwsLikeError)?.message ?? String(e)
   return m.split('\n')[0]
 }
 
 export function isUnimplemented(e: unknown): boolean {
-  return UNIMPLEMENTED.has(errCode(e)) || (e as AwsLikeError)?.$metadata?.httpStatusCode === 501
+  return UNIMPLEMENTED.has(awsErrorCode(e)) || (e as AwsLikeError)?.$metadata?.httpStatusCode === 501
 }
 
 export function isDenied(e: unknown): boolean {
-  return DENIED.has(errCode(e))
+  return DENIED.has(awsErrorCode(e))
 }
 
 function tail(text: string, lines = 5): string {
@@ -275,7 +257,7 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
           }
           sent.push({commandId, pending: new Set(batch), last: new Map()})
         } catch (error) {
-          const code = errCode(error)
+          const code = awsErrorCode(error)
           if (code === 'InvalidInstanceId') {
             // NOTE: one bad id fails the whole call; resend one by one (only on this error path) to find which.
             if (batch.length > 1) {
@@ -292,7 +274,7 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
           }
         }
       }
-      await mapLimit(chunks(targets, MAX_INSTANCES_PER_COMMAND), SEND_CONCURRENCY, send)
+      await mapLimit(chunk(targets, MAX_INSTANCES_PER_COMMAND), SEND_CONCURRENCY, send)
 
       // 3. Poll until every invocation is terminal or the deadline passes.
       await poll(sent, opts, deadline, set)
@@ -310,7 +292,7 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
   async function preflight(ids: string[], set: SetResult): Promise<Set<string> | undefined> {
     const seen = new Map<string, {PingStatus?: string; PlatformType?: string; PlatformName?: string; LastPingDateTime?: Date | string}>()
     let failed = false
-    await mapLimit(chunks(ids, MAX_INSTANCES_PER_COMMAND), READ_CONCURRENCY, async batch => {
+    await mapLimit(chunk(ids, MAX_INSTANCES_PER_COMMAND), READ_CONCURRENCY, async batch => {
       if (failed) return
       try {
         let token: string | undefined
@@ -373,8 +355,8 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
           (inv.StandardOutputContent ?? '').length >= SSM_STDOUT_LIMIT)
         return 'done'
       } catch (error) {
-        if (errCode(error) === 'InvocationDoesNotExist') return 'pending'
-        if (isDenied(error) || isUnimplemented(error)) getBroken = `ssm:GetCommandInvocation ${isDenied(error) ? 'denied' : 'not implemented'} (${errCode(error)}: ${errText(error)})`
+        if (awsErrorCode(error) === 'InvocationDoesNotExist') return 'pending'
+        if (isDenied(error) || isUnimplemented(error)) getBroken = `ssm:GetCommandInvocation ${isDenied(error) ? 'denied' : 'not implemented'} (${awsErrorCode(error)}: ${errText(error)})`
         throw error
       }
     }
@@ -446,10 +428,4 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
       if (now() >= deadline) break
     }
   }
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
-  return out
 }
