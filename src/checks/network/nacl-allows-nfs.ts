@@ -28,13 +28,28 @@ function noresvport(s: Snapshot, fsId: string, i: Instance): boolean | undefined
   return efsVolumesOf(s, fsId).length > 0 ? true : undefined
 }
 
-interface Leg { acl: NetworkAcl; subnetId: string; egress: boolean; peerIp: string; peerCidr: string; ports: PortRange; what: string }
+/** One direction of one subnet's ACL: `peerCidr` is the remote end's range (a whole subnet, or a /32) the fix allows. */
+interface RangeLeg { acl: NetworkAcl; subnetId: string; egress: boolean; peerCidr: string; ports: PortRange; what: string }
 
-function fixCommand(leg: Leg, rule: number | '*'): string {
+/** An instance leg is evaluated for the instance's own address `peerIp`; its fix still allows the whole `peerCidr`. */
+interface Leg extends RangeLeg { peerIp: string }
+
+interface RangeBlock { leg: RangeLeg; rule: number | '*'; ports: PortRange; partialCidrs: string[] }
+
+const returnRanges = (nrp: boolean | undefined): PortRange[] => (nrp === true ? [EPHEMERAL] : nrp === false ? [PRIVILEGED] : [EPHEMERAL, PRIVILEGED])
+const rangeKind = (r: PortRange): string => (r === PRIVILEGED ? 'privileged source ports (mount without noresvport)' : 'ephemeral source ports (noresvport/efs-utils)')
+
+/** A free rule number just before the blocking `rule` (or before the implicit deny) in the leg's direction. */
+function ruleNumberBefore(leg: RangeLeg, rule: number | '*'): number {
   const used = new Set(leg.acl.entries.filter(e => e.egress === leg.egress).map(e => e.ruleNumber))
   let n = (rule === '*' ? 32767 : rule) - 1
   while (n > 1 && used.has(n)) n--
-  return `aws ec2 create-network-acl-entry --network-acl-id ${leg.acl.id} ${leg.egress ? '--egress' : '--ingress'} --rule-number ${n} ` +
+  return n
+}
+
+function fixCommand(b: RangeBlock): string {
+  const leg = b.leg
+  return `aws ec2 create-network-acl-entry --network-acl-id ${leg.acl.id} ${leg.egress ? '--egress' : '--ingress'} --rule-number ${ruleNumberBefore(leg, b.rule)} ` +
     `--protocol tcp --port-range From=${leg.ports[0]},To=${leg.ports[1]} --cidr-block ${leg.peerCidr} --rule-action allow`
 }
 
@@ -48,20 +63,14 @@ function legs(s: Snapshot, i: Instance, mt: MountTarget, ca: NetworkAcl, ma: Net
     {acl: ma, subnetId: mt.subnetId, egress: false, peerIp: cIp, peerCidr: cCidr, ports: [2049, 2049], what: `inbound TCP 2049 from ${cIp}`},
   ]
   for (const r of ranges) {
-    const kind = r === PRIVILEGED ? 'privileged source ports (mount without noresvport)' : 'ephemeral source ports (noresvport/efs-utils)'
-    out.push({acl: ma, subnetId: mt.subnetId, egress: true, peerIp: cIp, peerCidr: cCidr, ports: r, what: `return traffic to ${cIp} ports ${formatPorts(r)}, ${kind}`})
-    out.push({acl: ca, subnetId: i.subnetId!, egress: false, peerIp: mIp, peerCidr: mCidr, ports: r, what: `return traffic from ${mIp} to ports ${formatPorts(r)}, ${kind}`})
+    out.push({acl: ma, subnetId: mt.subnetId, egress: true, peerIp: cIp, peerCidr: cCidr, ports: r, what: `return traffic to ${cIp} ports ${formatPorts(r)}, ${rangeKind(r)}`})
+    out.push({acl: ca, subnetId: i.subnetId!, egress: false, peerIp: mIp, peerCidr: mCidr, ports: r, what: `return traffic from ${mIp} to ports ${formatPorts(r)}, ${rangeKind(r)}`})
   }
   return out
 }
 
-/** One direction of one subnet's ACL for a peer address range (a whole subnet, or a /32). */
-export interface RangeLeg { acl: NetworkAcl; subnetId: string; egress: boolean; peerCidr: string; ports: PortRange; what: string }
-
-export interface RangeBlock { leg: RangeLeg; rule: number | '*'; ports: PortRange; partialCidrs: string[] }
-
-/** Evaluates every leg: the blocked ones, and why any could not be evaluated. */
-export function evaluateRangeLegs(legs: RangeLeg[]): {blocked: RangeBlock[]; unresolved: string[]} {
+/** Evaluates every leg over its whole peer range: the blocked ones, and why any could not be evaluated. */
+function evaluateRangeLegs(legs: RangeLeg[]): {blocked: RangeBlock[]; unresolved: string[]} {
   const blocked: RangeBlock[] = []
   const unresolved: string[] = []
   for (const leg of legs) {
@@ -73,16 +82,12 @@ export function evaluateRangeLegs(legs: RangeLeg[]): {blocked: RangeBlock[]; unr
 }
 
 /** `acl (subnet) rule N drops …`, naming allow entries that cover only part of the peer subnet. */
-export function describeBlock(b: RangeBlock, peerSubnet?: {id: string; cidr: string}): string {
+function describeBlock(b: RangeBlock, peerSubnet?: {id: string; cidr: string}): string {
   const ports = b.ports[0] !== b.leg.ports[0] || b.ports[1] !== b.leg.ports[1] ? ` (ports ${formatPorts(b.ports)})` : ''
   const partial = b.partialCidrs.length && peerSubnet
     ? ` (${b.partialCidrs.join(', ')} cover${b.partialCidrs.length > 1 ? '' : 's'} only part of subnet ${peerSubnet.id} (${peerSubnet.cidr}), and its addresses can be anywhere in it)`
     : ''
   return `${b.leg.acl.id} (${b.leg.subnetId}) rule ${b.rule} drops ${b.leg.what}${ports}${partial}`
-}
-
-export function rangeFixCommand(b: RangeBlock): string {
-  return fixCommand({acl: b.leg.acl, subnetId: b.leg.subnetId, egress: b.leg.egress, peerIp: '', peerCidr: b.leg.peerCidr, ports: b.leg.ports, what: b.leg.what}, b.rule)
 }
 
 /**
@@ -120,7 +125,7 @@ function fromTaskClients(s: Snapshot): Outcome[] {
     const why = blocked.map(b => describeBlock(b, {id: subnet.id, cidr: subnet.cidr!}))
     return fail(r, `NFS between the tasks of service ${svc} (awsvpc) in subnet ${subnet.id} and ${mt.id} is blocked: ${why.join('; ')}. Its EFS volumes fail to mount (ResourceInitializationError).`,
       {summary: `Add network-ACL allow entries covering the whole task subnet ${subnet.id} (${subnet.cidr}), numbered before the blocking rules.`,
-        command: [...new Set(blocked.map(rangeFixCommand))].join(' && ')},
+        command: [...new Set(blocked.map(fixCommand))].join(' && ')},
       {evidence: {...aclEv, blocked: blocked.map(b => ({acl: b.leg.acl.id, rule: b.rule, egress: b.leg.egress, ports: b.ports, partialCidrs: b.partialCidrs}))}})
   })
 }
@@ -139,9 +144,7 @@ const cfn = (id: string): Resource => ({type: 'cloudformation-resource', id})
 
 /** The AWS::EC2::NetworkAclEntry that lets a blocked leg through, numbered just before the blocking rule. */
 function templateEntry(b: RangeBlock): string {
-  const used = new Set(b.leg.acl.entries.filter(e => e.egress === b.leg.egress).map(e => e.ruleNumber))
-  let n = (b.rule === '*' ? 32767 : b.rule) - 1
-  while (n > 1 && used.has(n)) n--
+  const n = ruleNumberBefore(b.leg, b.rule)
   const acl = /^\$\{([^}.]+)\.DefaultNetworkAcl\}$/.test(b.leg.acl.id) ? `!GetAtt ${aclLogicalId(b.leg.acl.id)}.DefaultNetworkAcl` : `!Ref ${b.leg.acl.id}`
   return `an AWS::EC2::NetworkAclEntry {NetworkAclId: ${acl}, RuleNumber: ${n}, Protocol: 6, RuleAction: allow, Egress: ${b.leg.egress}, ` +
     `CidrBlock: ${b.leg.peerCidr}, PortRange: {From: ${b.leg.ports[0]}, To: ${b.leg.ports[1]}}}`
@@ -153,7 +156,7 @@ function templateRanges(s: Snapshot, fsId: string, h: TemplateHost): {ranges: Po
   // NOTE: template UserData names the file system as `${FileSystem}.efs.${AWS::Region}…` (its logical id).
   const mounts = ud ? parseMounts(ud).filter(m => m.fsId === fsId || m.host.split('.')[0].replace(/^\$\{([^}]+)\}$/, '$1') === fsId) : []
   const nrp = mounts.length ? mounts.every(mountUsesNoresvport) : efsVolumesOf(s, fsId).length > 0 ? true : undefined
-  return {nrp, ranges: nrp === true ? [EPHEMERAL] : nrp === false ? [PRIVILEGED] : [EPHEMERAL, PRIVILEGED]}
+  return {nrp, ranges: returnRanges(nrp)}
 }
 
 type TemplatePair = {status: 'pass' | 'fail' | 'unknown'; message: string; blocked: RangeBlock[]; acl?: string}
@@ -174,9 +177,8 @@ function templatePair(s: Snapshot, hostSubnet: string, hostCidr: string, mt: {id
     {acl: ma, subnetId: mt.subnetId, egress: false, peerCidr: hostCidr, ports: [2049, 2049], what: `inbound TCP 2049 from ${hosts}`},
   ]
   for (const r of ranges) {
-    const kind = r === PRIVILEGED ? 'privileged source ports (mount without noresvport)' : 'ephemeral source ports (noresvport/efs-utils)'
-    legs.push({acl: ma, subnetId: mt.subnetId, egress: true, peerCidr: hostCidr, ports: r, what: `return traffic to ${hosts} ports ${formatPorts(r)}, ${kind}`})
-    legs.push({acl: ca, subnetId: hostSubnet, egress: false, peerCidr: mCidr, ports: r, what: `return traffic from ${mts} to ports ${formatPorts(r)}, ${kind}`})
+    legs.push({acl: ma, subnetId: mt.subnetId, egress: true, peerCidr: hostCidr, ports: r, what: `return traffic to ${hosts} ports ${formatPorts(r)}, ${rangeKind(r)}`})
+    legs.push({acl: ca, subnetId: hostSubnet, egress: false, peerCidr: mCidr, ports: r, what: `return traffic from ${mts} to ports ${formatPorts(r)}, ${rangeKind(r)}`})
   }
   const {blocked, unresolved} = evaluateRangeLegs(legs)
   const peerOf = (b: RangeBlock) => (b.leg.peerCidr === hostCidr ? {id: hostSubnet, cidr: hostCidr} : {id: mt.subnetId, cidr: mCidr})
@@ -243,18 +245,18 @@ export const naclAllowsNfs = defineCheck({
         return unknown(r, `Cannot evaluate network ACLs between ${i.id} (${i.subnetId ?? '?'}) and ${mt.id} (${mt.subnetId}): missing ${[!i.privateIp && 'instance IP', !mt.ipAddress && 'mount-target IP', !ca && `ACL of ${i.subnetId ?? 'instance subnet'}`, !ma && `ACL of ${mt.subnetId}`].filter(Boolean).join(', ')}.`)
       }
       const nrp = noresvport(s, fs.id, i)
-      const ranges = nrp === true ? [EPHEMERAL] : nrp === false ? [PRIVILEGED] : [EPHEMERAL, PRIVILEGED]
-      const blocked = legs(s, i, mt, ca, ma, ranges).flatMap(leg => {
+      const ranges = returnRanges(nrp)
+      const blocked = legs(s, i, mt, ca, ma, ranges).flatMap((leg): RangeBlock[] => {
         const v = evaluateNacl(leg.acl, leg.egress, leg.peerIp, leg.ports)
-        return v.allowed ? [] : [{leg, rule: v.rule, ports: v.ports}]
+        return v.allowed ? [] : [{leg, rule: v.rule, ports: v.ports, partialCidrs: []}]
       })
       const ev = {mountTargetId: mt.id, clientAcl: ca.id, mountTargetAcl: ma.id, noresvport: nrp ?? 'unknown'}
       if (blocked.length === 0) return pass(r, `Network ACLs ${ca.id} and ${ma.id} pass NFS between ${i.id} and ${mt.id} both ways.`, {evidence: ev})
-      const why = blocked.map(b => `${b.leg.acl.id} (${b.leg.subnetId}) rule ${b.rule} drops ${b.leg.what}${b.ports[0] !== b.leg.ports[0] || b.ports[1] !== b.leg.ports[1] ? ` (ports ${formatPorts(b.ports)})` : ''}`)
+      const why = blocked.map(b => describeBlock(b))
       const note = nrp === undefined ? ' Whether clients use noresvport is not known from the snapshot, so both return-port ranges must pass.' : ''
       return fail(r, `NFS between ${i.id} and ${mt.id} is blocked: ${why.join('; ')}.${note}`,
         {summary: 'Add network-ACL allow entries numbered before the blocking rules' + (ranges.includes(PRIVILEGED) ? ', or mount with noresvport (efs-utils does) so the 1024-65535 return rule suffices' : '') + '.',
-          command: [...new Set(blocked.map(b => fixCommand(b.leg, b.rule)))].join(' && ')},
+          command: [...new Set(blocked.map(fixCommand))].join(' && ')},
         {evidence: {...ev, blocked: blocked.map(b => ({acl: b.leg.acl.id, rule: b.rule, egress: b.leg.egress, ports: b.ports}))}})
     })
     return [...instances, ...fromTaskClients(s)]
