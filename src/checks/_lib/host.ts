@@ -7,6 +7,7 @@ import type {Outcome, Resource} from '../../core/types.js'
 import type {HostFacts, Instance, MountTarget, Snapshot} from '../../inventory/snapshot.js'
 import type {ProbeFacts, ProbeMount, ProbeTcp} from '../../remote/probe-facts.js'
 import {userDataOf} from './mount-usage.js'
+import {mountTargetIps} from './nfs-pairs.js'
 import {activeInstances, fileSystemRefs, mountTargetForInstance, res} from './scope.js'
 import {parseUserData} from './user-data.js'
 
@@ -126,8 +127,8 @@ export function expectedPaths(s: Snapshot, instance: Instance): ExpectedPath[] {
  */
 export function ownAzTcp(s: Snapshot, instance: Instance, f: ProbeFacts): {tcp: ProbeTcp[]; served: MountTarget[]} {
   const served = fileSystemRefs(s).map(fs => mountTargetForInstance(s, fs.id, instance)).filter((mt): mt is MountTarget => !!mt)
-  const ownIps = new Set(served.flatMap(mt => [mt.ipAddress, mt.ipv6Address].filter((ip): ip is string => !!ip)))
-  const known = new Set((s.mountTargets ?? []).flatMap(mt => [mt.ipAddress, mt.ipv6Address].filter((ip): ip is string => !!ip)))
+  const ownIps = new Set(served.flatMap(mountTargetIps))
+  const known = new Set((s.mountTargets ?? []).flatMap(mountTargetIps))
   return {tcp: f.tcp.filter(t => ownIps.has(t.ip) || !known.has(t.ip)), served}
 }
 

@@ -1,6 +1,6 @@
 /** Shared, pure helpers for the task-definition checks: naming, the services that run a task definition, versions. */
 import type {Location, Resource} from '../../core/types.js'
-import type {Service, Snapshot, TaskDefinition, TaskVolume} from '../../inventory/snapshot.js'
+import type {Service, Snapshot, TaskDefinition} from '../../inventory/snapshot.js'
 
 /** `family:revision` for live task definitions; the logical id for templates (there the arn is the logical id). */
 export function tdId(td: TaskDefinition): string {
@@ -17,8 +17,6 @@ export function tdExtra(td: TaskDefinition): {location?: Location} {
 export function servicesOf(s: Snapshot, td: TaskDefinition): Service[] {
   return (s.services ?? []).filter(svc => svc.taskDefinitionArn === td.arn || svc.taskDefinitionArn === tdId(td))
 }
-
-export const isEfsVolume = (v: TaskVolume): boolean => v.efsVolumeConfiguration !== undefined
 
 /** Compares dotted numeric versions (`1.38.0` vs `1.4`); non-numeric parts count as 0. */
 export function compareVersions(a: string, b: string): number {

@@ -874,5 +874,3 @@ export function optionMap(options: string[]): Map<string, string> {
   }
   return m
 }
-
-export const EFS_CLIENT_PACKAGES = {efs: ['amazon-efs-utils'], nfs: ['nfs-utils', 'nfs-common', 'amazon-efs-utils']}

@@ -6,12 +6,13 @@
 import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import {nfsMounts, perProbedHost} from '../_lib/host.js'
+import {optionMap} from '../_lib/user-data.js'
 
 const RECOMMENDED = 'nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport'
 
 /** Problems with one mount's options, worst first. */
 export function optionProblems(options: string[], fstype: string): string[] {
-  const opt = new Map(options.map(o => [o.split('=')[0], o.includes('=') ? o.slice(o.indexOf('=') + 1) : '']))
+  const opt = optionMap(options)
   const problems: string[] = []
   if (opt.has('soft')) problems.push('`soft`: a slow or unreachable server returns I/O errors to applications and can corrupt data; use `hard`')
   if (fstype !== 'efs' && !opt.has('noresvport')) problems.push('no `noresvport`: after a network interruption the client may not reconnect ("nfs: server … not responding")')
