@@ -4,6 +4,7 @@ import {runSteps} from '../progress.js'
 import {allChecks} from '../checks/index.js'
 import {UsageError} from '../core/errors.js'
 import {runChecks} from '../core/run-checks.js'
+import {FS_ID_RE} from '../remote/mount-plan.js'
 import {loadSnapshot} from '../inventory/load-snapshot.js'
 import type {Snapshot} from '../inventory/snapshot.js'
 import {finishReport, loadIgnores, reportFlags, validateSelection} from '../report-flags.js'
@@ -43,7 +44,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
     validateSelection(flags)
     const ignores = loadIgnores(flags)
     for (const id of flags['file-system'] ?? []) {
-      if (!/^fs-[0-9a-f]{8}([0-9a-f]{9})?$/.test(id)) throw new UsageError(`"${id}" is not an EFS file system id (fs-… with 8 or 17 hex digits)`)
+      if (!FS_ID_RE.test(id)) throw new UsageError(`"${id}" is not an EFS file system id (fs-… with 8 or 17 hex digits)`)
     }
     let snapshot: Snapshot
     let snapshotFile: string | undefined

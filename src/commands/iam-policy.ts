@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand, debugFlag} from '../base-command.js'
 import {UsageError} from '../core/errors.js'
 import {iamPolicy, POLICY_TARGETS, type PolicyTarget} from '../core/iam-policy.js'
+import {REGION_RE} from '../remote/mount-plan.js'
 
 export default class IamPolicy extends BaseCommand {
   static summary = 'Print the least-privilege IAM policy (JSON) efsdoctor needs.'
@@ -32,7 +33,7 @@ are denied it says so and goes on.`
   async run(): Promise<void> {
     const {flags} = await this.parse(IamPolicy)
     if (flags.account && !/^\d{12}$/.test(flags.account)) throw new UsageError(`"${flags.account}" is not a 12-digit AWS account id`)
-    if (flags.region && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(flags.region)) throw new UsageError(`"${flags.region}" is not an AWS region name`)
+    if (flags.region && !REGION_RE.test(flags.region)) throw new UsageError(`"${flags.region}" is not an AWS region name`)
     const policy = iamPolicy({for: flags.for as PolicyTarget[], probe: flags.probe, partition: flags.partition, region: flags.region, account: flags.account})
     this.emit(JSON.stringify(policy, null, 2))
   }

@@ -2,9 +2,9 @@ import {Flags} from '@oclif/core'
 import {awsFlags, BaseCommand, debugFlag} from '../base-command.js'
 import {UsageError} from '../core/errors.js'
 import type {HostFacts} from '../inventory/snapshot.js'
+import {FS_ID_RE} from '../remote/mount-plan.js'
 
 const INSTANCE_RE = /^(i-[0-9a-f]{8}([0-9a-f]{9})?|mi-[0-9a-f]{17})$/
-const FS_RE = /^fs-[0-9a-f]{8}([0-9a-f]{9})?$/
 
 export default class ProbeCmd extends BaseCommand {
   static summary = 'Run only the read-only host probe on instances over SSM and print what each one sees.'
@@ -33,7 +33,7 @@ Exit codes: 0 = every instance was probed; 1 = at least one could not be; 2 = co
   async run(): Promise<void> {
     const {flags} = await this.parse(ProbeCmd)
     for (const id of flags.instance) if (!INSTANCE_RE.test(id)) throw new UsageError(`"${id}" is not an EC2 instance id (i-… with 8 or 17 hex digits)`)
-    for (const id of flags['file-system'] ?? []) if (!FS_RE.test(id)) throw new UsageError(`"${id}" is not an EFS file system id (fs-… with 8 or 17 hex digits)`)
+    for (const id of flags['file-system'] ?? []) if (!FS_ID_RE.test(id)) throw new UsageError(`"${id}" is not an EFS file system id (fs-… with 8 or 17 hex digits)`)
     const {probeLive} = await import('../inventory/live.js')
     const {snapshot, notes} = await probeLive({instanceIds: [...new Set(flags.instance)], fileSystemIds: flags['file-system'],
       region: flags.region, profile: flags.profile, endpointUrl: flags['endpoint-url'], timeoutSeconds: flags['probe-timeout'],

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 import {awsFlags, BaseCommand, debugFlag} from '../base-command.js'
 import {runSteps} from '../progress.js'
 import {UsageError} from '../core/errors.js'
+import {FS_ID_RE} from '../remote/mount-plan.js'
 
 export default class SnapshotCmd extends BaseCommand {
   static summary = 'Save everything discovery finds about a cluster to a JSON file, for offline replay with check --from.'
@@ -27,7 +28,7 @@ Send it with a bug report, or run checks later without AWS access: efsdoctor che
   async run(): Promise<void> {
     const {flags} = await this.parse(SnapshotCmd)
     for (const id of flags['file-system'] ?? []) {
-      if (!/^fs-[0-9a-f]{8}([0-9a-f]{9})?$/.test(id)) throw new UsageError(`"${id}" is not an EFS file system id`)
+      if (!FS_ID_RE.test(id)) throw new UsageError(`"${id}" is not an EFS file system id`)
     }
     const {collectLive} = await import('../inventory/live.js')
     const snapshot = await collectLive({cluster: flags.cluster, fileSystemIds: flags['file-system'], region: flags.region,

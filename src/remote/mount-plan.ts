@@ -152,6 +152,11 @@ export function buildEnvHeader(vars: Record<string, string>): string {
   }).join('')
 }
 
+/** `fs-….efs.<region>.amazonaws.com`, `.com.cn` in the China regions. */
+export function efsDnsName(fileSystemId: string, region: string): string {
+  return `${fileSystemId}.efs.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`
+}
+
 export type TargetKind = 'dns' | 'ip' | 'none'
 
 export interface TargetChoice {
@@ -165,10 +170,6 @@ export interface TargetChoice {
   why: string
   /** Set when this instance cannot be mounted as asked (it is then not sent anything). */
   problem?: string
-}
-
-export function efsDnsName(fsId: string, region: string): string {
-  return `${fsId}.efs.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`
 }
 
 /** VPC DNS resolves the EFS name: both VPC attributes on and Amazon DNS in the DHCP options. undefined = not known. */

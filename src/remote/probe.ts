@@ -7,6 +7,7 @@
  */
 import type {HostFacts, Instance, Snapshot} from '../inventory/snapshot.js'
 import {parseUserData} from '../checks/_lib/user-data.js'
+import {efsDnsName} from './mount-plan.js'
 import {parseProbe} from './parse-probe.js'
 import {buildProbeCommand, type ProbeInputs} from './probe-script.js'
 import type {InvocationResult, SsmRunner} from './ssm-runner.js'
@@ -20,11 +21,6 @@ export interface ProbeOptions {
 
 export const DEFAULT_PROBE_TIMEOUT = 60
 const MAX_EXPECTED_PATHS = 40
-
-/** `fs-….efs.<region>.amazonaws.com`, `.com.cn` in the China regions. */
-export function efsDnsName(fileSystemId: string, region: string): string {
-  return `${fileSystemId}.efs.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`
-}
 
 function regionOf(snapshot: Snapshot, instance?: Instance): string | undefined {
   if (snapshot.scope.region) return snapshot.scope.region

@@ -3,8 +3,9 @@ import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {efsDnsName} from '../../src/remote/mount-plan.js'
 import {
-  allMountTargetIps, efsDnsName, expectedPaths, instancesToProbe, mountTargetIps, probeInputs, probeInstances, toHostFacts,
+  allMountTargetIps, expectedPaths, instancesToProbe, mountTargetIps, probeInputs, probeInstances, toHostFacts,
 } from '../../src/remote/probe.js'
 import type {InvocationResult, RunOptions, SsmRunner} from '../../src/remote/ssm-runner.js'
 import {healthy, IDS, withFault} from '../support/snapshot-builder.js'
