@@ -24,7 +24,9 @@ function dnsUsage(s: Snapshot): {reasons: string[]; byIpOnly: boolean} {
       else ipMounts++
     }
   }
-  return {reasons, byIpOnly: reasons.length === 0 && ipMounts > 0}
+  // NOTE: task definitions that were not read may hold efsVolumeConfiguration volumes (resolved by DNS), so "IP only"
+  // needs them seen.
+  return {reasons, byIpOnly: reasons.length === 0 && ipMounts > 0 && s.taskDefinitions !== undefined}
 }
 
 /**

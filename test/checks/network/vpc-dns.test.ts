@@ -32,6 +32,18 @@ describe('network/vpc-dns', () => {
     expect(f.message).toContain('efs.eu-west-1.amazonaws.com')
   })
 
+  it('does not pass on "IP only" UserData mounts when the task definitions were not read', () => {
+    const s = withFault(x => {
+      x.vpcs![IDS.vpc].enableDnsSupport = false
+      delete x.taskDefinitions
+      x.gaps.push({part: 'taskDefinitions', action: 'ecs:DescribeTaskDefinition', code: 'AccessDeniedException', message: 'denied'})
+      x.userData![0].text = '#!/bin/bash\nmount -t nfs4 -o noresvport 10.20.1.25:/ /mnt/efs\n'
+    })
+    const [f] = run(s)
+    expect(f.status).toBe('fail')
+    expect(f.message).toContain('enableDnsSupport=false')
+  })
+
   it('passes with a note when clients mount only by IP', () => {
     const s = withFault(x => {
       x.vpcs![IDS.vpc].enableDnsSupport = false
