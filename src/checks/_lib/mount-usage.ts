@@ -4,6 +4,8 @@
  * not understand is ignored, and callers treat "no mount found" as "not known", never as a pass.
  */
 import type {Instance, Snapshot, UserData} from '../../inventory/snapshot.js'
+import {mountTargetIps} from './nfs-pairs.js'
+import {mountTargetsOf} from './scope.js'
 import {parseDevice, parseUserData} from './user-data.js'
 
 export interface MountUse {
@@ -44,7 +46,7 @@ export const mountUsesNoresvport = (m: MountUse): boolean => m.type === 'efs' ||
 
 /** Mounts of `fsId` in all UserData: by fs id / DNS name, or by the IP of one of its mount targets. */
 export function mountsOfFs(s: Snapshot, fsId: string, scripts: readonly UserData[] = s.userData ?? []): MountUse[] {
-  const ips = new Set((s.mountTargets ?? []).filter(mt => mt.fileSystemId === fsId).flatMap(mt => [mt.ipAddress, mt.ipv6Address]))
+  const ips = new Set(mountTargetsOf(s, fsId).flatMap(mountTargetIps))
   return scripts.flatMap(parseMounts).filter(m => m.fsId === fsId || (!m.fsId && ips.has(m.host)))
 }
 
