@@ -28,10 +28,11 @@ const oneOf = <T extends string>(v: string | undefined, allowed: readonly T[], f
 export function parseProbe(stdout: string): ParseResult {
   // NOTE: log lines and fstab options can carry credentials (an echoed password, a CIFS password=): redact before
   // anything is stored in a snapshot or printed.
-  const lines = redactSecrets(stdout).split('\n').map(l => l.replace(/\r$/, ''))
+  const text = redactSecrets(stdout)
+  const lines = text.split('\n').map(l => l.replace(/\r$/, ''))
   const start = lines.findIndex(l => l.startsWith('EFSD\t'))
   if (start < 0) {
-    const head = stdout.trim().slice(0, 120)
+    const head = text.trim().slice(0, 120)
     return {ok: false, error: head ? `no EFSD header in probe output (starts with: ${JSON.stringify(head)})` : 'probe printed nothing'}
   }
   const header = lines[start].split('\t')

@@ -7,6 +7,7 @@
  */
 import type {HostFacts, Instance, Snapshot} from '../inventory/snapshot.js'
 import {parseUserData} from '../checks/_lib/user-data.js'
+import {redactSecrets} from '../inventory/redact.js'
 import {efsDnsName} from './mount-plan.js'
 import {parseProbe} from './parse-probe.js'
 import {buildProbeCommand, type ProbeInputs} from './probe-script.js'
@@ -94,7 +95,8 @@ export function probeInputs(snapshot: Snapshot, instanceIds: string | readonly s
 /** Runner result → HostFacts. */
 export function toHostFacts(r: InvocationResult): HostFacts {
   const base = {instanceId: r.instanceId}
-  const why = r.reason ?? r.status
+  // NOTE: a failed run's reason quotes the host's stderr; it is stored in snapshots and printed like the facts are.
+  const why = redactSecrets(r.reason ?? r.status)
   switch (r.status) {
     case 'Success': {
       if (r.truncated) return {...base, status: 'unparseable', reason: 'the probe output was cut at SSM\'s 24,000-character limit'}

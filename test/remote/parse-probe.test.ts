@@ -103,6 +103,15 @@ describe('parseProbe', () => {
     expect(parseProbe('EFSD\t9\t1\nEND\t0\n')).toEqual({ok: false, error: 'unsupported probe output format "9"'})
   })
 
+  it('quotes the start of foreign output with its secrets redacted', () => {
+    const r = parseProbe('export DB_PASSWORD=hunter2-secret\nbash: syntax error\n')
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      expect(r.error).toContain('DB_PASSWORD=***REDACTED***')
+      expect(r.error).not.toContain('hunter2-secret')
+    }
+  })
+
   it('skips noise before the header, CRLF endings and unknown keys', () => {
     const r = parseProbe('motd line\r\nEFSD\t1\t2\r\nFUTURE\tthing\r\nMOUNT\t/mnt/my\\040efs\tsrv:/\tnfs4\trw,hard\r\nEND\t10\r\n')
     expect(r.ok).toBe(true)

@@ -133,6 +133,12 @@ describe('toHostFacts', () => {
     expect(toHostFacts(r({status, reason: 'because'}))).toEqual({instanceId: 'i-1', status: expected, reason: 'because'})
   })
 
+  test('a failed run\'s reason (the host\'s stderr) has its secrets redacted', () => {
+    const h = toHostFacts(r({status: 'Failed', reason: 'the script exited with code 1: curl -H "Authorization: Bearer abcdef123456" failed'}))
+    expect(h).toMatchObject({status: 'failed', reason: expect.stringContaining('Bearer ***REDACTED***')})
+    expect(h.reason).not.toContain('abcdef123456')
+  })
+
   test('output without the header, cut by SSM, or without END is unparseable', () => {
     expect(toHostFacts(r({stdout: 'bash: line 1: syntax error'})).status).toBe('unparseable')
     expect(toHostFacts(r({stdout: 'EFSD\t1\t1\nEND\t10\n', truncated: true}))).toMatchObject({status: 'unparseable', reason: expect.stringMatching(/24,000/)})
