@@ -198,7 +198,6 @@ function probeNotes(results: OneResult[], cold: ColdStart | string): string {
   return notes.join('\n')
 }
 
-const pad = (s: string | number, w: number) => String(s).padEnd(w)
 const fmt = (x: number) => x.toFixed(0)
 
 async function main(): Promise<void> {

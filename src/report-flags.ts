@@ -60,5 +60,3 @@ export function finishReport(report: Report, flags: ReportFlagValues, emit: (tex
   emit(rendererFor(format).render(report, {catalogue: allChecks, color, verbose: flags.verbose}), flags['output-file'])
   return exitCodeFor(report, flags['fail-on'] as FailOn, flags.strict)
 }
-
-export type {IgnoreRule}

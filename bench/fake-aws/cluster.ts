@@ -15,7 +15,6 @@ export const HOST_SG = 'sg-0123456789abcdef0'
 export const EFS_SG = 'sg-0fedcba9876543210'
 export const LT = 'lt-0abc1234def567890'
 export const NACL = 'acl-0d1e2f3a4b5c6d7e8'
-export const DEFAULT_NACL = 'acl-0000000000000000d'
 export const ASG = 'prod-ecs-asg'
 export const DHCP = 'dopt-0123456789abcdef0'
 

@@ -8,7 +8,6 @@
 import {NFS_RECOMMENDED, validateMountRequest, type MountRequest} from './mount-plan.js'
 
 export type SnippetFormat = 'bash' | 'cloud-config' | 'cfn-yaml'
-export const SNIPPET_FORMATS: readonly SnippetFormat[] = ['bash', 'cloud-config', 'cfn-yaml']
 
 export interface SnippetRequest extends Pick<MountRequest, 'fileSystemId' | 'path' | 'tls' | 'iam' | 'accessPointId' | 'region'> {
   /** Default efs-utils: on ECS-optimized AMIs amazon-efs-utils is one yum/dnf install away. */
