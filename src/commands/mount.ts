@@ -33,14 +33,12 @@ export const liveMountDeps: MountDeps = {
       return collectLive({cluster: opts.cluster, fileSystemIds: [opts.fileSystemId], region: opts.region, profile: opts.profile,
         endpointUrl: opts.endpointUrl, onStep: opts.onStep, probe: {timeoutSeconds: 60}})
     }
-    const {createClients} = await import('../inventory/aws-clients.js')
+    const {createClients, resolveRegion} = await import('../inventory/aws-clients.js')
     const {collectForMount} = await import('../inventory/collect-for-mount.js')
     const clients = await createClients(opts)
-    let region = opts.region
-    try {
-      region ??= await (clients.ec2 as unknown as {config?: {region?: () => Promise<string>}}).config?.region?.()
-    } catch { /* no region configured: the calls fail and say so */ }
-    return collectForMount(clients, {instanceIds: opts.instanceIds ?? [], fileSystemId: opts.fileSystemId, region})
+    // NOTE: no region at all: the calls fail and say so.
+    return collectForMount(clients, {instanceIds: opts.instanceIds ?? [], fileSystemId: opts.fileSystemId,
+      region: await resolveRegion(clients.ec2, opts.region)})
   },
   async runner(opts) {
     const {createSsmClient} = await import('../inventory/aws-clients.js')

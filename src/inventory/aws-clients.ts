@@ -32,6 +32,17 @@ export async function resolveEndpoint(client: SdkClient): Promise<string | undef
   }
 }
 
+/** `region` when given, else the region the client resolved (profile, AWS_REGION); undefined when there is none. */
+export async function resolveRegion(client: SdkClient, region?: string): Promise<string | undefined> {
+  if (region) return region
+  try {
+    const r = (client as {config?: {region?: string | (() => Promise<string>)}}).config?.region
+    return typeof r === 'function' ? await r() : r
+  } catch {
+    return undefined
+  }
+}
+
 export interface AwsClients {
   ecs: SdkClient
   ec2: SdkClient

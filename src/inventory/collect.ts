@@ -8,7 +8,7 @@
  */
 import {UsageError} from '../core/errors.js'
 import {TOOL_VERSION} from '../core/version.js'
-import {resolveEndpoint, type AwsClients} from './aws-clients.js'
+import {resolveEndpoint, resolveRegion, type AwsClients} from './aws-clients.js'
 import {Calls, type CallEvent} from './call.js'
 import * as autoscaling from './collectors/autoscaling.js'
 import {settled, uniq, type CollectContext, type Sdk} from './collectors/context.js'
@@ -41,16 +41,6 @@ async function loadSdk(): Promise<Sdk> {
     import('@aws-sdk/client-ecs'), import('@aws-sdk/client-ec2'), import('@aws-sdk/client-efs'), import('@aws-sdk/client-auto-scaling'),
   ])
   return {ecs, ec2, efs, asg}
-}
-
-async function resolveRegion(clients: AwsClients, region?: string): Promise<string | undefined> {
-  if (region) return region
-  try {
-    const r = (clients.ecs as {config?: {region?: string | (() => Promise<string>)}}).config?.region
-    return typeof r === 'function' ? await r() : r
-  } catch {
-    return undefined
-  }
 }
 
 function newContext(clients: AwsClients, opts: CollectOptions & {region: string | undefined; endpoint?: string}, sdk: Sdk): CollectContext {
@@ -211,7 +201,7 @@ function collectionSteps(ctx: CollectContext): {steps: Step[]; snapshot: () => S
  * Loads the SDK modules and resolves the region and custom endpoint first.
  */
 export async function prepareCollection(clients: AwsClients, opts: CollectOptions): Promise<{steps: Step[]; snapshot: () => Snapshot}> {
-  const [sdk, region, endpoint] = await Promise.all([loadSdk(), resolveRegion(clients, opts.region), resolveEndpoint(clients.ecs)])
+  const [sdk, region, endpoint] = await Promise.all([loadSdk(), resolveRegion(clients.ecs, opts.region), resolveEndpoint(clients.ecs)])
   if (!region) throw new UsageError('no AWS region: pass --region, set AWS_REGION, or use a profile that has a region')
   return collectionSteps(newContext(clients, {...opts, region, endpoint}, sdk))
 }

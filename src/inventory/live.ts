@@ -54,24 +54,20 @@ export interface ProbeLiveOptions {
  * Returns the snapshot (hostFacts filled) and notes about what could not be looked up.
  */
 export async function probeLive(opts: ProbeLiveOptions): Promise<{snapshot: Snapshot; notes: string[]}> {
-  const {createClients} = await import('./aws-clients.js')
+  const {createClients, resolveEndpoint, resolveRegion, send} = await import('./aws-clients.js')
   const {SNAPSHOT_SCHEMA_VERSION} = await import('./snapshot.js')
   const clients = await createClients({region: opts.region, profile: opts.profile, endpointUrl: opts.endpointUrl}, ['ssm'])
   const notes: string[] = []
   const fsIds = opts.fileSystemIds ?? []
-  let region = opts.region
-  if (!region) {
-    try {
-      region = await (clients.ssm as unknown as {config?: {region?: () => Promise<string>}}).config?.region?.()
-    } catch { /* no region configured: the SDK will fail the calls below and say so */ }
-  }
+  // NOTE: no region at all is reported by the first call below (Calls turns it into a UsageError).
+  const region = await resolveRegion(clients.ec2, opts.region)
   const snapshot: Snapshot = {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION, collectedAt: new Date().toISOString(), tool: {name: 'efsdoctor', version: '0'},
     scope: {source: 'aws', ...(region ? {region} : {}), fileSystems: fsIds.map(id => ({id, reasons: ['--file-system']}))},
     instances: {}, mountTargets: [], gaps: [],
   }
-  const [ec2, efs, {Calls}, map, {resolveEndpoint, send}] = await Promise.all([import('@aws-sdk/client-ec2'),
-    import('@aws-sdk/client-efs'), import('./call.js'), import('./map.js'), import('./aws-clients.js')])
+  const [ec2, efs, {Calls}, map] = await Promise.all([import('@aws-sdk/client-ec2'), import('@aws-sdk/client-efs'),
+    import('./call.js'), import('./map.js')])
   // NOTE: through Calls so that "cannot run at all" (no region, no credentials, endpoint unreachable) is a UsageError
   // (exit 2) instead of a note followed by every host "NOT PROBED"; any other failure is a note and the probe goes on.
   const calls = new Calls({region, endpoint: await resolveEndpoint(clients.ec2)})
