@@ -48,9 +48,13 @@ async function schemaValidator(): Promise<Validate> {
   return validator
 }
 
-/** One error as `/path/to/field must be …`, with the allowed values when ajv keeps them out of its message. */
+/**
+ * One error as `/path/to/field must be …`, with the allowed values when ajv keeps them out of its message. Characters
+ * in the path outside printable ASCII (a key with a space or a newline) are percent-encoded, as in a URI fragment, so
+ * the path stays one word and the message one line.
+ */
 export function describeSchemaError(e: SchemaError): string {
-  const where = e.instancePath || '/'
+  const where = (e.instancePath || '/').replace(/[^\x21-\x7e]/gu, c => encodeURIComponent(c))
   const allowed = e.params.allowedValues ?? (e.params.allowedValue === undefined ? undefined : [e.params.allowedValue])
   const values = Array.isArray(allowed) ? `: ${allowed.map(v => JSON.stringify(v)).join(', ')}` : ''
   return `${where} ${e.message ?? 'is invalid'}${values}`

@@ -75,6 +75,8 @@ describe('the snapshot schema', () => {
     ['a NACL action that is not allow/deny', (s: Snapshot) => { (s.networkAcls![0].entries[0] as {action: string}).action = 'permit' }, /\/networkAcls\/0\/entries\/0\/action must be equal to one of the allowed values: "allow", "deny"/],
     ['a port given as a string', (s: Snapshot) => { (s.securityGroups![Object.keys(s.securityGroups!)[0]].ingress[0] as unknown as {fromPort: string}).fromPort = '2049' }, /ingress\/0\/fromPort must be number/],
     ['an instance set to null', (s: Snapshot) => { (s.instances as Record<string, unknown>)[Object.keys(s.instances!)[0]] = null }, /\/instances\/i-[0-9a-f]+ must be object/],
+    ['an attribute key with a space and a newline', (s: Snapshot) => { (s.containerInstances![0].attributes as Record<string, unknown>)[' a\nb'] = 0 },
+      /^\/containerInstances\/0\/attributes\/%20a%0Ab must be string$/],
   ])('rejects %s, naming the path', async (_name, corrupt, pattern) => {
     const s = JSON.parse(readFileSync('examples/snapshots/healthy.json', 'utf8')) as Snapshot
     corrupt(s)
