@@ -6,6 +6,7 @@
  */
 import Table from 'cli-table3'
 import {readFileSync} from 'node:fs'
+import {chunk} from '../inventory/call.js'
 import type {HostFacts, Snapshot} from '../inventory/snapshot.js'
 import type {MountPlan} from './mount-plan.js'
 import {probeInstances, toHostFacts} from './probe.js'
@@ -92,12 +93,6 @@ function toResult(inv: InvocationResult): MountResult {
   const reason = inv.reason ?? (tail || `SSM status ${inv.status}${inv.exitCode === undefined ? '' : `, exit ${inv.exitCode}`}`)
   const byExit = inv.exitCode === undefined ? undefined : STATUS_BY_EXIT[inv.exitCode]
   return {instanceId: inv.instanceId, status: byExit && byExit !== 'applied' ? byExit : 'failed', reason, fields: {}, exitCode: inv.exitCode}
-}
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
-  return out
 }
 
 /** Probes `instanceIds` (the full probe with a snapshot, else one that only looks at the path). Never throws per instance. */
