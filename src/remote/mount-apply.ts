@@ -7,6 +7,7 @@
 import Table from 'cli-table3'
 import {readFileSync} from 'node:fs'
 import {chunk} from '../inventory/call.js'
+import {redactSecrets} from '../inventory/redact.js'
 import type {HostFacts, Snapshot} from '../inventory/snapshot.js'
 import type {MountPlan} from './mount-plan.js'
 import {probeInstances, toHostFacts} from './probe.js'
@@ -86,11 +87,13 @@ export function parseResultLine(stdout: string): {status: MountStatus; fields: R
   return {status, fields, reason}
 }
 
+// NOTE: reasons quote the host (mount errors, a package manager's last stderr line, which can name a repository URL
+// with its credentials): redacted like the probe's output before they are printed.
 function toResult(inv: InvocationResult): MountResult {
   const parsed = parseResultLine(inv.stdout)
-  if (parsed) return {instanceId: inv.instanceId, exitCode: inv.exitCode, ...parsed}
+  if (parsed) return {instanceId: inv.instanceId, exitCode: inv.exitCode, ...parsed, ...(parsed.reason ? {reason: redactSecrets(parsed.reason)} : {})}
   const tail = inv.stderr.trim().split('\n').pop()
-  const reason = inv.reason ?? (tail || `SSM status ${inv.status}${inv.exitCode === undefined ? '' : `, exit ${inv.exitCode}`}`)
+  const reason = redactSecrets(inv.reason ?? (tail || `SSM status ${inv.status}${inv.exitCode === undefined ? '' : `, exit ${inv.exitCode}`}`))
   const byExit = inv.exitCode === undefined ? undefined : STATUS_BY_EXIT[inv.exitCode]
   return {instanceId: inv.instanceId, status: byExit && byExit !== 'applied' ? byExit : 'failed', reason, fields: {}, exitCode: inv.exitCode}
 }

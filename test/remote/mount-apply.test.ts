@@ -89,6 +89,18 @@ describe('applyMount', () => {
     expect(mountExitCode(results.filter(r => r.status !== 'failed' && r.status !== 'refused'))).toBe(0)
   })
 
+  test('reasons quoted from the host have their secrets redacted', async () => {
+    const [a, b] = IDS.instances
+    const runner = new FakeRunner({
+      [a]: {status: 'Failed', exitCode: 5, stderr: 'Errors during downloading metadata for repository https://deploy:s3cr3t-pass@repo.example.com/el9\n'},
+      [b]: {status: 'Failed', exitCode: 5, stdout: 'EFSD_RESULT status=failed reason=install failed: password=hunter2-secret\n'},
+    })
+    const results = await applyMount(runner, plan([a, b]), {probe: false})
+    expect(results[0].reason).toContain('https://deploy:***REDACTED***@repo.example.com')
+    expect(results[1].reason).toBe('install failed: password=***REDACTED***')
+    expect(JSON.stringify(results)).not.toMatch(/s3cr3t-pass|hunter2-secret/)
+  })
+
   test('instances whose AZ has no mount target are skipped, never sent', async () => {
     const s = withFault(x => { x.mountTargets = x.mountTargets!.filter(m => m.id !== IDS.mountTargets.a) })
     const runner = new FakeRunner()
