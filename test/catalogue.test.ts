@@ -5,7 +5,7 @@ import {renderChecksMarkdown} from '../src/core/catalogue-docs.js'
 import {TEMPLATE_PARTS} from '../src/lint/build-snapshot.js'
 import {templateSnapshot} from '../src/lint/index.js'
 import {runChecks} from '../src/core/run-checks.js'
-import {SNAPSHOT_PARTS} from '../src/inventory/snapshot.js'
+import {SNAPSHOT_PARTS} from '../src/model/snapshot.js'
 
 describe('check catalogue', () => {
   it('has checks, with unique ids', () => {

@@ -4,9 +4,9 @@ import {runSteps} from '../progress.js'
 import {allChecks} from '../checks/index.js'
 import {UsageError} from '../core/errors.js'
 import {runChecks} from '../core/run-checks.js'
-import {FS_ID_RE} from '../remote/mount-plan.js'
+import {FS_ID_RE} from '../model/ids.js'
 import {loadSnapshot} from '../inventory/load-snapshot.js'
-import type {Snapshot} from '../inventory/snapshot.js'
+import type {Snapshot} from '../model/snapshot.js'
 import {finishReport, loadIgnores, reportFlags, validateSelection} from '../report-flags.js'
 
 export default class Check extends BaseCommand {

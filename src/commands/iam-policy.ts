@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand, debugFlag} from '../base-command.js'
 import {UsageError} from '../core/errors.js'
 import {iamPolicy, POLICY_TARGETS, type PolicyTarget} from '../core/iam-policy.js'
-import {REGION_RE} from '../remote/mount-plan.js'
+import {REGION_RE} from '../model/ids.js'
 
 export default class IamPolicy extends BaseCommand {
   static summary = 'Print the least-privilege IAM policy (JSON) efsdoctor needs.'

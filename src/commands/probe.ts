@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 import {awsFlags, BaseCommand, debugFlag} from '../base-command.js'
 import {UsageError} from '../core/errors.js'
-import type {HostFacts} from '../inventory/snapshot.js'
-import {FS_ID_RE} from '../remote/mount-plan.js'
+import type {HostFacts} from '../model/snapshot.js'
+import {FS_ID_RE} from '../model/ids.js'
 
 const INSTANCE_RE = /^(i-[0-9a-f]{8}([0-9a-f]{9})?|mi-[0-9a-f]{17})$/
 

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {awsFlags, BaseCommand, debugFlag} from '../base-command.js'
 import {runSteps} from '../progress.js'
 import {UsageError} from '../core/errors.js'
-import {FS_ID_RE} from '../remote/mount-plan.js'
+import {FS_ID_RE} from '../model/ids.js'
 
 export default class SnapshotCmd extends BaseCommand {
   static summary = 'Save everything discovery finds about a cluster to a JSON file, for offline replay with check --from.'

@@ -1,5 +1,5 @@
 /** Renders docs/checks.md from the check catalogue (npm run docs); a test fails when the file is stale. */
-import type {SnapshotPart} from '../inventory/snapshot.js'
+import type {SnapshotPart} from '../model/snapshot.js'
 import type {Check} from './types.js'
 
 const AREA_TITLES: Record<string, string> = {

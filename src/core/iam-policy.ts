@@ -4,7 +4,7 @@
  * lookup `mount --instance` does. test/core/iam-policy.test.ts fails when the code calls an operation that is not
  * listed here. Pure data, no AWS SDK.
  */
-import {INVENTORY_ACTIONS} from '../inventory/actions.js'
+import {INVENTORY_ACTIONS} from '../model/actions.js'
 
 export type PolicyTarget = 'check' | 'probe' | 'mount'
 export const POLICY_TARGETS: readonly PolicyTarget[] = ['check', 'probe', 'mount']

@@ -1,4 +1,4 @@
-import {PART_SOURCES, type Gap, type Snapshot, type SnapshotPart} from '../inventory/snapshot.js'
+import {PART_SOURCES, type Gap, type Snapshot, type SnapshotPart} from '../model/snapshot.js'
 import type {Check, Finding, Outcome, Report, Resource, Scope, Summary} from './types.js'
 import {applyIgnores, type IgnoreRule} from './ignore.js'
 import {TOOL_VERSION} from './version.js'

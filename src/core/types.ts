@@ -1,7 +1,7 @@
 /**
  * The vocabulary every part of efsdoctor shares. No AWS SDK, oclif or I/O imports here.
  */
-import type {Snapshot, SnapshotPart} from '../inventory/snapshot.js'
+import type {Snapshot, SnapshotPart} from '../model/snapshot.js'
 
 /** error = the mount fails or will fail; warning = works today but fragile or insecure; info = worth knowing. */
 export type Severity = 'error' | 'warning' | 'info'

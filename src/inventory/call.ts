@@ -4,7 +4,7 @@
  * gap, and turns "cannot run at all" errors (no credentials, unreachable endpoint) into a UsageError.
  */
 import {UsageError, awsErrorCode} from '../core/errors.js'
-import type {Gap, SnapshotPart} from './snapshot.js'
+import type {Gap, SnapshotPart} from '../model/snapshot.js'
 
 export interface CallEvent {
   /** Sequence number of the call, the same on its 'start' and 'end'. */

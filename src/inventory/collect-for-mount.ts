@@ -7,7 +7,7 @@ import {UsageError} from '../core/errors.js'
 import {resolveEndpoint, send, type AwsClients} from './aws-clients.js'
 import {Calls} from './call.js'
 import * as map from './map.js'
-import {SNAPSHOT_SCHEMA_VERSION, type Snapshot} from './snapshot.js'
+import {SNAPSHOT_SCHEMA_VERSION, type Snapshot} from '../model/snapshot.js'
 
 /** The IAM actions this collector calls (all also in INVENTORY_ACTIONS). */
 export const COLLECT_FOR_MOUNT_ACTIONS: readonly string[] = [

@@ -16,7 +16,7 @@ import * as ec2 from './collectors/ec2.js'
 import * as ecs from './collectors/ecs.js'
 import * as efs from './collectors/efs.js'
 import {inferFileSystems} from './infer.js'
-import {SNAPSHOT_SCHEMA_VERSION, type Instance, type MountTarget, type Snapshot} from './snapshot.js'
+import {SNAPSHOT_SCHEMA_VERSION, type Instance, type MountTarget, type Snapshot} from '../model/snapshot.js'
 
 export {instanceIdPartitions} from './collectors/ecs.js'
 

@@ -3,8 +3,8 @@
  * user did not name them (task-definition volumes, mount targets in the instances' VPCs, UserData references).
  */
 import {gunzipSync} from 'node:zlib'
-import {redactSecrets} from './redact.js'
-import type {TaskDefinition, UserData} from './snapshot.js'
+import {redactSecrets} from '../core/redact.js'
+import type {TaskDefinition, UserData} from '../model/snapshot.js'
 
 /** base64 → text, gunzipped when gzipped (magic 1f 8b); secrets redacted. */
 export function decodeUserData(base64: string): string {

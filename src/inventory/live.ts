@@ -2,7 +2,7 @@
  * The one entry point commands use for a live run: build the AWS clients and collect a snapshot.
  * Imported lazily by commands so that --help never loads the AWS SDK.
  */
-import type {Snapshot} from './snapshot.js'
+import type {Snapshot} from '../model/snapshot.js'
 
 export interface LiveOptions {
   cluster: string
@@ -55,7 +55,7 @@ export interface ProbeLiveOptions {
  */
 export async function probeLive(opts: ProbeLiveOptions): Promise<{snapshot: Snapshot; notes: string[]}> {
   const {createClients, resolveEndpoint, resolveRegion, send} = await import('./aws-clients.js')
-  const {SNAPSHOT_SCHEMA_VERSION} = await import('./snapshot.js')
+  const {SNAPSHOT_SCHEMA_VERSION} = await import('../model/snapshot.js')
   const clients = await createClients({region: opts.region, profile: opts.profile, endpointUrl: opts.endpointUrl}, ['ssm'])
   const notes: string[] = []
   const fsIds = opts.fileSystemIds ?? []

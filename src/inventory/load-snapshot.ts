@@ -5,7 +5,7 @@
  */
 import {readFileSync} from 'node:fs'
 import {UsageError} from '../core/errors.js'
-import {SNAPSHOT_PARTS, SNAPSHOT_SCHEMA_VERSION, type Snapshot} from './snapshot.js'
+import {SNAPSHOT_PARTS, SNAPSHOT_SCHEMA_VERSION, type Snapshot} from '../model/snapshot.js'
 
 const OBJECT_PARTS = new Set(['instances', 'securityGroups', 'subnets', 'vpcs', 'fileSystemPolicies', 'hostFacts', 'cluster'])
 

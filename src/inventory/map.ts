@@ -9,7 +9,7 @@ import type * as asg from '@aws-sdk/client-auto-scaling'
 import type {
   AccessPoint, AutoScalingGroup, ContainerInstance, FileSystem, Instance, MountTarget, NaclEntry, NetworkAcl,
   SecurityGroup, Service, SgRule, Subnet, TaskDefinition, Vpc,
-} from './snapshot.js'
+} from '../model/snapshot.js'
 
 const defined = <T>(x: T | undefined | null): x is T => x !== undefined && x !== null
 

@@ -3,9 +3,9 @@
  * filled; live state (lifecycle states, container instances, agent versions, running instances) is left undefined
  * so those checks are `skipped`, never `pass`. Ids are logical ids; `Ref`s to resources resolve to logical ids.
  */
-import {redactSecrets} from '../inventory/redact.js'
+import {redactSecrets} from '../core/redact.js'
 import {SNAPSHOT_SCHEMA_VERSION, type SgRule, type SecurityGroup, type Snapshot, type Subnet, type TaskDefinition,
-  type TaskVolume, type TemplateFacts, type NaclEntry, type NetworkAcl, type AutoScalingGroup, type UserData, type Vpc, type Service, type SnapshotPart} from '../inventory/snapshot.js'
+  type TaskVolume, type TemplateFacts, type NaclEntry, type NetworkAcl, type AutoScalingGroup, type UserData, type Vpc, type Service, type SnapshotPart} from '../model/snapshot.js'
 import {TOOL_VERSION} from '../core/version.js'
 import {Resolver} from './intrinsics.js'
 import type {Json, ParsedTemplate} from './template.js'

@@ -3,7 +3,7 @@
  * resource's line; a UserData finding's script line is moved to the template line where that script line sits.
  */
 import type {Finding, Report} from '../core/types.js'
-import type {Snapshot} from '../inventory/snapshot.js'
+import type {Snapshot} from '../model/snapshot.js'
 
 const logicalIdOf = (id: string): string => id.replace(/^\$\{([^}.]+)\}$/, '$1')
 

@@ -5,11 +5,10 @@
  * bash. mount-efs.sh validates every value again on the host.
  */
 import {UsageError} from '../core/errors.js'
-import type {Instance, MountTarget, Snapshot} from '../inventory/snapshot.js'
+import type {Instance, MountTarget, Snapshot} from '../model/snapshot.js'
+import {ACCESS_POINT_RE, FS_ID_RE, REGION_RE} from '../model/ids.js'
+export {ACCESS_POINT_RE, FS_ID_RE, REGION_RE}
 
-export const FS_ID_RE = /^fs-[0-9a-f]{8}([0-9a-f]{9})?$/
-export const ACCESS_POINT_RE = /^fsap-[0-9a-f]{17}$/
-export const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d$/
 const PATH_RE = /^(\/[A-Za-z0-9._-]+)+$/
 const IPV4_RE = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/
 

@@ -3,11 +3,11 @@
  * Unknown keys are ignored so newer probes stay readable; output without the EFSD header is an error
  * (the caller marks the host `unparseable`).
  */
-import {redactSecrets} from '../inventory/redact.js'
-import type {DfStatus, ProbeDns, ProbeFacts, ProbeShadow, ProbeTcp} from './probe-facts.js'
+import {redactSecrets} from '../core/redact.js'
+import type {DfStatus, ProbeDns, ProbeFacts, ProbeShadow, ProbeTcp} from '../model/probe-facts.js'
 
-export type {ProbeFacts} from './probe-facts.js'
-export type * from './probe-facts.js'
+export type {ProbeFacts} from '../model/probe-facts.js'
+export type * from '../model/probe-facts.js'
 
 export type ParseResult = {ok: true; facts: ProbeFacts} | {ok: false; error: string}
 

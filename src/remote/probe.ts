@@ -5,9 +5,9 @@
  * `ok` with parsed facts, or the reason the host could not be read (never a pass by default). The host checks pick
  * the connect result for the instance's own AZ from the snapshot.
  */
-import type {HostFacts, Instance, Snapshot} from '../inventory/snapshot.js'
+import type {HostFacts, Instance, Snapshot} from '../model/snapshot.js'
 import {parseUserData} from '../checks/_lib/user-data.js'
-import {redactSecrets} from '../inventory/redact.js'
+import {redactSecrets} from '../core/redact.js'
 import {efsDnsName} from './mount-plan.js'
 import {parseProbe} from './parse-probe.js'
 import {buildProbeCommand, type ProbeInputs} from './probe-script.js'

@@ -16,7 +16,7 @@ import {iamPolicy, POLICY_TARGETS, PREFLIGHT_ACTIONS, requiredActions} from '../
 import {createClients} from '../../src/inventory/aws-clients.js'
 import {collectForMount} from '../../src/inventory/collect-for-mount.js'
 import {probeLive} from '../../src/inventory/live.js'
-import {INVENTORY_ACTIONS} from '../../src/inventory/actions.js'
+import {INVENTORY_ACTIONS} from '../../src/model/actions.js'
 import {collect, withFake} from '../faults/harness.js'
 import {runCommand} from '../support/run-command.js'
 

@@ -7,7 +7,7 @@ import {allChecks} from '../../src/checks/index.js'
 import {runChecks} from '../../src/core/run-checks.js'
 import type {Finding, Report} from '../../src/core/types.js'
 import {collectLive} from '../../src/inventory/live.js'
-import type {Snapshot} from '../../src/inventory/snapshot.js'
+import type {Snapshot} from '../../src/model/snapshot.js'
 import {startFakeAws, type FakeAws, type FakeAwsOptions} from '../../bench/fake-aws/server.js'
 
 export {startFakeAws, type FakeAws}

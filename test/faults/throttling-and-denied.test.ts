@@ -2,7 +2,7 @@
  * Fault injection against the simulated AWS through the real SDK clients: throttling must not change the findings
  * (adaptive retry), and a denied read must only turn the checks that need it into `unknown`, naming the action.
  */
-import {INVENTORY_ACTIONS} from '../../src/inventory/actions.js'
+import {INVENTORY_ACTIONS} from '../../src/model/actions.js'
 import type {Finding, Report} from '../../src/core/types.js'
 import {byCheck, collect, key, report, withFake} from './harness.js'
 

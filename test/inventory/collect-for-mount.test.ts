@@ -2,7 +2,7 @@ import {DescribeDhcpOptionsCommand, DescribeInstancesCommand, DescribeSubnetsCom
 import {DescribeMountTargetsCommand, EFSClient} from '@aws-sdk/client-efs'
 import {mockClient} from 'aws-sdk-client-mock'
 import {UsageError} from '../../src/core/errors.js'
-import {INVENTORY_ACTIONS} from '../../src/inventory/actions.js'
+import {INVENTORY_ACTIONS} from '../../src/model/actions.js'
 import {COLLECT_FOR_MOUNT_ACTIONS, collectForMount} from '../../src/inventory/collect-for-mount.js'
 import {chooseTarget, validateMountRequest} from '../../src/remote/mount-plan.js'
 

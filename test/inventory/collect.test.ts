@@ -10,7 +10,7 @@ import {
 import {DescribeFileSystemsCommand, DescribeMountTargetsCommand, EFSClient} from '@aws-sdk/client-efs'
 import {mockClient} from 'aws-sdk-client-mock'
 import {UsageError} from '../../src/core/errors.js'
-import {INVENTORY_ACTIONS} from '../../src/inventory/actions.js'
+import {INVENTORY_ACTIONS} from '../../src/model/actions.js'
 import type {AwsClients} from '../../src/inventory/aws-clients.js'
 import {RoundCounter, type CallEvent} from '../../src/inventory/call.js'
 import {collectSnapshot, instanceIdPartitions} from '../../src/inventory/collect.js'

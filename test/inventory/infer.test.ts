@@ -1,6 +1,6 @@
 import {gzipSync} from 'node:zlib'
 import {decodeUserData, fileSystemIdsIn, inferFileSystems, mountPointsIn} from '../../src/inventory/infer.js'
-import type {TaskDefinition, UserData} from '../../src/inventory/snapshot.js'
+import type {TaskDefinition, UserData} from '../../src/model/snapshot.js'
 
 const ud = (text: string): UserData => ({id: 'instance:i-1', source: {type: 'instance', id: 'i-1'}, instanceIds: ['i-1'], text})
 const td = (volumes: TaskDefinition['volumes']): TaskDefinition => ({arn: 'arn:td/app:3', family: 'app', revision: 3, volumes, containers: []})

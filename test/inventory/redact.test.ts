@@ -1,4 +1,4 @@
-import {findSecrets, REDACTED, redactSecrets} from '../../src/inventory/redact.js'
+import {findSecrets, REDACTED, redactSecrets} from '../../src/core/redact.js'
 import {udFixture} from '../support/user-data-fixtures.js'
 
 const cases: [string, string, string, string][] = [

@@ -4,12 +4,12 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import fc from 'fast-check'
 import {UsageError} from '../../src/core/errors.js'
-import type {HostFacts} from '../../src/inventory/snapshot.js'
+import type {HostFacts} from '../../src/model/snapshot.js'
 import {
   buildEnvHeader, buildRemoteCommand, chooseTarget, planMount, renderPlan, selectForCluster, shellQuote, validateMountRequest,
   type MountRequest,
 } from '../../src/remote/mount-plan.js'
-import type {ProbeFacts} from '../../src/remote/probe-facts.js'
+import type {ProbeFacts} from '../../src/model/probe-facts.js'
 import {healthy, IDS, withFault} from '../support/snapshot-builder.js'
 
 const [I1, , I3] = IDS.instances

@@ -2,7 +2,7 @@
  * Named faults applied to the healthy example. scripts/make-examples.ts writes each to examples/snapshots/<name>.json
  * (the README's first command replays one); test/examples.test.ts fails when those files are stale.
  */
-import type {Snapshot} from '../../src/inventory/snapshot.js'
+import type {Snapshot} from '../../src/model/snapshot.js'
 import {withHostFacts} from './host-facts.js'
 import {IDS, withFault} from './snapshot-builder.js'
 

@@ -2,8 +2,8 @@
  * Host probe facts for check tests: `withHostFacts()` is healthy() plus, for each of its six instances, what the
  * probe sees on a working Amazon Linux 2023 host (EFS mounted with TLS at /mnt/efs, the web container on NFS).
  */
-import type {Snapshot} from '../../src/inventory/snapshot.js'
-import type {ProbeFacts} from '../../src/remote/probe-facts.js'
+import type {Snapshot} from '../../src/model/snapshot.js'
+import type {ProbeFacts} from '../../src/model/probe-facts.js'
 import {healthy, IDS} from './snapshot-builder.js'
 
 export const FS_DNS = `${IDS.fs}.efs.eu-west-1.amazonaws.com`

@@ -3,7 +3,7 @@
  * named mutation (a fault) to a fresh copy, in the spirit of cfn-lint's base template + patch.
  */
 import {readFileSync} from 'node:fs'
-import type {Snapshot} from '../../src/inventory/snapshot.js'
+import type {Snapshot} from '../../src/model/snapshot.js'
 
 const HEALTHY = readFileSync(new URL('../../examples/snapshots/healthy.json', import.meta.url), 'utf8')
 

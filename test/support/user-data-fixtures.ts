@@ -1,6 +1,6 @@
 /** UserData fixture scripts (test/fixtures/userdata) and snapshots built from healthy() with one script swapped in. */
 import {readFileSync} from 'node:fs'
-import type {Snapshot} from '../../src/inventory/snapshot.js'
+import type {Snapshot} from '../../src/model/snapshot.js'
 import {withFault} from './snapshot-builder.js'
 
 export function udFixture(name: string): string {

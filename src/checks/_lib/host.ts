@@ -4,8 +4,8 @@
  */
 import {unknown} from '../../core/define-check.js'
 import type {Outcome, Resource} from '../../core/types.js'
-import type {HostFacts, Instance, MountTarget, Snapshot} from '../../inventory/snapshot.js'
-import type {ProbeFacts, ProbeMount, ProbeTcp} from '../../remote/probe-facts.js'
+import type {HostFacts, Instance, MountTarget, Snapshot} from '../../model/snapshot.js'
+import type {ProbeFacts, ProbeMount, ProbeTcp} from '../../model/probe-facts.js'
 import {userDataOf} from './mount-usage.js'
 import {mountTargetIps} from './nfs-pairs.js'
 import {activeInstances, fileSystemRefs, mountTargetForInstance, res} from './scope.js'

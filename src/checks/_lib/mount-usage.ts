@@ -3,7 +3,7 @@
  * UserData text, and task definitions' efsVolumeConfiguration. Line-based and deliberately forgiving: a line we do
  * not understand is ignored, and callers treat "no mount found" as "not known", never as a pass.
  */
-import type {Instance, Snapshot, UserData} from '../../inventory/snapshot.js'
+import type {Instance, Snapshot, UserData} from '../../model/snapshot.js'
 import {mountTargetIps} from './nfs-pairs.js'
 import {mountTargetsOf} from './scope.js'
 import {parseDevice, parseUserData} from './user-data.js'

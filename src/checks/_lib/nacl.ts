@@ -2,7 +2,7 @@
  * Pure network-ACL evaluation: rules in rule-number order, first match wins, one direction at a time, over a port
  * *range* (return traffic goes to whatever source port the client picked, so every port in the range must pass).
  */
-import type {NaclEntry, NetworkAcl, Snapshot} from '../../inventory/snapshot.js'
+import type {NaclEntry, NetworkAcl, Snapshot} from '../../model/snapshot.js'
 import ipaddr from 'ipaddr.js'
 import {cidrContains} from './security-groups.js'
 

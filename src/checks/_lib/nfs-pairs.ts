@@ -4,7 +4,7 @@
  */
 import {skipped} from '../../core/define-check.js'
 import type {Outcome, Resource} from '../../core/types.js'
-import type {FileSystem, Instance, MountTarget, Snapshot} from '../../inventory/snapshot.js'
+import type {FileSystem, Instance, MountTarget, Snapshot} from '../../model/snapshot.js'
 import {activeInstances, fileSystemRefs, mountTargetForInstance, res} from './scope.js'
 
 export interface NfsPair {

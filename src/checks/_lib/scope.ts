@@ -1,6 +1,6 @@
 /** Shared, pure helpers for checks: which instances are in scope, how resources are named. */
 import type {Resource} from '../../core/types.js'
-import type {ContainerInstance, FileSystem, Instance, MountTarget, Snapshot} from '../../inventory/snapshot.js'
+import type {ContainerInstance, FileSystem, Instance, MountTarget, Snapshot} from '../../model/snapshot.js'
 
 /** Container instances the later checks evaluate: ACTIVE with the agent connected, and a known EC2 instance. */
 export function activeInstances(s: Snapshot): {ci: ContainerInstance; instance: Instance}[] {

@@ -3,7 +3,7 @@
  * peer, and which rule did it. Security groups are allow-only and OR-ed, so one matching rule is enough.
  */
 import ipaddr from 'ipaddr.js'
-import type {SecurityGroup, SgRule} from '../../inventory/snapshot.js'
+import type {SecurityGroup, SgRule} from '../../model/snapshot.js'
 
 export const NFS_PORT = 2049
 

@@ -6,7 +6,7 @@
  */
 import {skipped, unknown} from '../../core/define-check.js'
 import type {Outcome, Resource} from '../../core/types.js'
-import type {MountTarget, SecurityGroup, Service, Snapshot, Subnet, TaskDefinition} from '../../inventory/snapshot.js'
+import type {MountTarget, SecurityGroup, Service, Snapshot, Subnet, TaskDefinition} from '../../model/snapshot.js'
 import {fileSystemRefs, mountTargetInAz} from './scope.js'
 import {NFS_PORT, ruleCoversTcpPort} from './security-groups.js'
 import {tdId} from './task-definitions.js'

@@ -1,6 +1,6 @@
 /** Shared, pure helpers for the task-definition checks: naming, the services that run a task definition, versions. */
 import type {Location, Resource} from '../../core/types.js'
-import type {Service, Snapshot, TaskDefinition} from '../../inventory/snapshot.js'
+import type {Service, Snapshot, TaskDefinition} from '../../model/snapshot.js'
 
 /** `family:revision` for live task definitions; the logical id for templates (there the arn is the logical id). */
 export function tdId(td: TaskDefinition): string {

@@ -5,7 +5,7 @@
  * or subnet from a parameter or import, a CIDR from a function) makes the answer `unknown`, never `allowed`.
  */
 import ipaddr from 'ipaddr.js'
-import type {Snapshot} from '../../inventory/snapshot.js'
+import type {Snapshot} from '../../model/snapshot.js'
 import {NFS_PORT, ruleCoversTcpPort} from './security-groups.js'
 
 /** Linting a template: no live instances, so the checks evaluate declared hosts against declared mount targets. */

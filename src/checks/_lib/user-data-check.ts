@@ -1,6 +1,6 @@
 /** Shared plumbing for the userdata/* checks: one outcome set per distinct script, resource/location/evidence. */
 import type {Location, Outcome, Resource} from '../../core/types.js'
-import type {Snapshot, UserData} from '../../inventory/snapshot.js'
+import type {Snapshot, UserData} from '../../model/snapshot.js'
 import {unknown} from '../../core/define-check.js'
 import {type FstabEntry, type MountCall, parseDevice, parseUserData, type ParsedUserData} from './user-data.js'
 

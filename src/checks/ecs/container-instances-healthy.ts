@@ -6,7 +6,7 @@
  */
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import type {Resource} from '../../core/types.js'
-import type {ContainerInstance} from '../../inventory/snapshot.js'
+import type {ContainerInstance} from '../../model/snapshot.js'
 import {gapsFor} from '../../core/run-checks.js'
 
 const SKIP_NOTE = 'Later checks skip it.'

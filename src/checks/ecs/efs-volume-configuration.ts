@@ -7,7 +7,7 @@
 import {missingBecause} from '../_lib/gaps.js'
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import type {Fix, Outcome} from '../../core/types.js'
-import type {Snapshot, TaskDefinition, TaskVolume} from '../../inventory/snapshot.js'
+import type {Snapshot, TaskDefinition, TaskVolume} from '../../model/snapshot.js'
 import {compareVersions, isPlaceholder, servicesOf, tdExtra, tdId, tdRes} from '../_lib/task-definitions.js'
 
 const MIN_AGENT = '1.38.0'

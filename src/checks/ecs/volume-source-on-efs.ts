@@ -8,7 +8,7 @@
 import {missingBecause} from '../_lib/gaps.js'
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
-import type {Snapshot, TaskDefinition, TaskVolume} from '../../inventory/snapshot.js'
+import type {Snapshot, TaskDefinition, TaskVolume} from '../../model/snapshot.js'
 import {parseDevice, parseUserData} from '../_lib/user-data.js'
 import {tdExtra, tdId, tdRes} from '../_lib/task-definitions.js'
 

@@ -7,7 +7,7 @@
  */
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
 import type {Fix, Outcome, Resource} from '../../core/types.js'
-import type {Snapshot} from '../../inventory/snapshot.js'
+import type {Snapshot} from '../../model/snapshot.js'
 import {missingBecause} from '../_lib/gaps.js'
 import {analysePolicy, refusalReasons} from '../_lib/fs-policy.js'
 import {efsVolumesOf, mountsOfFs, mountUsesIam, mountUsesTls} from '../_lib/mount-usage.js'

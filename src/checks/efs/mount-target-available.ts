@@ -5,7 +5,7 @@
  */
 import {defineCheck, fail, pass} from '../../core/define-check.js'
 import type {Fix} from '../../core/types.js'
-import type {MountTarget} from '../../inventory/snapshot.js'
+import type {MountTarget} from '../../model/snapshot.js'
 import {res} from '../_lib/scope.js'
 
 function fixFor(mt: MountTarget): Fix {

@@ -8,7 +8,7 @@
  */
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
-import type {FileSystem, Snapshot} from '../../inventory/snapshot.js'
+import type {FileSystem, Snapshot} from '../../model/snapshot.js'
 import {gapsFor} from '../../core/run-checks.js'
 import {activeInstances, instanceAzId, mountTargetsOf, res, scopedFileSystems} from '../_lib/scope.js'
 import {awsvpcTaskClients} from '../_lib/task-clients.js'

@@ -5,7 +5,7 @@
  * mount by mount-target IP, with routes and CIDR-based security-group rules.
  */
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
-import type {Snapshot} from '../../inventory/snapshot.js'
+import type {Snapshot} from '../../model/snapshot.js'
 import {activeInstances, mountTargetsOf, res, scopedFileSystems} from '../_lib/scope.js'
 
 const vpcOfSubnet = (s: Snapshot, subnetId?: string) => (subnetId ? s.subnets?.[subnetId]?.vpcId : undefined)

@@ -7,8 +7,8 @@
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import type {Fix, Outcome} from '../../core/types.js'
 import {coveringNfsMount, expectedPaths, installClientCommand, perProbedHost} from '../_lib/host.js'
-import type {ProbeFacts} from '../../remote/probe-facts.js'
-import type {Instance, Snapshot} from '../../inventory/snapshot.js'
+import type {ProbeFacts} from '../../model/probe-facts.js'
+import type {Instance, Snapshot} from '../../model/snapshot.js'
 import {mountTargetForInstance, scopedFileSystems} from '../_lib/scope.js'
 
 interface Cause {

@@ -6,7 +6,7 @@
  */
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
-import type {ProbeShadow} from '../../remote/probe-facts.js'
+import type {ProbeShadow} from '../../model/probe-facts.js'
 import {nfsMounts, perProbedHost} from '../_lib/host.js'
 
 const CAP = 21

@@ -4,7 +4,7 @@
  * cannot be probed, so all its host findings are `unknown`. This check says which instances and why.
  */
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
-import type {Instance} from '../../inventory/snapshot.js'
+import type {Instance} from '../../model/snapshot.js'
 import {notProbedReason} from '../_lib/host.js'
 import {activeInstances, res} from '../_lib/scope.js'
 

@@ -12,7 +12,7 @@ import {describeUnresolved, evaluateSgs} from '../_lib/security-groups.js'
 import {perTaskClientSubnet} from '../_lib/task-clients.js'
 import {evaluateTemplateSgs, isTemplateMode, mountTargetsBySgs, sgResource, templateHosts} from '../_lib/template-network.js'
 import type {Outcome} from '../../core/types.js'
-import type {Snapshot} from '../../inventory/snapshot.js'
+import type {Snapshot} from '../../model/snapshot.js'
 
 /**
  * Lint: each host resource's groups against each mount-target group set. A template group with no egress listed (or

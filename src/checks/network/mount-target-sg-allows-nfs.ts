@@ -13,7 +13,7 @@ import {describeUnresolved, evaluateSgs} from '../_lib/security-groups.js'
 import {evaluateIngressFromSubnet, perTaskClientSubnet} from '../_lib/task-clients.js'
 import {evaluateTemplateSgs, isTemplateMode, mountTargetsBySgs, sgResource, templateHosts} from '../_lib/template-network.js'
 import type {Outcome} from '../../core/types.js'
-import type {Snapshot} from '../../inventory/snapshot.js'
+import type {Snapshot} from '../../model/snapshot.js'
 
 /** Lint: each host resource against each mount-target security-group set, from the template's declarations. */
 function fromTemplate(s: Snapshot): Outcome[] {

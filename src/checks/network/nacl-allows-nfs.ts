@@ -10,7 +10,7 @@
  */
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome, Resource} from '../../core/types.js'
-import type {Instance, MountTarget, NetworkAcl, Snapshot} from '../../inventory/snapshot.js'
+import type {Instance, MountTarget, NetworkAcl, Snapshot} from '../../model/snapshot.js'
 import {efsVolumesOf, mountsOfFs, mountUsesNoresvport, parseMounts, userDataOf} from '../_lib/mount-usage.js'
 import {evaluateNacl, evaluateNaclRange, formatPorts, naclForSubnet, type PortRange} from '../_lib/nacl.js'
 import {perServedPair} from '../_lib/nfs-pairs.js'

@@ -8,7 +8,7 @@
  */
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import type {Resource} from '../../core/types.js'
-import type {Snapshot} from '../../inventory/snapshot.js'
+import type {Snapshot} from '../../model/snapshot.js'
 import {efsVolumesOf, mountsOfFs, parseMounts} from '../_lib/mount-usage.js'
 import {activeInstances} from '../_lib/scope.js'
 import {isTemplateMode, templateHosts} from '../_lib/template-network.js'

@@ -7,7 +7,7 @@
  */
 import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
-import type {Snapshot, UserData} from '../../inventory/snapshot.js'
+import type {Snapshot, UserData} from '../../model/snapshot.js'
 import {at, eachUserData, NFS_TYPES, nfsMountCalls, snippetCommand, udResource} from '../_lib/user-data-check.js'
 import {optionMap, type ParsedUserData} from '../_lib/user-data.js'
 

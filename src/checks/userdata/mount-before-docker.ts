@@ -8,7 +8,7 @@
  */
 import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
-import type {Snapshot, UserData} from '../../inventory/snapshot.js'
+import type {Snapshot, UserData} from '../../model/snapshot.js'
 import {at, eachUserData, nfsMountCalls, snippetCommand, udResource} from '../_lib/user-data-check.js'
 import type {ParsedUserData} from '../_lib/user-data.js'
 

@@ -4,7 +4,7 @@
  * leak. efsdoctor redacts them in every output; this check names the line and kind, never the value.
  */
 import {defineCheck, fail, pass} from '../../core/define-check.js'
-import {findSecrets} from '../../inventory/redact.js'
+import {findSecrets} from '../../core/redact.js'
 import {at, eachUserData, udResource} from '../_lib/user-data-check.js'
 
 const KIND_TEXT: Record<string, string> = {

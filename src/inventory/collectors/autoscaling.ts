@@ -5,7 +5,7 @@
 import {send} from '../aws-clients.js'
 import {chunk, mapLimit, paginate} from '../call.js'
 import * as map from '../map.js'
-import type {Instance, Snapshot} from '../snapshot.js'
+import type {Instance, Snapshot} from '../../model/snapshot.js'
 import {CONCURRENCY, type CollectContext} from './context.js'
 import {fetchInstanceUserData, recordUserData} from './ec2.js'
 

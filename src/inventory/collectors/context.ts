@@ -6,7 +6,7 @@
 import {UsageError} from '../../core/errors.js'
 import type {AwsClients} from '../aws-clients.js'
 import type {Calls} from '../call.js'
-import type {FileSystem, MountTarget, Snapshot, UserData} from '../snapshot.js'
+import type {FileSystem, MountTarget, Snapshot, UserData} from '../../model/snapshot.js'
 
 export interface Sdk {
   ecs: typeof import('@aws-sdk/client-ecs')

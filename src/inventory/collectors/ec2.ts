@@ -7,7 +7,7 @@ import {send} from '../aws-clients.js'
 import {chunk, mapLimit, paginate} from '../call.js'
 import {decodeUserData} from '../infer.js'
 import * as map from '../map.js'
-import type {Instance, MountTarget, SnapshotPart, UserData} from '../snapshot.js'
+import type {Instance, MountTarget, SnapshotPart, UserData} from '../../model/snapshot.js'
 import {CONCURRENCY, uniq, type CollectContext} from './context.js'
 
 /** Ids per EC2 filter value list (the API accepts up to 200 values per filter). */

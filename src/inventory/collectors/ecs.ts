@@ -5,7 +5,7 @@
 import {send} from '../aws-clients.js'
 import {chunk, limiter, paginate} from '../call.js'
 import * as map from '../map.js'
-import type {Snapshot, TaskDefinition} from '../snapshot.js'
+import type {Snapshot, TaskDefinition} from '../../model/snapshot.js'
 import {CONCURRENCY, clusterMissing, clusterNotFound, settled, uniq, type CollectContext} from './context.js'
 
 /** Above this many registered container instances (one ListContainerInstances page), list them in concurrent partitions. */

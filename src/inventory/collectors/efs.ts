@@ -3,7 +3,7 @@ import {UsageError} from '../../core/errors.js'
 import {send} from '../aws-clients.js'
 import {mapLimit, paginate} from '../call.js'
 import * as map from '../map.js'
-import type {Snapshot} from '../snapshot.js'
+import type {Snapshot} from '../../model/snapshot.js'
 import {CONCURRENCY, type CollectContext} from './context.js'
 
 /**

@@ -1,5 +1,5 @@
 import {mountUsesIam, mountUsesNoresvport, mountUsesTls, mountsOfFs, parseMounts} from '../../../src/checks/_lib/mount-usage.js'
-import type {UserData} from '../../../src/inventory/snapshot.js'
+import type {UserData} from '../../../src/model/snapshot.js'
 import {healthy, IDS} from '../../support/snapshot-builder.js'
 
 const ud = (body: string): UserData => ({id: 'u1', source: {type: 'instance', id: 'i-1'}, instanceIds: ['i-1'], text: `#!/bin/bash\n${body}`})

@@ -1,5 +1,5 @@
 import {evaluateNacl, naclForSubnet} from '../../../src/checks/_lib/nacl.js'
-import type {NaclEntry, NetworkAcl} from '../../../src/inventory/snapshot.js'
+import type {NaclEntry, NetworkAcl} from '../../../src/model/snapshot.js'
 import {healthy, IDS} from '../../support/snapshot-builder.js'
 
 const e = (ruleNumber: number, egress: boolean, action: 'allow' | 'deny', cidr: string, portRange?: {from: number; to: number}, protocol = '6'): NaclEntry =>

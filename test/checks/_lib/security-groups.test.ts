@@ -1,5 +1,5 @@
 import {cidrContains, describeUnresolved, evaluateSgs, ruleCoversTcpPort} from '../../../src/checks/_lib/security-groups.js'
-import type {SecurityGroup, SgRule} from '../../../src/inventory/snapshot.js'
+import type {SecurityGroup, SgRule} from '../../../src/model/snapshot.js'
 
 const rule = (r: Partial<SgRule>): SgRule => ({protocol: 'tcp', fromPort: 2049, toPort: 2049, ipv4Cidrs: [], ipv6Cidrs: [], groupIds: [], prefixListIds: [], ...r})
 const sg = (id: string, ingress: SgRule[], egress: SgRule[] = []): SecurityGroup => ({id, ingress, egress})

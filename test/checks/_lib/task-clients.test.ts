@@ -4,7 +4,7 @@ import {clientSgEgressNfs} from '../../../src/checks/network/client-sg-egress-nf
 import {mountTargetSgAllowsNfs} from '../../../src/checks/network/mount-target-sg-allows-nfs.js'
 import {runChecks} from '../../../src/core/run-checks.js'
 import type {Check} from '../../../src/core/types.js'
-import type {SecurityGroup, SgRule, Snapshot} from '../../../src/inventory/snapshot.js'
+import type {SecurityGroup, SgRule, Snapshot} from '../../../src/model/snapshot.js'
 import {awsvpcWorker, TASK_SG} from '../../support/faults.js'
 import {healthy, IDS} from '../../support/snapshot-builder.js'
 

@@ -1,6 +1,6 @@
 import {containerSeesEfs} from '../../../src/checks/ecs/container-sees-efs.js'
 import {runChecks} from '../../../src/core/run-checks.js'
-import type {Snapshot} from '../../../src/inventory/snapshot.js'
+import type {Snapshot} from '../../../src/model/snapshot.js'
 import {forInstance, TASK_ARN, withHostFacts, withHostFault} from '../../support/host-facts.js'
 import {healthy, IDS} from '../../support/snapshot-builder.js'
 

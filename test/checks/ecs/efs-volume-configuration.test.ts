@@ -1,6 +1,6 @@
 import {efsVolumeConfiguration} from '../../../src/checks/ecs/efs-volume-configuration.js'
 import {runChecks} from '../../../src/core/run-checks.js'
-import type {EfsVolumeConfiguration, Snapshot} from '../../../src/inventory/snapshot.js'
+import type {EfsVolumeConfiguration, Snapshot} from '../../../src/model/snapshot.js'
 import {denied, healthy, IDS, withFault} from '../../support/snapshot-builder.js'
 
 const run = (s: Snapshot) => runChecks([efsVolumeConfiguration], s).findings

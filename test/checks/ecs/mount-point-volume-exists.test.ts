@@ -1,6 +1,6 @@
 import {mountPointVolumeExists} from '../../../src/checks/ecs/mount-point-volume-exists.js'
 import {runChecks} from '../../../src/core/run-checks.js'
-import type {Snapshot} from '../../../src/inventory/snapshot.js'
+import type {Snapshot} from '../../../src/model/snapshot.js'
 import {denied, healthy, withFault} from '../../support/snapshot-builder.js'
 
 const run = (s: Snapshot) => runChecks([mountPointVolumeExists], s).findings

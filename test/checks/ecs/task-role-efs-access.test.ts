@@ -1,6 +1,6 @@
 import {taskRoleEfsAccess} from '../../../src/checks/ecs/task-role-efs-access.js'
 import {runChecks} from '../../../src/core/run-checks.js'
-import type {Snapshot} from '../../../src/inventory/snapshot.js'
+import type {Snapshot} from '../../../src/model/snapshot.js'
 import {denied, healthy, withFault} from '../../support/snapshot-builder.js'
 
 const run = (s: Snapshot) => runChecks([taskRoleEfsAccess], s).findings

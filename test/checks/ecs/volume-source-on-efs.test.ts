@@ -1,7 +1,7 @@
 import {efsMountPointsOf, volumeSourceOnEfs} from '../../../src/checks/ecs/volume-source-on-efs.js'
 import {runChecks} from '../../../src/core/run-checks.js'
-import type {Snapshot} from '../../../src/inventory/snapshot.js'
-import type {ProbeFacts} from '../../../src/remote/probe-facts.js'
+import type {Snapshot} from '../../../src/model/snapshot.js'
+import type {ProbeFacts} from '../../../src/model/probe-facts.js'
 import {denied, healthy, withFault} from '../../support/snapshot-builder.js'
 
 const run = (s: Snapshot) => runChecks([volumeSourceOnEfs], s).findings

@@ -1,6 +1,6 @@
 import {fileSystemPolicy} from '../../../src/checks/efs/file-system-policy.js'
 import {runChecks} from '../../../src/core/run-checks.js'
-import type {Snapshot} from '../../../src/inventory/snapshot.js'
+import type {Snapshot} from '../../../src/model/snapshot.js'
 import {denied, healthy, IDS, withFault} from '../../support/snapshot-builder.js'
 
 const run = (s: Snapshot) => runChecks([fileSystemPolicy], s).findings

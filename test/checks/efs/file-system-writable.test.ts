@@ -1,6 +1,6 @@
 import {fileSystemWritable} from '../../../src/checks/efs/file-system-writable.js'
 import {runChecks} from '../../../src/core/run-checks.js'
-import type {Snapshot} from '../../../src/inventory/snapshot.js'
+import type {Snapshot} from '../../../src/model/snapshot.js'
 import {denied, healthy, withFault} from '../../support/snapshot-builder.js'
 
 describe('efs/file-system-writable', () => {

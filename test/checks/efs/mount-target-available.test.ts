@@ -1,6 +1,6 @@
 import {mountTargetAvailable} from '../../../src/checks/efs/mount-target-available.js'
 import {runChecks} from '../../../src/core/run-checks.js'
-import type {Snapshot} from '../../../src/inventory/snapshot.js'
+import type {Snapshot} from '../../../src/model/snapshot.js'
 import {denied, healthy, IDS, withFault} from '../../support/snapshot-builder.js'
 
 const run = (s: Snapshot) => runChecks([mountTargetAvailable], s).findings

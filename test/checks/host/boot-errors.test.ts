@@ -1,7 +1,7 @@
 import {bootErrors} from '../../../src/checks/host/boot-errors.js'
 import {runChecks} from '../../../src/core/run-checks.js'
-import type {Snapshot} from '../../../src/inventory/snapshot.js'
-import type {ProbeFacts} from '../../../src/remote/probe-facts.js'
+import type {Snapshot} from '../../../src/model/snapshot.js'
+import type {ProbeFacts} from '../../../src/model/probe-facts.js'
 import {forInstance, withHostFacts, withHostFault} from '../../support/host-facts.js'
 import {IDS} from '../../support/snapshot-builder.js'
 

@@ -1,6 +1,6 @@
 import {efsMounted} from '../../../src/checks/host/efs-mounted.js'
 import {runChecks} from '../../../src/core/run-checks.js'
-import type {Snapshot} from '../../../src/inventory/snapshot.js'
+import type {Snapshot} from '../../../src/model/snapshot.js'
 import {forInstance, withHostFacts, withHostFault} from '../../support/host-facts.js'
 import {healthy, IDS} from '../../support/snapshot-builder.js'
 

@@ -1,6 +1,6 @@
 import {mountResponds} from '../../../src/checks/host/mount-responds.js'
 import {runChecks} from '../../../src/core/run-checks.js'
-import type {Snapshot} from '../../../src/inventory/snapshot.js'
+import type {Snapshot} from '../../../src/model/snapshot.js'
 import {forInstance, withHostFacts, withHostFault} from '../../support/host-facts.js'
 import {IDS} from '../../support/snapshot-builder.js'
 

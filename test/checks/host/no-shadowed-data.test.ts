@@ -1,7 +1,7 @@
 import {spawnSync} from 'node:child_process'
 import {copyOutCommand, noShadowedData} from '../../../src/checks/host/no-shadowed-data.js'
 import {runChecks} from '../../../src/core/run-checks.js'
-import type {Snapshot} from '../../../src/inventory/snapshot.js'
+import type {Snapshot} from '../../../src/model/snapshot.js'
 import {forInstance, withHostFacts, withHostFault} from '../../support/host-facts.js'
 import {IDS} from '../../support/snapshot-builder.js'
 

@@ -1,6 +1,6 @@
 import {port2049Reachable} from '../../../src/checks/host/port-2049-reachable.js'
 import {runChecks} from '../../../src/core/run-checks.js'
-import type {Snapshot} from '../../../src/inventory/snapshot.js'
+import type {Snapshot} from '../../../src/model/snapshot.js'
 import {forInstance, withHostFacts, withHostFault} from '../../support/host-facts.js'
 import {IDS} from '../../support/snapshot-builder.js'
 

@@ -1,6 +1,6 @@
 import {ssmManaged} from '../../../src/checks/host/ssm-managed.js'
 import {runChecks} from '../../../src/core/run-checks.js'
-import type {Snapshot} from '../../../src/inventory/snapshot.js'
+import type {Snapshot} from '../../../src/model/snapshot.js'
 import {forInstance, withHostFacts} from '../../support/host-facts.js'
 import {healthy, IDS} from '../../support/snapshot-builder.js'
 

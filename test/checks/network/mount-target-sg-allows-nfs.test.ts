@@ -1,6 +1,6 @@
 import {mountTargetSgAllowsNfs} from '../../../src/checks/network/mount-target-sg-allows-nfs.js'
 import {runChecks} from '../../../src/core/run-checks.js'
-import type {Snapshot, SgRule} from '../../../src/inventory/snapshot.js'
+import type {Snapshot, SgRule} from '../../../src/model/snapshot.js'
 import {denied, healthy, IDS, withFault} from '../../support/snapshot-builder.js'
 
 const run = (s: Snapshot) => runChecks([mountTargetSgAllowsNfs], s).findings

@@ -1,6 +1,6 @@
 import {naclAllowsNfs} from '../../../src/checks/network/nacl-allows-nfs.js'
 import {runChecks} from '../../../src/core/run-checks.js'
-import type {NaclEntry, Snapshot} from '../../../src/inventory/snapshot.js'
+import type {NaclEntry, Snapshot} from '../../../src/model/snapshot.js'
 import {buildSnapshot} from '../../../src/lint/build-snapshot.js'
 import {parseTemplate} from '../../../src/lint/template.js'
 import {awsvpcWorker} from '../../support/faults.js'

@@ -1,6 +1,6 @@
 import {runChecks} from '../../../src/core/run-checks.js'
 import {secrets} from '../../../src/checks/userdata/secrets.js'
-import {redactSecrets} from '../../../src/inventory/redact.js'
+import {redactSecrets} from '../../../src/core/redact.js'
 import {denied, healthy} from '../../support/snapshot-builder.js'
 import {udFixture, withUserData} from '../../support/user-data-fixtures.js'
 

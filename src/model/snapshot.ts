@@ -8,7 +8,7 @@
  * schemas/snapshot.schema.json mirrors these types (and ProbeFacts); change both together (docs/snapshot.md).
  */
 
-import type {ProbeFacts} from '../remote/probe-facts.js'
+import type {ProbeFacts} from './probe-facts.js'
 
 export const SNAPSHOT_SCHEMA_VERSION = 1
 
