@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {awsFlags, BaseCommand, debugFlag} from '../base-command.js'
 import {UsageError} from '../core/errors.js'
 import type {StoppedReason} from '../inventory/stopped-tasks.js'
-import {type Explanation, explain} from '../remote/explain.js'
+import {type Explanation, explain, printable} from '../remote/explain.js'
 
 interface ReasonExplanation extends Explanation {
   source: StoppedReason['source']
@@ -12,7 +12,8 @@ interface ReasonExplanation extends Explanation {
 
 export default class ExplainCmd extends BaseCommand {
   static summary = 'Explain an EFS/ECS error message: its likely causes, the checks that confirm them, and the fix.'
-  static description = `Paste a mount error, an efs-utils log line or an ECS stoppedReason. With --cluster, the reasons of the cluster's
+  static description = `Paste a mount error, an efs-utils log line or an ECS stoppedReason, or give - to read a whole log from stdin
+(up to 16 MB; for a multi-line paste each match names its line). With --cluster, the reasons of the cluster's
 recently stopped tasks (stoppedReason and container reasons) are explained too.
 
 Exit codes: 0 = at least one message was recognised; 1 = nothing matched; 2 = could not run.`
@@ -20,11 +21,12 @@ Exit codes: 0 = at least one message was recognised; 1 = nothing matched; 2 = co
   static examples = [
     '<%= config.bin %> explain "mount.nfs4: Connection timed out"',
     '<%= config.bin %> explain "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: Failed to resolve ..."',
+    '<%= config.bin %> explain - < /var/log/amazon/efs/mount.log',
     '<%= config.bin %> explain --cluster prod --region eu-west-1',
   ]
 
   static args = {
-    message: Args.string({description: 'The error text (quote it).', required: false}),
+    message: Args.string({description: 'The error text (quote it), or - to read it from stdin.', required: false}),
   }
 
   static flags = {
@@ -36,7 +38,7 @@ Exit codes: 0 = at least one message was recognised; 1 = nothing matched; 2 = co
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(ExplainCmd)
-    const text = args.message?.trim()
+    const text = (args.message === '-' ? await readStdin() : args.message)?.trim()
     if (!text && !flags.cluster) throw new UsageError('give an error message to explain (in quotes), or --cluster to read stopped tasks')
     const pasted = text ? explain(text) : undefined
     let stopped: ReasonExplanation[] | undefined
@@ -71,12 +73,28 @@ Exit codes: 0 = at least one message was recognised; 1 = nothing matched; 2 = co
   }
 }
 
+const MAX_STDIN = 16 * 1024 * 1024
+
+/** All of stdin as UTF-8, refusing more than 16 MB (a paste, not a disk image). */
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of process.stdin) {
+    const bytes = Buffer.from(chunk as Buffer | string)
+    size += bytes.length
+    if (size > MAX_STDIN) throw new UsageError('stdin holds more than 16 MB; give the relevant part of the log')
+    chunks.push(bytes)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
 export function renderExplanation(e: Explanation, context?: string): string {
-  const out = [`Message: ${e.input.length > 300 ? `${e.input.slice(0, 300)}…` : e.input}`]
-  if (context) out.push(`  (${context})`)
+  const out = [`Message: ${printable(e.input)}`]
+  if (context) out.push(`  (${printable(context)})`)
   if (e.matches.length === 0) out.push('  no known signature')
   for (const m of e.matches) {
-    out.push(`  ▸ ${m.title}   [matched: "${m.matched}"]`)
+    out.push(`  ▸ ${m.title}   [matched: "${printable(m.matched, 120)}"]`)
+    if (m.line) out.push(`    line ${m.line.number}: ${printable(m.line.text.trim(), 200)}`)
     m.causes.forEach((c, i) => out.push(`    ${i + 1}. ${c}`))
     if (m.checks.length) out.push(`    confirm with: ${m.checks.join(', ')}`)
     out.push(`    fix: ${m.fix}`)

@@ -23,6 +23,8 @@ export interface ExplainMatch {
   title: string
   /** The text that matched. */
   matched: string
+  /** For a multi-line message: the line the match starts on (1-based) and its text. */
+  line?: {number: number; text: string}
   causes: string[]
   checks: string[]
   fix: string
@@ -33,18 +35,38 @@ export interface Explanation {
   matches: ExplainMatch[]
 }
 
-const FS_ID = '(?:fs-[0-9a-f]{8,17})'
+/*
+ * NOTE: every pattern here sees untrusted, possibly huge text (a pasted log, a stoppedReason). Rules:
+ * - match the error's shape, never our id patterns: people paste `fs-xxxx`, `fs-<id>`, `fs-…`, `*` or
+ *   `<file-system-id>` in place of ids, so an id slot is "any run of non-space characters", never `fs-[0-9a-f]{8,17}`;
+ * - linear time: no nested quantifiers, and every open-ended class next to another quantifier is bounded ({0,300}),
+ *   so a miss costs O(n); test/remote/explain.test.ts runs each pattern on 100 KB adversarial strings.
+ */
+
+/** An EFS DNS name of any shape: `<anything>.efs.<anything>` (fs-…, <file-system-id>, us-east-1a.fs-…). */
+const EFS_NAME = '[^\\s"\']{0,300}\\.efs\\.'
 
 export const SIGNATURES: readonly Signature[] = [
   {
+    id: 'partition-dns-suffix',
+    title: 'The EFS DNS name has the wrong partition suffix (China regions use amazonaws.com.cn)',
+    pattern: /\.efs\.cn-[a-z]{1,20}-\d{1,2}\.amazonaws\.com(?!\.cn)|amazonaws\.com\.cn"? did not resolve to a valid DNS name/i,
+    causes: [
+      'in cn-north-1 / cn-northwest-1 the names end in amazonaws.com.cn; an old amazon-efs-utils (or a hard-coded name in UserData or fstab) builds fs-….efs.<region>.amazonaws.com',
+      'efs-utils.conf lacks the [mount.cn-…] dns_name_suffix = amazonaws.com.cn section, or a newer name was written into an old config',
+    ],
+    checks: ['userdata/mounts-efs', 'host/dns-resolves'],
+    fix: 'Upgrade amazon-efs-utils (it knows the partition suffix), check dns_name_suffix in /etc/amazon/efs/efs-utils.conf, and write names as fs-….efs.<region>.amazonaws.com.cn.',
+  },
+  {
     id: 'dns-resolve',
     title: 'The file system\'s DNS name does not resolve',
-    pattern: new RegExp(`Failed to resolve (?:server )?"?[\\w.-]*${FS_ID}[\\w.-]*"?|Failed to resolve server [\\w.-]+|Name or service not known|No address associated with hostname|did not resolve to a valid DNS name for an EFS mount target`, 'i'),
+    pattern: new RegExp(`Failed to resolve (?:server )?"?${EFS_NAME}|Failed to resolve "?fs-|Failed to resolve server [^\\s:]{1,300}:|Name or service not known|No address associated with hostname|did not resolve to a valid DNS name for an EFS mount target|bad address '[^\\s']{0,300}\\.efs\\.`, 'i'),
     causes: [
       'no mount target in the instance\'s Availability Zone (the name resolves only to a same-AZ mount target)',
       'VPC enableDnsSupport/enableDnsHostnames off, or a DHCP option set with DNS servers that do not forward to AmazonProvidedDNS',
       'wrong file-system id or region, or the client is in another VPC (names resolve only inside the mount targets\' VPC)',
-      'the mount target was created moments ago (DNS takes 60–90 s after it becomes available)',
+      'the file system or mount target was created moments ago (DNS takes 60–90 s after the mount target becomes available)',
     ],
     checks: ['efs/mount-target-per-az', 'network/vpc-dns', 'efs/mount-target-same-vpc', 'efs/file-system-exists', 'efs/mount-target-available', 'host/dns-resolves'],
     fix: 'Create a mount target in every AZ the cluster launches into, enable VPC DNS support and hostnames, and retry the mount with a bounded loop after the mount target is available.',
@@ -65,18 +87,19 @@ export const SIGNATURES: readonly Signature[] = [
       'a red herring: the fallback only runs because DNS resolution failed — the real cause is the DNS / mount-target problem',
       'botocore is not installed on the host (or the fallback is disabled in efs-utils.conf)',
     ],
-    checks: ['efs/mount-target-per-az', 'network/vpc-dns', 'host/dns-resolves'],
+    checks: ['efs/mount-target-per-az', 'efs/mount-target-available', 'network/vpc-dns', 'host/dns-resolves'],
     fix: 'Fix name resolution first (mount target in the AZ, VPC DNS); installing botocore only enables a fallback.',
   },
   {
     id: 'connection-timeout',
     title: 'NFS traffic to the mount target does not get through',
-    pattern: /Connection timed out|timed out connecting to|Connection to the mount target IP address \S+ timeout|Mount attempt \d+\/\d+ failed due to timeout/i,
+    pattern: /Connection timed out|timed out connecting to|Connection to the mount target IP address \S+ timeout|Mount attempt \d+\/\d+ failed due to timeout|VolumeDriver\.Create: context deadline exceeded/i,
     causes: [
       'the mount target\'s security group has no inbound TCP 2049 rule matching the client (its SG or its private IP)',
       'the client\'s security group does not allow outbound TCP 2049',
       'a network ACL on the client or mount-target subnet drops 2049 or the return traffic',
       'the client uses a mount-target IP from another AZ/VPC without a route, or resolves to an IPv6 address the mount target does not serve',
+      'through the ECS volume plugin ("VolumeDriver.Create: context deadline exceeded") the same blocked mount shows as Docker giving up on the plugin',
     ],
     checks: ['network/mount-target-sg-allows-nfs', 'network/client-sg-egress-nfs', 'network/nacl-allows-nfs', 'efs/mount-target-same-vpc', 'host/port-2049-reachable'],
     fix: 'Allow inbound TCP 2049 on the mount target\'s security group from the instance (or task) security group, outbound 2049 on the client, and 2049 plus return ports in both subnets\' NACLs.',
@@ -126,6 +149,14 @@ export const SIGNATURES: readonly Signature[] = [
     fix: 'Install amazon-efs-utils before the mount (yum install -y amazon-efs-utils), or mount with -t nfs4 and the recommended options.',
   },
   {
+    id: 'efs-utils-helper-missing',
+    title: 'mount.efs could not run the NFS client it calls (a Python traceback ending in Errno 2)',
+    pattern: /OSError: \[Errno 2\] No such file or directory(?!:)|No such file or directory: '[^'\n]{0,300}mount\.nfs/i,
+    causes: ['nfs-utils / nfs-common is not installed: amazon-efs-utils runs /sbin/mount.nfs4, which does not exist'],
+    checks: ['host/nfs-client-installed', 'userdata/client-installed-before-mount'],
+    fix: 'Install nfs-utils (Amazon Linux/RHEL) or nfs-common (Debian/Ubuntu) and mount again; installing amazon-efs-utils from its package pulls it in.',
+  },
+  {
     id: 'nfs-client-missing',
     title: 'The NFS client is not installed',
     pattern: /wrong fs type, bad option, bad superblock|you might need a \/sbin\/mount\.<type> helper program/i,
@@ -160,10 +191,15 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: 'stunnel',
     title: 'The TLS tunnel could not start',
-    pattern: /Failed to locate (?:stunnel|an available port)|client lacks sufficient controls to properly enforce TLS|Failed to initialize tunnel|Specified port \[\d+\] is unavailable/i,
-    causes: ['old efs-utils needs stunnel with checkHost support, or efs-proxy is missing', 'the TLS port range is exhausted or the transitEncryptionPort is taken'],
+    pattern: /Failed to locate (?:stunnel|an available port)|client lacks sufficient controls to properly enforce TLS|Failed to (?:initialize|start) (?:TLS )?tunnel|Specified port \[\d+\] is unavailable|\['which', 'stunnel5?'\]' returned non-zero exit status|stunnel: LOG\d\[[^\]\n]{0,40}\]: Cannot create pid file/i,
+    causes: [
+      'stunnel is missing: efs-utils 1.x needs it for tls, and some 2.0.x releases still check for it although efs-proxy does the TLS',
+      'old efs-utils needs stunnel with checkHost support, or efs-proxy is missing from an efs-utils 2.x install',
+      'several TLS mounts (fstab at boot) start stunnel at once and race on its pid file (fixed in newer efs-utils)',
+      'the TLS port range is exhausted or the transitEncryptionPort is taken',
+    ],
     checks: ['host/nfs-client-installed', 'ecs/efs-volume-configuration'],
-    fix: 'Upgrade amazon-efs-utils (2.x uses efs-proxy) and leave transitEncryptionPort unset.',
+    fix: 'Upgrade amazon-efs-utils (2.x uses efs-proxy); on releases that still look for it, install stunnel (AL2: stunnel5); leave transitEncryptionPort unset.',
   },
   {
     id: 'imds-region',
@@ -244,6 +280,66 @@ export const SIGNATURES: readonly Signature[] = [
     fix: 'Write to the replication source (or delete the replication), drop readOnly, or grant ClientWrite.',
   },
   {
+    id: 'access-point-chown',
+    title: 'A chown on the EFS volume was refused (access point POSIX identity or root squashing)',
+    pattern: /failed to chown|chown: changing ownership of [^\n]{0,300}: Operation not permitted/i,
+    causes: [
+      'the access point enforces a PosixUser, and the directory at the container path is owned by someone else in the image: Docker copies the image directory\'s ownership onto the new volume, and EFS refuses that chown',
+      'the container (or its entrypoint) runs chown on the mount while EFS maps it to the access point\'s user, or root is squashed (no elasticfilesystem:ClientRootAccess)',
+    ],
+    checks: ['ecs/efs-volume-configuration', 'ecs/task-role-efs-access'],
+    fix: 'Own the image\'s directory by the access point\'s uid:gid (or mount at a path the image does not have), give RootDirectory.CreationInfo the same owner as PosixUser, and drop chown from the entrypoint.',
+  },
+  {
+    id: 'ecs-efs-config-invalid',
+    title: 'ECS rejected the task definition\'s EFS volume configuration',
+    pattern: /When using an EFS access point, the root directory must|Create TaskDefinition: [^\n]{0,300}EFS/i,
+    causes: [
+      'authorizationConfig.accessPointId is set together with a rootDirectory other than "/" (the path comes from the access point)',
+      'an access point or iam: ENABLED without transitEncryption: ENABLED',
+    ],
+    checks: ['ecs/efs-volume-configuration'],
+    fix: 'With an access point, omit rootDirectory (or set "/") and set transitEncryption: ENABLED; put the path on the access point.',
+  },
+  {
+    id: 'fargate-platform-version',
+    title: 'The platform does not support the task definition\'s EFS volume',
+    pattern: /PlatformTaskDefinitionIncompatibilityException|The specified platform does not satisfy the task definition.{1,3}s required capabilities/i,
+    causes: ['EFS volumes on Fargate need platform version 1.4.0 or later, and the task was launched with an older one (LATEST once meant 1.3.0, and some tools drop --platform-version)'],
+    checks: ['ecs/efs-volume-configuration'],
+    fix: 'Launch with platformVersion 1.4.0 (or LATEST where it is 1.4.0 or later); on EC2 launch type this does not apply.',
+  },
+  {
+    id: 'mount-target-conflict',
+    title: 'A second mount target in one Availability Zone was refused',
+    pattern: /mount target already exists in this AZ|MountTargetConflict|fsmt-\S{1,40} already exists in stack/i,
+    causes: [
+      'a file system has at most one mount target per AZ, and the template or stack selects two subnets in the same AZ (CDK: several subnets per AZ before onePerAz)',
+      'the file system already has mount targets in those AZs, created outside this stack',
+    ],
+    checks: ['efs/mount-target-per-az'],
+    fix: 'Select one subnet per AZ for the mount targets (CDK: vpcSubnets with onePerAz: true), or import the existing mount targets instead of creating them.',
+  },
+  {
+    id: 'cfn-efs-volume-key',
+    title: 'CloudFormation rejected the task definition\'s EFS volume key',
+    pattern: /extraneous key \[EfsVolumeConfiguration\] is not permitted/,
+    causes: ['AWS::ECS::TaskDefinition expects the key EFSVolumeConfiguration; the template (old aws-cdk releases) writes EfsVolumeConfiguration'],
+    checks: [],
+    fix: 'Spell it EFSVolumeConfiguration (upgrade aws-cdk, or override the property), then deploy again.',
+  },
+  {
+    id: 'watchdog-init',
+    title: 'efs-utils could not start its TLS watchdog (no systemd or upstart where the mount runs)',
+    pattern: /Could not start amazon-efs-mount-watchdog, unrecognized init system/i,
+    causes: [
+      'the mount helper runs inside a container without an init system; the mount itself can still succeed, but nothing restarts a crashed TLS tunnel — look at the lines after this one for the real error',
+    ],
+    checks: ['host/nfs-client-installed'],
+    fix: 'Read the next error line; mount from the host (where amazon-efs-mount-watchdog runs under systemd) rather than from inside a container.',
+    generic: true,
+  },
+  {
     id: 'resource-initialization',
     title: 'ECS could not set up the task\'s EFS volume (efsVolumeConfiguration)',
     pattern: /ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes/i,
@@ -251,19 +347,42 @@ export const SIGNATURES: readonly Signature[] = [
       'the specific efs-utils error follows in the message (ECS may cut it): DNS resolution, connection timeout or access denied',
       'if the message is cut, read /var/log/amazon/efs/mount.log on the instance (efsdoctor probe shows its last lines)',
     ],
-    checks: ['efs/mount-target-per-az', 'network/mount-target-sg-allows-nfs', 'efs/file-system-policy', 'ecs/efs-volume-configuration'],
+    checks: ['efs/mount-target-per-az', 'efs/mount-target-available', 'network/mount-target-sg-allows-nfs', 'efs/file-system-policy', 'ecs/efs-volume-configuration'],
     fix: 'Fix the cause named after "stderr:"; run efsdoctor check on the cluster to see which link fails.',
     generic: true,
   },
 ]
 
-/** Routes one message through every signature; specific matches first, generic wrappers last. */
+const ORDERED: readonly Signature[] = [...SIGNATURES.filter(s => !s.generic), ...SIGNATURES.filter(s => s.generic)]
+const MAX_SHOWN = 300
+
+/** Control characters (terminal escapes included) flattened to spaces, and long text cut: safe to print. */
+export function printable(text: string, max = MAX_SHOWN): string {
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text
+  return cut.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]/g, ' ')
+}
+
+/** 1-based number and text of the line of `text` that holds position `at`. */
+function lineAt(text: string, at: number): {number: number; text: string} {
+  let number = 1
+  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) number++
+  const start = text.lastIndexOf('\n', at - 1) + 1
+  const end = text.indexOf('\n', at)
+  return {number, text: text.slice(start, end === -1 ? undefined : end).replace(/\r$/, '')}
+}
+
+/**
+ * Routes one message through every signature; specific matches first, generic wrappers last. For a multi-line paste
+ * (agent log, traceback) each match names the line it was found on.
+ */
 export function explain(text: string): Explanation {
   const matches: ExplainMatch[] = []
-  const ordered = [...SIGNATURES.filter(s => !s.generic), ...SIGNATURES.filter(s => s.generic)]
-  for (const s of ordered) {
+  const multiLine = text.includes('\n')
+  for (const s of ORDERED) {
     const m = s.pattern.exec(text)
-    if (m) matches.push({id: s.id, title: s.title, matched: m[0], causes: s.causes, checks: s.checks, fix: s.fix})
+    if (!m) continue
+    matches.push({id: s.id, title: s.title, matched: m[0], causes: s.causes, checks: s.checks, fix: s.fix,
+      ...(multiLine ? {line: lineAt(text, m.index)} : {})})
   }
   return {input: text, matches}
 }

@@ -1,5 +1,7 @@
 import {DescribeTasksCommand, ECSClient, ListTasksCommand} from '@aws-sdk/client-ecs'
 import {mockClient} from 'aws-sdk-client-mock'
+import {jest} from '@jest/globals'
+import {Readable} from 'node:stream'
 import ExplainCmd from '../../src/commands/explain.js'
 import {runCommand} from '../support/run-command.js'
 
@@ -29,6 +31,19 @@ describe('efsdoctor explain', () => {
     const json = JSON.parse(stdout)
     expect(json.matched).toBe(true)
     expect(json.message.matches[0].id).toBe('efs-utils-missing')
+  })
+
+  test('- reads a multi-line log from stdin and names the line of each match; control characters never reach the terminal', async () => {
+    const log = [
+      '2024-08-05 23:42:50 UTC - INFO - version=2.0.3 options={\'tls\': None}',
+      "2024-08-05 23:42:52 UTC - ERROR - Command '['which', 'stunnel']' returned non-zero exit status 1.\u001B]0;owned\u0007",
+    ].join('\n')
+    const stdin = jest.spyOn(process, 'stdin', 'get').mockReturnValue(Readable.from([log]) as unknown as typeof process.stdin)
+    const {stdout, error} = await run(['-']).finally(() => stdin.mockRestore())
+    expect(error).toBeUndefined()
+    expect(stdout).toContain('The TLS tunnel could not start')
+    expect(stdout).toContain("line 2: 2024-08-05 23:42:52 UTC - ERROR - Command '['which', 'stunnel']' returned non-zero exit status 1.")
+    expect(stdout).not.toMatch(/[\u0000-\u0009\u000B-\u001F]/)
   })
 
   test('no message and no cluster is a usage error', async () => {

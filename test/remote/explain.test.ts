@@ -1,7 +1,17 @@
 import {allChecks} from '../../src/checks/index.js'
-import {explain, referencedCheckIds, SIGNATURES} from '../../src/remote/explain.js'
+import {explain, printable, referencedCheckIds, SIGNATURES} from '../../src/remote/explain.js'
 
 const ids = (text: string) => explain(text).matches.map(m => m.id)
+/**
+ * CPU milliseconds `run` takes, best of three: CPU time (not wall time) because the machines that run the tests are
+ * shared and a descheduled process says nothing about the code.
+ */
+const bestOf3 = (run: () => void): number => Math.min(...[0, 1, 2].map(() => {
+  const started = process.cpuUsage()
+  run()
+  const used = process.cpuUsage(started)
+  return (used.user + used.system) / 1000
+}))
 
 describe('explain', () => {
   test.each([
@@ -63,5 +73,86 @@ describe('explain', () => {
     const known = new Set([...allChecks.map(c => c.id as string), 'host/mount-options', 'host/boot-errors', 'ecs/container-sees-efs'])
     expect(referencedCheckIds().filter(id => !known.has(id))).toEqual([])
     expect(new Set(SIGNATURES.map(s => s.id)).size).toBe(SIGNATURES.length)
+  })
+
+  test.each([
+    ['Failed to resolve "fs-xxxxxxxxxx.efs.us-west-1.amazonaws.com" - check that your file system ID is correct.'],
+    ['Failed to resolve "fs-XXXX.efs.eu-west-1.amazonaws.com" - check that your file system ID is correct.'],
+    ['Failed to resolve "fs-<id>.efs.us-east-1.amazonaws.com" - check that your file system ID is correct.'],
+    ['Failed to resolve "fs-….efs.us-east-1.amazonaws.com" - check that your file system ID is correct.'],
+    ['Failed to resolve "*.efs.*.amazonaws.com" - check that your file system ID is correct.'],
+    ['Failed to resolve "<file-system-id>.efs.<region>.amazonaws.com"'],
+    ['mount.nfs4: Failed to resolve server fs-*.efs.us-east-1.amazonaws.com: Name or service not known'],
+    // busybox (Alpine) mount: libbb str2sockaddr prints `bad address '%s'` when getaddrinfo fails
+    ["mount: bad address 'fs-0123456789abcdef0.efs.eu-west-1.amazonaws.com'"],
+    ["mount: bad address 'fs-….efs.eu-west-1.amazonaws.com'"],
+  ])('a redacted or placeholder id still routes to DNS: %s', text => {
+    expect(ids(text)[0]).toBe('dns-resolve')
+  })
+
+  test('placeholders in other signatures: root directory, access denied, server not responding', () => {
+    expect(ids("b'mount.nfs4: mounting fs-<id>.efs.<region>.amazonaws.com:/data failed, reason given by server: No such file or directory'")[0]).toBe('root-dir-missing')
+    expect(ids("mount.nfs4: access denied by server while mounting <file-system-id>.efs.us-east-1.amazonaws.com:/")[0]).toBe('access-denied')
+    expect(ids('nfs: server fs-xxxx.efs.us-east-1.amazonaws.com not responding, still trying')[0]).toBe('server-not-responding')
+  })
+
+  test('busybox "bad address" for a name that is not EFS is not claimed', () => {
+    expect(explain("ping: bad address 'google.com'").matches).toEqual([])
+  })
+
+  test('a multi-line paste names the line that matched, for each match', () => {
+    const text = [
+      '2024-01-01 10:00:00 UTC - INFO - version=1.35.0 options={}',
+      'Attempting to lookup mount target ip address using botocore.',
+      'Failed to import necessary dependency botocore, please install botocore first.',
+      'Failed to resolve "fs-0123.efs.eu-west-1.amazonaws.com" - check that your file system ID is correct.',
+    ].join('\r\n')
+    const m = explain(text).matches
+    expect(m.map(x => [x.id, x.line?.number])).toEqual([['dns-resolve', 4], ['botocore-hint', 2]])
+    expect(m[0].line?.text).toBe('Failed to resolve "fs-0123.efs.eu-west-1.amazonaws.com" - check that your file system ID is correct.')
+    expect(explain('mount.nfs4: Connection timed out').matches[0].line).toBeUndefined()
+  })
+
+  test('no signature has a nested quantifier (a quantified group that itself holds a quantifier)', () => {
+    const nested = /\((?:[^()\\]|\\.)*(?:[*+]|\{\d*,?\d*\})(?:[^()\\]|\\.)*\)(?:[*+]|\{\d*,?\d*\})/
+    expect(SIGNATURES.filter(s => nested.test(s.pattern.source)).map(s => s.id)).toEqual([])
+  })
+
+  test('every signature answers 100 KB adversarial input in under 50 ms', () => {
+    const kb100 = 100_000
+    const fill = (unit: string) => unit.repeat(Math.ceil(kb100 / unit.length)).slice(0, kb100)
+    const inputs = [
+      fill('a'), fill(' '), fill('\n'), fill('fs-'), fill('.efs.'), fill('"'), fill("'"),
+      fill('Failed to resolve '), fill('Failed to resolve server x'), `Failed to resolve "${fill('x')}`,
+      `bad address '${fill('x')}`, fill("bad address '"), fill('.efs.cn-north-1.amazonaws.com.cn'),
+      `chown: changing ownership of ${fill('x')}`, fill('Create TaskDefinition: '), `fsmt-${fill('x')}`,
+      `No such file or directory: '${fill('x')}`, fill('stunnel: LOG3['), fill('Unknown volume '),
+      fill('Mount target in the az x '), fill('nfs: server x '),
+    ]
+    const slow: string[] = []
+    for (const s of SIGNATURES) {
+      for (const input of inputs) {
+        const ms = bestOf3(() => s.pattern.exec(input))
+        if (ms >= 50) slow.push(`${s.id} on ${JSON.stringify(input.slice(0, 20))}…: ${ms.toFixed(1)} ms`)
+      }
+    }
+    expect(slow).toEqual([])
+  })
+
+  test('a 1 MB paste is answered in under 50 ms, and finds the error at its end', () => {
+    const log = '2024-01-01 10:00:00 UTC - INFO - Executing: "/sbin/mount.nfs4 127.0.0.1:/ /mnt/efs -o rw,port=20049"\n'
+    const paste = `${log.repeat(Math.ceil(1_000_000 / log.length))}mount.nfs4: access denied by server while mounting 127.0.0.1:/\n`
+    expect(paste.length).toBeGreaterThan(1_000_000)
+    const e = explain(paste)
+    const ms = bestOf3(() => explain(paste))
+    expect(e.matches[0].id).toBe('access-denied')
+    expect(e.matches[0].line?.number).toBe(paste.split('\n').length - 1)
+    process.stdout.write(`1 MB paste: ${ms.toFixed(1)} ms CPU\n`)
+    expect(ms).toBeLessThan(50)
+  })
+
+  test('printable strips terminal escapes and control characters and cuts long text', () => {
+    expect(printable('a\u001B[31mred\u0007\nb')).toBe('a [31mred  b')
+    expect(printable('x'.repeat(500), 10)).toBe(`${'x'.repeat(10)}…`)
   })
 })
