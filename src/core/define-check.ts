@@ -9,6 +9,8 @@ interface Extra {
   evidence?: Record<string, unknown>
   location?: Location
   severity?: Severity
+  /** What tells this outcome apart from the check's others on the same resource (see Outcome.key). */
+  key?: Record<string, string>
 }
 
 export const pass = (resource: Resource, message: string, extra: Extra = {}): Outcome =>
@@ -22,3 +24,6 @@ export const unknown = (resource: Resource, message: string, extra: Extra = {}):
 
 export const skipped = (resource: Resource, message: string, extra: Extra = {}): Outcome =>
   ({status: 'skipped', resource, message, ...extra})
+
+/** The outcome with `key` entries added (the outcome's own entries win): for loops that own part of the identity. */
+export const keyed = (o: Outcome, key: Record<string, string>): Outcome => ({...o, key: {...key, ...o.key}})

@@ -1,6 +1,7 @@
 import {PART_SOURCES, type Gap, type Snapshot, type SnapshotPart} from '../model/snapshot.js'
 import type {Check, Finding, Outcome, Report, Resource, Scope, Summary} from './types.js'
 import {applyIgnores, type IgnoreRule} from './ignore.js'
+import {withFingerprints} from './identity.js'
 import {TOOL_VERSION} from './version.js'
 
 export interface RunOptions {
@@ -111,7 +112,7 @@ export function runChecks(checks: readonly Check[], snapshot: Snapshot, opts: Ru
       findings.push(finding)
     }
   }
-  const final = applyIgnores(findings, opts.ignores ?? [])
+  const final = applyIgnores(withFingerprints(findings), opts.ignores ?? [])
   return {
     schemaVersion: 1,
     tool: {name: 'efsdoctor', version: TOOL_VERSION},

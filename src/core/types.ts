@@ -59,6 +59,12 @@ export interface Outcome {
   location?: Location
   /** Overrides the check's default severity for this one outcome (e.g. a warning-level variant). */
   severity?: Severity
+  /**
+   * What tells this outcome apart from the check's other outcomes on the same resource: the file system, AZ, subnet,
+   * service, volume, rule… (names and values; see src/core/identity.ts). Part of the finding's identity, so only
+   * stable ids — never message text, counts or line numbers.
+   */
+  key?: Record<string, string>
 }
 
 export interface Finding extends Outcome {
@@ -67,6 +73,8 @@ export interface Finding extends Outcome {
   severity: Severity
   /** Set when an ignore rule matched: the finding is still reported but does not fail the run. */
   ignored?: {reason: string}
+  /** sha256 of check id, resource and key (src/core/identity.ts): the same finding keeps it across runs. */
+  fingerprint?: string
 }
 
 export interface Check {

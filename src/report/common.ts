@@ -1,4 +1,5 @@
 /** Small helpers the CI renderers share: areas, resource labels, fix text. */
+import {keyLabel} from '../core/identity.js'
 import type {Area, Finding, Report} from '../core/types.js'
 
 /** Report order of the areas; any other prefix sorts after these. */
@@ -25,6 +26,15 @@ export function resourceLabel(f: Finding): string {
   const logical = loc.logicalId && loc.logicalId !== f.resource.id ? loc.logicalId : ''
   const extra = [logical, at].filter(Boolean).join(' @ ')
   return extra ? `${f.resource.id} (${extra})` : f.resource.id
+}
+
+/**
+ * The resource id and the key that tells this finding apart (`fs-1 [az=euw1-az2]`): stable across runs and edits
+ * (no line numbers), and distinct for every finding of one check in one report.
+ */
+export function identityLabel(f: Finding): string {
+  const key = keyLabel(f.key)
+  return key ? `${f.resource.id} [${key}]` : f.resource.id
 }
 
 /** Message, then the fix summary and command (if any), as plain text. */

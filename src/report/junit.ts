@@ -1,12 +1,14 @@
 /**
  * JUnit XML for CI test-report views (GitLab `artifacts:reports:junit`, Jenkins `junit`, Azure, CircleCI).
- * One <testsuite> per area, one <testcase> per check × resource: fail → <failure>, unknown → <error>,
- * skipped or ignored → <skipped>. Catalogue checks that were not selected appear as skipped "not selected",
+ * One <testsuite> per area, one <testcase> per finding: classname = check id, name = resource id plus the key that
+ * tells the finding apart (`fs-1 [az=euw1-az2]`), so names are unique and stable across runs (CI tools merge or drop
+ * repeated names, and track history by name); the template line goes into the text. fail → <failure>,
+ * unknown → <error>, skipped or ignored → <skipped>. Catalogue checks that were not selected appear as skipped "not selected",
  * so the full list of checks stays visible between runs.
  */
 import {create} from 'xmlbuilder2'
 import type {Finding, Report} from '../core/types.js'
-import {areaOf, messageWithFix, resourceLabel, scopeTitle, sortAreas} from './common.js'
+import {areaOf, identityLabel, messageWithFix, resourceLabel, scopeTitle, sortAreas} from './common.js'
 import type {RenderContext, Renderer} from './renderer.js'
 
 type Outcome = {kind: 'pass'} | {kind: 'failure' | 'error'; message: string; type: string; text: string} | {kind: 'skipped'; message: string}
@@ -21,18 +23,21 @@ interface Case {
 const INVALID_XML = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
 const clean = (s: string) => s.replace(INVALID_XML, '')
 
+/** Where (the resource, its logical id and template line), then message and fix. */
+const caseText = (f: Finding): string => `${resourceLabel(f)}\n${messageWithFix(f)}`
+
 function outcomeOf(f: Finding): Outcome {
   if (f.ignored && f.status !== 'pass') return {kind: 'skipped', message: `ignored: ${f.ignored.reason}`}
   switch (f.status) {
     case 'pass': return {kind: 'pass'}
-    case 'fail': return {kind: 'failure', message: f.message, type: f.severity, text: messageWithFix(f)}
-    case 'unknown': return {kind: 'error', message: f.message, type: 'unknown', text: messageWithFix(f)}
+    case 'fail': return {kind: 'failure', message: f.message, type: f.severity, text: caseText(f)}
+    case 'unknown': return {kind: 'error', message: f.message, type: 'unknown', text: caseText(f)}
     case 'skipped': return {kind: 'skipped', message: f.message}
   }
 }
 
 function casesOf(report: Report, ctx: RenderContext): Case[] {
-  const cases: Case[] = report.findings.map(f => ({classname: f.checkId, name: resourceLabel(f), outcome: outcomeOf(f)}))
+  const cases: Case[] = report.findings.map(f => ({classname: f.checkId, name: identityLabel(f), outcome: outcomeOf(f)}))
   const seen = new Set(report.findings.map(f => f.checkId))
   for (const check of ctx.catalogue) {
     if (!seen.has(check.id)) cases.push({classname: check.id, name: 'not selected', outcome: {kind: 'skipped', message: 'not selected'}})

@@ -5,11 +5,15 @@
  * - Results: only `fail` findings that no ignore rule matched. `unknown` findings are not code problems (a denied
  *   call, data not collected), so they go to `invocations[0].toolExecutionNotifications` instead of alerts;
  *   ignored and skipped findings are left out.
- * - Every result has a physicalLocation (code scanning rejects results without one): the template file and line
- *   for `lint`; for live resources the stable pseudo-path `aws/<region>/<resource-type>/<resource-id>`.
- * - `partialFingerprints['efsdoctor/v1']` = sha256(checkId, resource id, line) so re-runs update, not duplicate.
+ * - Every result has a physicalLocation (code scanning rejects results without one): the template file and the line
+ *   of the resource the finding is about for `lint`; for live resources the stable pseudo-path
+ *   `aws/<region>/<resource-type>/<resource-id>[/<key>=<value>…]`, so two findings on one resource (one per AZ,
+ *   subnet, volume…) point at two places. logicalLocations name the resource.
+ * - `partialFingerprints['efsdoctor/v2']` is the finding's fingerprint (src/core/identity.ts: check id, resource and
+ *   the key that tells it apart; never the message or a line number), so re-runs update alerts instead of duplicating
+ *   them, and no two results of one run share one.
  */
-import {createHash} from 'node:crypto'
+import {FINGERPRINT_SCHEME, fingerprintOf, keyEntries} from '../core/identity.js'
 import type {Check, Finding, Report, Severity} from '../core/types.js'
 import type {RenderContext, Renderer} from './renderer.js'
 
@@ -67,8 +71,8 @@ function rulesFor(report: Report, catalogue: readonly Check[]): Rule[] {
   return rules
 }
 
-/** Encodes one path segment as a URI-reference segment, keeping `:` and `@` readable. */
-const segment = (s: string) => encodeURIComponent(s).replace(/%3A/gi, ':').replace(/%40/g, '@')
+/** Encodes one path segment as a URI-reference segment, keeping `:`, `@` and `=` readable. */
+const segment = (s: string) => encodeURIComponent(s).replace(/%3A/gi, ':').replace(/%40/g, '@').replace(/%3D/gi, '=')
 
 /** Relative file path → URI reference (forward slashes, each segment encoded). */
 function fileUri(file: string): string {
@@ -79,11 +83,8 @@ function fileUri(file: string): string {
 }
 
 export function pseudoPath(f: Finding, region: string | undefined): string {
-  return ['aws', region || 'unknown-region', f.resource.type, f.resource.id].map(segment).join('/')
-}
-
-export function fingerprint(f: Finding): string {
-  return createHash('sha256').update([f.checkId, f.resource.id, f.location?.line ?? ''].join('\u0000')).digest('hex')
+  const key = keyEntries(f.key).map(([k, v]) => `${k}=${v}`)
+  return ['aws', region || 'unknown-region', f.resource.type, f.resource.id, ...key].map(segment).join('/')
 }
 
 function messageText(f: Finding): string {
@@ -117,8 +118,8 @@ export const sarifRenderer: Renderer = {
       level: LEVEL[f.severity],
       message: {text: messageText(f)},
       locations: [locationOf(f, report)],
-      partialFingerprints: {'efsdoctor/v1': fingerprint(f)},
-      properties: {resourceType: f.resource.type, resourceId: f.resource.id, severity: f.severity},
+      partialFingerprints: {[`efsdoctor/${FINGERPRINT_SCHEME}`]: fingerprintOf(f)},
+      properties: {resourceType: f.resource.type, resourceId: f.resource.id, severity: f.severity, ...(f.key ? {key: f.key} : {})},
     }))
     const notifications = report.findings.filter(f => f.status === 'unknown' && !f.ignored).map(f => ({
       level: 'warning' as const,

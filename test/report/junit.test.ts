@@ -1,6 +1,7 @@
 import {XMLParser} from 'fast-xml-parser'
 import {allChecks} from '../../src/checks/index.js'
 import {runChecks} from '../../src/core/run-checks.js'
+import type {Finding} from '../../src/core/types.js'
 import {junitRenderer} from '../../src/report/junit.js'
 import {catalogue, ctx, findings, report} from '../support/report-fixtures.js'
 import {healthy, IDS, withFault} from '../support/snapshot-builder.js'
@@ -60,8 +61,17 @@ describe('junit renderer', () => {
     expect((testcase('ecs/container-instances-healthy', 'prod').skipped as Node).message).toBe('Nothing to evaluate in this scope.')
   })
 
-  it('names a lint finding by resource and template location', () => {
-    expect(testcase('userdata/fstab-netdev', 'LaunchTemplate').name).toBe('LaunchTemplate (examples/templates/broken stack.yml:42)')
+  it('names a lint finding by its resource, and puts the template location in the failure text (names stay stable when lines move)', () => {
+    const t = testcase('userdata/fstab-netdev', 'LaunchTemplate')
+    expect(t.name).toBe('LaunchTemplate')
+    expect(String((t.failure as Node)['#text'])).toContain('LaunchTemplate (examples/templates/broken stack.yml:42)')
+  })
+
+  it('names two findings of one check on one resource apart by their key', () => {
+    const az = (azId: string): Finding => ({...findings[1], checkId: 'efs/mount-target-available', key: {az: azId}})
+    const out = parse(junitRenderer.render(report([az('euw1-az1'), az('euw1-az2')]), ctx))
+    const names = out.testsuite.flatMap(s => s.testcase).filter(c => c.classname === 'efs/mount-target-available').map(c => c.name)
+    expect(names).toEqual(['fsmt-0bb2220000000000b [az=euw1-az1]', 'fsmt-0bb2220000000000b [az=euw1-az2]'])
   })
 
   it('lists catalogue checks that produced nothing as skipped "not selected"', () => {

@@ -1,6 +1,8 @@
 import {allChecks} from '../../src/checks/index.js'
 import {runChecks} from '../../src/core/run-checks.js'
-import {fingerprint, sarifRenderer} from '../../src/report/sarif.js'
+import {computeFingerprint as fingerprint} from '../../src/core/identity.js'
+import type {Finding} from '../../src/core/types.js'
+import {sarifRenderer} from '../../src/report/sarif.js'
 import {readSchema, validatorFor} from '../support/ajv.js'
 import {catalogue, ctx, findings, report} from '../support/report-fixtures.js'
 import {healthy, IDS, withFault} from '../support/snapshot-builder.js'
@@ -69,15 +71,19 @@ describe('sarif renderer', () => {
     expect(loc.logicalLocations[0].name).toBe('LaunchTemplate')
   })
 
-  it('fingerprints are stable across runs and differ per check, resource and line', () => {
+  it('fingerprints are stable across runs and differ per check, resource and key, never per wording or line', () => {
     const again = render()
     expect(again.runs[0].results.map(r => r.partialFingerprints)).toEqual(run.results.map(r => r.partialFingerprints))
-    const fp = run.results.map(r => r.partialFingerprints['efsdoctor/v1'])
+    const fp = run.results.map(r => r.partialFingerprints['efsdoctor/v2'])
     expect(new Set(fp).size).toBe(fp.length)
     for (const f of fp) expect(f).toMatch(/^[0-9a-f]{64}$/)
     const f = findings[5]
-    expect(fingerprint({...f, location: {...f.location, line: 43}})).not.toBe(fingerprint(f))
-    expect(fingerprint({...f, message: 'different wording'})).toBe(fingerprint(f))
+    const moved: Finding = {...f, location: {...f.location, line: 43}}
+    const reworded: Finding = {...f, message: 'different wording'}
+    expect(fingerprint(moved)).toBe(fingerprint(f))
+    expect(fingerprint(reworded)).toBe(fingerprint(f))
+    expect(fingerprint({...f, key: {subnet: 'SubnetA'}})).not.toBe(fingerprint({...f, key: {subnet: 'SubnetB'}}))
+    expect(fingerprint({...f, resource: {...f.resource, id: 'Other'}})).not.toBe(fingerprint(f))
   })
 
   it('reports unknowns as tool execution notifications, not alerts', () => {

@@ -2,7 +2,7 @@
  * The (file system, active instance, mount target that serves it) triples the network checks evaluate, and the
  * shared outcomes for the cases they all handle the same way.
  */
-import {skipped} from '../../core/define-check.js'
+import {keyed, skipped} from '../../core/define-check.js'
 import type {Outcome, Resource} from '../../core/types.js'
 import type {FileSystem, Instance, MountTarget, Snapshot} from '../../model/snapshot.js'
 import {activeInstances, fileSystemRefs, mountTargetForInstance, res} from './scope.js'
@@ -26,10 +26,10 @@ export const noMountTarget = (p: NfsPair): Outcome =>
 
 /**
  * One outcome per (file system, active instance): `noMountTarget` where no mount target serves the instance's AZ,
- * else what `each` says about the pair (given the instance resource), in nfsPairs order.
+ * else what `each` says about the pair (given the instance resource), in nfsPairs order; keyed by the file system.
  */
 export function perServedPair(s: Snapshot, each: (fs: FileSystem, instance: Instance, mt: MountTarget, r: Resource) => Outcome): Outcome[] {
-  return nfsPairs(s).map(p => (p.mt ? each(p.fs, p.instance, p.mt, res.instance(p.instance)) : noMountTarget(p)))
+  return nfsPairs(s).map(p => keyed(p.mt ? each(p.fs, p.instance, p.mt, res.instance(p.instance)) : noMountTarget(p), {fileSystem: p.fs.id}))
 }
 
 /** The IPs a client uses towards a mount target: IPv4, plus IPv6 when both ends have it. */

@@ -4,7 +4,7 @@
  * ENI — the service's awsvpcConfiguration subnets and security groups, not the container instance's. Host bind
  * mounts (`host.sourcePath`) are still mounted by the instance whatever the network mode, so they do not count here.
  */
-import {skipped, unknown} from '../../core/define-check.js'
+import {keyed, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome, Resource} from '../../core/types.js'
 import type {MountTarget, SecurityGroup, Service, Snapshot, Subnet, TaskDefinition} from '../../model/snapshot.js'
 import {fileSystemRefs, mountTargetInAz} from './scope.js'
@@ -94,6 +94,7 @@ export function evaluateIngressFromSubnet(
  * One outcome per (awsvpc task client, service subnet), like perServedPair for instances: unknown when the service's
  * awsvpc subnets or groups were not recorded or a subnet was not read; skipped (efs/mount-target-per-az owns it) when
  * no available mount target serves the subnet's AZ; else what `each` says about the subnet and its mount target.
+ * Keyed by file system and task subnet.
  */
 export function perTaskClientSubnet(s: Snapshot, each: (c: TaskClient, subnet: Subnet, mt: MountTarget, r: Resource) => Outcome): Outcome[] {
   return awsvpcTaskClients(s).flatMap(c => {
@@ -102,9 +103,9 @@ export function perTaskClientSubnet(s: Snapshot, each: (c: TaskClient, subnet: S
     const ev = {service: c.service.name, taskDefinition: tdId(c.taskDefinition), fileSystemId: c.fsId, taskSubnets: c.subnetIds, taskSecurityGroups: c.securityGroupIds}
     const missing = [c.subnetIds.length ? '' : 'subnets', c.securityGroupIds.length ? '' : 'security groups'].filter(Boolean)
     if (missing.length) {
-      return [unknown(r, `${who}: its awsvpcConfiguration ${missing.join(' and ')} were not recorded (ecs:DescribeServices networkConfiguration), so NFS access from its tasks cannot be evaluated.`, {evidence: ev})]
+      return [unknown(r, `${who}: its awsvpcConfiguration ${missing.join(' and ')} were not recorded (ecs:DescribeServices networkConfiguration), so NFS access from its tasks cannot be evaluated.`, {evidence: ev, key: {fileSystem: c.fsId}})]
     }
-    return c.subnetIds.map(subnetId => {
+    const pairOutcome = (subnetId: string): Outcome => {
       const subnet = s.subnets?.[subnetId]
       if (!subnet) return unknown(r, `${who}: task subnet ${subnetId} is not in the snapshot (ec2:DescribeSubnets), so its AZ and CIDR are unknown.`, {evidence: {...ev, subnet: subnetId}})
       const mt = mountTargetInAz(s, c.fsId, subnet)
@@ -113,6 +114,7 @@ export function perTaskClientSubnet(s: Snapshot, each: (c: TaskClient, subnet: S
           {evidence: {...ev, subnet: subnetId}})
       }
       return each(c, subnet, mt, r)
-    })
+    }
+    return c.subnetIds.map(subnetId => keyed(pairOutcome(subnetId), {fileSystem: c.fsId, subnet: subnetId}))
   })
 }

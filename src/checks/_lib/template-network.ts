@@ -39,6 +39,9 @@ export function mountTargetsBySgs(s: Snapshot): {groupIds: string[]; mountTarget
   return [...out.values()]
 }
 
+/** A set of security groups as one stable key value (sorted; `none` for no groups). */
+export const sgSetKey = (groupIds: readonly string[]): string => [...groupIds].sort().join(' ') || 'none'
+
 const isPlaceholder = (v: string): boolean => v.includes('${')
 
 /** A literal CIDR, or `${Vpc.CidrBlock}` / `${Subnet.CidrBlock}` of a VPC or subnet declared with a literal one. */

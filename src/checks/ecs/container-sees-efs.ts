@@ -28,12 +28,13 @@ export const containerSeesEfs = defineCheck({
         const who = `container ${c?.name ?? cm.containerId} on ${i.id}`
         const ev = {containerId: cm.containerId, containerName: c?.name, taskArn: c?.taskArn, hostSource: cm.hostSource,
           containerPath: cm.containerPath, containerFstype: cm.containerFstype, containerSource: cm.containerSource}
+        const key = {container: c?.name ?? cm.containerId, path: cm.containerPath}
         if (isNfs(cm.containerFstype)) {
-          out.push(pass(r, `${who} sees ${cm.containerFstype} at ${cm.containerPath} (host ${cm.hostSource}).`, {evidence: ev}))
+          out.push(pass(r, `${who} sees ${cm.containerFstype} at ${cm.containerPath} (host ${cm.hostSource}).`, {evidence: ev, key}))
           continue
         }
         if (cm.containerFstype === 'unknown') {
-          out.push(unknown(r, `Could not read what ${who} sees at ${cm.containerPath}.`, {evidence: ev}))
+          out.push(unknown(r, `Could not read what ${who} sees at ${cm.containerPath}.`, {evidence: ev, key}))
           continue
         }
         const hostMounted = coveringNfsMount(f, cm.hostSource) !== undefined
@@ -45,11 +46,11 @@ export const containerSeesEfs = defineCheck({
             command: `aws ecs stop-task --cluster ${cluster} --task ${c.taskArn} --reason "efsdoctor: started before EFS was mounted"`}
           : {summary: `${hostMounted ? '' : 'Mount EFS on the host first, then '}restart the container (or restart docker and ecs on the instance).`,
             command: ssmRun(i.id, `docker restart ${c?.name ?? cm.containerId}`)}
-        out.push(fail(r, `${who} sees ${cm.containerFstype} at ${cm.containerPath}, not EFS: ${why}.`, fix, {evidence: ev}))
+        out.push(fail(r, `${who} sees ${cm.containerFstype} at ${cm.containerPath}, not EFS: ${why}.`, fix, {evidence: ev, key}))
       }
       const cut = f.truncated.filter(t => t.section === 'CONTAINER' || t.section === 'CMOUNT')
       if (cut.length > 0) {
-        out.push(unknown(r, `${cut.map(t => `${t.dropped} ${t.section === 'CONTAINER' ? 'containers' : 'container mounts'}`).join(' and ')} on ${i.id} were not inspected (probe output limit).`))
+        out.push(unknown(r, `${cut.map(t => `${t.dropped} ${t.section === 'CONTAINER' ? 'containers' : 'container mounts'}`).join(' and ')} on ${i.id} were not inspected (probe output limit).`, {key: {aspect: 'truncated'}}))
       }
       if (f.containerMounts.length === 0 && cut.length === 0) {
         out.push(skipped(r, `No running container on ${i.id} bind-mounts an EFS path.`))

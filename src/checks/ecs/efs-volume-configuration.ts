@@ -126,11 +126,11 @@ export const efsVolumeConfiguration = defineCheck({
           const fix: Fix = {summary: `${steps.charAt(0).toUpperCase()}${steps.slice(1)}; then register a new task definition revision.`}
           const cmd = v.fixes.find(f => f.startsWith('aws ecs update-service'))
           if (cmd && v.problems.length === 1) fix.command = cmd
-          out.push(fail(tdRes(td), `${what}: ${v.problems.join('; ')}.`, fix, {evidence: ev, ...tdExtra(td)}))
+          out.push(fail(tdRes(td), `${what}: ${v.problems.join('; ')}.`, fix, {evidence: ev, key: {volume: vol.name}, ...tdExtra(td)}))
         } else if (v.unknowns.length) {
-          out.push(unknown(tdRes(td), `${what}: the fields that could be read follow the rules, but ${v.unknowns.join('; ')}.`, {evidence: ev, ...tdExtra(td)}))
+          out.push(unknown(tdRes(td), `${what}: the fields that could be read follow the rules, but ${v.unknowns.join('; ')}.`, {evidence: ev, key: {volume: vol.name}, ...tdExtra(td)}))
         } else {
-          out.push(pass(tdRes(td), `${what} follows the efsVolumeConfiguration rules (file system ${vol.efsVolumeConfiguration!.fileSystemId}).`, {evidence: ev, ...tdExtra(td)}))
+          out.push(pass(tdRes(td), `${what} follows the efsVolumeConfiguration rules (file system ${vol.efsVolumeConfiguration!.fileSystemId}).`, {evidence: ev, key: {volume: vol.name}, ...tdExtra(td)}))
         }
       }
     }

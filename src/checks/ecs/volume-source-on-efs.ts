@@ -62,23 +62,23 @@ function evaluateHostPath(s: Snapshot, td: TaskDefinition, vol: TaskVolume, sour
   const r = tdRes(td)
   const what = `Volume "${vol.name}" of ${tdId(td)} (host path ${sourcePath})`
   if (isSystemPath(sourcePath)) {
-    return skipped(r, `${what} is a system path, not shared data.`, {evidence: {volume: vol.name, sourcePath}, ...tdExtra(td)})
+    return skipped(r, `${what} is a system path, not shared data.`, {evidence: {volume: vol.name, sourcePath}, key: {volume: vol.name}, ...tdExtra(td)})
   }
   if (views === undefined) {
     const gap = missingBecause(s, 'userData')
     return gap
-      ? unknown(r, `${what}: UserData could not be read (${gap}), so where the hosts mount EFS is not known.`, {evidence: {volume: vol.name, sourcePath}, ...tdExtra(td)})
-      : skipped(r, `${what}: no UserData in scope, so where the hosts mount EFS is not known.`, {evidence: {volume: vol.name, sourcePath}, ...tdExtra(td)})
+      ? unknown(r, `${what}: UserData could not be read (${gap}), so where the hosts mount EFS is not known.`, {evidence: {volume: vol.name, sourcePath}, key: {volume: vol.name}, ...tdExtra(td)})
+      : skipped(r, `${what}: no UserData in scope, so where the hosts mount EFS is not known.`, {evidence: {volume: vol.name, sourcePath}, key: {volume: vol.name}, ...tdExtra(td)})
   }
   if (views.length === 0) {
-    return skipped(r, `${what}: no host UserData in scope, so where the hosts mount EFS is not known.`, {evidence: {volume: vol.name, sourcePath}, ...tdExtra(td)})
+    return skipped(r, `${what}: no host UserData in scope, so where the hosts mount EFS is not known.`, {evidence: {volume: vol.name, sourcePath}, key: {volume: vol.name}, ...tdExtra(td)})
   }
   const onEfs = views.filter(v => v.mountPoints.some(mp => under(sourcePath, mp.path)))
   const off = views.filter(v => !onEfs.includes(v))
   const ev = {volume: vol.name, sourcePath, efsMountPoints: views.map(v => ({source: v.source, paths: v.mountPoints.map(mp => mp.path)}))}
   if (off.length === 0) {
     const mp = onEfs[0].mountPoints.find(m => under(sourcePath, m.path))!
-    return pass(r, `${what} lies on the EFS mount ${mp.path} (${onEfs.map(v => v.source).join(', ')}).`, {evidence: ev, ...tdExtra(td)})
+    return pass(r, `${what} lies on the EFS mount ${mp.path} (${onEfs.map(v => v.source).join(', ')}).`, {evidence: ev, key: {volume: vol.name}, ...tdExtra(td)})
   }
   const known = [...new Set(views.flatMap(v => v.mountPoints.map(mp => mp.path)))]
   const where = known.length ? `the hosts mount EFS at ${known.join(', ')}` : 'the hosts\' UserData mounts no EFS file system'
@@ -88,7 +88,7 @@ function evaluateHostPath(s: Snapshot, td: TaskDefinition, vol: TaskVolume, sour
     {summary: target
       ? `Point sourcePath under the EFS mount (e.g. ${norm(target)}/${sourcePath.split('/').filter(Boolean).at(-1) ?? 'data'}), or mount EFS at ${sourcePath} in UserData; then register a new revision.`
       : `Mount the file system in UserData (fstab entry with _netdev) at a path that contains ${sourcePath}.`},
-    {evidence: ev, ...tdExtra(td)})
+    {evidence: ev, key: {volume: vol.name}, ...tdExtra(td)})
 }
 
 export const volumeSourceOnEfs = defineCheck({
@@ -113,7 +113,7 @@ export const volumeSourceOnEfs = defineCheck({
         const used = td.containers.flatMap(c => c.mountPoints.filter(mp => mp.sourceVolume === vol.name).map(mp => `${c.name}:${mp.containerPath ?? '?'}`))
         out.push(fail(tdRes(td), `Volume "${vol.name}" of ${tdId(td)} has no host.sourcePath: it is a Docker-managed local volume${used.length ? ` (mounted at ${used.join(', ')})` : ''}. Its data stays on one instance, is not shared, and is lost with the task.`,
           {summary: 'If the data should be shared or kept, set host.sourcePath under the EFS mount or use efsVolumeConfiguration; if it is scratch space, ignore this finding.'},
-          {severity: 'warning', evidence: {volume: vol.name, mountedAt: used}, ...tdExtra(td)}))
+          {severity: 'warning', evidence: {volume: vol.name, mountedAt: used}, key: {volume: vol.name}, ...tdExtra(td)}))
       }
     }
     return out

@@ -12,17 +12,17 @@ import {missingBecause} from '../_lib/gaps.js'
 import {analysePolicy, refusalReasons} from '../_lib/fs-policy.js'
 import {efsVolumesOf, mountsOfFs, mountUsesIam, mountUsesTls} from '../_lib/mount-usage.js'
 
-interface Client { label: string; resource: Resource; tls: boolean; iam: boolean; fix: Fix; line?: number }
+interface Client { label: string; resource: Resource; key: Record<string, string>; tls: boolean; iam: boolean; fix: Fix; line?: number }
 
 function clientsOf(s: Snapshot, fsId: string): Client[] {
   const fromUserData = mountsOfFs(s, fsId).map((m): Client => ({
     label: `UserData ${m.userDataId} line ${m.line} (${m.type ?? 'mount'} ${m.options.join(',') || 'no options'})`,
-    resource: {type: 'user-data', id: m.userDataId}, line: m.line, tls: mountUsesTls(m), iam: mountUsesIam(m),
+    resource: {type: 'user-data', id: m.userDataId}, key: {fileSystem: fsId}, line: m.line, tls: mountUsesTls(m), iam: mountUsesIam(m),
     fix: {summary: `Mount with efs-utils and TLS + IAM, e.g. fstab \`${fsId}:/ <mount-point> efs _netdev,noresvport,tls,iam 0 0\` (\`mount -t efs -o tls,iam\`), and grant the instance role elasticfilesystem:ClientMount (+ClientWrite).`},
   }))
   const fromTasks = efsVolumesOf(s, fsId).map(({taskDefinition: td, volume, config}): Client => ({
     label: `task definition ${td.family}:${td.revision ?? '?'} volume "${volume.name}"`,
-    resource: {type: 'task-definition', id: td.arn}, tls: config.transitEncryption === 'ENABLED', iam: config.authorizationConfig?.iam === 'ENABLED',
+    resource: {type: 'task-definition', id: td.arn}, key: {fileSystem: fsId, volume: volume.name}, tls: config.transitEncryption === 'ENABLED', iam: config.authorizationConfig?.iam === 'ENABLED',
     fix: {summary: `In ${td.family}, set efsVolumeConfiguration.transitEncryption to ENABLED and authorizationConfig.iam to ENABLED, and grant the task role (${td.taskRoleArn ?? 'none set'}) elasticfilesystem:ClientMount (+ClientWrite).`},
   }))
   return [...fromUserData, ...fromTasks]
@@ -54,13 +54,13 @@ export const fileSystemPolicy = defineCheck({
       const out = clients.map(c => {
         const why = refusalReasons(policy, c)
         const ev = {fileSystemId: id, tls: c.tls, iam: c.iam, policy}
-        const extra = {evidence: ev, location: c.line ? {line: c.line} : undefined}
+        const extra = {evidence: ev, key: c.key, location: c.line ? {line: c.line} : undefined}
         if (why.length) return fail(c.resource, `${c.label} would be refused by ${id} ("access denied by server"): ${why.join('; ')}.`, c.fix, extra)
         const note = c.iam ? ' The mounting role still needs elasticfilesystem:ClientMount.' : ''
         return pass(c.resource, `${c.label} mounts ${id} in a way its policy admits (tls=${c.tls}, iam=${c.iam}).${note}`, extra)
       })
-      if (userDataGap) out.push(unknown(r, `UserData was not read (${userDataGap}), so host mounts of ${id} were not compared with its policy.`))
-      if (taskDefGap) out.push(unknown(r, `Task definitions were not read (${taskDefGap}), so their EFS volumes were not compared with the policy of ${id}.`))
+      if (userDataGap) out.push(unknown(r, `UserData was not read (${userDataGap}), so host mounts of ${id} were not compared with its policy.`, {key: {aspect: 'user-data'}}))
+      if (taskDefGap) out.push(unknown(r, `Task definitions were not read (${taskDefGap}), so their EFS volumes were not compared with the policy of ${id}.`, {key: {aspect: 'task-definitions'}}))
       if (out.length === 0) out.push(skipped(r, `No mounts of ${id} were found in UserData or task definitions to compare with its policy.`))
       return out
     })

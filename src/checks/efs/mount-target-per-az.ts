@@ -27,17 +27,18 @@ function fromTemplate(s: Snapshot): Outcome[] {
     const mts = t.mountTargets.filter(mt => mt.fileSystemId === fsId)
     const sgs = mts[0]?.securityGroupIds.map(g => `!Ref ${g}`).join(', ') ?? '!Ref <EfsSecurityGroup>'
     return (s.autoScalingGroups ?? []).flatMap(asg => asg.subnetIds.map(subnet => {
+      const key = {autoScalingGroup: asg.name, subnet}
       const ev = {autoScalingGroup: asg.name, subnet, mountTargets: mts.map(mt => `${mt.id} (${mt.subnetId})`)}
-      if (fs?.availabilityZoneName) return unknown(r, `${fsId} is a One Zone file system in ${fs.availabilityZoneName}; whether ASG ${asg.name} subnet ${subnet} is in that AZ is not evaluated from a template.`, {evidence: ev})
+      if (fs?.availabilityZoneName) return unknown(r, `${fsId} is a One Zone file system in ${fs.availabilityZoneName}; whether ASG ${asg.name} subnet ${subnet} is in that AZ is not evaluated from a template.`, {evidence: ev, key})
       const verdicts = mts.map(mt => ({mt, same: sameAz(s, subnet, mt.subnetId)}))
       const hit = verdicts.find(v => v.same === true)
-      if (hit) return pass(r, `ASG ${asg.name} subnet ${subnet} has mount target ${hit.mt.id} of ${fsId} in its AZ (${hit.mt.subnetId}).`, {evidence: {...ev, mountTargetId: hit.mt.id}})
+      if (hit) return pass(r, `ASG ${asg.name} subnet ${subnet} has mount target ${hit.mt.id} of ${fsId} in its AZ (${hit.mt.subnetId}).`, {evidence: {...ev, mountTargetId: hit.mt.id}, key})
       if (verdicts.some(v => v.same === undefined)) {
-        return unknown(r, `Whether a mount target of ${fsId} is in the AZ of ASG ${asg.name} subnet ${subnet} is not known from the template (AZs not literal or not comparable: ${verdicts.filter(v => v.same === undefined).map(v => v.mt.subnetId).join(', ')}${s.subnets?.[subnet] ? '' : `; ${subnet} is not defined in the template`}).`, {evidence: ev})
+        return unknown(r, `Whether a mount target of ${fsId} is in the AZ of ASG ${asg.name} subnet ${subnet} is not known from the template (AZs not literal or not comparable: ${verdicts.filter(v => v.same === undefined).map(v => v.mt.subnetId).join(', ')}${s.subnets?.[subnet] ? '' : `; ${subnet} is not defined in the template`}).`, {evidence: ev, key})
       }
       return fail(r, `${fsId} has no mount target in the AZ of ASG ${asg.name} subnet ${subnet}${mts.length ? ` (mount targets: ${ev.mountTargets.join(', ')})` : ' (no mount target is declared)'}: hosts launched there cannot mount it (\`Failed to resolve\`).`,
         {summary: `Add an AWS::EFS::MountTarget {FileSystemId: !Ref ${fsId}, SubnetId: !Ref ${subnet}, SecurityGroups: [${sgs}]}, or remove ${subnet} from the VPCZoneIdentifier of ${asg.name}.`},
-        {evidence: ev})
+        {evidence: ev, key})
     }))
   })
 }
@@ -92,6 +93,7 @@ function evaluateFs(s: Snapshot, fs: FileSystem, byAz: Map<string, Demand>): Out
   const sgs = mts.find(mt => mt.securityGroupIds?.length)?.securityGroupIds?.join(' ') ?? '<mount-target-sg>'
   const out: Outcome[] = []
   for (const [az, d] of [...byAz].sort(([a], [b]) => a.localeCompare(b))) {
+    const key = {az}
     const who = [d.instances.length ? `instances ${d.instances.join(', ')}` : '', d.asgSubnets.length ? `ASG subnets ${d.asgSubnets.join(', ')}` : '',
       d.services?.length ? `the awsvpc tasks of service${d.services.length > 1 ? 's' : ''} ${d.services.join(', ')} (subnets ${d.serviceSubnets!.join(', ')})` : '']
       .filter(Boolean).join(' and ')
@@ -99,13 +101,13 @@ function evaluateFs(s: Snapshot, fs: FileSystem, byAz: Map<string, Demand>): Out
     if (fs.availabilityZoneId && fs.availabilityZoneId !== az) {
       out.push(fail(res.fileSystem(fs), `One Zone file system ${fs.id} lives in ${fs.availabilityZoneId} (${fs.availabilityZoneName ?? ''}), but ${who} are in ${az}: they cannot resolve its DNS name and pay cross-AZ traffic.`,
         {summary: `Keep this cluster's capacity in ${fs.availabilityZoneId} (restrict the ASG subnets), move to a Regional file system, or mount with efs-utils \`-o az=${fs.availabilityZoneName ?? '<fs-az-name>'}\`.`},
-        {evidence: {...ev, fileSystemAzId: fs.availabilityZoneId}}))
+        {evidence: {...ev, fileSystemAzId: fs.availabilityZoneId}, key}))
       continue
     }
     const here = mts.filter(mt => (mt.azId ?? s.subnets?.[mt.subnetId]?.azId) === az)
     const ok = here.find(mt => mt.lifeCycleState === 'available')
     if (ok) {
-      out.push(pass(res.fileSystem(fs), `${fs.id} has available mount target ${ok.id} in ${az} for ${who}.`, {evidence: {...ev, mountTargetId: ok.id}}))
+      out.push(pass(res.fileSystem(fs), `${fs.id} has available mount target ${ok.id} in ${az} for ${who}.`, {evidence: {...ev, mountTargetId: ok.id}, key}))
       continue
     }
     const subnet = d.asgSubnets[0] ?? s.instances?.[d.instances[0]]?.subnetId ?? d.serviceSubnets?.[0] ?? `<a subnet in ${az}>`
@@ -113,7 +115,7 @@ function evaluateFs(s: Snapshot, fs: FileSystem, byAz: Map<string, Demand>): Out
     out.push(fail(res.fileSystem(fs), `${fs.id} has no available mount target in ${az}${state}; ${who} there cannot mount it (\`Failed to resolve\`).`,
       {summary: `Create a mount target for ${fs.id} in ${az}.`,
         command: `aws efs create-mount-target --file-system-id ${fs.id} --subnet-id ${subnet} --security-groups ${sgs}`},
-      {evidence: ev}))
+      {evidence: ev, key}))
   }
   return out
 }
@@ -135,10 +137,10 @@ export const mountTargetPerAz = defineCheck({
       const tasks = withTaskClients(s, fs.id, base.byAz)
       const unplaced = [...base.unplaced, ...tasks.unplaced]
       const out = evaluateFs(s, fs, tasks.byAz)
-      if (unplaced.length) out.push(unknown(res.fileSystem(fs), `Could not tell the AZ id of: ${unplaced.join('; ')} (ec2:DescribeSubnets).`, {evidence: {unplaced}}))
+      if (unplaced.length) out.push(unknown(res.fileSystem(fs), `Could not tell the AZ id of: ${unplaced.join('; ')} (ec2:DescribeSubnets).`, {evidence: {unplaced}, key: {aspect: 'az-unknown'}}))
       if (asgGap.length) {
         out.push(unknown(res.fileSystem(fs), `Auto Scaling group subnets were not read (${asgGap.map(g => `${g.action}: ${g.code}`).join('; ')}), so AZs the cluster may scale into were not checked for ${fs.id}.`,
-          {evidence: {missingPermissions: asgGap.map(g => g.action)}}))
+          {evidence: {missingPermissions: asgGap.map(g => g.action)}, key: {aspect: 'asg-subnets-not-read'}}))
       }
       return out
     })

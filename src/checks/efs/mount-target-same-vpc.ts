@@ -33,13 +33,13 @@ export const mountTargetSameVpc = defineCheck({
       if (mtVpcs.length === 0) return [unknown(res.fileSystem(fs), `The VPC of ${fs.id}'s mount targets is not known (no VpcId and subnets not described).`)]
       const out = [...byVpc].map(([vpc, ids]) => {
         const ev = {instanceVpc: vpc, mountTargetVpcs: mtVpcs, instances: ids}
-        if (mtVpcs.includes(vpc)) return pass(res.fileSystem(fs), `${fs.id} has mount targets in ${vpc}, where instances ${ids.join(', ')} run.`, {evidence: ev})
+        if (mtVpcs.includes(vpc)) return pass(res.fileSystem(fs), `${fs.id} has mount targets in ${vpc}, where instances ${ids.join(', ')} run.`, {evidence: ev, key: {vpc}})
         const mt = mts.find(m => m.lifeCycleState === 'available' && m.ipAddress)
         return fail(res.fileSystem(fs), `Instances ${ids.join(', ')} run in ${vpc}, but ${fs.id}'s mount targets are in ${mtVpcs.join(', ')}: its DNS name does not resolve there (\`Failed to resolve\`).`,
           {summary: `Move the capacity into ${mtVpcs[0]}, or mount by IP across a peering/TGW (routes both ways, security-group rules by CIDR), e.g. \`mount -t efs -o tls,mounttargetip=${mt?.ipAddress ?? '<mount-target-ip>'} ${fs.id} <mount-point>\`.`},
-          {evidence: ev})
+          {evidence: ev, key: {vpc}})
       })
-      if (unplaced.length) out.push(unknown(res.fileSystem(fs), `The VPC of instances ${unplaced.join(', ')} is not known.`))
+      if (unplaced.length) out.push(unknown(res.fileSystem(fs), `The VPC of instances ${unplaced.join(', ')} is not known.`, {key: {aspect: 'vpc-unknown'}}))
       return out
     })
   },

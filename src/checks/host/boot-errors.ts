@@ -76,7 +76,7 @@ export const bootErrors = defineCheck({
         const {cause, fix} = CAUSES.find(c => c.id === id)!.explain(s, i, f)
         const now = mountedNow ? ' The mount works now, so this is from an earlier attempt; the same cause can return at the next boot.' : ''
         out.push(fail(r, `Logs on ${i.id} show a mount failure: ${cause}. Last line: "${lines[lines.length - 1]}".${now}`, fix,
-          {evidence: {cause: id, lines}, ...(mountedNow ? {severity: 'warning' as const} : {})}))
+          {evidence: {cause: id, lines}, key: {cause: id}, ...(mountedNow ? {severity: 'warning' as const} : {})}))
       }
       const ci = f.cloudInit ?? ''
       const ciFailed = /^(error|degraded)/.test(ci)

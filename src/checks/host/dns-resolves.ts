@@ -30,13 +30,14 @@ export const dnsResolves = defineCheck({
         const fsId = fsIdIn(d.name)
         const mt = fsId ? mountTargetForInstance(s, fsId, i) : undefined
         const ev = {name: d.name, status: d.status, ipv4: d.ipv4, ipv6: d.ipv6, mountTargetId: mt?.id, mountTargetIp: mt?.ipAddress}
+        const key = {dnsName: d.name}
         if (d.status === 'ok') {
           const ips = [...d.ipv4, ...d.ipv6]
           if (mt?.ipAddress && !ips.includes(mt.ipAddress)) {
             out.push(fail(r, `${d.name} resolves on ${i.id} to ${ips.join(', ')}, not to ${mt.id} (${mt.ipAddress}) in ${i.azName ?? 'its AZ'}: a stale /etc/hosts entry or a resolver override; mounts go to another AZ or to a deleted mount target.`,
-              {summary: `Remove the override (grep ${fsId} /etc/hosts) or point it at ${mt.ipAddress}.`}, {evidence: ev, severity: 'warning'}))
+              {summary: `Remove the override (grep ${fsId} /etc/hosts) or point it at ${mt.ipAddress}.`}, {evidence: ev, key, severity: 'warning'}))
           } else {
-            out.push(pass(r, `${d.name} resolves on ${i.id} to ${ips.join(', ')}${mt ? ` (${mt.id})` : ''}.`, {evidence: ev}))
+            out.push(pass(r, `${d.name} resolves on ${i.id} to ${ips.join(', ')}${mt ? ` (${mt.id})` : ''}.`, {evidence: ev, key}))
           }
           continue
         }
@@ -47,7 +48,7 @@ export const dnsResolves = defineCheck({
           out.push(fail(r, `${d.name} ${how} on ${i.id} because ${fsId} has no available mount target in ${i.azName ?? 'its AZ'} (subnet ${i.subnetId ?? '?'}); the name only resolves in AZs with a mount target.`,
             {summary: `Create a mount target for ${fsId} in ${i.azName ?? 'the instance AZ'} (see efs/mount-target-per-az).`,
               command: `aws efs create-mount-target --file-system-id ${fsId} --subnet-id ${i.subnetId ?? '<subnet-id>'}${sgs.length ? ` --security-groups ${sgs.join(' ')}` : ''}`},
-            {evidence: ev}))
+            {evidence: ev, key}))
           continue
         }
         const vpc = i.vpcId ? s.vpcs?.[i.vpcId] : undefined
@@ -56,12 +57,12 @@ export const dnsResolves = defineCheck({
           out.push(fail(r, `${d.name} ${how} on ${i.id}: ${off.join(' and ')} ${off.length > 1 ? 'are' : 'is'} off on ${vpc.id} (see network/vpc-dns).`,
             {summary: `Turn on ${off.join(' and ')} on ${vpc.id}.`,
               command: off.map(a => `aws ec2 modify-vpc-attribute --vpc-id ${vpc.id} --${a === 'enableDnsSupport' ? 'enable-dns-support' : 'enable-dns-hostnames'} '{"Value":true}'`).join(' && ')},
-            {evidence: ev}))
+            {evidence: ev, key}))
           continue
         }
         out.push(fail(r, `${d.name} ${how} on ${i.id} although ${mt ? `${mt.id} serves its AZ` : 'the control plane looks right'}: the host resolver is not answering for it (custom DNS servers in /etc/resolv.conf or DHCP options, or the mount target was created in the last 90 seconds).`,
           {summary: `Make the host use the VPC resolver (AmazonProvidedDNS, 169.254.169.253) or forward ${'efs.<region>.amazonaws.com'} to it; as a stopgap mount by IP${mt?.ipAddress ? ` (mounttargetip=${mt.ipAddress})` : ''}.`},
-          {evidence: ev}))
+          {evidence: ev, key}))
       }
       return out
     })

@@ -28,6 +28,7 @@ export const efsMounted = defineCheck({
       for (const e of expected) {
         const m = e.kind === 'mount-point' ? mounts.filter(x => x.target === e.path).pop() : coveringNfsMount(f, e.path)
         const ev = {path: e.path, expectedBecause: e.origin, mounts: mounts.map(x => `${x.source} on ${x.target} (${x.fstype})`)}
+        const key = {path: e.path}
         if (!m) {
           const hasFstab = f.fstab.some(x => x.mountPoint === e.path)
           const what = e.kind === 'mount-point' ? `nothing is mounted at ${e.path}` : `${e.path} is not on an EFS/NFS mount`
@@ -37,17 +38,17 @@ export const efsMounted = defineCheck({
                 // NOTE: efsdoctor mount is idempotent, validates fstab and rolls back on failure; prefer it to a raw mount.
                 ? `efsdoctor mount --instance ${i.id} --file-system ${e.fsId} --path ${e.path}`
                 : e.kind === 'mount-point' && hasFstab ? ssmRun(i.id, `mount ${e.path}`) : ssmRun(i.id, 'mount -a -t efs,nfs4')},
-            {evidence: ev}))
+            {evidence: ev, key}))
           continue
         }
         const seenFs = mountFsId(f, m)
         if (e.fsId && seenFs && seenFs !== e.fsId) {
           out.push(fail(r, `${e.path} on ${i.id} is mounted from ${seenFs}, not ${e.fsId} (${e.origin}).`,
             {summary: `Unmount it and mount ${e.fsId} instead; check the fstab line and UserData.`,
-              command: ssmRun(i.id, `umount ${m.target} && mount ${m.target}`)}, {evidence: {...ev, source: m.source}}))
+              command: ssmRun(i.id, `umount ${m.target} && mount ${m.target}`)}, {evidence: {...ev, source: m.source}, key}))
           continue
         }
-        out.push(pass(r, `${e.path} on ${i.id} is on ${m.fstype} from ${m.source}${seenFs && !m.source.includes(seenFs) ? ` (${seenFs})` : ''}, mounted at ${m.target}.`, {evidence: ev}))
+        out.push(pass(r, `${e.path} on ${i.id} is on ${m.fstype} from ${m.source}${seenFs && !m.source.includes(seenFs) ? ` (${seenFs})` : ''}, mounted at ${m.target}.`, {evidence: ev, key}))
       }
       return out
     })

@@ -33,13 +33,13 @@ export const fstabPersistent = defineCheck({
         if (!entry) {
           out.push(fail(r, `/etc/fstab on ${i.id} has no EFS/NFS line for ${w.path}: the mount will not come back after a reboot.`,
             {summary: 'Add the fstab line (from UserData guard it with `grep -q` so it is added once).', command: `echo '${line}' | sudo tee -a /etc/fstab`},
-            {evidence: ev}))
+            {evidence: ev, key: {path: w.path}}))
         } else if (!entry.options.includes('_netdev')) {
           out.push(fail(r, `The fstab line for ${w.path} on ${i.id} (${entry.device} ${entry.fstype} ${entry.options.join(',')}) lacks _netdev: at boot it is tried before the network is up.`,
             {summary: `Edit /etc/fstab on ${i.id}: add _netdev to the options of the ${w.path} line (recommended: ${line}).`},
-            {evidence: ev}))
+            {evidence: ev, key: {path: w.path}}))
         } else {
-          out.push(pass(r, `/etc/fstab on ${i.id} mounts ${entry.device} at ${w.path} (${entry.fstype}, _netdev).`, {evidence: ev}))
+          out.push(pass(r, `/etc/fstab on ${i.id} mounts ${entry.device} at ${w.path} (${entry.fstype}, _netdev).`, {evidence: ev, key: {path: w.path}}))
         }
       }
       return out

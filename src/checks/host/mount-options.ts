@@ -46,11 +46,11 @@ export const mountOptions = defineCheck({
         const problems = optionProblems(m.options, m.fstype)
         const ev = {target: m.target, options: m.options, problems}
         if (problems.length === 0) {
-          out.push(pass(r, `${m.target} on ${i.id} uses the recommended options.`, {evidence: ev}))
+          out.push(pass(r, `${m.target} on ${i.id} uses the recommended options.`, {evidence: ev, key: {path: m.target}}))
         } else {
           out.push(fail(r, `${m.target} on ${i.id}: ${problems.join('; ')}.`,
             {summary: `Remount with the EFS mount helper (-t efs -o tls,_netdev) or with -o ${RECOMMENDED}, and fix the fstab line the same way.`},
-            {evidence: ev}))
+            {evidence: ev, key: {path: m.target}}))
         }
       }
       return out

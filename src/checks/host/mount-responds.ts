@@ -26,7 +26,7 @@ export const mountResponds = defineCheck({
         const ev = {target: m.target, source: m.source, df: m.df}
         switch (m.df?.status) {
           case 'ok':
-            out.push(pass(r, `${m.target} on ${i.id} answers (df: ${m.df.usedKb ?? '?'} KiB used).`, {evidence: ev}))
+            out.push(pass(r, `${m.target} on ${i.id} answers (df: ${m.df.usedKb ?? '?'} KiB used).`, {evidence: ev, key: {path: m.target}}))
             break
           case 'timeout':
           case 'error': {
@@ -34,11 +34,11 @@ export const mountResponds = defineCheck({
             const port = deadPort ? ` Port ${deadPort.port} on ${deadPort.ip} is ${deadPort.status} from this host, so the network path is broken (see host/port-2049-reachable).` : ''
             out.push(fail(r, `${m.target} on ${i.id} ${how}.${port} Processes touching it hang.`,
               {summary: 'Fix the network path to the mount target first (security groups, NACLs); a hard mount recovers by itself once the server answers. If it stays stuck (or after a mount target was recreated: "Stale file handle"), unmount lazily and mount again.',
-                command: ssmRun(i.id, `umount -l ${m.target} && mount ${m.target}`)}, {evidence: ev}))
+                command: ssmRun(i.id, `umount -l ${m.target} && mount ${m.target}`)}, {evidence: ev, key: {path: m.target}}))
             break
           }
           default:
-            out.push(unknown(r, `${m.target} on ${i.id} was not tested (${m.df?.detail ?? 'the probe ran out of time or output space'}).`, {evidence: ev}))
+            out.push(unknown(r, `${m.target} on ${i.id} was not tested (${m.df?.detail ?? 'the probe ran out of time or output space'}).`, {evidence: ev, key: {path: m.target}}))
         }
       }
       return out

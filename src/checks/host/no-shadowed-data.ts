@@ -42,18 +42,18 @@ export const noShadowedData = defineCheck({
         const sh: ProbeShadow | undefined = f.shadowed!.find(x => x.mountPoint === mp)
         const evidence = {mountPoint: mp, ...(sh ? {status: sh.status, entries: sh.entries, sample: sh.sample, detail: sh.detail} : {})}
         if (!sh) {
-          return unknown(r, `The probe did not report what lies underneath ${mp} on ${i.id} (it looks at the first 10 mounts${f.complete ? '' : '; its output was cut'}).`, {evidence})
+          return unknown(r, `The probe did not report what lies underneath ${mp} on ${i.id} (it looks at the first 10 mounts${f.complete ? '' : '; its output was cut'}).`, {evidence, key: {path: mp}})
         }
         if (sh.status !== 'ok' || sh.entries === undefined) {
           const why = sh.status === 'timeout' ? 'the look timed out' : 'it could not look'
-          return unknown(r, `Could not tell what lies underneath ${mp} on ${i.id}: ${why}${sh.detail ? ` (${sh.detail})` : ''}.`, {evidence})
+          return unknown(r, `Could not tell what lies underneath ${mp} on ${i.id}: ${why}${sh.detail ? ` (${sh.detail})` : ''}.`, {evidence, key: {path: mp}})
         }
-        if (sh.entries === 0) return pass(r, `Nothing is hidden underneath the EFS mount ${mp} on ${i.id}.`, {evidence})
+        if (sh.entries === 0) return pass(r, `Nothing is hidden underneath the EFS mount ${mp} on ${i.id}.`, {evidence, key: {path: mp}})
         const names = sh.sample.length ? ` (e.g. ${sh.sample.join(', ')})` : ''
         return fail(r, `On ${i.id} ${count(sh.entries)} hidden in the local directory underneath the EFS mount ${mp}${names}: written to the root volume while EFS was not mounted, the application cannot see them and they are lost with the instance.`,
           {summary: `On ${i.id}, copy them out with the command (it unmounts only inside a private mount namespace; the host keeps its mount), review ${backupDir(mp)}, copy what is needed into ${mp} (cp -an ${backupDir(mp)}/. ${mp}/), then delete the hidden originals the same way to free the root volume. Restart tasks started before the mount (see ecs/container-sees-efs).`,
             command: copyOutCommand(mp)},
-          {evidence})
+          {evidence, key: {path: mp}})
       })
     })
   },

@@ -32,20 +32,20 @@ export const port2049Reachable = defineCheck({
         const ev = {ip: t.ip, port: t.port, status: t.status, mountTargetId: mt?.id, instanceSecurityGroups: i.securityGroupIds,
           mountTargetSecurityGroups: mt?.securityGroupIds}
         if (t.status === 'open') {
-          out.push(pass(r, `${i.id} connects to ${name} on TCP ${t.port}.`, {evidence: ev}))
+          out.push(pass(r, `${i.id} connects to ${name} on TCP ${t.port}.`, {evidence: ev, key: {ip: t.ip}}))
         } else if (t.status === 'timeout') {
           const mtSg = mt?.securityGroupIds?.[0]
           const hostSg = i.securityGroupIds[0]
           out.push(fail(r, `TCP ${t.port} from ${i.id} to ${name} times out: packets are dropped by a security group (${mt?.securityGroupIds?.join(', ') ?? 'mount target'} inbound, ${i.securityGroupIds.join(', ') || 'instance'} outbound), a NACL, or a route. Mounts fail with "Connection timed out".`,
             {summary: `Allow TCP ${t.port} from ${hostSg ?? 'the instance security group'} in ${mtSg ?? 'the mount-target security group'}; then check network/nacl-allows-nfs and network/client-sg-egress-nfs.`,
               command: mtSg && hostSg ? `aws ec2 authorize-security-group-ingress --group-id ${mtSg} --protocol tcp --port ${t.port} --source-group ${hostSg}` : undefined},
-            {evidence: ev}))
+            {evidence: ev, key: {ip: t.ip}}))
         } else if (t.status === 'refused') {
           out.push(fail(r, `TCP ${t.port} from ${i.id} to ${name} is refused (a reset came back): ${mt ? 'a host firewall rule (iptables/nftables REJECT) is likely' : `${t.ip} is not a mount target of this file system`}.`,
             {summary: mt ? `Look for a REJECT rule on ${i.id}: sudo iptables -S OUTPUT; sudo nft list ruleset.` : 'Mount by the file system DNS name or the IP of the mount target in this AZ.'},
-            {evidence: ev}))
+            {evidence: ev, key: {ip: t.ip}}))
         } else {
-          out.push(unknown(r, `The connect from ${i.id} to ${name} could not be tried on the host.`, {evidence: ev}))
+          out.push(unknown(r, `The connect from ${i.id} to ${name} could not be tried on the host.`, {evidence: ev, key: {ip: t.ip}}))
         }
       }
       return out

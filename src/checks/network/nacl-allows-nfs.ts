@@ -197,14 +197,15 @@ function fromTemplate(s: Snapshot): Outcome[] {
   return templateHosts(s).flatMap(h => fsIds.flatMap(fsId => {
     const {ranges, nrp} = templateRanges(s, fsId, h)
     const note = nrp === undefined ? ' Whether the hosts mount with noresvport is not known from the template, so both return-port ranges must pass.' : ''
-    if (!h.subnetIds.length) return [unknown(cfn(h.id), `The subnets hosts of ${h.id} launch in are not known from the template (no Auto Scaling group here launches it), so network ACLs towards ${fsId} cannot be evaluated.`)]
+    if (!h.subnetIds.length) return [unknown(cfn(h.id), `The subnets hosts of ${h.id} launch in are not known from the template (no Auto Scaling group here launches it), so network ACLs towards ${fsId} cannot be evaluated.`, {key: {fileSystem: fsId}})]
     return h.subnetIds.map(subnetId => {
       const ev = {host: h.id, fileSystemId: fsId, subnet: subnetId, noresvport: nrp ?? 'unknown'}
+      const key = {host: h.id, fileSystem: fsId, subnet: subnetId}
       const cidr = s.subnets?.[subnetId]?.cidr
-      if (!cidr || cidr.includes('${')) return unknown(cfn(h.id), `Network ACLs for hosts of ${h.id} in ${subnetId} cannot be evaluated: the subnet ${s.subnets?.[subnetId] ? 'has no literal CIDR' : 'is not defined'} in the template.`, {evidence: ev})
+      if (!cidr || cidr.includes('${')) return unknown(cfn(h.id), `Network ACLs for hosts of ${h.id} in ${subnetId} cannot be evaluated: the subnet ${s.subnets?.[subnetId] ? 'has no literal CIDR' : 'is not defined'} in the template.`, {evidence: ev, key})
       const candidates = mountTargets.filter(mt => mt.fileSystemId === fsId && sameAz(s, subnetId, mt.subnetId) !== false)
       const definite = candidates.filter(mt => sameAz(s, subnetId, mt.subnetId) === true)
-      if (!candidates.length) return skipped(cfn(h.id), `Hosts of ${h.id} in ${subnetId} have no mount target of ${fsId} in their AZ; see efs/mount-target-per-az.`, {evidence: ev})
+      if (!candidates.length) return skipped(cfn(h.id), `Hosts of ${h.id} in ${subnetId} have no mount target of ${fsId} in their AZ; see efs/mount-target-per-az.`, {evidence: ev, key})
       const pool = definite.length ? definite : candidates
       const results = pool.map(mt => ({mt, v: templatePair(s, subnetId, cidr, mt, ranges)}))
       const sure = definite.length > 0
@@ -214,14 +215,14 @@ function fromTemplate(s: Snapshot): Outcome[] {
         return fail(cfn(aclLogicalId(v.acl!)), `NFS between the hosts of ${h.id} in ${subnetId} and ${failed.mt.id} (${fsId}) is blocked: ${v.message}.${note}`,
           {summary: `Add ${[...new Set(v.blocked.map(templateEntry))].join(' and ')}` +
             (ranges.includes(PRIVILEGED) ? ', or mount with noresvport (efs-utils does) so a 1024-65535 return rule suffices' : '') + '.'},
-          {evidence: {...ev, mountTargetId: failed.mt.id, blocked: v.blocked.map(b => ({acl: b.leg.acl.id, rule: b.rule, egress: b.leg.egress, ports: b.ports, partialCidrs: b.partialCidrs}))}})
+          {evidence: {...ev, mountTargetId: failed.mt.id, blocked: v.blocked.map(b => ({acl: b.leg.acl.id, rule: b.rule, egress: b.leg.egress, ports: b.ports, partialCidrs: b.partialCidrs}))}, key})
       }
       if (results.every(x => x.v.status === 'pass')) {
-        return pass(cfn(h.id), `Network ACLs pass NFS for hosts of ${h.id} in ${subnetId}: ${results.map(x => x.v.message).join('; ')}.`, {evidence: {...ev, mountTargets: pool.map(mt => mt.id)}})
+        return pass(cfn(h.id), `Network ACLs pass NFS for hosts of ${h.id} in ${subnetId}: ${results.map(x => x.v.message).join('; ')}.`, {evidence: {...ev, mountTargets: pool.map(mt => mt.id)}, key})
       }
       const why = results.filter(x => x.v.status !== 'pass').map(x => `${x.mt.id}: ${x.v.message}`)
       const az = sure ? '' : ` The template does not prove which of ${pool.map(mt => mt.id).join(', ')} shares the AZ of ${subnetId}.`
-      return unknown(cfn(h.id), `Network ACLs between the hosts of ${h.id} in ${subnetId} and ${fsId} could not be confirmed: ${why.join('; ')}.${az}${note}`, {evidence: {...ev, mountTargets: pool.map(mt => mt.id)}})
+      return unknown(cfn(h.id), `Network ACLs between the hosts of ${h.id} in ${subnetId} and ${fsId} could not be confirmed: ${why.join('; ')}.${az}${note}`, {evidence: {...ev, mountTargets: pool.map(mt => mt.id)}, key})
     })
   }))
 }

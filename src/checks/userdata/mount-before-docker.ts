@@ -23,7 +23,7 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome[] {
   if (deadlock) {
     out.push(fail(r, `Line ${deadlock.line} runs \`${deadlock.text}\` inside cloud-init: on the ECS-optimized AMI ecs.service is After=cloud-final.service, so a blocking start/restart waits for cloud-init to finish, which waits for it — the agent never starts and the instance never registers.`,
       {summary: 'Remove the ECS agent restart (the agent starts after cloud-init finishes, after your mount), or use `systemctl enable --now --no-block ecs`.', command: fixCmd},
-      at(ud, deadlock.line, {action: deadlock.text})))
+      {...at(ud, deadlock.line, {action: deadlock.text}), key: {problem: 'blocking-ecs-start'}}))
   }
 
   const unsafe = mounts.find(m => m.backgrounded || (m.swallowed && !m.retried))
@@ -31,7 +31,7 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome[] {
     const how = unsafe.backgrounded ? 'runs in the background (&)' : 'ignores failure (|| true) without a retry loop'
     out.push(fail(r, `The mount on line ${unsafe.line} ${how}: the script, and then ECS, go on before EFS is mounted, so tasks can start on an empty local directory.`,
       {summary: 'Mount synchronously in a bounded retry loop that fails the script when EFS never mounts.', command: fixCmd},
-      at(ud, unsafe.line, {mount: unsafe.text})))
+      {...at(ud, unsafe.line, {mount: unsafe.text}), key: {problem: 'mount-not-waited-for'}}))
   }
 
   const lastMount = mounts[mounts.length - 1]
@@ -45,7 +45,7 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome[] {
     const deferred = early.service === 'ecs' && early.noBlock
     out.push(fail(r, `Line ${early.line} starts ${early.service} before the first mount on line ${mounts[0].line}, and ${early.service} is not restarted after it: containers started in between keep the empty local directory${deferred ? ' (on the ECS-optimized AMI the --no-block start waits for cloud-init; on other AMIs it does not)' : ''}.`,
       {summary: `Mount before starting ${early.service}, or restart ${early.service} after the mount (the ECS agent with --no-block).`, command: fixCmd},
-      {...at(ud, early.line, {start: early.text, firstMountLine: mounts[0].line}), severity: deferred ? 'warning' : 'error'}))
+      {...at(ud, early.line, {start: early.text, firstMountLine: mounts[0].line}), key: {problem: 'started-before-mount'}, severity: deferred ? 'warning' : 'error'}))
   }
 
   if (out.length === 0) {

@@ -33,6 +33,6 @@ export const secrets = defineCheck({
     if (hits.length === 0) return [pass(r, `No credentials or tokens found in UserData ${ud.id}.`, at(ud, undefined))]
     return hits.map(h => fail(r, `Line ${h.line} of UserData ${ud.id} contains ${KIND_TEXT[h.kind] ?? h.kind} (value redacted).`,
       {summary: 'Remove it from UserData: use the instance role, or read it at boot from Secrets Manager / SSM Parameter Store (aws secretsmanager get-secret-value …); then rotate it.'},
-      at(ud, h.line, {kind: h.kind})))
+      {...at(ud, h.line, {kind: h.kind}), key: {kind: h.kind}}))
   }),
 })

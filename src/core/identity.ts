@@ -1,0 +1,55 @@
+/**
+ * What identifies one finding across runs: the check id, the resource, and the structured detail that tells two
+ * outcomes of the same check on the same resource apart (`Outcome.key`: the file system, AZ, subnet, service, volume,
+ * rule…). Never the message text, the evidence or a template line: those change with wording or unrelated edits.
+ *
+ * Used for SARIF `partialFingerprints`, JUnit test-case names, GitLab Code Quality fingerprints and `--baseline`.
+ */
+import {createHash} from 'node:crypto'
+import type {Finding} from './types.js'
+
+/**
+ * The scheme is hashed in, so a future scheme can never match an old baseline by accident. v1 (SARIF only, before
+ * keys) hashed the check id, resource id and line.
+ */
+export const FINGERPRINT_SCHEME = 'v2'
+
+type Identified = Pick<Finding, 'checkId' | 'resource' | 'key'>
+
+/** The key's entries in a fixed order (by name), so the order a check lists them in never matters. */
+export function keyEntries(key: Finding['key']): [string, string][] {
+  return Object.entries(key ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+}
+
+/** `fileSystem=fs-1 subnet=subnet-2`: the key as one readable line (empty when the resource alone identifies it). */
+export function keyLabel(key: Finding['key']): string {
+  return keyEntries(key).map(([k, v]) => `${k}=${v}`).join(' ')
+}
+
+/** sha256 over check id, resource type and id, and the sorted key entries (NUL-separated, so no two inputs collide). */
+export function computeFingerprint(f: Identified): string {
+  const parts = [FINGERPRINT_SCHEME, f.checkId, f.resource.type, f.resource.id, ...keyEntries(f.key).flat()]
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex')
+}
+
+/** The finding's fingerprint: the one the run stamped (reports from JSON carry it), else computed. */
+export function fingerprintOf(f: Identified & {fingerprint?: string}): string {
+  return f.fingerprint ?? computeFingerprint(f)
+}
+
+/**
+ * Stamps every finding with its fingerprint. Two findings that would share one (a check that emitted the same
+ * resource twice without a key telling them apart) get `key.occurrence` 2, 3… in report order, so CI tools never
+ * merge them; test/core/identity.test.ts keeps the shipped checks from relying on that.
+ */
+export function withFingerprints(findings: Finding[]): Finding[] {
+  const seen = new Map<string, number>()
+  return findings.map(f => {
+    const fp = computeFingerprint(f)
+    const n = (seen.get(fp) ?? 0) + 1
+    seen.set(fp, n)
+    if (n === 1) return {...f, fingerprint: fp}
+    const key = {...f.key, occurrence: String(n)}
+    return {...f, key, fingerprint: computeFingerprint({...f, key})}
+  })
+}
