@@ -33,7 +33,8 @@ export abstract class BaseCommand extends Command {
     const debug = this.argv.includes('--debug') || Boolean(process.env.EFSDOCTOR_DEBUG)
     if (debug) process.stderr.write(`${err.stack ?? err.message}\n`)
     // NOTE: oclif's flag errors start with "The following error(s) occurred:" and end with "See more help with --help".
-    const lines = (err.message || String(err)).split('\n').map(l => l.trim())
+    const missing = missingArgs(err.message ?? '')
+    const lines = (missing ? `missing argument ${missing}` : err.message || String(err)).split('\n').map(l => l.trim())
       .filter(l => l && !/^The following errors? occurred:?$/i.test(l) && !/^See more help with/i.test(l))
     const first = lines.length > 1 && /^The following errors? occurred/i.test(err.message) ? lines.join('; ') : lines[0] ?? 'unknown error'
     const hint = err.oclif?.exit === 2 && !(err.name === 'UsageError') ? ' (see --help)' : ''
@@ -41,4 +42,12 @@ export abstract class BaseCommand extends Command {
     process.exitCode = 2
     throw new Errors.ExitError(2)
   }
+}
+
+/** oclif words a missing argument as "Missing 1 required arg:\n<name>  <description>"; name it on one line. */
+function missingArgs(message: string): string | undefined {
+  if (!/^Missing \d+ required args?:/.test(message)) return undefined
+  const names = message.split('\n').slice(1).map(l => l.trim()).filter(l => /^\S+\s{2,}/.test(l) || /^\S+$/.test(l))
+    .filter(l => !/^Note:|^See more help/.test(l)).map(l => `<${l.split(/\s+/)[0]}>`)
+  return names.length > 0 ? names.join(', ') : undefined
 }

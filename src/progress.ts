@@ -21,6 +21,8 @@ export async function runSteps(steps: Step[], show = progressWanted()): Promise<
   const tasks = new Listr(steps.map(s => ({title: s.title, task: async () => { await s.run() }})), {
     concurrent: false,
     exitOnError: true,
+    // NOTE: listr2's own handler exits 127 on Ctrl-C; src/hooks/init.ts exits 130 (SIGINT) / 143 (SIGTERM) instead.
+    registerSignalListeners: false,
     rendererOptions: {logger, clearOutput: true},
     fallbackRendererOptions: {logger},
     fallbackRendererCondition: !process.stderr.isTTY,

@@ -11,14 +11,15 @@ of the API calls that failed ("gaps"), so a replay reports the same "unknown" fi
 Send it with a bug report, or run checks later without AWS access: efsdoctor check --from state.json`
 
   static examples = [
-    '<%= config.bin %> snapshot --cluster prod --region eu-west-1 -o state.json',
+    '<%= config.bin %> snapshot --cluster prod --region eu-west-1 --output-file state.json',
     '<%= config.bin %> check --from state.json',
   ]
 
   static flags = {
     cluster: Flags.string({char: 'c', description: 'ECS cluster name or ARN.', required: true}),
     'file-system': Flags.string({char: 'f', description: 'EFS file system id (repeatable). Default: inferred.', multiple: true}),
-    'output-file': Flags.string({char: 'o', description: 'Write the snapshot here (default: stdout).'}),
+    // NOTE: -o means the report format in every other command; here it is a deprecated alias (warns) for one release.
+    'output-file': Flags.string({charAliases: ['o'], deprecateAliases: true, description: 'Write the snapshot here (default: stdout). -o is a deprecated alias.'}),
     probe: Flags.boolean({description: 'Include host facts from an SSM probe of each ACTIVE container instance (--no-probe to leave them out).', default: true, allowNo: true}),
     'probe-timeout': Flags.integer({description: 'Seconds the host probe may run on each instance.', default: 60, min: 5, max: 3600}),
     ...awsFlags,

@@ -1,5 +1,5 @@
 /**
- * Reads a saved snapshot (`efsdoctor snapshot -o f.json`) for offline replay. The file must match
+ * Reads a saved snapshot (`efsdoctor snapshot --output-file f.json`) for offline replay. The file must match
  * schemas/snapshot.schema.json: a wrongly typed field deep inside would otherwise make a check throw, so a bad
  * file is a UsageError (exit 2) naming the first problem, never a run of "Check crashed" findings.
  */

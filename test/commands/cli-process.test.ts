@@ -1,0 +1,95 @@
+/**
+ * The CLI as a real process (bin/dev.js, from source): typo suggestions, missing-argument wording, -h, the
+ * autocomplete command, the deprecated snapshot -o, and exit codes on Ctrl-C / SIGTERM.
+ */
+import {jest} from '@jest/globals'
+import {spawn, spawnSync} from 'node:child_process'
+import {readFileSync} from 'node:fs'
+import {createServer, type Server, type Socket} from 'node:net'
+import {closestCommand} from '../../src/hooks/command-not-found.js'
+
+const ENV = {...process.env, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'x', AWS_EC2_METADATA_DISABLED: 'true', CI: 'true'}
+const cli = (...argv: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'bin/dev.js', ...argv], {encoding: 'utf8', env: ENV, timeout: 60_000})
+
+// Each spawn starts Node with tsx; on a loaded 2-core machine that alone can take seconds.
+jest.setTimeout(120_000)
+
+describe('efsdoctor as a process', () => {
+  it('suggests the closest command for a typo, in the tool\'s own one-line style, exit 2', () => {
+    const r = cli('chek')
+    expect(r.status).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr.trim().split('\n')).toEqual(['efsdoctor: "chek" is not an efsdoctor command; did you mean "check"?'])
+    const l = cli('lnit', 'foo.yaml')
+    expect(l.stderr.trim()).toBe('efsdoctor: "lnit" is not an efsdoctor command; did you mean "lint foo.yaml"?')
+  })
+
+  it('closestCommand suggests only plausible words', () => {
+    const ids = ['check', 'checks', 'lint', 'mount', 'probe', 'snapshot', 'explain', 'userdata', 'iam-policy', 'autocomplete', 'help']
+    expect(closestCommand('chekc', ids)).toBe('check')
+    expect(closestCommand('snapshto', ids)).toBe('snapshot')
+    expect(closestCommand('zzzz', ids)).toBeUndefined()
+    expect(closestCommand('deploy', ids)).toBeUndefined()
+  })
+
+  it('names a missing argument on one line', () => {
+    const r = cli('lint')
+    expect(r.status).toBe(2)
+    expect(r.stderr.trim().split('\n')).toEqual(['efsdoctor: missing argument <template> (see --help)'])
+  })
+
+  it('-h is help, and autocomplete exists', () => {
+    const h = cli('check', '-h')
+    expect(h.status).toBe(0)
+    expect(h.stdout).toMatch(/^USAGE/m)
+    expect(h.stdout).toMatch(/efsdoctor check/)
+    const a = cli('autocomplete', '--help')
+    expect(a.status).toBe(0)
+    expect(a.stdout).toMatch(/autocomplete \[SHELL\]/)
+  })
+
+  it('snapshot -o still writes the file but warns that it is deprecated', () => {
+    const r = cli('snapshot', '-o', '/dev/null', '--cluster', 'x', '--region', 'us-east-1', '--endpoint-url', 'http://127.0.0.1:9')
+    expect(r.stderr).toMatch(/-o.*deprecated.*--output-file/is)
+  })
+
+  describe('signals', () => {
+    let server: Server
+    let port = 0
+    const sockets: Socket[] = []
+    // An endpoint that accepts connections and never answers keeps the command busy until the signal arrives.
+    beforeAll(async () => {
+      server = createServer((socket) => { sockets.push(socket) })
+      await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
+      port = (server.address() as {port: number}).port
+    })
+    afterAll(() => new Promise<void>((ok) => {
+      for (const s of sockets) s.destroy()
+      server.close(() => ok())
+    }))
+
+    it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s exits %i', async (signal, expected) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'bin/dev.js', 'check', '--cluster', 'prod', '--region', 'us-east-1',
+        '--endpoint-url', `http://127.0.0.1:${port}`, '--no-probe'], {env: ENV, stdio: ['ignore', 'pipe', 'pipe']})
+      // Wait until the CLI has connected to the silent endpoint (so the command is really running), then signal it.
+      await new Promise<void>((ok) => server.once('connection', () => ok()))
+      child.kill(signal)
+      const code = await new Promise<number | null>((ok) => child.on('exit', (c) => ok(c)))
+      expect(code).toBe(expected)
+    })
+  })
+})
+
+describe('the package', () => {
+  it('ships LICENSE (Apache-2.0, full text) and bin/run.js, not bin/dev.js (it needs tsx, a dev dependency)', () => {
+    const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {encoding: 'utf8'})
+    expect(r.status).toBe(0)
+    const files = (JSON.parse(r.stdout) as Array<{files: Array<{path: string}>}>)[0].files.map((f) => f.path)
+    expect(files).toContain('LICENSE')
+    expect(files).toContain('bin/run.js')
+    expect(files).not.toContain('bin/dev.js')
+    const license = readFileSync('LICENSE', 'utf8')
+    expect(license).toMatch(/Apache License\s+Version 2\.0/)
+    expect(license).toMatch(/END OF TERMS AND CONDITIONS/)
+  })
+})
