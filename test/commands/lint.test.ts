@@ -164,7 +164,7 @@ describe('efsdoctor lint', () => {
     ['a template without Resources', () => { const p = join(dir, 'nores.yaml'); writeFileSync(p, 'Parameters:\n  X: {Type: String}\n'); return [p] }, /has no Resources/],
     ['an empty file', () => { const p = join(dir, 'empty.yaml'); writeFileSync(p, '\n'); return [p] }, /is empty/],
     ['an unknown check id', () => [T('ecs-efs-stack.yaml'), '--only', 'ecs/nope'], /unknown check id "ecs\/nope"/],
-    ['no template argument', () => [], /Missing 1 required arg/],
+    ['no template argument', () => [], /^efsdoctor: missing argument <template> \(see --help\)$/],
   ])('exits 2 with one line for %s', async (_name, argv, pattern) => {
     expectOneLineExit2(await run(argv()), pattern)
   })
