@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {awsFlags, BaseCommand, debugFlag} from '../base-command.js'
 import {UsageError} from '../core/errors.js'
-import type {StoppedReason} from '../inventory/stopped-tasks.js'
+import type {ServiceEventReason, StoppedReason} from '../inventory/stopped-tasks.js'
 import {type Explanation, explain, printable} from '../remote/explain.js'
 
 interface ReasonExplanation extends Explanation {
@@ -10,11 +10,18 @@ interface ReasonExplanation extends Explanation {
   taskArns: string[]
 }
 
+interface EventExplanation extends Explanation {
+  service: string
+  count: number
+  latest: string
+}
+
 export default class ExplainCmd extends BaseCommand {
   static summary = 'Explain an EFS/ECS error message: its likely causes, the checks that confirm them, and the fix.'
   static description = `Paste a mount error, an efs-utils log line or an ECS stoppedReason, or give - to read a whole log from stdin
 (up to 16 MB; for a multi-line paste each match names its line). With --cluster, the reasons of the cluster's
-recently stopped tasks (stoppedReason and container reasons) are explained too.
+recently stopped tasks (stoppedReason and container reasons) and the error events its services logged in the last
+24 hours (ResourceInitializationError, CannotCreateContainerError, placement failures) are explained too.
 
 Exit codes: 0 = at least one message was recognised; 1 = nothing matched; 2 = could not run.`
 
@@ -30,7 +37,7 @@ Exit codes: 0 = at least one message was recognised; 1 = nothing matched; 2 = co
   }
 
   static flags = {
-    cluster: Flags.string({char: 'c', description: 'Also explain why this cluster\'s recently stopped tasks stopped.'}),
+    cluster: Flags.string({char: 'c', description: 'Also explain why this cluster\'s recently stopped tasks stopped, and its services\' recent error events.'}),
     output: Flags.string({char: 'o', description: 'Output format.', options: ['table', 'json'], default: 'table'}),
     ...awsFlags,
     ...debugFlag,
@@ -42,21 +49,30 @@ Exit codes: 0 = at least one message was recognised; 1 = nothing matched; 2 = co
     if (!text && !flags.cluster) throw new UsageError('give an error message to explain (in quotes), or --cluster to read stopped tasks')
     const pasted = text ? explain(text) : undefined
     let stopped: ReasonExplanation[] | undefined
+    let events: EventExplanation[] | undefined
+    let eventsError: string | undefined
     if (flags.cluster) {
       const {createClients} = await import('../inventory/aws-clients.js')
-      const {readStoppedReasons} = await import('../inventory/stopped-tasks.js')
+      const {readServiceEvents, readStoppedReasons} = await import('../inventory/stopped-tasks.js')
       const clients = await createClients({region: flags.region, profile: flags.profile, endpointUrl: flags['endpoint-url']})
-      let reasons: StoppedReason[]
-      try {
-        reasons = await readStoppedReasons(clients.ecs, flags.cluster)
-      } catch (error) {
-        throw new UsageError(`cannot read stopped tasks of ${flags.cluster}: ${(error as Error).name}: ${(error as Error).message.split('\n')[0]}`)
+      const oneLine = (error: unknown) => `${(error as Error).name}: ${(error as Error).message.split('\n')[0]}`
+      const [reasons, serviceEvents] = await Promise.allSettled([
+        readStoppedReasons(clients.ecs, flags.cluster), readServiceEvents(clients.ecs, flags.cluster)])
+      if (reasons.status === 'rejected') throw new UsageError(`cannot read stopped tasks of ${flags.cluster}: ${oneLine(reasons.reason)}`)
+      stopped = reasons.value.map(r => ({...explain(r.reason), source: r.source, count: r.count, taskArns: r.taskArns}))
+      if (serviceEvents.status === 'fulfilled') {
+        events = serviceEvents.value.map(e => ({...explain(e.reason), service: e.service, count: e.count, latest: e.latest}))
+      } else {
+        // NOTE: the stopped tasks are still worth showing; say plainly what could not be read.
+        eventsError = `could not read the service events of ${flags.cluster}: ${oneLine(serviceEvents.reason)}`
+        process.stderr.write(`efsdoctor: ${printable(eventsError)}\n`)
       }
-      stopped = reasons.map(r => ({...explain(r.reason), source: r.source, count: r.count, taskArns: r.taskArns}))
     }
-    const matched = Boolean(pasted?.matches.length) || Boolean(stopped?.some(s => s.matches.length))
+    const matched = Boolean(pasted?.matches.length) || Boolean(stopped?.some(s => s.matches.length)) ||
+      Boolean(events?.some(e => e.matches.length))
     if (flags.output === 'json') {
-      this.emit(JSON.stringify({matched, ...(pasted ? {message: pasted} : {}), ...(stopped ? {stoppedTasks: stopped} : {})}, null, 2))
+      this.emit(JSON.stringify({matched, ...(pasted ? {message: pasted} : {}), ...(stopped ? {stoppedTasks: stopped} : {}),
+        ...(events ? {serviceEvents: events} : {}), ...(eventsError ? {serviceEventsError: eventsError} : {})}, null, 2))
     } else {
       const blocks: string[] = []
       if (pasted) blocks.push(renderExplanation(pasted))
@@ -65,6 +81,12 @@ Exit codes: 0 = at least one message was recognised; 1 = nothing matched; 2 = co
           ? `No stopped tasks in ${flags.cluster} (ECS keeps them for about an hour).\n`
           : `Recently stopped tasks in ${flags.cluster}: ${stopped.length} distinct reason(s)\n`)
         for (const s of stopped) blocks.push(renderExplanation(s, `${s.count}× ${s.source} reason, e.g. ${s.taskArns[0]}`))
+      }
+      if (events) {
+        blocks.push(events.length === 0
+          ? `No error events from the services of ${flags.cluster} in the last 24 hours.\n`
+          : `Service error events in ${flags.cluster} (last 24 hours): ${events.length} distinct message(s)\n`)
+        for (const e of events) blocks.push(renderExplanation(e, `${e.count}× in service ${e.service}, latest ${e.latest}`))
       }
       if (!matched) blocks.push(`No known EFS/ECS error signature matched. Run "efsdoctor check --cluster <name>" to test every link.\n`)
       this.emit(blocks.join('\n'))

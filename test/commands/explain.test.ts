@@ -1,4 +1,4 @@
-import {DescribeTasksCommand, ECSClient, ListTasksCommand} from '@aws-sdk/client-ecs'
+import {DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListServicesCommand, ListTasksCommand} from '@aws-sdk/client-ecs'
 import {mockClient} from 'aws-sdk-client-mock'
 import {jest} from '@jest/globals'
 import {Readable} from 'node:stream'
@@ -71,5 +71,48 @@ describe('efsdoctor explain', () => {
     expect(byReason[rie].matches.map((m: {id: string}) => m.id)).toEqual(['connection-timeout', 'resource-initialization'])
     expect(byReason['Scaling activity initiated by (deployment ecs-svc/123)'].matches).toEqual([])
     expect(json.stoppedTasks.find((s: {source: string}) => s.source === 'container').matches[0].id).toBe('volume-plugin-missing')
+  })
+
+  test('--cluster also explains the services\' recent error events (DescribeServices ≤ 10 per call), grouped with task ids folded', async () => {
+    const names = Array.from({length: 12}, (_, i) => `svc-${i}`)
+    ecs.on(ListTasksCommand).resolves({taskArns: []})
+    ecs.on(ListServicesCommand).resolves({serviceArns: names.map(n => `arn:aws:ecs:eu-west-1:123456789012:service/prod/${n}`)})
+    const now = Date.now()
+    const rie = (task: string) => `(service svc-3) failed to launch a task with (error ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: Failed to resolve "fs-0123456789abcdef0.efs.eu-west-1.amazonaws.com" - check that your file system ID is correct.) (task ${task})`
+    ecs.on(DescribeServicesCommand).callsFake(input => ({services: input.services.map((arn: string) => {
+      const serviceName = arn.split('/').pop()!
+      if (serviceName !== 'svc-3') return {serviceName, events: [{message: `(service ${serviceName}) has reached a steady state.`, createdAt: new Date(now)}]}
+      return {serviceName, events: [
+        {message: rie('aaaa1111'), createdAt: new Date(now - 60_000)},
+        {message: rie('bbbb2222'), createdAt: new Date(now - 120_000)},
+        {message: rie('cccc3333'), createdAt: new Date(now - 3 * 24 * 3600_000)},
+        {message: '(service svc-3) failed to launch a task with (error CannotCreateContainerError: Error response from daemon: failed to copy file info for /var/lib/ecs/volumes/ecs-web-2-data: failed to chown /var/lib/ecs/volumes/ecs-web-2-data: lchown /var/lib/ecs/volumes/ecs-web-2-data: operation not permitted)', createdAt: new Date(now - 30_000)},
+        {message: '(service svc-3) has reached a steady state.', createdAt: new Date(now)},
+      ]}
+    })}))
+    const {stdout, stderr, error} = await run(['--cluster', 'prod', '--region', 'eu-west-1', '--output', 'json'])
+    expect(stderr).toBe('')
+    expect(error).toBeUndefined()
+    expect(ecs.commandCalls(DescribeServicesCommand).map(c => c.args[0].input.services!.length)).toEqual([10, 2])
+    const json = JSON.parse(stdout)
+    expect(json.serviceEvents.map((e: {service: string; count: number; matches: {id: string}[]}) => [e.service, e.count, e.matches[0].id]))
+      .toEqual([['svc-3', 1, 'access-point-chown'], ['svc-3', 2, 'dns-resolve']])
+    expect(json.serviceEvents[1].input).toContain('(task …)')
+    const table = await run(['--cluster', 'prod', '--region', 'eu-west-1'])
+    expect(table.stdout).toContain('Service error events in prod (last 24 hours): 2 distinct message(s)')
+    expect(table.stdout).toContain('2× in service svc-3')
+  })
+
+  test('--cluster without ecs:DescribeServices still explains the stopped tasks and says on stderr what it could not read', async () => {
+    ecs.on(ListTasksCommand).resolves({taskArns: ['arn:aws:ecs:eu-west-1:123456789012:task/prod/0123']})
+    ecs.on(DescribeTasksCommand).resolves({tasks: [{taskArn: 'arn:aws:ecs:eu-west-1:123456789012:task/prod/0123', stoppedReason: 'mount.nfs4: Connection timed out'}]})
+    ecs.on(ListServicesCommand).resolves({serviceArns: ['arn:aws:ecs:eu-west-1:123456789012:service/prod/web']})
+    ecs.on(DescribeServicesCommand).rejects(Object.assign(new Error('User is not authorized to perform: ecs:DescribeServices'), {name: 'AccessDeniedException'}))
+    const {stdout, stderr, error} = await run(['--cluster', 'prod', '--region', 'eu-west-1', '--output', 'json'])
+    expect(error).toBeUndefined()
+    const json = JSON.parse(stdout)
+    expect(json.stoppedTasks[0].matches[0].id).toBe('connection-timeout')
+    expect(json.serviceEventsError).toBe('could not read the service events of prod: AccessDeniedException: User is not authorized to perform: ecs:DescribeServices')
+    expect(stderr.trim().split('\n')).toEqual([`efsdoctor: ${json.serviceEventsError}`])
   })
 })
