@@ -7,6 +7,7 @@ import {containerInstancesHealthy} from './ecs/container-instances-healthy.js'
 import {mountPointVolumeExists} from './ecs/mount-point-volume-exists.js'
 import {volumeSourceOnEfs} from './ecs/volume-source-on-efs.js'
 import {efsVolumeConfiguration} from './ecs/efs-volume-configuration.js'
+import {accessPointPosixIdentity} from './ecs/access-point-posix-identity.js'
 import {taskRoleEfsAccess} from './ecs/task-role-efs-access.js'
 import {fileSystemExists} from './efs/file-system-exists.js'
 import {fileSystemWritable} from './efs/file-system-writable.js'
@@ -61,6 +62,7 @@ export const allChecks: Check[] = [
   mountPointVolumeExists,
   volumeSourceOnEfs,
   efsVolumeConfiguration,
+  accessPointPosixIdentity,
   taskRoleEfsAccess,
   // What each host and container actually sees (SSM probe)
   ssmManaged,

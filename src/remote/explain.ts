@@ -287,7 +287,7 @@ export const SIGNATURES: readonly Signature[] = [
       'the access point enforces a PosixUser, and the directory at the container path is owned by someone else in the image: Docker copies the image directory\'s ownership onto the new volume, and EFS refuses that chown',
       'the container (or its entrypoint) runs chown on the mount while EFS maps it to the access point\'s user, or root is squashed (no elasticfilesystem:ClientRootAccess)',
     ],
-    checks: ['ecs/efs-volume-configuration', 'ecs/task-role-efs-access'],
+    checks: ['ecs/access-point-posix-identity', 'ecs/efs-volume-configuration', 'ecs/task-role-efs-access'],
     fix: 'Own the image\'s directory by the access point\'s uid:gid (or mount at a path the image does not have), give RootDirectory.CreationInfo the same owner as PosixUser, and drop chown from the entrypoint.',
   },
   {
