@@ -1,0 +1,181 @@
+/**
+ * End to end against moto's server: a cluster built with the real SDK in an AWS implementation no one here wrote,
+ * then `efsdoctor check --cluster … --endpoint-url … --no-probe --output json` run as a user would, asserting on the
+ * JSON report and the exit code. One moto per file (python starts slowly), reset before every scenario.
+ */
+import {
+  AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, CreateNetworkAclCommand, CreateNetworkAclEntryCommand,
+  DescribeNetworkAclsCommand, ModifyVpcAttributeCommand, ReplaceNetworkAclAssociationCommand, RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2'
+import {PutFileSystemPolicyCommand} from '@aws-sdk/client-efs'
+import Check from '../../src/commands/check.js'
+import type {Finding, Report} from '../../src/core/types.js'
+import {runCommand} from '../support/run-command.js'
+import {motoMissing, startMoto, type Moto} from './support/moto.js'
+import {autoScalingGroup, awsClients, CLUSTER, healthyCluster, REGION, registerContainerInstance, type Aws} from './support/world.js'
+
+const missing = motoMissing()
+// NOTE: never a silent skip: the reason is printed, and under CI the suite fails (startMoto throws it).
+if (missing) process.stderr.write(`${missing}\n`)
+const suite = missing && process.env.CI !== 'true' ? describe.skip : describe
+
+const errors = (r: Report): Finding[] => r.findings.filter(f => f.status === 'fail' && f.severity === 'error')
+const by = (r: Report, checkId: string, status?: Finding['status']): Finding[] =>
+  r.findings.filter(f => f.checkId === checkId && (!status || f.status === status))
+const ids = (fs: Finding[]): string[] => fs.map(f => f.resource.id).sort()
+
+suite('efsdoctor check against moto', () => {
+  let moto: Moto
+  let aws: Aws
+
+  beforeAll(async () => {
+    moto = await startMoto()
+    aws = awsClients(moto.endpoint)
+  }, 120_000)
+  afterAll(async () => { await moto?.stop() })
+  beforeEach(async () => { await moto.reset() })
+
+  async function check(extra: string[] = []): Promise<{code: number; report: Report; stderr: string}> {
+    const r = await runCommand(Check, ['--cluster', CLUSTER, '--endpoint-url', moto.endpoint, '--region', REGION, '--no-probe', '--output', 'json', ...extra])
+    if (!r.stdout) throw new Error(`no report (exit ${r.code}): ${r.stderr}`)
+    return {code: r.code, report: JSON.parse(r.stdout) as Report, stderr: r.stderr}
+  }
+
+  /** The only error-level failures are `checkId`'s, on exactly `resources`. */
+  function expectOnlyFailure(report: Report, checkId: string, resources: string[]): void {
+    expect(errors(report).filter(f => f.checkId !== checkId).map(f => `${f.checkId} ${f.resource.id}`)).toEqual([])
+    expect(ids(by(report, checkId, 'fail'))).toEqual([...resources].sort())
+    for (const f of by(report, checkId, 'fail')) expect(f.fix?.summary).toBeTruthy()
+  }
+
+  it('a healthy cluster: exit 0, nothing failing or unknown, every link seen and passing', async () => {
+    const w = await healthyCluster(aws)
+    const {code, report} = await check()
+    expect(code).toBe(0)
+    expect(report.scope).toMatchObject({source: 'aws', cluster: CLUSTER, region: REGION, accountId: '123456789012'})
+    expect(report.scope.fileSystems?.map(f => f.id)).toEqual([w.fsId])
+    expect(report.findings.filter(f => f.status === 'fail' || f.status === 'unknown').map(f => `${f.checkId} ${f.resource.id}: ${f.message}`)).toEqual([])
+    for (const id of ['network/mount-target-sg-allows-nfs', 'network/client-sg-egress-nfs', 'network/nacl-allows-nfs', 'ecs/container-instances-healthy']) {
+      expect([id, ids(by(report, id, 'pass'))]).toEqual([id, [...w.instanceIds].sort()])
+    }
+    expect(by(report, 'efs/mount-target-per-az', 'pass')).toHaveLength(2)
+    expect(ids(by(report, 'efs/mount-target-available', 'pass'))).toEqual([...w.mountTargetIds].sort())
+    for (const id of ['network/vpc-dns', 'userdata/mounts-efs', 'userdata/fstab-netdev', 'ecs/volume-source-on-efs', 'ecs/mount-point-volume-exists']) {
+      expect([id, by(report, id, 'pass').length]).toEqual([id, 1])
+    }
+  })
+
+  it('a mount-target security group that admits one subnet\'s CIDR only: the host in the other subnet fails', async () => {
+    const w = await healthyCluster(aws)
+    await aws.ec2.send(new RevokeSecurityGroupIngressCommand({GroupId: w.mountTargetSg, IpPermissions: [
+      {IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, UserIdGroupPairs: [{GroupId: w.hostSg}]}]}))
+    await aws.ec2.send(new AuthorizeSecurityGroupIngressCommand({GroupId: w.mountTargetSg, IpPermissions: [
+      {IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, IpRanges: [{CidrIp: w.subnets[0].cidr}]}]}))
+    const {code, report} = await check()
+    expect(code).toBe(1)
+    expectOnlyFailure(report, 'network/mount-target-sg-allows-nfs', [w.instanceIds[1]])
+    expect(by(report, 'network/mount-target-sg-allows-nfs', 'fail')[0].message).toContain(w.mountTargetSg)
+    expect(ids(by(report, 'network/mount-target-sg-allows-nfs', 'pass'))).toEqual([w.instanceIds[0]])
+  })
+
+  it('no mount target in one AZ: the file system fails there, and only there', async () => {
+    const w = await healthyCluster(aws, {mountTargetSubnets: [0]})
+    const {code, report} = await check()
+    expect(code).toBe(1)
+    expectOnlyFailure(report, 'efs/mount-target-per-az', [w.fsId])
+    const [fail] = by(report, 'efs/mount-target-per-az', 'fail')
+    expect(fail.message).toContain(w.instanceIds[1])
+    expect(fail.message).not.toContain(w.instanceIds[0])
+    expect(by(report, 'efs/mount-target-per-az', 'pass')).toHaveLength(1)
+  })
+
+  it('an Auto Scaling group with a subnet in an AZ without a mount target fails before an instance boots there', async () => {
+    const w = await healthyCluster(aws)
+    // NOTE: moto launches every instance of a group in its first subnet (a); c is where the next scale-out may land.
+    await autoScalingGroup(aws, w, 'prod-ecs-asg', [w.subnets[0].id, w.subnets[2].id], 1)
+    const launched = await groupInstances(aws, 'prod-ecs-asg')
+    expect(launched).toHaveLength(1)
+    await registerContainerInstance(aws, launched[0])
+    const {code, report} = await check()
+    expect(code).toBe(1)
+    expectOnlyFailure(report, 'efs/mount-target-per-az', [w.fsId])
+    expect(by(report, 'efs/mount-target-per-az', 'fail')[0].message).toContain(w.subnets[2].id)
+    expect(ids(by(report, 'ecs/container-instances-healthy', 'pass'))).toEqual([...w.instanceIds, launched[0]].sort())
+  })
+
+  it('host security group egress without 2049: every host fails the client-egress check', async () => {
+    const w = await healthyCluster(aws)
+    await aws.ec2.send(new RevokeSecurityGroupEgressCommand({GroupId: w.hostSg, IpPermissions: [{IpProtocol: '-1', IpRanges: [{CidrIp: '0.0.0.0/0'}]}]}))
+    await aws.ec2.send(new AuthorizeSecurityGroupEgressCommand({GroupId: w.hostSg, IpPermissions: [
+      {IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{CidrIp: '0.0.0.0/0'}]}]}))
+    const {code, report} = await check()
+    expect(code).toBe(1)
+    expectOnlyFailure(report, 'network/client-sg-egress-nfs', w.instanceIds)
+  })
+
+  it('a network ACL on one mount-target subnet without the return path: that pair fails, the other passes', async () => {
+    // NOTE: two AZs only: moto's association.subnet-id filter needs the listed subnets to be a subset or superset of
+    // an ACL's (AWS matches any); see CONTRIBUTING.md.
+    const w = await healthyCluster(aws, {azCount: 2})
+    const acl = (await aws.ec2.send(new CreateNetworkAclCommand({VpcId: w.vpcId}))).NetworkAcl!.NetworkAclId!
+    // Inbound NFS from the VPC, outbound only to port 2049: the replies to the clients' ephemeral ports are dropped.
+    for (const Egress of [false, true]) {
+      await aws.ec2.send(new CreateNetworkAclEntryCommand({NetworkAclId: acl, RuleNumber: 100, Protocol: '6', RuleAction: 'allow', Egress,
+        CidrBlock: '10.0.0.0/16', PortRange: {From: 2049, To: 2049}}))
+    }
+    const data = w.dataSubnets[0].id
+    const current = await aws.ec2.send(new DescribeNetworkAclsCommand({Filters: [{Name: 'association.subnet-id', Values: [data]}]}))
+    const association = current.NetworkAcls![0].Associations!.find(a => a.SubnetId === data)!
+    await aws.ec2.send(new ReplaceNetworkAclAssociationCommand({AssociationId: association.NetworkAclAssociationId, NetworkAclId: acl}))
+    const {code, report} = await check()
+    expect(code).toBe(1)
+    expectOnlyFailure(report, 'network/nacl-allows-nfs', [w.instanceIds[0]])
+    expect(by(report, 'network/nacl-allows-nfs', 'fail')[0].message).toContain(acl)
+    expect(ids(by(report, 'network/nacl-allows-nfs', 'pass'))).toEqual([w.instanceIds[1]])
+  })
+
+  it('VPC DNS hostnames off while UserData mounts by DNS name: the VPC fails', async () => {
+    const w = await healthyCluster(aws)
+    await aws.ec2.send(new ModifyVpcAttributeCommand({VpcId: w.vpcId, EnableDnsHostnames: {Value: false}}))
+    const {code, report} = await check()
+    expect(code).toBe(1)
+    expectOnlyFailure(report, 'network/vpc-dns', [w.vpcId])
+    expect(by(report, 'network/vpc-dns', 'fail')[0].message).toContain('enableDnsHostnames=false')
+  })
+
+  it('a file-system policy that requires TLS while the hosts mount without it: the UserData fails', async () => {
+    const w = await healthyCluster(aws, {mountOptions: '_netdev,nofail'})
+    const resource = `arn:aws:elasticfilesystem:${REGION}:123456789012:file-system/${w.fsId}`
+    await aws.efs.send(new PutFileSystemPolicyCommand({FileSystemId: w.fsId, Policy: JSON.stringify({Version: '2012-10-17', Statement: [
+      {Sid: 'Mount', Effect: 'Allow', Principal: {AWS: '*'}, Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'], Resource: resource},
+      {Sid: 'TlsOnly', Effect: 'Deny', Principal: {AWS: '*'}, Action: '*', Resource: resource, Condition: {Bool: {'aws:SecureTransport': 'false'}}},
+    ]})}))
+    const {code, report} = await check()
+    expect(code).toBe(1)
+    expectOnlyFailure(report, 'efs/file-system-policy', [`launch-template:${w.launchTemplateId}:1`])
+    expect(by(report, 'efs/file-system-policy', 'fail')[0].message).toContain('aws:SecureTransport')
+  })
+
+  it('a task-definition mount point naming a volume that does not exist (a typo)', async () => {
+    await healthyCluster(aws, {volume: {sourceVolume: 'shraed'}})
+    const {code, report} = await check()
+    expect(code).toBe(1)
+    expectOnlyFailure(report, 'ecs/mount-point-volume-exists', ['prod-web:1'])
+    expect(by(report, 'ecs/mount-point-volume-exists', 'fail')[0].message).toContain('"shraed"')
+  })
+
+  it('a host volume sourcePath outside the EFS mount: containers would write to local disk', async () => {
+    await healthyCluster(aws, {volume: {sourcePath: '/mnt/data/shared'}})
+    const {code, report} = await check()
+    expect(code).toBe(1)
+    expectOnlyFailure(report, 'ecs/volume-source-on-efs', ['prod-web:1'])
+    expect(by(report, 'ecs/volume-source-on-efs', 'fail')[0].message).toContain('/mnt/data/shared')
+  })
+})
+
+async function groupInstances(aws: Aws, group: string): Promise<string[]> {
+  const {DescribeAutoScalingGroupsCommand} = await import('@aws-sdk/client-auto-scaling')
+  const out = await aws.asg.send(new DescribeAutoScalingGroupsCommand({AutoScalingGroupNames: [group]}))
+  return (out.AutoScalingGroups?.[0]?.Instances ?? []).map(i => i.InstanceId!)
+}
