@@ -8,7 +8,8 @@ import {exitCodeFor} from './core/exit-code.js'
 import {UsageError} from './core/errors.js'
 import type {IgnoreRule} from './core/ignore.js'
 import type {FailOn, Report} from './core/types.js'
-import {FORMATS, type Format, rendererFor} from './report/index.js'
+import type {Snapshot} from './model/snapshot.js'
+import {FORMATS, type Format, renderReport} from './report/index.js'
 
 export const reportFlags = {
   output: Flags.string({char: 'o', description: 'Report format.', options: [...FORMATS], default: 'table'}),
@@ -53,10 +54,10 @@ export function selectedFormat(flags: Pick<ReportFlagValues, 'output' | 'json'>)
   return (flags.json ? 'json' : flags.output) as Format
 }
 
-/** Renders and writes the report; returns the exit code (0 or 1) the command should end with. */
-export function finishReport(report: Report, flags: ReportFlagValues, emit: (text: string, file?: string) => void): 0 | 1 {
+/** Renders and writes the report (html and markdown draw `snapshot`); returns the exit code (0 or 1) the command should end with. */
+export async function finishReport(report: Report, snapshot: Snapshot, flags: ReportFlagValues, emit: (text: string, file?: string) => void): Promise<0 | 1> {
   const format = selectedFormat(flags)
   const color = format === 'table' && !flags['output-file'] && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR
-  emit(rendererFor(format).render(report, {catalogue: allChecks, color, verbose: flags.verbose}), flags['output-file'])
+  emit(await renderReport(format, report, {catalogue: allChecks, color, verbose: flags.verbose, snapshot}), flags['output-file'])
   return exitCodeFor(report, flags['fail-on'] as FailOn, flags.strict)
 }

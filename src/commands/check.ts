@@ -66,7 +66,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
     }
     const report = runChecks(allChecks, snapshot, {only: flags.only, skip: flags.skip, ignores},
       snapshotFile ? {source: 'snapshot', snapshotFile} : {})
-    const code = finishReport(report, flags, (text, file) => this.emit(text, file))
+    const code = await finishReport(report, snapshot, flags, (text, file) => this.emit(text, file))
     if (code !== 0) this.exit(code)
   }
 }

@@ -35,8 +35,8 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
     const {args, flags} = await this.parse(Lint)
     validateSelection(flags)
     const ignores = loadIgnores(flags)
-    const {report} = lintTemplate(args.template, {region: flags.region, clusterName: flags['cluster-name'], only: flags.only, skip: flags.skip, ignores})
-    const code = finishReport(report, flags, (text, file) => this.emit(text, file))
+    const {report, snapshot} = lintTemplate(args.template, {region: flags.region, clusterName: flags['cluster-name'], only: flags.only, skip: flags.skip, ignores})
+    const code = await finishReport(report, snapshot, flags, (text, file) => this.emit(text, file))
     if (code !== 0) this.exit(code)
   }
 }

@@ -4,7 +4,9 @@
  */
 import type {Finding, Report, Severity} from '../core/types.js'
 import {resourceLabel, scopeTitle} from './common.js'
-import type {Renderer} from './renderer.js'
+import {mermaidFlowchart} from './mermaid.js'
+import type {RenderContext, Renderer} from './renderer.js'
+import {buildTopology} from './topology.js'
 
 const SEVERITY_ORDER: Record<Severity, number> = {error: 0, warning: 1, info: 2}
 const ICON: Record<Severity, string> = {error: '🔴', warning: '🟠', info: '🔵'}
@@ -46,7 +48,7 @@ function fixBlock(f: Finding): string[] {
 export const markdownRenderer: Renderer = {
   format: 'markdown',
   extension: 'md',
-  render(report: Report): string {
+  render(report: Report, ctx: RenderContext): string {
     const s = report.summary
     const active = (st: Finding['status']) => report.findings.filter(f => f.status === st && !f.ignored)
     const fails = active('fail').sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.checkId.localeCompare(b.checkId))
@@ -58,6 +60,8 @@ export const markdownRenderer: Renderer = {
     if (report.scope.fileSystems?.length) out.push('')
     const verdict = fails.length > 0 ? '❌' : unknowns.length > 0 ? '⚠️' : '✅'
     out.push(`${verdict} **${fails.length} failed** · ${unknowns.length} unknown · ${s.pass} passed · ${s.skipped} skipped · ${s.ignored} ignored`, '')
+    const topo = ctx.snapshot ? buildTopology(report, ctx.snapshot) : undefined
+    if (topo && topo.nodes.length > 0) out.push('<details open><summary>Topology: hosts to file system by Availability Zone (red = failing link, labelled with the check)</summary>', '', mermaidFlowchart(topo), '', '</details>', '')
 
     if (fails.length > 0) {
       out.push(`### Failures (${fails.length})`, '', '| Severity | Check | Resource | Message |', '| --- | --- | --- | --- |')

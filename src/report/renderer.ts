@@ -1,6 +1,7 @@
 import type {Check, Report} from '../core/types.js'
+import type {Snapshot} from '../model/snapshot.js'
 
-export const FORMATS = ['table', 'json', 'junit', 'sarif', 'markdown'] as const
+export const FORMATS = ['table', 'json', 'junit', 'sarif', 'markdown', 'html'] as const
 export type Format = typeof FORMATS[number]
 
 export interface RenderContext {
@@ -9,6 +10,8 @@ export interface RenderContext {
   color: boolean
   /** Table: list passing and skipped findings too. */
   verbose: boolean
+  /** The snapshot the report was made from (check, lint): what the HTML and Markdown drawings show. */
+  snapshot?: Snapshot
 }
 
 /** A renderer is a pure Report → string; one file per format. */
