@@ -55,7 +55,7 @@ describe('corpus scoring', () => {
   })
 
   it('renders Terraform templatefile variables and escapes, leaving unknown references as written', () => {
-    expect(renderTerraform('a ${efs_id} $${HOME} %%{x} ${aws_efs.x.id} ${other}', {efs_id: 'fs-1'}))
-      .toBe('a fs-1 ${HOME} %{x} ${aws_efs.x.id} ${other}')
+    expect(renderTerraform('a ${efs_id} $${HOME} %%{x} ${local.path} ${aws_efs.x.id} ${other}', {efs_id: 'fs-1', 'local.path': '/mnt/efs'}))
+      .toBe('a fs-1 ${HOME} %{x} /mnt/efs ${aws_efs.x.id} ${other}')
   })
 })

@@ -54,9 +54,12 @@ export function loadCorpus(): CorpusCase[] {
   return (JSON.parse(readFileSync(`${CORPUS_DIR}expected.json`, 'utf8')) as CorpusFile).cases
 }
 
-/** Terraform templatefile(): `${name}` → value, `$${` → `${`, `%%{` → `%{`. An unknown variable is left as written. */
+/**
+ * Terraform rendering: `${name}` (templatefile() variables, or `${local.x}`/`${var.x}` references in a heredoc) → value,
+ * `$${` → `${`, `%%{` → `%{`. A name not in `vars` is left as written.
+ */
 export function renderTerraform(text: string, vars: Record<string, string>): string {
-  return text.replace(/(\$\$\{|%%\{)|\$\{([A-Za-z_][\w-]*)\}/g, (m, escaped: string | undefined, name: string | undefined) => {
+  return text.replace(/(\$\$\{|%%\{)|\$\{([A-Za-z_][\w.-]*)\}/g, (m, escaped: string | undefined, name: string | undefined) => {
     if (escaped) return escaped.slice(1)
     return name !== undefined && name in vars ? vars[name] : m
   })
