@@ -1,6 +1,7 @@
 /**
  * Flags and the final step shared by `check` and `lint`: select checks, render, write, decide the exit code.
  */
+import {terminalWidth} from './report/wrap.js'
 import {Flags} from '@oclif/core'
 import {allChecks} from './checks/index.js'
 import {loadConfig} from './core/config.js'
@@ -58,6 +59,7 @@ export function selectedFormat(flags: Pick<ReportFlagValues, 'output' | 'json'>)
 export async function finishReport(report: Report, snapshot: Snapshot, flags: ReportFlagValues, emit: (text: string, file?: string) => void): Promise<0 | 1> {
   const format = selectedFormat(flags)
   const color = format === 'table' && !flags['output-file'] && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR
-  emit(await renderReport(format, report, {catalogue: allChecks, color, verbose: flags.verbose, snapshot}), flags['output-file'])
+  const width = flags['output-file'] ? 100 : terminalWidth()
+  emit(await renderReport(format, report, {catalogue: allChecks, color, verbose: flags.verbose, snapshot, width}), flags['output-file'])
   return exitCodeFor(report, flags['fail-on'] as FailOn, flags.strict)
 }

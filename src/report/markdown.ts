@@ -37,10 +37,24 @@ function codeBlock(text: string, lang = 'sh'): string {
 /** Plain text for a list item or summary line: HTML-escaped, on one line. */
 const inline = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, ' ')
 
-function fixBlock(f: Finding): string[] {
-  if (!f.fix) return []
-  const lines = ['<details>', `<summary>${inline(`${f.checkId} — ${resourceLabel(f)}`)}</summary>`, '', inline(f.fix.summary), '']
-  if (f.fix.command) lines.push(codeBlock(f.fix.command), '')
+/** Failures grouped by the fix they share (same check, same fix), in report order: each fix is printed once. */
+function fixGroups(fails: Finding[]): Finding[][] {
+  const groups = new Map<string, Finding[]>()
+  for (const f of fails) {
+    if (!f.fix) continue
+    const k = `${f.checkId}\u0000${JSON.stringify(f.fix)}`
+    const g = groups.get(k)
+    if (g) g.push(f)
+    else groups.set(k, [f])
+  }
+  return [...groups.values()]
+}
+
+function fixBlock(group: Finding[], n: number): string[] {
+  const f = group[0]
+  const who = group.length === 1 ? resourceLabel(f) : `${group.length} findings: ${group.map(resourceLabel).join(', ')}`
+  const lines = ['<details>', `<summary>Fix ${n} · ${inline(`${f.checkId} — ${who}`)}</summary>`, '', inline(f.fix!.summary), '']
+  if (f.fix!.command) lines.push(codeBlock(f.fix!.command), '')
   lines.push('</details>')
   return lines
 }
@@ -64,10 +78,19 @@ export const markdownRenderer: Renderer = {
     if (topo && topo.nodes.length > 0) out.push('<details open><summary>Topology: hosts to file system by Availability Zone (red = failing link, labelled with the check)</summary>', '', mermaidFlowchart(topo), '', '</details>', '')
 
     if (fails.length > 0) {
-      out.push(`### Failures (${fails.length})`, '', '| Severity | Check | Resource | Message |', '| --- | --- | --- | --- |')
-      for (const f of fails) out.push(`| ${ICON[f.severity]} ${f.severity} | ${code(f.checkId)} | ${cell(resourceLabel(f))} | ${cell(f.message)} |`)
+      // NOTE: every failure row names its fix; findings that share one fix point at the same block, printed once.
+      const groups = fixGroups(fails)
+      const fixOf = new Map(groups.flatMap((g, i) => g.map(f => [f, i + 1] as const)))
+      const fixCell = (f: Finding) => {
+        const n = fixOf.get(f)
+        if (n === undefined) return '—'
+        const size = groups[n - 1].length
+        return size > 1 ? `Fix ${n} (shared by ${size})` : `Fix ${n}`
+      }
+      out.push(`### Failures (${fails.length})`, '', '| Severity | Check | Resource | Message | Fix |', '| --- | --- | --- | --- | --- |')
+      for (const f of fails) out.push(`| ${ICON[f.severity]} ${f.severity} | ${code(f.checkId)} | ${cell(resourceLabel(f))} | ${cell(f.message)} | ${fixCell(f)} |`)
       out.push('', '### Fixes', '')
-      for (const f of fails) out.push(...fixBlock(f), '')
+      groups.forEach((g, i) => out.push(...fixBlock(g, i + 1), ''))
     } else {
       out.push('No failures: every check that could look passed.', '')
     }

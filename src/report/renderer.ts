@@ -12,6 +12,8 @@ export interface RenderContext {
   verbose: boolean
   /** The snapshot the report was made from (check, lint): what the HTML and Markdown drawings show. */
   snapshot?: Snapshot
+  /** Table: the columns to fit (terminal width, COLUMNS, or 80). */
+  width?: number
 }
 
 /** A renderer is a pure Report → string; one file per format. */

@@ -5,6 +5,7 @@
 import Table from 'cli-table3'
 import type {Finding, Report, Severity, Status} from '../core/types.js'
 import type {RenderContext, Renderer} from './renderer.js'
+import {wrapCommand, wrapProse} from './wrap.js'
 
 const ANSI = {red: 31, yellow: 33, green: 32, cyan: 36, dim: 2, bold: 1} as const
 type Color = keyof typeof ANSI
@@ -35,16 +36,30 @@ function header(report: Report): string[] {
   return lines
 }
 
-function block(f: Finding, paint: ReturnType<typeof painter>, showFix = true): string[] {
+/** How a finding's fix is shown: in full, or as a pointer to the fix its group shares (printed after the last one). */
+type FixShown = {kind: 'full'} | {kind: 'shared'; count: number}
+
+function block(f: Finding, paint: ReturnType<typeof painter>, width: number, fix: FixShown): string[] {
   const color: Color = f.status === 'fail' ? (f.severity === 'error' ? 'red' : f.severity === 'warning' ? 'yellow' : 'cyan') : f.status === 'unknown' ? 'yellow' : 'dim'
   const sev = f.status === 'fail' ? f.severity.padEnd(7) : f.status.padEnd(7)
-  const lines = [`${paint(color, `${MARK[f.status]} ${sev}`)} ${paint('bold', f.checkId)}  ${where(f)}${f.ignored ? paint('dim', `  [ignored: ${f.ignored.reason}]`) : ''}`]
-  lines.push(`    ${f.message}`)
-  if (f.fix && showFix) {
-    lines.push(`    ${paint('green', 'fix:')} ${f.fix.summary}`)
-    if (f.fix.command) lines.push(...f.fix.command.split('\n').map(l => `      ${paint('cyan', l)}`))
+  const title = `${MARK[f.status]} ${sev} ${f.checkId}  ${where(f)}${f.ignored ? `  [ignored: ${f.ignored.reason}]` : ''}`
+  const [first, ...rest] = wrapProse(title, width, 0, 4)
+  const lines = [paintTitle(first, f, paint, color), ...rest]
+  lines.push(...wrapProse(f.message, width, 4, 2))
+  if (f.fix && fix.kind === 'shared') lines.push(`    ${paint('green', 'fix:')} see below, shared by ${fix.count} findings`)
+  else if (f.fix) {
+    const [head, ...more] = wrapProse(`fix: ${f.fix.summary}`, width, 4, 2)
+    lines.push(head.replace('fix:', paint('green', 'fix:')), ...more)
+    if (f.fix.command) for (const l of f.fix.command.split('\n')) lines.push(...wrapCommand(l, width, 6).map(w => paint('cyan', w)))
   }
   return lines
+}
+
+/** Colours the mark and severity of a finding's first line, and bolds its check id (after wrapping, so widths stay true). */
+function paintTitle(line: string, f: Finding, paint: ReturnType<typeof painter>, color: Color): string {
+  const head = line.slice(0, 10)
+  const rest = line.slice(10)
+  return `${paint(color, head.trimEnd())}${head.slice(head.trimEnd().length)}${rest.startsWith(f.checkId) ? paint('bold', f.checkId) + rest.slice(f.checkId.length) : rest}`
 }
 
 function overview(report: Report): string {
@@ -68,7 +83,8 @@ export const tableRenderer: Renderer = {
   extension: 'txt',
   render(report: Report, ctx: RenderContext): string {
     const paint = painter(ctx.color)
-    const out: string[] = [...header(report), '']
+    const width = ctx.width ?? 80
+    const out: string[] = [...header(report).flatMap(l => wrapProse(l, width, 0, 2)), '']
     const byStatus = (st: Status) => report.findings.filter(f => f.status === st)
     const fails = byStatus('fail').sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.checkId.localeCompare(b.checkId))
     const sections: [string, Finding[]][] = [['Failed', fails], ['Could not evaluate', byStatus('unknown')]]
@@ -76,15 +92,22 @@ export const tableRenderer: Renderer = {
     for (const [title, list] of sections) {
       if (list.length === 0) continue
       out.push(paint('bold', `${title} (${list.length})`))
-      // NOTE: consecutive findings of one check with the same fix print that fix once, after the last of them.
-      list.forEach((f, i) => out.push(...block(f, paint, !sameFix(f, list[i + 1]))))
+      // NOTE: consecutive findings of one check with the same fix print that fix once, after the last of them; the
+      // ones before say so ("see below, shared by N findings").
+      let i = 0
+      while (i < list.length) {
+        let j = i
+        while (sameFix(list[j], list[j + 1])) j++
+        for (let k = i; k <= j; k++) out.push(...block(list[k], paint, width, k < j ? {kind: 'shared', count: j - i + 1} : {kind: 'full'}))
+        i = j + 1
+      }
       out.push('')
     }
     if (fails.length === 0 && byStatus('unknown').length === 0) out.push(paint('green', 'No failures: every check that could look passed.'), '')
     out.push(overview(report), '')
     const s = report.summary
-    out.push(`${s.pass} passed, ${s.fail} failed, ${s.unknown} unknown, ${s.skipped} skipped${s.ignored ? `, ${s.ignored} ignored` : ''}` +
-      (ctx.verbose ? '' : ' (--verbose lists passes)'))
+    out.push(...wrapProse(`${s.pass} passed, ${s.fail} failed, ${s.unknown} unknown, ${s.skipped} skipped${s.ignored ? `, ${s.ignored} ignored` : ''}` +
+      (ctx.verbose ? '' : ' (--verbose lists passes)'), width, 0, 2))
     return out.join('\n')
   },
 }

@@ -13,18 +13,19 @@ describe('markdown renderer', () => {
     expect(summary).toBe('❌ **2 failed** · 1 unknown · 1 passed · 1 skipped · 1 ignored')
   })
 
-  it('has one table row per unignored failure, errors first, with 4 columns even when text holds | and newlines', () => {
+  it('has one table row per unignored failure, errors first, with 5 columns (the last names its fix) even when text holds | and newlines', () => {
     const rows = tableRows(md)
     expect(rows).toHaveLength(2)
     expect(rows[0]).toContain('efs/mount-target-available')
     expect(rows[1]).toContain('userdata/fstab-netdev')
-    for (const r of rows) expect(columns(r)).toHaveLength(4)
+    for (const r of rows) expect(columns(r)).toHaveLength(5)
     expect(rows[0]).toContain('&amp; &lt;gone&gt; \\| soon')
     expect(md).not.toContain('Replication destination is read-only |')
   })
 
   it('gives each fix a details block with its command in a code block', () => {
-    expect(md).toContain('<summary>efs/mount-target-available — fsmt-0bb2220000000000b</summary>')
+    expect(md).toContain('<summary>Fix 1 · efs/mount-target-available — fsmt-0bb2220000000000b</summary>')
+    expect(md).toMatch(/\| fsmt-0bb2220000000000b \| .* \| Fix 1 \|/)
     expect(md).toContain('```sh\naws efs create-mount-target --file-system-id fs-0a1b2c3d4e5f60718 \\\n  --subnet-id subnet-0bb2220000000000b\n```')
     expect(md.match(/<details>/g)).toHaveLength(2)
     expect(md.match(/<\/details>/g)).toHaveLength(2)
@@ -60,5 +61,17 @@ describe('markdown renderer', () => {
   it('uses a longer fence when a command itself contains ```', () => {
     const f = {...findings[1], fix: {summary: 's', command: 'echo ```'}}
     expect(markdownRenderer.render(report([f]), ctx)).toContain('````sh\necho ```\n````')
+  })
+})
+
+describe('markdown fixes shared by several findings', () => {
+  it('prints a shared fix once and points every row at it', () => {
+    const failing = findings.find(f => f.status === 'fail' && f.checkId === 'efs/mount-target-available')!
+    const a = {...failing, resource: {...failing.resource, id: 'fsmt-a'}}
+    const b = {...failing, resource: {...failing.resource, id: 'fsmt-b'}}
+    const out = markdownRenderer.render({...report(), findings: [a, b]}, ctx)
+    expect(out.match(/<details>/g)).toHaveLength(1)
+    expect(out).toContain('Fix 1 · efs/mount-target-available — 2 findings: fsmt-a, fsmt-b')
+    expect(out.match(/\| Fix 1 \(shared by 2\) \|/g)).toHaveLength(2)
   })
 })

@@ -1,0 +1,72 @@
+/**
+ * The table fits the screen: with COLUMNS=80 no line of any shipped example's report is wider than 80 columns, long
+ * lines wrap with a hanging indent, wrapped fix commands still paste as the same command in real bash, and every
+ * failing finding shows its fix or points at the fix it shares.
+ */
+import {spawnSync} from 'node:child_process'
+import {readdirSync} from 'node:fs'
+import stringWidth from 'string-width'
+import Check from '../../src/commands/check.js'
+import Lint from '../../src/commands/lint.js'
+import {shellWords, wrapCommand, wrapProse} from '../../src/report/wrap.js'
+import {runCommand} from '../support/run-command.js'
+
+const snapshots = readdirSync('examples/snapshots').filter(f => f.endsWith('.json')).map(f => `examples/snapshots/${f}`)
+const templates = readdirSync('examples/templates').map(f => `examples/templates/${f}`)
+
+/** What bash makes of a command: its words, one per line (the command is only printed, never run). */
+function bashWords(command: string): string {
+  const r = spawnSync('bash', ['-c', `printf '%s\\n' ${command}`], {encoding: 'utf8'})
+  expect(r.status).toBe(0)
+  return r.stdout
+}
+
+describe('table width', () => {
+  const saved = process.env.COLUMNS
+  beforeAll(() => { process.env.COLUMNS = '80' })
+  afterAll(() => { if (saved === undefined) delete process.env.COLUMNS; else process.env.COLUMNS = saved })
+
+  it.each([...snapshots.map(f => [f, Check, ['--from', f]] as const), ...templates.map(f => [f, Lint, [f]] as const)])(
+    '%s: no line wider than 80 columns, and each failure shows its fix or points at the shared one', async (_f, cmd, argv) => {
+      const {stdout} = await runCommand(cmd, [...argv, '--fail-on', 'none'])
+      const lines = stdout.split('\n')
+      expect(lines.length).toBeGreaterThan(5)
+      expect(lines.filter(l => stringWidth(l) > 80)).toEqual([])
+      // Every failure block (a line starting with ✖) is followed, before the next block, by a fix line.
+      const blocks = stdout.split(/\n(?=✖|\? |\n)/).filter(b => b.startsWith('✖'))
+      for (const b of blocks) expect(b).toMatch(/\n {4}fix: /)
+    })
+})
+
+describe('wrapping', () => {
+  it('wraps prose with a hanging indent under the first line', () => {
+    const lines = wrapProse('word '.repeat(40).trim(), 40, 4, 2)
+    expect(lines.length).toBeGreaterThan(3)
+    expect(lines[0]).toMatch(/^ {4}word/)
+    for (const l of lines.slice(1)) expect(l).toMatch(/^ {6}word/)
+    for (const l of lines) expect(stringWidth(l)).toBeLessThanOrEqual(40)
+  })
+
+  it.each([
+    'aws ec2 create-network-acl-entry --network-acl-id acl-0efs0000000000001 --egress --rule-number 32766 --protocol tcp --port-range From=665,To=1023 --cidr-block 10.20.0.0/22 --rule-action allow',
+    `aws efs put-file-system-policy --file-system-id fs-0123 --policy '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow"}]}' --region eu-west-1`,
+    'aws ecs stop-task --cluster prod --task arn:aws:ecs:eu-west-1:123456789012:task/prod/0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a --reason x',
+    `echo 'fs-1.efs.eu-west-1.amazonaws.com:/ /mnt/efs nfs4 a,b 0 0' --to /etc/fstab --then "two  spaces \\"quoted\\"" x\\ y`,
+  ])('a wrapped command is the same command to bash: %s', (command) => {
+    const wrapped = wrapCommand(command, 50, 6)
+    expect(wrapped.length).toBeGreaterThan(1)
+    for (const l of wrapped.slice(0, -1)) expect(l).toMatch(/\\$/)
+    if (!/['"]/.test(command)) for (const l of wrapped) expect(stringWidth(l)).toBeLessThanOrEqual(50)
+    expect(bashWords(wrapped.join('\n'))).toBe(bashWords(command))
+  })
+
+  it('keeps quoted words whole', () => {
+    expect(shellWords(`a 'b c' "d \\" e" f\\ g`)).toEqual(['a', `'b c'`, `"d \\" e"`, 'f\\ g'])
+  })
+
+  it('leaves a short command, or one holding a heredoc, as it is', () => {
+    expect(wrapCommand('aws ec2 describe-vpcs', 80, 6)).toEqual(['      aws ec2 describe-vpcs'])
+    const heredoc = `cat <<'EOF' | sudo tee -a /etc/fstab ${'x '.repeat(60)}`
+    expect(wrapCommand(heredoc, 80, 0)).toEqual([heredoc])
+  })
+})
