@@ -1,9 +1,10 @@
 /**
  * Flags and the final step shared by `check` and `lint`: select checks, render, write, decide the exit code.
  */
-import {terminalWidth} from './report/wrap.js'
+import {writeFileSync} from 'node:fs'
 import {Flags} from '@oclif/core'
 import {allChecks} from './checks/index.js'
+import {applyBaseline, loadBaseline} from './core/baseline.js'
 import {loadConfig} from './core/config.js'
 import {exitCodeFor} from './core/exit-code.js'
 import {UsageError} from './core/errors.js'
@@ -11,6 +12,7 @@ import type {IgnoreRule} from './core/ignore.js'
 import type {FailOn, Report} from './core/types.js'
 import type {Snapshot} from './model/snapshot.js'
 import {FORMATS, type Format, renderReport} from './report/index.js'
+import {terminalWidth} from './report/wrap.js'
 
 export const reportFlags = {
   output: Flags.string({char: 'o', description: 'Report format.', options: [...FORMATS], default: 'table'}),
@@ -22,6 +24,8 @@ export const reportFlags = {
   strict: Flags.boolean({description: 'Also exit 1 when a check at or above --fail-on could not be evaluated (unknown).', default: false}),
   verbose: Flags.boolean({char: 'v', description: 'Table output: list passing and skipped findings too.', default: false}),
   config: Flags.string({description: 'Ignore file (check id + resource + reason). Default: .efsdoctor.yml in the current directory, if present.'}),
+  baseline: Flags.string({description: 'A JSON report of an earlier run (--write-baseline or --output json): failures already in it are reported as baselined and do not fail the run; new ones do; gone ones are listed as fixed.'}),
+  'write-baseline': Flags.string({description: 'Also write this run\'s JSON report to this file, for a later --baseline.'}),
 }
 
 export interface ReportFlagValues {
@@ -34,6 +38,8 @@ export interface ReportFlagValues {
   strict: boolean
   verbose: boolean
   config?: string
+  baseline?: string
+  'write-baseline'?: string
 }
 
 /** Rejects --only/--skip values that match no check, so a typo never silently runs nothing. */
@@ -55,8 +61,20 @@ export function selectedFormat(flags: Pick<ReportFlagValues, 'output' | 'json'>)
   return (flags.json ? 'json' : flags.output) as Format
 }
 
-/** Renders and writes the report (html and markdown draw `snapshot`); returns the exit code (0 or 1) the command should end with. */
-export async function finishReport(report: Report, snapshot: Snapshot, flags: ReportFlagValues, emit: (text: string, file?: string) => void): Promise<0 | 1> {
+/** The --baseline report, read and validated before any work (a bad file is exit 2 before AWS is called). */
+export async function loadBaselineFlag(flags: Pick<ReportFlagValues, 'baseline'>): Promise<Baseline | undefined> {
+  return flags.baseline ? {file: flags.baseline, report: await loadBaseline(flags.baseline)} : undefined
+}
+
+export interface Baseline { file: string; report: Report }
+
+/**
+ * Writes --write-baseline, compares with --baseline, renders and writes the report (html and markdown draw
+ * `snapshot`); returns the exit code (0 or 1) the command should end with.
+ */
+export async function finishReport(raw: Report, snapshot: Snapshot, flags: ReportFlagValues, emit: (text: string, file?: string) => void, baseline?: Baseline): Promise<0 | 1> {
+  if (flags['write-baseline']) writeFileSync(flags['write-baseline'], `${JSON.stringify(raw, null, 2)}\n`)
+  const report = baseline ? applyBaseline(raw, baseline.report, baseline.file) : raw
   const format = selectedFormat(flags)
   const color = format === 'table' && !flags['output-file'] && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR
   const width = flags['output-file'] ? 100 : terminalWidth()

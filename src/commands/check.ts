@@ -7,7 +7,7 @@ import {runChecks} from '../core/run-checks.js'
 import {FS_ID_RE} from '../model/ids.js'
 import {loadSnapshot} from '../inventory/load-snapshot.js'
 import type {Snapshot} from '../model/snapshot.js'
-import {finishReport, loadIgnores, reportFlags, validateSelection} from '../report-flags.js'
+import {finishReport, loadBaselineFlag, loadIgnores, reportFlags, validateSelection} from '../report-flags.js'
 
 export default class Check extends BaseCommand {
   static summary = 'Diagnose EFS on an ECS cluster: every link from the container instances to the file system, with the fix for each failure.'
@@ -43,6 +43,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
     const {flags} = await this.parse(Check)
     validateSelection(flags)
     const ignores = loadIgnores(flags)
+    const baseline = await loadBaselineFlag(flags)
     for (const id of flags['file-system'] ?? []) {
       if (!FS_ID_RE.test(id)) throw new UsageError(`"${id}" is not an EFS file system id (fs-… with 8 or 17 hex digits)`)
     }
@@ -66,7 +67,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
     }
     const report = runChecks(allChecks, snapshot, {only: flags.only, skip: flags.skip, ignores},
       snapshotFile ? {source: 'snapshot', snapshotFile} : {})
-    const code = await finishReport(report, snapshot, flags, (text, file) => this.emit(text, file))
+    const code = await finishReport(report, snapshot, flags, (text, file) => this.emit(text, file), baseline)
     if (code !== 0) this.exit(code)
   }
 }

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand, debugFlag} from '../base-command.js'
 import {lintTemplate} from '../lint/index.js'
-import {finishReport, loadIgnores, reportFlags, validateSelection} from '../report-flags.js'
+import {finishReport, loadBaselineFlag, loadIgnores, reportFlags, validateSelection} from '../report-flags.js'
 
 export default class Lint extends BaseCommand {
   static summary = 'Check a CloudFormation template before deploying it: UserData, task definitions and network, offline.'
@@ -35,8 +35,9 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
     const {args, flags} = await this.parse(Lint)
     validateSelection(flags)
     const ignores = loadIgnores(flags)
+    const baseline = await loadBaselineFlag(flags)
     const {report, snapshot} = lintTemplate(args.template, {region: flags.region, clusterName: flags['cluster-name'], only: flags.only, skip: flags.skip, ignores})
-    const code = await finishReport(report, snapshot, flags, (text, file) => this.emit(text, file))
+    const code = await finishReport(report, snapshot, flags, (text, file) => this.emit(text, file), baseline)
     if (code !== 0) this.exit(code)
   }
 }

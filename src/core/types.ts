@@ -75,6 +75,8 @@ export interface Finding extends Outcome {
   ignored?: {reason: string}
   /** sha256 of check id, resource and key (src/core/identity.ts): the same finding keeps it across runs. */
   fingerprint?: string
+  /** Set by --baseline when the same failure (or unknown) was in the baseline: reported, but not counted. */
+  baselined?: true
 }
 
 export interface Check {
@@ -114,6 +116,24 @@ export interface Summary {
   unknown: number
   skipped: number
   ignored: number
+  /** With --baseline: findings marked baselined. */
+  baselined?: number
+}
+
+/** A baseline failure that no longer fails. */
+export interface FixedFinding {
+  checkId: string
+  resource: Resource
+  key?: Record<string, string>
+  fingerprint: string
+  message: string
+}
+
+/** What --baseline found: the file, how many failures (and unknowns) are new, and which baseline failures are gone. */
+export interface BaselineResult {
+  file: string
+  new: number
+  fixed: FixedFinding[]
 }
 
 export interface Report {
@@ -122,6 +142,8 @@ export interface Report {
   scope: Scope
   findings: Finding[]
   summary: Summary
+  /** Present when the run was compared with a --baseline report. */
+  baseline?: BaselineResult
 }
 
 export type FailOn = Severity | 'none'

@@ -5,6 +5,7 @@
  */
 import {readFileSync} from 'node:fs'
 import {UsageError} from '../core/errors.js'
+import {schemaChecker} from '../core/json-schema.js'
 import {SNAPSHOT_PARTS, SNAPSHOT_SCHEMA_VERSION, type Snapshot} from '../model/snapshot.js'
 
 const OBJECT_PARTS = new Set(['instances', 'securityGroups', 'subnets', 'vpcs', 'fileSystemPolicies', 'hostFacts', 'cluster'])
@@ -33,40 +34,8 @@ export function snapshotProblem(data: unknown): string | undefined {
   return undefined
 }
 
-interface SchemaError {instancePath: string; message?: string; params: Record<string, unknown>}
-type Validate = ((data: unknown) => boolean) & {errors?: SchemaError[] | null}
-let validator: Validate | undefined
-
-async function schemaValidator(): Promise<Validate> {
-  if (validator) return validator
-  // NOTE: imported here, not at the top, so commands that never read a snapshot (and --help) do not load ajv.
-  const mod = await import('ajv')
-  // ajv is CommonJS: under ESM the class may sit on `.default` (or `.default.default`).
-  const Ajv = (mod.default.default ?? mod.default) as typeof mod.default.default
-  const schema = JSON.parse(readFileSync(SNAPSHOT_SCHEMA_URL, 'utf8')) as Record<string, unknown>
-  validator = new Ajv({allErrors: false, strict: true, allowUnionTypes: true}).compile(schema) as Validate
-  return validator
-}
-
-/**
- * One error as `/path/to/field must be …`, with the allowed values when ajv keeps them out of its message. Characters
- * in the path outside printable ASCII (a key with a space or a newline) are percent-encoded, as in a URI fragment, so
- * the path stays one word and the message one line.
- */
-export function describeSchemaError(e: SchemaError): string {
-  const where = (e.instancePath || '/').replace(/[^\x21-\x7e]/gu, c => encodeURIComponent(c))
-  const allowed = e.params.allowedValues ?? (e.params.allowedValue === undefined ? undefined : [e.params.allowedValue])
-  const values = Array.isArray(allowed) ? `: ${allowed.map(v => JSON.stringify(v)).join(', ')}` : ''
-  return `${where} ${e.message ?? 'is invalid'}${values}`
-}
-
 /** The first way `data` departs from the snapshot schema, or undefined when it matches. */
-export async function schemaProblem(data: unknown): Promise<string | undefined> {
-  const validate = await schemaValidator()
-  if (validate(data)) return undefined
-  const first = validate.errors?.[0]
-  return first ? describeSchemaError(first) : 'does not match the snapshot schema'
-}
+export const schemaProblem = schemaChecker(SNAPSHOT_SCHEMA_URL, 'snapshot')
 
 export async function loadSnapshot(file: string): Promise<Snapshot> {
   let text: string

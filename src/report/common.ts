@@ -32,7 +32,7 @@ export function resourceLabel(f: Finding): string {
  * The resource id and the key that tells this finding apart (`fs-1 [az=euw1-az2]`): stable across runs and edits
  * (no line numbers), and distinct for every finding of one check in one report.
  */
-export function identityLabel(f: Finding): string {
+export function identityLabel(f: Pick<Finding, 'resource' | 'key'>): string {
   const key = keyLabel(f.key)
   return key ? `${f.resource.id} [${key}]` : f.resource.id
 }

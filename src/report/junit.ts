@@ -3,7 +3,7 @@
  * One <testsuite> per area, one <testcase> per finding: classname = check id, name = resource id plus the key that
  * tells the finding apart (`fs-1 [az=euw1-az2]`), so names are unique and stable across runs (CI tools merge or drop
  * repeated names, and track history by name); the template line goes into the text. fail → <failure>,
- * unknown → <error>, skipped or ignored → <skipped>. Catalogue checks that were not selected appear as skipped "not selected",
+ * unknown → <error>, skipped, ignored or baselined (--baseline) → <skipped>. Catalogue checks that were not selected appear as skipped "not selected",
  * so the full list of checks stays visible between runs.
  */
 import {create} from 'xmlbuilder2'
@@ -28,6 +28,7 @@ const caseText = (f: Finding): string => `${resourceLabel(f)}\n${messageWithFix(
 
 function outcomeOf(f: Finding): Outcome {
   if (f.ignored && f.status !== 'pass') return {kind: 'skipped', message: `ignored: ${f.ignored.reason}`}
+  if (f.baselined) return {kind: 'skipped', message: `baselined: ${f.status === 'fail' ? 'failed' : 'unknown'} in the baseline too: ${f.message}`}
   switch (f.status) {
     case 'pass': return {kind: 'pass'}
     case 'fail': return {kind: 'failure', message: f.message, type: f.severity, text: caseText(f)}

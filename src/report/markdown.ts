@@ -3,7 +3,7 @@
  * a table of failures, each fix with its command in a collapsible block, then unknowns and ignored findings.
  */
 import type {Finding, Report, Severity} from '../core/types.js'
-import {resourceLabel, scopeTitle} from './common.js'
+import {identityLabel, resourceLabel, scopeTitle} from './common.js'
 import {mermaidFlowchart} from './mermaid.js'
 import type {RenderContext, Renderer} from './renderer.js'
 import {buildTopology} from './topology.js'
@@ -64,16 +64,19 @@ export const markdownRenderer: Renderer = {
   extension: 'md',
   render(report: Report, ctx: RenderContext): string {
     const s = report.summary
-    const active = (st: Finding['status']) => report.findings.filter(f => f.status === st && !f.ignored)
+    const active = (st: Finding['status']) => report.findings.filter(f => f.status === st && !f.ignored && !f.baselined)
     const fails = active('fail').sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.checkId.localeCompare(b.checkId))
     const unknowns = active('unknown')
     const ignored = report.findings.filter(f => f.ignored)
+    const baselined = report.findings.filter(f => f.baselined && !f.ignored)
+    const b = report.baseline
     const out: string[] = [`## efsdoctor: ${inline(scopeTitle(report))}`, '']
     if (report.scope.snapshotFile) out.push(`Replayed from ${code(report.scope.snapshotFile)}.`, '')
     for (const fs of report.scope.fileSystems ?? []) out.push(`- File system ${code(fs.id)}: ${inline(fs.reasons.join('; ') || 'in scope')}`)
     if (report.scope.fileSystems?.length) out.push('')
     const verdict = fails.length > 0 ? '❌' : unknowns.length > 0 ? '⚠️' : '✅'
-    out.push(`${verdict} **${fails.length} failed** · ${unknowns.length} unknown · ${s.pass} passed · ${s.skipped} skipped · ${s.ignored} ignored`, '')
+    out.push(`${verdict} **${fails.length} failed** · ${unknowns.length} unknown · ${s.pass} passed · ${s.skipped} skipped · ${s.ignored} ignored` +
+      (b ? ` · ${baselined.length} baselined · ${b.fixed.length} fixed (baseline ${code(b.file)})` : ''), '')
     const topo = ctx.snapshot ? buildTopology(report, ctx.snapshot) : undefined
     if (topo && topo.nodes.length > 0) out.push('<details open><summary>Topology: hosts to file system by Availability Zone (red = failing link, labelled with the check)</summary>', '', mermaidFlowchart(topo), '', '</details>', '')
 
@@ -102,6 +105,16 @@ export const markdownRenderer: Renderer = {
     if (ignored.length > 0) {
       out.push(`### Ignored (${ignored.length})`, '')
       for (const f of ignored) out.push(`- ${code(f.checkId)} — ${inline(resourceLabel(f))} (${f.status}): ${inline(f.ignored?.reason ?? '')}`)
+      out.push('')
+    }
+    if (baselined.length > 0) {
+      out.push(`### Baselined (${baselined.length})`, '', 'Already failing in the baseline; they do not fail this run.', '')
+      for (const f of baselined) out.push(`- ${code(f.checkId)} — ${inline(resourceLabel(f))} (${f.status}): ${inline(f.message)}`)
+      out.push('')
+    }
+    if (b?.fixed.length) {
+      out.push(`### Fixed since the baseline (${b.fixed.length})`, '')
+      for (const f of b.fixed) out.push(`- ✅ ${code(f.checkId)} — ${inline(identityLabel(f))}: was ${inline(f.message)}`)
       out.push('')
     }
     out.push(`<sub>efsdoctor ${inline(report.tool.version)}${report.scope.collectedAt ? ` · collected ${inline(report.scope.collectedAt)}` : ''}</sub>`)

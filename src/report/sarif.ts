@@ -9,6 +9,7 @@
  *   of the resource the finding is about for `lint`; for live resources the stable pseudo-path
  *   `aws/<region>/<resource-type>/<resource-id>[/<key>=<value>…]`, so two findings on one resource (one per AZ,
  *   subnet, volume…) point at two places. logicalLocations name the resource.
+ * - With --baseline, each result has `baselineState` `unchanged` (baselined: still an open alert) or `new`.
  * - `partialFingerprints['efsdoctor/v2']` is the finding's fingerprint (src/core/identity.ts: check id, resource and
  *   the key that tells it apart; never the message or a line number), so re-runs update alerts instead of duplicating
  *   them, and no two results of one run share one.
@@ -119,6 +120,7 @@ export const sarifRenderer: Renderer = {
       message: {text: messageText(f)},
       locations: [locationOf(f, report)],
       partialFingerprints: {[`efsdoctor/${FINGERPRINT_SCHEME}`]: fingerprintOf(f)},
+      ...(report.baseline ? {baselineState: f.baselined ? 'unchanged' as const : 'new' as const} : {}),
       properties: {resourceType: f.resource.type, resourceId: f.resource.id, severity: f.severity, ...(f.key ? {key: f.key} : {})},
     }))
     const notifications = report.findings.filter(f => f.status === 'unknown' && !f.ignored).map(f => ({

@@ -4,6 +4,7 @@
  */
 import Table from 'cli-table3'
 import type {Finding, Report, Severity, Status} from '../core/types.js'
+import {identityLabel} from './common.js'
 import type {RenderContext, Renderer} from './renderer.js'
 import {wrapCommand, wrapProse} from './wrap.js'
 
@@ -42,7 +43,7 @@ type FixShown = {kind: 'full'} | {kind: 'shared'; count: number}
 function block(f: Finding, paint: ReturnType<typeof painter>, width: number, fix: FixShown): string[] {
   const color: Color = f.status === 'fail' ? (f.severity === 'error' ? 'red' : f.severity === 'warning' ? 'yellow' : 'cyan') : f.status === 'unknown' ? 'yellow' : 'dim'
   const sev = f.status === 'fail' ? f.severity.padEnd(7) : f.status.padEnd(7)
-  const title = `${MARK[f.status]} ${sev} ${f.checkId}  ${where(f)}${f.ignored ? `  [ignored: ${f.ignored.reason}]` : ''}`
+  const title = `${MARK[f.status]} ${sev} ${f.checkId}  ${where(f)}${f.ignored ? `  [ignored: ${f.ignored.reason}]` : ''}${f.baselined ? '  [baselined]' : ''}`
   const [first, ...rest] = wrapProse(title, width, 0, 4)
   const lines = [paintTitle(first, f, paint, color), ...rest]
   lines.push(...wrapProse(f.message, width, 4, 2))
@@ -104,9 +105,16 @@ export const tableRenderer: Renderer = {
       out.push('')
     }
     if (fails.length === 0 && byStatus('unknown').length === 0) out.push(paint('green', 'No failures: every check that could look passed.'), '')
+    const b = report.baseline
+    if (b?.fixed.length) {
+      out.push(paint('bold', `Fixed since the baseline (${b.fixed.length})`))
+      for (const f of b.fixed) out.push(`${paint('green', '✔ fixed  ')} ${paint('bold', f.checkId)}  ${identityLabel(f)}`, ...wrapProse(`was: ${f.message}`, width, 4, 2))
+      out.push('')
+    }
     out.push(overview(report), '')
     const s = report.summary
     out.push(...wrapProse(`${s.pass} passed, ${s.fail} failed, ${s.unknown} unknown, ${s.skipped} skipped${s.ignored ? `, ${s.ignored} ignored` : ''}` +
+      (b ? `; against baseline ${b.file}: ${b.new} new, ${s.baselined ?? 0} baselined, ${b.fixed.length} fixed` : '') +
       (ctx.verbose ? '' : ' (--verbose lists passes)'), width, 0, 2))
     return out.join('\n')
   },

@@ -17,8 +17,10 @@ import {sarifRenderer} from '../../src/report/sarif.js'
 import {faulty} from '../support/faults.js'
 import {EXAMPLE_SNAPSHOTS, EXAMPLE_TEMPLATES, identityReports} from '../support/identity-inputs.js'
 import {IDS} from '../support/snapshot-builder.js'
+import {readSchema, validatorFor} from '../support/ajv.js'
 
 const ctx = {catalogue: allChecks, color: false, verbose: false}
+const validReport = validatorFor(readSchema('schemas/report.schema.json'))
 type Log = {runs: {results: {ruleId: string; properties: {resourceType: string}; partialFingerprints: Record<string, string>
   locations: {physicalLocation: {artifactLocation: {uri: string}; region: {startLine: number}}; logicalLocations: {name: string}[]}[]}[]}[]}
 const sarif = (r: Report) => JSON.parse(sarifRenderer.render(r, ctx)) as Log
@@ -53,7 +55,8 @@ describe('every shipped example', () => {
 })
 
 describe('no check relies on the occurrence fallback', () => {
-  it.each(identityReports())('%s: every finding is told apart by check, resource and key alone', (_name, report) => {
+  it.each(identityReports())('%s: every finding is told apart by check, resource and key alone, in a schema-valid report (a usable baseline)', (_name, report) => {
+    expect(validReport(JSON.parse(JSON.stringify(report)))).toEqual([])
     expect(report.findings.filter(f => f.key?.occurrence).map(f => `${f.checkId} ${f.resource.id}`)).toEqual([])
     expect(dups(report.findings.map(f => f.fingerprint!))).toEqual([])
     expect(dups(junitCases(report))).toEqual([])

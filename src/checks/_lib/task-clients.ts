@@ -39,7 +39,7 @@ export function awsvpcTaskClients(s: Snapshot): TaskClient[] {
   return out
 }
 
-export const serviceRes = (svc: Service): Resource => ({type: 'ecs-service', id: svc.name, arn: svc.arn || undefined})
+export const serviceRes = (svc: Service): Resource => ({type: 'ecs-service', id: svc.name, arn: svc.arn?.startsWith('arn:') ? svc.arn : undefined})
 
 export interface SubnetSgVerdict {
   status: 'allowed' | 'partial' | 'blocked' | 'unknown'

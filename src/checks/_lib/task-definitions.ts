@@ -7,7 +7,8 @@ export function tdId(td: TaskDefinition): string {
   return td.revision === undefined ? td.arn : `${td.family}:${td.revision}`
 }
 
-export const tdRes = (td: TaskDefinition): Resource => ({type: 'task-definition', id: tdId(td), arn: td.arn})
+/** NOTE: a template's task definition has its logical id where the ARN would be; that is no ARN, so it is left out. */
+export const tdRes = (td: TaskDefinition): Resource => ({type: 'task-definition', id: tdId(td), ...(td.arn.startsWith('arn:') ? {arn: td.arn} : {})})
 
 /** The task definition's own location (templates), so findings point at it. */
 export function tdExtra(td: TaskDefinition): {location?: Location} {
