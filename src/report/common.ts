@@ -47,6 +47,11 @@ export function messageWithFix(f: Finding): string {
   return lines.join('\n')
 }
 
+/** What was checked, as a stable id: `lint/<template>` or `check/<cluster>` (SARIF category, Code Quality scope). */
+export function scopeKey(report: Report): string {
+  return report.scope.source === 'template' ? `lint/${report.scope.template ?? 'template'}` : `check/${report.scope.cluster ?? 'cluster'}`
+}
+
 /** One line naming what was checked: cluster and region, or the template. */
 export function scopeTitle(report: Report): string {
   const s = report.scope

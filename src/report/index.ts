@@ -1,6 +1,7 @@
 /** One renderer per format; adding a format is one file plus one line here. */
 import {UsageError} from '../core/errors.js'
 import type {Report} from '../core/types.js'
+import {codequalityRenderer} from './codequality.js'
 import {jsonRenderer} from './json.js'
 import {junitRenderer} from './junit.js'
 import {markdownRenderer} from './markdown.js'
@@ -14,6 +15,7 @@ export const renderers: Partial<Record<Format, Renderer>> = {
   junit: junitRenderer,
   sarif: sarifRenderer,
   markdown: markdownRenderer,
+  codequality: codequalityRenderer,
 }
 
 export function rendererFor(format: Format): Renderer {

@@ -1,7 +1,7 @@
 import type {Check, Report} from '../core/types.js'
 import type {Snapshot} from '../model/snapshot.js'
 
-export const FORMATS = ['table', 'json', 'junit', 'sarif', 'markdown', 'html'] as const
+export const FORMATS = ['table', 'json', 'junit', 'sarif', 'markdown', 'html', 'codequality'] as const
 export type Format = typeof FORMATS[number]
 
 export interface RenderContext {

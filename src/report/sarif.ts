@@ -16,6 +16,7 @@
  */
 import {FINGERPRINT_SCHEME, fingerprintOf, keyEntries} from '../core/identity.js'
 import type {Check, Finding, Report, Severity} from '../core/types.js'
+import {scopeKey} from './common.js'
 import type {RenderContext, Renderer} from './renderer.js'
 
 // NOTE: the package page; switch to the repository URL once the project has a public home.
@@ -94,8 +95,13 @@ function messageText(f: Finding): string {
   return parts.join('\n')
 }
 
+/** Where a finding points, as a repository-relative URI reference: its template file, else its pseudo-path. */
+export function findingUri(f: Finding, report: Report): string {
+  return f.location?.file ? fileUri(f.location.file) : pseudoPath(f, report.scope.region)
+}
+
 function locationOf(f: Finding, report: Report) {
-  const uri = f.location?.file ? fileUri(f.location.file) : pseudoPath(f, report.scope.region)
+  const uri = findingUri(f, report)
   const logical = {
     name: f.location?.logicalId ?? f.resource.id,
     kind: f.resource.type,
@@ -129,13 +135,12 @@ export const sarifRenderer: Renderer = {
       associatedRule: {id: f.checkId, index: index.get(f.checkId)},
       locations: [locationOf(f, report)],
     }))
-    const scopeId = report.scope.source === 'template' ? `lint/${report.scope.template ?? 'template'}` : `check/${report.scope.cluster ?? 'cluster'}`
     const log = {
       $schema: SCHEMA_URI,
       version: '2.1.0',
       runs: [{
         tool: {driver: {name: 'efsdoctor', version: report.tool.version, semanticVersion: report.tool.version, informationUri: INFORMATION_URI, rules}},
-        automationDetails: {id: `efsdoctor/${scopeId}/`},
+        automationDetails: {id: `efsdoctor/${scopeKey(report)}/`},
         invocations: [{executionSuccessful: true, toolExecutionNotifications: notifications}],
         results,
         properties: {summary: report.summary, scope: report.scope},
