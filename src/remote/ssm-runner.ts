@@ -123,6 +123,12 @@ export function isDenied(e: unknown): boolean {
   return DENIED.has(awsErrorCode(e))
 }
 
+/** ` (HTTP 500)` for a server error, so a reason tells an endpoint's failure from a refusal. */
+function httpStatus(e: unknown): string {
+  const status = (e as AwsLikeError)?.$metadata?.httpStatusCode
+  return status && status >= 500 ? ` (HTTP ${status})` : ''
+}
+
 function tail(text: string, lines = 5): string {
   return text.trim().split('\n').slice(-lines).join(' | ').slice(-400)
 }
@@ -184,9 +190,18 @@ interface Sent {
   pending: Set<string>
   /** Last status seen per instance, for the timeout reason. */
   last: Map<string, string>
-  /** Set once ListCommandInvocations is denied/unimplemented: this command is polled with GetCommandInvocation. */
+  /** Set once ListCommandInvocations is denied/unimplemented or keeps failing: this command is polled with GetCommandInvocation. */
   byGet?: boolean
+  /** ListCommandInvocations rounds failed in a row, and the last failure (for the timeout reason). */
+  listFailures: number
+  listError?: string
 }
+
+/**
+ * ListCommandInvocations rounds that may fail in a row (each after the SDK's own retries) before a command is polled
+ * with GetCommandInvocation instead: an endpoint whose List answers HTTP 500 every time (moto's does) is not transient.
+ */
+export const LIST_FAILURES_BEFORE_GET = 2
 
 type SetResult = (id: string, r: Omit<RunnerResult, 'instanceId' | 'stdout' | 'stderr'> & {stdout?: string; stderr?: string}) => void
 
@@ -255,7 +270,7 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
             for (const id of batch) set(id, {status: 'Error', reason: 'ssm:SendCommand returned no command id'})
             return
           }
-          sent.push({commandId, pending: new Set(batch), last: new Map()})
+          sent.push({commandId, pending: new Set(batch), last: new Map(), listFailures: 0})
         } catch (error) {
           const code = awsErrorCode(error)
           if (code === 'InvalidInstanceId') {
@@ -281,7 +296,8 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
       for (const s of sent) {
         for (const id of s.pending) {
           const last = s.last.get(id)
-          set(id, {status: 'TimedOut', reason: `no result within ${Math.round(waitMs / 1000)}s${last ? ` (last status: ${last})` : ' (the invocation never appeared)'}`})
+          const why = last ? ` (last status: ${last})` : s.listError ? ` (ssm:ListCommandInvocations failed: ${s.listError})` : ' (the invocation never appeared)'
+          set(id, {status: 'TimedOut', reason: `no result within ${Math.round(waitMs / 1000)}s${why}`})
         }
       }
       return ids.map(id => results.get(id) ?? {instanceId: id, status: 'Error', stdout: '', stderr: '', reason: 'no result recorded'})
@@ -373,10 +389,14 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
           token = page?.NextToken
         } while (token)
       } catch (error) {
-        // Transient (throttling after SDK retries, 5xx): try again next round. Denied/unimplemented: poll by Get.
-        if (isDenied(error) || isUnimplemented(error)) s.byGet = true
+        // Transient (throttling after SDK retries, 5xx): try again next round. Denied, unimplemented, or failing
+        // round after round: poll by Get.
+        s.listError = `${awsErrorCode(error)}${httpStatus(error)}: ${errText(error)}`
+        if (isDenied(error) || isUnimplemented(error) || ++s.listFailures >= LIST_FAILURES_BEFORE_GET) s.byGet = true
         return
       }
+      s.listFailures = 0
+      s.listError = undefined
       for (const inv of invs) {
         const id = inv.InstanceId
         if (!id || !s.pending.has(id)) continue

@@ -3,7 +3,7 @@ import {
 } from '@aws-sdk/client-ssm'
 import {mockClient} from 'aws-sdk-client-mock'
 import {
-  createSsmRunner, GET_CONCURRENCY, READ_CONCURRENCY, SEND_CONCURRENCY, splitPluginOutput, type RunnerResult,
+  createSsmRunner, GET_CONCURRENCY, LIST_FAILURES_BEFORE_GET, READ_CONCURRENCY, SEND_CONCURRENCY, splitPluginOutput, type RunnerResult,
 } from '../../src/remote/ssm-runner.js'
 
 const ssmMock = mockClient(SSMClient)
@@ -183,6 +183,36 @@ describe('createSsmRunner', () => {
     const [r] = await runner({preflight: false}).run(['i-0123456789abcdef0'], 'echo facts', {timeoutSeconds: 30})
     expect(r).toMatchObject({status: 'Success', stdout: 'facts\n', exitCode: 0})
     expect(ssmMock.commandCalls(GetCommandInvocationCommand)).toHaveLength(3)
+  })
+
+  test('List failing round after round with HTTP 500 (moto: not implemented) falls back to Get after LIST_FAILURES_BEFORE_GET rounds', async () => {
+    sendRecorder()
+    // NOTE: moto answers an unimplemented action with HTTP 500 and an HTML page, which the SDK cannot parse.
+    ssmMock.on(ListCommandInvocationsCommand).rejects(awsError('SyntaxError', 'Unexpected token \'<\', "<!doctype "... is not valid JSON', 500))
+    ssmMock.on(GetCommandInvocationCommand).resolves({Status: 'Success', StatusDetails: 'Success', ResponseCode: 0, StandardOutputContent: 'facts\n'})
+    const [r] = await runner({preflight: false}).run(['i-0123456789abcdef0'], 'echo facts', {timeoutSeconds: 30})
+    expect(r).toMatchObject({status: 'Success', stdout: 'facts\n'})
+    expect(ssmMock.commandCalls(ListCommandInvocationsCommand)).toHaveLength(LIST_FAILURES_BEFORE_GET)
+    expect(ssmMock.commandCalls(GetCommandInvocationCommand)).toHaveLength(1)
+  })
+
+  test('one failed List round is retried with List; List and Get both failing time out naming the List error', async () => {
+    const sent = sendRecorder()
+    ssmMock.on(ListCommandInvocationsCommand)
+      .rejectsOnce(awsError('InternalServerError', 'try again', 500))
+      .callsFake(input => ({CommandInvocations: sent.get(input.CommandId)!.map(id => ({InstanceId: id, Status: 'Success', StatusDetails: 'Success',
+        CommandPlugins: [{ResponseCode: 0, Output: 'ok\n'}]}))}))
+    const [ok] = await runner({preflight: false}).run(['i-0123456789abcdef0'], 'x', {timeoutSeconds: 30})
+    expect(ok).toMatchObject({status: 'Success', stdout: 'ok\n'})
+    expect(ssmMock.commandCalls(GetCommandInvocationCommand)).toHaveLength(0)
+
+    ssmMock.reset()
+    sendRecorder()
+    ssmMock.on(ListCommandInvocationsCommand).rejects(awsError('InternalServerError', 'down', 500))
+    ssmMock.on(GetCommandInvocationCommand).rejects(awsError('InternalServerError', 'down', 500))
+    const [r] = await runner({preflight: false}).run(['i-0123456789abcdef0'], 'x', {timeoutSeconds: 5, waitSeconds: 10})
+    expect(r.status).toBe('TimedOut')
+    expect(r.reason).toBe('no result within 10s (ssm:ListCommandInvocations failed: InternalServerError (HTTP 500): down)')
   })
 
   test('instances still running at the deadline are TimedOut with their last status', async () => {
