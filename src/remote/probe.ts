@@ -100,6 +100,8 @@ export function toHostFacts(r: InvocationResult): HostFacts {
   switch (r.status) {
     case 'Success': {
       if (r.truncated) return {...base, status: 'unparseable', reason: 'the probe output was cut at SSM\'s 24,000-character limit'}
+      // NOTE: the probe always prints its EFSD header, so an empty Success is the SSM endpoint's doing, not the host's.
+      if (!r.stdout.trim() && !r.stderr.trim()) return {...base, status: 'unparseable', reason: 'SSM reported the command as successful but returned no output'}
       const parsed = parseProbe(r.stdout)
       if (!parsed.ok) return {...base, status: 'unparseable', reason: parsed.error}
       if (!parsed.facts.complete) return {...base, status: 'unparseable', reason: 'the probe output has no END line (cut short)'}

@@ -141,6 +141,8 @@ describe('toHostFacts', () => {
 
   test('output without the header, cut by SSM, or without END is unparseable', () => {
     expect(toHostFacts(r({stdout: 'bash: line 1: syntax error'})).status).toBe('unparseable')
+    // moto's SendCommand: Success at once, with no output at all.
+    expect(toHostFacts(r({stdout: '', stderr: ''}))).toEqual({instanceId: 'i-1', status: 'unparseable', reason: 'SSM reported the command as successful but returned no output'})
     expect(toHostFacts(r({stdout: 'EFSD\t1\t1\nEND\t10\n', truncated: true}))).toMatchObject({status: 'unparseable', reason: expect.stringMatching(/24,000/)})
     expect(toHostFacts(r({stdout: 'EFSD\t1\t1\nKERNEL\t6.1\n'}))).toMatchObject({status: 'unparseable', reason: expect.stringMatching(/END/)})
     expect(toHostFacts(r({stdout: 'EFSD\t1\t1\nKERNEL\t6.1\nEND\t20\n'})).status).toBe('ok')

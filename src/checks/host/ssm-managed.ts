@@ -51,9 +51,11 @@ export const ssmManaged = defineCheck({
         case 'not-linux':
           return fail(r, `${i.id} is not a Linux instance: EFS can only be mounted on Linux, and the probe cannot run there.`,
             {summary: 'Run tasks that use EFS on Linux container instances (FSx for Windows File Server serves Windows).'}, {evidence: ev})
-        default:
-          return unknown(r, `${i.id} could not be probed: ${why}. Its host checks are unknown; re-run with a longer --probe-timeout, or run the probe by hand (efsdoctor probe --instance ${i.id}).`,
+        default: {
+          const retry = hf?.status === 'timed-out' ? 're-run with a longer --probe-timeout, or run' : 'run'
+          return unknown(r, `${i.id} could not be probed: ${why}. Its host checks are unknown; ${retry} the probe by hand (efsdoctor probe --instance ${i.id}).`,
             {evidence: ev})
+        }
       }
     })
   },

@@ -33,7 +33,10 @@ describe('host/ssm-managed', () => {
     expect(byId[i3].status).toBe('fail')
     expect(byId[i4]).toMatchObject({status: 'unknown'})
     expect(byId[i4].message).toContain('timed out')
+    expect(byId[i4].message).toContain('re-run with a longer --probe-timeout')
     expect(byId[i5].message).toContain('could not be read')
+    // A longer timeout would not help an output that came back unreadable.
+    expect(byId[i5].message).not.toContain('--probe-timeout')
     expect(byId[i6]).toMatchObject({status: 'unknown'})
     expect(byId[i6].message).toContain('not probed')
   })
