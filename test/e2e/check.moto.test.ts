@@ -9,7 +9,11 @@ import {
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2'
 import {PutFileSystemPolicyCommand} from '@aws-sdk/client-efs'
+import {mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import Check from '../../src/commands/check.js'
+import Snapshot from '../../src/commands/snapshot.js'
 import type {Finding, Report} from '../../src/core/types.js'
 import {runCommand} from '../support/run-command.js'
 import {motoMissing, startMoto, type Moto} from './support/moto.js'
@@ -172,6 +176,48 @@ suite('efsdoctor check against moto', () => {
     expectOnlyFailure(report, 'ecs/volume-source-on-efs', ['prod-web:1'])
     expect(by(report, 'ecs/volume-source-on-efs', 'fail')[0].message).toContain('/mnt/data/shared')
   })
+
+  it('snapshot, then check --from it: the same findings and exit code as the live run', async () => {
+    const w = await healthyCluster(aws, {mountTargetSubnets: [0]})
+    const live = await check()
+    const file = join(mkdtempSync(join(tmpdir(), 'efsd-moto-')), 'snapshot.json')
+    const saved = await runCommand(Snapshot, ['--cluster', CLUSTER, '--endpoint-url', moto.endpoint, '--region', REGION, '--no-probe', '--output-file', file])
+    expect(saved.code).toBe(0)
+    expect(saved.stderr).toContain('(0 gaps)')
+    const replay = await runCommand(Check, ['--from', file, '--output', 'json'])
+    const replayed = JSON.parse(replay.stdout) as Report
+    expect(live.code).toBe(1)
+    expect(replay.code).toBe(live.code)
+    expect(replayed.scope).toMatchObject({source: 'snapshot', snapshotFile: file, cluster: CLUSTER})
+    expect(replayed.findings).toEqual(live.report.findings)
+    expect(replayed.summary).toEqual(live.report.summary)
+    expect(ids(by(replayed, 'efs/mount-target-per-az', 'fail'))).toEqual([w.fsId])
+  })
+
+  it('the host probe where SSM cannot answer (moto: no DescribeInstanceInformation or ListCommandInvocations, empty output): every host check unknown with the reason, no hang', async () => {
+    const w = await healthyCluster(aws)
+    const started = Date.now()
+    const r = await runCommand(Check, ['--cluster', CLUSTER, '--endpoint-url', moto.endpoint, '--region', REGION, '--probe-timeout', '5', '--output', 'json'])
+    // NOTE: the probe waits at most --probe-timeout + 30 s; the fallback to GetCommandInvocation ends it well before.
+    expect(Date.now() - started).toBeLessThan(30_000)
+    expect(r.code).toBe(0)
+    const report = JSON.parse(r.stdout) as Report
+    expect(report.findings.filter(f => f.status === 'fail').map(f => f.checkId)).toEqual([])
+    const host = report.findings.filter(f => f.checkId.startsWith('host/') || f.checkId === 'ecs/container-sees-efs')
+    expect(host.length).toBeGreaterThanOrEqual(2 * 10)
+    for (const f of host) {
+      expect([f.checkId, f.status]).toEqual([f.checkId, 'unknown'])
+      expect(w.instanceIds).toContain(f.resource.id)
+    }
+    const managed = by(report, 'host/ssm-managed')
+    expect(ids(managed)).toEqual([...w.instanceIds].sort())
+    for (const f of managed) {
+      expect(f.message).toContain('SSM reported the command as successful but returned no output')
+      expect(f.message).not.toContain('--probe-timeout')
+    }
+    // The control-plane checks are unaffected by the probe.
+    expect(ids(by(report, 'network/mount-target-sg-allows-nfs', 'pass'))).toEqual([...w.instanceIds].sort())
+  }, 60_000)
 })
 
 async function groupInstances(aws: Aws, group: string): Promise<string[]> {
