@@ -28,6 +28,8 @@ const errors = (r: Report): Finding[] => r.findings.filter(f => f.status === 'fa
 const by = (r: Report, checkId: string, status?: Finding['status']): Finding[] =>
   r.findings.filter(f => f.checkId === checkId && (!status || f.status === status))
 const ids = (fs: Finding[]): string[] => fs.map(f => f.resource.id).sort()
+/** Per scenario: moto answers slowly on a loaded machine, and the first scenario also loads the SDK and the CLI. */
+const SCENARIO_MS = 120_000
 
 suite('efsdoctor check against moto', () => {
   let moto: Moto
@@ -38,7 +40,8 @@ suite('efsdoctor check against moto', () => {
     aws = awsClients(moto.endpoint)
   }, 120_000)
   afterAll(async () => { await moto?.stop() })
-  beforeEach(async () => { await moto.reset() })
+  beforeEach(async () => { await moto.reset() }, SCENARIO_MS)
+  const scenario = (name: string, fn: () => Promise<void>) => it(name, fn, SCENARIO_MS)
 
   async function check(extra: string[] = []): Promise<{code: number; report: Report; stderr: string}> {
     const r = await runCommand(Check, ['--cluster', CLUSTER, '--endpoint-url', moto.endpoint, '--region', REGION, '--no-probe', '--output', 'json', ...extra])
@@ -53,7 +56,7 @@ suite('efsdoctor check against moto', () => {
     for (const f of by(report, checkId, 'fail')) expect(f.fix?.summary).toBeTruthy()
   }
 
-  it('a healthy cluster: exit 0, nothing failing or unknown, every link seen and passing', async () => {
+  scenario('a healthy cluster: exit 0, nothing failing or unknown, every link seen and passing', async () => {
     const w = await healthyCluster(aws)
     const {code, report} = await check()
     expect(code).toBe(0)
@@ -70,7 +73,7 @@ suite('efsdoctor check against moto', () => {
     }
   })
 
-  it('a mount-target security group that admits one subnet\'s CIDR only: the host in the other subnet fails', async () => {
+  scenario('a mount-target security group that admits one subnet\'s CIDR only: the host in the other subnet fails', async () => {
     const w = await healthyCluster(aws)
     await aws.ec2.send(new RevokeSecurityGroupIngressCommand({GroupId: w.mountTargetSg, IpPermissions: [
       {IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, UserIdGroupPairs: [{GroupId: w.hostSg}]}]}))
@@ -83,7 +86,7 @@ suite('efsdoctor check against moto', () => {
     expect(ids(by(report, 'network/mount-target-sg-allows-nfs', 'pass'))).toEqual([w.instanceIds[0]])
   })
 
-  it('no mount target in one AZ: the file system fails there, and only there', async () => {
+  scenario('no mount target in one AZ: the file system fails there, and only there', async () => {
     const w = await healthyCluster(aws, {mountTargetSubnets: [0]})
     const {code, report} = await check()
     expect(code).toBe(1)
@@ -94,7 +97,7 @@ suite('efsdoctor check against moto', () => {
     expect(by(report, 'efs/mount-target-per-az', 'pass')).toHaveLength(1)
   })
 
-  it('an Auto Scaling group with a subnet in an AZ without a mount target fails before an instance boots there', async () => {
+  scenario('an Auto Scaling group with a subnet in an AZ without a mount target fails before an instance boots there', async () => {
     const w = await healthyCluster(aws)
     // NOTE: moto launches every instance of a group in its first subnet (a); c is where the next scale-out may land.
     await autoScalingGroup(aws, w, 'prod-ecs-asg', [w.subnets[0].id, w.subnets[2].id], 1)
@@ -108,7 +111,7 @@ suite('efsdoctor check against moto', () => {
     expect(ids(by(report, 'ecs/container-instances-healthy', 'pass'))).toEqual([...w.instanceIds, launched[0]].sort())
   })
 
-  it('host security group egress without 2049: every host fails the client-egress check', async () => {
+  scenario('host security group egress without 2049: every host fails the client-egress check', async () => {
     const w = await healthyCluster(aws)
     await aws.ec2.send(new RevokeSecurityGroupEgressCommand({GroupId: w.hostSg, IpPermissions: [{IpProtocol: '-1', IpRanges: [{CidrIp: '0.0.0.0/0'}]}]}))
     await aws.ec2.send(new AuthorizeSecurityGroupEgressCommand({GroupId: w.hostSg, IpPermissions: [
@@ -118,7 +121,7 @@ suite('efsdoctor check against moto', () => {
     expectOnlyFailure(report, 'network/client-sg-egress-nfs', w.instanceIds)
   })
 
-  it('a network ACL on one mount-target subnet without the return path: that pair fails, the other passes', async () => {
+  scenario('a network ACL on one mount-target subnet without the return path: that pair fails, the other passes', async () => {
     // NOTE: two AZs only: moto's association.subnet-id filter needs the listed subnets to be a subset or superset of
     // an ACL's (AWS matches any); see CONTRIBUTING.md.
     const w = await healthyCluster(aws, {azCount: 2})
@@ -139,7 +142,7 @@ suite('efsdoctor check against moto', () => {
     expect(ids(by(report, 'network/nacl-allows-nfs', 'pass'))).toEqual([w.instanceIds[1]])
   })
 
-  it('VPC DNS hostnames off while UserData mounts by DNS name: the VPC fails', async () => {
+  scenario('VPC DNS hostnames off while UserData mounts by DNS name: the VPC fails', async () => {
     const w = await healthyCluster(aws)
     await aws.ec2.send(new ModifyVpcAttributeCommand({VpcId: w.vpcId, EnableDnsHostnames: {Value: false}}))
     const {code, report} = await check()
@@ -148,7 +151,7 @@ suite('efsdoctor check against moto', () => {
     expect(by(report, 'network/vpc-dns', 'fail')[0].message).toContain('enableDnsHostnames=false')
   })
 
-  it('a file-system policy that requires TLS while the hosts mount without it: the UserData fails', async () => {
+  scenario('a file-system policy that requires TLS while the hosts mount without it: the UserData fails', async () => {
     const w = await healthyCluster(aws, {mountOptions: '_netdev,nofail'})
     const resource = `arn:aws:elasticfilesystem:${REGION}:123456789012:file-system/${w.fsId}`
     await aws.efs.send(new PutFileSystemPolicyCommand({FileSystemId: w.fsId, Policy: JSON.stringify({Version: '2012-10-17', Statement: [
@@ -161,7 +164,7 @@ suite('efsdoctor check against moto', () => {
     expect(by(report, 'efs/file-system-policy', 'fail')[0].message).toContain('aws:SecureTransport')
   })
 
-  it('a task-definition mount point naming a volume that does not exist (a typo)', async () => {
+  scenario('a task-definition mount point naming a volume that does not exist (a typo)', async () => {
     await healthyCluster(aws, {volume: {sourceVolume: 'shraed'}})
     const {code, report} = await check()
     expect(code).toBe(1)
@@ -169,7 +172,7 @@ suite('efsdoctor check against moto', () => {
     expect(by(report, 'ecs/mount-point-volume-exists', 'fail')[0].message).toContain('"shraed"')
   })
 
-  it('a host volume sourcePath outside the EFS mount: containers would write to local disk', async () => {
+  scenario('a host volume sourcePath outside the EFS mount: containers would write to local disk', async () => {
     await healthyCluster(aws, {volume: {sourcePath: '/mnt/data/shared'}})
     const {code, report} = await check()
     expect(code).toBe(1)
@@ -177,7 +180,7 @@ suite('efsdoctor check against moto', () => {
     expect(by(report, 'ecs/volume-source-on-efs', 'fail')[0].message).toContain('/mnt/data/shared')
   })
 
-  it('snapshot, then check --from it: the same findings and exit code as the live run', async () => {
+  scenario('snapshot, then check --from it: the same findings and exit code as the live run', async () => {
     const w = await healthyCluster(aws, {mountTargetSubnets: [0]})
     const live = await check()
     const file = join(mkdtempSync(join(tmpdir(), 'efsd-moto-')), 'snapshot.json')
@@ -194,12 +197,13 @@ suite('efsdoctor check against moto', () => {
     expect(ids(by(replayed, 'efs/mount-target-per-az', 'fail'))).toEqual([w.fsId])
   })
 
-  it('the host probe where SSM cannot answer (moto: no DescribeInstanceInformation or ListCommandInvocations, empty output): every host check unknown with the reason, no hang', async () => {
+  scenario('the host probe where SSM cannot answer (moto: no DescribeInstanceInformation or ListCommandInvocations, empty output): every host check unknown with the reason, no hang', async () => {
     const w = await healthyCluster(aws)
     const started = Date.now()
     const r = await runCommand(Check, ['--cluster', CLUSTER, '--endpoint-url', moto.endpoint, '--region', REGION, '--probe-timeout', '5', '--output', 'json'])
-    // NOTE: the probe waits at most --probe-timeout + 30 s; the fallback to GetCommandInvocation ends it well before.
-    expect(Date.now() - started).toBeLessThan(30_000)
+    // NOTE: the probe may wait --probe-timeout + 30 s; the reason below (not a timeout) shows the fallback to
+    // GetCommandInvocation ended it before that. The bound only catches a hang, on however loaded a machine.
+    expect(Date.now() - started).toBeLessThan(90_000)
     expect(r.code).toBe(0)
     const report = JSON.parse(r.stdout) as Report
     expect(report.findings.filter(f => f.status === 'fail').map(f => f.checkId)).toEqual([])
@@ -217,7 +221,7 @@ suite('efsdoctor check against moto', () => {
     }
     // The control-plane checks are unaffected by the probe.
     expect(ids(by(report, 'network/mount-target-sg-allows-nfs', 'pass'))).toEqual([...w.instanceIds].sort())
-  }, 60_000)
+  })
 })
 
 async function groupInstances(aws: Aws, group: string): Promise<string[]> {

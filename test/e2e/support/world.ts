@@ -81,45 +81,47 @@ export interface HealthyOptions {
 
 export async function healthyCluster(aws: Aws, opts: HealthyOptions = {}): Promise<World> {
   const {ec2, efs, ecs} = aws
-  const vpcId = (await ec2.send(new CreateVpcCommand({CidrBlock: '10.0.0.0/16'}))).Vpc!.VpcId!
-  await ec2.send(new ModifyVpcAttributeCommand({VpcId: vpcId, EnableDnsHostnames: {Value: true}}))
-  await ec2.send(new ModifyVpcAttributeCommand({VpcId: vpcId, EnableDnsSupport: {Value: true}}))
+  // NOTE: independent calls run together (moto's server is threaded): a scenario's setup is a few rounds, not ~25.
+  const [vpcId, fsId] = await Promise.all([
+    ec2.send(new CreateVpcCommand({CidrBlock: '10.0.0.0/16'})).then(r => r.Vpc!.VpcId!),
+    efs.send(new CreateFileSystemCommand({CreationToken: 'prod-shared', Encrypted: true, Tags: [{Key: 'Name', Value: 'prod-shared'}]})).then(r => r.FileSystemId!),
+    ecs.send(new CreateClusterCommand({clusterName: CLUSTER})),
+  ])
   const subnet = async (cidr: string, az: string): Promise<Subnet> => {
     const s = await ec2.send(new CreateSubnetCommand({VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: az}))
     return {id: s.Subnet!.SubnetId!, az, cidr}
   }
+  const group = (GroupName: string, Description: string) =>
+    ec2.send(new CreateSecurityGroupCommand({GroupName, Description, VpcId: vpcId})).then(r => r.GroupId!)
   const azs = ['a', 'b', 'c'].slice(0, opts.azCount ?? 3).map(x => `${REGION}${x}`)
-  const subnets = await Promise.all(azs.map((az, i) => subnet(`10.0.${i + 1}.0/24`, az)))
-  const dataSubnets = await Promise.all(azs.map((az, i) => subnet(`10.0.${i + 11}.0/24`, az)))
-  const hostSg = (await ec2.send(new CreateSecurityGroupCommand({GroupName: 'ecs-hosts', Description: 'ECS container instances', VpcId: vpcId}))).GroupId!
-  const mountTargetSg = (await ec2.send(new CreateSecurityGroupCommand({GroupName: 'efs-mount-targets', Description: 'EFS mount targets', VpcId: vpcId}))).GroupId!
-  await ec2.send(new AuthorizeSecurityGroupIngressCommand({GroupId: mountTargetSg, IpPermissions: [
-    {IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, UserIdGroupPairs: [{GroupId: hostSg}]},
-  ]}))
+  const [subnets, dataSubnets, hostSg, mountTargetSg] = await Promise.all([
+    Promise.all(azs.map((az, i) => subnet(`10.0.${i + 1}.0/24`, az))),
+    Promise.all(azs.map((az, i) => subnet(`10.0.${i + 11}.0/24`, az))),
+    group('ecs-hosts', 'ECS container instances'),
+    group('efs-mount-targets', 'EFS mount targets'),
+    ec2.send(new ModifyVpcAttributeCommand({VpcId: vpcId, EnableDnsHostnames: {Value: true}})),
+  ])
 
-  const fs = await efs.send(new CreateFileSystemCommand({CreationToken: 'prod-shared', Encrypted: true, Tags: [{Key: 'Name', Value: 'prod-shared'}]}))
-  const fsId = fs.FileSystemId!
-  const mountTargetIds: string[] = []
-  for (const i of opts.mountTargetSubnets ?? [0, 1]) {
-    const mt = await efs.send(new CreateMountTargetCommand({FileSystemId: fsId, SubnetId: dataSubnets[i].id, SecurityGroups: [mountTargetSg]}))
-    mountTargetIds.push(mt.MountTargetId!)
-  }
+  const [mountTargetIds, launchTemplateId] = await Promise.all([
+    Promise.all((opts.mountTargetSubnets ?? [0, 1]).map(i =>
+      efs.send(new CreateMountTargetCommand({FileSystemId: fsId, SubnetId: dataSubnets[i].id, SecurityGroups: [mountTargetSg]})).then(r => r.MountTargetId!))),
+    ec2.send(new CreateLaunchTemplateCommand({LaunchTemplateName: 'prod-ecs', LaunchTemplateData: {
+      ImageId: AMI, InstanceType: 't3.medium', SecurityGroupIds: [hostSg],
+      UserData: Buffer.from(userData(fsId, opts.mountOptions)).toString('base64'),
+    }})).then(r => r.LaunchTemplate!.LaunchTemplateId!),
+    ec2.send(new AuthorizeSecurityGroupIngressCommand({GroupId: mountTargetSg, IpPermissions: [
+      {IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, UserIdGroupPairs: [{GroupId: hostSg}]},
+    ]})),
+  ])
 
-  const lt = await ec2.send(new CreateLaunchTemplateCommand({LaunchTemplateName: 'prod-ecs', LaunchTemplateData: {
-    ImageId: AMI, InstanceType: 't3.medium', SecurityGroupIds: [hostSg],
-    UserData: Buffer.from(userData(fsId, opts.mountOptions)).toString('base64'),
-  }}))
-  const launchTemplateId = lt.LaunchTemplate!.LaunchTemplateId!
-
-  await ecs.send(new CreateClusterCommand({clusterName: CLUSTER}))
-  const instanceIds: string[] = []
-  for (const s of subnets.slice(0, 2)) {
+  // One instance in a, one in b (in order: instanceIds[i] runs in subnets[i]).
+  const instanceIds = await Promise.all(subnets.slice(0, 2).map(async s => {
     const r = await ec2.send(new RunInstancesCommand({MinCount: 1, MaxCount: 1, SubnetId: s.id,
       LaunchTemplate: {LaunchTemplateId: launchTemplateId, Version: '$Latest'}}))
     const id = r.Instances![0].InstanceId!
-    instanceIds.push(id)
     await registerContainerInstance(aws, id)
-  }
+    return id
+  }))
 
   const volume = {name: 'shared', sourcePath: '/mnt/efs/shared', ...opts.volume}
   const td = await ecs.send(new RegisterTaskDefinitionCommand({
