@@ -4,6 +4,7 @@ import {runSteps} from '../progress.js'
 import {allChecks} from '../checks/index.js'
 import {UsageError} from '../core/errors.js'
 import {runChecks} from '../core/run-checks.js'
+import {loadShellParserForSnapshot} from '../core/shell-parser.js'
 import {FS_ID_RE} from '../model/ids.js'
 import {loadSnapshot} from '../inventory/load-snapshot.js'
 import type {Snapshot} from '../model/snapshot.js'
@@ -65,6 +66,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
         profile: flags.profile, endpointUrl: flags['endpoint-url'], runSteps,
         ...(flags.probe ? {probe: {timeoutSeconds: flags['probe-timeout']}} : {})})
     }
+    await loadShellParserForSnapshot(snapshot)
     const report = runChecks(allChecks, snapshot, {only: flags.only, skip: flags.skip, ignores},
       snapshotFile ? {source: 'snapshot', snapshotFile} : {})
     const code = await finishReport(report, snapshot, flags, (text, file) => this.emit(text, file), baseline)

@@ -222,6 +222,7 @@ interface HostCheckDiff {
 async function hostChecks(snapshot: Snapshot, before: Record<string, HostFacts>, after: Record<string, HostFacts>): Promise<HostCheckDiff> {
   const {allChecks} = await import('../checks/index.js')
   const {runChecks} = await import('../core/run-checks.js')
+  await (await import('../core/shell-parser.js')).loadShellParserForSnapshot(snapshot)
   const ids = new Set(Object.keys(after))
   const failing = (hostFacts: Record<string, HostFacts>) => runChecks(allChecks, {...snapshot, hostFacts: {...snapshot.hostFacts, ...hostFacts}},
     {only: ['host/']}).findings.filter(f => f.status === 'fail' && ids.has(f.resource.id))

@@ -6,6 +6,7 @@ import {readFileSync, statSync} from 'node:fs'
 import {allChecks} from '../checks/index.js'
 import {UsageError} from '../core/errors.js'
 import {runChecks, type RunOptions} from '../core/run-checks.js'
+import {loadShellParserForSnapshot} from '../core/shell-parser.js'
 import type {Check, Report} from '../core/types.js'
 import type {Snapshot} from '../model/snapshot.js'
 import {buildSnapshot} from './build-snapshot.js'
@@ -43,8 +44,9 @@ export function templateSnapshot(file: string, opts: Pick<LintOptions, 'region' 
   return buildSnapshot(parseTemplate(readTemplate(file), file), {file, ...opts})
 }
 
-export function lintTemplate(file: string, opts: LintOptions = {}): {report: Report; snapshot: Snapshot} {
+export async function lintTemplate(file: string, opts: LintOptions = {}): Promise<{report: Report; snapshot: Snapshot}> {
   const snapshot = templateSnapshot(file, opts)
+  await loadShellParserForSnapshot(snapshot)
   const report = runChecks(opts.checks ?? allChecks, snapshot, {only: opts.only, skip: opts.skip, ignores: opts.ignores},
     {source: 'template', template: file})
   return {report: locateFindings(report, snapshot, file), snapshot}

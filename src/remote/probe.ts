@@ -8,6 +8,7 @@
 import type {HostFacts, Instance, Snapshot} from '../model/snapshot.js'
 import {parseUserData} from '../checks/_lib/user-data.js'
 import {redactSecrets} from '../core/redact.js'
+import {loadShellParserForSnapshot} from '../core/shell-parser.js'
 import {efsDnsName} from './mount-plan.js'
 import {parseProbe} from './parse-probe.js'
 import {buildProbeCommand, type ProbeInputs} from './probe-script.js'
@@ -123,6 +124,7 @@ export async function probeInstances(runner: SsmRunner, snapshot: Snapshot, inst
   const ids = [...new Set(instanceIds)]
   const out: Record<string, HostFacts> = {}
   if (ids.length === 0) return out
+  await loadShellParserForSnapshot(snapshot)
   const command = buildProbeCommand(probeInputs(snapshot, ids))
   let results: InvocationResult[]
   try {

@@ -40,6 +40,10 @@ export function eachUserData(s: Snapshot, fn: (ud: UserData, parsed: ParsedUserD
       continue
     }
     const parsed = parseUserData(ud.text)
+    if (parsed.unreadable) {
+      out.push(unknown(udResource(ud), `UserData ${ud.id} could not be read: ${parsed.unreadable}.`, at(ud, undefined, {unreadable: parsed.unreadable})))
+      continue
+    }
     if (parsed.format === 'include' || (parsed.parts.length > 0 && parsed.parts.every(x => x.format === 'include'))) {
       out.push(unknown(udResource(ud), `UserData ${ud.id} is an #include list: cloud-init fetches the real script from URLs, which efsdoctor does not read.`, at(ud, 1)))
       continue

@@ -10,7 +10,7 @@ import type {Snapshot, UserData} from '../../model/snapshot.js'
 import {at, eachUserData, effectiveMounts, scopeFsIds, snippetCommand, udResource} from '../_lib/user-data-check.js'
 import {type DeviceRef, parseDevice, type ParsedUserData} from '../_lib/user-data.js'
 
-interface Ref { line: number; device: string; ref: DeviceRef; fsId?: string }
+interface Ref { line: number; device: string; ref: DeviceRef; fsId?: string; mountPoint?: string; origin?: string }
 
 const placeholderName = (v: string): string | undefined => /^\$\{?([\w:.]+)\}?$/.exec(v)?.[1]
 const isPlaceholder = (v: string | undefined): boolean => !!v && v.includes('$')
@@ -19,15 +19,15 @@ const isPlaceholder = (v: string | undefined): boolean => !!v && v.includes('$')
 function refsOf(s: Snapshot, p: ParsedUserData): Ref[] {
   const seen = new Set<string>()
   const out: Ref[] = []
-  const add = (line: number, device: string | undefined) => {
+  const add = (line: number, device: string | undefined, mountPoint?: string, origin?: string) => {
     if (!device || seen.has(`${line}:${device}`)) return
     seen.add(`${line}:${device}`)
     const ref = parseDevice(device)
     const fsId = ref.fsId ?? (ref.ip ? s.mountTargets?.find(mt => mt.ipAddress === ref.ip)?.fileSystemId : undefined)
-    if (fsId || ref.dnsName || ref.ip) out.push({line, device, ref, fsId})
+    if (fsId || ref.dnsName || ref.ip) out.push({line, device, ref, fsId, mountPoint, origin})
   }
-  for (const e of p.fstab) add(e.line, e.device)
-  for (const m of effectiveMounts(p)) add(m.fstab ? m.fstab.line : m.call.line, m.device)
+  for (const m of effectiveMounts(p)) add(m.fstab ? m.fstab.line : m.call.line, m.device, m.mountPoint, m.fstab?.origin ?? m.call.origin)
+  for (const e of p.fstab) add(e.line, e.device, e.mountPoint, e.origin)
   return out.sort((a, b) => a.line - b.line)
 }
 
@@ -71,7 +71,8 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   }
   if (matching.length > 0) {
     const m = matching[0]
-    return pass(r, `Line ${m.line} of UserData ${ud.id} mounts ${m.fsId} (${m.device}).`, at(ud, m.line, {device: m.device}))
+    return pass(r, `Line ${m.line} of UserData ${ud.id} mounts ${m.fsId} (\`${m.device}\`${m.mountPoint ? ` at ${m.mountPoint}` : ''}${m.origin ? `; ${m.origin}` : ''}).`,
+      at(ud, m.line, {device: m.device, ...(m.origin ? {origin: m.origin} : {})}))
   }
   const unresolved = refs.find(x => x.fsId && isPlaceholder(x.fsId))
   if (unresolved) {

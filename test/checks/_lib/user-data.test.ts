@@ -1,5 +1,5 @@
 import {gzipSync} from 'node:zlib'
-import {decodeUserData, parseDevice, parseUserData, tokenize} from '../../../src/checks/_lib/user-data.js'
+import {decodeUserData, parseDevice, parseUserData} from '../../../src/checks/_lib/user-data.js'
 import {udFixture} from '../../support/user-data-fixtures.js'
 
 describe('parseUserData: formats', () => {
@@ -30,7 +30,8 @@ describe('parseUserData: formats', () => {
 })
 
 describe('parseUserData: seed-style Fn::Sub script', () => {
-  const p = parseUserData(udFixture('seed-fnsub.sh'))
+  let p: ReturnType<typeof parseUserData>
+  beforeAll(() => { p = parseUserData(udFixture('seed-fnsub.sh')) })
   it('undoes ${!VAR} escapes and resolves simple variables into the fstab line', () => {
     expect(p.fstab).toHaveLength(1)
     expect(p.fstab[0]).toMatchObject({line: 8, device: '${FileSystem}.efs.${AWS::Region}.amazonaws.com:/', mountPoint: '/mnt/efs', fsType: 'nfs4', via: 'echo'})
@@ -89,10 +90,12 @@ describe('parseUserData: shell constructs', () => {
     expect(p.mounts[0].line).toBe(4)
   })
 
-  it('tokenizes quotes, $( ) and operators', () => {
-    const segs = tokenize('A="$(curl -s x | jq .a)" && echo "a b" | tee -a /etc/fstab; x & y || true')
-    expect(segs.map(s => [s.words, s.op])).toEqual([
-      [['A=$(curl -s x | jq .a)'], '&&'], [['echo', 'a b'], '|'], [['tee', '-a', '/etc/fstab'], ';'], [['x'], '&'], [['y'], '||'], [['true'], '']])
+  it('reads quotes, $( ) and operators as the shell does', () => {
+    const p = parseUserData('#!/bin/bash\nA="$(curl -s x | jq .a)" && echo "fs-12345678:/ /a b" | tee -a /etc/fstab; x & mount -a || true\n')
+    expect(p.fstab).toEqual([])
+    const q = parseUserData('#!/bin/bash\nA="$(curl -s x | jq .a)" && echo "fs-12345678:/  /data  efs  _netdev 0 0" | tee -a /etc/fstab; x & mount -a || true\n')
+    expect(q.fstab[0]).toMatchObject({line: 2, device: 'fs-12345678:/', mountPoint: '/data', via: 'tee'})
+    expect(q.mounts[0]).toMatchObject({kind: 'all', swallowed: true, backgrounded: false})
   })
 })
 

@@ -1,0 +1,56 @@
+/**
+ * The shell grammar: tree-sitter-bash (the grammar GitHub and editors use) on web-tree-sitter, both WebAssembly.
+ * Loading is asynchronous and takes tens of milliseconds, so it is done once, only when there is UserData to read
+ * (`loadShellParser`, called by the commands before checks run); parsing afterwards is synchronous and pure, so the
+ * checks stay pure functions. See CONTRIBUTING.md ("Shell parser") for why this library and the measured figures.
+ */
+import {createRequire} from 'node:module'
+import type {Language, Node, Parser} from 'web-tree-sitter'
+
+export type {Node as ShellNode} from 'web-tree-sitter'
+
+let parser: Parser | undefined
+let loading: Promise<void> | undefined
+
+/** Load the bash grammar once (idempotent; concurrent callers share one load). */
+export function loadShellParser(): Promise<void> {
+  loading ??= (async () => {
+    const {Parser: P, Language: L} = await import('web-tree-sitter')
+    await P.init()
+    const wasm = createRequire(import.meta.url).resolve('tree-sitter-bash/tree-sitter-bash.wasm')
+    const lang: Language = await L.load(wasm)
+    const p = new P()
+    p.setLanguage(lang)
+    parser = p
+  })()
+  return loading
+}
+
+/** Load the grammar when any of the texts is non-empty (so commands without UserData never load it). */
+export async function loadShellParserFor(texts: Iterable<string | undefined>): Promise<void> {
+  for (const t of texts) {
+    if (t?.trim()) return loadShellParser()
+  }
+}
+
+/** Load the grammar when the snapshot has UserData to read (the one place commands call before checks run). */
+export const loadShellParserForSnapshot = (s: {userData?: readonly {text?: string}[]}): Promise<void> =>
+  loadShellParserFor((s.userData ?? []).map(u => u.text))
+
+export const shellParserLoaded = (): boolean => parser !== undefined
+
+/** Parse budget: a parse that runs longer than this is cancelled (the caller reports unknown). */
+export const PARSE_BUDGET_MS = 150
+
+/**
+ * Parse a script; `undefined` when the grammar is not loaded or the parse ran over its time budget. The caller
+ * must call `done()` to free the tree's WebAssembly memory after walking it.
+ */
+export function parseShell(text: string): {root: Node; done: () => void} | undefined {
+  if (!parser) return undefined
+  const deadline = performance.now() + PARSE_BUDGET_MS
+  parser.reset()
+  const tree = parser.parse(text, null, {progressCallback: () => performance.now() > deadline})
+  if (!tree) return undefined
+  return {root: tree.rootNode, done: () => tree.delete()}
+}
