@@ -5,6 +5,6 @@ export default {
   transform: {'^.+\\.ts$': ['ts-jest', {useESM: true, tsconfig: 'test/tsconfig.json'}]},
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   setupFiles: ['<rootDir>/test/setup.cjs'],
-  setupFilesAfterEnv: ['<rootDir>/test/after-env.cjs'],
+  setupFilesAfterEnv: ['<rootDir>/test/after-env.cjs', '<rootDir>/test/shell-parser-setup.ts'],
   testTimeout: 30000,
 }

@@ -4,7 +4,10 @@
  * Prints `userdata corpus: N cases, C correct, F false-fail, M missed, U unknown`, the pair count, and one line per
  * wrong verdict. Exit code 0 always: this is a measurement, not a gate (the gate is a jest test once the parser lands).
  */
+import {loadShellParser} from '../src/core/shell-parser.js'
 import {mismatchLines, scoreCorpus, summaryLine} from '../test/support/userdata-corpus.js'
+
+await loadShellParser()
 
 const score = scoreCorpus()
 console.log(summaryLine(score))

@@ -36,7 +36,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
     validateSelection(flags)
     const ignores = loadIgnores(flags)
     const baseline = await loadBaselineFlag(flags)
-    const {report, snapshot} = await lintTemplate(args.template, {region: flags.region, clusterName: flags['cluster-name'], only: flags.only, skip: flags.skip, ignores})
+    const {report, snapshot} = await lintTemplateFile(args.template, {region: flags.region, clusterName: flags['cluster-name'], only: flags.only, skip: flags.skip, ignores})
     const code = await finishReport(report, snapshot, flags, (text, file) => this.emit(text, file), baseline)
     if (code !== 0) this.exit(code)
   }

@@ -44,10 +44,16 @@ export function templateSnapshot(file: string, opts: Pick<LintOptions, 'region' 
   return buildSnapshot(parseTemplate(readTemplate(file), file), {file, ...opts})
 }
 
-export async function lintTemplate(file: string, opts: LintOptions = {}): Promise<{report: Report; snapshot: Snapshot}> {
-  const snapshot = templateSnapshot(file, opts)
-  await loadShellParserForSnapshot(snapshot)
+/** Lint a template whose snapshot is built; the shell parser must be loaded when it has UserData (see lintTemplateFile). */
+export function lintTemplate(file: string, opts: LintOptions = {}, snapshot: Snapshot = templateSnapshot(file, opts)): {report: Report; snapshot: Snapshot} {
   const report = runChecks(opts.checks ?? allChecks, snapshot, {only: opts.only, skip: opts.skip, ignores: opts.ignores},
     {source: 'template', template: file})
   return {report: locateFindings(report, snapshot, file), snapshot}
+}
+
+/** The command's entry point: loads the shell parser first, only when the template has UserData. */
+export async function lintTemplateFile(file: string, opts: LintOptions = {}): Promise<{report: Report; snapshot: Snapshot}> {
+  const snapshot = templateSnapshot(file, opts)
+  await loadShellParserForSnapshot(snapshot)
+  return lintTemplate(file, opts, snapshot)
 }

@@ -1,10 +1,10 @@
-import {lintTemplate} from '../../src/lint/index.js'
+import {lintTemplateFile} from '../../src/lint/index.js'
 
 const FILE = 'test/fixtures/templates/guide-2017.yaml'
 
 describe('the 2017 guide\'s ECS host UserData (issue 9), verbatim', () => {
   it('gives exactly one failure: userdata/fstab-netdev, for `defaults` without _netdev', async () => {
-    const {report} = await lintTemplate(FILE, {region: 'us-east-1'})
+    const {report} = await lintTemplateFile(FILE, {region: 'us-east-1'})
     const failures = report.findings.filter(f => f.status === 'fail')
     expect(failures.map(f => f.checkId)).toEqual(['userdata/fstab-netdev'])
     expect(failures[0]).toMatchObject({severity: 'error', location: {logicalId: 'LaunchTemplate'}})
@@ -13,7 +13,7 @@ describe('the 2017 guide\'s ECS host UserData (issue 9), verbatim', () => {
   })
 
   it('reads the AZ-specific DNS name built from instance metadata and says where each part came from', async () => {
-    const {report} = await lintTemplate(FILE, {region: 'us-east-1'})
+    const {report} = await lintTemplateFile(FILE, {region: 'us-east-1'})
     const mounts = report.findings.find(f => f.checkId === 'userdata/mounts-efs')!
     expect(mounts.status).toBe('pass')
     expect(mounts.message).toContain('`<az>.${FileSystem}.efs.us-east-1.amazonaws.com:/` at /mnt/efs')

@@ -19,7 +19,7 @@ const SYSTEM_PATHS = ['/var/run', '/run', '/proc', '/sys', '/dev', '/etc', '/var
 interface EfsMountPoint { path: string; line: number; device?: string }
 
 /** Where one host mounts EFS, by the source that says so. */
-interface HostView { source: string; mountPoints: EfsMountPoint[] }
+interface HostView { source: string; mountPoints: EfsMountPoint[]; unreadable?: string }
 
 const norm = (p: string): string => p.length > 1 ? p.replace(/\/+$/, '') : p
 const under = (path: string, mount: string): boolean => norm(path) === norm(mount) || norm(path).startsWith(`${norm(mount)}/`)
@@ -34,14 +34,19 @@ function isEfsMount(fsType: string | undefined, device: string | undefined): boo
 
 /** EFS mount points a UserData script sets up (fstab entries, mount commands, cloud-config `mounts:`). */
 export function efsMountPointsOf(text: string): EfsMountPoint[] {
+  return efsMountsOf(text).mountPoints
+}
+
+function efsMountsOf(text: string): {mountPoints: EfsMountPoint[]; unreadable?: string} {
   const parsed = parseUserData(text)
+  if (parsed.unreadable) return {mountPoints: [], unreadable: parsed.unreadable}
   const out: EfsMountPoint[] = []
   for (const e of parsed.fstab) if (isEfsMount(e.fsType, e.device)) out.push({path: e.mountPoint, line: e.line, device: e.device})
   for (const m of parsed.mounts) {
     if (m.kind === 'all' || !m.mountPoint) continue
     if (isEfsMount(m.fsType, m.device)) out.push({path: m.mountPoint, line: m.line, device: m.device})
   }
-  return out
+  return {mountPoints: out}
 }
 
 /**
@@ -55,7 +60,7 @@ function hostViews(s: Snapshot): HostView[] | undefined {
     mountPoints: h.facts!.mounts.filter(m => isEfsMount(m.fstype, m.source) || m.fstype.startsWith('nfs')).map(m => ({path: m.target, line: 0, device: m.source})),
   }))
   if (s.userData === undefined && probed.length === 0) return undefined
-  return [...(s.userData ?? []).map(u => ({source: `UserData ${u.id}`, mountPoints: efsMountPointsOf(u.text)})), ...probed]
+  return [...(s.userData ?? []).map(u => ({source: `UserData ${u.id}`, ...efsMountsOf(u.text)})), ...probed]
 }
 
 function evaluateHostPath(s: Snapshot, td: TaskDefinition, vol: TaskVolume, sourcePath: string, views: HostView[] | undefined): Outcome {
@@ -79,6 +84,12 @@ function evaluateHostPath(s: Snapshot, td: TaskDefinition, vol: TaskVolume, sour
   if (off.length === 0) {
     const mp = onEfs[0].mountPoints.find(m => under(sourcePath, m.path))!
     return pass(r, `${what} lies on the EFS mount ${mp.path} (${onEfs.map(v => v.source).join(', ')}).`, {evidence: ev, key: {volume: vol.name}, ...tdExtra(td)})
+  }
+  // NOTE: a script that could not be read, or mounts at a path only known at boot, may well cover the path.
+  const unsure = off.find(v => v.unreadable || v.mountPoints.some(mp => /[$<]/.test(mp.path)))
+  if (unsure) {
+    const why = unsure.unreadable ? `could not be read (${unsure.unreadable})` : `mounts EFS at ${unsure.mountPoints.filter(mp => /[$<]/.test(mp.path)).map(mp => mp.path).join(', ')}, a path only known at boot`
+    return unknown(r, `${what}: ${unsure.source} ${why}, so whether the path lies on EFS is not known.`, {evidence: ev, key: {volume: vol.name}, ...tdExtra(td)})
   }
   const known = [...new Set(views.flatMap(v => v.mountPoints.map(mp => mp.path)))]
   const where = known.length ? `the hosts mount EFS at ${known.join(', ')}` : 'the hosts\' UserData mounts no EFS file system'
