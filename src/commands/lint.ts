@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand, debugFlag} from '../base-command.js'
-import {lintTemplate} from '../lint/index.js'
+import {lintTemplateFile} from '../lint/index.js'
 import {finishReport, loadBaselineFlag, loadIgnores, reportFlags, validateSelection} from '../report-flags.js'
 
 export default class Lint extends BaseCommand {
