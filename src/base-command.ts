@@ -23,6 +23,11 @@ export abstract class BaseCommand extends Command {
     else process.stdout.write(body)
   }
 
+  /** A one-line warning on stderr, in the tool's style (`efsdoctor: warning: …`). */
+  protected warnLine(text: string): void {
+    process.stderr.write(`efsdoctor: warning: ${text.replace(/[\r\n]+/g, ' ')}\n`)
+  }
+
   /** One line on stderr when stderr is a terminal (progress never touches stdout). */
   protected progress(line: string): void {
     if (process.stderr.isTTY) process.stderr.write(`\u001B[2m… ${line}\u001B[0m\n`)

@@ -34,7 +34,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
     from: Flags.string({description: 'Replay a saved snapshot file instead of calling AWS.', exclusive: ['cluster', 'file-system']}),
     probe: Flags.boolean({description: 'Probe each ACTIVE container instance over SSM Run Command (read-only script); --no-probe skips the host checks.', default: true, allowNo: true}),
     'probe-timeout': Flags.integer({description: 'Seconds the host probe may run on each instance.', default: 60, min: 5, max: 3600}),
-    preflight: Flags.boolean({description: 'First ask IAM (iam:SimulatePrincipalPolicy) which permissions this run lacks, and list them on stderr.', default: false, exclusive: ['from']}),
+    preflight: Flags.boolean({description: 'First ask IAM (iam:SimulatePrincipalPolicy) which permissions this run lacks, and list them on stderr (not with --from).', default: false}),
     ...reportFlags,
     ...awsFlags,
     ...debugFlag,
@@ -51,6 +51,11 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
     let snapshot: Snapshot
     let snapshotFile: string | undefined
     if (flags.from) {
+      if (flags.preflight) throw new UsageError('--preflight asks IAM about a live run; it cannot be used with --from')
+      // NOTE: the snapshot holds its own region and account; AWS flags typed with --from would silently do nothing.
+      const ignored = ['--region', '-r', '--profile', '--endpoint-url', '--no-probe', '--probe', '--probe-timeout']
+        .filter(f => this.argv.some(a => a === f || a.startsWith(`${f}=`)))
+      if (ignored.length > 0) this.warnLine(`${ignored.join(', ')} ${ignored.length === 1 ? 'has' : 'have'} no effect with --from (the snapshot is replayed as it was saved)`)
       snapshot = await loadSnapshot(flags.from)
       snapshotFile = flags.from
     } else {

@@ -54,11 +54,14 @@ Exit codes: 0 = at least one message was recognised; 1 = nothing matched; 2 = co
     if (flags.cluster) {
       const {createClients} = await import('../inventory/aws-clients.js')
       const {readServiceEvents, readStoppedReasons} = await import('../inventory/stopped-tasks.js')
+      const {fatalError} = await import('../inventory/call.js')
       const clients = await createClients({region: flags.region, profile: flags.profile, endpointUrl: flags['endpoint-url']})
       const oneLine = (error: unknown) => `${(error as Error).name}: ${(error as Error).message.split('\n')[0]}`
       const [reasons, serviceEvents] = await Promise.allSettled([
         readStoppedReasons(clients.ecs, flags.cluster), readServiceEvents(clients.ecs, flags.cluster)])
-      if (reasons.status === 'rejected') throw new UsageError(`cannot read stopped tasks of ${flags.cluster}: ${oneLine(reasons.reason)}`)
+      if (reasons.status === 'rejected') {
+        throw fatalError(reasons.reason, flags.region, flags['endpoint-url']) ?? new UsageError(`cannot read stopped tasks of ${flags.cluster}: ${oneLine(reasons.reason)}`)
+      }
       stopped = reasons.value.map(r => ({...explain(r.reason), source: r.source, count: r.count, taskArns: r.taskArns}))
       if (serviceEvents.status === 'fulfilled') {
         events = serviceEvents.value.map(e => ({...explain(e.reason), service: e.service, count: e.count, latest: e.latest}))

@@ -9,6 +9,17 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * The run cannot work for a reason outside the command line: the endpoint cannot be reached, the credentials are
+ * not usable, no region is configured. Same exit (2, one line); its own name so --debug shows what kind it is.
+ */
+export class CouldNotRunError extends UsageError {
+  constructor(readonly kind: 'NetworkError' | 'CredentialsError' | 'ConfigurationError', message: string) {
+    super(message)
+    this.name = kind
+  }
+}
+
 /** Names a failing AWS call in one line: "ec2:DescribeInstances failed: AccessDenied — …". */
 export function awsErrorCode(error: unknown): string {
   const e = error as {name?: string; Code?: string; code?: string; $metadata?: {httpStatusCode?: number}}

@@ -3,7 +3,7 @@
  * start/end to an optional observer (progress, benchmarks, round counting), turns a failed call into a recorded
  * gap, and turns "cannot run at all" errors (no credentials, unreachable endpoint) into a UsageError.
  */
-import {UsageError, awsErrorCode} from '../core/errors.js'
+import {CouldNotRunError, UsageError, awsErrorCode} from '../core/errors.js'
 import type {Gap, SnapshotPart} from '../model/snapshot.js'
 
 export interface CallEvent {
@@ -41,14 +41,14 @@ export function fatalError(error: unknown, region: string | undefined, endpoint?
   // trace of the cause is its text ("AWS SDK error wrapper for Error: connect ECONNREFUSED …").
   const netCode = [e?.code, e?.cause?.code, code, ...(errorMessage(error).match(NETWORK_RE) ?? [])].find(c => c && NETWORK_CODES.has(c))
   if (/Region is missing/i.test(errorMessage(error))) {
-    return new UsageError('no AWS region: pass --region, set AWS_REGION, or use a profile that has a region')
+    return new CouldNotRunError('ConfigurationError', 'no AWS region: pass --region, set AWS_REGION, or use a profile that has a region')
   }
   if (CREDENTIAL_CODES.has(code)) {
-    return new UsageError(`AWS credentials not usable (${code}): ${errorMessage(error)} — set AWS_PROFILE/--profile or log in again`)
+    return new CouldNotRunError('CredentialsError', `AWS credentials not usable (${code}): ${errorMessage(error)} — set AWS_PROFILE/--profile or log in again`)
   }
   if (netCode || code === 'TimeoutError') {
     const where = endpoint ?? (region ? `the AWS endpoint for ${region}` : 'the AWS endpoint')
-    return new UsageError(`cannot reach ${where} (${netCode ?? code}): ${errorMessage(error)}`)
+    return new CouldNotRunError('NetworkError', `cannot reach ${where} (${netCode ?? code}): ${errorMessage(error)}`)
   }
   return undefined
 }

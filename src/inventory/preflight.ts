@@ -4,6 +4,7 @@
  * the missing ones. Never fatal: when the simulation itself is denied or fails, the result says so and the run
  * goes on (the collector's gaps still name each denied action).
  */
+import {fatalError} from './call.js'
 import {awsErrorCode} from '../core/errors.js'
 import {clientConfig, type ClientOptions} from './aws-clients.js'
 
@@ -34,6 +35,10 @@ export async function preflight(opts: ClientOptions, actions: readonly string[])
   try {
     callerArn = (await sts.send(new GetCallerIdentityCommand({}))).Arn ?? ''
   } catch (error) {
+    // NOTE: an unreachable endpoint, unusable credentials or no region stop the whole run: say so once, as every
+    // command does, instead of a preflight line followed by the same failure from discovery.
+    const fatal = fatalError(error, opts.region, opts.endpointUrl)
+    if (fatal) throw fatal
     return {missing: [], skipped: `sts:GetCallerIdentity failed (${awsErrorCode(error)}: ${firstLine(error)})`}
   }
   let principalArn = callerArn

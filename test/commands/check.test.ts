@@ -87,3 +87,18 @@ describe('the shipped example snapshots', () => {
     expect(report.findings.filter(f => f.checkId === 'host/efs-mounted' && f.status === 'pass')).toHaveLength(6)
   })
 })
+
+describe('check --from with flags that only a live run uses', () => {
+  it('warns in one line that --region and --profile have no effect, and still replays', async () => {
+    const r = await run(['--from', 'examples/snapshots/healthy.json', '--region', 'us-west-2', '--profile', 'ops', '--output', 'json'])
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout).scope.snapshotFile).toBe('examples/snapshots/healthy.json')
+    expect(r.stderr.trim().split('\n')).toEqual(['efsdoctor: warning: --region, --profile have no effect with --from (the snapshot is replayed as it was saved)'])
+  })
+
+  it('says nothing when the region only comes from the environment', async () => {
+    const r = await run(['--from', 'examples/snapshots/healthy.json', '--output', 'json'])
+    expect(r.stderr).toBe('')
+  })
+})
+

@@ -5,6 +5,7 @@
  */
 import {createServer} from 'node:net'
 import Check from '../../src/commands/check.js'
+import Explain from '../../src/commands/explain.js'
 import {startFakeAws, type FakeAws} from './harness.js'
 import {expectOneLineExit2, runCommand} from '../support/run-command.js'
 
@@ -34,6 +35,22 @@ describe('check exits 2 with one line when it cannot run', () => {
     const r = await run(['--cluster', 'prod', '--endpoint-url', `http://127.0.0.1:${port}`])
     // The endpoint given is named, not "the AWS endpoint for <region>".
     expectOneLineExit2(r, new RegExp(`cannot reach http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`))
+  }, 60_000)
+
+  it('every command words an unreachable endpoint the same way, in one line (check --preflight, explain --cluster)', async () => {
+    const port = await closedPort()
+    const url = `http://127.0.0.1:${port}`
+    const same = new RegExp(`^efsdoctor: cannot reach http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`)
+    expectOneLineExit2(await run(['--cluster', 'prod', '--endpoint-url', url, '--preflight']), same)
+    expectOneLineExit2(await runCommand(Explain, ['--cluster', 'prod', '--endpoint-url', url]), same)
+  }, 60_000)
+
+  it('--debug names the kind of failure (NetworkError), not UsageError', async () => {
+    const port = await closedPort()
+    const r = await run(['--cluster', 'prod', '--endpoint-url', `http://127.0.0.1:${port}`, '--debug'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^NetworkError: cannot reach/m)
+    expect(r.stderr).not.toMatch(/UsageError/)
   }, 60_000)
 
   it('no region anywhere (flag, environment or profile)', async () => {

@@ -5,7 +5,7 @@
 import Check from '../../src/commands/check.js'
 import {assumedRoleName, preflightLines} from '../../src/inventory/preflight.js'
 import {startFakeAws, type FakeAws} from './harness.js'
-import {runCommand} from '../support/run-command.js'
+import {expectOneLineExit2, runCommand} from '../support/run-command.js'
 
 const run = (argv: string[]) => runCommand(Check, [...argv, '--no-probe', '--output', 'json', '--fail-on', 'none'])
 
@@ -55,7 +55,7 @@ describe('check --preflight', () => {
 
   it('cannot be combined with --from', async () => {
     const r = await run(['--from', 'examples/snapshots/healthy.json', '--preflight'])
-    expect(r.code).toBe(2)
+    expectOneLineExit2(r, /--preflight .* cannot be used with --from/)
   })
 })
 
