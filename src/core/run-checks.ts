@@ -2,6 +2,7 @@ import {PART_SOURCES, type Gap, type Snapshot, type SnapshotPart} from '../model
 import type {Check, Finding, Outcome, Report, Resource, Scope, Summary} from './types.js'
 import {applyIgnores, type IgnoreRule} from './ignore.js'
 import {withFingerprints} from './identity.js'
+import {withMemo} from './memo.js'
 import {TOOL_VERSION} from './version.js'
 
 export interface RunOptions {
@@ -101,10 +102,34 @@ export function summarize(findings: Finding[]): Summary {
   return s
 }
 
+const FS_ID_G = /\bfs-[0-9a-f]{8}(?:[0-9a-f]{9})?\b/g
+
+/**
+ * A candidate file system (model/usage.ts: only has mount targets where the instances run, and nothing names any file
+ * system) may not be used by this cluster: a `fail` about it — naming it or one of its mount targets — is reported as
+ * `unknown`, saying so. Named ones (--file-system) are never candidates.
+ */
+export function downgradeCandidates(findings: Finding[], snapshot: Snapshot): Finding[] {
+  const candidates = new Set(snapshot.scope.fileSystems.filter(f => f.candidate && !f.named).map(f => f.id))
+  if (candidates.size === 0) return findings
+  const byMountTarget = new Map((snapshot.mountTargets ?? []).filter(mt => candidates.has(mt.fileSystemId)).map(mt => [mt.id, mt.fileSystemId]))
+  return findings.map(f => {
+    if (f.status !== 'fail') return f
+    const text = `${f.resource.id} ${f.message} ${JSON.stringify(f.evidence ?? {})}`
+    const ids = new Set([...(text.match(FS_ID_G) ?? []), ...[...byMountTarget].filter(([mt]) => text.includes(mt)).map(([, fs]) => fs)])
+    const about = [...ids].filter(id => candidates.has(id))
+    if (about.length === 0 || [...ids].some(id => !candidates.has(id))) return f
+    const {fix: _fix, ...rest} = f
+    return {...rest, status: 'unknown' as const,
+      message: `${about.join(', ')} may not be used by this cluster (nothing names it; it only has mount targets where the instances run; name it with --file-system to check it): ${f.message}`,
+      evidence: {...f.evidence, candidateFileSystems: about}}
+  })
+}
+
 /** Pure: (checks, snapshot, options) → Report. Every fail carries a fix (the check's remediation if none given). */
 export function runChecks(checks: readonly Check[], snapshot: Snapshot, opts: RunOptions = {}, scope?: Partial<Scope>): Report {
   const findings: Finding[] = []
-  const seen = withUnseenPartsRemoved(snapshot)
+  const seen = withMemo(withUnseenPartsRemoved(snapshot))
   for (const check of selectChecks(checks, opts)) {
     for (const o of runOne(check, seen)) {
       const finding: Finding = {...o, checkId: check.id, title: check.title, severity: o.severity ?? check.severity}
@@ -112,7 +137,7 @@ export function runChecks(checks: readonly Check[], snapshot: Snapshot, opts: Ru
       findings.push(finding)
     }
   }
-  const final = applyIgnores(withFingerprints(findings), opts.ignores ?? [])
+  const final = applyIgnores(withFingerprints(downgradeCandidates(findings, snapshot)), opts.ignores ?? [])
   return {
     schemaVersion: 1,
     tool: {name: 'efsdoctor', version: TOOL_VERSION},

@@ -2,6 +2,7 @@
  * The vocabulary every part of efsdoctor shares. No AWS SDK, oclif or I/O imports here.
  */
 import type {Snapshot, SnapshotPart} from '../model/snapshot.js'
+import type {ScopedFileSystem} from '../model/usage.js'
 
 /** error = the mount fails or will fail; warning = works today but fragile or insecure; info = worth knowing. */
 export type Severity = 'error' | 'warning' | 'info'
@@ -103,7 +104,7 @@ export interface Scope {
   accountId?: string
   partition?: string
   cluster?: string
-  fileSystems?: {id: string; reasons: string[]}[]
+  fileSystems?: ScopedFileSystem[]
   snapshotFile?: string
   template?: string
   collectedAt?: string

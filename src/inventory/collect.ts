@@ -16,6 +16,7 @@ import * as ec2 from './collectors/ec2.js'
 import * as ecs from './collectors/ecs.js'
 import * as efs from './collectors/efs.js'
 import {inferFileSystems} from './infer.js'
+import {scopeByEvidence} from '../checks/_lib/usage.js'
 import {SNAPSHOT_SCHEMA_VERSION, type Instance, type MountTarget, type Snapshot} from '../model/snapshot.js'
 
 export {instanceIdPartitions} from './collectors/ecs.js'
@@ -153,29 +154,29 @@ function collectionSteps(ctx: CollectContext): {steps: Step[]; snapshot: () => S
   const step5: Step = {
     title: 'File systems in scope, their policies and access points',
     run: async () => {
-      if (explicit.length) {
-        s.scope.fileSystems = explicit.map(id => ({id, reasons: ['named with --file-system']}))
-      } else {
-        const vpcs = instanceVpcs()
-        const mountTargetVpcs = new Map<string, Set<string>>()
-        for (const m of [...found.mountTargetsByFs.values()].flat()) {
-          if (!m.vpcId || !vpcs.has(m.vpcId)) continue
-          mountTargetVpcs.set(m.vpcId, (mountTargetVpcs.get(m.vpcId) ?? new Set()).add(m.fileSystemId))
-        }
-        s.scope.fileSystems = inferFileSystems({taskDefinitions: s.taskDefinitions ?? [], userData: [...found.userData.values()], mountTargetVpcs})
-        if (!s.scope.fileSystems.length) notes.push('no EFS file system found for this cluster; name one with --file-system')
+      const vpcs = instanceVpcs()
+      const mountTargetVpcs = new Map<string, Set<string>>()
+      for (const m of [...found.mountTargetsByFs.values()].flat()) {
+        if (!m.vpcId || !vpcs.has(m.vpcId)) continue
+        mountTargetVpcs.set(m.vpcId, (mountTargetVpcs.get(m.vpcId) ?? new Set()).add(m.fileSystemId))
       }
-      const scoped = s.scope.fileSystems.map(f => f.id)
+      const inferred = explicit.length ? [] : inferFileSystems({taskDefinitions: s.taskDefinitions ?? [], userData: [...found.userData.values()], mountTargetVpcs})
+      // NOTE: the usage model reads mount-target IPs (mounts by IP), so it sees every mount target found so far.
+      const scoped = scopeByEvidence({...s, userData: [...found.userData.values()], mountTargets: [...found.mountTargetsByFs.values()].flat()}, inferred, explicit)
+      s.scope.fileSystems = scoped.fileSystems
+      notes.push(...scoped.notes)
+      if (!s.scope.fileSystems.length) notes.push('no EFS file system found for this cluster; name one with --file-system')
+      const scopedIds = s.scope.fileSystems.map(f => f.id)
       // Degraded paths (e.g. DescribeFileSystems denied, or a file system only UserData names): look up what is missing.
-      const lateFs = scoped.filter(id => !found.mountTargetsByFs.has(id) && (!found.fileSystemsListed || found.fileSystems.has(id)))
+      const lateFs = scopedIds.filter(id => !found.mountTargetsByFs.has(id) && (!found.fileSystemsListed || found.fileSystems.has(id)))
       if (lateFs.length) {
         await efs.fetchMountTargets(ctx, lateFs)
         const late = lateFs.flatMap(id => found.mountTargetsByFs.get(id) ?? [])
         await ec2.fetchEnis(ctx, late)
         await ec2.fetchSecurityGroups(ctx, uniq(eniGroupsOf(late)))
       }
-      efs.recordFileSystemsInScope(ctx, scoped)
-      await efs.readPoliciesAndAccessPoints(ctx, scoped)
+      efs.recordFileSystemsInScope(ctx, scopedIds)
+      await efs.readPoliciesAndAccessPoints(ctx, scopedIds)
     },
   }
 

@@ -6,7 +6,11 @@
 import {readFileSync} from 'node:fs'
 import {UsageError} from '../core/errors.js'
 import {schemaChecker} from '../core/json-schema.js'
+import {scopeByEvidence} from '../checks/_lib/usage.js'
 import {SNAPSHOT_PARTS, SNAPSHOT_SCHEMA_VERSION, type Snapshot} from '../model/snapshot.js'
+
+/** Versions `check --from` reads: the current one, and 1 through `upgradeFromV1`. */
+const READABLE_VERSIONS: readonly number[] = [1, SNAPSHOT_SCHEMA_VERSION]
 
 const OBJECT_PARTS = new Set(['instances', 'securityGroups', 'subnets', 'vpcs', 'fileSystemPolicies', 'hostFacts', 'cluster'])
 
@@ -17,7 +21,9 @@ export const SNAPSHOT_SCHEMA_URL = new URL('../../schemas/snapshot.schema.json',
 export function snapshotProblem(data: unknown): string | undefined {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return 'not a JSON object'
   const s = data as Record<string, unknown>
-  if (s.schemaVersion !== SNAPSHOT_SCHEMA_VERSION) return `schemaVersion is ${JSON.stringify(s.schemaVersion)}, expected ${SNAPSHOT_SCHEMA_VERSION}`
+  if (!READABLE_VERSIONS.includes(s.schemaVersion as number)) {
+    return `schemaVersion is ${JSON.stringify(s.schemaVersion)}, expected ${SNAPSHOT_SCHEMA_VERSION} (or 1, which is upgraded)`
+  }
   const scope = s.scope as Record<string, unknown> | undefined
   if (scope === undefined) return 'missing "scope"'
   if (typeof scope !== 'object' || scope === null || Array.isArray(scope)) return '"scope" should be an object'
@@ -52,5 +58,20 @@ export async function loadSnapshot(file: string): Promise<Snapshot> {
   }
   const problem = snapshotProblem(data) ?? await schemaProblem(data)
   if (problem) throw new UsageError(`snapshot ${file} is not an efsdoctor snapshot: ${problem.replace(/\s+/g, ' ')}`)
-  return data as Snapshot
+  const snapshot = data as Snapshot
+  return (snapshot.schemaVersion as number) === 1 ? upgradeFromV1(snapshot) : snapshot
+}
+
+/**
+ * The one upgrade step, schemaVersion 1 → 2 (docs/snapshot.md). Version 1 put every file system with mount targets
+ * in the instances' VPC in scope as if it were used; version 2 scopes by evidence. So the scope is worked out again
+ * from what the file holds (UserData, task definitions, probe facts): a file system named with --file-system stays
+ * named; one whose only reason was "has mount targets in …" is a candidate when nothing else is in scope, and is left
+ * out (with a note) when something is; every entry gains `usedBy`.
+ */
+export function upgradeFromV1(v1: Snapshot): Snapshot {
+  const named = v1.scope.fileSystems.filter(f => f.reasons.includes('named with --file-system')).map(f => f.id)
+  const {fileSystems, notes} = scopeByEvidence(v1, v1.scope.fileSystems, named)
+  const allNotes = [...(v1.scope.notes ?? []), ...notes]
+  return {...v1, schemaVersion: SNAPSHOT_SCHEMA_VERSION, scope: {...v1.scope, fileSystems, ...(allNotes.length ? {notes: allNotes} : {})}}
 }

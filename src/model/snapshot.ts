@@ -9,8 +9,13 @@
  */
 
 import type {ProbeFacts} from './probe-facts.js'
+import type {ScopedFileSystem} from './usage.js'
 
-export const SNAPSHOT_SCHEMA_VERSION = 1
+/**
+ * 2: `scope.fileSystems` is chosen by evidence (see model/usage.ts) and each entry says who uses it (`usedBy`), or
+ * that it is only a candidate. Version 1 files still load: inventory/load-snapshot.ts upgrades them (docs/snapshot.md).
+ */
+export const SNAPSHOT_SCHEMA_VERSION = 2
 
 export type SnapshotPart =
   | 'cluster'
@@ -307,8 +312,8 @@ export interface Snapshot {
     partition?: string
     cluster?: string
     template?: string
-    /** The file systems in scope and why each was picked. */
-    fileSystems: {id: string; reasons: string[]}[]
+    /** The file systems in scope, why each was picked and who uses it. */
+    fileSystems: ScopedFileSystem[]
     notes?: string[]
   }
   cluster?: Cluster

@@ -2,6 +2,7 @@
  * GitHub-flavoured Markdown for `$GITHUB_STEP_SUMMARY` and PR comments: what was checked, one count line,
  * a table of failures, each fix with its command in a collapsible block, then unknowns and ignored findings.
  */
+import {describeUses} from '../model/usage.js'
 import type {Finding, Report, Severity} from '../core/types.js'
 import {identityLabel, resourceLabel, scopeTitle} from './common.js'
 import {mermaidFlowchart} from './mermaid.js'
@@ -72,7 +73,10 @@ export const markdownRenderer: Renderer = {
     const b = report.baseline
     const out: string[] = [`## efsdoctor: ${inline(scopeTitle(report))}`, '']
     if (report.scope.snapshotFile) out.push(`Replayed from ${code(report.scope.snapshotFile)}.`, '')
-    for (const fs of report.scope.fileSystems ?? []) out.push(`- File system ${code(fs.id)}: ${inline(fs.reasons.join('; ') || 'in scope')}`)
+    for (const fs of report.scope.fileSystems ?? []) {
+      const why = fs.usedBy?.length && !fs.candidate ? `used by ${describeUses(fs.usedBy)}` : `${fs.candidate ? 'candidate, may not be used by this cluster: ' : ''}${fs.reasons.join('; ') || 'in scope'}`
+      out.push(`- File system ${code(fs.id)}: ${inline(why)}`)
+    }
     if (report.scope.fileSystems?.length) out.push('')
     const verdict = fails.length > 0 ? '❌' : unknowns.length > 0 ? '⚠️' : '✅'
     out.push(`${verdict} **${fails.length} failed** · ${unknowns.length} unknown · ${s.pass} passed · ${s.skipped} skipped · ${s.ignored} ignored` +

@@ -5,6 +5,7 @@
 import Table from 'cli-table3'
 import type {Finding, Report, Severity, Status} from '../core/types.js'
 import {identityLabel} from './common.js'
+import {describeScopedFileSystem} from '../model/usage.js'
 import type {RenderContext, Renderer} from './renderer.js'
 import {wrapCommand, wrapProse} from './wrap.js'
 
@@ -32,7 +33,8 @@ function header(report: Report): string[] {
     : `cluster ${s.cluster ?? '?'} (${[s.region, s.accountId && `account ${s.accountId}`].filter(Boolean).join(', ')})`
   const lines = [`efsdoctor ${report.tool.version} — ${what}${s.snapshotFile ? `, replayed from ${s.snapshotFile}` : ''}`]
   if (s.collectedAt && s.source !== 'template') lines.push(`Collected ${s.collectedAt}`)
-  for (const fs of s.fileSystems ?? []) lines.push(`File system ${fs.id}: ${fs.reasons.join('; ') || 'in scope'}`)
+  // NOTE: ids, paths and names in usedBy come from AWS or a host: no control character reaches the terminal.
+  for (const fs of s.fileSystems ?? []) lines.push(`File system ${describeScopedFileSystem(fs)}`.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?'))
   for (const note of s.notes ?? []) lines.push(`Note: ${note}`)
   return lines
 }

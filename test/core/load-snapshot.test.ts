@@ -15,7 +15,7 @@ describe('loadSnapshot', () => {
   it.each([
     ['missing file', join(dir, 'nope.json'), /cannot read snapshot .*ENOENT/],
     ['not JSON', write('bad.json', '{"schemaVersion": 1,'), /not valid JSON/],
-    ['wrong version', write('v2.json', JSON.stringify({...healthy(), schemaVersion: 2})), /schemaVersion is 2/],
+    ['wrong version', write('v3.json', JSON.stringify({...healthy(), schemaVersion: 3})), /schemaVersion is 3, expected 2 \(or 1, which is upgraded\)/],
     ['wrong part type', write('parts.json', JSON.stringify({...healthy(), instances: []})), /"instances" should be an object/],
     ['wrong type deep inside', write('deep.json', JSON.stringify({...healthy(), subnets: {'subnet-1': {id: 'subnet-1', vpcId: 7}}})),
       /is not an efsdoctor snapshot: \/subnets\/subnet-1\/vpcId must be string$/],
@@ -29,6 +29,34 @@ describe('loadSnapshot', () => {
     const s = healthy() as unknown as Record<string, unknown>
     for (const k of ['instances', 'subnets', 'networkAcls', 'userData']) delete s[k]
     expect(snapshotProblem(s)).toBeUndefined()
-    await expect(loadSnapshot(write('parts-left-out.json', JSON.stringify(s)))).resolves.toMatchObject({schemaVersion: 1})
+    await expect(loadSnapshot(write('parts-left-out.json', JSON.stringify(s)))).resolves.toMatchObject({schemaVersion: 2})
+  })
+})
+
+describe('the schemaVersion 1 → 2 upgrade', () => {
+  /** A file as version 1 wrote it: no usedBy, and another team's file system in scope only for its mount targets. */
+  const v1 = (): Record<string, unknown> => {
+    const s = healthy() as unknown as {schemaVersion: number; scope: {fileSystems: unknown[]}}
+    s.schemaVersion = 1
+    s.scope.fileSystems = [
+      {id: 'fs-0a1b2c3d4e5f60718', reasons: ['UserData launch-template lt-0abc1234def567890 v7 mounts it']},
+      {id: 'fs-0bbbbbbbbbbbbbbbb', reasons: ['has mount targets in vpc-0e1f2a3b4c5d6e7f8 where the instances run']},
+    ]
+    return s
+  }
+
+  it('loads a version 1 file as version 2: scoped by evidence, with usedBy, the unused one left out with a note', async () => {
+    const s = await loadSnapshot(write('v1.json', JSON.stringify(v1())))
+    expect(s.schemaVersion).toBe(2)
+    expect(s.scope.fileSystems.map(f => f.id)).toEqual(['fs-0a1b2c3d4e5f60718'])
+    expect(s.scope.fileSystems[0].usedBy?.map(u => u.client.kind)).toEqual(['launch-template', 'task-definition', 'task-definition'])
+    expect(s.scope.notes).toEqual(['fs-0bbbbbbbbbbbbbbbb has mount targets where the instances run, but nothing in this cluster uses it: not checked (name one with --file-system to check it).'])
+  })
+
+  it('keeps a file system named with --file-system named', async () => {
+    const raw = v1() as {scope: {fileSystems: unknown[]}}
+    raw.scope.fileSystems = [{id: 'fs-0bbbbbbbbbbbbbbbb', reasons: ['named with --file-system']}]
+    const s = await loadSnapshot(write('v1-named.json', JSON.stringify(raw)))
+    expect(s.scope.fileSystems).toEqual([expect.objectContaining({id: 'fs-0bbbbbbbbbbbbbbbb', named: true})])
   })
 })

@@ -106,6 +106,10 @@ describe('collectSnapshot on a small healthy cluster', () => {
       'task definition prod-web:42 volume "uploads" (host path /mnt/efs/uploads)',
       `has mount targets in ${VPC} where the instances run`,
       `UserData launch-template ${LT} v7 mounts it`,
+    ], usedBy: [
+      {client: {kind: 'launch-template', id: LT, version: '7'}, evidence: [{kind: 'userdata', userDataId: `launch-template:${LT}:7`, line: 5, path: '/mnt/efs'}]},
+      {client: {kind: 'task-definition', id: 'prod-web', version: '42'}, evidence: [
+        {kind: 'task-volume', volume: 'shared'}, {kind: 'task-host-path', volume: 'uploads', path: '/mnt/efs/uploads'}]},
     ]}])
     expect(s.scope.fileSystems.map(f => f.id)).not.toContain(OTHER_FS)
     expect(JSON.parse(JSON.stringify(s))).toEqual(s)
@@ -126,7 +130,11 @@ describe('collectSnapshot on a small healthy cluster', () => {
   it('uses the named file systems only, and says why', async () => {
     installFakeCluster(stubs, 3)
     const s = await collectSnapshot(clients(), {cluster: 'prod', region: REGION, fileSystemIds: [FS]})
-    expect(s.scope.fileSystems).toEqual([{id: FS, reasons: ['named with --file-system']}])
+    expect(s.scope.fileSystems).toEqual([{id: FS, reasons: ['named with --file-system'], named: true, usedBy: [
+      {client: {kind: 'user', id: '--file-system'}, evidence: [{kind: 'named'}]},
+      expect.objectContaining({client: {kind: 'launch-template', id: LT, version: '7'}}),
+      expect.objectContaining({client: {kind: 'task-definition', id: 'prod-web', version: '42'}}),
+    ]}])
     expect(stubs.efs.commandCalls(DescribeFileSystemsCommand).map(c => c.args[0].input.FileSystemId)).toEqual([FS])
     expect(stubs.efs.commandCalls(DescribeMountTargetsCommand).map(c => c.args[0].input.FileSystemId)).toEqual([FS])
   })

@@ -20,6 +20,9 @@ export const FS = 'fs-0a1b2c3d4e5f60718'
 /** A file system in another VPC that nothing references: must not be inferred. */
 export const OTHER_FS = 'fs-0ffffffffffffffff'
 export const VPC = 'vpc-0e1f2a3b4c5d6e7f8'
+/** Another team's file system in the same VPC (option teamFileSystem): mount targets in the same subnets, a group that admits no one. */
+export const TEAM_FS = 'fs-0eeeeeeeeeeeeeeee'
+export const TEAM_SG = 'sg-0eeeeeeeeeeeeeeee'
 export const HOST_SG = 'sg-0123456789abcdef0'
 export const EFS_SG = 'sg-0fedcba9876543210'
 export const LT = 'lt-0abc1234def567890'
@@ -69,6 +72,8 @@ export function installFakeCluster(stubs: Stubs, n: number, opts: {
   terminated?: string[]
   /** DescribeInstances returns at most this many instances per page (default: all of a call's ids, as EC2 usually does). */
   instancePageSize?: number
+  /** The VPC also holds TEAM_FS, which nothing in this cluster uses, behind TEAM_SG (no ingress at all). */
+  teamFileSystem?: boolean
 } = {}): string[] {
   const ids = Array.from({length: n}, (_, i) => instanceId(i + 1))
   const az = (i: number) => AZS[i % 3]
@@ -120,6 +125,7 @@ export function installFakeCluster(stubs: Stubs, n: number, opts: {
     {FileSystemId: FS, FileSystemArn: `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:file-system/${FS}`, OwnerId: ACCOUNT, Name: 'shared',
       LifeCycleState: 'available', Encrypted: true, ThroughputMode: 'elastic', FileSystemProtection: {ReplicationOverwriteProtection: 'ENABLED'}},
     {FileSystemId: OTHER_FS, OwnerId: ACCOUNT, LifeCycleState: 'available'},
+    ...(opts.teamFileSystem ? [{FileSystemId: TEAM_FS, OwnerId: ACCOUNT, Name: 'other-team', LifeCycleState: 'available'}] : []),
   ]
   stubs.efs.on(efs.DescribeFileSystemsCommand).callsFake((input: efs.DescribeFileSystemsCommandInput) => {
     if (input.FileSystemId) {
@@ -135,6 +141,12 @@ export function installFakeCluster(stubs: Stubs, n: number, opts: {
     if (input.FileSystemId === OTHER_FS) {
       return {MountTargets: [{MountTargetId: 'fsmt-0ffffffffffffffff', FileSystemId: OTHER_FS, SubnetId: 'subnet-0fff', VpcId: 'vpc-0other',
         LifeCycleState: 'available', NetworkInterfaceId: 'eni-0fff'}]}
+    }
+    if (input.FileSystemId === TEAM_FS) {
+      return {MountTargets: AZS.map((a, i) => ({
+        MountTargetId: a.mt.replace(/^fsmt-0../, 'fsmt-0ee'), FileSystemId: TEAM_FS, SubnetId: a.subnet, VpcId: VPC, AvailabilityZoneName: a.name,
+        AvailabilityZoneId: a.id, IpAddress: `10.20.${i * 4}.200`, LifeCycleState: 'available', NetworkInterfaceId: a.eni.replace(/^eni-0../, 'eni-0ee'),
+      }))}
     }
     return {MountTargets: AZS.map((a, i) => ({
       MountTargetId: a.mt, FileSystemId: FS, SubnetId: a.subnet, VpcId: VPC, AvailabilityZoneName: a.name, AvailabilityZoneId: a.id,
@@ -188,8 +200,8 @@ export function installFakeCluster(stubs: Stubs, n: number, opts: {
   }))
   stubs.ec2.on(ec2.DescribeNetworkInterfacesCommand).callsFake((input: ec2.DescribeNetworkInterfacesCommandInput) => {
     const want = filterValues(input, 'network-interface-id') ?? new Set()
-    return {NetworkInterfaces: [...AZS.map(a => a.eni), 'eni-0fff'].filter(e => want.has(e))
-      .map(e => ({NetworkInterfaceId: e, Groups: [{GroupId: EFS_SG}]}))}
+    return {NetworkInterfaces: [...AZS.map(a => a.eni), ...AZS.map(a => a.eni.replace(/^eni-0../, 'eni-0ee')), 'eni-0fff'].filter(e => want.has(e))
+      .map(e => ({NetworkInterfaceId: e, Groups: [{GroupId: e.startsWith('eni-0ee') ? TEAM_SG : EFS_SG}]}))}
   })
   const sgs = [
     {GroupId: HOST_SG, GroupName: 'prod-ecs-hosts', VpcId: VPC, IpPermissions: [],
@@ -197,6 +209,7 @@ export function installFakeCluster(stubs: Stubs, n: number, opts: {
     {GroupId: EFS_SG, GroupName: 'prod-efs', VpcId: VPC,
       IpPermissions: [{IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, UserIdGroupPairs: [{GroupId: HOST_SG}]}],
       IpPermissionsEgress: []},
+    {GroupId: TEAM_SG, GroupName: 'other-team-efs', VpcId: VPC, IpPermissions: [], IpPermissionsEgress: []},
   ]
   stubs.ec2.on(ec2.DescribeSecurityGroupsCommand).callsFake((input: ec2.DescribeSecurityGroupsCommandInput) => {
     const want = filterValues(input, 'group-id') ?? new Set()

@@ -113,8 +113,8 @@ describe('check --from on a corrupted snapshot: exit 2 and one line', () => {
       /^efsdoctor: snapshot \S+noid\.json is not an efsdoctor snapshot: \/fileSystems\/0 must have required property 'id'$/],
     ['a truncated file', 'cut.json', healthyText.slice(0, Math.floor(healthyText.length / 2)),
       /^efsdoctor: snapshot \S+cut\.json is not valid JSON: .+$/],
-    ['a newer schema version', 'v2.json', mutate(s => { s.schemaVersion = 2 }),
-      /^efsdoctor: snapshot \S+v2\.json is not an efsdoctor snapshot: schemaVersion is 2, expected 1$/],
+    ['a newer schema version', 'v3.json', mutate(s => { s.schemaVersion = 3 }),
+      /^efsdoctor: snapshot \S+v3\.json is not an efsdoctor snapshot: schemaVersion is 3, expected 2 \(or 1, which is upgraded\)$/],
   ])('%s', async (_name, file, text, pattern) => {
     const r = await run(['--from', write(file, text), '--output', 'json'])
     expect(r.code).toBe(2)

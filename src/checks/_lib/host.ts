@@ -6,7 +6,7 @@ import {unknown} from '../../core/define-check.js'
 import type {Outcome, Resource} from '../../core/types.js'
 import type {HostFacts, Instance, MountTarget, Snapshot} from '../../model/snapshot.js'
 import type {ProbeFacts, ProbeMount, ProbeTcp} from '../../model/probe-facts.js'
-import {userDataOf} from './mount-usage.js'
+import {instanceFileSystems, probeMountFsId, userDataOf} from './usage.js'
 import {mountTargetIps} from './nfs-pairs.js'
 import {activeInstances, fileSystemRefs, mountTargetForInstance, res} from './scope.js'
 import {parseUserData} from './user-data.js'
@@ -126,7 +126,8 @@ export function expectedPaths(s: Snapshot, instance: Instance): ExpectedPath[] {
  * of the instance's AZ for the file systems in scope.
  */
 export function ownAzTcp(s: Snapshot, instance: Instance, f: ProbeFacts): {tcp: ProbeTcp[]; served: MountTarget[]} {
-  const served = fileSystemRefs(s).map(fs => mountTargetForInstance(s, fs.id, instance)).filter((mt): mt is MountTarget => !!mt)
+  const uses = instanceFileSystems(s, instance)
+  const served = fileSystemRefs(s).filter(fs => uses.has(fs.id)).map(fs => mountTargetForInstance(s, fs.id, instance)).filter((mt): mt is MountTarget => !!mt)
   const ownIps = new Set(served.flatMap(mountTargetIps))
   const known = new Set((s.mountTargets ?? []).flatMap(mountTargetIps))
   return {tcp: f.tcp.filter(t => ownIps.has(t.ip) || !known.has(t.ip)), served}
@@ -148,13 +149,7 @@ export function coveringNfsMount(f: ProbeFacts, path: string): ProbeMount | unde
  * The file system behind a mount: from its source (`fs-….efs.…:/`), or for TLS mounts (source `127.0.0.1:/`) from
  * the efs-utils state file whose name ends with the mount's local port.
  */
-export function mountFsId(f: ProbeFacts, m: ProbeMount): string | undefined {
-  const direct = fsIdIn(m.source)
-  if (direct) return direct
-  const port = m.options.find(o => o.startsWith('port='))?.slice(5)
-  if (!port || !/^127\.0\.0\.1:/.test(m.source)) return undefined
-  return fsIdIn(f.efsStateFiles.find(name => name.endsWith(`.${port}`)))
-}
+export const mountFsId = (f: ProbeFacts, m: ProbeMount): string | undefined => probeMountFsId(f.efsStateFiles, m)
 
 /** What the probe saw under a path that is not on NFS, for messages: "on / (xfs)". */
 export function seenAt(f: ProbeFacts, path: string): string {

@@ -3,7 +3,7 @@
  * UserData text, and task definitions' efsVolumeConfiguration. Line-based and deliberately forgiving: a line we do
  * not understand is ignored, and callers treat "no mount found" as "not known", never as a pass.
  */
-import type {Instance, Snapshot, UserData} from '../../model/snapshot.js'
+import type {Snapshot, UserData} from '../../model/snapshot.js'
 import {mountTargetIps} from './nfs-pairs.js'
 import {mountTargetsOf} from './scope.js'
 import {parseDevice, parseUserData} from './user-data.js'
@@ -50,10 +50,7 @@ export function mountsOfFs(s: Snapshot, fsId: string, scripts: readonly UserData
   return scripts.flatMap(parseMounts).filter(m => m.fsId === fsId || (!m.fsId && ips.has(m.host)))
 }
 
-/** The UserData script an instance booted with, if the snapshot has it. */
-export function userDataOf(s: Snapshot, instance: Instance): UserData | undefined {
-  return (s.userData ?? []).find(u => u.id === instance.userDataId) ?? (s.userData ?? []).find(u => u.instanceIds.includes(instance.id))
-}
+export {userDataOf} from './usage.js'
 
 /** Task-definition volumes that mount `fsId` through the ECS volume plugin (efs-utils). */
 export function efsVolumesOf(s: Snapshot, fsId: string) {

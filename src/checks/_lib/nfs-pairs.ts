@@ -6,6 +6,7 @@ import {keyed, skipped} from '../../core/define-check.js'
 import type {Outcome, Resource} from '../../core/types.js'
 import type {FileSystem, Instance, MountTarget, Snapshot} from '../../model/snapshot.js'
 import {activeInstances, fileSystemRefs, mountTargetForInstance, res} from './scope.js'
+import {instanceFileSystems} from './usage.js'
 
 export interface NfsPair {
   fs: FileSystem
@@ -14,9 +15,11 @@ export interface NfsPair {
   mt?: MountTarget
 }
 
+/** The (file system, instance) pairs that are used (see usage.ts): never every instance × every file system. */
 export function nfsPairs(s: Snapshot): NfsPair[] {
-  const active = activeInstances(s)
-  return fileSystemRefs(s).flatMap(fs => active.map(({instance}) => ({fs, instance, mt: mountTargetForInstance(s, fs.id, instance)})))
+  const active = activeInstances(s).map(({instance}) => ({instance, uses: instanceFileSystems(s, instance)}))
+  return fileSystemRefs(s).flatMap(fs => active.filter(a => a.uses.has(fs.id))
+    .map(({instance}) => ({fs, instance, mt: mountTargetForInstance(s, fs.id, instance)})))
 }
 
 /** Outcome for an instance with no mount target in its AZ: not this check's finding (efs/mount-target-per-az owns it). */

@@ -31,6 +31,13 @@ function refsOf(s: Snapshot, p: ParsedUserData): Ref[] {
   return out.sort((a, b) => a.line - b.line)
 }
 
+/** A live snapshot read the account's file systems (no failed lookup for this id) and this one is not among them. */
+function doesNotExist(s: Snapshot, fsId: string): boolean {
+  if (s.scope.source !== 'aws' || s.fileSystems === undefined || !/^fs-[0-9a-f]+$/.test(fsId)) return false
+  if (s.gaps.some(g => g.part === 'fileSystems' && (!g.resourceIds || g.resourceIds.includes(fsId)))) return false
+  return !s.fileSystems.some(f => f.id === fsId)
+}
+
 function expectedSuffix(region: string): string {
   return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'
 }
@@ -61,6 +68,14 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
       fix(), at(ud, 1))
   }
   const matching = refs.filter(x => x.fsId && (wanted.includes(x.fsId) || wanted.includes(placeholderName(x.fsId) ?? '')))
+  const missing = matching.find(m => doesNotExist(s, m.fsId!))
+  if (missing) {
+    const where = `${s.scope.accountId ?? 'this account'}/${s.scope.region ?? 'this region'}`
+    return fail(r, `Line ${missing.line} of UserData ${ud.id} mounts ${missing.fsId}: no such file system in ${where}, so the mount fails at boot (\`Failed to resolve\`) and tasks write to the root volume.`,
+      {summary: `Point the script at a file system that exists in ${where} (see efs/file-system-exists), or create ${missing.fsId}'s replacement and update the launch template.`,
+        command: `aws efs describe-file-systems --region ${s.scope.region ?? '<region>'} --query 'FileSystems[].[FileSystemId,Name]' --output table`},
+      at(ud, missing.line, {device: missing.device, fileSystemId: missing.fsId, account: s.scope.accountId, region: s.scope.region}))
+  }
   for (const m of matching) {
     const problem = dnsProblem(m.ref, s.scope.region)
     if (problem) {

@@ -30,6 +30,19 @@ describe('userdata/mounts-efs', () => {
     expect(o.fix?.command).toBe(`efsdoctor userdata --file-system ${IDS.fs} --path /mnt/efs`)
   })
 
+  it('fails naming an id in UserData that does not exist in the account and region', () => {
+    const missing = 'fs-0999999999999999a'
+    const s = withUserData(udFixture('fault-wrong-fs.sh'), x => {
+      x.scope.fileSystems = [{id: missing, reasons: ['UserData launch-template lt-0abc1234def567890 v7 mounts it']}]
+    })
+    const [o] = mountsEfs.run(s)
+    expect(o).toMatchObject({status: 'fail', location: {line: 5}, evidence: {fileSystemId: missing}})
+    expect(o.message).toContain(`mounts ${missing}: no such file system in 123456789012/eu-west-1`)
+    // A failed lookup is not "does not exist".
+    s.gaps.push({part: 'fileSystems', action: 'elasticfilesystem:DescribeFileSystems', code: 'AccessDenied', message: 'denied', resourceIds: [missing]})
+    expect(mountsEfs.run(s)[0].status).toBe('pass')
+  })
+
   it('fails when nothing is mounted', () => {
     const [o] = mountsEfs.run(withUserData('#!/bin/bash\necho ECS_CLUSTER=prod >> /etc/ecs/ecs.config\n'))
     expect(o.status).toBe('fail')

@@ -1,0 +1,244 @@
+/**
+ * Who mounts what (model/usage.ts), derived from what a snapshot holds — pure, so discovery, lint, the schema-1
+ * upgrade and the checks all get the same answer:
+ * - a UserData mount or fstab line → its host group (launch-template version, launch configuration, instance);
+ * - the probe's mounts and fstab → the instance;
+ * - a task-definition volume with efsVolumeConfiguration → the task definition (and its awsvpc services);
+ * - a task-definition host path under a host's mount of X → X;
+ * - `--file-system` → the user.
+ * Checks then evaluate only the (client, file system) pairs this yields, never every client × every file system.
+ */
+import {memo} from '../../core/memo.js'
+import type {Instance, Service, Snapshot, TaskDefinition, UserData} from '../../model/snapshot.js'
+import {describeUses, type AmbiguousUse, type FileSystemUse, type ScopedFileSystem, type UsageClient, type UsageEvidence} from '../../model/usage.js'
+import {tdId} from './task-definitions.js'
+import {effectiveMounts} from './user-data-check.js'
+import {parseDevice, parseUserData} from './user-data.js'
+
+/** One EFS/NFS mount a UserData script sets up, as written. */
+export interface UserDataMount {
+  device: string
+  mountPoint?: string
+  fsType?: string
+  /** 1-based line in the decoded script. */
+  line: number
+}
+
+const NFS_TYPE = /^(efs|nfs4?)$/
+
+/**
+ * THE adapter between the UserData parser (user-data.ts) and the usage model: every EFS/NFS mount the script sets
+ * up — fstab lines, `mount` commands, `mount -a` picking up fstab — as (device, mount point, line). Nothing else here
+ * reads the parser's output, so a new parser only has to keep this function's answer.
+ */
+export function userDataMounts(text: string): UserDataMount[] {
+  const parsed = parseUserData(text)
+  const seen = new Set<string>()
+  const out: UserDataMount[] = []
+  const add = (line: number, device: string | undefined, mountPoint: string | undefined, fsType: string | undefined) => {
+    if (!device || seen.has(`${line} ${device}`)) return
+    const d = parseDevice(device)
+    const efsLike = d.fsId !== undefined || Boolean(d.dnsName?.includes('.efs.')) || (d.ip !== undefined && (fsType ?? '').split(',').some(t => NFS_TYPE.test(t)))
+    if (!efsLike) return
+    seen.add(`${line} ${device}`)
+    out.push({device, line, ...(mountPoint ? {mountPoint} : {}), ...(fsType ? {fsType} : {})})
+  }
+  for (const e of parsed.fstab) add(e.line, e.device, e.mountPoint, e.fsType)
+  for (const m of effectiveMounts(parsed)) add(m.fstab ? m.fstab.line : m.call.line, m.device, m.mountPoint, m.fsType)
+  return out.sort((a, b) => a.line - b.line)
+}
+
+const FS_LITERAL = /^fs-[0-9a-f]{8}(?:[0-9a-f]{9})?$/
+const FS_IN_TEXT = /\b(fs-[0-9a-f]{8}(?:[0-9a-f]{9})?)\b/
+
+/**
+ * The file system a device names: a literal id or EFS DNS name, a template's `${FileSystem}` (lint: a declared
+ * AWS::EFS::FileSystem logical id), or a mount target's IP. Undefined when it cannot be told.
+ */
+export function deviceFileSystem(s: Snapshot, device: string, ipIndex: ReadonlyMap<string, string> = mountTargetIpIndex(s)): string | undefined {
+  const d = parseDevice(device)
+  if (d.ip) return ipIndex.get(d.ip)
+  if (d.fsId && FS_LITERAL.test(d.fsId)) return d.fsId
+  const logical = d.fsId ? /^\$\{([A-Za-z0-9]+)\}$/.exec(d.fsId)?.[1] : undefined
+  if (logical && s.template?.fileSystems.some(f => f.id === logical)) return logical
+  return undefined
+}
+
+function mountTargetIpIndex(s: Snapshot): Map<string, string> {
+  const m = new Map<string, string>()
+  for (const mt of s.mountTargets ?? []) for (const ip of [mt.ipAddress, mt.ipv6Address]) if (ip) m.set(ip, mt.fileSystemId)
+  for (const mt of s.template?.mountTargets ?? []) m.set(mt.id, mt.fileSystemId)
+  return m
+}
+
+export function userDataClient(ud: UserData): UsageClient {
+  const {type, id, version} = ud.source
+  const kind = type === 'template' ? 'template-host' : type
+  return version === undefined ? {kind, id} : {kind, id, version}
+}
+
+const tdClient = (td: TaskDefinition): UsageClient =>
+  td.revision === undefined ? {kind: 'task-definition', id: td.family} : {kind: 'task-definition', id: td.family, version: String(td.revision)}
+export const clientKey = (c: UsageClient): string => `${c.kind} ${c.id} ${c.version ?? ''}`
+
+/** Task ENIs are the NFS clients (awsvpc on EC2, or Fargate); otherwise the host's agent mounts the volume. */
+export const runsInAwsvpc = (td: TaskDefinition, svc?: Service): boolean =>
+  td.networkMode === 'awsvpc' || svc?.launchType === 'FARGATE' || (td.requiresCompatibilities ?? []).includes('FARGATE')
+
+export interface UsageModel {
+  /** File system → its clients with their evidence, in the order first seen. */
+  uses: Map<string, FileSystemUse[]>
+  /** Mounts whose file system cannot be told (the candidates are listed where they are reported). */
+  ambiguous: AmbiguousUse[]
+  /** UserData id → the file systems its mounts name. */
+  byUserData: Map<string, Set<string>>
+  /** Instance id → the file systems its probe saw mounted or in fstab. */
+  byInstance: Map<string, Set<string>>
+  /** File systems every host of the cluster may mount: efsVolumeConfiguration volumes the host's agent mounts. */
+  everyHost: Set<string>
+}
+
+const trimSlash = (p: string): string => (p.length > 1 ? p.replace(/\/+$/, '') : p)
+const under = (path: string, mountPoint: string): boolean => path === mountPoint || path.startsWith(mountPoint === '/' ? '/' : `${mountPoint}/`)
+
+/** Builds the usage model of a snapshot (memoized for the length of one check run). */
+export function usageModel(s: Snapshot): UsageModel {
+  return memo(s, 'usage', () => deriveUsage(s))
+}
+
+function deriveUsage(s: Snapshot): UsageModel {
+  const m: UsageModel = {uses: new Map(), ambiguous: [], byUserData: new Map(), byInstance: new Map(), everyHost: new Set()}
+  const useIndex = new Map<string, FileSystemUse>()
+  const add = (fsId: string, client: UsageClient, ev: UsageEvidence) => {
+    const key = `${fsId} ${clientKey(client)}`
+    let use = useIndex.get(key)
+    if (!use) {
+      use = {client, evidence: []}
+      useIndex.set(key, use)
+      m.uses.set(fsId, [...(m.uses.get(fsId) ?? []), use])
+    }
+    if (!use.evidence.some(e => JSON.stringify(e) === JSON.stringify(ev))) use.evidence.push(ev)
+  }
+  const ipIndex = mountTargetIpIndex(s)
+  /** Where hosts mount each file system, for task host paths. */
+  const hostMounts: {path: string; fsId: string}[] = []
+
+  for (const ud of s.userData ?? []) {
+    const fsIds = new Set<string>()
+    m.byUserData.set(ud.id, fsIds)
+    if (!ud.text?.trim()) continue
+    const client = userDataClient(ud)
+    for (const mount of userDataMounts(ud.text)) {
+      const ev: UsageEvidence = {kind: 'userdata', userDataId: ud.id, line: mount.line, ...(mount.mountPoint ? {path: mount.mountPoint} : {})}
+      const fsId = deviceFileSystem(s, mount.device, ipIndex)
+      if (!fsId) {
+        m.ambiguous.push({client, evidence: ev, device: mount.device})
+        continue
+      }
+      fsIds.add(fsId)
+      add(fsId, client, ev)
+      if (mount.mountPoint?.startsWith('/')) hostMounts.push({path: trimSlash(mount.mountPoint), fsId})
+    }
+  }
+
+  for (const [instanceId, hf] of Object.entries(s.hostFacts ?? {})) {
+    const f = hf.status === 'ok' ? hf.facts : undefined
+    if (!f) continue
+    const fsIds = new Set<string>()
+    m.byInstance.set(instanceId, fsIds)
+    const client: UsageClient = {kind: 'instance', id: instanceId}
+    for (const mount of f.mounts) {
+      const fsId = probeMountFsId(f.efsStateFiles, mount)
+      if (!fsId) continue
+      fsIds.add(fsId)
+      add(fsId, client, {kind: 'probe-mount', path: mount.target})
+      hostMounts.push({path: trimSlash(mount.target), fsId})
+    }
+    for (const e of f.fstab) {
+      const fsId = deviceFileSystem(s, e.device, ipIndex) ?? e.device.match(FS_IN_TEXT)?.[1]
+      if (!fsId) continue
+      fsIds.add(fsId)
+      add(fsId, client, {kind: 'probe-fstab', path: e.mountPoint})
+    }
+  }
+
+  const services = s.services ?? []
+  for (const td of s.taskDefinitions ?? []) {
+    const svcs = services.filter(x => x.taskDefinitionArn === td.arn || x.taskDefinitionArn === tdId(td))
+    const awsvpc = runsInAwsvpc(td, svcs[0])
+    for (const v of td.volumes) {
+      const efsId = v.efsVolumeConfiguration?.fileSystemId
+      if (efsId && !efsId.includes('${')) {
+        add(efsId, tdClient(td), {kind: 'task-volume', volume: v.name})
+        if (awsvpc) for (const svc of svcs) add(efsId, {kind: 'service', id: svc.name}, {kind: 'task-volume', volume: v.name})
+        else m.everyHost.add(efsId)
+      }
+      const path = v.host?.sourcePath
+      if (!path?.startsWith('/')) continue
+      let best: {path: string; fsId: string} | undefined
+      for (const hm of hostMounts) if (under(trimSlash(path), hm.path) && (!best || hm.path.length > best.path.length)) best = hm
+      if (best) for (const hm of hostMounts.filter(x => x.path === best!.path)) add(hm.fsId, tdClient(td), {kind: 'task-host-path', volume: v.name, path})
+    }
+  }
+  return m
+}
+
+/** The file system behind a probed mount: from its source, or for TLS mounts (127.0.0.1:/) the efs-utils state file. */
+export function probeMountFsId(stateFiles: readonly string[], m: {source: string; options: string[]}): string | undefined {
+  const direct = m.source.match(FS_IN_TEXT)?.[1]
+  if (direct) return direct
+  const port = m.options.find(o => o.startsWith('port='))?.slice(5)
+  if (!port || !/^127\.0\.0\.1:/.test(m.source)) return undefined
+  return stateFiles.find(name => name.endsWith(`.${port}`))?.match(FS_IN_TEXT)?.[1]
+}
+
+/** The UserData script an instance booted with, if the snapshot has it. */
+export function userDataOf(s: Snapshot, instance: Instance): UserData | undefined {
+  return (s.userData ?? []).find(u => u.id === instance.userDataId) ?? (s.userData ?? []).find(u => u.instanceIds.includes(instance.id))
+}
+
+/**
+ * The file systems in scope that an instance uses: what its UserData mounts, what its probe saw, the volumes its ECS
+ * agent mounts for tasks, and every named or candidate file system. An instance with no evidence of its own (no
+ * UserData read, or one whose mount cannot be told, and no probe) may use any file system in scope.
+ */
+export function instanceFileSystems(s: Snapshot, instance: Instance): Set<string> {
+  const m = usageModel(s)
+  const scoped = s.scope.fileSystems
+  const ud = userDataOf(s, instance)
+  const fromUd = ud ? m.byUserData.get(ud.id) : undefined
+  const fromProbe = m.byInstance.get(instance.id)
+  const ownKnown = (fromUd !== undefined && !m.ambiguous.some(a => a.evidence.userDataId === ud!.id)) || fromProbe !== undefined
+  const out = new Set<string>()
+  for (const f of scoped) {
+    if (!ownKnown || f.named || f.candidate || m.everyHost.has(f.id) || fromUd?.has(f.id) || fromProbe?.has(f.id)) out.add(f.id)
+  }
+  return out
+}
+
+const VPC_ONLY = /^has mount targets in /
+const NAMED: FileSystemUse = {client: {kind: 'user', id: '--file-system'}, evidence: [{kind: 'named'}]}
+
+/**
+ * Scope by evidence. `found` is every file system discovery (or a schema-1 file) put forward, with its reasons;
+ * `named` the --file-system ids. Named ones are the scope when given. Otherwise a file system is in scope when
+ * something uses it (the usage model, or a reason other than "has mount targets in …"); those with only mount targets
+ * where the instances run are candidates when nothing else is in scope, and left out (with a note) when something is.
+ */
+export function scopeByEvidence(s: Snapshot, found: readonly {id: string; reasons: string[]}[], named: readonly string[]): {fileSystems: ScopedFileSystem[]; notes: string[]} {
+  const m = deriveUsage(s)
+  const usedBy = (id: string): FileSystemUse[] => m.uses.get(id) ?? []
+  if (named.length) {
+    return {fileSystems: named.map(id => ({id, reasons: ['named with --file-system'], usedBy: [NAMED, ...usedBy(id)], named: true})), notes: []}
+  }
+  const reasons = new Map(found.map(f => [f.id, f.reasons]))
+  for (const [id, uses] of m.uses) if (!reasons.has(id)) reasons.set(id, [`used by ${describeUses(uses)}`])
+  const entries = [...reasons].map(([id, r]) => ({id, reasons: r, usedBy: usedBy(id)}))
+  const used = entries.filter(e => e.usedBy.length > 0 || e.reasons.some(r => !VPC_ONLY.test(r)))
+  if (used.length === 0) return {fileSystems: entries.map(e => ({...e, candidate: true})), notes: []}
+  const left = entries.filter(e => !used.includes(e))
+  const notes = left.length
+    ? [`${left.map(e => e.id).join(', ')} ${left.length > 1 ? 'have' : 'has'} mount targets where the instances run, but nothing in this cluster uses ${left.length > 1 ? 'them' : 'it'}: not checked (name one with --file-system to check it).`]
+    : []
+  return {fileSystems: used, notes}
+}
