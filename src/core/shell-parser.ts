@@ -40,7 +40,7 @@ export const loadShellParserForSnapshot = (s: {userData?: readonly {text?: strin
 export const shellParserLoaded = (): boolean => parser !== undefined
 
 /** Parse budget: a parse that runs longer than this is cancelled (the caller reports unknown). */
-export const PARSE_BUDGET_MS = 150
+export const PARSE_BUDGET_MS = 1000
 
 /**
  * Parse a script; `undefined` when the grammar is not loaded or the parse ran over its time budget. The caller

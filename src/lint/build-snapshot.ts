@@ -3,6 +3,7 @@
  * filled; live state (lifecycle states, container instances, agent versions, running instances) is left undefined
  * so those checks are `skipped`, never `pass`. Ids are logical ids; `Ref`s to resources resolve to logical ids.
  */
+import {imageKindOf} from '../core/images.js'
 import {redactSecrets} from '../core/redact.js'
 import {SNAPSHOT_SCHEMA_VERSION, type SgRule, type SecurityGroup, type Snapshot, type Subnet, type TaskDefinition,
   type TaskVolume, type TemplateFacts, type NaclEntry, type NetworkAcl, type AutoScalingGroup, type UserData, type Vpc, type Service, type SnapshotPart} from '../model/snapshot.js'
@@ -116,6 +117,24 @@ const UNRESOLVED_RULES = (what: string): SgRule => ({protocol: '-1', ipv4Cidrs: 
 function egressRules(r: Resolver, id: string, v: Json | undefined): SgRule[] {
   if (v === undefined || (Array.isArray(v) && v.length === 0)) return [structuredClone(DEFAULT_EGRESS)]
   return Array.isArray(v) ? sgRules(r, v, 'egress') : [UNRESOLVED_RULES(`${id}.SecurityGroupEgress`)]
+}
+
+/**
+ * What names the image: a literal ImageId, a `{{resolve:ssm:…}}` path, or the Default of the parameter it Refs (e.g.
+ * /aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id). AMI ids and mappings name no image.
+ */
+function imageNameOf(t: ParsedTemplate, v: Json | undefined): string | undefined {
+  let name: Json | undefined = v
+  const ref = obj(v).Ref
+  const map = obj(v)['Fn::FindInMap']
+  if (typeof ref === 'string') {
+    const d = obj(obj(t.body.Parameters)[ref]).Default
+    name = typeof d === 'string' && !/^ami-[0-9a-f]+$/.test(d) ? d : `parameter ${ref}`
+  } else if (Array.isArray(map) && typeof map[0] === 'string') {
+    name = `mapping ${map[0]}`
+  }
+  if (typeof name !== 'string' || /^ami-[0-9a-f]+$/.test(name)) return undefined
+  return /^\{\{resolve:ssm:([^:}]+)/.exec(name)?.[1] ?? name
 }
 
 function taskDefinition(r: Resolver, res: Res, location: UserData['location']): TaskDefinition {
@@ -319,8 +338,11 @@ export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
     }
     const map = scriptLineMap(t, r, h.path, h.data.UserData, text)
     if (map) userDataLines[h.res.id] = map
+    const imageName = imageNameOf(t, h.data.ImageId)
+    const kind = imageKindOf(imageName)
     userData.push({id: h.res.id, source: {type: 'template', id: h.res.id}, instanceIds: [], text: redactSecrets(text),
-      location: {file: opts.file, line: map?.[0] ?? t.lines.get(h.path) ?? lineOf(h.res.id), logicalId: h.res.id}})
+      location: {file: opts.file, line: map?.[0] ?? t.lines.get(h.path) ?? lineOf(h.res.id), logicalId: h.res.id},
+      ...(kind !== 'unknown' ? {image: {kind, name: imageName}} : {})})
   }
 
   // Network.

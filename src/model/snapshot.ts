@@ -228,7 +228,12 @@ export interface UserData {
   /** Decoded text (base64/gzip undone), secrets redacted. MIME parts kept as they are. */
   text: string
   location?: {file?: string; line?: number; logicalId?: string}
+  /** The image its hosts run (AMI names, or a template's ImageId parameter), when one kind is known. */
+  image?: {kind: ImageKind; name?: string}
 }
+
+/** See src/core/images.ts for what each kind ships. */
+export type ImageKind = 'ecs' | 'ecs-al1' | 'ecs-al2' | 'ecs-al2023' | 'al1' | 'al2' | 'al2023' | 'ubuntu' | 'debian' | 'rhel' | 'bottlerocket' | 'unknown'
 
 export interface EfsVolumeConfiguration {
   fileSystemId: string

@@ -69,7 +69,8 @@ function scriptSnapshot(c: CorpusCase, text: string): Snapshot {
   const s = healthy()
   const scope = c.scope
   if (!scope) throw new Error(`corpus case ${c.id}: a script case needs "scope"`)
-  s.userData = [{...s.userData![0], text}]
+  // The image the source says the hosts run, as check reads it from the instances' AMI names (ec2:DescribeImages).
+  s.userData = [{...s.userData![0], text, ...(c.image !== 'unknown' ? {image: {kind: c.image}} : {})}]
   s.scope.region = scope.region
   s.scope.fileSystems = [{id: scope.fileSystemId, reasons: ['userdata corpus']}]
   if (scope.cluster) {
@@ -90,7 +91,6 @@ function scriptSnapshot(c: CorpusCase, text: string): Snapshot {
     containers: [{name: 'app', mountPoints: c.taskVolumes.map(v => ({sourceVolume: v.name, containerPath: `/data/${v.name}`}))}],
   }
   s.taskDefinitions = td ? [td] : []
-  // NOTE: `c.image` is not fed in: the snapshot has no image names yet (issue 9 item 6 adds them).
   return s
 }
 

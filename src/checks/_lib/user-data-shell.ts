@@ -32,9 +32,11 @@ export interface ShellState {
   functions: Map<string, ShellNode>
   symbols: Map<string, string>
   seq: {n: number}
+  /** Template references swapped out before parsing (see protectPlaceholders). */
+  placeholders: string[]
 }
 
-export const newShellState = (): ShellState => ({vars: new Map(), functions: new Map(), symbols: new Map(), seq: {n: 0}})
+export const newShellState = (): ShellState => ({vars: new Map(), functions: new Map(), symbols: new Map(), seq: {n: 0}, placeholders: []})
 
 interface Walk {
   ctx: Ctx
@@ -84,7 +86,7 @@ const short = (s: string): string => {
 
 /** What `$( … )` gives: a metadata value, an `aws` lookup found at boot, or an opaque command output. */
 function substitution(w: Walk, n: ShellNode): {value: string; from?: string} {
-  const inner = n.text
+  const inner = restore(w, n.text)
   const line = lineAt(w, n)
   if (/169\.254\.169\.254|fd00:ec2::254|ec2-metadata|\bimds\b/.test(inner)) {
     if (/api\/token/.test(inner) && !/meta-data|dynamic/.test(inner)) return {value: '<imds-token>', from: `an IMDSv2 token, line ${line}`}
@@ -132,8 +134,35 @@ function expansion(w: Walk, n: ShellNode): string {
   return n.text
 }
 
+/**
+ * Template placeholders bash cannot parse — `${Resource.Attr}` and `${AWS::Region}` left by CloudFormation,
+ * `${aws_efs_file_system.x.dns_name}` left unrendered by Terraform — are swapped for a plain word before parsing and
+ * restored in values. A Terraform reference that reaches the shell unrendered is a "bad substitution": that command
+ * does not run.
+ */
+const TEMPLATE_REF = /\$\{([A-Za-z_][\w-]*(?:(?:\.|::)[\w\[\]"*-]+)+)\}/g
+const PH = /__efsd_ph_(\d+)__/g
+const TERRAFORM_REF = /^(var|local|data|module|path|self|count|each|aws_[a-z0-9_]+)\./
+
+function protectPlaceholders(text: string, table: string[]): string {
+  return text.replace(TEMPLATE_REF, (m: string) => `__efsd_ph_${table.push(m) - 1}__`)
+}
+
+const restore = (w: Walk, s: string): string => s.includes('__efsd_ph_') ? s.replace(PH, (m, i: string) => w.sh.placeholders[Number(i)] ?? m) : s
+const isBadSubstitution = (w: Walk, s: string): string | undefined => {
+  for (const m of s.matchAll(PH)) {
+    const ref = w.sh.placeholders[Number(m[1])]
+    if (ref && TERRAFORM_REF.test(ref.slice(2))) return ref
+  }
+  return undefined
+}
+
 /** The value of a word-like node (quotes removed, expansions applied). */
 export function evalWord(w: Walk, n: ShellNode): string {
+  return restore(w, evalRaw(w, n))
+}
+
+function evalRaw(w: Walk, n: ShellNode): string {
   switch (n.type) {
   case 'word':
     return n.text.replace(/\\(.)/gs, '$1')
@@ -232,7 +261,7 @@ export function walkScript(ctx: Ctx, sh: ShellState, src: ShellSource, parent?: 
     unreadable(ctx, 'the shell parser was not loaded (a bug: the command should load it before checks run)')
     return false
   }
-  const tree = parseShell(src.text)
+  const tree = parseShell(protectPlaceholders(src.text, sh.placeholders))
   if (!tree) {
     unreadable(ctx, `the shell script could not be parsed within ${PARSE_BUDGET_MS} ms`)
     return false
@@ -434,7 +463,7 @@ function redirectsOf(w: Walk, nodes: ShellNode[]): Redirects {
       const quoted = !!start && /['"\\]/.test(start.text)
       const dash = kids(rd).some(c => c.type === '<<-')
       const row = body ? body.startPosition.row : rd.startPosition.row + 1
-      let text = body ? (quoted ? body.text : evalWord(w, body)) : ''
+      let text = body ? (quoted ? restore(w, body.text) : evalWord(w, body)) : ''
       if (dash) text = text.replace(/^\t+/gm, '')
       const lines = text.replace(/\n$/, '').split('\n').map((t, k) => ({text: t, line: w.lineOf(row + k)}))
       r.heredoc = {lines: body ? lines : [], quoted, node: rd, bodyRow: row, body: body ? (dash ? body.text.replace(/^\t+/gm, '') : body.text) : ''}
@@ -524,11 +553,16 @@ function command(w: Walk, n: ShellNode, _extra: string[], r: Redirects = redirec
   if (here.length) r = {...r, ...redirectsOf(w, here), heredocRest: r.heredocRest}
   for (const a of [nameNode, ...args]) if (a) for (const cs of descendantsOfType(a, 'command_substitution')) commandSubstitutionEffects(w, cs)
   if (!nameNode) return
+  const bad = isBadSubstitution(w, n.text)
+  if (bad) {
+    w.ctx.out.notes.push(`line ${lineAt(w, n)}: ${bad} is an unrendered template reference; bash stops that command with "bad substitution"`)
+    return
+  }
   const raw = argWords(w, [nameNode, ...args])
   const words = stripWrappers(raw)
   if (words.length === 0) return
   const line = lineAt(w, n)
-  const text = n.text.split('\n')[0].trim()
+  const text = restore(w, n.text.split('\n')[0].trim())
   const cmd = basename(words[0])
   const stdout = r.stdout ?? w.stdout
   const stdin = r.heredoc ? r.heredoc.lines : w.stdin
@@ -544,7 +578,7 @@ function command(w: Walk, n: ShellNode, _extra: string[], r: Redirects = redirec
     }
     if (cmd !== 'eval' && words.slice(1).every(x => x.startsWith('-')) && r.heredoc) {
       const h = r.heredoc
-      const script = h.quoted ? h.body : h.lines.map(l => l.text).join('\n')
+      const script = h.quoted ? restore(w, h.body) : h.lines.map(l => l.text).join('\n')
       walkScript(w.ctx, w.sh, {text: script, lineOf: row => w.lineOf(h.bodyRow + row)}, {...w, stdout})
       return
     }

@@ -4,15 +4,24 @@
  * fails with "bad option … need a /sbin/mount.<type> helper". The package being present on a host today does not
  * prove the boot-time order: cloud-config `mounts:` run in cloud-init's init stage, before `packages:` are installed.
  */
-import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
+import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
+import {IMAGE_LABEL, imageShips, isDebianFamily} from '../../core/images.js'
 import type {Outcome} from '../../core/types.js'
-import type {Snapshot, UserData} from '../../model/snapshot.js'
+import type {ImageKind, Snapshot, UserData} from '../../model/snapshot.js'
 import {at, eachUserData, effectiveMounts, nfsMountCalls, snippetCommand, udResource} from '../_lib/user-data-check.js'
-import type {ParsedUserData} from '../_lib/user-data.js'
+import type {PackageInstall, ParsedUserData} from '../_lib/user-data.js'
 
-const EFS_UTILS = /amazon-efs-utils/
-const NFS_CLIENT = /^(nfs-utils|nfs-common)$|amazon-efs-utils/
-const AMI_NOTE = 'ECS-optimized AMIs ship nfs-utils but not amazon-efs-utils'
+const EFS_UTILS = /^amazon-efs-utils/
+const NFS_CLIENT = /^(nfs-utils|nfs-common)$|^amazon-efs-utils/
+const APT = /^(apt|apt-get|dpkg)$/
+
+/** An install that cannot work on the image: apt of amazon-efs-utils (not in the archive) or of nfs-utils (an RPM name). */
+function wrongForImage(i: PackageInstall, pkg: string, kind: ImageKind): string | undefined {
+  if (!isDebianFamily(kind)) return undefined
+  if (pkg === 'nfs-utils') return `"nfs-utils" is not a ${IMAGE_LABEL[kind]} package (its NFS client is nfs-common)`
+  if (EFS_UTILS.test(pkg) && APT.test(i.manager)) return `amazon-efs-utils is not in the ${IMAGE_LABEL[kind]} archive (it is built from source as a .deb)`
+  return undefined
+}
 
 function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   const r = udResource(ud)
@@ -23,31 +32,46 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   const needsEfsUtils = types.has('efs')
   const want = needsEfsUtils ? EFS_UTILS : NFS_CLIENT
   const pkgName = needsEfsUtils ? 'amazon-efs-utils' : 'nfs-utils (or nfs-common, or amazon-efs-utils)'
+  const kind: ImageKind = ud.image?.kind ?? 'unknown'
+  const image = `${IMAGE_LABEL[kind]}${ud.image?.name ? ` (${ud.image.name})` : ''}`
+  const ships = needsEfsUtils ? imageShips(kind, 'amazon-efs-utils')
+    : [imageShips(kind, 'nfs-utils'), imageShips(kind, 'nfs-common'), imageShips(kind, 'amazon-efs-utils')].reduce((a, b) => a === true || b === true ? true : a === undefined || b === undefined ? undefined : false)
   const installs = p.installs.filter(i => i.packages.some(x => want.test(x)))
-  const before = installs.find(i => i.order < first.order)
-  const ev = {firstMountLine: first.line, mountType: [...types], installLines: installs.map(i => i.line)}
+  const pkgOf = (i: PackageInstall) => i.packages.find(x => want.test(x))!
+  const usable = installs.filter(i => !wrongForImage(i, pkgOf(i), kind))
+  const before = usable.find(i => i.order < first.order)
+  const ev = {firstMountLine: first.line, mountType: [...types], installLines: installs.map(i => i.line), image: kind}
   const fixCmd = snippetCommand(s, first.mountPoint)
+  const fix = {summary: `Install ${needsEfsUtils ? 'amazon-efs-utils' : 'the NFS client (nfs-utils; nfs-common on Ubuntu/Debian)'} before the first mount (or mount from runcmd/the script after the install).`, command: fixCmd}
   if (before) {
-    return pass(r, `Line ${before.line} installs ${before.packages.filter(x => want.test(x)).join(', ')} before the first mount on line ${first.line}.`,
-      at(ud, first.line, ev))
+    // NOTE: apt of amazon-efs-utils on an image we cannot name may work (a custom repository or image); unknown.
+    if (APT.test(before.manager) && EFS_UTILS.test(pkgOf(before)) && kind === 'unknown') {
+      return unknown(r, `Line ${before.line} installs amazon-efs-utils with ${before.manager}; it is not in Ubuntu's or Debian's archive, and whether this image carries it is not known.`, at(ud, before.line, ev))
+    }
+    return pass(r, `Line ${before.line} installs ${pkgOf(before)} before the first mount on line ${first.line}.`, at(ud, first.line, ev))
   }
-  const after = installs[0]
+  if (ships === true) return pass(r, `The first mount (line ${first.line}) needs ${pkgName}; ${image} ships it.`, at(ud, first.line, ev))
+  const wrong = installs.find(i => wrongForImage(i, pkgOf(i), kind))
+  if (wrong) {
+    return fail(r, `Line ${wrong.line} installs ${pkgOf(wrong)}, but ${wrongForImage(wrong, pkgOf(wrong), kind)}: the install fails and the mount on line ${first.line} fails${needsEfsUtils ? ' with "unknown filesystem type \'efs\'"' : ''}.`,
+      fix, at(ud, wrong.line, ev))
+  }
+  const after = usable[0]
   if (after) {
     const why = first.stage === 'init' && after.stage === 'packages'
       ? ' (cloud-init runs the mounts: module in its init stage, before packages: are installed in the final stage)'
       : ''
-    return fail(r, `The first mount (line ${first.line}) runs before ${pkgName} is installed on line ${after.line}${why}: the first boot's mount fails${needsEfsUtils ? ' with "unknown filesystem type \'efs\'"' : ''}.`,
-      {summary: `Install ${needsEfsUtils ? 'amazon-efs-utils' : 'the NFS client'} before mounting (or mount from runcmd/the script after the install).`, command: fixCmd},
-      {...at(ud, first.line, ev), severity: needsEfsUtils ? 'error' : 'warning'})
+    // The first boot's mount fails, the ECS agent starts anyway, and tasks write to the local disk: an error, unless
+    // the image may ship the client (unknown image, NFS): then a warning.
+    const severity = ships === false || needsEfsUtils ? 'error' : 'warning'
+    return fail(r, `The first mount (line ${first.line}) runs before ${pkgName} is installed on line ${after.line}${why}: on ${image} the first boot's mount fails${needsEfsUtils ? ' with "unknown filesystem type \'efs\'"' : ''}, the ECS agent starts anyway and tasks write to the local disk.`,
+      fix, {...at(ud, first.line, ev), severity})
   }
-  if (needsEfsUtils) {
-    return fail(r, `Line ${first.line} mounts with type efs, but UserData ${ud.id} never installs amazon-efs-utils; ${AMI_NOTE}, so unless your AMI has it baked in the mount fails with "unknown filesystem type 'efs'".`,
-      {summary: 'Install amazon-efs-utils before the mount (yum/dnf install -y amazon-efs-utils), or bake it into the AMI.', command: fixCmd},
-      at(ud, first.line, ev))
+  if (ships === false) {
+    return fail(r, `Line ${first.line} mounts ${needsEfsUtils ? 'with type efs' : 'over NFS'}, but UserData ${ud.id} never installs ${pkgName}, and ${image} does not ship it: the mount fails.`, fix, at(ud, first.line, ev))
   }
-  return fail(r, `Line ${first.line} mounts over NFS, but UserData ${ud.id} never installs nfs-utils/nfs-common; ${AMI_NOTE}, so this works there but fails on minimal AMIs.`,
-    {summary: 'Install nfs-utils (Amazon Linux) or nfs-common (Debian/Ubuntu) before the mount, unless the AMI is known to ship it.', command: fixCmd},
-    {...at(ud, first.line, ev), severity: 'warning'})
+  return unknown(r, `Line ${first.line} mounts ${needsEfsUtils ? 'with type efs' : 'over NFS'} and UserData ${ud.id} never installs ${pkgName}; whether the image ships it is not known (${kind === 'unknown' ? 'the image is not known' : image}). ECS-optimized Amazon Linux 2/2023 AMIs ship amazon-efs-utils; plain Amazon Linux 2/2023, Ubuntu and Debian do not.`,
+    at(ud, first.line, ev))
 }
 
 export const clientInstalledBeforeMount = defineCheck({
@@ -55,7 +79,7 @@ export const clientInstalledBeforeMount = defineCheck({
   title: 'The NFS/EFS client is installed before the first mount in UserData',
   severity: 'error',
   description: 'Mounting before amazon-efs-utils (type efs) or nfs-utils/nfs-common (type nfs4) is installed fails on first boot with "unknown filesystem type \'efs\'" or a missing mount helper.',
-  remediation: 'Install the client package before the first mount line (ECS-optimized AMIs ship nfs-utils, not amazon-efs-utils).',
+  remediation: 'Install the client package before the first mount line (ECS-optimized AL2/AL2023 AMIs ship amazon-efs-utils and nfs-utils; Ubuntu/Debian need nfs-common).',
   docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/installing-amazon-efs-utils.html',
   needs: ['userData'],
   run: s => eachUserData(s, (ud, p) => [evaluate(s, ud, p)]),

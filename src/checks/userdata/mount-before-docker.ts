@@ -19,7 +19,8 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome[] {
   const out: Outcome[] = []
   const fixCmd = snippetCommand(s, mounts[0].mountPoint)
 
-  const deadlock = p.services.find(a => a.service === 'ecs' && (a.action === 'start' || a.action === 'restart') && !a.noBlock)
+  // NOTE: `start ecs` is Upstart (Amazon Linux 1): the AL1 agent is not ordered after cloud-final, so it does not deadlock.
+  const deadlock = p.services.find(a => a.service === 'ecs' && (a.action === 'start' || a.action === 'restart') && !a.noBlock && a.tool !== 'upstart')
   if (deadlock) {
     out.push(fail(r, `Line ${deadlock.line} runs \`${deadlock.text}\` inside cloud-init: on the ECS-optimized AMI ecs.service is After=cloud-final.service, so a blocking start/restart waits for cloud-init to finish, which waits for it — the agent never starts and the instance never registers.`,
       {summary: 'Remove the ECS agent restart (the agent starts after cloud-init finishes, after your mount), or use `systemctl enable --now --no-block ecs`.', command: fixCmd},
@@ -37,8 +38,9 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome[] {
   const lastMount = mounts[mounts.length - 1]
   const restartedAfter = (svc: 'docker' | 'ecs') =>
     p.services.some(x => x.service === svc && x.order > lastMount.order && (x.action === 'restart' || x.action === 'start'))
+  // NOTE: starting Docker alone starts no container; only the ECS agent (or a `docker run`) does.
   const early = p.services.find(x => x.order < mounts[0].order && (x.action === 'start' || x.action === 'restart') &&
-    x !== deadlock && !restartedAfter(x.service))
+    x !== deadlock && !restartedAfter(x.service) && (x.service === 'ecs' || p.services.some(y => y.service === 'ecs' && y.order < mounts[0].order)))
   if (early) {
     // NOTE: a --no-block ECS start is deferred until cloud-init ends on the ECS-optimized AMI (After=cloud-final);
     // on other AMIs the agent may place tasks before the mount, so it is a warning, not an error.

@@ -13,7 +13,7 @@ import {type DeviceRef, parseDevice, type ParsedUserData} from '../_lib/user-dat
 interface Ref { line: number; device: string; ref: DeviceRef; fsId?: string; mountPoint?: string; origin?: string }
 
 const placeholderName = (v: string): string | undefined => /^\$\{?([\w:.]+)\}?$/.exec(v)?.[1]
-const isPlaceholder = (v: string | undefined): boolean => !!v && v.includes('$')
+const isPlaceholder = (v: string | undefined): boolean => !!v && /[$<]/.test(v)
 
 /** Every device the script mounts or writes to fstab, with the fs id it names (an IP resolves via mount targets). */
 function refsOf(s: Snapshot, p: ParsedUserData): Ref[] {
@@ -110,7 +110,13 @@ export const mountsEfs = defineCheck({
   needs: ['userData'],
   run(s) {
     if (scopeFsIds(s).length === 0) {
-      return (s.userData ?? []).map(ud => skipped(udResource(ud), 'No file system in scope to compare the UserData mounts with.', at(ud, undefined)))
+      // NOTE: a script that mounts something cannot be judged without the file system it should mount: unknown.
+      return eachUserData(s, (ud, p) => {
+        const m = effectiveMounts(p)[0]
+        return [m
+          ? unknown(udResource(ud), `Line ${m.fstab?.line ?? m.call.line} of UserData ${ud.id} mounts ${m.device ?? m.mountPoint ?? 'a file system'}, but no file system is in scope to compare it with (the template names it by a parameter or import).`, at(ud, m.fstab?.line ?? m.call.line))
+          : skipped(udResource(ud), 'No file system in scope to compare the UserData mounts with.', at(ud, undefined))]
+      })
     }
     return eachUserData(s, (ud, p) => [evaluate(s, ud, p)])
   },

@@ -37,7 +37,9 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
     return fail(r, `UserData ${ud.id} does not set ECS_CLUSTER in /etc/ecs/ecs.config: its instances register in the "default" cluster${want ? `, not ${want}` : ''}, and this cluster's tasks never run there.`,
       ecsFix, {...at(ud, undefined), severity: want ? 'error' : 'warning'})
   }
-  if (setting.value.includes('$')) {
+  // NOTE: in a template, `${EcsCluster}` where the cluster in scope is the resource EcsCluster is that cluster.
+  const sameRef = want !== undefined && (setting.value === `\${${want}}` || setting.value === want)
+  if (/[$<]/.test(setting.value) && !sameRef) {
     return unknown(r, `Line ${setting.line} sets ECS_CLUSTER from ${setting.value}, an unresolved value; cannot confirm it is ${want ?? 'the intended cluster'}.`,
       at(ud, setting.line, {value: setting.value}))
   }

@@ -2,6 +2,7 @@ import {runChecks} from '../../../src/core/run-checks.js'
 import {clientInstalledBeforeMount} from '../../../src/checks/userdata/client-installed-before-mount.js'
 import {denied, healthy} from '../../support/snapshot-builder.js'
 import {udFixture, withUserData} from '../../support/user-data-fixtures.js'
+import type {ImageKind} from '../../../src/model/snapshot.js'
 
 const run = (text: string) => clientInstalledBeforeMount.run(withUserData(text))[0]
 
@@ -26,16 +27,38 @@ describe('userdata/client-installed-before-mount', () => {
     expect(o.message).toMatch(/init stage/)
   })
 
-  it('fails when type efs is mounted and efs-utils is never installed, with AMI context', () => {
-    const o = run('#!/bin/bash\nmkdir -p /mnt/efs\nmount -t efs fs-0a1b2c3d4e5f60718:/ /mnt/efs\n')
-    expect(o).toMatchObject({status: 'fail', location: {line: 3}})
-    expect(o.severity ?? clientInstalledBeforeMount.severity).toBe('error')
-    expect(o.message).toMatch(/ECS-optimized AMIs ship nfs-utils but not amazon-efs-utils/)
+  const onImage = (text: string, kind: ImageKind) => {
+    const snap = withUserData(text)
+    snap.userData![0].image = {kind}
+    return clientInstalledBeforeMount.run(snap)[0]
+  }
+  const efsNeverInstalled = '#!/bin/bash\nmkdir -p /mnt/efs\nmount -t efs fs-0a1b2c3d4e5f60718:/ /mnt/efs\n'
+  const nfsNeverInstalled = '#!/bin/bash\nmount -t nfs4 fs-0a1b2c3d4e5f60718.efs.eu-west-1.amazonaws.com:/ /mnt/efs\n'
+
+  it('type efs never installed: unknown on an unknown image, pass where the image ships efs-utils, error where it does not', () => {
+    expect(run(efsNeverInstalled)).toMatchObject({status: 'unknown', location: {line: 3}})
+    expect(run(efsNeverInstalled).message).toMatch(/whether the image ships it is not known/)
+    expect(onImage(efsNeverInstalled, 'ecs-al2023')).toMatchObject({status: 'pass'})
+    expect(onImage(efsNeverInstalled, 'ecs-al2023').message).toMatch(/ECS-optimized Amazon Linux 2023 AMI ships it/)
+    const al2 = onImage(efsNeverInstalled, 'al2')
+    expect(al2).toMatchObject({status: 'fail', location: {line: 3}})
+    expect(al2.severity ?? clientInstalledBeforeMount.severity).toBe('error')
   })
 
-  it('warns (not errors) for an nfs4 mount with no client install', () => {
-    const o = run('#!/bin/bash\nmount -t nfs4 fs-0a1b2c3d4e5f60718.efs.eu-west-1.amazonaws.com:/ /mnt/efs\n')
-    expect(o).toMatchObject({status: 'fail', severity: 'warning'})
+  it('nfs4 never installed: unknown on an unknown image, pass on the ECS-optimized AL1 AMI, error on Ubuntu', () => {
+    expect(run(nfsNeverInstalled).status).toBe('unknown')
+    expect(onImage(nfsNeverInstalled, 'ecs-al1').status).toBe('pass')
+    expect(onImage(nfsNeverInstalled, 'ubuntu')).toMatchObject({status: 'fail'})
+  })
+
+  it('a package the image does not have is an error (nfs-utils or apt amazon-efs-utils on Ubuntu), unknown on an unknown image', () => {
+    const wrong = onImage('#!/bin/bash\napt-get install -y nfs-utils\nmount -t nfs4 10.0.0.5:/ /mnt/efs\n', 'ubuntu')
+    expect(wrong).toMatchObject({status: 'fail', location: {line: 2}})
+    expect(wrong.message).toMatch(/nfs-common/)
+    const apt = '#!/bin/bash\napt-get install -y amazon-efs-utils\nmount -t efs fs-0a1b2c3d:/ /mnt/efs\n'
+    expect(onImage(apt, 'ubuntu').status).toBe('fail')
+    expect(run(apt).status).toBe('unknown')
+    expect(onImage('#!/bin/bash\napt-get install -y nfs-common\nmount -t nfs4 10.0.0.5:/ /mnt/efs\n', 'ubuntu').status).toBe('pass')
   })
 
   it('is skipped when nothing is mounted, unknown when UserData is missing or empty', () => {

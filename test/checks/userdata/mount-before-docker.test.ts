@@ -34,11 +34,17 @@ describe('userdata/mount-before-docker', () => {
     expect(swallowed[0].message).toMatch(/\|\| true/)
   })
 
-  it('flags Docker started before the mount with no restart after it; passes once restarted', () => {
-    const out = run(udFixture('fault-mount-after-docker.sh'))
-    expect(out[0]).toMatchObject({status: 'fail', severity: 'error', location: {line: 3}})
-    const fixed = run(udFixture('fault-mount-after-docker.sh') + 'systemctl restart docker\n')
+  it('Docker started before the mount starts no container: a pass; with the ECS agent started too it fails until restarted', () => {
+    expect(run(udFixture('fault-mount-after-docker.sh')).map(o => o.status)).toEqual(['pass'])
+    const agent = udFixture('fault-mount-after-docker.sh').replace('systemctl enable --now docker\n', 'systemctl enable --now docker\nsystemctl enable --now --no-block ecs\n')
+    expect(run(agent)[0]).toMatchObject({status: 'fail', location: {line: 3}})
+    const fixed = run(agent + 'systemctl restart docker\nsystemctl restart --no-block ecs\n')
     expect(fixed.map(o => o.status)).toEqual(['pass'])
+  })
+
+  it('`start ecs` (Upstart, Amazon Linux 1) is not the systemd ordering deadlock', () => {
+    expect(run('#!/bin/bash\nmount -t nfs4 10.0.0.5:/ /mnt/efs\nstart ecs\n').map(o => o.status)).toEqual(['pass'])
+    expect(run('#!/bin/bash\nmount -t nfs4 10.0.0.5:/ /mnt/efs\nsystemctl restart ecs\n')[0].status).toBe('fail')
   })
 
   it('is skipped without mounts, unknown for empty text or a failed read', () => {
