@@ -26,6 +26,7 @@ export const reportFlags = {
   config: Flags.string({description: 'Ignore file (check id + resource + reason). Default: .efsdoctor.yml in the current directory, if present.'}),
   baseline: Flags.string({description: 'A JSON report of an earlier run (--write-baseline or --output json): failures already in it are reported as baselined and do not fail the run; new ones do; gone ones are listed as fixed.'}),
   'write-baseline': Flags.string({description: 'Also write this run\'s JSON report to this file, for a later --baseline.'}),
+  write: Flags.string({description: 'Also write the report in FORMAT to FILE, from the same run (repeatable), e.g. --write sarif=efsdoctor.sarif --write markdown=summary.md.', multiple: true}),
 }
 
 export interface ReportFlagValues {
@@ -40,10 +41,23 @@ export interface ReportFlagValues {
   config?: string
   baseline?: string
   'write-baseline'?: string
+  write?: string[]
 }
 
-/** Rejects --only/--skip values that match no check, so a typo never silently runs nothing. */
-export function validateSelection(flags: Pick<ReportFlagValues, 'only' | 'skip'>): void {
+/** `--write FORMAT=FILE` values as pairs; a bad one is a UsageError before any work is done. */
+export function parseWrites(flags: Pick<ReportFlagValues, 'write'>): {format: Format; file: string}[] {
+  return (flags.write ?? []).map(w => {
+    const i = w.indexOf('=')
+    const format = w.slice(0, i) as Format
+    const file = w.slice(i + 1)
+    if (i < 1 || !file || !FORMATS.includes(format)) throw new UsageError(`--write needs FORMAT=FILE with FORMAT one of ${FORMATS.join(', ')} (got "${w}")`)
+    return {format, file}
+  })
+}
+
+/** Rejects --only/--skip values that match no check (a typo never silently runs nothing) and bad --write values. */
+export function validateSelection(flags: Pick<ReportFlagValues, 'only' | 'skip' | 'write'>): void {
+  parseWrites(flags)
   const ids = allChecks.map(c => c.id as string)
   for (const pattern of [...(flags.only ?? []), ...(flags.skip ?? [])]) {
     const p = pattern.replace(/\*$/, '')
@@ -69,8 +83,8 @@ export async function loadBaselineFlag(flags: Pick<ReportFlagValues, 'baseline'>
 export interface Baseline { file: string; report: Report }
 
 /**
- * Writes --write-baseline, compares with --baseline, renders and writes the report (html and markdown draw
- * `snapshot`); returns the exit code (0 or 1) the command should end with.
+ * Writes --write-baseline, compares with --baseline, renders and writes the report and every --write (html and
+ * markdown draw `snapshot`); returns the exit code (0 or 1) the command should end with.
  */
 export async function finishReport(raw: Report, snapshot: Snapshot, flags: ReportFlagValues, emit: (text: string, file?: string) => void, baseline?: Baseline): Promise<0 | 1> {
   if (flags['write-baseline']) writeFileSync(flags['write-baseline'], `${JSON.stringify(raw, null, 2)}\n`)
@@ -79,5 +93,6 @@ export async function finishReport(raw: Report, snapshot: Snapshot, flags: Repor
   const color = format === 'table' && !flags['output-file'] && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR
   const width = flags['output-file'] ? 100 : terminalWidth()
   emit(await renderReport(format, report, {catalogue: allChecks, color, verbose: flags.verbose, snapshot, width}), flags['output-file'])
+  for (const w of parseWrites(flags)) emit(await renderReport(w.format, report, {catalogue: allChecks, color: false, verbose: flags.verbose, snapshot, width: 100}), w.file)
   return exitCodeFor(report, flags['fail-on'] as FailOn, flags.strict)
 }

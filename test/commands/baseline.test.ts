@@ -106,6 +106,11 @@ describe('a baseline that is not a report of this schema version: one line, exit
     expectOneLineExit2(await lint(['examples/templates/ecs-efs-stack.yaml', '--baseline', file]), pattern)
   })
 
+  it('a bad --write value, before any work', async () => {
+    expectOneLineExit2(await check(['--from', HEALTHY, '--write', 'pdf=x.pdf']), /--write needs FORMAT=FILE with FORMAT one of table, json/)
+    expectOneLineExit2(await lint(['examples/templates/ecs-efs-stack.yaml', '--write', 'sarif']), /--write needs FORMAT=FILE .*got "sarif"/)
+  })
+
   it('a missing file', async () => {
     expectOneLineExit2(await check(['--from', HEALTHY, '--baseline', at('nope.json')]), /cannot read baseline .*nope\.json: ENOENT/)
   })

@@ -18,6 +18,7 @@ import {faulty} from '../support/faults.js'
 import {EXAMPLE_SNAPSHOTS, EXAMPLE_TEMPLATES, identityReports} from '../support/identity-inputs.js'
 import {IDS} from '../support/snapshot-builder.js'
 import {readSchema, validatorFor} from '../support/ajv.js'
+import {githubIngestionProblems} from '../support/github-sarif.js'
 
 const ctx = {catalogue: allChecks, color: false, verbose: false}
 const validReport = validatorFor(readSchema('schemas/report.schema.json'))
@@ -147,5 +148,28 @@ describe('SARIF locations', () => {
       expect(r.locations[0].logicalLocations[0].name).toBeTruthy()
     }
     expect(uris).toContain(`aws/eu-west-1/ecs-service/worker/fileSystem=${IDS.fs}/subnet=${IDS.subnets.b}`)
+  })
+})
+
+describe('GitHub code scanning ingestion rules', () => {
+  const validSarif = validatorFor(readSchema('test/fixtures/schemas/sarif-schema-2.1.0.json'))
+
+  it.each(examples)('%s: SARIF is schema-valid and GitHub would take every result as its own alert', async (_name, make) => {
+    const text = sarifRenderer.render(await make(), ctx)
+    expect(validSarif(JSON.parse(text))).toEqual([])
+    expect(githubIngestionProblems(text)).toEqual([])
+  })
+
+  it('the rules catch a shared fingerprint, a missing location and an unknown rule (the check is not a no-op)', async () => {
+    const log = sarif(runChecks(allChecks, await loadSnapshot('examples/snapshots/broken-awsvpc-task-sg.json'))) as unknown as
+      {runs: {results: Record<string, unknown>[]}[]}
+    const [a, b, c] = log.runs[0].results
+    b.partialFingerprints = a.partialFingerprints
+    c.locations = []
+    a.ruleId = 'efs/no-such-rule'
+    const problems = githubIngestionProblems(JSON.stringify(log)).join('\n')
+    expect(problems).toMatch(/result 1 .*shared with result 0/)
+    expect(problems).toMatch(/result 2 .*no location/)
+    expect(problems).toMatch(/result 0 .*ruleId not among/)
   })
 })
