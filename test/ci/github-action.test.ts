@@ -41,7 +41,8 @@ describe('action.yml', () => {
   let first: ActionRun
   it('lint of a broken template: fails the step, writes the summary, SARIF, the report and the outputs', () => {
     first = runAction({command: 'lint', template: 'stack.yaml'}, workspace)
-    expect(first.code).toBe(1)
+    // NOTE: the log is part of the comparison so that a failure shows what the steps printed.
+    expect({code: first.code, log: first.log}).toEqual({code: 1, log: expect.stringContaining('efsdoctor installed from')})
     expect(first.skippedUses).toEqual(['actions/setup-node@v4 {"node-version":20}'])
     expect(first.outputs['exit-code']).toBe('1')
     const report = readReport(first)
@@ -63,7 +64,7 @@ describe('action.yml', () => {
 
   it('the same template against its own report as baseline: passes, nothing counted as failed', () => {
     const again = runAction({command: 'lint', template: 'stack.yaml', baseline: first.outputs['report-path'], args: '--verbose'}, workspace)
-    expect(again.code).toBe(0)
+    expect({code: again.code, log: again.log}).toEqual({code: 0, log: expect.stringContaining('efsdoctor installed from')})
     expect(again.outputs).toMatchObject({'exit-code': '0', failed: '0'})
     const report = readReport(again)
     expect(report.baseline).toMatchObject({new: 0, fixed: []})
