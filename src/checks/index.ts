@@ -31,6 +31,9 @@ import {noShadowedData} from './host/no-shadowed-data.js'
 import {mountResponds} from './host/mount-responds.js'
 import {fstabPersistent} from './host/fstab-persistent.js'
 import {nfsClientInstalled} from './host/nfs-client-installed.js'
+import {efsUtilsRegion} from './host/efs-utils-region.js'
+import {efsUtilsTls} from './host/efs-utils-tls.js'
+import {efsDnsSuffix} from './host/efs-dns-suffix.js'
 import {dnsResolves} from './host/dns-resolves.js'
 import {port2049Reachable} from './host/port-2049-reachable.js'
 import {mountOptions} from './host/mount-options.js'
@@ -71,6 +74,9 @@ export const allChecks: Check[] = [
   mountResponds,
   fstabPersistent,
   nfsClientInstalled,
+  efsUtilsRegion,
+  efsUtilsTls,
+  efsDnsSuffix,
   dnsResolves,
   port2049Reachable,
   mountOptions,

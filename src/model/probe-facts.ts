@@ -116,4 +116,34 @@ export interface ProbeFacts {
   shadowed?: ProbeShadow[]
   /** Sections the probe cut to stay under the output limit, with how many items were dropped. */
   truncated: {section: string; dropped: number}[]
+  /** /etc/amazon/efs/efs-utils.conf (known keys only, in file order). Undefined when the probe predates version 3. */
+  efsUtilsConfig?: ProbeEfsUtilsConfig
+  /** The TLS helpers efs-utils runs, by name (stunnel, stunnel5, efs-proxy). Undefined before probe version 3. */
+  tlsHelpers?: Record<string, ProbeHelper>
+  /** What instance metadata answered to the region lookup efs-utils makes. Undefined before probe version 3. */
+  imds?: ProbeImds
+}
+
+export interface ProbeEfsUtilsConfig {
+  present: boolean
+  /** `section` is e.g. "mount" or "mount.cn-north-1". */
+  entries: {section: string; key: string; value: string}[]
+}
+
+export interface ProbeHelper {
+  present: boolean
+  path?: string
+  /** e.g. "5.58" for stunnel; undefined when the binary does not say. */
+  version?: string
+}
+
+export interface ProbeImds {
+  /** HTTP status of the IMDSv2 token request (PUT /latest/api/token); '000' = no answer, '' = not asked. */
+  tokenStatus: string
+  /** HTTP status of a token-less (IMDSv1) GET of the region; 401 = IMDSv2 is required. */
+  v1Status: string
+  /** The region IMDS gave, when it gave one. */
+  region?: string
+  /** Why it could not be asked (e.g. curl is not installed). */
+  detail?: string
 }

@@ -55,7 +55,7 @@ export const SIGNATURES: readonly Signature[] = [
       'in cn-north-1 / cn-northwest-1 the names end in amazonaws.com.cn; an old amazon-efs-utils (or a hard-coded name in UserData or fstab) builds fs-….efs.<region>.amazonaws.com',
       'efs-utils.conf lacks the [mount.cn-…] dns_name_suffix = amazonaws.com.cn section, or a newer name was written into an old config',
     ],
-    checks: ['userdata/mounts-efs', 'host/dns-resolves'],
+    checks: ['host/efs-dns-suffix', 'userdata/mounts-efs', 'host/dns-resolves'],
     fix: 'Upgrade amazon-efs-utils (it knows the partition suffix), check dns_name_suffix in /etc/amazon/efs/efs-utils.conf, and write names as fs-….efs.<region>.amazonaws.com.cn.',
   },
   {
@@ -198,15 +198,17 @@ export const SIGNATURES: readonly Signature[] = [
       'several TLS mounts (fstab at boot) start stunnel at once and race on its pid file (fixed in newer efs-utils)',
       'the TLS port range is exhausted or the transitEncryptionPort is taken',
     ],
-    checks: ['host/nfs-client-installed', 'ecs/efs-volume-configuration'],
+    checks: ['host/efs-utils-tls', 'host/nfs-client-installed', 'ecs/efs-volume-configuration'],
     fix: 'Upgrade amazon-efs-utils (2.x uses efs-proxy); on releases that still look for it, install stunnel (AL2: stunnel5); leave transitEncryptionPort unset.',
   },
   {
     id: 'imds-region',
     title: 'efs-utils could not find the region',
     pattern: /Error retrieving region|Cannot retrieve az from instance_metadata/i,
-    causes: ['IMDS unreachable for efs-utils (IMDSv2 required with an old efs-utils, hop limit 1 from a container)'],
-    checks: [],
+    causes: [
+      'efs-utils.conf sets no region and instance metadata does not answer (IMDS disabled, IMDSv2 required with an old efs-utils, hop limit 1 from a container, no IMDS at all as in CodeBuild)',
+    ],
+    checks: ['host/efs-utils-region'],
     fix: 'Upgrade amazon-efs-utils, set region= in /etc/amazon/efs/efs-utils.conf, or raise the IMDS hop limit to 2.',
   },
   {
@@ -335,7 +337,7 @@ export const SIGNATURES: readonly Signature[] = [
     causes: [
       'the mount helper runs inside a container without an init system; the mount itself can still succeed, but nothing restarts a crashed TLS tunnel — look at the lines after this one for the real error',
     ],
-    checks: ['host/nfs-client-installed'],
+    checks: ['host/efs-utils-tls'],
     fix: 'Read the next error line; mount from the host (where amazon-efs-mount-watchdog runs under systemd) rather than from inside a container.',
     generic: true,
   },

@@ -142,6 +142,20 @@ export function parseProbe(stdout: string): ParseResult {
       case 'TRUNCATED':
         facts.truncated.push({section: f[0] ?? '', dropped: num(f[1]) ?? 0})
         break
+      case 'EFSCONF':
+        facts.efsUtilsConfig = {present: f[0] === 'present', entries: facts.efsUtilsConfig?.entries ?? []}
+        break
+      case 'EFSCONFKEY':
+        if (f[1]) (facts.efsUtilsConfig ??= {present: true, entries: []}).entries.push({section: f[0] ?? '', key: f[1], value: f[2] ?? ''})
+        break
+      case 'HELPER':
+        if (f[0]) {
+          (facts.tlsHelpers ??= {})[f[0]] = {present: f[1] === 'present', ...(f[2] ? {path: f[2]} : {}), ...(f[3] ? {version: f[3]} : {})}
+        }
+        break
+      case 'IMDS':
+        facts.imds = {tokenStatus: f[0] ?? '', v1Status: f[1] ?? '', ...(f[2] ? {region: f[2]} : {}), ...(f[3] ? {detail: f[3]} : {})}
+        break
       case 'END':
         facts.complete = true
         break

@@ -3,7 +3,7 @@
  * 127.0.0.1, a real tmpfs mount in a private mount namespace (when permitted), and a throwaway EFSD_ROOT holding a
  * fake fstab, os-release, logs and mount helpers. Fake docker/cloud-init/df live in a temp bin dir on PATH.
  */
-import {spawnSync} from 'node:child_process'
+import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
 import {chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:net'
 import {tmpdir} from 'node:os'
@@ -20,6 +20,8 @@ let bin: string
 let server: Server
 let openPort: number
 let closedPort: number
+let imds: ChildProcess
+let imdsPort: number
 
 function write(path: string, text: string, mode?: number) {
   mkdirSync(join(path, '..'), {recursive: true})
@@ -33,6 +35,8 @@ function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     EFSD_ROOT: root,
     EFSD_CMD_TIMEOUT: '1',
     EFSD_TCP_TIMEOUT: '2',
+    // A closed loopback port answers at once, so runs that do not test IMDS do not wait for 169.254.169.254.
+    EFSD_IMDS: `127.0.0.1:${closedPort}`,
     FAKE_DOCKER_MODE: 'none',
     ...extra,
   }
@@ -81,6 +85,15 @@ beforeAll(async () => {
   write(join(root, 'sbin/mount.nfs4'), '#!/bin/sh\nexit 0\n', 0o755)
   write(join(root, 'sbin/mount.efs'), '#!/bin/sh\necho "/sbin/mount.efs Version: 2.1.0"\n', 0o755)
   write(join(bin, 'cloud-init'), '#!/bin/sh\necho "status: done"\n', 0o755)
+  write(join(root, 'etc/amazon/efs/efs-utils.conf'), [
+    '[DEFAULT]', 'logging_level = INFO', '', '[mount]',
+    'dns_name_format = {az}.{fs_id}.efs.{region}.{dns_name_suffix}', 'dns_name_suffix = amazonaws.com',
+    '#region = us-east-1', 'stunnel_check_cert_hostname = true', '',
+    '[mount.cn-north-1]', 'dns_name_suffix = amazonaws.com.cn', '',
+    '[mount-watchdog]', 'poll_interval_sec = 1', '',
+  ].join('\n'))
+  write(join(root, 'usr/bin/stunnel5'), '#!/bin/sh\necho "stunnel 5.58 on x86_64-koji-linux-gnu platform" >&2\n', 0o755)
+  write(join(root, 'usr/bin/efs-proxy'), '#!/bin/sh\nexit 0\n', 0o755)
   // Fake docker: FAKE_DOCKER_MODE none|hang|pids|many. Containers report FAKE_BIND_SRC bound at the same path.
   write(join(bin, 'docker'), `#!/bin/bash
 case "$FAKE_DOCKER_MODE" in
@@ -122,9 +135,21 @@ exec /bin/df "$@"
   await new Promise<void>(resolve => probe.listen(0, '127.0.0.1', resolve))
   closedPort = (probe.address() as {port: number}).port
   await new Promise<void>(resolve => probe.close(() => resolve()))
+  // A fake instance metadata service that requires IMDSv2 (token-less requests get 401), as http-tokens=required does.
+  // It runs in its own process: spawnSync blocks this one's event loop while the probe runs.
+  write(join(dir, 'imds.cjs'), `require('node:http').createServer((req, res) => {
+  if (req.method === 'PUT' && req.url === '/latest/api/token') return res.end('AQAEAFakeToken==')
+  if (req.url === '/latest/meta-data/placement/region' && req.headers['x-aws-ec2-metadata-token'] === 'AQAEAFakeToken==') return res.end('eu-west-1')
+  res.statusCode = 401
+  res.end()
+}).listen(0, '127.0.0.1', function () { console.log(this.address().port) })
+`)
+  imds = spawn(process.execPath, [join(dir, 'imds.cjs')], {stdio: ['ignore', 'pipe', 'inherit']})
+  imdsPort = await new Promise<number>(resolve => imds.stdout!.once('data', d => resolve(Number(String(d).trim()))))
 })
 
 afterAll(async () => {
+  imds.kill()
   await new Promise<void>(resolve => server.close(() => resolve()))
   rmSync(dir, {recursive: true, force: true})
 })
@@ -156,6 +181,32 @@ describe('probe.sh run for real', () => {
     expect(f.docker).toEqual({status: 'ok'})
     expect(f.efsStateFiles).toEqual(['fs-0a1b2c3d4e5f60718.mnt.efs.20127'])
     expect(Object.keys(f.services)).toEqual(['ecs', 'docker', 'amazon-ecs-volume-plugin', 'amazon-efs-mount-watchdog'])
+  })
+
+  it('reads efs-utils.conf, names each TLS helper with its version, and asks IMDS for the region with a token', () => {
+    const f = parsed(runProbe({EFSD_IMDS: `127.0.0.1:${imdsPort}`}).stdout)
+    expect(f.efsUtilsConfig).toEqual({present: true, entries: [
+      {section: 'mount', key: 'dns_name_format', value: '{az}.{fs_id}.efs.{region}.{dns_name_suffix}'},
+      {section: 'mount', key: 'dns_name_suffix', value: 'amazonaws.com'},
+      {section: 'mount', key: 'stunnel_check_cert_hostname', value: 'true'},
+      {section: 'mount.cn-north-1', key: 'dns_name_suffix', value: 'amazonaws.com.cn'},
+    ]})
+    expect(f.tlsHelpers).toEqual({
+      stunnel: {present: false},
+      stunnel5: {present: true, path: join(root, 'usr/bin/stunnel5'), version: '5.58'},
+      'efs-proxy': {present: true, path: join(root, 'usr/bin/efs-proxy')},
+    })
+    expect(f.imds).toEqual({tokenStatus: '200', v1Status: '401', region: 'eu-west-1'})
+    expect(f.probeVersion).toBe('3')
+  })
+
+  it('reports an unreachable IMDS as no answer (000), and a host without efs-utils.conf as absent', () => {
+    const bare = join(dir, 'bare-conf')
+    mkdirSync(join(bare, 'etc'), {recursive: true})
+    const f = parsed(runProbe({EFSD_ROOT: bare}).stdout)
+    expect(f.efsUtilsConfig).toEqual({present: false, entries: []})
+    expect(f.imds).toEqual({tokenStatus: '000', v1Status: '000'})
+    expect(Object.values(f.tlsHelpers!).map(h => h.present)).toEqual([false, false, false])
   })
 
   it('reports a closed port as refused', () => {

@@ -43,7 +43,7 @@ afterAll(async () => {
 
 function localEnv(): NodeJS.ProcessEnv {
   // docker is kept off PATH's fake dirs; EFSD_ROOT points file reads at the temp tree.
-  return {PATH: process.env.PATH, EFSD_ROOT: dir, EFSD_NFS_PORT: String(port), EFSD_CMD_TIMEOUT: '1'}
+  return {PATH: process.env.PATH, EFSD_ROOT: dir, EFSD_NFS_PORT: String(port), EFSD_CMD_TIMEOUT: '1', EFSD_IMDS: '127.0.0.1:1'}
 }
 
 describe('probe inputs', () => {

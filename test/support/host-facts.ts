@@ -42,6 +42,13 @@ export function healthyFacts(mtIp = '10.20.1.25'): ProbeFacts {
     shadowed: [{mountPoint: '/mnt/efs', status: 'ok', entries: 0, sample: []}],
     logs: [],
     truncated: [],
+    efsUtilsConfig: {present: true, entries: [
+      {section: 'mount', key: 'dns_name_format', value: '{az}.{fs_id}.efs.{region}.{dns_name_suffix}'},
+      {section: 'mount', key: 'dns_name_suffix', value: 'amazonaws.com'},
+      {section: 'mount.cn-north-1', key: 'dns_name_suffix', value: 'amazonaws.com.cn'},
+    ]},
+    tlsHelpers: {stunnel: {present: false}, stunnel5: {present: false}, 'efs-proxy': {present: true, path: '/usr/bin/efs-proxy'}},
+    imds: {tokenStatus: '200', v1Status: '401', region: 'eu-west-1'},
   }
 }
 

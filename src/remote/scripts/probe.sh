@@ -16,6 +16,7 @@
 #   EFSD_MOUNTINFO       mount table to read (default /proc/self/mountinfo)
 #   EFSD_FSTYPES         file-system types reported as EFS/NFS mounts (default "nfs nfs4 efs")
 #   EFSD_MAX_CHARS       output budget in characters (default 23000; SSM keeps 24,000 of stdout)
+#   EFSD_IMDS            instance metadata address host[:port] for the region probe (default 169.254.169.254:80)
 #
 # Output: one fact per line, fields separated by TAB; paths keep mountinfo's octal escapes (\040 = space).
 #   EFSD <format-version> <probe-version>      first line
@@ -36,6 +37,9 @@
 #   CONTAINER <id12> <name> <pid> <ecs-task-arn>
 #   CMOUNT <id12> <host-source> <container-path> <container-fstype>|unknown <container-source>
 #   LOG cloud-init-output|efs-mount <line>
+#   EFSCONF present|absent                     EFSCONFKEY <section> <key> <value>   (efs-utils.conf, known keys only)
+#   HELPER stunnel|stunnel5|efs-proxy present|absent <path> <version>
+#   IMDS <tokenHttpCode> <v1HttpCode> <region> <detail>   token: PUT /latest/api/token; v1: GET without a token; 000 = no answer
 #   TRUNCATED <section> <count-dropped>
 #   END <characters-printed>                   last line; missing = output was cut
 #
@@ -50,7 +54,7 @@ set -u
 export LC_ALL=C
 PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-PROBE_VERSION=2
+PROBE_VERSION=3
 ROOT="${EFSD_ROOT:-}"
 TCP_TIMEOUT="${EFSD_TCP_TIMEOUT:-3}"
 NFS_PORT="${EFSD_NFS_PORT:-2049}"
@@ -187,6 +191,87 @@ pkg_version() {
 for pkg in amazon-efs-utils nfs-utils nfs-common; do
   emit PKG "$pkg" "$(pkg_version "$pkg")"
 done
+
+# --- efs-utils parts: its configuration, its TLS helpers, and the instance metadata it reads the region from ---------
+# Read-only: the config file is read line by line; stunnel prints its version; IMDS is asked for a session token and
+# the region (what efs-utils itself does), each under a time limit.
+EFSCONF_KEYS=" region dns_name_format dns_name_suffix fall_back_to_mount_target_ip_address_enabled disable_fetch_ec2_metadata_token stunnel_check_cert_hostname port_range_lower_bound port_range_upper_bound "
+MAX_EFSCONF=40
+
+efs_utils_config() {
+  local file="$ROOT/etc/amazon/efs/efs-utils.conf" section="" key value count=0
+  if [ ! -r "$file" ]; then
+    emit EFSCONF absent
+    return 0
+  fi
+  emit EFSCONF present
+  while IFS= read -r line || [ -n "$line" ]; do
+    line="${line%$'\r'}"
+    case "$line" in
+      '['*']') section="${line#[}"; section="${section%]}"; continue ;;
+      ''|'#'*|';'*) continue ;;
+      *=*) ;;
+      *) continue ;;
+    esac
+    key="${line%%=*}"; key="${key//[[:space:]]/}"
+    value="${line#*=}"; value="${value#"${value%%[![:space:]]*}"}"; value="${value%"${value##*[![:space:]]}"}"
+    case "$EFSCONF_KEYS" in *" $key "*) ;; *) continue ;; esac
+    count=$((count + 1))
+    if [ "$count" -le "$MAX_EFSCONF" ]; then emit EFSCONFKEY "$section" "$key" "${value:0:200}"; fi
+  done < "$file"
+  if [ "$count" -gt "$MAX_EFSCONF" ]; then emit TRUNCATED EFSCONFKEY $((count - MAX_EFSCONF)); fi
+}
+
+tls_helpers() {
+  local helper dir found version
+  for helper in stunnel stunnel5 efs-proxy; do
+    found=""
+    for dir in "$ROOT/usr/bin" "$ROOT/usr/sbin" "$ROOT/sbin" "$ROOT/bin" "$ROOT/usr/local/bin" "$ROOT/usr/local/sbin"; do
+      if [ -x "$dir/$helper" ]; then found="$dir/$helper"; break; fi
+    done
+    if [ -z "$found" ]; then
+      emit HELPER "$helper" absent "" ""
+      continue
+    fi
+    version=""
+    case "$helper" in
+      stunnel*) version="$(bounded "$found" -version 2>&1 | grep -m 1 -oE 'stunnel [0-9][0-9.]*' | head -n 1)"; version="${version#stunnel }" ;;
+    esac
+    emit HELPER "$helper" present "$found" "$version"
+    case "$helper" in stunnel*) emit PKG "$helper" "$(pkg_version "$helper")" ;; esac
+  done
+}
+
+imds_region() {
+  local addr="${EFSD_IMDS:-169.254.169.254:80}" token="" token_code v1_code region=""
+  if ! have curl; then
+    emit IMDS "" "" "" "curl is not installed"
+    return 0
+  fi
+  token="$(timeout -k 1 "$CMD_TIMEOUT" curl -s -m 2 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' \
+    -w '\n%{http_code}' "http://$addr/latest/api/token" 2>/dev/null </dev/null)" || true
+  token_code="${token##*$'\n'}"; token="${token%$'\n'*}"
+  [ "$token_code" = 200 ] || token=""
+  # NOTE: no answer at all (000) means IMDS is unreachable; a token-less request would not fare better.
+  if [ "${token_code:-000}" = 000 ]; then
+    emit IMDS 000 000 "" ""
+    return 0
+  fi
+  v1_code="$(timeout -k 1 "$CMD_TIMEOUT" curl -s -m 2 -o /dev/null -w '%{http_code}' \
+    "http://$addr/latest/meta-data/placement/region" 2>/dev/null </dev/null)" || true
+  if [ -n "$token" ]; then
+    region="$(timeout -k 1 "$CMD_TIMEOUT" curl -s -f -m 2 -H "X-aws-ec2-metadata-token: $token" \
+      "http://$addr/latest/meta-data/placement/region" 2>/dev/null </dev/null)" || region=""
+  elif [ "$v1_code" = 200 ]; then
+    region="$(timeout -k 1 "$CMD_TIMEOUT" curl -s -f -m 2 "http://$addr/latest/meta-data/placement/region" 2>/dev/null </dev/null)" || region=""
+  fi
+  case "$region" in *[!a-z0-9-]*) region="" ;; esac
+  emit IMDS "${token_code:-000}" "${v1_code:-000}" "${region:0:40}" ""
+}
+
+efs_utils_config
+tls_helpers
+imds_region
 
 # --- services --------------------------------------------------------------------------------------
 svc_state() {

@@ -1,0 +1,45 @@
+/**
+ * Pure helpers over what the probe read of amazon-efs-utils on a host: its version, its configuration (the
+ * [mount.<region>] section overrides [mount]), whether TLS is in use, and the DNS suffix of each partition.
+ */
+import type {Snapshot} from '../../model/snapshot.js'
+import type {ProbeFacts} from '../../model/probe-facts.js'
+
+/** The amazon-efs-utils version as [major, minor, patch], from the package or `mount.efs --version`. */
+export function efsUtilsVersion(f: ProbeFacts): {text: string; parts: number[]} | undefined {
+  for (const source of [f.packages['amazon-efs-utils'], f.efsUtilsVersion]) {
+    const m = source?.match(/(\d+)\.(\d+)\.(\d+)/)
+    if (m) return {text: m[0], parts: [Number(m[1]), Number(m[2]), Number(m[3])]}
+  }
+  return undefined
+}
+
+export const versionBelow = (v: number[], min: number[]): boolean => {
+  for (let i = 0; i < min.length; i++) if ((v[i] ?? 0) !== min[i]) return (v[i] ?? 0) < min[i]
+  return false
+}
+
+/** A key of efs-utils.conf as efs-utils reads it for `region`: [mount.<region>] first, then [mount]. */
+export function efsConfigValue(f: ProbeFacts, key: string, region?: string): {value: string; section: string} | undefined {
+  const entries = f.efsUtilsConfig?.entries ?? []
+  const find = (section: string) => [...entries].reverse().find(e => e.section === section && e.key === key)
+  const hit = (region ? find(`mount.${region}`) : undefined) ?? find('mount')
+  return hit ? {value: hit.value, section: hit.section} : undefined
+}
+
+/** Whether this host mounts EFS over TLS: task volumes with transitEncryption, fstab `tls`, or a live 127.0.0.1:/ mount. */
+export function tlsInUse(s: Snapshot, f: ProbeFacts): string | undefined {
+  const td = (s.taskDefinitions ?? []).flatMap(t => t.volumes.filter(v => v.efsVolumeConfiguration?.transitEncryption === 'ENABLED')
+    .map(v => `task definition ${t.family} volume "${v.name}" (transitEncryption)`))[0]
+  const fstab = f.fstab.find(e => e.fstype === 'efs' && e.options.includes('tls'))
+  const live = f.mounts.find(m => m.source.startsWith('127.0.0.1:'))
+  return td ?? (fstab ? `fstab ${fstab.device} ${fstab.mountPoint} (tls)` : undefined) ?? (live ? `the TLS mount at ${live.target}` : undefined)
+}
+
+/** The DNS suffix of EFS names in a region's partition; undefined for partitions efsdoctor does not know. */
+export function partitionSuffix(region: string | undefined): string | undefined {
+  if (!region) return undefined
+  if (region.startsWith('cn-')) return 'amazonaws.com.cn'
+  if (/^(?:us-gov|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-\d+$/.test(region)) return 'amazonaws.com'
+  return undefined
+}
