@@ -14,11 +14,12 @@ escaped as \${!VAR}).`
   static examples = [
     '<%= config.bin %> userdata --file-system fs-0a1b2c3d4e5f60718 --path /mnt/efs',
     '<%= config.bin %> userdata -f fs-0a1b2c3d4e5f60718 --path /mnt/efs --tls --iam --format cfn-yaml',
+    '<%= config.bin %> userdata --format cfn-yaml --file-system \'${FileSystem}\' --path /mnt/efs',
     '<%= config.bin %> userdata -f fs-0a1b2c3d4e5f60718 --path /mnt/efs --method nfs --region eu-west-1 --format cloud-config',
   ]
 
   static flags = {
-    'file-system': Flags.string({char: 'f', description: 'EFS file system id (the cfn-yaml form uses ${FileSystemId} instead).', required: true}),
+    'file-system': Flags.string({char: 'f', description: 'EFS file system id; with --format cfn-yaml also a reference to the template\'s file system, \'${MyFileSystem}\' (default there: ${FileSystemId}).', required: true}),
     path: Flags.string({char: 'p', description: 'Mount point on the host, e.g. /mnt/efs.', required: true}),
     format: Flags.string({description: 'Snippet format.', options: ['bash', 'cloud-config', 'cfn-yaml'], default: 'bash'}),
     method: Flags.string({description: 'efs-utils (default) or nfs (NFS client with the EFS-recommended options).', options: ['efs-utils', 'nfs'], default: 'efs-utils'}),

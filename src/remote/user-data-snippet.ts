@@ -5,6 +5,7 @@
  * Formats: plain bash, cloud-config (write_files + runcmd), and CloudFormation YAML (`Fn::Base64: !Sub |` with
  * `${FileSystemId}` for the file system and every shell `${VAR}` escaped as `${!VAR}`).
  */
+import {UsageError} from '../core/errors.js'
 import {NFS_RECOMMENDED, validateMountRequest, type MountRequest} from './mount-plan.js'
 
 export type SnippetFormat = 'bash' | 'cloud-config' | 'cfn-yaml'
@@ -15,6 +16,12 @@ export interface SnippetRequest extends Pick<MountRequest, 'fileSystemId' | 'pat
   format?: SnippetFormat
 }
 
+/** `${Logical}`: a CloudFormation reference to the template's file system (cfn-yaml only; Fn::Sub turns it into the id). */
+export const CFN_REF_RE = /^\$\{([A-Za-z][A-Za-z0-9]{0,254})\}$/
+
+/** A syntactically valid id that stands in for a `${Logical}` reference while the request is validated. */
+const STAND_IN_ID = 'fs-00000000'
+
 /** Where the installed script lives in the cloud-config form. */
 export const CLOUD_CONFIG_SCRIPT_PATH = '/usr/local/sbin/efsdoctor-mount-efs.sh'
 
@@ -24,7 +31,8 @@ const SUFFIX = '@@EFSD_DNS_SUFFIX@@'
 
 /** The bash text with placeholders; `literalRegion` = the region is known (given, or CloudFormation's AWS::Region). */
 function template(req: SnippetRequest, literalRegion: boolean): string {
-  const spec = validateMountRequest({...req, method: req.method ?? 'efs-utils'})
+  const fileSystemId = CFN_REF_RE.test(req.fileSystemId) ? STAND_IN_ID : req.fileSystemId
+  const spec = validateMountRequest({...req, fileSystemId, method: req.method ?? 'efs-utils'})
   const efs = spec.method !== 'nfs'
   const opts = efs
     ? [spec.tls && 'tls', spec.iam && 'iam', spec.accessPointId && `accesspoint=${spec.accessPointId}`].filter(Boolean).join(',')
@@ -99,7 +107,7 @@ export function bashSnippet(req: SnippetRequest): string {
 /** Body for `!Sub`: shell `${X}` → `${!X}`, then the CloudFormation references. */
 export function cfnSubBody(req: SnippetRequest): string {
   return template(req, true).replaceAll('${', '${!')
-    .replaceAll(FS, '${FileSystemId}').replaceAll(REGION, '${AWS::Region}').replaceAll(SUFFIX, '${AWS::URLSuffix}')
+    .replaceAll(FS, CFN_REF_RE.test(req.fileSystemId) ? req.fileSystemId : '${FileSystemId}').replaceAll(REGION, '${AWS::Region}').replaceAll(SUFFIX, '${AWS::URLSuffix}')
 }
 
 const indent = (text: string, spaces: number) =>
@@ -107,6 +115,9 @@ const indent = (text: string, spaces: number) =>
 
 export function userDataSnippet(req: SnippetRequest): string {
   const format = req.format ?? 'bash'
+  if (CFN_REF_RE.test(req.fileSystemId) && format !== 'cfn-yaml') {
+    throw new UsageError(`--file-system ${req.fileSystemId} is a CloudFormation reference: it only works with --format cfn-yaml`)
+  }
   switch (format) {
     case 'bash':
       return bashSnippet(req)
@@ -126,8 +137,10 @@ export function userDataSnippet(req: SnippetRequest): string {
       ].join('\n')
     case 'cfn-yaml':
       return [
-        '# Under LaunchTemplateData (AWS::EC2::LaunchTemplate). ${FileSystemId} needs a FileSystemId parameter; or write the',
-        '# logical id of your AWS::EFS::FileSystem instead (Fn::Sub turns ${MyFileSystem} into its id).',
+        ...(CFN_REF_RE.test(req.fileSystemId)
+          ? [`# Under LaunchTemplateData (AWS::EC2::LaunchTemplate). Fn::Sub turns ${req.fileSystemId} into the file system's id.`]
+          : ['# Under LaunchTemplateData (AWS::EC2::LaunchTemplate). ${FileSystemId} needs a FileSystemId parameter; or write the',
+            '# logical id of your AWS::EFS::FileSystem instead (Fn::Sub turns ${MyFileSystem} into its id).']),
         '# Shell variables are written ${!VAR} so that Fn::Sub leaves them alone.',
         'UserData:',
         '  Fn::Base64: !Sub |',

@@ -87,3 +87,25 @@ describe('userDataSnippet', () => {
     expect(() => userDataSnippet({...base, method: 'nfs', tls: true})).toThrow(UsageError)
   })
 })
+
+describe('cfn-yaml with a reference to the template\'s file system', () => {
+  it('writes the ${Logical} reference where the id goes, so Fn::Sub fills in that file system', () => {
+    const out = userDataSnippet({fileSystemId: '${SharedFs}', path: '/mnt/efs', format: 'cfn-yaml'})
+    expect(out).toContain("EFS_FS_ID='${SharedFs}'")
+    expect(out).not.toContain('${FileSystemId}')
+    expect(out).not.toContain('fs-00000000')
+    expect(out).toContain('Fn::Sub turns ${SharedFs} into the file system\'s id')
+  })
+
+  it('refuses a reference in the bash and cloud-config forms (nothing would substitute it)', () => {
+    for (const format of ['bash', 'cloud-config'] as const) {
+      expect(() => userDataSnippet({fileSystemId: '${SharedFs}', path: '/mnt/efs', format})).toThrow(/only works with --format cfn-yaml/)
+    }
+  })
+
+  it('accepts only a plain logical id inside ${…}', () => {
+    for (const bad of ['${Shared;Fs}', '${AWS::Region}', '${!Fs}', '${}', '${Fs} x']) {
+      expect(() => userDataSnippet({fileSystemId: bad, path: '/mnt/efs', format: 'cfn-yaml'})).toThrow(/not an EFS file system id/)
+    }
+  })
+})
