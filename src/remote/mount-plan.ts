@@ -310,8 +310,14 @@ export function renderPlan(plan: MountPlan, opts: {showScript?: boolean} = {}): 
   const {spec} = plan
   const out: string[] = []
   const method = spec.method === 'auto' ? 'efs-utils when installed on the host, else NFS' : spec.method === 'efs' ? 'efs-utils' : 'NFS'
+  if (plan.instances.length === 0) {
+    // NOTE: nothing would run anywhere, so there is no per-instance mount or fstab line to show.
+    out.push(`Mount ${spec.fileSystemId} at ${spec.path}: no instance to send it to (see the notes and results below)`)
+    for (const n of spec.notes) out.push(`  note: ${n}`)
+    return `${out.join('\n')}\n`
+  }
   out.push(`Mount ${spec.fileSystemId} at ${spec.path} on ${plan.instances.length} instance(s) — method: ${method}`)
-  out.push(`  fstab: ${spec.fstab ? 'add the line below (backup first; _netdev,nofail)' : 'left alone (--no-fstab): the mount will not survive a reboot'}`)
+  out.push(`  fstab: ${spec.fstab ? 'add the line shown under each instance (backup first; _netdev,nofail)' : 'left alone (--no-fstab): the mount will not survive a reboot'}`)
   if (spec.allowNonEmpty) out.push('  --allow-non-empty: files already in the directory will be hidden while EFS is mounted')
   if (spec.restartDocker) {
     out.push('  --restart-docker: afterwards docker and the ECS agent are restarted on each host; EVERY running container',

@@ -226,3 +226,13 @@ describe('selectForCluster', () => {
     expect(sel.notes[0]).toContain('no host probe results')
   })
 })
+
+describe('renderPlan with no instance to send to', () => {
+  it('says so instead of promising an fstab line "below" that never comes', () => {
+    const spec = validateMountRequest({fileSystemId: IDS.fs, path: '/mnt/efs', method: 'efs-utils'})
+    const text = renderPlan(planMount(spec, healthy(), [], '#!/bin/bash\n'))
+    expect(text).toMatch(/^Mount fs-\w+ at \/mnt\/efs: no instance to send it to/)
+    expect(text).not.toMatch(/fstab:/)
+    expect(text).not.toMatch(/0 instance/)
+  })
+})
