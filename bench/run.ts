@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the collector and the SSM probe against a simulated AWS (bench/fake-aws) with real SDK clients,
  * for N = 10, 100 and 1000 container instances, plus the CLI's cold start. Each N runs in its own child process so
- * memory figures are not mixed. Prints a table and PASS/FAIL against the targets of issue 6; `--write` also writes
+ * memory figures are not mixed. Prints a table and PASS/FAIL against the targets of issues 6 and 12 and exits 1 when any fails; `--write` also writes
  * docs/performance.md. Options: --n 10,100 --latency 50 --write --build (runs `npm run build` first; default: use
  * the existing dist/).
  */
@@ -264,6 +264,7 @@ async function main(): Promise<void> {
       `${fmt(cold.repoMs)} ms = ${(cold.repoMs / cold.nodeMs).toFixed(2)}× \`node -e 0\``])
   }
   for (const [what, ok, value] of checks) out(`- ${ok ? 'PASS' : 'FAIL'} ${what}: ${value}`)
+  const failed = checks.filter(([, ok]) => !ok).length
   const text = lines.join('\n')
   process.stdout.write(`${text}\n`)
   if (args.includes('--write')) {
@@ -288,6 +289,11 @@ ${controlPlaneNotes(results)}
 ${probeNotes(results, cold)}
 `
     writeFileSync(join(root, 'docs/performance.md'), doc)
+  }
+  // NOTE: a failed target fails the run, so `npm run bench` can gate a change (it is not part of CI: timings are noisy).
+  if (failed > 0) {
+    process.stderr.write(`bench: ${failed} target(s) FAIL\n`)
+    process.exitCode = 1
   }
 }
 

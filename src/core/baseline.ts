@@ -11,9 +11,8 @@ import {schemaChecker} from './json-schema.js'
 import type {Finding, Report} from './types.js'
 
 export const REPORT_SCHEMA_VERSION = 1
-export const REPORT_SCHEMA_URL = new URL('../../schemas/report.schema.json', import.meta.url)
 
-const reportProblem = schemaChecker(REPORT_SCHEMA_URL, 'report')
+const reportProblem = schemaChecker(async () => import('./validators/report.generated.js'), 'report')
 
 const counts = (f: Pick<Finding, 'status'>) => f.status === 'fail' || f.status === 'unknown'
 

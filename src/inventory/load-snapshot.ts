@@ -15,7 +15,6 @@ const READABLE_VERSIONS: readonly number[] = [1, SNAPSHOT_SCHEMA_VERSION]
 const OBJECT_PARTS = new Set(['instances', 'securityGroups', 'subnets', 'vpcs', 'fileSystemPolicies', 'hostFacts', 'cluster'])
 
 /** The JSON Schema for snapshots, shipped in the package (src/ and dist/ both sit two levels below it). */
-export const SNAPSHOT_SCHEMA_URL = new URL('../../schemas/snapshot.schema.json', import.meta.url)
 
 /** Quick check of the top-level shape (and the schema version first, so a newer file says so); returns the reason. */
 export function snapshotProblem(data: unknown): string | undefined {
@@ -41,7 +40,7 @@ export function snapshotProblem(data: unknown): string | undefined {
 }
 
 /** The first way `data` departs from the snapshot schema, or undefined when it matches. */
-export const schemaProblem = schemaChecker(SNAPSHOT_SCHEMA_URL, 'snapshot')
+export const schemaProblem = schemaChecker(async () => import('../core/validators/snapshot.generated.js'), 'snapshot')
 
 export async function loadSnapshot(file: string): Promise<Snapshot> {
   let text: string

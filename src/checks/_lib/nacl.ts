@@ -3,8 +3,7 @@
  * *range* (return traffic goes to whatever source port the client picked, so every port in the range must pass).
  */
 import type {NaclEntry, NetworkAcl, Snapshot} from '../../model/snapshot.js'
-import ipaddr from 'ipaddr.js'
-import {cidrContains} from './security-groups.js'
+import {cidrContains, parseCidr} from './security-groups.js'
 
 export type PortRange = [number, number]
 
@@ -72,16 +71,14 @@ interface Box { a: Span; p: PortRange }
 
 /** [first, last] address of a CIDR as numbers, with its family; undefined when it does not parse. */
 function cidrSpan(cidr: string): {v6: boolean; span: Span} | undefined {
-  try {
-    const [addr, bits] = ipaddr.parseCIDR(cidr)
-    const bytes = addr.toByteArray()
-    const width = bytes.length * 8
-    const n = bytes.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n)
-    const host = (1n << BigInt(width - bits)) - 1n
-    return {v6: addr.kind() === 'ipv6', span: [n & ~host, (n & ~host) | host]}
-  } catch {
-    return undefined
-  }
+  const parsed = parseCidr(cidr)
+  if (!parsed) return undefined
+  const [addr, bits] = parsed
+  const bytes = addr.toByteArray()
+  const width = bytes.length * 8
+  const n = bytes.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n)
+  const host = (1n << BigInt(width - bits)) - 1n
+  return {v6: addr.kind() === 'ipv6', span: [n & ~host, (n & ~host) | host]}
 }
 
 const unresolved = (v: string | undefined): boolean => v !== undefined && v.includes('${')

@@ -18,19 +18,42 @@ export function ruleCoversTcpPort(rule: Pick<SgRule, 'protocol' | 'fromPort' | '
   return rule.fromPort <= port && port <= rule.toPort
 }
 
+type Addr = ipaddr.IPv4 | ipaddr.IPv6
+
+// NOTE: the network checks compare the same few CIDRs and addresses for every instance pair; each string is parsed
+// once per process (null = does not parse). Bounded so a hostile snapshot cannot grow them without limit.
+const MEMO_MAX = 100_000
+const cidrMemo = new Map<string, [Addr, number] | null>()
+const ipMemo = new Map<string, Addr | null>()
+
+function memo<T>(cache: Map<string, T | null>, key: string, parse: (s: string) => T): T | null {
+  let v = cache.get(key)
+  if (v === undefined) {
+    try {
+      v = parse(key)
+    } catch {
+      v = null
+    }
+    if (cache.size >= MEMO_MAX) cache.clear()
+    cache.set(key, v)
+  }
+  return v
+}
+
+const parseIp = (ip: string): Addr | null => memo(ipMemo, ip, s => ipaddr.parse(s))
+/** A CIDR parsed once per process; null when it does not parse. */
+export const parseCidr = (cidr: string): [Addr, number] | null => memo(cidrMemo, cidr, s => ipaddr.parseCIDR(s))
+
 /** True when `ip` lies inside `cidr`. Mismatched families or unparsable input → false (never throws). */
 export function cidrContains(cidr: string, ip: string): boolean {
-  try {
-    const range = ipaddr.parseCIDR(cidr)
-    let addr = ipaddr.parse(ip)
-    if (addr.kind() === 'ipv6' && range[0].kind() === 'ipv4' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
-      addr = (addr as ipaddr.IPv6).toIPv4Address()
-    }
-    if (addr.kind() !== range[0].kind()) return false
-    return addr.match(range)
-  } catch {
-    return false
+  const range = parseCidr(cidr)
+  let addr = parseIp(ip)
+  if (!range || !addr) return false
+  if (addr.kind() === 'ipv6' && range[0].kind() === 'ipv4' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
+    addr = (addr as ipaddr.IPv6).toIPv4Address()
   }
+  if (addr.kind() !== range[0].kind()) return false
+  return addr.match(range)
 }
 
 /** The other end of the connection. `groupIds` undefined = its groups are not known; `ips` empty = its addresses are not known. */
