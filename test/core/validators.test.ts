@@ -23,7 +23,7 @@ describe('precompiled schema validators', () => {
     const compiled = new Ajv({allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true, validateFormats: false}).compile(schema)
     const good = JSON.parse(readFileSync('examples/snapshots/healthy.json', 'utf8')) as Record<string, unknown>
     expect(await schemaProblem(good)).toBeUndefined()
-    for (const bad of [{...good, schemaVersion: 2}, {...good, instances: 'x'}, {...good, gaps: [{}]}, {...good, scope: 7}]) {
+    for (const bad of [{...good, schemaVersion: 'two'}, {...good, instances: 'x'}, {...good, gaps: [{}]}, {...good, scope: 7}]) {
       expect(compiled(bad)).toBe(false)
       const problem = await schemaProblem(bad)
       expect(problem).toBeDefined()
