@@ -4,11 +4,11 @@
  * JSON report and the exit code. One moto per file (python starts slowly), reset before every scenario.
  */
 import {
-  AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, CreateNetworkAclCommand, CreateNetworkAclEntryCommand,
+  AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, CreateNetworkAclCommand, CreateNetworkAclEntryCommand, CreateSecurityGroupCommand,
   DescribeNetworkAclsCommand, ModifyVpcAttributeCommand, ReplaceNetworkAclAssociationCommand, RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2'
-import {PutFileSystemPolicyCommand} from '@aws-sdk/client-efs'
+import {CreateFileSystemCommand, CreateMountTargetCommand, PutFileSystemPolicyCommand} from '@aws-sdk/client-efs'
 import {mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -178,6 +178,19 @@ suite('efsdoctor check against moto', () => {
     expect(code).toBe(1)
     expectOnlyFailure(report, 'ecs/volume-source-on-efs', ['prod-web:1'])
     expect(by(report, 'ecs/volume-source-on-efs', 'fail')[0].message).toContain('/mnt/data/shared')
+  })
+
+  scenario('another team\'s file system in the same VPC, unused by the cluster: exit 0, nothing failing about it', async () => {
+    const w = await healthyCluster(aws)
+    const sg = await aws.ec2.send(new CreateSecurityGroupCommand({GroupName: 'analytics-efs', Description: 'admits no one from the ECS hosts', VpcId: w.vpcId}))
+    const other = (await aws.efs.send(new CreateFileSystemCommand({CreationToken: 'analytics', Tags: [{Key: 'Name', Value: 'analytics'}]}))).FileSystemId!
+    await aws.efs.send(new CreateMountTargetCommand({FileSystemId: other, SubnetId: w.dataSubnets[2].id, SecurityGroups: [sg.GroupId!]}))
+    const {code, report} = await check()
+    expect(report.findings.filter(f => f.status === 'fail').map(f => `${f.checkId} ${f.resource.id}: ${f.message}`)).toEqual([])
+    expect(code).toBe(0)
+    expect(report.scope.fileSystems?.map(f => f.id)).toContain(w.fsId)
+    expect(by(report, 'efs/mount-target-per-az', 'pass').map(f => f.message).every(m => m.includes(w.fsId))).toBe(true)
+    expect(ids(by(report, 'network/mount-target-sg-allows-nfs', 'pass'))).toEqual([...w.instanceIds].sort())
   })
 
   scenario('snapshot, then check --from it: the same findings and exit code as the live run', async () => {
