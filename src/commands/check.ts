@@ -6,7 +6,7 @@ import {UsageError} from '../core/errors.js'
 import {runChecks} from '../core/run-checks.js'
 import {loadShellParserForSnapshot} from '../core/shell-parser.js'
 import {FS_ID_RE} from '../model/ids.js'
-import {loadSnapshot} from '../inventory/load-snapshot.js'
+import {examplePath, listExamples, loadSnapshot} from '../inventory/load-snapshot.js'
 import type {Snapshot} from '../model/snapshot.js'
 import {finishReport, loadBaselineFlag, loadIgnores, reportFlags, validateSelection} from '../report-flags.js'
 
@@ -24,14 +24,17 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
   static examples = [
     '<%= config.bin %> check --cluster prod --region eu-west-1',
     '<%= config.bin %> check --cluster prod --file-system fs-0a1b2c3d4e5f60718 --output json',
-    '<%= config.bin %> check --from examples/snapshots/broken-sg-cidr.json',
+    '<%= config.bin %> check --example broken-sg-cidr',
+    '<%= config.bin %> check --list-examples',
     '<%= config.bin %> check --cluster prod --only network/ --fail-on warning --output sarif --output-file efsdoctor.sarif',
   ]
 
   static flags = {
     cluster: Flags.string({char: 'c', description: 'ECS cluster name or ARN.'}),
     'file-system': Flags.string({char: 'f', description: 'EFS file system id to check (repeatable). Default: inferred.', multiple: true}),
-    from: Flags.string({description: 'Replay a saved snapshot file instead of calling AWS.', exclusive: ['cluster', 'file-system']}),
+    from: Flags.string({description: 'Replay a saved snapshot file instead of calling AWS.', exclusive: ['cluster', 'file-system', 'example']}),
+    example: Flags.string({description: 'Replay one of the example snapshots shipped with efsdoctor (by name, e.g. broken-sg-cidr); works after any install.', exclusive: ['cluster', 'file-system']}),
+    'list-examples': Flags.boolean({description: 'List the shipped example snapshots and exit.', default: false}),
     probe: Flags.boolean({description: 'Probe each ACTIVE container instance over SSM Run Command (read-only script); --no-probe skips the host checks.', default: true, allowNo: true}),
     'probe-timeout': Flags.integer({description: 'Seconds the host probe may run on each instance.', default: 60, min: 5, max: 3600}),
     preflight: Flags.boolean({description: 'First ask IAM (iam:SimulatePrincipalPolicy) which permissions this run lacks, and list them on stderr (not with --from).', default: false}),
@@ -42,6 +45,11 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Check)
+    if (flags['list-examples']) {
+      this.emit(listExamples().map(n => `${n.padEnd(40)} efsdoctor check --example ${n}`).join('\n'))
+      return
+    }
+    if (flags.example) flags.from = examplePath(flags.example)
     validateSelection(flags)
     const ignores = loadIgnores(flags)
     const baseline = await loadBaselineFlag(flags)

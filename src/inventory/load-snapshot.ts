@@ -3,7 +3,9 @@
  * schemas/snapshot.schema.json: a wrongly typed field deep inside would otherwise make a check throw, so a bad
  * file is a UsageError (exit 2) naming the first problem, never a run of "Check crashed" findings.
  */
-import {readFileSync} from 'node:fs'
+import {readdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
 import {UsageError} from '../core/errors.js'
 import {schemaChecker} from '../core/json-schema.js'
 import {scopeByEvidence} from '../checks/_lib/usage.js'
@@ -73,4 +75,19 @@ export function upgradeFromV1(v1: Snapshot): Snapshot {
   const {fileSystems, notes} = scopeByEvidence(v1, v1.scope.fileSystems, named)
   const allNotes = [...(v1.scope.notes ?? []), ...notes]
   return {...v1, schemaVersion: SNAPSHOT_SCHEMA_VERSION, scope: {...v1.scope, fileSystems, ...(allNotes.length ? {notes: allNotes} : {})}}
+}
+
+/** The example snapshots shipped in the package (examples/snapshots), found relative to this file after any install. */
+const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/snapshots/', import.meta.url))
+
+export function listExamples(): string[] {
+  return readdirSync(EXAMPLES_DIR).filter(f => f.endsWith('.json')).map(f => f.slice(0, -'.json'.length)).sort()
+}
+
+/** The path of a shipped example by name (`broken-sg-cidr` or `broken-sg-cidr.json`); an unknown name is a usage error. */
+export function examplePath(name: string): string {
+  const base = name.replace(/\.json$/, '')
+  const known = listExamples()
+  if (!known.includes(base)) throw new UsageError(`no example named "${base.replace(/[^\w.-]/g, '?')}"; the examples are: ${known.join(', ')}`)
+  return join(EXAMPLES_DIR, `${base}.json`)
 }

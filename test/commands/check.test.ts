@@ -1,4 +1,4 @@
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import Check from '../../src/commands/check.js'
@@ -102,3 +102,27 @@ describe('check --from with flags that only a live run uses', () => {
   })
 })
 
+
+describe('check --example / --list-examples (the shipped examples, after any install)', () => {
+  it('lists every shipped example snapshot with the command that replays it', async () => {
+    const r = await run(['--list-examples'])
+    expect(r.code).toBe(0)
+    const names = r.stdout.trim().split('\n').map(l => l.split(/\s+/)[0])
+    const files = readdirSync('examples/snapshots').filter(f => f.endsWith('.json')).map(f => f.replace(/\.json$/, '')).sort()
+    expect(names).toEqual(files)
+    expect(r.stdout).toContain('efsdoctor check --example broken-sg-cidr')
+  })
+
+  it('replays an example by name exactly as --from its file does', async () => {
+    const byName = await run(['--example', 'broken-sg-cidr', '--output', 'json'])
+    const byFile = await run(['--from', 'examples/snapshots/broken-sg-cidr.json', '--output', 'json'])
+    expect(byName.code).toBe(1)
+    expect(byName.code).toBe(byFile.code)
+    const strip = (s: string) => (JSON.parse(s) as Report).findings.map(f => [f.checkId, f.status, f.resource.id])
+    expect(strip(byName.stdout)).toEqual(strip(byFile.stdout))
+  })
+
+  it('names the examples when the name is unknown (one line, exit 2)', async () => {
+    expectOneLineExit2(await run(['--example', 'nope']), /no example named "nope"; the examples are: .*broken-sg-cidr/)
+  })
+})
