@@ -4,6 +4,7 @@ import {runSteps} from '../progress.js'
 import {allChecks} from '../checks/index.js'
 import {UsageError} from '../core/errors.js'
 import {runChecks} from '../core/run-checks.js'
+import {phaseTimer} from '../timing.js'
 import {loadShellParserForSnapshot} from '../core/shell-parser.js'
 import {FS_ID_RE} from '../model/ids.js'
 import {examplePath, listExamples, loadSnapshot} from '../inventory/load-snapshot.js'
@@ -44,6 +45,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
   }
 
   async run(): Promise<void> {
+    const timer = phaseTimer()
     const {flags} = await this.parse(Check)
     if (flags['list-examples']) {
       this.emit(listExamples().map(n => `${n.padEnd(40)} efsdoctor check --example ${n}`).join('\n'))
@@ -79,10 +81,14 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
         profile: flags.profile, endpointUrl: flags['endpoint-url'], runSteps,
         ...(flags.probe ? {probe: {timeoutSeconds: flags['probe-timeout']}} : {})})
     }
+    timer.mark(flags.from ? 'discovery (read --from)' : 'discovery (incl. probe)')
     await loadShellParserForSnapshot(snapshot)
     const report = runChecks(allChecks, snapshot, {only: flags.only, skip: flags.skip, ignores},
       snapshotFile ? {source: 'snapshot', snapshotFile} : {})
+    timer.mark('checks')
     const code = await finishReport(report, snapshot, flags, (text, file) => this.emit(text, file), baseline)
+    timer.mark('render')
+    for (const line of timer.lines()) process.stderr.write(`${line}\n`)
     if (code !== 0) this.exit(code)
   }
 }

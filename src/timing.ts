@@ -1,0 +1,28 @@
+/**
+ * EFSDOCTOR_TIMING=1: a per-phase breakdown of one run on stderr (start-up, discovery, checks, render, total), so
+ * anyone can see where the time goes. Start-up is from process start (performance.timeOrigin) to the command's run.
+ */
+export interface PhaseTimer {
+  /** Ends the phase running since the previous mark (or since start-up) under `name`. */
+  mark(name: string): void
+  /** The breakdown as lines (empty when timing is off). */
+  lines(): string[]
+}
+
+export function phaseTimer(enabled = process.env.EFSDOCTOR_TIMING === '1', now = () => performance.now()): PhaseTimer {
+  const start = now()
+  let last = start
+  const phases: [string, number][] = [['start-up', start]]
+  return {
+    mark(name) {
+      const t = now()
+      phases.push([name, t - last])
+      last = t
+    },
+    lines() {
+      if (!enabled) return []
+      const rows: [string, number][] = [...phases, ['total', last]]
+      return rows.map(([name, ms]) => `efsdoctor timing: ${name.padEnd(23)} ${ms.toFixed(0).padStart(6)} ms`)
+    },
+  }
+}
