@@ -13,10 +13,7 @@ import {finishReport, loadBaselineFlag, loadIgnores, reportFlags, validateSelect
 
 export default class Check extends BaseCommand {
   static summary = 'Diagnose EFS on an ECS cluster: every link from the container instances to the file system, with the fix for each failure.'
-  static description = `Discovers the cluster (container instances, EC2 instances, subnets, security groups, NACLs, VPC DNS, Auto Scaling
-groups, UserData, task definitions) and its EFS file systems (mount targets, policies, access points) in one batched
-pass, then runs every check. Without --file-system the file systems are inferred from task definitions, UserData and
-mount targets in the instances' VPC, and the report says which were picked and why.
+  static description = `Discovers the cluster (container instances, EC2 instances, subnets, security groups, NACLs, VPC DNS, Auto Scaling groups, UserData, task definitions) and its EFS file systems (mount targets, policies, access points) in one batched pass, then runs every check. Without --file-system the file systems are inferred from task definitions, UserData and mount targets in the instances' VPC, and the report says which were picked and why.
 
 --from replays a snapshot saved by "efsdoctor snapshot" offline: no AWS account needed.
 

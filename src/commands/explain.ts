@@ -18,10 +18,7 @@ interface EventExplanation extends Explanation {
 
 export default class ExplainCmd extends BaseCommand {
   static summary = 'Explain an EFS/ECS error message: its likely causes, the checks that confirm them, and the fix.'
-  static description = `Paste a mount error, an efs-utils log line or an ECS stoppedReason, or give - to read a whole log from stdin
-(up to 16 MB; for a multi-line paste each match names its line). With --cluster, the reasons of the cluster's
-recently stopped tasks (stoppedReason and container reasons) and the error events its services logged in the last
-24 hours (ResourceInitializationError, CannotCreateContainerError, placement failures) are explained too.
+  static description = `Paste a mount error, an efs-utils log line or an ECS stoppedReason, or give - to read a whole log from stdin (up to 16 MB; for a multi-line paste each match names its line). With --cluster, the reasons of the cluster's recently stopped tasks (stoppedReason and container reasons) and the error events its services logged in the last 24 hours (ResourceInitializationError, CannotCreateContainerError, placement failures) are explained too.
 
 Exit codes: 0 = at least one message was recognised; 1 = nothing matched; 2 = could not run.`
 

@@ -6,14 +6,9 @@ import {REGION_RE} from '../model/ids.js'
 
 export default class IamPolicy extends BaseCommand {
   static summary = 'Print the least-privilege IAM policy (JSON) efsdoctor needs.'
-  static description = `Derived from the AWS operations efsdoctor calls. --for check (the default) covers "efsdoctor check" and
-"snapshot": read-only Describe/List calls on ECS, EC2, Auto Scaling and EFS, plus the SSM Run Command actions of
-the host probe (leave those out with --no-probe). --for probe and --for mount cover "probe --instance" and
-"mount --instance"; "mount --cluster" also needs --for check. ssm:SendCommand is limited to the AWS-RunShellScript
-document and EC2 instances; narrow it further with --region/--account or a tag condition of your own.
+  static description = `Derived from the AWS operations efsdoctor calls. --for check (the default) covers "efsdoctor check" and "snapshot": read-only Describe/List calls on ECS, EC2, Auto Scaling and EFS, plus the SSM Run Command actions of the host probe (leave those out with --no-probe). --for probe and --for mount cover "probe --instance" and "mount --instance"; "mount --cluster" also needs --for check. ssm:SendCommand is limited to the AWS-RunShellScript document and EC2 instances; narrow it further with --region/--account or a tag condition of your own.
 
-"check --preflight" additionally uses sts:GetCallerIdentity, iam:SimulatePrincipalPolicy and iam:GetRole; when they
-are denied it says so and goes on.`
+"check --preflight" additionally uses sts:GetCallerIdentity, iam:SimulatePrincipalPolicy and iam:GetRole; when they are denied it says so and goes on.`
 
   static examples = [
     '<%= config.bin %> iam-policy > efsdoctor-policy.json',

@@ -5,12 +5,7 @@ import {finishReport, loadBaselineFlag, loadIgnores, reportFlags, validateSelect
 
 export default class Lint extends BaseCommand {
   static summary = 'Check a CloudFormation template before deploying it: UserData, task definitions and network, offline.'
-  static description = `Reads a CloudFormation template (YAML with short tags such as !Ref and !Sub, or JSON) without calling AWS,
-builds the same snapshot "check" uses from its resources (launch templates and launch configurations with their
-UserData, security groups and ingress/egress rules, EFS file systems, mount targets and access points, subnets, VPCs,
-task definitions and services) and runs every check. Checks that need live state the template cannot give
-(lifecycle states, container instances, agent versions, running instances) are reported as skipped, never as pass.
-Each finding names the template's logical id and line.
+  static description = `Reads a CloudFormation template (YAML with short tags such as !Ref and !Sub, or JSON) without calling AWS, builds the same snapshot "check" uses from its resources (launch templates and launch configurations with their UserData, security groups and ingress/egress rules, EFS file systems, mount targets and access points, subnets, VPCs, task definitions and services) and runs every check. Checks that need live state the template cannot give (lifecycle states, container instances, agent versions, running instances) are reported as skipped, never as pass. Each finding names the template's logical id and line.
 
 Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = could not run (missing file, not a template).`
 

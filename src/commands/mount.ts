@@ -49,20 +49,13 @@ export const liveMountDeps: MountDeps = {
 
 export default class Mount extends BaseCommand {
   static summary = 'Mount EFS on container instances through SSM: correct, persistent (fstab) and safe to run again.'
-  static description = `Shows the plan — the mount target (own AZ) each instance uses, the exact mount command and fstab line, and the
-environment header sent with the shipped mount script — then asks for confirmation. --yes applies without asking
-and is required when stdin is not a terminal; --dry-run only prints the plan.
+  static description = `Shows the plan — the mount target (own AZ) each instance uses, the exact mount command and fstab line, and the environment header sent with the shipped mount script — then asks for confirmation. --yes applies without asking and is required when stdin is not a terminal; --dry-run only prints the plan.
 
-On each host the script (mount-efs.sh) validates every value again, installs the NFS client or amazon-efs-utils
-only when missing, backs up /etc/fstab before adding one line (_netdev,nofail), mounts, and on failure restores the
-backup and removes what it created. Already mounted and in fstab → nothing changes. It refuses a path that is a
-mount point of something else, or not empty (unless --allow-non-empty).
+On each host the script (mount-efs.sh) validates every value again, installs the NFS client or amazon-efs-utils only when missing, backs up /etc/fstab before adding one line (_netdev,nofail), mounts, and on failure restores the backup and removes what it created. Already mounted and in fstab → nothing changes. It refuses a path that is a mount point of something else, or not empty (unless --allow-non-empty).
 
---restart-docker restarts docker and the ECS agent afterwards so that containers see the new mount: every running
-container on those hosts is stopped; ECS restarts service tasks, standalone tasks stay stopped.
+--restart-docker restarts docker and the ECS agent afterwards so that containers see the new mount: every running container on those hosts is stopped; ECS restarts service tasks, standalone tasks stay stopped.
 
-Exit codes: 0 = every instance applied or already right; 1 = any instance failed, was refused or skipped;
-2 = could not run (bad input, no confirmation, AWS not reachable).`
+Exit codes: 0 = every instance applied or already right; 1 = any instance failed, was refused or skipped; 2 = could not run (bad input, no confirmation, AWS not reachable).`
 
   static examples = [
     '<%= config.bin %> mount --instance i-0123456789abcdef0 --file-system fs-0a1b2c3d4e5f60718 --path /mnt/efs',

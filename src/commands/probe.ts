@@ -8,11 +8,7 @@ const INSTANCE_RE = /^(i-[0-9a-f]{8}([0-9a-f]{9})?|mi-[0-9a-f]{17})$/
 
 export default class ProbeCmd extends BaseCommand {
   static summary = 'Run only the read-only host probe on instances over SSM and print what each one sees.'
-  static description = `Sends the efsdoctor probe script (read-only, time-bounded) through SSM Run Command (AWS-RunShellScript) and prints
-per instance: EFS/NFS mounts and whether df answers, fstab entries, NFS/EFS clients, DNS resolution of the file
-system's name, TCP connects to 2049 on the mount targets (every AZ's; the checks judge the instance's own),
-cloud-init/efs-utils log errors and what running containers see at their bind-mount paths. Instances that cannot be
-probed say why (not managed by SSM, agent offline, not Linux, timed out, failed, unparseable).
+  static description = `Sends the efsdoctor probe script (read-only, time-bounded) through SSM Run Command (AWS-RunShellScript) and prints per instance: EFS/NFS mounts and whether df answers, fstab entries, NFS/EFS clients, DNS resolution of the file system's name, TCP connects to 2049 on the mount targets (every AZ's; the checks judge the instance's own), cloud-init/efs-utils log errors and what running containers see at their bind-mount paths. Instances that cannot be probed say why (not managed by SSM, agent offline, not Linux, timed out, failed, unparseable).
 
 Exit codes: 0 = every instance was probed; 1 = at least one could not be; 2 = could not run.`
 

@@ -6,9 +6,7 @@ import {FS_ID_RE} from '../model/ids.js'
 
 export default class SnapshotCmd extends BaseCommand {
   static summary = 'Save everything discovery finds about a cluster to a JSON file, for offline replay with check --from.'
-  static description = `The snapshot holds efsdoctor's own plain records (no credentials; secrets in UserData are redacted), plus a list
-of the API calls that failed ("gaps"), so a replay reports the same "unknown" findings as the live run.
-Send it with a bug report, or run checks later without AWS access: efsdoctor check --from state.json`
+  static description = `The snapshot holds efsdoctor's own plain records (no credentials; secrets in UserData are redacted), plus a list of the API calls that failed ("gaps"), so a replay reports the same "unknown" findings as the live run. Send it with a bug report, or run checks later without AWS access: efsdoctor check --from state.json`
 
   static examples = [
     '<%= config.bin %> snapshot --cluster prod --region eu-west-1 --output-file state.json',
