@@ -11,6 +11,7 @@ import {tmpdir} from 'node:os'
 import {fileURLToPath} from 'node:url'
 import {dirname, join} from 'node:path'
 import {READ_CONCURRENCY, SEND_CONCURRENCY} from '../src/remote/ssm-runner.js'
+import {usageBench} from './usage.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const args = process.argv.slice(2)
@@ -217,6 +218,8 @@ async function main(): Promise<void> {
     results.push(JSON.parse(r.stdout) as OneResult)
   }
   const cold = coldStart()
+  process.stderr.write('bench: issue 10 (330-stack lint, 1,000-instance checks) …\n')
+  const usage = usageBench(root)
 
   const lines: string[] = []
   const out = (s = '') => lines.push(s)
@@ -263,6 +266,10 @@ async function main(): Promise<void> {
     checks.push(['(info) cold start from the working tree without a manifest', true,
       `${fmt(cold.repoMs)} ms = ${(cold.repoMs / cold.nodeMs).toFixed(2)}× \`node -e 0\``])
   }
+  checks.push(['lint of the 330-stack template (2 MB): 0 failures, ≤ 2 s and ≤ 300 MB peak RSS',
+    usage.lintFails === 0 && usage.lintMs <= 2000 && usage.lintRssMb <= 300, `${usage.lintFails} failures, ${fmt(usage.lintMs)} ms, ${fmt(usage.lintRssMb)} MB`])
+  checks.push(['check --from 1,000 instances, 20 file systems in the VPC, 3 used: checks phase ≤ 150 ms',
+    usage.checksMs <= 150, `${fmt(usage.checksMs)} ms, ${usage.pairs} (instance, file system) pairs, ${usage.checksFails} failures`])
   for (const [what, ok, value] of checks) out(`- ${ok ? 'PASS' : 'FAIL'} ${what}: ${value}`)
   const failed = checks.filter(([, ok]) => !ok).length
   const text = lines.join('\n')

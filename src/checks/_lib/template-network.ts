@@ -5,7 +5,11 @@
  * or subnet from a parameter or import, a CIDR from a function) makes the answer `unknown`, never `allowed`.
  */
 import ipaddr from 'ipaddr.js'
+import {unknown} from '../../core/define-check.js'
+import {memo} from '../../core/memo.js'
+import type {Outcome} from '../../core/types.js'
 import type {Snapshot} from '../../model/snapshot.js'
+import {templateHostFileSystems} from './usage.js'
 import {NFS_PORT, ruleCoversTcpPort} from './security-groups.js'
 
 /** Linting a template: no live instances, so the checks evaluate declared hosts against declared mount targets. */
@@ -18,19 +22,52 @@ export interface TemplateHost {
   groupIds: string[]
   /** Subnets of the Auto Scaling groups that launch it; empty when no group in the template launches it. */
   subnetIds: string[]
+  /**
+   * The file systems (logical ids) its hosts mount, from its UserData (usage.ts); the template's only file system when
+   * the UserData names none it can resolve; undefined when that leaves several candidates (see ambiguousHost).
+   */
+  fileSystems?: string[]
 }
 
+/** The template's hosts, each paired with the file systems it uses: never every host × every file system. */
 export function templateHosts(s: Snapshot): TemplateHost[] {
-  return Object.entries(s.template?.hostSecurityGroups ?? {}).map(([id, groupIds]) => {
-    const asgs = (s.autoScalingGroups ?? []).filter(a => a.launchTemplate?.id === id || a.launchConfigurationName === id)
-    return {id, groupIds, subnetIds: [...new Set(asgs.flatMap(a => a.subnetIds))]}
+  return memo(s, 'templateHosts', () => {
+    const asgsOf = new Map<string, string[]>()
+    for (const a of s.autoScalingGroups ?? []) {
+      for (const id of new Set([a.launchTemplate?.id, a.launchConfigurationName])) if (id) asgsOf.set(id, [...(asgsOf.get(id) ?? []), ...a.subnetIds])
+    }
+    const declared = templateFileSystemIds(s)
+    return Object.entries(s.template?.hostSecurityGroups ?? {}).map(([id, groupIds]) => {
+      const used = templateHostFileSystems(s, id)
+      const fileSystems = used ?? (declared.length <= 1 ? declared : undefined)
+      return {id, groupIds, subnetIds: [...new Set(asgsOf.get(id) ?? [])], ...(fileSystems ? {fileSystems} : {})}
+    })
   })
 }
 
-/** Mount targets grouped by their security-group set (one finding per set, not per AZ). */
-export function mountTargetsBySgs(s: Snapshot): {groupIds: string[]; mountTargetIds: string[]; subnetIds: string[]}[] {
+/** Every file system the template declares or its mount targets name. */
+export function templateFileSystemIds(s: Snapshot): string[] {
+  return [...new Set([...(s.template?.fileSystems ?? []).map(f => f.id), ...(s.template?.mountTargets ?? []).map(mt => mt.fileSystemId)])]
+}
+
+/** A host whose file system cannot be told among several: one `unknown` naming the candidates, never a guess. */
+export function ambiguousHost(s: Snapshot, h: TemplateHost, what: string): Outcome {
+  const c = templateFileSystemIds(s)
+  const list = c.length > 10 ? `${c.slice(0, 10).join(', ')} and ${c.length - 10} more` : c.join(', ')
+  return unknown({type: 'cloudformation-resource', id: h.id}, `Which file system the hosts of ${h.id} mount is not known from the template (its UserData names none that efsdoctor can resolve), so ${what} is not evaluated; candidates: ${list}.`,
+    {evidence: {host: h.id, candidates: c}, key: {host: h.id}})
+}
+
+/** Mount targets (of `fsIds` only, when given) grouped by their security-group set (one finding per set, not per AZ). */
+export function mountTargetsBySgs(s: Snapshot, fsIds?: readonly string[]): {groupIds: string[]; mountTargetIds: string[]; subnetIds: string[]}[] {
   const out = new Map<string, {groupIds: string[]; mountTargetIds: string[]; subnetIds: string[]}>()
-  for (const mt of s.template?.mountTargets ?? []) {
+  const all = s.template?.mountTargets ?? []
+  const byFs = memo(s, 'templateMountTargetsByFs', () => {
+    const m = new Map<string, typeof all>()
+    for (const mt of all) m.set(mt.fileSystemId, [...(m.get(mt.fileSystemId) ?? []), mt])
+    return m
+  })
+  for (const mt of fsIds ? fsIds.flatMap(id => byFs.get(id) ?? []) : all) {
     const key = [...mt.securityGroupIds].sort().join(' ')
     const e = out.get(key) ?? out.set(key, {groupIds: mt.securityGroupIds, mountTargetIds: [], subnetIds: []}).get(key)!
     e.mountTargetIds.push(mt.id)

@@ -192,6 +192,17 @@ export function probeMountFsId(stateFiles: readonly string[], m: {source: string
   return stateFiles.find(name => name.endsWith(`.${port}`))?.match(FS_IN_TEXT)?.[1]
 }
 
+/**
+ * Lint: the file systems (logical ids) a template host's UserData mounts; undefined when it names none that resolve
+ * or one mount cannot be told.
+ */
+export function templateHostFileSystems(s: Snapshot, hostId: string): string[] | undefined {
+  const m = usageModel(s)
+  const fsIds = m.byUserData.get(hostId)
+  if (!fsIds?.size || m.ambiguous.some(a => a.evidence.userDataId === hostId)) return undefined
+  return [...fsIds]
+}
+
 /** The UserData script an instance booted with, if the snapshot has it. */
 export function userDataOf(s: Snapshot, instance: Instance): UserData | undefined {
   return (s.userData ?? []).find(u => u.id === instance.userDataId) ?? (s.userData ?? []).find(u => u.instanceIds.includes(instance.id))

@@ -8,11 +8,11 @@
  */
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
-import type {FileSystem, Snapshot} from '../../model/snapshot.js'
+import type {AutoScalingGroup, FileSystem, Snapshot} from '../../model/snapshot.js'
 import {gapsFor} from '../../core/run-checks.js'
 import {activeInstances, instanceAzId, mountTargetsOf, res, scopedFileSystems} from '../_lib/scope.js'
 import {awsvpcTaskClients} from '../_lib/task-clients.js'
-import {isTemplateMode, sameAz} from '../_lib/template-network.js'
+import {ambiguousHost, isTemplateMode, sameAz, templateFileSystemIds, templateHosts} from '../_lib/template-network.js'
 
 /**
  * Lint: every subnet of every Auto Scaling group needs a declared mount target of each file system in a subnet that
@@ -20,13 +20,29 @@ import {isTemplateMode, sameAz} from '../_lib/template-network.js'
  */
 function fromTemplate(s: Snapshot): Outcome[] {
   const t = s.template!
-  const fsIds = [...new Set([...t.fileSystems.map(f => f.id), ...t.mountTargets.map(mt => mt.fileSystemId)])]
-  return fsIds.flatMap(fsId => {
+  const fsIds = templateFileSystemIds(s)
+  // NOTE: each Auto Scaling group is judged against the file systems its hosts mount (usage.ts), not every one.
+  const hosts = new Map(templateHosts(s).map(h => [h.id, h]))
+  const asgsOf = new Map<string, AutoScalingGroup[]>()
+  const ambiguous: Outcome[] = []
+  for (const asg of s.autoScalingGroups ?? []) {
+    const host = hosts.get(asg.launchTemplate?.id ?? asg.launchConfigurationName ?? '')
+    const used = host ? host.fileSystems : fsIds.length <= 1 ? fsIds : undefined
+    if (!used) {
+      ambiguous.push(ambiguousHost(s, host ?? {id: asg.name, groupIds: [], subnetIds: asg.subnetIds}, `mount targets per AZ for Auto Scaling group ${asg.name}`))
+      continue
+    }
+    for (const id of used) asgsOf.set(id, [...(asgsOf.get(id) ?? []), asg])
+  }
+  const mtsOf = new Map<string, typeof t.mountTargets>()
+  for (const mt of t.mountTargets) mtsOf.set(mt.fileSystemId, [...(mtsOf.get(mt.fileSystemId) ?? []), mt])
+  const fsById = new Map(t.fileSystems.map(f => [f.id, f]))
+  return [...ambiguous, ...fsIds.flatMap(fsId => {
     const r = {type: 'efs-file-system' as const, id: fsId}
-    const fs = t.fileSystems.find(f => f.id === fsId)
-    const mts = t.mountTargets.filter(mt => mt.fileSystemId === fsId)
+    const fs = fsById.get(fsId)
+    const mts = mtsOf.get(fsId) ?? []
     const sgs = mts[0]?.securityGroupIds.map(g => `!Ref ${g}`).join(', ') ?? '!Ref <EfsSecurityGroup>'
-    return (s.autoScalingGroups ?? []).flatMap(asg => asg.subnetIds.map(subnet => {
+    return (asgsOf.get(fsId) ?? []).flatMap(asg => asg.subnetIds.map(subnet => {
       const key = {autoScalingGroup: asg.name, subnet}
       const ev = {autoScalingGroup: asg.name, subnet, mountTargets: mts.map(mt => `${mt.id} (${mt.subnetId})`)}
       if (fs?.availabilityZoneName) return unknown(r, `${fsId} is a One Zone file system in ${fs.availabilityZoneName}; whether ASG ${asg.name} subnet ${subnet} is in that AZ is not evaluated from a template.`, {evidence: ev, key})
@@ -40,7 +56,7 @@ function fromTemplate(s: Snapshot): Outcome[] {
         {summary: `Add an AWS::EFS::MountTarget {FileSystemId: !Ref ${fsId}, SubnetId: !Ref ${subnet}, SecurityGroups: [${sgs}]}, or remove ${subnet} from the VPCZoneIdentifier of ${asg.name}.`},
         {evidence: ev, key})
     }))
-  })
+  })]
 }
 
 interface Demand { instances: string[]; asgSubnets: string[]; services?: string[]; serviceSubnets?: string[] }

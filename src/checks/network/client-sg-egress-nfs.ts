@@ -10,16 +10,16 @@ import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import {mountTargetIps, perServedPair} from '../_lib/nfs-pairs.js'
 import {describeUnresolved, evaluateSgs} from '../_lib/security-groups.js'
 import {perTaskClientSubnet} from '../_lib/task-clients.js'
-import {evaluateTemplateSgs, isTemplateMode, mountTargetsBySgs, sgResource, sgSetKey, templateHosts} from '../_lib/template-network.js'
+import {ambiguousHost, evaluateTemplateSgs, isTemplateMode, mountTargetsBySgs, sgResource, sgSetKey, templateHosts} from '../_lib/template-network.js'
 import type {Outcome} from '../../core/types.js'
 import type {Snapshot} from '../../model/snapshot.js'
 
 /**
- * Lint: each host resource's groups against each mount-target group set. A template group with no egress listed (or
+ * Lint: each host resource's groups against the group sets of the mount targets of the file systems it mounts. A template group with no egress listed (or
  * an empty list) has CloudFormation's allow-all egress rule; only a listed egress rule restricts it.
  */
 function fromTemplate(s: Snapshot): Outcome[] {
-  return templateHosts(s).flatMap(h => mountTargetsBySgs(s).map(mts => {
+  return templateHosts(s).flatMap(h => !h.fileSystems ? [ambiguousHost(s, h, 'host egress')] : mountTargetsBySgs(s, h.fileSystems).map(mts => {
     const r = sgResource(s, h.groupIds, {type: 'cloudformation-resource', id: h.id})
     const ev = {host: h.id, hostSecurityGroups: h.groupIds, mountTargets: mts.mountTargetIds, mountTargetSecurityGroups: mts.groupIds}
     const key = {host: h.id, mountTargetSecurityGroups: sgSetKey(mts.groupIds)}

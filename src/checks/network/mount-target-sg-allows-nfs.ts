@@ -11,13 +11,13 @@ import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import {clientIps, perServedPair} from '../_lib/nfs-pairs.js'
 import {describeUnresolved, evaluateSgs} from '../_lib/security-groups.js'
 import {evaluateIngressFromSubnet, perTaskClientSubnet} from '../_lib/task-clients.js'
-import {evaluateTemplateSgs, isTemplateMode, mountTargetsBySgs, sgResource, sgSetKey, templateHosts} from '../_lib/template-network.js'
+import {ambiguousHost, evaluateTemplateSgs, isTemplateMode, mountTargetsBySgs, sgResource, sgSetKey, templateHosts} from '../_lib/template-network.js'
 import type {Outcome} from '../../core/types.js'
 import type {Snapshot} from '../../model/snapshot.js'
 
-/** Lint: each host resource against each mount-target security-group set, from the template's declarations. */
+/** Lint: each host resource against the security-group sets of the mount targets of the file systems it mounts. */
 function fromTemplate(s: Snapshot): Outcome[] {
-  return mountTargetsBySgs(s).flatMap(mts => templateHosts(s).map(h => {
+  return templateHosts(s).flatMap(h => !h.fileSystems ? [ambiguousHost(s, h, 'mount-target ingress')] : mountTargetsBySgs(s, h.fileSystems).map(mts => {
     const r = sgResource(s, mts.groupIds, {type: 'efs-mount-target', id: mts.mountTargetIds[0]})
     const who = `mount target${mts.mountTargetIds.length > 1 ? 's' : ''} ${mts.mountTargetIds.join(', ')} (${mts.groupIds.join(', ') || 'no security groups'})`
     const ev = {mountTargets: mts.mountTargetIds, mountTargetSecurityGroups: mts.groupIds, host: h.id, hostSecurityGroups: h.groupIds, hostSubnets: h.subnetIds}

@@ -15,7 +15,7 @@ import {efsVolumesOf, mountsOfFs, mountUsesNoresvport, parseMounts, userDataOf} 
 import {evaluateNacl, evaluateNaclRange, formatPorts, naclForSubnet, type PortRange} from '../_lib/nacl.js'
 import {perServedPair} from '../_lib/nfs-pairs.js'
 import {perTaskClientSubnet} from '../_lib/task-clients.js'
-import {isTemplateMode, sameAz, templateHosts, type TemplateHost} from '../_lib/template-network.js'
+import {ambiguousHost, isTemplateMode, sameAz, templateHosts, type TemplateHost} from '../_lib/template-network.js'
 
 const EPHEMERAL: PortRange = [32768, 60999] // Linux default ip_local_port_range (noresvport, TLS proxy)
 const PRIVILEGED: PortRange = [665, 1023] // sunrpc min/max_resvport defaults (no noresvport)
@@ -189,12 +189,12 @@ function templatePair(s: Snapshot, hostSubnet: string, hostCidr: string, mt: {id
 
 /**
  * Lint: each host (launch template / configuration) in each of its Auto Scaling group subnets against the mount target
- * of each file system in that subnet's AZ. When the AZ cannot be proven, every candidate must pass or the answer is unknown.
+ * of each file system it mounts (usage.ts) in that subnet's AZ. When the AZ cannot be proven, every candidate must pass or the answer is unknown.
  */
 function fromTemplate(s: Snapshot): Outcome[] {
   const mountTargets = s.template?.mountTargets ?? []
-  const fsIds = [...new Set(mountTargets.map(mt => mt.fileSystemId))]
-  return templateHosts(s).flatMap(h => fsIds.flatMap(fsId => {
+  const withMts = new Set(mountTargets.map(mt => mt.fileSystemId))
+  return templateHosts(s).flatMap(h => !h.fileSystems ? [ambiguousHost(s, h, 'the network ACL path')] : h.fileSystems.filter(id => withMts.has(id)).flatMap(fsId => {
     const {ranges, nrp} = templateRanges(s, fsId, h)
     const note = nrp === undefined ? ' Whether the hosts mount with noresvport is not known from the template, so both return-port ranges must pass.' : ''
     if (!h.subnetIds.length) return [unknown(cfn(h.id), `The subnets hosts of ${h.id} launch in are not known from the template (no Auto Scaling group here launches it), so network ACLs towards ${fsId} cannot be evaluated.`, {key: {fileSystem: fsId}})]
