@@ -86,6 +86,8 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
     const code = await finishReport(report, snapshot, flags, (text, file) => this.emit(text, file), baseline)
     timer.mark('render')
     for (const line of timer.lines()) process.stderr.write(`${line}\n`)
-    if (code !== 0) this.exit(code)
+    // NOTE: not this.exit(): oclif's exit path calls process.exit, which cuts a report piped to stdout at 64 KiB;
+    // setting the exit code lets Node finish writing stdout first.
+    if (code !== 0) process.exitCode = code
   }
 }

@@ -24,6 +24,13 @@ describe('efsdoctor as a process', () => {
     expect(l.stderr.trim()).toBe('efsdoctor: "lnit" is not an efsdoctor command; did you mean "lint foo.yaml"?')
   })
 
+  it('writes a report over 64 KiB to a pipe whole, even when the run exits 1', () => {
+    const r = cli('check', '--example', 'broken-container-started-before-mount', '--output', 'json')
+    expect(r.status).toBe(1)
+    expect(r.stdout.length).toBeGreaterThan(65_536)
+    expect(JSON.parse(r.stdout).summary.fail).toBeGreaterThan(0)
+  })
+
   it('closestCommand suggests only plausible words', () => {
     const ids = ['check', 'checks', 'lint', 'mount', 'probe', 'snapshot', 'explain', 'userdata', 'iam-policy', 'autocomplete', 'help']
     expect(closestCommand('chekc', ids)).toBe('check')
