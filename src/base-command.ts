@@ -3,12 +3,30 @@
  * Could-not-run errors print one line on stderr and exit 2 (a stack trace only with --debug).
  */
 import {Command, Errors, Flags} from '@oclif/core'
-import {writeFileSync} from 'node:fs'
+import {renameSync, rmSync, writeFileSync} from 'node:fs'
+import {basename, dirname, join} from 'node:path'
+import {UsageError} from './core/errors.js'
+import {escapeUnsafe, oneLine} from './core/sanitize.js'
 
 export const awsFlags = {
   region: Flags.string({char: 'r', description: 'AWS region (default: AWS_REGION / the profile\'s region).', env: 'AWS_REGION'}),
   profile: Flags.string({description: 'Named AWS profile (default: AWS_PROFILE / the default credential chain).'}),
   'endpoint-url': Flags.string({description: 'Send every AWS call to this AWS-compatible endpoint (the SDK also honours AWS_ENDPOINT_URL).'}),
+  'connect-timeout': Flags.integer({description: 'Seconds to open a connection to AWS (default 3).', env: 'EFSDOCTOR_CONNECT_TIMEOUT', min: 1, max: 600}),
+  'request-timeout': Flags.integer({description: 'Seconds one AWS request may wait for its answer (default 30).', env: 'EFSDOCTOR_REQUEST_TIMEOUT', min: 1, max: 3600}),
+}
+
+/** The AWS connection settings of the flags above, as the client factory takes them. */
+export function awsOptions(flags: {region?: string; profile?: string; 'endpoint-url'?: string; 'connect-timeout'?: number; 'request-timeout'?: number}):
+  {region?: string; profile?: string; endpointUrl?: string; connectTimeout?: number; requestTimeout?: number} {
+  return {region: flags.region, profile: flags.profile, endpointUrl: flags['endpoint-url'],
+    connectTimeout: flags['connect-timeout'], requestTimeout: flags['request-timeout']}
+}
+
+/** The run deadline of commands that collect: unanswered calls become gaps and the report still prints. */
+export const runTimeoutFlag = {
+  timeout: Flags.integer({description: 'Seconds for the whole run; AWS calls still unanswered then become unknowns (default: 50, plus --probe-timeout + 60 when probing).',
+    env: 'EFSDOCTOR_TIMEOUT', min: 1, max: 86400}),
 }
 
 export const debugFlag = {
@@ -16,10 +34,14 @@ export const debugFlag = {
 }
 
 export abstract class BaseCommand extends Command {
-  /** Writes `text` to --output-file when given, else to stdout. */
-  protected emit(text: string, outputFile?: string): void {
-    const body = text.endsWith('\n') ? text : `${text}\n`
-    if (outputFile) writeFileSync(outputFile, body)
+  /**
+   * Writes `text` to --output-file when given (atomically), else to stdout. Unsafe characters (terminal escapes,
+   * bidi overrides, …) are shown escaped unless the text was built from sanitized parts (`sanitized`).
+   */
+  protected emit(text: string, outputFile?: string, opts: {sanitized?: boolean} = {}): void {
+    const safe = opts.sanitized ? text : escapeUnsafe(text)
+    const body = safe.endsWith('\n') ? safe : `${safe}\n`
+    if (outputFile !== undefined) writeFileAtomic(checkOutputFile(outputFile), body)
     else process.stdout.write(body)
   }
 
@@ -30,7 +52,7 @@ export abstract class BaseCommand extends Command {
 
   /** One line on stderr when stderr is a terminal (progress never touches stdout). */
   protected progress(line: string): void {
-    if (process.stderr.isTTY) process.stderr.write(`\u001B[2m… ${line}\u001B[0m\n`)
+    if (process.stderr.isTTY) process.stderr.write(`\u001B[2m… ${oneLine(line)}\u001B[0m\n`)
   }
 
   protected async catch(err: Error & {exitCode?: number; code?: string; oclif?: {exit?: number}}): Promise<unknown> {
@@ -39,11 +61,13 @@ export abstract class BaseCommand extends Command {
     if (debug) process.stderr.write(`${err.stack ?? err.message}\n`)
     // NOTE: oclif's flag errors start with "The following error(s) occurred:" and end with "See more help with --help".
     const missing = missingArgs(err.message ?? '')
-    const lines = (missing ? `missing argument ${missing}` : err.message || String(err)).split('\n').map(l => l.trim())
+    // NOTE: our own errors are one line by design: a newline in a quoted value is shown as \\n, never a second line.
+    const ours = err instanceof UsageError || err.name === 'UsageError'
+    const lines = ours ? [err.message] : (missing ? `missing argument ${missing}` : err.message || String(err)).split('\n').map(l => l.trim())
       .filter(l => l && !/^The following errors? occurred:?$/i.test(l) && !/^See more help with/i.test(l))
-    const first = lines.length > 1 && /^The following errors? occurred/i.test(err.message) ? lines.join('; ') : lines[0] ?? 'unknown error'
-    const hint = err.oclif?.exit === 2 && !(err.name === 'UsageError') ? ' (see --help)' : ''
-    process.stderr.write(`efsdoctor: ${first.replace(/^Error:\s*/, '')}${hint}\n`)
+    const first = lines.length > 1 && /^The following errors? occurred/i.test(err.message) ? lines.join('; ') : lines[0] || 'unknown error'
+    const hint = err.oclif?.exit === 2 && !ours ? ' (see --help)' : ''
+    process.stderr.write(`efsdoctor: ${oneLine(first.replace(/^Error:\s*/, ''))}${hint}\n`)
     process.exitCode = 2
     throw new Errors.ExitError(2)
   }
@@ -55,4 +79,25 @@ function missingArgs(message: string): string | undefined {
   const names = message.split('\n').slice(1).map(l => l.trim()).filter(l => /^\S+\s{2,}/.test(l) || /^\S+$/.test(l))
     .filter(l => !/^Note:|^See more help/.test(l)).map(l => `<${l.split(/\s+/)[0]}>`)
   return names.length > 0 ? names.join(', ') : undefined
+}
+
+/** An --output-file value, refused when empty (it would otherwise silently mean stdout). */
+export function checkOutputFile(file: string): string {
+  if (file.trim() === '') throw new UsageError('--output-file needs a file name (omit the flag to write to stdout)')
+  return file
+}
+
+/**
+ * Writes a temporary file next to `file` and renames it into place, so a full disk or a crash never leaves a
+ * truncated report where a good one was.
+ */
+export function writeFileAtomic(file: string, body: string): void {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`)
+  try {
+    writeFileSync(tmp, body, {flag: 'wx'})
+    renameSync(tmp, file)
+  } catch (error) {
+    rmSync(tmp, {force: true})
+    throw new UsageError(`cannot write ${file}: ${(error as Error).message.split('\n')[0]}`)
+  }
 }

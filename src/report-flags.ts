@@ -8,6 +8,8 @@ import {applyBaseline, loadBaseline} from './core/baseline.js'
 import {loadConfig} from './core/config.js'
 import {exitCodeFor} from './core/exit-code.js'
 import {UsageError} from './core/errors.js'
+import {sanitizeDeep} from './core/sanitize.js'
+import {checkOutputFile} from './base-command.js'
 import type {IgnoreRule} from './core/ignore.js'
 import type {FailOn, Report} from './core/types.js'
 import type {Snapshot} from './model/snapshot.js'
@@ -56,8 +58,9 @@ export function parseWrites(flags: Pick<ReportFlagValues, 'write'>): {format: Fo
 }
 
 /** Rejects --only/--skip values that match no check (a typo never silently runs nothing) and bad --write values. */
-export function validateSelection(flags: Pick<ReportFlagValues, 'only' | 'skip' | 'write'>): void {
+export function validateSelection(flags: Pick<ReportFlagValues, 'only' | 'skip' | 'write' | 'output-file'>): void {
   parseWrites(flags)
+  if (flags['output-file'] !== undefined) checkOutputFile(flags['output-file'])
   const ids = allChecks.map(c => c.id as string)
   for (const pattern of [...(flags.only ?? []), ...(flags.skip ?? [])]) {
     const p = pattern.replace(/\*$/, '')
@@ -86,13 +89,18 @@ export interface Baseline { file: string; report: Report }
  * Writes --write-baseline, compares with --baseline, renders and writes the report and every --write (html and
  * markdown draw `snapshot`); returns the exit code (0 or 1) the command should end with.
  */
-export async function finishReport(raw: Report, snapshot: Snapshot, flags: ReportFlagValues, emit: (text: string, file?: string) => void, baseline?: Baseline): Promise<0 | 1> {
+export async function finishReport(raw: Report, snapshot: Snapshot, flags: ReportFlagValues, emit: (text: string, file?: string, opts?: {sanitized?: boolean}) => void, baseline?: Baseline): Promise<0 | 1> {
   if (flags['write-baseline']) writeFileSync(flags['write-baseline'], `${JSON.stringify(raw, null, 2)}\n`)
   const report = baseline ? applyBaseline(raw, baseline.report, baseline.file) : raw
   const format = selectedFormat(flags)
   const color = format === 'table' && !flags['output-file'] && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR
   const width = flags['output-file'] ? 100 : terminalWidth()
-  emit(await renderReport(format, report, {catalogue: allChecks, color, verbose: flags.verbose, snapshot, width}), flags['output-file'])
-  for (const w of parseWrites(flags)) emit(await renderReport(w.format, report, {catalogue: allChecks, color: false, verbose: flags.verbose, snapshot, width: 100}), w.file)
+  // NOTE: JSON keeps the data as it is (emit escapes what a terminal must not see); every other format renders a
+  // copy stripped of controls and bidi overrides, so only our own colours reach the terminal.
+  const clean = {report: sanitizeDeep(report), snapshot: sanitizeDeep(snapshot)}
+  const render = (f: Format, c: boolean, w: number) => renderReport(f, f === 'json' ? report : clean.report,
+    {catalogue: allChecks, color: c, verbose: flags.verbose, snapshot: f === 'json' ? snapshot : clean.snapshot, width: w})
+  emit(await render(format, color, width), flags['output-file'], {sanitized: format !== 'json'})
+  for (const w of parseWrites(flags)) emit(await render(w.format, false, 100), w.file, {sanitized: w.format !== 'json'})
   return exitCodeFor(report, flags['fail-on'] as FailOn, flags.strict)
 }

@@ -24,6 +24,8 @@ export interface Faults {
   deny?: string[]
   /** Fraction (0–1) of all calls answered with the protocol's throttling error, deterministic per call count. */
   throttleFraction?: number
+  /** IAM actions that are never answered (the request is read, no response is sent). */
+  silent?: string[]
   /** Every call fails with this error code (e.g. ExpiredTokenException, AuthFailure, ClusterNotFoundException). */
   everyCall?: {code: string; message?: string; status?: number; actions?: string[]}
   /** SSM behaviour for `ssmInstances` (default: every instance). */
@@ -243,6 +245,8 @@ export class FakeAws {
       input = opSchema ? parseQueryInput(form, schemaOf(opSchema, 'input'), service === 'ec2' ? 'ec2' : 'query') : {}
     }
     const action = `${IAM_PREFIX[service]}:${op}`
+    // NOTE: a silent peer: the connection stays open and nothing is ever answered.
+    if (this.faults.silent?.includes(action)) return
     let status = 200
     let code: string | undefined
     try {

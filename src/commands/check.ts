@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {awsFlags, BaseCommand, debugFlag} from '../base-command.js'
+import {awsFlags, awsOptions, BaseCommand, debugFlag, runTimeoutFlag} from '../base-command.js'
 import {runSteps} from '../progress.js'
 import {allChecks} from '../checks/index.js'
 import {UsageError} from '../core/errors.js'
@@ -36,6 +36,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
     probe: Flags.boolean({description: 'Probe each ACTIVE container instance over SSM Run Command (read-only script); --no-probe skips the host checks.', default: true, allowNo: true}),
     'probe-timeout': Flags.integer({description: 'Seconds the host probe may run on each instance.', default: 60, min: 5, max: 3600}),
     preflight: Flags.boolean({description: 'First ask IAM (iam:SimulatePrincipalPolicy) which permissions this run lacks, and list them on stderr (not with --from).', default: false}),
+    ...runTimeoutFlag,
     ...reportFlags,
     ...awsFlags,
     ...debugFlag,
@@ -69,13 +70,13 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
       if (!flags.cluster) throw new UsageError('--cluster is required (or --from to replay a snapshot)')
       if (flags.preflight) {
         const [{preflight, preflightLines}, {requiredActions}] = await Promise.all([import('../inventory/preflight.js'), import('../core/iam-policy.js')])
-        const result = await preflight({region: flags.region, profile: flags.profile, endpointUrl: flags['endpoint-url']},
+        const result = await preflight(awsOptions(flags),
           requiredActions({for: ['check'], probe: flags.probe}))
         for (const line of preflightLines(result)) process.stderr.write(`${line}\n`)
       }
       const {collectLive} = await import('../inventory/live.js')
-      snapshot = await collectLive({cluster: flags.cluster, fileSystemIds: flags['file-system'], region: flags.region,
-        profile: flags.profile, endpointUrl: flags['endpoint-url'], runSteps,
+      snapshot = await collectLive({cluster: flags.cluster, fileSystemIds: flags['file-system'], ...awsOptions(flags),
+        timeoutSeconds: flags.timeout, runSteps,
         ...(flags.probe ? {probe: {timeoutSeconds: flags['probe-timeout']}} : {})})
     }
     timer.mark(flags.from ? 'discovery (read --from)' : 'discovery (incl. probe)')
@@ -83,7 +84,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
     const report = runChecks(allChecks, snapshot, {only: flags.only, skip: flags.skip, ignores},
       snapshotFile ? {source: 'snapshot', snapshotFile} : {})
     timer.mark('checks')
-    const code = await finishReport(report, snapshot, flags, (text, file) => this.emit(text, file), baseline)
+    const code = await finishReport(report, snapshot, flags, (text, file, o) => this.emit(text, file, o), baseline)
     timer.mark('render')
     for (const line of timer.lines()) process.stderr.write(`${line}\n`)
     // NOTE: not this.exit(): oclif's exit path calls process.exit, which cuts a report piped to stdout at 64 KiB;

@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {awsFlags, BaseCommand, debugFlag} from '../base-command.js'
+import {awsFlags, awsOptions, BaseCommand, debugFlag} from '../base-command.js'
 import {UsageError} from '../core/errors.js'
 import type {ServiceEventReason, StoppedReason} from '../inventory/stopped-tasks.js'
 import {type Explanation, explain, printable} from '../remote/explain.js'
@@ -52,7 +52,7 @@ Exit codes: 0 = at least one message was recognised; 1 = nothing matched; 2 = co
       const {createClients} = await import('../inventory/aws-clients.js')
       const {readServiceEvents, readStoppedReasons} = await import('../inventory/stopped-tasks.js')
       const {fatalError} = await import('../inventory/call.js')
-      const clients = await createClients({region: flags.region, profile: flags.profile, endpointUrl: flags['endpoint-url']})
+      const clients = await createClients(awsOptions(flags))
       const oneLine = (error: unknown) => `${(error as Error).name}: ${(error as Error).message.split('\n')[0]}`
       const [reasons, serviceEvents] = await Promise.allSettled([
         readStoppedReasons(clients.ecs, flags.cluster), readServiceEvents(clients.ecs, flags.cluster)])

@@ -1,8 +1,9 @@
 import {Flags} from '@oclif/core'
 import {createHash} from 'node:crypto'
 import {createInterface} from 'node:readline/promises'
-import {awsFlags, BaseCommand, debugFlag} from '../base-command.js'
+import {awsFlags, awsOptions, BaseCommand, debugFlag} from '../base-command.js'
 import {UsageError} from '../core/errors.js'
+import {escapeUnsafe} from '../core/sanitize.js'
 import type {Finding} from '../core/types.js'
 import type {HostFacts, Snapshot} from '../model/snapshot.js'
 import type {MountResult} from '../remote/mount-apply.js'
@@ -17,6 +18,8 @@ export interface AwsTarget {
   region?: string
   profile?: string
   endpointUrl?: string
+  connectTimeout?: number
+  requestTimeout?: number
 }
 
 /** How the command reaches AWS; tests replace it. Everything is imported lazily so --help stays fast. */
@@ -31,7 +34,8 @@ export const liveMountDeps: MountDeps = {
     if (opts.cluster) {
       const {collectLive} = await import('../inventory/live.js')
       return collectLive({cluster: opts.cluster, fileSystemIds: [opts.fileSystemId], region: opts.region, profile: opts.profile,
-        endpointUrl: opts.endpointUrl, onStep: opts.onStep, probe: {timeoutSeconds: 60}})
+        endpointUrl: opts.endpointUrl, connectTimeout: opts.connectTimeout, requestTimeout: opts.requestTimeout, onStep: opts.onStep,
+        probe: {timeoutSeconds: 60}})
     }
     const {createClients, resolveRegion} = await import('../inventory/aws-clients.js')
     const {collectForMount} = await import('../inventory/collect-for-mount.js')
@@ -55,7 +59,9 @@ On each host the script (mount-efs.sh) validates every value again, installs the
 
 --restart-docker restarts docker and the ECS agent afterwards so that containers see the new mount: every running container on those hosts is stopped; ECS restarts service tasks, standalone tasks stay stopped.
 
-Exit codes: 0 = every instance applied or already right; 1 = any instance failed, was refused or skipped; 2 = could not run (bad input, no confirmation, AWS not reachable).`
+The wait for results is bounded by --timeout plus 30 s; when reading a result keeps failing, the instance is "unknown: could not read the result" and the output names the SSM command id to look it up.
+
+Exit codes: 0 = every instance applied or already right; 1 = any instance failed, was refused, skipped or unknown; 2 = could not run (bad input, no confirmation, AWS not reachable).`
 
   static examples = [
     '<%= config.bin %> mount --instance i-0123456789abcdef0 --file-system fs-0a1b2c3d4e5f60718 --path /mnt/efs',
@@ -110,7 +116,7 @@ Exit codes: 0 = every instance applied or already right; 1 = any instance failed
       throw new UsageError('stdin is not a terminal: add --yes to apply without confirmation, or --dry-run to only print the plan')
     }
 
-    const aws: AwsTarget = {region: flags.region, profile: flags.profile, endpointUrl: flags['endpoint-url']}
+    const aws: AwsTarget = awsOptions(flags)
     const notes: string[] = []
     let snapshot: Snapshot | undefined
     let selection: ClusterSelection | undefined
@@ -146,7 +152,7 @@ Exit codes: 0 = every instance applied or already right; 1 = any instance failed
       if (mountExitCode(all) !== 0) this.exit(1)
       return
     }
-    if (json) process.stderr.write(planText)
+    if (json) process.stderr.write(escapeUnsafe(planText))
     else this.emit(planText)
     if (!flags.yes && !(await this.confirm(`Apply to ${sendable} instance(s)? [y/N] `))) {
       process.stderr.write('Nothing changed.\n')

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
-import {awsFlags, BaseCommand, debugFlag} from '../base-command.js'
+import {awsFlags, awsOptions, BaseCommand, debugFlag} from '../base-command.js'
 import {UsageError} from '../core/errors.js'
+import {oneLine} from '../core/sanitize.js'
 import type {HostFacts} from '../model/snapshot.js'
 import {FS_ID_RE} from '../model/ids.js'
 
@@ -32,10 +33,10 @@ Exit codes: 0 = every instance was probed; 1 = at least one could not be; 2 = co
     for (const id of flags['file-system'] ?? []) if (!FS_ID_RE.test(id)) throw new UsageError(`"${id}" is not an EFS file system id (fs-… with 8 or 17 hex digits)`)
     const {probeLive} = await import('../inventory/live.js')
     const {snapshot, notes} = await probeLive({instanceIds: [...new Set(flags.instance)], fileSystemIds: flags['file-system'],
-      region: flags.region, profile: flags.profile, endpointUrl: flags['endpoint-url'], timeoutSeconds: flags['probe-timeout'],
+      ...awsOptions(flags), timeoutSeconds: flags['probe-timeout'],
       onStep: line => this.progress(line)})
     const facts = Object.values(snapshot.hostFacts ?? {})
-    for (const n of notes) process.stderr.write(`note: ${n}\n`)
+    for (const n of notes) process.stderr.write(`note: ${oneLine(n)}\n`)
     if (flags.output === 'json') this.emit(JSON.stringify(snapshot.hostFacts ?? {}, null, 2))
     else this.emit(facts.map(renderHost).join('\n'))
     if (facts.some(f => f.status !== 'ok')) this.exit(1)

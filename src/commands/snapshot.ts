@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {awsFlags, BaseCommand, debugFlag} from '../base-command.js'
+import {awsFlags, awsOptions, BaseCommand, checkOutputFile, debugFlag, runTimeoutFlag} from '../base-command.js'
 import {runSteps} from '../progress.js'
 import {UsageError} from '../core/errors.js'
 import {FS_ID_RE} from '../model/ids.js'
@@ -20,18 +20,20 @@ export default class SnapshotCmd extends BaseCommand {
     'output-file': Flags.string({charAliases: ['o'], deprecateAliases: true, description: 'Write the snapshot here (default: stdout). -o is a deprecated alias.'}),
     probe: Flags.boolean({description: 'Include host facts from an SSM probe of each ACTIVE container instance (--no-probe to leave them out).', default: true, allowNo: true}),
     'probe-timeout': Flags.integer({description: 'Seconds the host probe may run on each instance.', default: 60, min: 5, max: 3600}),
+    ...runTimeoutFlag,
     ...awsFlags,
     ...debugFlag,
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(SnapshotCmd)
+    if (flags['output-file'] !== undefined) checkOutputFile(flags['output-file'])
     for (const id of flags['file-system'] ?? []) {
       if (!FS_ID_RE.test(id)) throw new UsageError(`"${id}" is not an EFS file system id`)
     }
     const {collectLive} = await import('../inventory/live.js')
-    const snapshot = await collectLive({cluster: flags.cluster, fileSystemIds: flags['file-system'], region: flags.region,
-      profile: flags.profile, endpointUrl: flags['endpoint-url'], runSteps,
+    const snapshot = await collectLive({cluster: flags.cluster, fileSystemIds: flags['file-system'], ...awsOptions(flags),
+      timeoutSeconds: flags.timeout, runSteps,
       ...(flags.probe ? {probe: {timeoutSeconds: flags['probe-timeout']}} : {})})
     this.emit(JSON.stringify(snapshot, null, 2), flags['output-file'])
     if (flags['output-file']) process.stderr.write(`Snapshot of ${flags.cluster} written to ${flags['output-file']} (${snapshot.gaps.length} gaps)\n`)

@@ -5,9 +5,10 @@
  */
 import type {Hook} from '@oclif/core'
 import {distance} from 'fastest-levenshtein'
+import {sanitizeText} from '../core/sanitize.js'
 
-// NOTE: typed words reach the terminal; drop control and bidi characters (C0, C1, LRM/RLM, embeddings, isolates).
-const sanitizeLine = (s: string): string => s.replace(/[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '')
+// NOTE: typed words reach the terminal; drop control and bidi characters (the one sanitizer), and line breaks.
+const sanitizeLine = (s: string): string => sanitizeText(s).replace(/[\t\n]/g, '')
 
 export function closestCommand(word: string, ids: readonly string[]): string | undefined {
   let best: string | undefined

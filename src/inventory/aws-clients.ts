@@ -60,13 +60,28 @@ export interface ClientOptions {
   endpointUrl?: string
   /** Extra SDK client configuration merged last (the fault-injection tests pass a faster adaptive retry strategy). */
   sdkConfig?: Record<string, unknown>
+  /** Seconds to open a connection (--connect-timeout; default DEFAULT_CONNECT_TIMEOUT). */
+  connectTimeout?: number
+  /** Seconds one HTTP request may wait for its answer (--request-timeout; default DEFAULT_REQUEST_TIMEOUT). */
+  requestTimeout?: number
+  /** The run's deadline (--timeout): every call made through these clients is aborted when it fires. */
+  signal?: AbortSignal
 }
+
+export const DEFAULT_CONNECT_TIMEOUT = 3
+export const DEFAULT_REQUEST_TIMEOUT = 30
 
 export type ExtraClient = 'ssm' | 'iam'
 
 /** Shared client configuration: adaptive retry for throttling, profile and endpoint when given. */
 export function clientConfig(opts: ClientOptions): Record<string, unknown> {
-  const config: Record<string, unknown> = {retryMode: 'adaptive', maxAttempts: 6}
+  const config: Record<string, unknown> = {retryMode: 'adaptive', maxAttempts: 6, requestHandler: {
+    // NOTE: without these an endpoint that accepts the connection and never answers hangs the run forever.
+    connectionTimeout: Math.round((opts.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT) * 1000),
+    requestTimeout: Math.round((opts.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT) * 1000),
+    // NOTE: without this the SDK only logs a warning when requestTimeout passes and keeps waiting.
+    throwOnRequestTimeout: true,
+  }}
   if (opts.region) config.region = opts.region
   if (opts.profile) config.profile = opts.profile
   if (opts.endpointUrl) config.endpoint = opts.endpointUrl
@@ -83,10 +98,10 @@ export async function createClients(opts: ClientOptions, extra: ExtraClient[] = 
     import('@aws-sdk/client-auto-scaling'),
   ])
   const clients: AwsClients = {
-    ecs: new ecs.ECSClient(config),
-    ec2: new ec2.EC2Client(config),
-    efs: new efs.EFSClient(config),
-    autoScaling: new asg.AutoScalingClient(config),
+    ecs: withSignal(new ecs.ECSClient(config), opts.signal),
+    ec2: withSignal(new ec2.EC2Client(config), opts.signal),
+    efs: withSignal(new efs.EFSClient(config), opts.signal),
+    autoScaling: withSignal(new asg.AutoScalingClient(config), opts.signal),
   }
   if (extra.includes('ssm')) clients.ssm = await createSsmClient(opts)
   if (extra.includes('iam')) clients.iam = await createIamClient(opts)
@@ -95,10 +110,22 @@ export async function createClients(opts: ClientOptions, extra: ExtraClient[] = 
 
 export async function createSsmClient(opts: ClientOptions): Promise<SdkClient> {
   const {SSMClient} = await import('@aws-sdk/client-ssm')
-  return new SSMClient(clientConfig(opts))
+  return withSignal(new SSMClient(clientConfig(opts)), opts.signal)
 }
 
 export async function createIamClient(opts: ClientOptions): Promise<SdkClient> {
   const {IAMClient} = await import('@aws-sdk/client-iam')
-  return new IAMClient(clientConfig(opts))
+  return withSignal(new IAMClient(clientConfig(opts)), opts.signal)
+}
+
+/**
+ * The client with every `send` aborted when `signal` fires (the run's deadline), so no socket outlives the run.
+ * `config` stays reachable for resolveRegion/resolveEndpoint.
+ */
+export function withSignal<C extends SdkClient>(client: C, signal?: AbortSignal): SdkClient {
+  if (!signal) return client
+  return {
+    config: (client as {config?: unknown}).config,
+    send: (command: unknown, options?: Record<string, unknown>) => client.send(command, {abortSignal: signal, ...options}),
+  } as SdkClient
 }

@@ -53,13 +53,40 @@ export function fatalError(error: unknown, region: string | undefined, endpoint?
   return undefined
 }
 
+/** The gap code of a call the run's deadline (--timeout) cut off. */
+export const TIMED_OUT = 'TimedOut'
+
+/** Rejects with the signal's reason when it fires first; never leaves a listener behind. */
+export function raceSignal<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p
+  if (signal.aborted) return Promise.reject(signal.reason)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, {once: true})
+    Promise.resolve(p).then(v => { signal.removeEventListener('abort', onAbort); resolve(v) },
+      e => { signal.removeEventListener('abort', onAbort); reject(e) })
+  })
+}
+
+export interface CallsOptions {
+  region?: string
+  endpoint?: string
+  onCall?: (e: CallEvent) => void
+  /** The run's deadline: once it fires, calls in flight and calls not yet made become `TimedOut` gaps. */
+  signal?: AbortSignal
+  /** The deadline in seconds, for the gap message. */
+  timeoutSeconds?: number
+}
+
 export class Calls {
   readonly gaps: Gap[] = []
   /** Every action called, in call order (duplicates kept). */
   readonly log: string[] = []
+  /** Calls that got an answer from AWS (a result or an AWS error response). */
+  answered = 0
   private seq = 0
 
-  constructor(private readonly opts: {region?: string; endpoint?: string; onCall?: (e: CallEvent) => void} = {}) {}
+  constructor(private readonly opts: CallsOptions = {}) {}
 
   /**
    * Runs one AWS call. On failure: `onError` may supply a value (e.g. null for PolicyNotFound) or throw;
@@ -72,23 +99,41 @@ export class Calls {
     quiet?: boolean
   } = {}): Promise<T | undefined> {
     this.log.push(action)
+    const signal = this.opts.signal
+    if (signal?.aborted) {
+      this.timedOut(part, action, opts.resourceIds)
+      return undefined
+    }
     const id = ++this.seq
     this.opts.onCall?.({id, action, phase: 'start'})
     try {
-      const out = await fn()
+      const out = await raceSignal(fn(), signal)
+      this.answered++
       this.opts.onCall?.({id, action, phase: 'end', ok: true})
       return out
     } catch (error) {
-      const code = awsErrorCode(error)
+      const code = signal?.aborted ? TIMED_OUT : awsErrorCode(error)
       this.opts.onCall?.({id, action, phase: 'end', ok: false, code})
+      if (signal?.aborted) {
+        this.timedOut(part, action, opts.resourceIds)
+        return undefined
+      }
+      if ((error as {$metadata?: {httpStatusCode?: number}})?.$metadata?.httpStatusCode) this.answered++
       const fatal = fatalError(error, this.opts.region, this.opts.endpoint)
-      if (fatal) throw fatal
+      // NOTE: one request that timed out after others answered is a gap, not a run that cannot work.
+      if (fatal && !(code === 'TimeoutError' && this.answered > 0)) throw fatal
       const decision = opts.onError?.(code, error) ?? 'gap'
       if (decision !== 'gap') return decision.value
       if (opts.quiet) return undefined
       this.gap(part, action, code, errorMessage(error), opts.resourceIds)
       return undefined
     }
+  }
+
+  /** A call the run's deadline cut off (or never let start): a gap naming the action and "timed out". */
+  private timedOut(part: SnapshotPart, action: string, resourceIds?: string[]): void {
+    const within = this.opts.timeoutSeconds ? ` within the run's ${this.opts.timeoutSeconds}s deadline (--timeout)` : ' before the run\'s deadline (--timeout)'
+    this.gap(part, action, TIMED_OUT, `${action} timed out: no answer${within}`, resourceIds)
   }
 
   gap(part: SnapshotPart, action: string, code: string, message: string, resourceIds?: string[]): void {

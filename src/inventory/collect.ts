@@ -30,6 +30,9 @@ export interface CollectOptions {
   onStep?: (title: string) => void
   /** Observer for every AWS call (progress, benchmarks, RoundCounter). */
   onCall?: (event: CallEvent) => void
+  /** The run's deadline (--timeout): calls it cuts off become `TimedOut` gaps. */
+  signal?: AbortSignal
+  timeoutSeconds?: number
 }
 
 export interface Step {
@@ -46,7 +49,7 @@ async function loadSdk(): Promise<Sdk> {
 
 function newContext(clients: AwsClients, opts: CollectOptions & {region: string | undefined; endpoint?: string}, sdk: Sdk): CollectContext {
   const region = opts.region
-  const calls = new Calls({region, endpoint: opts.endpoint, onCall: opts.onCall})
+  const calls = new Calls({region, endpoint: opts.endpoint, onCall: opts.onCall, signal: opts.signal, timeoutSeconds: opts.timeoutSeconds})
   const snapshot: Snapshot = {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     collectedAt: new Date().toISOString(),
@@ -62,7 +65,7 @@ function newContext(clients: AwsClients, opts: CollectOptions & {region: string 
 }
 
 /** Builds the named steps; `snapshot()` returns the result once every step has run. */
-function collectionSteps(ctx: CollectContext): {steps: Step[]; snapshot: () => Snapshot} {
+function collectionSteps(ctx: CollectContext): Collection {
   const {snapshot: s, found, notes, explicitFileSystems: explicit} = ctx
   const taskDefinitions = new ecs.TaskDefinitions(ctx)
   // Started in step 1 and awaited in step 2 (see MAX_TASK_PAGES in collectors/ecs.ts).
@@ -194,14 +197,21 @@ function collectionSteps(ctx: CollectContext): {steps: Step[]; snapshot: () => S
     return s
   }
 
-  return {steps: [step1, step2, step3, step4, step5], snapshot}
+  return {steps: [step1, step2, step3, step4, step5], snapshot, calls: ctx.calls}
+}
+
+export interface Collection {
+  steps: Step[]
+  snapshot: () => Snapshot
+  /** The call recorder (how many calls were answered). */
+  calls: Calls
 }
 
 /**
  * The steps of one collection, ready to run in order (e.g. as listr2 tasks); call `snapshot()` after the last one.
  * Loads the SDK modules and resolves the region and custom endpoint first.
  */
-export async function prepareCollection(clients: AwsClients, opts: CollectOptions): Promise<{steps: Step[]; snapshot: () => Snapshot}> {
+export async function prepareCollection(clients: AwsClients, opts: CollectOptions): Promise<Collection> {
   const [sdk, region, endpoint] = await Promise.all([loadSdk(), resolveRegion(clients.ecs, opts.region), resolveEndpoint(clients.ecs)])
   if (!region) throw new UsageError('no AWS region: pass --region, set AWS_REGION, or use a profile that has a region')
   return collectionSteps(newContext(clients, {...opts, region, endpoint}, sdk))

@@ -2,6 +2,8 @@
  * The one entry point commands use for a live run: build the AWS clients and collect a snapshot.
  * Imported lazily by commands so that --help never loads the AWS SDK.
  */
+import {setMaxListeners} from 'node:events'
+import {UsageError} from '../core/errors.js'
 import type {Snapshot} from '../model/snapshot.js'
 
 export interface LiveOptions {
@@ -17,24 +19,52 @@ export interface LiveOptions {
   runSteps?: (steps: {title: string; run: () => Promise<unknown>}[]) => Promise<void>
   /** Probe the ACTIVE, connected container instances over SSM after collecting (sets snapshot.hostFacts). */
   probe?: {timeoutSeconds: number}
+  /** Seconds for the whole run (--timeout; default runTimeout()); calls still unanswered then become gaps. */
+  timeoutSeconds?: number
+  connectTimeout?: number
+  requestTimeout?: number
+}
+
+/** Seconds for collection alone (no probe): a silent endpoint ends the run within a minute. */
+export const COLLECT_TIMEOUT = 50
+/** Seconds added after the probe's own timeout for sending, delivery and reading the results. */
+export const PROBE_GRACE = 60
+
+/** The default --timeout: collection, plus the probe's timeout and grace when probing. */
+export function runTimeout(probeTimeoutSeconds?: number): number {
+  return COLLECT_TIMEOUT + (probeTimeoutSeconds === undefined ? 0 : probeTimeoutSeconds + PROBE_GRACE)
+}
+
+/** The UsageError for a run whose deadline passed before any AWS call was answered (nothing could be read). */
+function nothingAnswered(endpoint: string | undefined, region: string | undefined, seconds: number): UsageError {
+  const where = endpoint ?? (region ? `the AWS endpoint for ${region}` : 'the AWS endpoint')
+  return new UsageError(`cannot reach ${where}: no AWS call answered within ${seconds}s (--timeout)`)
 }
 
 export async function collectLive(opts: LiveOptions): Promise<Snapshot> {
-  const {createClients} = await import('./aws-clients.js')
+  const {createClients, resolveEndpoint, resolveRegion} = await import('./aws-clients.js')
   const {prepareCollection} = await import('./collect.js')
-  const clients = await createClients({region: opts.region, profile: opts.profile, endpointUrl: opts.endpointUrl, sdkConfig: opts.sdkConfig},
-    opts.probe ? ['ssm'] : [])
-  const collection = await prepareCollection(clients, {cluster: opts.cluster, region: opts.region, fileSystemIds: opts.fileSystemIds})
+  const timeoutSeconds = opts.timeoutSeconds ?? runTimeout(opts.probe?.timeoutSeconds)
+  const signal = AbortSignal.timeout(timeoutSeconds * 1000)
+  // NOTE: every call in flight listens on it (hundreds on a big cluster).
+  setMaxListeners(0, signal)
+  const clients = await createClients({region: opts.region, profile: opts.profile, endpointUrl: opts.endpointUrl, sdkConfig: opts.sdkConfig,
+    connectTimeout: opts.connectTimeout, requestTimeout: opts.requestTimeout, signal}, opts.probe ? ['ssm'] : [])
+  const collection = await prepareCollection(clients, {cluster: opts.cluster, region: opts.region, fileSystemIds: opts.fileSystemIds,
+    signal, timeoutSeconds})
   const steps = collection.steps.map(step => ({title: step.title, run: async () => { opts.onStep?.(step.title); await step.run() }}))
   const probe = opts.probe
   if (probe && clients.ssm) {
     const ssm = clients.ssm
     steps.push({title: 'Probe the container instances over SSM (read-only script)', run: async () => {
       const {probeSnapshot} = await import('../remote/probe.js')
-      await probeSnapshot(ssm, collection.snapshot(), {timeoutSeconds: probe.timeoutSeconds, onStep: opts.onStep})
+      await probeSnapshot(ssm, collection.snapshot(), {timeoutSeconds: probe.timeoutSeconds, onStep: opts.onStep, signal})
     }})
   }
   await (opts.runSteps ?? (async s => { for (const step of s) await step.run() }))(steps)
+  if (signal.aborted && collection.calls.answered === 0) {
+    throw nothingAnswered(await resolveEndpoint(clients.ecs), await resolveRegion(clients.ecs, opts.region), timeoutSeconds)
+  }
   return collection.snapshot()
 }
 
@@ -44,6 +74,8 @@ export interface ProbeLiveOptions {
   region?: string
   profile?: string
   endpointUrl?: string
+  connectTimeout?: number
+  requestTimeout?: number
   timeoutSeconds: number
   onStep?: (title: string) => void
 }
@@ -56,7 +88,8 @@ export interface ProbeLiveOptions {
 export async function probeLive(opts: ProbeLiveOptions): Promise<{snapshot: Snapshot; notes: string[]}> {
   const {createClients, resolveEndpoint, resolveRegion, send} = await import('./aws-clients.js')
   const {SNAPSHOT_SCHEMA_VERSION} = await import('../model/snapshot.js')
-  const clients = await createClients({region: opts.region, profile: opts.profile, endpointUrl: opts.endpointUrl}, ['ssm'])
+  const clients = await createClients({region: opts.region, profile: opts.profile, endpointUrl: opts.endpointUrl,
+    connectTimeout: opts.connectTimeout, requestTimeout: opts.requestTimeout}, ['ssm'])
   const notes: string[] = []
   const fsIds = opts.fileSystemIds ?? []
   // NOTE: no region at all is reported by the first call below (Calls turns it into a UsageError).

@@ -4,6 +4,7 @@
  * and a fix summary. Pure: no AWS, no host. ECS truncates stopped reasons, so a generic
  * ResourceInitializationError is routed by whatever specific text follows it.
  */
+import {UNSAFE_CHARS} from '../core/sanitize.js'
 
 export interface Signature {
   id: string
@@ -361,7 +362,7 @@ const MAX_SHOWN = 300
 /** Control characters (terminal escapes included) flattened to spaces, and long text cut: safe to print. */
 export function printable(text: string, max = MAX_SHOWN): string {
   const cut = text.length > max ? `${text.slice(0, max)}…` : text
-  return cut.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]/g, ' ')
+  return cut.replace(UNSAFE_CHARS, ' ').replace(/[\t\n]/g, ' ')
 }
 
 /** 1-based number and text of the line of `text` that holds position `at`. */

@@ -8,13 +8,14 @@ import Table from 'cli-table3'
 import {readFileSync} from 'node:fs'
 import {chunk} from '../inventory/call.js'
 import {redactSecrets} from '../core/redact.js'
+import {shellCommand} from '../core/shell.js'
 import type {HostFacts, Snapshot} from '../model/snapshot.js'
 import type {MountPlan} from './mount-plan.js'
 import {probeInstances, toHostFacts} from './probe.js'
 import {buildProbeCommand} from './probe-script.js'
 import type {InvocationResult, RunOptions, SsmRunner} from './ssm-runner.js'
 
-export type MountStatus = 'applied' | 'unchanged' | 'refused' | 'failed' | 'skipped'
+export type MountStatus = 'applied' | 'unchanged' | 'refused' | 'failed' | 'skipped' | 'unknown'
 
 /** What the probe saw at the path: mounted from where, and whether fstab has a line for it. */
 export interface MountState {
@@ -90,6 +91,10 @@ export function parseResultLine(stdout: string): {status: MountStatus; fields: R
 // NOTE: reasons quote the host (mount errors, a package manager's last stderr line, which can name a repository URL
 // with its credentials): redacted like the probe's output before they are printed.
 function toResult(inv: InvocationResult): MountResult {
+  if (inv.unread) {
+    return {instanceId: inv.instanceId, status: 'unknown', reason: redactSecrets(`could not read the result (${inv.unread.error})`),
+      fields: {commandId: inv.unread.commandId}}
+  }
   const parsed = parseResultLine(inv.stdout)
   if (parsed) return {instanceId: inv.instanceId, exitCode: inv.exitCode, ...parsed, ...(parsed.reason ? {reason: redactSecrets(parsed.reason)} : {})}
   const tail = inv.stderr.trim().split('\n').pop()
@@ -192,6 +197,12 @@ export function renderMountResults(results: MountResult[], plan?: MountPlan): st
   }
   const count = (s: MountStatus) => results.filter(r => r.status === s).length
   const summary = `${count('applied')} applied, ${count('unchanged')} unchanged, ${count('refused')} refused, ` +
-    `${count('failed')} failed, ${count('skipped')} skipped`
-  return `${table.toString()}\n${summary}\n`
+    `${count('failed')} failed, ${count('skipped')} skipped${count('unknown') ? `, ${count('unknown')} unknown` : ''}`
+  return `${table.toString()}\n${summary}\n${unreadNotes(results).map(l => `${l}\n`).join('')}`
+}
+
+/** For results that could not be read: the command may still run on the host; how to look it up. */
+export function unreadNotes(results: MountResult[]): string[] {
+  const ids = [...new Set(results.filter(r => r.status === 'unknown' && r.fields.commandId).map(r => r.fields.commandId))]
+  return ids.map(id => `note: the command may still be running on the host; look it up with: ${shellCommand(['aws', 'ssm', 'list-command-invocations', '--command-id', id, '--details'])}`)
 }

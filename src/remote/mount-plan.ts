@@ -5,6 +5,7 @@
  * bash. mount-efs.sh validates every value again on the host.
  */
 import {UsageError} from '../core/errors.js'
+import {shellQuote as quote} from '../core/shell.js'
 import type {Instance, MountTarget, Snapshot} from '../model/snapshot.js'
 import {ACCESS_POINT_RE, FS_ID_RE, REGION_RE} from '../model/ids.js'
 export {ACCESS_POINT_RE, FS_ID_RE, REGION_RE}
@@ -137,10 +138,10 @@ export function validateMountRequest(req: MountRequest): MountSpec {
   }
 }
 
-/** POSIX single-quote escaping: the value can never leave the quotes. */
+/** core/shell's quoting; a NUL in a value is a usage error here (it came from a flag). */
 export function shellQuote(value: string): string {
   if (value.includes('\0')) throw new UsageError('values must not contain NUL characters')
-  return `'${value.replaceAll('\'', '\'\\\'\'')}'`
+  return quote(value)
 }
 
 /** `export NAME='value'` lines; names are fixed identifiers, values are quoted. */

@@ -3,6 +3,7 @@
  * The script runs under bash even where /bin/sh is dash; inputs travel as exported EFSD_* variables.
  */
 import {readFileSync} from 'node:fs'
+import {shellQuote} from '../core/shell.js'
 
 export interface ProbeInputs {
   /** EFS DNS names to resolve, e.g. fs-0123….efs.eu-west-1.amazonaws.com */
@@ -23,10 +24,6 @@ export function probeScript(): string {
   return cached
 }
 
-/** POSIX single-quote a value for a shell assignment. */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`
-}
 
 /** The full command for AWS-RunShellScript: exported inputs, then the probe run by bash. */
 export function buildProbeCommand(inputs: ProbeInputs): string {

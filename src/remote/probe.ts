@@ -19,6 +19,8 @@ export interface ProbeOptions {
   timeoutSeconds?: number
   /** Overall wait for results (default timeoutSeconds + 30). */
   waitSeconds?: number
+  /** The run's deadline (--timeout). */
+  signal?: AbortSignal
 }
 
 export const DEFAULT_PROBE_TIMEOUT = 60
@@ -129,7 +131,7 @@ export async function probeInstances(runner: SsmRunner, snapshot: Snapshot, inst
   let results: InvocationResult[]
   try {
     results = await runner.run(ids, command, {timeoutSeconds, waitSeconds: opts.waitSeconds ?? timeoutSeconds + 30,
-      maxErrors: '100%', comment: 'efsdoctor host probe (read-only)'})
+      maxErrors: '100%', comment: 'efsdoctor host probe (read-only)', signal: opts.signal})
   } catch (error) {
     // NOTE: runners should not throw; if one does, the hosts are unknown, not the whole run lost.
     results = ids.map(instanceId => ({instanceId, status: 'Error', stdout: '', stderr: '', reason: (error as Error).message}))

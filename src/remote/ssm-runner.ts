@@ -2,9 +2,10 @@
  * Runs a shell script on EC2 instances through SSM Run Command (AWS-RunShellScript).
  * This interface is what probe and mount use; the real implementation lives beside it.
  */
+import {setMaxListeners} from 'node:events'
 import {awsErrorCode} from '../core/errors.js'
 import type {SdkClient} from '../inventory/aws-clients.js'
-import {chunk, mapLimit} from '../inventory/call.js'
+import {chunk, mapLimit, raceSignal} from '../inventory/call.js'
 
 export type InvocationStatus =
   | 'Success' | 'Failed' | 'TimedOut' | 'Cancelled' | 'Undeliverable' | 'Terminated' | 'InvalidPlatform'
@@ -21,6 +22,8 @@ export interface InvocationResult {
   reason?: string
   /** True when stdout reached SSM's inline limit (24,000 characters): the tail is missing. */
   truncated?: boolean
+  /** Set when the result could not be read (reads kept failing): the command may still be running on the host. */
+  unread?: {commandId: string; error: string}
 }
 
 export interface RunOptions {
@@ -31,7 +34,12 @@ export interface RunOptions {
   maxConcurrency?: string
   maxErrors?: string
   comment?: string
+  /** The run's deadline (--timeout): when it fires, the wait ends and pending instances time out. */
+  signal?: AbortSignal
 }
+
+/** Poll rounds in a row whose reads all failed (5xx, throttling after retries) before the wait gives up on a command. */
+export const READ_FAILURE_LIMIT = 5
 
 export interface SsmRunner {
   /** Runs `script` on every instance; never throws for a per-instance failure (that is data). */
@@ -195,6 +203,9 @@ interface Sent {
   /** ListCommandInvocations rounds failed in a row, and the last failure (for the timeout reason). */
   listFailures: number
   listError?: string
+  /** Poll rounds in a row in which reading this command failed, and the last error. */
+  failures: number
+  failedThisRound?: string
 }
 
 /**
@@ -228,10 +239,12 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
   let sdkPromise: Promise<SsmSdk> | undefined
   const sdk = () => (sdkPromise ??= import('@aws-sdk/client-ssm'))
 
+  // NOTE: the current run's wait signal; a runner runs one `run` at a time (probe and mount await each run).
+  let signal: AbortSignal | undefined
   async function call<T>(action: string, make: (m: SsmSdk) => unknown): Promise<T> {
     const m = await sdk()
     options.onCall?.(action)
-    return ssm.send(make(m)) as Promise<T>
+    return raceSignal(ssm.send(make(m)) as Promise<T>, signal)
   }
 
   return {
@@ -243,6 +256,11 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
       }
       const waitMs = Math.max(1, opts.waitSeconds ?? opts.timeoutSeconds + 30) * 1000
       const deadline = now() + waitMs
+      // NOTE: every call is cut at the wait's end (and at the run's deadline), so a slow or failing endpoint cannot
+      // stretch the wait beyond the script timeout plus its grace.
+      const waitSignal = AbortSignal.timeout(waitMs)
+      signal = opts.signal ? AbortSignal.any([opts.signal, waitSignal]) : waitSignal
+      setMaxListeners(0, signal)
 
       // 1. Pre-flight: which instances SSM can reach at all.
       let targets = ids
@@ -270,7 +288,7 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
             for (const id of batch) set(id, {status: 'Error', reason: 'ssm:SendCommand returned no command id'})
             return
           }
-          sent.push({commandId, pending: new Set(batch), last: new Map(), listFailures: 0})
+          sent.push({commandId, pending: new Set(batch), last: new Map(), listFailures: 0, failures: 0})
         } catch (error) {
           const code = awsErrorCode(error)
           if (code === 'InvalidInstanceId') {
@@ -293,11 +311,12 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
 
       // 3. Poll until every invocation is terminal or the deadline passes.
       await poll(sent, opts, deadline, set)
+      const within = opts.signal?.aborted ? 'before the run\'s deadline (--timeout)' : `within ${Math.round(waitMs / 1000)}s`
       for (const s of sent) {
         for (const id of s.pending) {
           const last = s.last.get(id)
           const why = last ? ` (last status: ${last})` : s.listError ? ` (ssm:ListCommandInvocations failed: ${s.listError})` : ' (the invocation never appeared)'
-          set(id, {status: 'TimedOut', reason: `no result within ${Math.round(waitMs / 1000)}s${why}`})
+          set(id, {status: 'TimedOut', reason: `no result ${within}${why}`})
         }
       }
       return ids.map(id => results.get(id) ?? {instanceId: id, status: 'Error', stdout: '', stderr: '', reason: 'no result recorded'})
@@ -393,6 +412,7 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
         // round after round: poll by Get.
         s.listError = `${awsErrorCode(error)}${httpStatus(error)}: ${errText(error)}`
         if (isDenied(error) || isUnimplemented(error) || ++s.listFailures >= LIST_FAILURES_BEFORE_GET) s.byGet = true
+        if (!isDenied(error) && !isUnimplemented(error)) s.failedThisRound = `${awsErrorCode(error)}: ${errText(error)}`
         return
       }
       s.listFailures = 0
@@ -418,7 +438,7 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
 
     while (sent.some(s => s.pending.size > 0)) {
       const remaining = deadline - now()
-      await sleep(Math.max(0, Math.min(delay, remaining)))
+      await raceSignal(sleep(Math.max(0, Math.min(delay, remaining))), signal).catch(() => undefined)
       delay = Math.min(maxPoll, Math.ceil(delay * 1.5))
 
       const gets: {s: Sent; id: string; inv: ListedInvocation}[] = []
@@ -431,8 +451,9 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
         if (getBroken && !inv) return
         try {
           await fetchOne(s, id)
-        } catch {
+        } catch (error) {
           // Transient: the instance stays pending and is listed again next round. Get unusable: keep what List had.
+          if (!getBroken) s.failedThisRound = `${awsErrorCode(error)}: ${errText(error)}`
           if (!inv || !getBroken) return
           const plugin = inv.CommandPlugins?.[0]
           const split = splitPluginOutput(plugin?.Output ?? '')
@@ -445,7 +466,20 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
           s.pending.clear()
         }
       }
-      if (now() >= deadline) break
+      giveUpUnreadable(sent, set)
+      if (now() >= deadline || signal?.aborted) break
+    }
+  }
+
+  /** Ends the wait for commands whose reads failed READ_FAILURE_LIMIT rounds in a row: their results are unknown. */
+  function giveUpUnreadable(sent: Sent[], set: SetResult): void {
+    for (const s of sent) {
+      const error = s.failedThisRound
+      s.failedThisRound = undefined
+      s.failures = error ? s.failures + 1 : 0
+      if (!error || s.failures < READ_FAILURE_LIMIT) continue
+      for (const id of s.pending) set(id, {status: 'Error', reason: `could not read the result (${error})`, unread: {commandId: s.commandId, error}})
+      s.pending.clear()
     }
   }
 }

@@ -12,12 +12,20 @@ import {buildTopology} from './topology.js'
 const SEVERITY_ORDER: Record<Severity, number> = {error: 0, warning: 1, info: 2}
 const ICON: Record<Severity, string> = {error: '🔴', warning: '🟠', info: '🔵'}
 
-/** Text safe inside a table cell: no raw HTML, no column breaks, no line breaks. */
-export function cell(text: string): string {
+/**
+ * Markdown's own syntax in untrusted text, backslash-escaped: links and images (`![img](…)`), emphasis,
+ * strike-through, table pipes and the escape itself. `&`, `<`, `>` become entities (no raw HTML). Backticks stay:
+ * fix summaries quote commands in code spans, and nothing inside a code span is a link or an image.
+ */
+export function mdEscape(text: string): string {
   return text
     .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
-    .replace(/\r?\n/g, '<br>')
+    .replace(/[\\*_[\]!|~]/g, c => `\\${c}`)
+}
+
+/** Text safe inside a table cell: no raw HTML, no markdown syntax, no column breaks, no line breaks. */
+export function cell(text: string): string {
+  return mdEscape(text).replace(/\r?\n/g, '<br>')
 }
 
 /** Inline code that survives backticks in the text (fence one longer than the longest run). */
@@ -36,7 +44,7 @@ function codeBlock(text: string, lang = 'sh'): string {
 }
 
 /** Plain text for a list item or summary line: HTML-escaped, on one line. */
-const inline = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, ' ')
+const inline = (text: string) => mdEscape(text).replace(/\r?\n/g, ' ')
 
 /** Failures grouped by the fix they share (same check, same fix), in report order: each fix is printed once. */
 function fixGroups(fails: Finding[]): Finding[][] {

@@ -1,0 +1,41 @@
+/**
+ * The one terminal sanitizer. Text from AWS, a template or a host can carry terminal escapes (ESC sequences,
+ * OSC 8 links, `\x1b[2J`), carriage returns and BEL, C1 controls, bidi overrides that reorder what a reader sees,
+ * and characters XML and JSON forbid. Every such text is either stripped (`sanitizeText`, for reports in every
+ * human or CI format) or shown as a visible `\uXXXX` escape (`escapeUnsafe`, the last guard on everything a
+ * command writes; valid inside JSON strings too).
+ */
+
+/**
+ * C0 controls except tab and newline, DEL, C1 controls, bidi embeddings/overrides/isolates and marks, line and
+ * paragraph separators, the BOM, the noncharacters U+FFFE/U+FFFF, and lone surrogates.
+ */
+export const UNSAFE_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028-\u202E\u2066-\u2069\uFEFF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+
+/** `text` without unsafe characters (tab and newline kept). */
+export function sanitizeText(text: string): string {
+  return text.replace(UNSAFE_CHARS, '')
+}
+
+/** `text` with every unsafe character shown as `\uXXXX` (tab and newline kept). */
+export function escapeUnsafe(text: string): string {
+  return text.replace(UNSAFE_CHARS, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+/** One line for stderr: unsafe characters and line breaks shown escaped, so nothing can split or rewrite it. */
+export function oneLine(text: string): string {
+  return escapeUnsafe(text).replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, ' ')
+}
+
+/** A deep copy with every string (values and keys) passed through sanitizeText; other values kept. */
+export function sanitizeDeep<T>(value: T): T {
+  if (typeof value === 'string') return sanitizeText(value) as T
+  if (Array.isArray(value)) return value.map(v => sanitizeDeep(v)) as T
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    const out: Record<string, unknown> = {}
+    // NOTE: defineProperty, so a key named __proto__ stays an own key instead of replacing the prototype.
+    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, sanitizeText(k), {value: sanitizeDeep(v), enumerable: true, writable: true, configurable: true})
+    return out as T
+  }
+  return value
+}

@@ -1,0 +1,112 @@
+/**
+ * Items 11, 12, 14 and 16: output that could turn against the reader. Terminal escapes and bidi overrides from a
+ * snapshot never reach the table, markdown, JUnit or stderr; markdown escapes its own syntax; JUnit stays valid
+ * XML; --output-file is written atomically; '' and newlines in flag values are handled as usage errors on one line.
+ */
+import {XMLValidator} from 'fast-xml-parser'
+import {chmodSync, mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import Check from '../../src/commands/check.js'
+import {withFault, IDS} from '../support/snapshot-builder.js'
+import {expectOneLineExit2, runCommand} from '../support/run-command.js'
+import {bounded} from './bounded.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'efsd-abuse-out-'))
+const ESC = '\u001b'
+const TRAPS = `${ESC}]8;;https://evil.example${ESC}\\click${ESC}]8;;${ESC}\\ ${ESC}[2J\r\u0007\u009b31m\u202Egnp.exe`
+
+/** A snapshot whose untrusted strings carry terminal escapes, a bidi override and markdown syntax. */
+function hostile(): string {
+  const s = withFault(x => {
+    x.scope.cluster = `prod${TRAPS} ![img](https://evil.example/x.png) [link](https://evil.example)`
+    x.collectedAt = `2026-01-01T00:00:00Z\u0001\u0008`
+    x.containerInstances![0].agentConnected = false
+    x.containerInstances![0].arn = `${x.containerInstances![0].arn}${TRAPS} ![img](https://evil.example/x.png) [link](https://evil.example)`
+    x.fileSystems![0].name = `![img](https://evil.example/t.png)${TRAPS}`
+  })
+  const file = join(dir, `hostile-${Math.random()}.json`)
+  writeFileSync(file, JSON.stringify(s))
+  return file
+}
+
+beforeAll(async () => {
+  await runCommand(Check, ['--from', 'examples/snapshots/healthy.json', '--output', 'table'])
+})
+
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/
+
+describe('terminal escapes and bidi overrides from a snapshot', () => {
+  it.each(['table', 'markdown', 'junit', 'sarif'])('%s output carries none of them', async format => {
+    const file = hostile()
+    const r = await bounded(() => runCommand(Check, ['--from', file, '--output', format]))
+    expect(r.code).toBe(1)
+    expect(r.stdout).not.toMatch(CONTROL)
+    expect(r.stdout).toContain('prod')
+  })
+
+  it('markdown escapes its own syntax: no image, no link from untrusted text', async () => {
+    const r = await bounded(() => runCommand(Check, ['--from', hostile(), '--output', 'markdown']))
+    expect(r.stdout).not.toMatch(/(?<!\\)!\[img\]\(https:\/\/evil/)
+    expect(r.stdout).not.toMatch(/(?<!\\)\[link\]\(https:\/\/evil/)
+    expect(r.stdout).toContain('!\\[img\\](https://evil.example/x.png)')
+  })
+
+  it('JUnit is valid XML even with a control character in collectedAt', async () => {
+    const r = await bounded(() => runCommand(Check, ['--from', hostile(), '--output', 'junit']))
+    expect(XMLValidator.validate(r.stdout)).toBe(true)
+    expect(r.stdout).toMatch(/timestamp="2026-01-01T00:00:00Z"/)
+  })
+
+  it('JSON keeps the data but shows C1 controls and bidi overrides escaped', async () => {
+    const r = await bounded(() => runCommand(Check, ['--from', hostile(), '--output', 'json']))
+    expect(r.stdout).not.toMatch(CONTROL)
+    const report = JSON.parse(r.stdout)
+    expect(report.scope.cluster).toMatch(new RegExp(`^prod${ESC}`))
+  })
+
+  it('a JSON parse error quoting the file reaches stderr as one safe line', async () => {
+    const file = join(dir, 'bad.json')
+    writeFileSync(file, `{"cluster": "x${ESC}[2J${ESC}]0;pwned\u0007\n\u202E", nope}`)
+    const r = await bounded(() => runCommand(Check, ['--from', file]))
+    expectOneLineExit2(r, /not valid JSON/)
+    expect(r.stderr.trimEnd()).not.toMatch(CONTROL)
+  })
+})
+
+describe('files and flags', () => {
+  it("--output-file '' is a usage error, not stdout", async () => {
+    expectOneLineExit2(await bounded(() => runCommand(Check, ['--from', 'examples/snapshots/healthy.json', '--output-file', ''])),
+      /--output-file needs a file name/)
+  })
+
+  it('a newline in a flag value does not split the error line', async () => {
+    const r = await bounded(() => runCommand(Check, ['--cluster', 'prod', '--file-system', 'fs-1\nefsdoctor: all good']))
+    expectOneLineExit2(r, /"fs-1\\nefsdoctor: all good" is not an EFS file system id/)
+  })
+
+  it('--output-file is atomic: a failed write leaves the good report in place and no temporary file', async () => {
+    const sub = mkdtempSync(join(dir, 'atomic-'))
+    const out = join(sub, 'report.json')
+    expect((await runCommand(Check, ['--from', 'examples/snapshots/healthy.json', '--json', '--output-file', out])).code).toBe(0)
+    const good = readFileSync(out, 'utf8')
+    // NOTE: a read-only folder stands in for a full disk: the temporary file cannot be created.
+    chmodSync(sub, 0o555)
+    try {
+      const r = await bounded(() => runCommand(Check, ['--from', 'examples/snapshots/healthy.json', '--output', 'markdown', '--output-file', out]))
+      if (process.getuid?.() === 0) {
+        // root ignores the folder's mode: the write succeeds, through a temporary file renamed into place.
+        expect(r.code).toBe(0)
+        expect(readFileSync(out, 'utf8')).toMatch(/^## efsdoctor/)
+      } else {
+        expectOneLineExit2(r, /cannot write/)
+        expect(readFileSync(out, 'utf8')).toBe(good)
+      }
+      expect(readdirSync(sub)).toEqual(['report.json'])
+    } finally {
+      chmodSync(sub, 0o755)
+    }
+    expect(existsSync(out)).toBe(true)
+    expect(IDS.fs).toBeTruthy()
+  })
+})
