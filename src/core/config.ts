@@ -8,11 +8,12 @@
  *       resource: fs-0a1b2c3d4e5f60718
  *       reason: DR replica, read-only on purpose
  */
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {parse} from 'yaml'
 import {UsageError} from './errors.js'
 import type {IgnoreRule} from './ignore.js'
+import {MAX_CONFIG_BYTES, readInputFile} from './input-file.js'
 
 export const CONFIG_FILE = '.efsdoctor.yml'
 
@@ -69,12 +70,7 @@ export function loadConfig(opts: {explicit?: string; cwd?: string; knownIds: rea
     if (opts.explicit) throw new UsageError(`config file ${opts.explicit} does not exist`)
     return {ignores: []}
   }
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (error) {
-    throw new UsageError(`cannot read config file ${file}: ${(error as Error).message}`)
-  }
+  const text = readInputFile(file, 'config file', MAX_CONFIG_BYTES)
   const shown = opts.explicit ?? CONFIG_FILE
   return {file: shown, ignores: parseConfig(text, shown, opts.knownIds)}
 }

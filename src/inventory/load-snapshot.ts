@@ -10,6 +10,7 @@ import {UsageError} from '../core/errors.js'
 import {schemaChecker} from '../core/json-schema.js'
 import {scopeByEvidence} from '../checks/_lib/usage.js'
 import {SNAPSHOT_PARTS, SNAPSHOT_SCHEMA_VERSION, type Snapshot} from '../model/snapshot.js'
+import {MAX_SNAPSHOT_BYTES, readInputFile} from '../core/input-file.js'
 
 /** Versions `check --from` reads: the current one, and 1 through `upgradeFromV1`. */
 const READABLE_VERSIONS: readonly number[] = [1, SNAPSHOT_SCHEMA_VERSION]
@@ -45,15 +46,13 @@ export function snapshotProblem(data: unknown): string | undefined {
 export const schemaProblem = schemaChecker(async () => import('../core/validators/snapshot.generated.js'), 'snapshot')
 
 export async function loadSnapshot(file: string): Promise<Snapshot> {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (error) {
-    throw new UsageError(`cannot read snapshot ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
-  }
+  const text = readInputFile(file, 'snapshot', MAX_SNAPSHOT_BYTES)
   let data: unknown
   try {
-    data = JSON.parse(text)
+    // NOTE: null-prototype objects: a resource id like `constructor` or `__proto__` is an own key or absent, never
+    // something inherited from Object.prototype.
+    data = JSON.parse(text, (_key, value: unknown) =>
+      value && typeof value === 'object' && !Array.isArray(value) ? Object.assign(Object.create(null) as object, value) : value)
   } catch (error) {
     throw new UsageError(`snapshot ${file} is not valid JSON: ${(error as Error).message}`)
   }

@@ -2,7 +2,6 @@
  * `efsdoctor lint`: read a CloudFormation template from disk (no AWS calls), build the snapshot it implies, run every
  * check and point the findings at the template's logical ids and lines.
  */
-import {readFileSync, statSync} from 'node:fs'
 import {allChecks} from '../checks/index.js'
 import {UsageError} from '../core/errors.js'
 import {runChecks, type RunOptions} from '../core/run-checks.js'
@@ -12,6 +11,7 @@ import type {Snapshot} from '../model/snapshot.js'
 import {buildSnapshot} from './build-snapshot.js'
 import {locateFindings} from './locate.js'
 import {parseTemplate} from './template.js'
+import {MAX_TEMPLATE_BYTES, readInputFile} from '../core/input-file.js'
 
 export {buildSnapshot, type BuildOptions} from './build-snapshot.js'
 export {parseTemplate, type ParsedTemplate} from './template.js'
@@ -27,15 +27,7 @@ export interface LintOptions extends Pick<RunOptions, 'only' | 'skip' | 'ignores
 
 /** Reads and parses a template file; a missing or unreadable file is a UsageError. */
 export function readTemplate(file: string): string {
-  let text: string
-  try {
-    if (statSync(file).isDirectory()) throw new UsageError(`${file} is a directory, not a template file`)
-    text = readFileSync(file, 'utf8')
-  } catch (error) {
-    if (error instanceof UsageError) throw error
-    const code = (error as NodeJS.ErrnoException).code
-    throw new UsageError(code === 'ENOENT' ? `template file not found: ${file}` : `cannot read template ${file}: ${code ?? (error as Error).message}`)
-  }
+  const text = readInputFile(file, 'template file', MAX_TEMPLATE_BYTES)
   if (!text.trim()) throw new UsageError(`${file} is empty`)
   return text
 }

@@ -157,7 +157,7 @@ describe('efsdoctor lint', () => {
   })
 
   it.each([
-    ['a missing file', () => [join(dir, 'absent.yaml')], /template file not found/],
+    ['a missing file', () => [join(dir, 'absent.yaml')], /cannot read template file .*absent\.yaml: ENOENT \(not found\)/],
     ['a directory', () => [dir], /is a directory/],
     ['malformed YAML', () => { const p = join(dir, 'bad.yaml'); writeFileSync(p, 'Resources:\n  A: [unclosed\n  B: {\n'); return [p] }, /not a valid YAML or JSON template/],
     ['malformed JSON', () => { const p = join(dir, 'bad.json'); writeFileSync(p, '{"Resources": {"A": }'); return [p] }, /not a valid YAML or JSON template/],

@@ -6,8 +6,9 @@ const value = async (v: unknown): Promise<unknown> => (typeof v === 'function' ?
 describe('createClients', () => {
   it('builds adaptive-retry clients with the region, profile and endpoint given', async () => {
     expect(clientConfig({region: 'eu-west-1', profile: 'ops', endpointUrl: 'http://127.0.0.1:4566'}))
-      .toEqual({retryMode: 'adaptive', maxAttempts: 6, region: 'eu-west-1', profile: 'ops', endpoint: 'http://127.0.0.1:4566'})
-    expect(clientConfig({})).toEqual({retryMode: 'adaptive', maxAttempts: 6})
+      .toEqual({retryMode: 'adaptive', maxAttempts: 6, region: 'eu-west-1', profile: 'ops', endpoint: 'http://127.0.0.1:4566',
+        requestHandler: {connectionTimeout: 3000, requestTimeout: 30000, throwOnRequestTimeout: true}})
+    expect(clientConfig({})).toEqual({retryMode: 'adaptive', maxAttempts: 6, requestHandler: {connectionTimeout: 3000, requestTimeout: 30000, throwOnRequestTimeout: true}})
 
     const c = await createClients({region: 'eu-west-1', endpointUrl: 'http://127.0.0.1:4566'}, ['ssm', 'iam'])
     for (const client of [c.ecs, c.ec2, c.efs, c.autoScaling, c.ssm!, c.iam!]) {

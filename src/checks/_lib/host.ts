@@ -10,6 +10,7 @@ import {instanceFileSystems, probeMountFsId, userDataOf} from './usage.js'
 import {mountTargetIps} from './nfs-pairs.js'
 import {activeInstances, fileSystemRefs, mountTargetForInstance, res} from './scope.js'
 import {parseUserData} from './user-data.js'
+import {shellCommand} from '../../core/shell.js'
 
 export const NFS_TYPES: ReadonlySet<string> = new Set(['nfs', 'nfs4', 'efs'])
 export const isNfs = (fstype: string | undefined): boolean => NFS_TYPES.has(fstype ?? '')
@@ -157,9 +158,10 @@ export function seenAt(f: ProbeFacts, path: string): string {
   return e?.coveringTarget ? `it is on ${e.coveringTarget} (${e.fstype ?? '?'})` : 'nothing is mounted there'
 }
 
-/** A copy-pasteable SSM Run Command for one instance (the command must not contain `"` or `'`). */
+/** A copy-pasteable SSM Run Command for one instance; `command` is built with core/shell, the parameters are JSON, quoted. */
 export function ssmRun(instanceId: string, command: string): string {
-  return `aws ssm send-command --instance-ids ${instanceId} --document-name AWS-RunShellScript --parameters 'commands=["${command}"]'`
+  return shellCommand(['aws', 'ssm', 'send-command', '--instance-ids', instanceId, '--document-name', 'AWS-RunShellScript',
+    '--parameters', JSON.stringify({commands: [command]})])
 }
 
 /** Package-manager command that installs the EFS client on the probed OS. */

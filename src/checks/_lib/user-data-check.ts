@@ -3,6 +3,7 @@ import type {Location, Outcome, Resource} from '../../core/types.js'
 import type {Snapshot, UserData} from '../../model/snapshot.js'
 import {unknown} from '../../core/define-check.js'
 import {type FstabEntry, type MountCall, parseDevice, parseUserData, type ParsedUserData} from './user-data.js'
+import {shellCommand} from '../../core/shell.js'
 
 export const udResource = (ud: UserData): Resource => ({type: 'user-data', id: ud.id})
 
@@ -58,7 +59,7 @@ export const scopeFsIds = (s: Snapshot): string[] => s.scope.fileSystems.map(f =
 /** The fix everyone should copy: the generated, known-good snippet. */
 export function snippetCommand(s: Snapshot, mountPoint?: string): string {
   const fs = scopeFsIds(s)[0] ?? '<fs-id>'
-  return `efsdoctor userdata --file-system ${fs} --path ${mountPoint ?? '/mnt/efs'}`
+  return shellCommand(['efsdoctor', 'userdata', '--file-system', fs, '--path', mountPoint ?? '/mnt/efs'])
 }
 
 export const NFS_TYPES = /^(efs|nfs4?|nfs)$/

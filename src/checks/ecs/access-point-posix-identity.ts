@@ -9,6 +9,7 @@ import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check
 import type {Outcome} from '../../core/types.js'
 import type {AccessPoint, TaskDefinition, TaskVolume} from '../../model/snapshot.js'
 import {tdExtra, tdId, tdRes} from '../_lib/task-definitions.js'
+import {shellAnd} from '../../core/shell.js'
 
 /** 'rwx' bits the user gets on a directory owned owner:group with `mode`, and through which class. */
 export function directoryAccess(user: {uid: number; gid: number}, owner: {uid: number; gid: number}, mode: number):
@@ -49,7 +50,7 @@ function volumeOutcome(td: TaskDefinition, vol: TaskVolume, ap: AccessPoint): Ou
   if ((access.bits & need) !== need) {
     return fail(tdRes(td), `${what}: ${summary}, but ${needsWrite ? 'a read-write mount needs rwx' : 'a read-only mount needs r-x'} (mounted at ${paths}). Writes fail with "Permission denied", and Docker's copy of the image directory's ownership fails with "failed to chown … operation not permitted".`,
       {summary: `Make RootDirectory.CreationInfo owner ${user.uid}:${user.gid} (the PosixUser), or grant the ${access.via} class ${needsWrite ? 'rwx' : 'r-x'}; CreationInfo applies only when EFS creates the directory, so for an existing ${path} change it from a host that mounts the file system root.`,
-        command: `sudo chown ${user.uid}:${user.gid} /mnt/efs${path === '/' ? '' : path} && sudo chmod ${needsWrite ? 'u+rwx' : 'u+rx'} /mnt/efs${path === '/' ? '' : path}   # on a host with the file system root mounted at /mnt/efs`},
+        command: `${shellAnd([['sudo', 'chown', `${user.uid}:${user.gid}`, `/mnt/efs${path === '/' ? '' : path}`], ['sudo', 'chmod', needsWrite ? 'u+rwx' : 'u+rx', `/mnt/efs${path === '/' ? '' : path}`]])}   # on a host with the file system root mounted at /mnt/efs`},
       {...extra, evidence})
   }
   const owned = info.ownerUid === user.uid && info.ownerGid === user.gid

@@ -8,6 +8,7 @@ import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import type {Resource} from '../../core/types.js'
 import type {ContainerInstance} from '../../model/snapshot.js'
 import {gapsFor} from '../../core/run-checks.js'
+import {shellCommand} from '../../core/shell.js'
 
 const SKIP_NOTE = 'Later checks skip it.'
 const ciRes = (ci: ContainerInstance): Resource => ({type: 'ecs-container-instance', id: ci.ec2InstanceId, arn: ci.arn})
@@ -31,7 +32,7 @@ export const containerInstancesHealthy = defineCheck({
       if (ci.status === 'DRAINING') {
         return fail(r, `Container instance ${ci.ec2InstanceId} is DRAINING: no new tasks are placed on it. ${SKIP_NOTE}`,
           {summary: 'If the drain was not intended, set the instance back to ACTIVE.',
-            command: `aws ecs update-container-instances-state --cluster ${cluster} --container-instances ${ci.arn} --status ACTIVE`},
+            command: shellCommand(['aws', 'ecs', 'update-container-instances-state', '--cluster', cluster, '--container-instances', ci.arn, '--status', 'ACTIVE'])},
           {severity: 'warning', evidence: ev})
       }
       if (ci.status !== 'ACTIVE') {
@@ -60,7 +61,7 @@ export const containerInstancesHealthy = defineCheck({
       }
       if (instance.state !== 'running') {
         return fail(r, `EC2 instance ${instance.id} is ${instance.state}, not running. ${SKIP_NOTE}`,
-          {summary: 'Start or replace the instance, or deregister it.', command: `aws ec2 start-instances --instance-ids ${instance.id}`},
+          {summary: 'Start or replace the instance, or deregister it.', command: shellCommand(['aws', 'ec2', 'start-instances', '--instance-ids', instance.id])},
           {evidence: {...ev, ec2State: instance.state}})
       }
       return pass(r, `Container instance ${ci.ec2InstanceId} is ACTIVE with the agent connected.`, {evidence: ev})

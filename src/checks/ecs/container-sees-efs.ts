@@ -7,6 +7,7 @@
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import {coveringNfsMount, isNfs, perProbedHost, ssmRun} from '../_lib/host.js'
+import {shellCommand} from '../../core/shell.js'
 
 export const containerSeesEfs = defineCheck({
   id: 'ecs/container-sees-efs',
@@ -43,9 +44,9 @@ export const containerSeesEfs = defineCheck({
           : `the host has no EFS mount under ${cm.hostSource} either (see host/efs-mounted)`
         const fix = c?.taskArn
           ? {summary: `${hostMounted ? '' : 'Mount EFS on the host first, then '}stop the task; ECS starts a replacement that sees the mount. Copy any files it wrote locally to EFS first.`,
-            command: `aws ecs stop-task --cluster ${cluster} --task ${c.taskArn} --reason "efsdoctor: started before EFS was mounted"`}
+            command: shellCommand(['aws', 'ecs', 'stop-task', '--cluster', cluster, '--task', c.taskArn, '--reason', 'efsdoctor: started before EFS was mounted'])}
           : {summary: `${hostMounted ? '' : 'Mount EFS on the host first, then '}restart the container (or restart docker and ecs on the instance).`,
-            command: ssmRun(i.id, `docker restart ${c?.name ?? cm.containerId}`)}
+            command: ssmRun(i.id, shellCommand(['docker', 'restart', c?.name ?? cm.containerId]))}
         out.push(fail(r, `${who} sees ${cm.containerFstype} at ${cm.containerPath}, not EFS: ${why}.`, fix, {evidence: ev, key}))
       }
       const cut = f.truncated.filter(t => t.section === 'CONTAINER' || t.section === 'CMOUNT')

@@ -5,6 +5,7 @@
  */
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import type {Resource} from '../../core/types.js'
+import {shellWord} from '../../core/shell.js'
 
 const WAITABLE = new Set(['creating', 'updating'])
 
@@ -26,7 +27,7 @@ export const fileSystemExists = defineCheck({
         if (gap) return unknown(r, `Could not look up ${id}: ${gap.action} failed (${gap.code}).`, {evidence: {missingPermissions: [gap.action]}})
         return fail(r, `File system ${id} was not found in ${s.scope.accountId ?? 'this account'} / ${region} (referenced by: ${reasons.join('; ') || 'scope'}).`,
           {summary: 'Check the id and region the clients use; list the file systems that do exist.',
-            command: `aws efs describe-file-systems --region ${region} --query 'FileSystems[].[FileSystemId,Name,LifeCycleState]' --output table`},
+            command: `aws efs describe-file-systems --region ${shellWord(region)} --query 'FileSystems[].[FileSystemId,Name,LifeCycleState]' --output table`},
           {evidence: {reasons}})
       }
       const res: Resource = {type: 'efs-file-system', id: fs.id, arn: fs.arn}
@@ -35,7 +36,7 @@ export const fileSystemExists = defineCheck({
       const wait = WAITABLE.has(fs.lifeCycleState)
       return fail(res, `File system ${fs.id} is ${fs.lifeCycleState}, not available: mounts will ${wait ? 'fail until it finishes' : 'fail'}.`,
         wait
-          ? {summary: 'Wait until the file system is available, then retry the mount.', command: `aws efs describe-file-systems --file-system-id ${fs.id} --query 'FileSystems[0].LifeCycleState'`}
+          ? {summary: 'Wait until the file system is available, then retry the mount.', command: `aws efs describe-file-systems --file-system-id ${shellWord(fs.id)} --query 'FileSystems[0].LifeCycleState'`}
           : {summary: `A file system in ${fs.lifeCycleState} will not come back: point the clients at another file system or restore from backup.`},
         {evidence: ev})
     })

@@ -6,6 +6,7 @@
  */
 import {defineCheck, fail, pass} from '../../core/define-check.js'
 import {res, scopedFileSystems} from '../_lib/scope.js'
+import {shellCommand} from '../../core/shell.js'
 
 const READ_ONLY = new Set(['REPLICATING', 'DISABLED'])
 
@@ -24,7 +25,7 @@ export const fileSystemWritable = defineCheck({
       if (p && READ_ONLY.has(p)) {
         return fail(res.fileSystem(fs), `File system ${fs.id} is a replication destination (ReplicationOverwriteProtection=${p}): it mounts read-only and writes fail with EROFS.`,
           {summary: 'Mount the source file system instead, or delete the replication configuration (this stops replication).',
-            command: `aws efs describe-replication-configurations --file-system-id ${fs.id} --region ${region}`},
+            command: shellCommand(['aws', 'efs', 'describe-replication-configurations', '--file-system-id', fs.id, '--region', region])},
           {evidence: {replicationOverwriteProtection: p}})
       }
       return pass(res.fileSystem(fs), `File system ${fs.id} is writable (ReplicationOverwriteProtection=${p ?? 'not reported'}).`)

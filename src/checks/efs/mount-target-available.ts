@@ -7,9 +7,16 @@ import {defineCheck, fail, pass} from '../../core/define-check.js'
 import type {Fix} from '../../core/types.js'
 import type {MountTarget} from '../../model/snapshot.js'
 import {res} from '../_lib/scope.js'
+import {shellAnd, shellCommand} from '../../core/shell.js'
+
+/** The words of `aws efs create-mount-target` recreating `mt` (same file system, subnet and security groups). */
+function createMountTarget(mt: MountTarget): string[] {
+  return ['aws', 'efs', 'create-mount-target', '--file-system-id', mt.fileSystemId, '--subnet-id', mt.subnetId,
+    ...(mt.securityGroupIds?.length ? ['--security-groups', ...mt.securityGroupIds] : [])]
+}
 
 function fixFor(mt: MountTarget): Fix {
-  const look = `aws efs describe-mount-targets --mount-target-id ${mt.id} --query 'MountTargets[0].LifeCycleState'`
+  const look = shellCommand(['aws', 'efs', 'describe-mount-targets', '--mount-target-id', mt.id, '--query', 'MountTargets[0].LifeCycleState'])
   switch (mt.lifeCycleState) {
     case 'creating':
     case 'updating':
@@ -17,10 +24,10 @@ function fixFor(mt: MountTarget): Fix {
     case 'deleting':
     case 'deleted':
       return {summary: `Its AZ (${mt.azName ?? mt.azId ?? mt.subnetId}) will have no mount target: create a new one in that AZ once deletion completes.`,
-        command: `aws efs create-mount-target --file-system-id ${mt.fileSystemId} --subnet-id ${mt.subnetId}${mt.securityGroupIds?.length ? ` --security-groups ${mt.securityGroupIds.join(' ')}` : ''}`}
+        command: shellCommand(createMountTarget(mt))}
     default:
       return {summary: 'Delete the failed mount target and create it again in the same subnet.',
-        command: `aws efs delete-mount-target --mount-target-id ${mt.id} && aws efs create-mount-target --file-system-id ${mt.fileSystemId} --subnet-id ${mt.subnetId}${mt.securityGroupIds?.length ? ` --security-groups ${mt.securityGroupIds.join(' ')}` : ''}`}
+        command: shellAnd([['aws', 'efs', 'delete-mount-target', '--mount-target-id', mt.id], createMountTarget(mt)])}
   }
 }
 

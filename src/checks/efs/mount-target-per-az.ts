@@ -13,6 +13,7 @@ import {gapsFor} from '../../core/run-checks.js'
 import {activeInstances, instanceAzId, mountTargetsOf, res, scopedFileSystems} from '../_lib/scope.js'
 import {awsvpcTaskClients} from '../_lib/task-clients.js'
 import {ambiguousHost, isTemplateMode, sameAz, templateFileSystemIds, templateHosts} from '../_lib/template-network.js'
+import {shellCommand} from '../../core/shell.js'
 
 /**
  * Lint: every subnet of every Auto Scaling group needs a declared mount target of each file system in a subnet that
@@ -106,7 +107,7 @@ function withTaskClients(s: Snapshot, fsId: string, base: Map<string, Demand>): 
 
 function evaluateFs(s: Snapshot, fs: FileSystem, byAz: Map<string, Demand>): Outcome[] {
   const mts = mountTargetsOf(s, fs.id)
-  const sgs = mts.find(mt => mt.securityGroupIds?.length)?.securityGroupIds?.join(' ') ?? '<mount-target-sg>'
+  const sgs = mts.find(mt => mt.securityGroupIds?.length)?.securityGroupIds ?? ['<mount-target-sg>']
   const out: Outcome[] = []
   for (const [az, d] of [...byAz].sort(([a], [b]) => a.localeCompare(b))) {
     const key = {az}
@@ -130,7 +131,7 @@ function evaluateFs(s: Snapshot, fs: FileSystem, byAz: Map<string, Demand>): Out
     const state = here.length ? ` (mount target ${here[0].id} is ${here[0].lifeCycleState})` : ''
     out.push(fail(res.fileSystem(fs), `${fs.id} has no available mount target in ${az}${state}; ${who} there cannot mount it (\`Failed to resolve\`).`,
       {summary: `Create a mount target for ${fs.id} in ${az}.`,
-        command: `aws efs create-mount-target --file-system-id ${fs.id} --subnet-id ${subnet} --security-groups ${sgs}`},
+        command: shellCommand(['aws', 'efs', 'create-mount-target', '--file-system-id', fs.id, '--subnet-id', subnet, '--security-groups', ...sgs])},
       {evidence: ev, key}))
   }
   return out

@@ -10,6 +10,7 @@ import {coveringNfsMount, expectedPaths, installClientCommand, perProbedHost} fr
 import type {ProbeFacts} from '../../model/probe-facts.js'
 import type {Instance, Snapshot} from '../../model/snapshot.js'
 import {mountTargetForInstance, scopedFileSystems} from '../_lib/scope.js'
+import {shellCommand} from '../../core/shell.js'
 
 interface Cause {
   id: string
@@ -23,7 +24,7 @@ const CAUSES: Cause[] = [
     if (missing.length > 0) {
       return {cause: `the file system DNS name does not resolve because ${missing.map(fs => fs.id).join(', ')} has no available mount target in ${i.azName ?? 'the instance AZ'}`,
         fix: {summary: 'Create a mount target in that AZ (see efs/mount-target-per-az).',
-          command: `aws efs create-mount-target --file-system-id ${missing[0].id} --subnet-id ${i.subnetId ?? '<subnet-id>'}`}}
+          command: shellCommand(['aws', 'efs', 'create-mount-target', '--file-system-id', missing[0].id, '--subnet-id', i.subnetId ?? '<subnet-id>'])}}
     }
     return {cause: 'the file system DNS name did not resolve (VPC DNS settings, custom resolver, or a mount target created moments before)',
       fix: {summary: 'See host/dns-resolves and network/vpc-dns; if the mount target was new, mount again.'}}

@@ -8,6 +8,7 @@ import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check
 import type {Outcome} from '../../core/types.js'
 import {fsIdIn, perProbedHost} from '../_lib/host.js'
 import {mountTargetForInstance, mountTargetsOf, scopedFileSystems} from '../_lib/scope.js'
+import {shellAnd, shellCommand} from '../../core/shell.js'
 
 export const dnsResolves = defineCheck({
   id: 'host/dns-resolves',
@@ -47,7 +48,7 @@ export const dnsResolves = defineCheck({
           const sgs = [...new Set(others.flatMap(x => x.securityGroupIds ?? []))]
           out.push(fail(r, `${d.name} ${how} on ${i.id} because ${fsId} has no available mount target in ${i.azName ?? 'its AZ'} (subnet ${i.subnetId ?? '?'}); the name only resolves in AZs with a mount target.`,
             {summary: `Create a mount target for ${fsId} in ${i.azName ?? 'the instance AZ'} (see efs/mount-target-per-az).`,
-              command: `aws efs create-mount-target --file-system-id ${fsId} --subnet-id ${i.subnetId ?? '<subnet-id>'}${sgs.length ? ` --security-groups ${sgs.join(' ')}` : ''}`},
+              command: shellCommand(['aws', 'efs', 'create-mount-target', '--file-system-id', fsId, '--subnet-id', i.subnetId ?? '<subnet-id>', ...(sgs.length ? ['--security-groups', ...sgs] : [])])},
             {evidence: ev, key}))
           continue
         }
@@ -56,7 +57,7 @@ export const dnsResolves = defineCheck({
         if (vpc && off.length > 0) {
           out.push(fail(r, `${d.name} ${how} on ${i.id}: ${off.join(' and ')} ${off.length > 1 ? 'are' : 'is'} off on ${vpc.id} (see network/vpc-dns).`,
             {summary: `Turn on ${off.join(' and ')} on ${vpc.id}.`,
-              command: off.map(a => `aws ec2 modify-vpc-attribute --vpc-id ${vpc.id} --${a === 'enableDnsSupport' ? 'enable-dns-support' : 'enable-dns-hostnames'} '{"Value":true}'`).join(' && ')},
+              command: shellAnd(off.map(a => ['aws', 'ec2', 'modify-vpc-attribute', '--vpc-id', vpc.id, `--${a === 'enableDnsSupport' ? 'enable-dns-support' : 'enable-dns-hostnames'}`, '{"Value":true}']))},
             {evidence: ev, key}))
           continue
         }

@@ -6,6 +6,7 @@
 import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import {coveringNfsMount, expectedPaths, mountFsId, nfsMounts, perProbedHost, seenAt, ssmRun} from '../_lib/host.js'
+import {shellAnd, shellCommand} from '../../core/shell.js'
 
 export const efsMounted = defineCheck({
   id: 'host/efs-mounted',
@@ -37,7 +38,7 @@ export const efsMounted = defineCheck({
               command: e.kind === 'mount-point' && e.fsId
                 // NOTE: efsdoctor mount is idempotent, validates fstab and rolls back on failure; prefer it to a raw mount.
                 ? `efsdoctor mount --instance ${i.id} --file-system ${e.fsId} --path ${e.path}`
-                : e.kind === 'mount-point' && hasFstab ? ssmRun(i.id, `mount ${e.path}`) : ssmRun(i.id, 'mount -a -t efs,nfs4')},
+                : e.kind === 'mount-point' && hasFstab ? ssmRun(i.id, shellCommand(['mount', e.path])) : ssmRun(i.id, 'mount -a -t efs,nfs4')},
             {evidence: ev, key}))
           continue
         }
@@ -45,7 +46,7 @@ export const efsMounted = defineCheck({
         if (e.fsId && seenFs && seenFs !== e.fsId) {
           out.push(fail(r, `${e.path} on ${i.id} is mounted from ${seenFs}, not ${e.fsId} (${e.origin}).`,
             {summary: `Unmount it and mount ${e.fsId} instead; check the fstab line and UserData.`,
-              command: ssmRun(i.id, `umount ${m.target} && mount ${m.target}`)}, {evidence: {...ev, source: m.source}, key}))
+              command: ssmRun(i.id, shellAnd([['umount', m.target], ['mount', m.target]]))}, {evidence: {...ev, source: m.source}, key}))
           continue
         }
         out.push(pass(r, `${e.path} on ${i.id} is on ${m.fstype} from ${m.source}${seenFs && !m.source.includes(seenFs) ? ` (${seenFs})` : ''}, mounted at ${m.target}.`, {evidence: ev, key}))

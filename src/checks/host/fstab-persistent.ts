@@ -6,6 +6,7 @@
 import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import {isNfs, nfsMounts, perProbedHost, userDataMountPoints} from '../_lib/host.js'
+import {shellCommand} from '../../core/shell.js'
 
 export const fstabPersistent = defineCheck({
   id: 'host/fstab-persistent',
@@ -32,7 +33,7 @@ export const fstabPersistent = defineCheck({
         const ev = {path: w.path, fstab: f.fstab}
         if (!entry) {
           out.push(fail(r, `/etc/fstab on ${i.id} has no EFS/NFS line for ${w.path}: the mount will not come back after a reboot.`,
-            {summary: 'Add the fstab line (from UserData guard it with `grep -q` so it is added once).', command: `echo '${line}' | sudo tee -a /etc/fstab`},
+            {summary: 'Add the fstab line (from UserData guard it with `grep -q` so it is added once).', command: `${shellCommand(['echo', line])} | sudo tee -a /etc/fstab`},
             {evidence: ev, key: {path: w.path}}))
         } else if (!entry.options.includes('_netdev')) {
           out.push(fail(r, `The fstab line for ${w.path} on ${i.id} (${entry.device} ${entry.fstype} ${entry.options.join(',')}) lacks _netdev: at boot it is tried before the network is up.`,

@@ -5,6 +5,7 @@
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import {nfsMounts, ownAzTcp, perProbedHost, ssmRun} from '../_lib/host.js'
+import {shellAnd} from '../../core/shell.js'
 
 export const mountResponds = defineCheck({
   id: 'host/mount-responds',
@@ -34,7 +35,7 @@ export const mountResponds = defineCheck({
             const port = deadPort ? ` Port ${deadPort.port} on ${deadPort.ip} is ${deadPort.status} from this host, so the network path is broken (see host/port-2049-reachable).` : ''
             out.push(fail(r, `${m.target} on ${i.id} ${how}.${port} Processes touching it hang.`,
               {summary: 'Fix the network path to the mount target first (security groups, NACLs); a hard mount recovers by itself once the server answers. If it stays stuck (or after a mount target was recreated: "Stale file handle"), unmount lazily and mount again.',
-                command: ssmRun(i.id, `umount -l ${m.target} && mount ${m.target}`)}, {evidence: ev, key: {path: m.target}}))
+                command: ssmRun(i.id, shellAnd([['umount', '-l', m.target], ['mount', m.target]]))}, {evidence: ev, key: {path: m.target}}))
             break
           }
           default:

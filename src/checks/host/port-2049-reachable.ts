@@ -6,6 +6,7 @@
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import {ownAzTcp, perProbedHost} from '../_lib/host.js'
+import {shellCommand} from '../../core/shell.js'
 
 export const port2049Reachable = defineCheck({
   id: 'host/port-2049-reachable',
@@ -38,7 +39,7 @@ export const port2049Reachable = defineCheck({
           const hostSg = i.securityGroupIds[0]
           out.push(fail(r, `TCP ${t.port} from ${i.id} to ${name} times out: packets are dropped by a security group (${mt?.securityGroupIds?.join(', ') ?? 'mount target'} inbound, ${i.securityGroupIds.join(', ') || 'instance'} outbound), a NACL, or a route. Mounts fail with "Connection timed out".`,
             {summary: `Allow TCP ${t.port} from ${hostSg ?? 'the instance security group'} in ${mtSg ?? 'the mount-target security group'}; then check network/nacl-allows-nfs and network/client-sg-egress-nfs.`,
-              command: mtSg && hostSg ? `aws ec2 authorize-security-group-ingress --group-id ${mtSg} --protocol tcp --port ${t.port} --source-group ${hostSg}` : undefined},
+              command: mtSg && hostSg ? shellCommand(['aws', 'ec2', 'authorize-security-group-ingress', '--group-id', mtSg, '--protocol', 'tcp', '--port', String(t.port), '--source-group', hostSg]) : undefined},
             {evidence: ev, key: {ip: t.ip}}))
         } else if (t.status === 'refused') {
           out.push(fail(r, `TCP ${t.port} from ${i.id} to ${name} is refused (a reset came back): ${mt ? 'a host firewall rule (iptables/nftables REJECT) is likely' : `${t.ip} is not a mount target of this file system`}.`,

@@ -7,6 +7,7 @@ import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import type {Instance} from '../../model/snapshot.js'
 import {notProbedReason} from '../_lib/host.js'
 import {activeInstances, res} from '../_lib/scope.js'
+import {shellWord} from '../../core/shell.js'
 
 const SSM_POLICY = 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore'
 const NETWORK = 'a network path to the ssm, ec2messages and ssmmessages endpoints (NAT, or interface VPC endpoints with private DNS)'
@@ -14,7 +15,7 @@ const NETWORK = 'a network path to the ssm, ec2messages and ssmmessages endpoint
 function attachPolicyCommand(i: Instance): string | undefined {
   const profile = i.iamInstanceProfileArn?.split('/').pop()
   if (!profile) return undefined
-  return `aws iam attach-role-policy --policy-arn ${SSM_POLICY} --role-name "$(aws iam get-instance-profile --instance-profile-name ${profile} --query 'InstanceProfile.Roles[0].RoleName' --output text)"`
+  return `aws iam attach-role-policy --policy-arn ${SSM_POLICY} --role-name "$(aws iam get-instance-profile --instance-profile-name ${shellWord(profile)} --query 'InstanceProfile.Roles[0].RoleName' --output text)"`
 }
 
 export const ssmManaged = defineCheck({

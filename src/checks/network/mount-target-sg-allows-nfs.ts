@@ -14,6 +14,7 @@ import {evaluateIngressFromSubnet, perTaskClientSubnet} from '../_lib/task-clien
 import {ambiguousHost, evaluateTemplateSgs, isTemplateMode, mountTargetsBySgs, sgResource, sgSetKey, templateHosts} from '../_lib/template-network.js'
 import type {Outcome} from '../../core/types.js'
 import type {Snapshot} from '../../model/snapshot.js'
+import {shellCommand} from '../../core/shell.js'
 
 /** Lint: each host resource against the security-group sets of the mount targets of the file systems it mounts. */
 function fromTemplate(s: Snapshot): Outcome[] {
@@ -59,7 +60,7 @@ function fromTaskClients(s: Snapshot): Outcome[] {
       : ''
     return fail(r, `Mount target ${mt.id} (${mt.securityGroupIds.join(', ') || 'no security groups'}) does not admit TCP 2049 from the task ENIs of service ${svc} (awsvpc, ${taskSgs}) in subnet ${subnet.id}${why}: its EFS volumes fail to mount (ResourceInitializationError).`,
       {summary: `Allow TCP 2049 into ${mtSg} from the task security group ${taskSg} of service ${svc} (for awsvpc tasks the instance's group does not count).`,
-        command: `aws ec2 authorize-security-group-ingress --group-id ${mtSg} --protocol tcp --port 2049 --source-group ${taskSg}`},
+        command: shellCommand(['aws', 'ec2', 'authorize-security-group-ingress', '--group-id', mtSg, '--protocol', 'tcp', '--port', '2049', '--source-group', taskSg])},
       {evidence: {...ev, partialCidrs: v.partialCidrs}})
   })
 }
@@ -92,7 +93,7 @@ export const mountTargetSgAllowsNfs = defineCheck({
       const clientSg = i.securityGroupIds[0] ?? '<instance-sg>'
       return fail(r, `Mount target ${mt.id} (${mt.securityGroupIds.join(', ') || 'no security groups'}) does not admit TCP 2049 from ${i.id} (${ips.join(', ') || 'no IP'}, ${i.securityGroupIds.join(', ') || 'no security groups'}): mounts time out.`,
         {summary: `Allow TCP 2049 into ${mtSg} from the instances' security group ${clientSg}.`,
-          command: `aws ec2 authorize-security-group-ingress --group-id ${mtSg} --protocol tcp --port 2049 --source-group ${clientSg}`},
+          command: shellCommand(['aws', 'ec2', 'authorize-security-group-ingress', '--group-id', mtSg, '--protocol', 'tcp', '--port', '2049', '--source-group', clientSg])},
         {evidence: ev})
     })
     return [...instances, ...fromTaskClients(s)]

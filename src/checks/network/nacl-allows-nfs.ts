@@ -16,6 +16,7 @@ import {evaluateNacl, evaluateNaclRange, formatPorts, naclForSubnet, type PortRa
 import {perServedPair} from '../_lib/nfs-pairs.js'
 import {perTaskClientSubnet} from '../_lib/task-clients.js'
 import {ambiguousHost, isTemplateMode, sameAz, templateHosts, type TemplateHost} from '../_lib/template-network.js'
+import {shellCommand} from '../../core/shell.js'
 
 const EPHEMERAL: PortRange = [32768, 60999] // Linux default ip_local_port_range (noresvport, TLS proxy)
 const PRIVILEGED: PortRange = [665, 1023] // sunrpc min/max_resvport defaults (no noresvport)
@@ -49,8 +50,9 @@ function ruleNumberBefore(leg: RangeLeg, rule: number | '*'): number {
 
 function fixCommand(b: RangeBlock): string {
   const leg = b.leg
-  return `aws ec2 create-network-acl-entry --network-acl-id ${leg.acl.id} ${leg.egress ? '--egress' : '--ingress'} --rule-number ${ruleNumberBefore(leg, b.rule)} ` +
-    `--protocol tcp --port-range From=${leg.ports[0]},To=${leg.ports[1]} --cidr-block ${leg.peerCidr} --rule-action allow`
+  return shellCommand(['aws', 'ec2', 'create-network-acl-entry', '--network-acl-id', leg.acl.id, leg.egress ? '--egress' : '--ingress',
+    '--rule-number', String(ruleNumberBefore(leg, b.rule)), '--protocol', 'tcp', '--port-range', `From=${leg.ports[0]},To=${leg.ports[1]}`,
+    '--cidr-block', leg.peerCidr, '--rule-action', 'allow'])
 }
 
 function legs(s: Snapshot, i: Instance, mt: MountTarget, ca: NetworkAcl, ma: NetworkAcl, ranges: PortRange[]): Leg[] {

@@ -12,6 +12,7 @@ import type {Snapshot} from '../../model/snapshot.js'
 import {efsVolumesOf, mountsOfFs, parseMounts} from '../_lib/mount-usage.js'
 import {activeInstances} from '../_lib/scope.js'
 import {isTemplateMode, templateHosts} from '../_lib/template-network.js'
+import {shellAnd, shellCommand} from '../../core/shell.js'
 
 /** Why we think clients resolve the EFS DNS name; `byIpOnly` when the snapshot shows only IP mounts. */
 function dnsUsage(s: Snapshot): {reasons: string[]; byIpOnly: boolean} {
@@ -98,14 +99,14 @@ export const vpcDns = defineCheck({
         const flag = (k: string) => (k === 'enableDnsSupport' ? '--enable-dns-support' : '--enable-dns-hostnames')
         return fail(r, `VPC ${id} has ${off.map(k => `${k}=false`).join(' and ')}: EFS DNS names do not resolve (\`Failed to resolve\`).${who}`,
           {summary: `Turn on ${off.join(' and ')} for ${id} (or mount by mount-target IP).`,
-            command: off.map(k => `aws ec2 modify-vpc-attribute --vpc-id ${id} ${flag(k)} '{"Value":true}'`).join(' && ')},
+            command: shellAnd(off.map(k => ['aws', 'ec2', 'modify-vpc-attribute', '--vpc-id', id, flag(k), '{"Value":true}']))},
           {evidence: ev})
       }
       const dns = vpc.domainNameServers
       if (dns && !dns.some(d => d.toLowerCase() === 'amazonprovideddns')) {
         return fail(r, `VPC ${id} uses custom DNS servers (${dns.join(', ')}) from ${vpc.dhcpOptionsId ?? 'its DHCP options'}: they must forward efs.${region}.amazonaws.com to the VPC resolver, or mounts by name fail.${who}`,
           {summary: `Confirm the custom resolver forwards efs.${region}.amazonaws.com to the Amazon resolver (VPC CIDR base + 2), or add AmazonProvidedDNS to the DHCP options.`,
-            command: `aws ec2 describe-dhcp-options --dhcp-options-ids ${vpc.dhcpOptionsId ?? '<dopt-id>'}`},
+            command: shellCommand(['aws', 'ec2', 'describe-dhcp-options', '--dhcp-options-ids', vpc.dhcpOptionsId ?? '<dopt-id>'])},
           {severity: 'warning', evidence: ev})
       }
       const missing = [vpc.enableDnsSupport === undefined && 'enableDnsSupport (ec2:DescribeVpcAttribute)', vpc.enableDnsHostnames === undefined && 'enableDnsHostnames (ec2:DescribeVpcAttribute)', dns === undefined && 'DHCP domain-name-servers (ec2:DescribeDhcpOptions)'].filter(Boolean)

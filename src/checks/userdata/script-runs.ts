@@ -10,6 +10,7 @@ import type {Outcome} from '../../core/types.js'
 import type {Snapshot, UserData} from '../../model/snapshot.js'
 import {at, eachUserData, udResource} from '../_lib/user-data-check.js'
 import type {ParsedUserData} from '../_lib/user-data.js'
+import {shellCommand} from '../../core/shell.js'
 
 function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   const r = udResource(ud)
@@ -28,7 +29,7 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   const settings = p.ecsConfig.filter(x => x.key === 'ECS_CLUSTER')
   const setting = settings[settings.length - 1]
   const ecsFix = {summary: `Write ECS_CLUSTER=${want ?? '<cluster>'} to /etc/ecs/ecs.config before the agent starts.`,
-    command: `echo ECS_CLUSTER=${want ?? '<cluster>'} >> /etc/ecs/ecs.config`}
+    command: `${shellCommand(['echo', `ECS_CLUSTER=${want ?? '<cluster>'}`])} >> /etc/ecs/ecs.config`}
   if (!setting) {
     if (/\/etc\/ecs\/ecs\.config/.test(p.text)) {
       return unknown(r, `UserData ${ud.id} writes /etc/ecs/ecs.config in a way efsdoctor cannot read (no ECS_CLUSTER= line found); cannot confirm the cluster name.`, at(ud, undefined))
