@@ -261,6 +261,10 @@ export function walkScript(ctx: Ctx, sh: ShellState, src: ShellSource, parent?: 
     unreadable(ctx, 'the shell parser was not loaded (a bug: the command should load it before checks run)')
     return false
   }
+  if (nestingOf(src.text) > MAX_DEPTH) {
+    unreadable(ctx, `the script nests more than ${MAX_DEPTH} levels deep`)
+    return false
+  }
   const tree = parseShell(protectPlaceholders(src.text, sh.placeholders))
   if (!tree) {
     unreadable(ctx, `the shell script could not be parsed within ${PARSE_BUDGET_MS} ms`)
@@ -286,6 +290,18 @@ export function walkScript(ctx: Ctx, sh: ShellState, src: ShellSource, parent?: 
   }
 }
 
+/** How deep `(`, `{` and `$(` nest (quotes not honoured: an upper bound, checked before parsing). */
+function nestingOf(text: string): number {
+  let depth = 0
+  let max = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 40 || c === 123) max = Math.max(max, ++depth)
+    else if ((c === 41 || c === 125) && depth > 0) depth--
+  }
+  return max
+}
+
 /** The first syntax error (an unterminated quote, heredoc or block), or undefined. */
 function syntaxProblem(root: ShellNode, lineOf: (row: number) => number): string | undefined {
   if (!root.hasError) {
@@ -296,6 +312,7 @@ function syntaxProblem(root: ShellNode, lineOf: (row: number) => number): string
   const bad = firstOf(root, n => n.isError || n.isMissing)
   if (!bad) return 'the shell syntax is invalid'
   const line = lineOf(bad.startPosition.row)
+  if (bad.isMissing && bad.type === 'heredoc_end') return `the heredoc before line ${line} is never closed`
   if (bad.isMissing) return `shell syntax error on line ${line}: missing ${JSON.stringify(bad.type)} (an unterminated quote or block?)`
   const what = /^["'`]/.test(bad.text) || /["'`]/.test(bad.text.slice(0, 200)) ? ' (an unterminated quote?)' : ''
   return `shell syntax error on line ${line}${what}`

@@ -486,3 +486,44 @@ export function optionMap(options: string[]): Map<string, string> {
   }
   return m
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Resolved mounts (for consumers outside the userdata checks, e.g. which file systems each client uses)
+
+export interface ResolvedMount {
+  /** `mount` = a mount command; `fstab` = a line written to /etc/fstab; `cloud-config` = a `mounts:` entry. */
+  kind: 'mount' | 'fstab' | 'cloud-config'
+  line: number
+  device?: string
+  /** What the device names: a file-system id, an EFS DNS name, an IP, or a value only known at boot (`symbolic`). */
+  deviceKind?: 'fs-id' | 'dns-name' | 'ip' | 'symbolic' | 'other'
+  fsId?: string
+  mountPoint?: string
+  fsType?: string
+  options: string[]
+  /** What was read: the command or line as written, and where its variables came from. */
+  evidence: string
+}
+
+/** Every NFS/EFS mount and fstab line of a UserData text, with devices resolved as far as the script says. */
+export function resolvedMounts(text: string): {mounts: ResolvedMount[]; unreadable?: string} {
+  const p = parseUserData(text)
+  if (p.unreadable) return {mounts: [], unreadable: p.unreadable}
+  const describe = (device: string | undefined): Pick<ResolvedMount, 'deviceKind' | 'fsId'> => {
+    if (!device) return {}
+    const d = parseDevice(device)
+    const fsId = d.fsId && /^fs-[0-9a-f]+$/.test(d.fsId) ? d.fsId : undefined
+    const deviceKind = fsId ? (d.dnsName ? 'dns-name' : 'fs-id') : d.placeholder || /[$<]/.test(device) ? 'symbolic' : d.ip ? 'ip' : d.dnsName ? 'dns-name' : 'other'
+    return {deviceKind, ...(fsId ? {fsId} : {})}
+  }
+  const evidence = (s: {text: string; origin?: string}) => s.origin ? `${s.text} (${s.origin})` : s.text
+  const out: ResolvedMount[] = []
+  for (const m of p.mounts) {
+    if (m.kind === 'all' || m.kind === 'cloud-config') continue
+    out.push({kind: 'mount', line: m.line, device: m.device, ...describe(m.device), mountPoint: m.mountPoint, fsType: m.fsType, options: m.options, evidence: evidence(m)})
+  }
+  for (const e of p.fstab) {
+    out.push({kind: e.via === 'cloud-config' ? 'cloud-config' : 'fstab', line: e.line, device: e.device, ...describe(e.device), mountPoint: e.mountPoint, fsType: e.fsType, options: e.options, evidence: evidence(e)})
+  }
+  return {mounts: out.sort((a, b) => a.line - b.line)}
+}
