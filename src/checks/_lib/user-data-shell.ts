@@ -305,7 +305,7 @@ function nestingOf(text: string): number {
 /** The first syntax error (an unterminated quote, heredoc or block), or undefined. */
 function syntaxProblem(root: ShellNode, lineOf: (row: number) => number): string | undefined {
   if (!root.hasError) {
-    const open = firstOf(root, n => n.type === 'heredoc_redirect' && !n.children.some(c => c?.type === 'heredoc_end') && n.children.some(c => c?.type === 'heredoc_start'))
+    const open = root.descendantsOfType('heredoc_redirect').find(n => n && !n.children.some(c => c?.type === 'heredoc_end') && n.children.some(c => c?.type === 'heredoc_start'))
     if (open) return `the heredoc opened on line ${lineOf(open.startPosition.row)} is never closed`
     return undefined
   }

@@ -8,6 +8,7 @@
  */
 import {gunzipSync} from 'node:zlib'
 import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Node} from 'yaml'
+import {shellParserLoaded} from '../../core/shell-parser.js'
 import {newShellState, type ShellState, walkScript} from './user-data-shell.js'
 
 /** Larger decoded UserData is not read (EC2 allows 16 KB before base64; gzip can hold more). */
@@ -393,8 +394,23 @@ function analyzeCloudConfig(ctx: Ctx, sh: ShellState, part: UserDataPart): void 
 // ---------------------------------------------------------------------------------------------------------------
 // Entry point
 
-/** Parse UserData text (plain, or still base64/gzip-encoded) into the structured model. */
+/** Each check reads the same scripts: parse each distinct text once (results are read-only). */
+const MEMO = new Map<string, ParsedUserData>()
+const MEMO_SIZE = 256
+
+/** Parse UserData text (plain, or still base64/gzip-encoded) into the structured model; the result is shared, read-only. */
 export function parseUserData(input: string): ParsedUserData {
+  const hit = MEMO.get(input)
+  if (hit) return hit
+  const parsed = parseUncached(input)
+  if (shellParserLoaded()) {
+    if (MEMO.size >= MEMO_SIZE) MEMO.delete(MEMO.keys().next().value!)
+    MEMO.set(input, parsed)
+  }
+  return parsed
+}
+
+function parseUncached(input: string): ParsedUserData {
   const {text: decoded, encoding, overCap} = decodeUserData(input)
   // NOTE: CloudFormation Fn::Sub writes a literal `${VAR}` as `${!VAR}`; same length per line is not needed
   // because the replacement never spans lines.
