@@ -196,7 +196,7 @@ describe('createSsmRunner', () => {
     expect(ssmMock.commandCalls(GetCommandInvocationCommand)).toHaveLength(1)
   })
 
-  test('one failed List round is retried with List; List and Get both failing time out naming the List error', async () => {
+  test('one failed List round is retried with List; List and Get both failing for good end as "could not read the result", naming the error and the command id', async () => {
     const sent = sendRecorder()
     ssmMock.on(ListCommandInvocationsCommand)
       .rejectsOnce(awsError('InternalServerError', 'try again', 500))
@@ -211,8 +211,9 @@ describe('createSsmRunner', () => {
     ssmMock.on(ListCommandInvocationsCommand).rejects(awsError('InternalServerError', 'down', 500))
     ssmMock.on(GetCommandInvocationCommand).rejects(awsError('InternalServerError', 'down', 500))
     const [r] = await runner({preflight: false}).run(['i-0123456789abcdef0'], 'x', {timeoutSeconds: 5, waitSeconds: 10})
-    expect(r.status).toBe('TimedOut')
-    expect(r.reason).toBe('no result within 10s (ssm:ListCommandInvocations failed: InternalServerError (HTTP 500): down)')
+    expect(r.status).toBe('Error')
+    expect(r.reason).toBe('could not read the result (InternalServerError: down)')
+    expect(r.unread).toMatchObject({commandId: expect.stringMatching(/^cmd-/), error: 'InternalServerError: down'})
   })
 
   test('instances still running at the deadline are TimedOut with their last status', async () => {
