@@ -1,6 +1,7 @@
 /** Shared plumbing for the userdata/* checks: one outcome set per distinct script, resource/location/evidence. */
 import type {Location, Outcome, Resource} from '../../core/types.js'
 import type {Snapshot, UserData} from '../../model/snapshot.js'
+import {FS_ID_RE} from '../../model/ids.js'
 import {unknown} from '../../core/define-check.js'
 import {type FstabEntry, type MountCall, parseDevice, parseUserData, type ParsedUserData} from './user-data.js'
 import {shellCommand} from '../../core/shell.js'
@@ -59,7 +60,13 @@ export const scopeFsIds = (s: Snapshot): string[] => s.scope.fileSystems.map(f =
 /** The fix everyone should copy: the generated, known-good snippet. */
 export function snippetCommand(s: Snapshot, mountPoint?: string): string {
   const fs = scopeFsIds(s)[0] ?? '<fs-id>'
-  return shellCommand(['efsdoctor', 'userdata', '--file-system', fs, '--path', mountPoint ?? '/mnt/efs'])
+  const path = mountPoint ?? '/mnt/efs'
+  // NOTE: in lint the file system is a template resource (a logical id, not fs-…): the hint that works when pasted
+  // is the CloudFormation form, which takes `${Logical}` and lets Fn::Sub fill in the id.
+  if (s.scope.source === 'template' && !FS_ID_RE.test(fs) && /^[A-Za-z][A-Za-z0-9]*$/.test(fs)) {
+    return shellCommand(['efsdoctor', 'userdata', '--format', 'cfn-yaml', '--file-system', `\${${fs}}`, '--path', path])
+  }
+  return shellCommand(['efsdoctor', 'userdata', '--file-system', fs, '--path', path])
 }
 
 export const NFS_TYPES = /^(efs|nfs4?|nfs)$/
