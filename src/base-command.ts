@@ -87,6 +87,13 @@ export function checkOutputFile(file: string): string {
   return file
 }
 
+/** Why a file could not be written, in words (the temporary file's name would only confuse). */
+const WRITE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such directory', ENOTDIR: 'a part of the path is not a directory', EACCES: 'permission denied',
+  EPERM: 'permission denied', EROFS: 'read-only file system', ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded', EISDIR: 'it is a directory',
+}
+
 /**
  * Writes a temporary file next to `file` and renames it into place, so a full disk or a crash never leaves a
  * truncated report where a good one was.
@@ -98,6 +105,8 @@ export function writeFileAtomic(file: string, body: string): void {
     renameSync(tmp, file)
   } catch (error) {
     rmSync(tmp, {force: true})
-    throw new UsageError(`cannot write ${file}: ${(error as Error).message.split('\n')[0]}`)
+    const code = (error as NodeJS.ErrnoException).code ?? ''
+    const why = WRITE_ERRORS[code] ?? (error as Error).message.split('\n')[0]
+    throw new UsageError(`cannot write ${file}: ${why}`)
   }
 }

@@ -126,3 +126,11 @@ describe('check --example / --list-examples (the shipped examples, after any ins
     expectOneLineExit2(await run(['--example', 'nope']), /no example named "nope"; the examples are: .*broken-sg-cidr/)
   })
 })
+
+describe('check --output-file that cannot be written', () => {
+  it('names the path and the reason in one line (no errno, no temporary file name)', async () => {
+    const r = await run(['--from', 'examples/snapshots/healthy.json', '--output', 'json', '--output-file', '/nonexistent/dir/x.json'])
+    expectOneLineExit2(r, /^efsdoctor: cannot write \/nonexistent\/dir\/x\.json: no such directory$/)
+  })
+})
+
