@@ -59,14 +59,15 @@ export const scopeFsIds = (s: Snapshot): string[] => s.scope.fileSystems.map(f =
 
 /** The fix everyone should copy: the generated, known-good snippet. */
 export function snippetCommand(s: Snapshot, mountPoint?: string): string {
-  const fs = scopeFsIds(s)[0] ?? '<fs-id>'
+  const fs = scopeFsIds(s)[0]
   const path = mountPoint ?? '/mnt/efs'
-  // NOTE: in lint the file system is a template resource (a logical id, not fs-…): the hint that works when pasted
-  // is the CloudFormation form, which takes `${Logical}` and lets Fn::Sub fill in the id.
-  if (s.scope.source === 'template' && !FS_ID_RE.test(fs) && /^[A-Za-z][A-Za-z0-9]*$/.test(fs)) {
-    return shellCommand(['efsdoctor', 'userdata', '--format', 'cfn-yaml', '--file-system', `\${${fs}}`, '--path', path])
+  // NOTE: in lint the file system is a template resource (a logical id, not fs-…), or none is in scope: the hint that
+  // works when pasted is the CloudFormation form, which takes `${Logical}` (default: a FileSystemId parameter) and
+  // lets Fn::Sub fill in the id.
+  if (s.scope.source === 'template' && (fs === undefined || (!FS_ID_RE.test(fs) && /^[A-Za-z][A-Za-z0-9]*$/.test(fs)))) {
+    return shellCommand(['efsdoctor', 'userdata', '--format', 'cfn-yaml', '--file-system', `\${${fs ?? 'FileSystemId'}}`, '--path', path])
   }
-  return shellCommand(['efsdoctor', 'userdata', '--file-system', fs, '--path', path])
+  return shellCommand(['efsdoctor', 'userdata', '--file-system', fs ?? '<fs-id>', '--path', path])
 }
 
 export const NFS_TYPES = /^(efs|nfs4?|nfs)$/
