@@ -7,6 +7,7 @@
  * efs.ts, autoscaling.ts), which share one CollectContext (collectors/context.ts).
  */
 import {UsageError} from '../core/errors.js'
+import {loadShellParserFor} from '../core/shell-parser.js'
 import {TOOL_VERSION} from '../core/version.js'
 import {resolveEndpoint, resolveRegion, type AwsClients} from './aws-clients.js'
 import {Calls, type CallEvent} from './call.js'
@@ -164,7 +165,9 @@ function collectionSteps(ctx: CollectContext): Collection {
         mountTargetVpcs.set(m.vpcId, (mountTargetVpcs.get(m.vpcId) ?? new Set()).add(m.fileSystemId))
       }
       const inferred = explicit.length ? [] : inferFileSystems({taskDefinitions: s.taskDefinitions ?? [], userData: [...found.userData.values()], mountTargetVpcs})
-      // NOTE: the usage model reads mount-target IPs (mounts by IP), so it sees every mount target found so far.
+      // NOTE: the usage model reads mount-target IPs (mounts by IP), so it sees every mount target found so far. It
+      // parses UserData, so the shell grammar must be loaded first (without it every script reads as no mount at all).
+      await loadShellParserFor([...found.userData.values()].map(u => u.text))
       const scoped = scopeByEvidence({...s, userData: [...found.userData.values()], mountTargets: [...found.mountTargetsByFs.values()].flat()}, inferred, explicit)
       s.scope.fileSystems = scoped.fileSystems
       notes.push(...scoped.notes)

@@ -11,6 +11,7 @@ import {schemaChecker} from '../core/json-schema.js'
 import {scopeByEvidence} from '../checks/_lib/usage.js'
 import {SNAPSHOT_PARTS, SNAPSHOT_SCHEMA_VERSION, type Snapshot} from '../model/snapshot.js'
 import {MAX_SNAPSHOT_BYTES, readInputFile} from '../core/input-file.js'
+import {loadShellParserForSnapshot} from '../core/shell-parser.js'
 
 /** Versions `check --from` reads: the current one, and 1 through `upgradeFromV1`. */
 const READABLE_VERSIONS: readonly number[] = [1, SNAPSHOT_SCHEMA_VERSION]
@@ -59,7 +60,10 @@ export async function loadSnapshot(file: string): Promise<Snapshot> {
   const problem = snapshotProblem(data) ?? await schemaProblem(data)
   if (problem) throw new UsageError(`snapshot ${file} is not an efsdoctor snapshot: ${problem.replace(/\s+/g, ' ')}`)
   const snapshot = data as Snapshot
-  return (snapshot.schemaVersion as number) === 1 ? upgradeFromV1(snapshot) : snapshot
+  if ((snapshot.schemaVersion as number) !== 1) return snapshot
+  // NOTE: the upgrade reads UserData mounts: the shell grammar must be loaded first (see upgradeFromV1).
+  await loadShellParserForSnapshot(snapshot)
+  return upgradeFromV1(snapshot)
 }
 
 /**
@@ -67,7 +71,7 @@ export async function loadSnapshot(file: string): Promise<Snapshot> {
  * in the instances' VPC in scope as if it were used; version 2 scopes by evidence. So the scope is worked out again
  * from what the file holds (UserData, task definitions, probe facts): a file system named with --file-system stays
  * named; one whose only reason was "has mount targets in …" is a candidate when nothing else is in scope, and is left
- * out (with a note) when something is; every entry gains `usedBy`.
+ * out (with a note) when something is; every entry gains `usedBy`. The shell parser must be loaded (loadSnapshot does).
  */
 export function upgradeFromV1(v1: Snapshot): Snapshot {
   const named = v1.scope.fileSystems.filter(f => f.reasons.includes('named with --file-system')).map(f => f.id)
