@@ -272,6 +272,12 @@ export function walkScript(ctx: Ctx, sh: ShellState, src: ShellSource, parent?: 
   }
   try {
     const problem = syntaxProblem(tree.root, src.lineOf)
+    if (problem && parent) {
+      // NOTE: a `bash -c '…'` / `su -c …` string that is not valid shell fails when it runs (sh prints a syntax
+      // error); the rest of the script is still read.
+      ctx.out.notes.push(`line ${src.lineOf(0)}: the script given to a shell there is not valid shell (${problem}), so that command fails`)
+      return false
+    }
     if (problem) {
       unreadable(ctx, problem)
       return false

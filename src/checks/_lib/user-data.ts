@@ -177,11 +177,24 @@ function headerValue(headers: string[], name: string): string | undefined {
   return h?.slice(name.length + 1).trim()
 }
 
-/** Split MIME multipart text into parts; header continuation lines (leading whitespace) are folded. */
-function splitMime(lines: string[]): UserDataPart[] | undefined {
+const HEADER_LINE = /^[A-Za-z][\w-]*:\s/
+
+/**
+ * Split MIME multipart text into parts; header continuation lines (leading whitespace) are folded. A blank line
+ * inside the message headers ends them (RFC 5322, and Python's email parser that cloud-init uses): the multipart
+ * Content-Type after it is body text and cloud-init runs nothing. The parts are still read as the author meant them
+ * (`brokenAt` is the blank line), so the other checks judge what the script would do once the header is fixed.
+ */
+function splitMime(lines: string[]): {parts: UserDataPart[]; brokenAt?: number} | undefined {
   const headers: string[] = []
   let i = 0
-  for (; i < lines.length && lines[i].trim() !== ''; i++) {
+  let brokenAt: number | undefined
+  for (; i < lines.length; i++) {
+    if (lines[i].trim() === '') {
+      if (headerValue(headers, 'Content-Type') !== undefined || !HEADER_LINE.test(lines[i + 1] ?? '')) break
+      brokenAt ??= i + 1
+      continue
+    }
     if (/^\s/.test(lines[i]) && headers.length) headers[headers.length - 1] += ' ' + lines[i].trim()
     else headers.push(lines[i].trim())
   }
@@ -230,8 +243,9 @@ function splitMime(lines: string[]): UserDataPart[] | undefined {
     }
     cur.body.push(lines[i])
   }
+  // NOTE: no closing boundary: Python's email parser (cloud-init) keeps the last part (a CloseBoundaryNotFoundDefect).
   close()
-  return parts
+  return {parts, ...(brokenAt ? {brokenAt} : {})}
 }
 
 function gunzipSafe(buf: Buffer): string {
@@ -240,6 +254,28 @@ function gunzipSafe(buf: Buffer): string {
   } catch {
     return ''
   }
+}
+
+/**
+ * What a script that cloud-init does not run was meant to be, and why it does not run: cloud-init runs a part as a
+ * script only when it starts with `#!` (canonical/cloud-init doc/rtd/explanation/format.rst, "User data script:
+ * Begins with: #!"), and the kernel needs `#!` as the first two bytes. The meant format is still read, so the other
+ * checks judge what the script would do once its first line is fixed; userdata/script-runs reports the header.
+ */
+function intendedFormat(lines: string[]): {format: PartFormat; why: string} | undefined {
+  const k = lines.findIndex(l => l.trim() !== '')
+  if (k < 0) return undefined
+  const first = lines[k].trim()
+  const format = formatOf(first)
+  if (format !== 'unknown') {
+    const how = k > 0 ? 'blank line before it' : 'indented'
+    return {format, why: `the header is not on line 1 (${how}${k > 0 && lines[k] !== first ? ', and indented' : ''}): cloud-init does not recognise the script, and the kernel runs a script only when #! are its first two bytes`}
+  }
+  if (k === 0 && /^#+!?\s*\/(usr\/)?(local\/)?bin\/(env\s+)?(ba|da|z|k)?sh\b/.test(first)) {
+    const later = lines.findIndex((l, i) => i > 0 && l.startsWith('#!'))
+    return {format: 'shell', why: `line 1 is "${first.slice(0, 40)}", not #!: cloud-init runs a script only when it starts with #!${later > 0 ? ` (the #! on line ${later + 1} does not count)` : ''}`}
+  }
+  return undefined
 }
 
 /** NUL bytes, or more than 1 in 20 characters being control characters other than tab/CR/LF. */
@@ -431,15 +467,17 @@ function parseUncached(input: string): ParsedUserData {
   const lines = text.split('\n')
   const mime = /^(Content-Type|MIME-Version):/i.test(lines[0]) ? splitMime(lines) : undefined
   if (mime) {
-    out.format = 'mime'
-    out.parts = mime
+    out.format = mime.brokenAt ? 'unknown' : 'mime'
+    out.parts = mime.parts
+    if (mime.brokenAt) {
+      out.notes.push(`the blank line ${mime.brokenAt} ends the MIME headers after line 1, so the multipart Content-Type below it is body text: cloud-init sees a text/plain message with no known header and runs nothing`)
+    }
   } else {
     const format = formatOf(lines[0])
+    const intended = format === 'unknown' ? intendedFormat(lines) : undefined
     out.format = format
-    out.parts = [{index: 0, format, startLine: 1, text, encoded: false}]
-    if (format === 'unknown' && lines.findIndex(l => l.trim() !== '') > 0 && formatOf(lines.find(l => l.trim() !== '')!) !== 'unknown') {
-      out.notes.push('the header is not on line 1 (blank line before it): cloud-init does not recognise the script')
-    }
+    out.parts = [{index: 0, format: intended?.format ?? format, startLine: 1, text, encoded: false}]
+    if (intended) out.notes.push(intended.why)
   }
   const sh = newShellState()
   for (const part of out.parts) {

@@ -10,7 +10,7 @@ import type {Snapshot, UserData} from '../../model/snapshot.js'
 import {at, eachUserData, effectiveMounts, scopeFsIds, snippetCommand, udResource} from '../_lib/user-data-check.js'
 import {type DeviceRef, parseDevice, type ParsedUserData} from '../_lib/user-data.js'
 
-interface Ref { line: number; device: string; ref: DeviceRef; fsId?: string; mountPoint?: string; origin?: string }
+interface Ref { line: number; device: string; ref: DeviceRef; fsId?: string; mountPoint?: string; origin?: string; fsType?: string }
 
 const placeholderName = (v: string): string | undefined => /^\$\{?([\w:.]+)\}?$/.exec(v)?.[1]
 const isPlaceholder = (v: string | undefined): boolean => !!v && /[$<]/.test(v)
@@ -19,15 +19,15 @@ const isPlaceholder = (v: string | undefined): boolean => !!v && /[$<]/.test(v)
 function refsOf(s: Snapshot, p: ParsedUserData): Ref[] {
   const seen = new Set<string>()
   const out: Ref[] = []
-  const add = (line: number, device: string | undefined, mountPoint?: string, origin?: string) => {
+  const add = (line: number, device: string | undefined, mountPoint?: string, origin?: string, fsType?: string) => {
     if (!device || seen.has(`${line}:${device}`)) return
     seen.add(`${line}:${device}`)
     const ref = parseDevice(device)
     const fsId = ref.fsId ?? (ref.ip ? s.mountTargets?.find(mt => mt.ipAddress === ref.ip)?.fileSystemId : undefined)
-    if (fsId || ref.dnsName || ref.ip) out.push({line, device, ref, fsId, mountPoint, origin})
+    if (fsId || ref.dnsName || ref.ip) out.push({line, device, ref, fsId, mountPoint, origin, fsType})
   }
-  for (const m of effectiveMounts(p)) add(m.fstab ? m.fstab.line : m.call.line, m.device, m.mountPoint, m.fstab?.origin ?? m.call.origin)
-  for (const e of p.fstab) add(e.line, e.device, e.mountPoint, e.origin)
+  for (const m of effectiveMounts(p)) add(m.fstab ? m.fstab.line : m.call.line, m.device, m.mountPoint, m.fstab?.origin ?? m.call.origin, m.fsType)
+  for (const e of p.fstab) add(e.line, e.device, e.mountPoint, e.origin, e.fsType)
   return out.sort((a, b) => a.line - b.line)
 }
 
@@ -64,7 +64,8 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
     command: snippetCommand(s, mp),
   })
   if (refs.length === 0) {
-    return fail(r, `UserData ${ud.id} mounts no EFS file system (no mount command, fstab line or cloud-config mounts: entry); ${wanted.join(', ')} is not mounted on its instances.`,
+    const bad = p.notes.find(n => n.includes('bad substitution'))
+    return fail(r, `UserData ${ud.id} mounts no EFS file system (${bad ?? 'no mount command, fstab line or cloud-config mounts: entry'}); ${wanted.join(', ')} is not mounted on its instances.`,
       fix(), at(ud, 1))
   }
   const matching = refs.filter(x => x.fsId && (wanted.includes(x.fsId) || wanted.includes(placeholderName(x.fsId) ?? '')))
@@ -77,6 +78,12 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
       at(ud, missing.line, {device: missing.device, fileSystemId: missing.fsId, account: s.scope.accountId, region: s.scope.region}))
   }
   for (const m of matching) {
+    // NOTE: only the efs mount helper turns a bare `fs-…` into a mount target address; nfs/nfs4 look it up in DNS.
+    if (!m.ref.dnsName && !m.ref.ip && m.fsType !== 'efs' && /^fs-[0-9a-f]+$/.test(m.fsId!)) {
+      return fail(r, `Line ${m.line} of UserData ${ud.id} mounts \`${m.device}\` with type ${m.fsType ?? 'nfs (no -t)'}: a bare file-system id is not a host name (only the efs mount helper resolves it), so the mount fails with "Failed to resolve server".`,
+        {summary: `Mount with type efs (amazon-efs-utils), or use the DNS name ${m.fsId}.efs.<region>.amazonaws.com.`, command: snippetCommand(s, m.mountPoint)},
+        at(ud, m.line, {device: m.device, fsType: m.fsType}))
+    }
     const problem = dnsProblem(m.ref, s.scope.region)
     if (problem) {
       return fail(r, `Line ${m.line} of UserData ${ud.id} mounts ${m.fsId} by a DNS name that ${problem}: the name does not resolve and the mount fails.`,

@@ -18,6 +18,39 @@ describe('parseUserData: formats', () => {
     expect(p.notes.join(' ')).toMatch(/not on line 1/)
   })
 
+  it.each([
+    ['##!/bin/bash\n\n#!/bin/bash\nmount -t efs fs-12345678:/ /mnt/efs\n', /line 1 is "##!\/bin\/bash", not #!.*the #! on line 3 does not count/],
+    ['#/bin/bash\nmount -t efs fs-12345678:/ /mnt/efs\n', /line 1 is "#\/bin\/bash", not #!/],
+    ['\n      #!/bin/bash\n      mount -t efs fs-12345678:/ /mnt/efs\n', /not on line 1 \(blank line before it, and indented\)/],
+  ])('a script cloud-init does not run (%j) is still read as the shell it was meant to be, with the reason noted', (text, why) => {
+    const p = parseUserData(text)
+    expect(p.format).toBe('unknown')
+    expect(p.notes.join(' ')).toMatch(why)
+    expect(p.mounts[0]).toMatchObject({device: 'fs-12345678:/', mountPoint: '/mnt/efs'})
+  })
+
+  it('MIME whose headers a blank line cuts short is not run by cloud-init, but its parts are read', () => {
+    const text = ['MIME-Version: 1.0', '', 'Content-Type: multipart/mixed; boundary="B"', '', '--B', 'Content-Type: text/x-shellscript', '',
+      '#!/bin/bash', 'mount -t efs fs-12345678:/ /mnt/efs', '--B--', ''].join('\n')
+    const p = parseUserData(text)
+    expect(p.format).toBe('unknown')
+    expect(p.notes.join(' ')).toMatch(/blank line 2 ends the MIME headers/)
+    expect(p.mounts[0]).toMatchObject({line: 9, device: 'fs-12345678:/'})
+    // The same document without the blank line is MIME that runs; without its closing boundary too (cloud-init's
+    // email parser keeps the last part).
+    const fixed = text.replace('1.0\n\n', '1.0\n')
+    expect(parseUserData(fixed).format).toBe('mime')
+    expect(parseUserData(fixed.replace('--B--\n', '')).mounts[0]).toMatchObject({line: 8, device: 'fs-12345678:/'})
+  })
+
+  it('a `su -c` string that is not valid shell fails at that command only; the rest of the script is read', () => {
+    const p = parseUserData('#!/bin/bash\nsu -c \\"echo \'fs-1:/ /mnt nfs4 defaults 0 0\' >> /etc/fstab\\"\nmount -t efs fs-12345678:/ /mnt/efs\n')
+    expect(p.unreadable).toBeUndefined()
+    expect(p.fstab).toEqual([])
+    expect(p.notes.join(' ')).toMatch(/line 2: the script given to a shell there is not valid shell/)
+    expect(p.mounts[0]).toMatchObject({line: 3})
+  })
+
   it('decodes base64, gzip and base64+gzip text', () => {
     const script = '#!/bin/bash\nmount -a -t efs\n'
     expect(decodeUserData(Buffer.from(script).toString('base64'))).toEqual({text: script, encoding: 'base64'})

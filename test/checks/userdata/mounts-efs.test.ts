@@ -22,6 +22,13 @@ describe('userdata/mounts-efs', () => {
     expect(mountsEfs.run(s)[0]).toMatchObject({status: 'pass', location: {line: 2}})
   })
 
+  it('fails a bare file-system id mounted as nfs4 (only the efs helper resolves ids), passes it as efs', () => {
+    const [o] = mountsEfs.run(withUserData(`#!/bin/bash\nmount -t nfs4 -o nfsvers=4.1 ${IDS.fs}:/ /mnt/efs\n`))
+    expect(o).toMatchObject({status: 'fail', location: {line: 2}})
+    expect(o.message).toMatch(/bare file-system id is not a host name/)
+    expect(mountsEfs.run(withUserData(`#!/bin/bash\nmount -t efs ${IDS.fs}:/ /mnt/efs\n`))[0].status).toBe('pass')
+  })
+
   it('fails when another file system is mounted, naming both ids and the line', () => {
     const [o] = mountsEfs.run(withUserData(udFixture('fault-wrong-fs.sh')))
     expect(o).toMatchObject({status: 'fail', location: {line: 5}})
