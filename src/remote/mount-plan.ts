@@ -5,12 +5,12 @@
  * bash. mount-efs.sh validates every value again on the host.
  */
 import {UsageError} from '../core/errors.js'
+import {checkHostPath} from '../core/host-path.js'
 import {shellQuote as quote} from '../core/shell.js'
 import type {Instance, MountTarget, Snapshot} from '../model/snapshot.js'
 import {ACCESS_POINT_RE, FS_ID_RE, REGION_RE} from '../model/ids.js'
 export {ACCESS_POINT_RE, FS_ID_RE, REGION_RE}
 
-const PATH_RE = /^(\/[A-Za-z0-9._-]+)+$/
 const IPV4_RE = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/
 
 /** The NFS options AWS recommends for EFS (the nfs method always uses them). */
@@ -70,11 +70,12 @@ export interface MountSpec {
 }
 
 function checkPath(raw: string): string {
-  const path = raw.length > 1 ? raw.replace(/\/$/, '') : raw
-  if (!PATH_RE.test(path) || path.length > 200) {
+  const checked = checkHostPath(raw)
+  if (!checked.ok && checked.reason === 'characters') {
     throw new UsageError(`--path "${raw}" must be an absolute path of letters, digits, ".", "_" and "-" (e.g. /mnt/efs)`)
   }
-  if (path.split('/').some(p => p === '.' || p === '..')) throw new UsageError(`--path "${raw}" must not contain . or .. parts`)
+  if (!checked.ok) throw new UsageError(`--path "${raw}" must not contain . or .. parts`)
+  const {path} = checked
   if (SYSTEM_DIRS.has(path) || SYSTEM_TREES.some(t => path.startsWith(t))) {
     throw new UsageError(`--path "${path}" is a system directory; mount EFS somewhere of its own, e.g. /mnt/efs`)
   }

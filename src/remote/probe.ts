@@ -7,6 +7,7 @@
  */
 import type {HostFacts, Instance, Snapshot} from '../model/snapshot.js'
 import {parseUserData} from '../checks/_lib/user-data.js'
+import {checkHostPath} from '../core/host-path.js'
 import {redactSecrets} from '../core/redact.js'
 import {loadShellParserForSnapshot} from '../core/shell-parser.js'
 import {efsDnsName} from './mount-plan.js'
@@ -55,8 +56,10 @@ export function expectedPaths(snapshot: Snapshot, instanceId: string): string[] 
   for (const td of snapshot.taskDefinitions ?? []) {
     for (const v of td.volumes) if (v.host?.sourcePath) out.add(v.host.sourcePath)
   }
-  // NOTE: EFSD_EXPECTED_PATHS is space-separated, so paths with whitespace or unresolved variables are left out.
-  return [...out].filter(p => p.startsWith('/') && !/[\s$`]/.test(p)).sort().slice(0, MAX_EXPECTED_PATHS)
+  // NOTE: the same allow-list as `mount --path`: a path with glob characters (`/data/app[1]`, `/*/*`), whitespace or
+  // an unresolved variable is never sent to a host, so the probe cannot be made to glob through a hung mount.
+  const plain = [...out].map(checkHostPath).flatMap(c => c.ok ? [c.path] : [])
+  return [...new Set(plain)].sort().slice(0, MAX_EXPECTED_PATHS)
 }
 
 /** Mount-target IPs of the file systems in scope, in the instance's AZ (matched by AZ id when known). */

@@ -109,8 +109,9 @@ describe('probeInstances', () => {
     expect(f.facts!.complete).toBe(true)
     expect(f.facts!.tcp).toEqual([{ip: '127.0.0.1', port, status: 'open'}])
     expect(f.facts!.dns.map(d => d.name)).toEqual([`${IDS.fs}.efs.eu-west-1.amazonaws.com`])
-    // The single quote survived the shell quoting of the header.
-    expect(f.facts!.expectedPaths.map(p => p.path)).toEqual(['/mnt/efs', "/mnt/efs/it's"])
+    // A path with a quote is not a plain path (the allow-list of `mount --path`): it is never sent to the host.
+    expect(runner.calls[0].script).toContain("export EFSD_EXPECTED_PATHS='/mnt/efs'")
+    expect(f.facts!.expectedPaths.map(p => p.path)).toEqual(['/mnt/efs'])
     expect(f.facts!.fstab[0]).toMatchObject({device: 'fs-0a1b2c3d4e5f60718:/', mountPoint: '/mnt/efs', fstype: 'efs'})
     expect(facts[IDS.instances[1]].status).toBe('ok')
   })

@@ -8,7 +8,8 @@
 #   EFSD_FS_DNS_NAMES    space-separated EFS DNS names to resolve (fs-….efs.<region>.amazonaws.com)
 #   EFSD_MT_IPS          space-separated mount-target IPs to TCP-connect to: every AZ's (one command serves every
 #                        instance of a run; the checks pick the instance's own AZ). Up to 8 connects run at once.
-#   EFSD_EXPECTED_PATHS  space-separated host paths that should be on EFS (mount points, host.sourcePath)
+#   EFSD_EXPECTED_PATHS  space-separated host paths that should be on EFS (mount points, host.sourcePath); only
+#                        plain paths (letters, digits and ._-, no . or .. part, as `efsdoctor mount --path`) are looked at
 #   EFSD_ROOT            prefix for files read (etc/fstab, etc/os-release, var/log/…, sbin dirs); default ''
 #   EFSD_TCP_TIMEOUT     seconds per TCP connect (default 3)
 #   EFSD_NFS_PORT        port for the TCP connect (default 2049)
@@ -50,7 +51,9 @@
 # helper, no path canonicalisation, nothing listed when the directory beneath is itself on NFS). Needs root.
 
 # NOTE: arrays are expanded as ${a[@]+"${a[@]}"}: bash < 4.4 (Amazon Linux 2) treats an empty array as unset under set -u.
-set -u
+# No pathname expansion anywhere (set -f): a path such as /data/app[1] or /*/*/*/*/* must never make the probe walk the
+# host's file system or a hung NFS mount. Every expansion is quoted as well; lists are split with `read -a`.
+set -u -f
 export LC_ALL=C
 PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -143,6 +146,20 @@ covering_mount() {
   done < "$file"
   printf '%s' "$out"
 }
+
+# plain_path PATH: true for an absolute path of letters, digits and ._- without . or .. parts, at most 200 characters:
+# the allow-list of `efsdoctor mount --path` (src/core/host-path.ts; mount-efs.sh checks the same).
+plain_path() {
+  [[ $1 =~ ^(/[A-Za-z0-9._-]+)+$ ]] && [ "${#1}" -le 200 ] && ! [[ /$1/ =~ /\.\.?/ ]]
+}
+
+read -r -a fs_dns_names <<< "${EFSD_FS_DNS_NAMES:-}"
+read -r -a mt_ips <<< "${EFSD_MT_IPS:-}"
+expected_paths=()
+read -r -a expected_input <<< "${EFSD_EXPECTED_PATHS:-}"
+for path in ${expected_input[@]+"${expected_input[@]}"}; do
+  if plain_path "$path"; then expected_paths+=("$path"); fi
+done
 
 emit EFSD 1 "$PROBE_VERSION"
 
@@ -294,7 +311,7 @@ emit SVC amazon-ecs-volume-plugin "$(svc_state amazon-ecs-volume-plugin amazon-e
 emit SVC amazon-efs-mount-watchdog "$(svc_state amazon-efs-mount-watchdog "")"
 
 # --- DNS and TCP -----------------------------------------------------------------------------------
-for name in ${EFSD_FS_DNS_NAMES:-}; do
+for name in ${fs_dns_names[@]+"${fs_dns_names[@]}"}; do
   v4="" v6="" status=ok rc=0
   out4="$(timeout -k 1 "$CMD_TIMEOUT" getent ahostsv4 "$name" 2>/dev/null </dev/null)" || rc=$?
   if [ "$rc" -ge 124 ]; then status=timeout; fi
@@ -313,7 +330,7 @@ done
 # TCP connects run in parallel groups of TCP_PARALLEL (each bounded by timeout), so N IPs cost about ⌈N/8⌉ × TCP_TIMEOUT.
 tcp_ips=()
 tcp_count=0
-for ip in ${EFSD_MT_IPS:-}; do
+for ip in ${mt_ips[@]+"${mt_ips[@]}"}; do
   tcp_count=$((tcp_count + 1))
   if [ "$tcp_count" -le "$MAX_TCP" ]; then tcp_ips+=("$ip"); fi
 done
@@ -393,7 +410,7 @@ for target in ${mount_targets[@]+"${mount_targets[@]}"}; do
 done
 
 expect_count=0
-for path in ${EFSD_EXPECTED_PATHS:-}; do
+for path in ${expected_paths[@]+"${expected_paths[@]}"}; do
   expect_count=$((expect_count + 1))
   if [ "$expect_count" -gt "$MAX_EXPECT" ]; then continue; fi
   if [ -r "$MOUNTINFO" ]; then
@@ -452,7 +469,7 @@ for target in ${mount_targets[@]+"${mount_targets[@]}"}; do
   path="$(printf '%b' "$target")"
   rc=0
   out="$(timeout -k 1 "$SHADOW_TIMEOUT" unshare --mount --propagation private \
-    bash -c "SHADOW_CAP=$SHADOW_CAP; $(declare -f mi_escape split_mountinfo_rest covering_mount shadow_inner); shadow_inner \"\$@\"" \
+    bash -c "set -f; SHADOW_CAP=$SHADOW_CAP; $(declare -f mi_escape split_mountinfo_rest covering_mount shadow_inner); shadow_inner \"\$@\"" \
     efsd-shadow "$target" "$path" "$FSTYPES" 2>&1 </dev/null)" || rc=$?
   if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
     emit SHADOW "$target" timeout "" "" "no answer within ${SHADOW_TIMEOUT}s"
@@ -476,7 +493,11 @@ if [ "$shadow_count" -gt "$MAX_SHADOW" ]; then emit TRUNCATED SHADOW $((shadow_c
 
 # efs-utils state files name the file system behind each TLS mount (whose source is only 127.0.0.1:/).
 state_count=0
-for sf in "$ROOT"/var/run/efs/fs-*; do
+# NOTE: the one pathname expansion of the probe, on a fixed pattern (set -f everywhere else).
+set +f
+state_files=("$ROOT"/var/run/efs/fs-*)
+set -f
+for sf in ${state_files[@]+"${state_files[@]}"}; do
   [ -e "$sf" ] || continue
   state_count=$((state_count + 1))
   if [ "$state_count" -le "$MAX_FSTAB" ]; then emit EFSSTATE "${sf##*/}"; fi
@@ -501,7 +522,7 @@ if [ "$fstab_count" -gt "$MAX_FSTAB" ]; then emit TRUNCATED FSTAB $((fstab_count
 # Bind mounts whose source is under an NFS mount or an expected path; what the container sees there.
 watched=()
 for t in ${mount_targets[@]+"${mount_targets[@]}"}; do watched+=("$(printf '%b' "$t")"); done
-for t in ${EFSD_EXPECTED_PATHS:-}; do watched+=("$t"); done
+for t in ${expected_paths[@]+"${expected_paths[@]}"}; do watched+=("$t"); done
 under_watched() {
   local src="$1" t
   for t in ${watched[@]+"${watched[@]}"}; do
@@ -524,9 +545,10 @@ else
     containers=0 cmounts=0 dropped_c=0 dropped_m=0
     fmt='{{.Id}}{{"\t"}}{{.Name}}{{"\t"}}{{.State.Pid}}{{"\t"}}{{index .Config.Labels "com.amazonaws.ecs.task-arn"}}{{range .Mounts}}{{"\t"}}{{.Type}}{{"\t"}}{{.Source}}{{"\t"}}{{.Destination}}{{end}}'
     inspect_ids=()
-    for id in $ids; do
+    while read -r id; do
+      [ -n "$id" ] || continue
       if [ "${#inspect_ids[@]}" -ge "$MAX_CONTAINERS" ]; then dropped_c=$((dropped_c + 1)); else inspect_ids+=("$id"); fi
-    done
+    done <<< "$ids"
     # One inspect for all containers: one process and one time limit, however many containers run.
     inspected=""
     if [ "${#inspect_ids[@]}" -gt 0 ]; then
