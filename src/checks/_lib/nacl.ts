@@ -2,6 +2,7 @@
  * Pure network-ACL evaluation: rules in rule-number order, first match wins, one direction at a time, over a port
  * *range* (return traffic goes to whatever source port the client picked, so every port in the range must pass).
  */
+import {memo} from '../../core/memo.js'
 import type {NaclEntry, NetworkAcl, Snapshot} from '../../model/snapshot.js'
 import {cidrContains, parseCidr} from './security-groups.js'
 
@@ -9,9 +10,13 @@ export type PortRange = [number, number]
 
 /** The ACL associated with a subnet; a subnet with no association data uses its VPC's default ACL. */
 export function naclForSubnet(s: Snapshot, subnetId: string): NetworkAcl | undefined {
+  const cache = memo(s, 'naclForSubnet', () => new Map<string, NetworkAcl | undefined>())
+  if (cache.has(subnetId)) return cache.get(subnetId)
   const acls = s.networkAcls ?? []
   const vpcId = s.subnets?.[subnetId]?.vpcId
-  return acls.find(a => a.subnetIds.includes(subnetId)) ?? acls.find(a => a.isDefault && (!vpcId || a.vpcId === vpcId))
+  const acl = acls.find(a => a.subnetIds.includes(subnetId)) ?? acls.find(a => a.isDefault && (!vpcId || a.vpcId === vpcId))
+  cache.set(subnetId, acl)
+  return acl
 }
 
 export type NaclVerdict =

@@ -2,10 +2,11 @@
  * The (file system, active instance, mount target that serves it) triples the network checks evaluate, and the
  * shared outcomes for the cases they all handle the same way.
  */
-import {keyed, skipped} from '../../core/define-check.js'
+import {skipped} from '../../core/define-check.js'
+import {memo} from '../../core/memo.js'
 import type {Outcome, Resource} from '../../core/types.js'
 import type {FileSystem, Instance, MountTarget, Snapshot} from '../../model/snapshot.js'
-import {activeInstances, fileSystemRefs, mountTargetForInstance, res} from './scope.js'
+import {activeInstances, fileSystemRefs, instanceAzId, mountTargetInAz, res} from './scope.js'
 import {instanceFileSystems} from './usage.js'
 
 export interface NfsPair {
@@ -15,11 +16,28 @@ export interface NfsPair {
   mt?: MountTarget
 }
 
-/** The (file system, instance) pairs that are used (see usage.ts): never every instance × every file system. */
-export function nfsPairs(s: Snapshot): NfsPair[] {
-  const active = activeInstances(s).map(({instance}) => ({instance, uses: instanceFileSystems(s, instance)}))
-  return fileSystemRefs(s).flatMap(fs => active.filter(a => a.uses.has(fs.id))
-    .map(({instance}) => ({fs, instance, mt: mountTargetForInstance(s, fs.id, instance)})))
+/**
+ * The (file system, instance) pairs that are used (see usage.ts): never every instance × every file system. Computed
+ * once per check run (the network checks share it); callers must not change it.
+ */
+export function nfsPairs(s: Snapshot): readonly NfsPair[] {
+  return memo(s, 'nfsPairs', () => {
+    const active = activeInstances(s).map(({instance}) => {
+      const azId = instanceAzId(s, instance)
+      return {instance, uses: instanceFileSystems(s, instance), az: {azId, azName: instance.azName}, azKey: `${azId ?? ''} ${instance.azName ?? ''}`}
+    })
+    const out: NfsPair[] = []
+    for (const fs of fileSystemRefs(s)) {
+      // NOTE: the mount target depends only on the AZ: looked up once per (file system, AZ), not per instance.
+      const byAz = new Map<string, MountTarget | undefined>()
+      for (const {instance, uses, az, azKey} of active) {
+        if (!uses.has(fs.id)) continue
+        if (!byAz.has(azKey)) byAz.set(azKey, mountTargetInAz(s, fs.id, az))
+        out.push({fs, instance, mt: byAz.get(azKey)})
+      }
+    }
+    return out
+  })
 }
 
 /** Outcome for an instance with no mount target in its AZ: not this check's finding (efs/mount-target-per-az owns it). */
@@ -32,7 +50,12 @@ export const noMountTarget = (p: NfsPair): Outcome =>
  * else what `each` says about the pair (given the instance resource), in nfsPairs order; keyed by the file system.
  */
 export function perServedPair(s: Snapshot, each: (fs: FileSystem, instance: Instance, mt: MountTarget, r: Resource) => Outcome): Outcome[] {
-  return nfsPairs(s).map(p => keyed(p.mt ? each(p.fs, p.instance, p.mt, res.instance(p.instance)) : noMountTarget(p), {fileSystem: p.fs.id}))
+  return nfsPairs(s).map(p => {
+    // NOTE: the outcome was just made for this pair, so the key is set on it rather than on a copy (one per pair).
+    const o = p.mt ? each(p.fs, p.instance, p.mt, res.instance(p.instance)) : noMountTarget(p)
+    o.key = {fileSystem: p.fs.id, ...o.key}
+    return o
+  })
 }
 
 /** The IPs a client uses towards a mount target: IPv4, plus IPv6 when both ends have it. */

@@ -1,4 +1,5 @@
 /** Shared, pure helpers for checks: which instances are in scope, how resources are named. */
+import {memo} from '../../core/memo.js'
 import type {Resource} from '../../core/types.js'
 import type {ContainerInstance, FileSystem, Instance, MountTarget, Snapshot} from '../../model/snapshot.js'
 
@@ -27,8 +28,20 @@ export function fileSystemRefs(s: Snapshot): FileSystem[] {
   return s.scope.fileSystems.map(f => ({id: f.id, lifeCycleState: 'unknown'}))
 }
 
-export function mountTargetsOf(s: Snapshot, fsId: string): MountTarget[] {
-  return (s.mountTargets ?? []).filter(mt => mt.fileSystemId === fsId)
+const NO_MOUNT_TARGETS: readonly MountTarget[] = []
+
+/** The mount targets of a file system, from one index per check run (callers must not change the list). */
+export function mountTargetsOf(s: Snapshot, fsId: string): readonly MountTarget[] {
+  const byFs = memo(s, 'mountTargetsByFs', () => {
+    const m = new Map<string, MountTarget[]>()
+    for (const mt of s.mountTargets ?? []) {
+      const list = m.get(mt.fileSystemId)
+      if (list) list.push(mt)
+      else m.set(mt.fileSystemId, [mt])
+    }
+    return m
+  })
+  return byFs.get(fsId) ?? NO_MOUNT_TARGETS
 }
 
 /** AZ id of an instance, from its subnet (AZ names are shuffled per account; ids are not). */

@@ -88,6 +88,11 @@ export function evaluateSgs(
   port = NFS_PORT,
 ): SgVerdict {
   const v: SgVerdict = {status: 'blocked', missingGroupIds: [], unresolvedPrefixLists: [], unresolvedGroupRefs: [], unresolvedCidrs: []}
+  // NOTE: called once per (client, file system) pair, so the rule scan allocates nothing until it has an answer.
+  const admits = (c: string): boolean => {
+    for (const ip of peer.ips) if (cidrContains(c, ip)) return true
+    return false
+  }
   for (const gid of groupIds) {
     const sg = groups[gid]
     if (!sg) {
@@ -98,7 +103,7 @@ export function evaluateSgs(
       if (!ruleCoversTcpPort(rule, port)) continue
       const byGroup = peer.groupIds ? rule.groupIds.find(g => peer.groupIds!.includes(g)) : undefined
       if (byGroup) return {...v, status: 'allowed', allowedBy: {groupId: gid, source: byGroup}}
-      const cidr = [...rule.ipv4Cidrs, ...rule.ipv6Cidrs].find(c => peer.ips.some(ip => cidrContains(c, ip)))
+      const cidr = rule.ipv4Cidrs.find(admits) ?? rule.ipv6Cidrs.find(admits)
       if (cidr) return {...v, status: 'allowed', allowedBy: {groupId: gid, source: cidr}}
       v.unresolvedPrefixLists.push(...rule.prefixListIds)
       if (!peer.groupIds) v.unresolvedGroupRefs.push(...rule.groupIds)

@@ -9,7 +9,7 @@
  * Checks then evaluate only the (client, file system) pairs this yields, never every client × every file system.
  */
 import {memo} from '../../core/memo.js'
-import type {Instance, Service, Snapshot, TaskDefinition, UserData} from '../../model/snapshot.js'
+import type {AutoScalingGroup, Instance, Service, Snapshot, TaskDefinition, UserData} from '../../model/snapshot.js'
 import {describeUses, type AmbiguousUse, type FileSystemUse, type ScopedFileSystem, type UsageClient, type UsageEvidence} from '../../model/usage.js'
 import {tdId} from './task-definitions.js'
 import {effectiveMounts} from './user-data-check.js'
@@ -90,6 +90,8 @@ export interface UsageModel {
   uses: Map<string, FileSystemUse[]>
   /** Mounts whose file system cannot be told (the candidates are listed where they are reported). */
   ambiguous: AmbiguousUse[]
+  /** The UserData ids with at least one such mount. */
+  ambiguousUserData: Set<string>
   /** UserData id → the file systems its mounts name. */
   byUserData: Map<string, Set<string>>
   /** Instance id → the file systems its probe saw mounted or in fstab. */
@@ -99,7 +101,14 @@ export interface UsageModel {
 }
 
 const trimSlash = (p: string): string => (p.length > 1 ? p.replace(/\/+$/, '') : p)
-const under = (path: string, mountPoint: string): boolean => path === mountPoint || path.startsWith(mountPoint === '/' ? '/' : `${mountPoint}/`)
+
+/** The deepest mount point at or above `path` (walking up its ancestors: no scan of every mount). */
+function deepestMountOf(mounts: ReadonlyMap<string, unknown>, path: string): string | undefined {
+  for (let p = path; ; p = p.slice(0, Math.max(p.lastIndexOf('/'), 1))) {
+    if (mounts.has(p)) return p
+    if (p === '/') return undefined
+  }
+}
 
 /** Builds the usage model of a snapshot (memoized for the length of one check run). */
 export function usageModel(s: Snapshot): UsageModel {
@@ -107,21 +116,34 @@ export function usageModel(s: Snapshot): UsageModel {
 }
 
 function deriveUsage(s: Snapshot): UsageModel {
-  const m: UsageModel = {uses: new Map(), ambiguous: [], byUserData: new Map(), byInstance: new Map(), everyHost: new Set()}
+  const m: UsageModel = {uses: new Map(), ambiguous: [], ambiguousUserData: new Set(), byUserData: new Map(), byInstance: new Map(), everyHost: new Set()}
   const useIndex = new Map<string, FileSystemUse>()
+  const evidenceSeen = new Set<string>()
   const add = (fsId: string, client: UsageClient, ev: UsageEvidence) => {
     const key = `${fsId} ${clientKey(client)}`
     let use = useIndex.get(key)
     if (!use) {
       use = {client, evidence: []}
       useIndex.set(key, use)
-      m.uses.set(fsId, [...(m.uses.get(fsId) ?? []), use])
+      const list = m.uses.get(fsId)
+      if (list) list.push(use)
+      else m.uses.set(fsId, [use])
     }
-    if (!use.evidence.some(e => JSON.stringify(e) === JSON.stringify(ev))) use.evidence.push(ev)
+    const evKey = `${key}\u0000${ev.kind}\u0000${ev.userDataId ?? ''}\u0000${ev.line ?? ''}\u0000${ev.volume ?? ''}\u0000${ev.path ?? ''}`
+    if (!evidenceSeen.has(evKey)) {
+      evidenceSeen.add(evKey)
+      use.evidence.push(ev)
+    }
   }
   const ipIndex = mountTargetIpIndex(s)
-  /** Where hosts mount each file system, for task host paths. */
-  const hostMounts: {path: string; fsId: string}[] = []
+  /** Where hosts mount each file system, for task host paths: mount point → file systems (each pair once). */
+  const hostMounts = new Map<string, Set<string>>()
+  const addHostMount = (path: string, fsId: string) => {
+    const p = trimSlash(path)
+    const set = hostMounts.get(p)
+    if (set) set.add(fsId)
+    else hostMounts.set(p, new Set([fsId]))
+  }
 
   for (const ud of s.userData ?? []) {
     const fsIds = new Set<string>()
@@ -133,11 +155,12 @@ function deriveUsage(s: Snapshot): UsageModel {
       const fsId = deviceFileSystem(s, mount.device, ipIndex)
       if (!fsId) {
         m.ambiguous.push({client, evidence: ev, device: mount.device})
+        m.ambiguousUserData.add(ud.id)
         continue
       }
       fsIds.add(fsId)
       add(fsId, client, ev)
-      if (mount.mountPoint?.startsWith('/')) hostMounts.push({path: trimSlash(mount.mountPoint), fsId})
+      if (mount.mountPoint?.startsWith('/')) addHostMount(mount.mountPoint, fsId)
     }
   }
 
@@ -152,7 +175,7 @@ function deriveUsage(s: Snapshot): UsageModel {
       if (!fsId) continue
       fsIds.add(fsId)
       add(fsId, client, {kind: 'probe-mount', path: mount.target})
-      hostMounts.push({path: trimSlash(mount.target), fsId})
+      addHostMount(mount.target, fsId)
     }
     for (const e of f.fstab) {
       const fsId = deviceFileSystem(s, e.device, ipIndex) ?? e.device.match(FS_IN_TEXT)?.[1]
@@ -162,9 +185,14 @@ function deriveUsage(s: Snapshot): UsageModel {
     }
   }
 
-  const services = s.services ?? []
+  const servicesOf = new Map<string, Service[]>()
+  for (const svc of s.services ?? []) {
+    const list = servicesOf.get(svc.taskDefinitionArn)
+    if (list) list.push(svc)
+    else servicesOf.set(svc.taskDefinitionArn, [svc])
+  }
   for (const td of s.taskDefinitions ?? []) {
-    const svcs = services.filter(x => x.taskDefinitionArn === td.arn || x.taskDefinitionArn === tdId(td))
+    const svcs = [...new Set([...(servicesOf.get(td.arn) ?? []), ...(servicesOf.get(tdId(td)) ?? [])])]
     const awsvpc = runsInAwsvpc(td, svcs[0])
     for (const v of td.volumes) {
       const efsId = v.efsVolumeConfiguration?.fileSystemId
@@ -175,9 +203,8 @@ function deriveUsage(s: Snapshot): UsageModel {
       }
       const path = v.host?.sourcePath
       if (!path?.startsWith('/')) continue
-      let best: {path: string; fsId: string} | undefined
-      for (const hm of hostMounts) if (under(trimSlash(path), hm.path) && (!best || hm.path.length > best.path.length)) best = hm
-      if (best) for (const hm of hostMounts.filter(x => x.path === best!.path)) add(hm.fsId, tdClient(td), {kind: 'task-host-path', volume: v.name, path})
+      const best = deepestMountOf(hostMounts, trimSlash(path))
+      if (best) for (const fsId of hostMounts.get(best)!) add(fsId, tdClient(td), {kind: 'task-host-path', volume: v.name, path})
     }
   }
   return m
@@ -199,13 +226,27 @@ export function probeMountFsId(stateFiles: readonly string[], m: {source: string
 export function templateHostFileSystems(s: Snapshot, hostId: string): string[] | undefined {
   const m = usageModel(s)
   const fsIds = m.byUserData.get(hostId)
-  if (!fsIds?.size || m.ambiguous.some(a => a.evidence.userDataId === hostId)) return undefined
+  if (!fsIds?.size || m.ambiguousUserData.has(hostId)) return undefined
   return [...fsIds]
+}
+
+/** UserData by id and by instance (first one wins, as a search in order would find), built once per check run. */
+function userDataIndex(s: Snapshot): {byId: Map<string, UserData>; byInstance: Map<string, UserData>} {
+  return memo(s, 'userDataIndex', () => {
+    const byId = new Map<string, UserData>()
+    const byInstance = new Map<string, UserData>()
+    for (const u of s.userData ?? []) {
+      if (!byId.has(u.id)) byId.set(u.id, u)
+      for (const id of u.instanceIds) if (!byInstance.has(id)) byInstance.set(id, u)
+    }
+    return {byId, byInstance}
+  })
 }
 
 /** The UserData script an instance booted with, if the snapshot has it. */
 export function userDataOf(s: Snapshot, instance: Instance): UserData | undefined {
-  return (s.userData ?? []).find(u => u.id === instance.userDataId) ?? (s.userData ?? []).find(u => u.instanceIds.includes(instance.id))
+  const ix = userDataIndex(s)
+  return (instance.userDataId === undefined ? undefined : ix.byId.get(instance.userDataId)) ?? ix.byInstance.get(instance.id)
 }
 
 /**
@@ -213,16 +254,44 @@ export function userDataOf(s: Snapshot, instance: Instance): UserData | undefine
  * agent mounts for tasks, and every named or candidate file system. An instance with no evidence of its own (no
  * UserData read, or one whose mount cannot be told, and no probe) may use any file system in scope.
  */
-export function instanceFileSystems(s: Snapshot, instance: Instance): Set<string> {
+export function instanceFileSystems(s: Snapshot, instance: Instance): ReadonlySet<string> {
+  return usedFileSystems(s, userDataOf(s, instance), instance.id)
+}
+
+/**
+ * The file systems in scope that the hosts an Auto Scaling group launches use: what the script it launches next
+ * mounts, and what its instances in the snapshot use. With neither known, any file system in scope.
+ */
+export function autoScalingGroupFileSystems(s: Snapshot, asg: AutoScalingGroup): ReadonlySet<string> {
+  const ud = asg.userDataId === undefined ? undefined : userDataIndex(s).byId.get(asg.userDataId)
+  const sets = ud ? [usedFileSystems(s, ud)] : []
+  for (const id of asg.instanceIds) {
+    const instance = s.instances?.[id]
+    if (instance) sets.push(instanceFileSystems(s, instance))
+  }
+  if (sets.length === 0) return usedFileSystems(s, undefined)
+  return sets.length === 1 ? sets[0] : new Set(sets.flatMap(x => [...x]))
+}
+
+/**
+ * The file systems in scope used by hosts booted with `ud` (and, with `instanceId`, that instance's probe facts).
+ * NOTE: hosts without probe facts that booted with the same UserData have the same answer: one set per script, so a
+ * run costs one set per distinct (UserData, probe) evidence, not one per instance per check.
+ */
+function usedFileSystems(s: Snapshot, ud: UserData | undefined, instanceId?: string): ReadonlySet<string> {
   const m = usageModel(s)
-  const scoped = s.scope.fileSystems
-  const ud = userDataOf(s, instance)
-  const fromUd = ud ? m.byUserData.get(ud.id) : undefined
-  const fromProbe = m.byInstance.get(instance.id)
-  const ownKnown = (fromUd !== undefined && !m.ambiguous.some(a => a.evidence.userDataId === ud!.id)) || fromProbe !== undefined
-  const out = new Set<string>()
-  for (const f of scoped) {
-    if (!ownKnown || f.named || f.candidate || m.everyHost.has(f.id) || fromUd?.has(f.id) || fromProbe?.has(f.id)) out.add(f.id)
+  const fromProbe = instanceId === undefined ? undefined : m.byInstance.get(instanceId)
+  const cache = memo(s, 'usedFileSystems', () => new Map<string, ReadonlySet<string>>())
+  const key = fromProbe === undefined ? `ud ${ud?.id ?? ''}` : `instance ${instanceId}`
+  let out = cache.get(key)
+  if (!out) {
+    const fromUd = ud ? m.byUserData.get(ud.id) : undefined
+    const ownKnown = (fromUd !== undefined && !m.ambiguousUserData.has(ud!.id)) || fromProbe !== undefined
+    const set = new Set<string>()
+    for (const f of s.scope.fileSystems) {
+      if (!ownKnown || f.named || f.candidate || m.everyHost.has(f.id) || fromUd?.has(f.id) || fromProbe?.has(f.id)) set.add(f.id)
+    }
+    cache.set(key, out = set)
   }
   return out
 }

@@ -1,6 +1,8 @@
 /**
  * The file system's DNS name resolves only to the mount target in the caller's own AZ, so every AZ that hosts a
- * container instance — and every AZ the Auto Scaling group can launch into — needs an `available` mount target.
+ * container instance that uses it — and every AZ its Auto Scaling group can launch such hosts into — needs an
+ * `available` mount target. Who uses which file system comes from the usage model (checks/_lib/usage.ts): a host
+ * whose UserData mounts only another file system is not counted, and a host whose evidence is not known counts for all.
  * Without one, mounts fail on some hosts only: `Failed to resolve "fs-….efs.<region>.amazonaws.com"` (efs-utils:
  * "No matching mount target in the az …"), or tasks bind an empty directory after a scale-out. AZ *ids* are
  * compared, because AZ names are shuffled per account. One Zone file systems serve a single AZ. awsvpc services with
@@ -8,10 +10,11 @@
  */
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
-import type {AutoScalingGroup, FileSystem, Snapshot} from '../../model/snapshot.js'
+import type {AutoScalingGroup, FileSystem, Instance, Snapshot} from '../../model/snapshot.js'
 import {gapsFor} from '../../core/run-checks.js'
 import {activeInstances, instanceAzId, mountTargetsOf, res, scopedFileSystems} from '../_lib/scope.js'
 import {awsvpcTaskClients} from '../_lib/task-clients.js'
+import {autoScalingGroupFileSystems, instanceFileSystems} from '../_lib/usage.js'
 import {ambiguousHost, isTemplateMode, sameAz, templateFileSystemIds, templateHosts} from '../_lib/template-network.js'
 import {shellCommand} from '../../core/shell.js'
 
@@ -62,21 +65,23 @@ function fromTemplate(s: Snapshot): Outcome[] {
 
 interface Demand { instances: string[]; asgSubnets: string[]; services?: string[]; serviceSubnets?: string[] }
 
-/** AZ id → which instances live there and which ASG subnets can launch there; plus what we could not place. */
-function demandByAz(s: Snapshot): {byAz: Map<string, Demand>; unplaced: string[]} {
+/**
+ * AZ id → which instances that use `fsId` live there and which subnets of the Auto Scaling groups whose hosts use it
+ * can launch there; plus what we could not place. Who uses what comes from the usage model (usage.ts), so an instance
+ * is counted only against the file systems it mounts, never against every file system in scope.
+ */
+function demandByAz(s: Snapshot, fsId: string, active: readonly Instance[]): {byAz: Map<string, Demand>; unplaced: string[]} {
   const byAz = new Map<string, Demand>()
   const at = (az: string) => byAz.get(az) ?? byAz.set(az, {instances: [], asgSubnets: []}).get(az)!
   const unplaced: string[] = []
-  const active = activeInstances(s)
-  for (const {instance} of active) {
+  for (const instance of active) {
+    if (!instanceFileSystems(s, instance).has(fsId)) continue
     const az = instanceAzId(s, instance)
     if (az) at(az).instances.push(instance.id)
     else unplaced.push(`instance ${instance.id} (subnet ${instance.subnetId ?? '?'} not in the snapshot)`)
   }
-  const names = new Set(active.map(a => a.instance.autoScalingGroupName).filter(Boolean))
-  const ids = new Set((s.containerInstances ?? []).map(ci => ci.ec2InstanceId))
-  for (const asg of s.autoScalingGroups ?? []) {
-    if (!names.has(asg.name) && !asg.instanceIds.some(i => ids.has(i))) continue
+  for (const asg of clusterAsgs(s, active)) {
+    if (!autoScalingGroupFileSystems(s, asg).has(fsId)) continue
     for (const subnetId of asg.subnetIds) {
       const az = s.subnets?.[subnetId]?.azId
       if (az) at(az).asgSubnets.push(subnetId)
@@ -84,6 +89,13 @@ function demandByAz(s: Snapshot): {byAz: Map<string, Demand>; unplaced: string[]
     }
   }
   return {byAz, unplaced}
+}
+
+/** The Auto Scaling groups that launch this cluster's hosts: one an active instance names, or one holding a container instance. */
+function clusterAsgs(s: Snapshot, active: readonly Instance[]): AutoScalingGroup[] {
+  const names = new Set(active.map(i => i.autoScalingGroupName).filter(Boolean))
+  const ids = new Set((s.containerInstances ?? []).map(ci => ci.ec2InstanceId))
+  return (s.autoScalingGroups ?? []).filter(asg => names.has(asg.name) || asg.instanceIds.some(i => ids.has(i)))
 }
 
 /** `byAz` plus the AZs of the subnets of awsvpc services whose tasks mount `fsId` (their task ENIs are the clients). */
@@ -148,9 +160,10 @@ export const mountTargetPerAz = defineCheck({
   templateNeeds: ['autoScalingGroups'],
   run(s) {
     if (isTemplateMode(s)) return fromTemplate(s)
-    const base = demandByAz(s)
+    const active = activeInstances(s).map(a => a.instance)
     const asgGap = s.autoScalingGroups === undefined ? gapsFor(s, 'autoScalingGroups') : []
     return scopedFileSystems(s).flatMap(fs => {
+      const base = demandByAz(s, fs.id, active)
       const tasks = withTaskClients(s, fs.id, base.byAz)
       const unplaced = [...base.unplaced, ...tasks.unplaced]
       const out = evaluateFs(s, fs, tasks.byAz)

@@ -9,6 +9,7 @@
  * in `lint`, declared hosts (their Auto Scaling group subnets) are evaluated against declared mount-target subnets.
  */
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
+import {memo} from '../../core/memo.js'
 import type {Outcome, Resource} from '../../core/types.js'
 import type {Instance, MountTarget, NetworkAcl, Snapshot} from '../../model/snapshot.js'
 import {efsVolumesOf, mountsOfFs, mountUsesNoresvport, parseMounts, userDataOf} from '../_lib/mount-usage.js'
@@ -24,9 +25,14 @@ const PRIVILEGED: PortRange = [665, 1023] // sunrpc min/max_resvport defaults (n
 /** true/false when the snapshot shows how this instance mounts the file system; undefined when it cannot tell. */
 function noresvport(s: Snapshot, fsId: string, i: Instance): boolean | undefined {
   const ud = userDataOf(s, i)
+  // NOTE: the answer depends on the script and the file system only: once per pair of them in a run, not per instance.
+  const cache = memo(s, 'noresvport', () => new Map<string, boolean | undefined>())
+  const key = `${ud?.id ?? ''}\u0000${fsId}`
+  if (cache.has(key)) return cache.get(key)
   const mounts = ud ? mountsOfFs(s, fsId, [ud]) : []
-  if (mounts.length) return mounts.every(mountUsesNoresvport)
-  return efsVolumesOf(s, fsId).length > 0 ? true : undefined
+  const v = mounts.length ? mounts.every(mountUsesNoresvport) : efsVolumesOf(s, fsId).length > 0 ? true : undefined
+  cache.set(key, v)
+  return v
 }
 
 /** One direction of one subnet's ACL: `peerCidr` is the remote end's range (a whole subnet, or a /32) the fix allows. */

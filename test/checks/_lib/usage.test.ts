@@ -5,20 +5,8 @@ import {runChecks} from '../../../src/core/run-checks.js'
 import {describeScopedFileSystem} from '../../../src/model/usage.js'
 import type {Snapshot} from '../../../src/model/snapshot.js'
 import {withHostFacts} from '../../support/host-facts.js'
+import {bootOther, OTHER, withOtherTeamFs} from '../../support/other-team-fs.js'
 import {healthy, IDS, withFault} from '../../support/snapshot-builder.js'
-
-const OTHER = 'fs-0bbbbbbbbbbbbbbbb'
-const OTHER_SG = 'sg-0bbbbbbbbbbbbbbbb'
-
-/** healthy() plus another team's file system in the same VPC: a mount target in every subnet, a group admitting no one. */
-function withOtherTeamFs(s: Snapshot): Snapshot {
-  s.fileSystems!.push({id: OTHER, lifeCycleState: 'available'})
-  s.mountTargets!.push(...Object.values(IDS.subnets).map((subnetId, i) => ({
-    id: `fsmt-0bbbbbbbbbbbbbb${i}`, fileSystemId: OTHER, subnetId, vpcId: IDS.vpc, azId: s.subnets![subnetId].azId, azName: s.subnets![subnetId].azName,
-    ipAddress: `10.20.${i * 4}.222`, lifeCycleState: 'available', securityGroupIds: [OTHER_SG]})))
-  s.securityGroups![OTHER_SG] = {id: OTHER_SG, vpcId: IDS.vpc, ingress: [], egress: []}
-  return s
-}
 
 describe('userDataMounts (the one adapter over the UserData parser)', () => {
   it('lists EFS/NFS mounts with device, mount point and line, and nothing else', () => {
@@ -61,13 +49,8 @@ describe('usage model', () => {
 
 describe('used pairs, never a cross product', () => {
   it('pairs each instance only with the file systems it uses', () => {
-    const s = withOtherTeamFs(healthy())
-    s.scope.fileSystems.push({id: OTHER, reasons: ['used by launch template lt-0other v1'], usedBy: []})
     // Instance 0 boots from another script that mounts only OTHER.
-    s.userData!.push({id: 'launch-template:lt-0other:1', source: {type: 'launch-template', id: 'lt-0other', version: '1'}, instanceIds: [IDS.instances[0]],
-      text: `#!/bin/bash\nmount -t efs ${OTHER}:/ /mnt/other\n`})
-    s.instances![IDS.instances[0]].userDataId = 'launch-template:lt-0other:1'
-    s.taskDefinitions = s.taskDefinitions!.filter(td => td.volumes.every(v => !v.efsVolumeConfiguration))
+    const s = bootOther(withOtherTeamFs(healthy()), [IDS.instances[0]])
     expect(instanceFileSystems(s, s.instances![IDS.instances[0]])).toEqual(new Set([OTHER]))
     expect(instanceFileSystems(s, s.instances![IDS.instances[1]])).toEqual(new Set([IDS.fs]))
     const pairs = nfsPairs(s).map(p => `${p.fs.id} ${p.instance.id}`)

@@ -1,6 +1,8 @@
 import {mountTargetPerAz} from '../../../src/checks/efs/mount-target-per-az.js'
 import {runChecks} from '../../../src/core/run-checks.js'
+import type {Finding} from '../../../src/core/types.js'
 import type {Snapshot} from '../../../src/model/snapshot.js'
+import {bootOther, OTHER, OTHER_USER_DATA, withOtherTeamFs} from '../../support/other-team-fs.js'
 import {denied, healthy, IDS, withFault} from '../../support/snapshot-builder.js'
 
 const run = (s: Snapshot) => runChecks([mountTargetPerAz], s).findings
@@ -77,5 +79,56 @@ describe('efs/mount-target-per-az', () => {
     const s = withFault(x => { x.instances![IDS.instances[0]].subnetId = 'subnet-0ee5550000000000e' })
     const u = run(s).find(x => x.status === 'unknown')!
     expect(u.message).toContain(IDS.instances[0])
+  })
+
+  describe('counts only the instances that use each file system (usage model)', () => {
+    /**
+     * The two hosts of AZ euw1-az1 (subnet b) boot from a script that mounts only OTHER and belong to their own Auto
+     * Scaling group in subnet b; the file system of the healthy cluster has no mount target in that AZ.
+     */
+    const split = (): Snapshot => withFault(x => {
+      bootOther(withOtherTeamFs(x), [IDS.instances[2], IDS.instances[3]])
+      x.mountTargets = x.mountTargets!.filter(mt => mt.id !== IDS.mountTargets.b)
+      const main = x.autoScalingGroups![0]
+      main.subnetIds = [IDS.subnets.a, IDS.subnets.c]
+      main.instanceIds = main.instanceIds.filter(i => i !== IDS.instances[2] && i !== IDS.instances[3])
+      x.autoScalingGroups!.push({name: 'other-asg', subnetIds: [IDS.subnets.b], instanceIds: [IDS.instances[2], IDS.instances[3]], userDataId: OTHER_USER_DATA})
+      for (const id of [IDS.instances[2], IDS.instances[3]]) x.instances![id].autoScalingGroupName = 'other-asg'
+    })
+    const about = (f: Finding[], fsId: string) => f.filter(x => x.resource.id === fsId).map(x => [x.status, x.evidence?.azId, x.evidence?.instances])
+
+    it('passes: a file system is judged only in the AZs of the hosts that mount it', () => {
+      const f = run(split())
+      expect(about(f, IDS.fs)).toEqual([
+        ['pass', 'euw1-az2', [IDS.instances[4], IDS.instances[5]]],
+        ['pass', 'euw1-az3', [IDS.instances[0], IDS.instances[1]]],
+      ])
+      expect(about(f, OTHER)).toEqual([['pass', 'euw1-az1', [IDS.instances[2], IDS.instances[3]]]])
+    })
+
+    it('fails when a host of that AZ does mount the file system', () => {
+      const s = split()
+      s.instances![IDS.instances[3]].userDataId = IDS.userDataId
+      s.userData![1].instanceIds = [IDS.instances[2]]
+      const [f] = run(s).filter(x => x.resource.id === IDS.fs && x.status === 'fail')
+      expect(f.evidence).toMatchObject({azId: 'euw1-az1', instances: [IDS.instances[3]]})
+      expect(f.message).not.toContain(IDS.instances[2])
+    })
+
+    it('fails for an Auto Scaling group whose next hosts mount it, before any of them runs', () => {
+      const s = split()
+      s.autoScalingGroups![1].userDataId = IDS.userDataId
+      s.autoScalingGroups![1].instanceIds = []
+      const [f] = run(s).filter(x => x.resource.id === IDS.fs && x.status === 'fail')
+      expect(f.evidence).toMatchObject({azId: 'euw1-az1', instances: [], asgSubnets: [IDS.subnets.b]})
+    })
+
+    it('counts a host whose UserData was not read against every file system (unknown evidence is never a pass)', () => {
+      const s = split()
+      delete s.instances![IDS.instances[2]].userDataId
+      s.userData![1].instanceIds = [IDS.instances[3]]
+      const [f] = run(s).filter(x => x.resource.id === IDS.fs && x.status === 'fail')
+      expect(f.evidence).toMatchObject({azId: 'euw1-az1', instances: [IDS.instances[2]]})
+    })
   })
 })
