@@ -391,6 +391,7 @@ function statement(w0: Walk, n: ShellNode): void {
   case 'while_statement':
     return statements({...w, loop: w.loop + 1}, n)
   case 'if_statement':
+    return ifStatement(w, n)
   case 'elif_clause':
   case 'else_clause':
   case 'case_statement':
@@ -433,11 +434,56 @@ function commandSubstitutionEffects(w: Walk, n: ShellNode): void {
   if (d) statements(d, n)
 }
 
+/** Walk `fn` with the steps it records marked as one arm of `cond` (the innermost condition wins). */
+function inArm(w: Walk, cond: ShellNode, arm: 'then' | 'else', fn: () => void): void {
+  const prev = w.ctx.branch
+  w.ctx.branch = {cond: restore(w, cond.text.replace(/\s+/g, ' ').trim()).slice(0, 120), line: lineAt(w, cond), arm}
+  try {
+    fn()
+  } finally {
+    w.ctx.branch = prev
+  }
+}
+
+/** A command that only tests something (`test`, `[ … ]`, `[[ … ]]`, `grep -q`, `command -v`, `which`, `rpm -q`). */
+function isTest(n: ShellNode): boolean {
+  if (n.type === 'test_command' || n.type === 'negated_command') return true
+  const name = n.type === 'command' ? n.childForFieldName('name')?.text : undefined
+  if (!name) return false
+  const args = n.childrenForFieldName('argument').map(a => a?.text ?? '')
+  return /^(test|\[|which|type)$/.test(name) || (name === 'command' && args[0] === '-v') ||
+    (name === 'grep' && args.some(a => /^-[a-zA-Z]*q/.test(a))) || (name === 'rpm' && args.some(a => /^-[a-zA-Z]*q/.test(a)))
+}
+
+/** `if C; then A; elif …; else B; fi`: A and B are alternatives that depend on C at boot. */
+function ifStatement(w: Walk, n: ShellNode): void {
+  const conds = n.childrenForFieldName('condition').filter((c): c is ShellNode => c !== null)
+  const cond = conds[0]
+  const hasElse = named(n).some(c => c.type === 'else_clause' || c.type === 'elif_clause')
+  for (const c of kids(n)) {
+    if (!c.isNamed || c.type === 'comment') continue
+    if (conds.includes(c)) statement(w, c)
+    else if (!cond || !hasElse) statement(w, c)
+    else inArm(w, cond, c.type === 'else_clause' || c.type === 'elif_clause' ? 'else' : 'then', () => statement(w, c))
+  }
+}
+
 function list(w: Walk, n: ShellNode): void {
   const cs = kids(n)
   const left = cs[0]
   const op = cs[1]?.type
   const right = cs[2]
+  // `test C && A || B`: A runs when C holds, B otherwise (or when A fails). tree-sitter-bash hangs a redirect of A
+  // (`test C && echo x >> f || …`) on the `C && A` list; it applies to A.
+  const leftBody = left?.type === 'redirected_statement' ? left.childForFieldName('body') : left
+  const inner = leftBody?.type === 'list' ? kids(leftBody) : []
+  if (op === '||' && right && inner[1]?.type === '&&' && inner[0] && inner[2] && isTest(inner[0])) {
+    const r = left !== leftBody ? redirectsOf(w, left.childrenForFieldName('redirect').filter((c): c is ShellNode => c !== null)) : undefined
+    statement(w, inner[0])
+    inArm(w, inner[0], 'then', () => r ? withRedirects(w, inner[2], r) : statement(w, inner[2]))
+    inArm(w, inner[0], 'else', () => statement(w, right))
+    return
+  }
   const before = w.ctx.out.mounts.length
   statement(w, left)
   if (op === '||' && right && swallows(w, right)) {

@@ -47,6 +47,16 @@ export interface Step {
   order: number
   /** The command or YAML item as written (one line, trimmed). */
   text: string
+  /** Runs only in one arm of a condition the script tests at boot (`test -f X && A || B`, `if … then A else B`). */
+  branch?: Branch
+}
+
+export interface Branch {
+  /** The condition as written, e.g. `test -f "/sbin/mount.efs"`. */
+  cond: string
+  /** Line of the condition. */
+  line: number
+  arm: 'then' | 'else'
 }
 
 export interface PackageInstall extends Step {
@@ -297,6 +307,8 @@ export interface Ctx {
   part: number
   stage: Stage
   seq: {n: number}
+  /** The arm of a condition the walk is in (see Step.branch). */
+  branch?: Branch
 }
 
 function orderOf(stage: Stage, part: number, seq: number): number {
@@ -305,7 +317,8 @@ function orderOf(stage: Stage, part: number, seq: number): number {
 
 /** A step at decoded line `line`; its boot order is the order the walk reaches it (functions run where called). */
 export function step(ctx: Ctx, line: number, text: string): Step {
-  return {line, part: ctx.part, stage: ctx.stage, order: orderOf(ctx.stage, ctx.part, ++ctx.seq.n), text: text.trim().slice(0, 200)}
+  return {line, part: ctx.part, stage: ctx.stage, order: orderOf(ctx.stage, ctx.part, ++ctx.seq.n), text: text.trim().slice(0, 200),
+    ...(ctx.branch ? {branch: ctx.branch} : {})}
 }
 
 /** Mark the whole UserData unreadable (the first reason wins): the checks then say unknown, with the reason. */

@@ -9,7 +9,7 @@ import {IMAGE_LABEL, imageShips, isDebianFamily} from '../../core/images.js'
 import type {Outcome} from '../../core/types.js'
 import type {ImageKind, Snapshot, UserData} from '../../model/snapshot.js'
 import {at, eachUserData, effectiveMounts, nfsMountCalls, snippetCommand, udResource} from '../_lib/user-data-check.js'
-import type {PackageInstall, ParsedUserData} from '../_lib/user-data.js'
+import type {Branch, PackageInstall, ParsedUserData} from '../_lib/user-data.js'
 
 const EFS_UTILS = /^amazon-efs-utils/
 const NFS_CLIENT = /^(nfs-utils|nfs-common)$|^amazon-efs-utils/
@@ -27,8 +27,11 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   const r = udResource(ud)
   const first = nfsMountCalls(p)[0]
   if (!first) return skipped(r, `UserData ${ud.id} mounts no EFS/NFS file system (see userdata/mounts-efs).`, at(ud, undefined))
-  const types = new Set(effectiveMounts(p).filter(m => m.call === first).map(m => m.fsType ?? 'nfs4'))
-  if (first.fsType) for (const t of first.fsType.split(',')) types.add(t)
+  // NOTE: an entry written only when the script has just seen the efs helper (`test -f /sbin/mount.efs && …`) needs
+  // no install; `mount -a -t efs,nfs4` filters fstab by type and needs only the helpers of the entries it mounts.
+  const guarded = (b?: Branch) => b?.arm === 'then' && /mount\.efs|amazon-efs-utils/.test(b.cond)
+  const types = new Set(effectiveMounts(p).filter(m => m.call === first && !guarded(m.fstab?.branch ?? m.call.branch)).map(m => m.fsType ?? 'nfs4'))
+  if (first.fsType && first.kind !== 'all') for (const t of first.fsType.split(',')) types.add(t)
   const needsEfsUtils = types.has('efs')
   const want = needsEfsUtils ? EFS_UTILS : NFS_CLIENT
   const pkgName = needsEfsUtils ? 'amazon-efs-utils' : 'nfs-utils (or nfs-common, or amazon-efs-utils)'

@@ -8,9 +8,9 @@ import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check
 import type {Outcome} from '../../core/types.js'
 import type {Snapshot, UserData} from '../../model/snapshot.js'
 import {at, eachUserData, effectiveMounts, scopeFsIds, snippetCommand, udResource} from '../_lib/user-data-check.js'
-import {type DeviceRef, parseDevice, type ParsedUserData} from '../_lib/user-data.js'
+import {type Branch, type DeviceRef, parseDevice, type ParsedUserData} from '../_lib/user-data.js'
 
-interface Ref { line: number; device: string; ref: DeviceRef; fsId?: string; mountPoint?: string; origin?: string; fsType?: string }
+interface Ref { line: number; device: string; ref: DeviceRef; fsId?: string; mountPoint?: string; origin?: string; fsType?: string; branch?: Branch; order: number }
 
 const placeholderName = (v: string): string | undefined => /^\$\{?([\w:.]+)\}?$/.exec(v)?.[1]
 const isPlaceholder = (v: string | undefined): boolean => !!v && /[$<]/.test(v)
@@ -19,15 +19,15 @@ const isPlaceholder = (v: string | undefined): boolean => !!v && /[$<]/.test(v)
 function refsOf(s: Snapshot, p: ParsedUserData): Ref[] {
   const seen = new Set<string>()
   const out: Ref[] = []
-  const add = (line: number, device: string | undefined, mountPoint?: string, origin?: string, fsType?: string) => {
+  const add = (order: number, line: number, device: string | undefined, mountPoint?: string, origin?: string, fsType?: string, branch?: Branch) => {
     if (!device || seen.has(`${line}:${device}`)) return
     seen.add(`${line}:${device}`)
     const ref = parseDevice(device)
     const fsId = ref.fsId ?? (ref.ip ? s.mountTargets?.find(mt => mt.ipAddress === ref.ip)?.fileSystemId : undefined)
-    if (fsId || ref.dnsName || ref.ip) out.push({line, device, ref, fsId, mountPoint, origin, fsType})
+    if (fsId || ref.dnsName || ref.ip) out.push({line, device, ref, fsId, mountPoint, origin, fsType, branch, order})
   }
-  for (const m of effectiveMounts(p)) add(m.fstab ? m.fstab.line : m.call.line, m.device, m.mountPoint, m.fstab?.origin ?? m.call.origin, m.fsType)
-  for (const e of p.fstab) add(e.line, e.device, e.mountPoint, e.origin, e.fsType)
+  for (const m of effectiveMounts(p)) add(m.fstab?.order ?? m.call.order, m.fstab ? m.fstab.line : m.call.line, m.device, m.mountPoint, m.fstab?.origin ?? m.call.origin, m.fsType, m.fstab?.branch ?? m.call.branch)
+  for (const e of p.fstab) add(e.order, e.line, e.device, e.mountPoint, e.origin, e.fsType, e.branch)
   return out.sort((a, b) => a.line - b.line)
 }
 
@@ -90,6 +90,25 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
         {summary: 'Build the name as <fs-id>.efs.<region>.<partition DNS suffix>, or mount by file-system id with amazon-efs-utils.', command: snippetCommand(s)},
         at(ud, m.line, {device: m.device, region: s.scope.region}))
     }
+  }
+  // `test -f X && write A || write B`: when the file system in use is only in one arm and the other arm mounts
+  // something else, which one the host gets is decided at boot.
+  const otherArm = (m: Ref) => refs.find(o => !matching.includes(o) && o.branch?.cond === m.branch?.cond && o.branch?.arm !== m.branch?.arm)
+  const alt = matching.every(m => m.branch) ? matching.map(m => ({m, o: otherArm(m)})).find(x => x.o) : undefined
+  if (alt?.o) {
+    const {m, o} = alt
+    return unknown(r, `Line ${m.line} of UserData ${ud.id} mounts ${m.fsId} only when \`${m.branch!.cond}\` (line ${m.branch!.line}) ${m.branch!.arm === 'then' ? 'succeeds' : 'fails'}; otherwise line ${o.line} mounts ${o.fsId ?? o.device}. Which one a host gets is decided at boot, not in the script.`,
+      at(ud, m.line, {device: m.device, alternative: o.device, condition: m.branch!.cond}))
+  }
+  // Two file systems on one mount point: the one mounted later hides the earlier (mount -a mounts in fstab order).
+  const sameArm = (a?: Branch, b?: Branch) => a?.cond === b?.cond && a?.arm === b?.arm
+  const shadow = matching.map(m => ({m, o: refs.find(o => o.order > m.order && o.mountPoint && o.mountPoint === m.mountPoint &&
+    sameArm(o.branch, m.branch) && (o.fsId ?? o.device) !== m.fsId && !matching.includes(o))})).find(x => x.o)
+  if (shadow?.o && matching.every(m => shadow.o!.mountPoint === m.mountPoint)) {
+    const {m, o} = shadow
+    return fail(r, `Line ${m.line} of UserData ${ud.id} mounts ${m.fsId} at ${m.mountPoint}, but line ${o.line} mounts ${o.fsId ?? o.device} at the same ${m.mountPoint} after it: the later mount hides ${m.fsId}, so tasks using ${m.mountPoint} see ${o.fsId ?? o.device}.`,
+      {summary: `Give each file system its own mount point (or remove the line that mounts ${o.fsId ?? o.device}).`, command: snippetCommand(s, m.mountPoint)},
+      at(ud, o.line, {device: m.device, hiddenBy: o.device, mountPoint: m.mountPoint}))
   }
   if (matching.length > 0) {
     const m = matching[0]

@@ -51,6 +51,15 @@ describe('parseUserData: formats', () => {
     expect(p.mounts[0]).toMatchObject({line: 3})
   })
 
+  it('marks what one arm of a boot-time test writes: `test && A || B` and if/else', () => {
+    const p = parseUserData(['#!/bin/bash', 'test -f /sbin/mount.efs && echo "fs-1:/ /a efs _netdev" >> /etc/fstab || echo "fs-2:/ /a efs _netdev" >> /etc/fstab',
+      'if grep -q nfs /proc/filesystems; then', '  echo "fs-3:/ /b efs _netdev" >> /etc/fstab', 'else', '  echo "fs-4:/ /b efs _netdev" >> /etc/fstab', 'fi',
+      'echo "fs-5:/ /c efs _netdev" >> /etc/fstab'].join('\n'))
+    expect(p.fstab.map(e => [e.device, e.branch?.arm, e.branch?.line])).toEqual([
+      ['fs-1:/', 'then', 2], ['fs-2:/', 'else', 2], ['fs-3:/', 'then', 3], ['fs-4:/', 'else', 3], ['fs-5:/', undefined, undefined]])
+    expect(p.fstab[0].branch?.cond).toBe('test -f /sbin/mount.efs')
+  })
+
   it('decodes base64, gzip and base64+gzip text', () => {
     const script = '#!/bin/bash\nmount -a -t efs\n'
     expect(decodeUserData(Buffer.from(script).toString('base64'))).toEqual({text: script, encoding: 'base64'})

@@ -11,6 +11,14 @@ describe('userdata/client-installed-before-mount', () => {
     expect(run(udFixture(name)).status).toBe('pass')
   })
 
+  it('an efs entry written only when /sbin/mount.efs exists needs no install; the nfs4 fallback needs the NFS client', () => {
+    const text = ['#!/bin/bash', 'apt-get install -y nfs-common', 'apt-get install -y amazon-efs-utils',
+      'test -f "/sbin/mount.efs" && printf "fs-1:/ /mnt/efs efs tls,_netdev\\n" >> /etc/fstab || printf "fs-1.efs.eu-west-1.amazonaws.com:/ /mnt/efs nfs4 _netdev\\n" >> /etc/fstab',
+      'mount -a -t efs,nfs4'].join('\n')
+    const o = clientInstalledBeforeMount.run(withUserData(text, s => { s.userData![0].image = {kind: 'ubuntu'} }))[0]
+    expect(o).toMatchObject({status: 'pass', message: expect.stringMatching(/Line 2 installs nfs-common before the first mount on line 5/)})
+  })
+
   it('passes on healthy() pointing at the first mount line', () => {
     expect(clientInstalledBeforeMount.run(healthy())[0]).toMatchObject({status: 'pass', location: {line: 8}})
   })

@@ -29,6 +29,24 @@ describe('userdata/mounts-efs', () => {
     expect(mountsEfs.run(withUserData(`#!/bin/bash\nmount -t efs ${IDS.fs}:/ /mnt/efs\n`))[0].status).toBe('pass')
   })
 
+  it('is unknown when the file system in use is written in one arm of a boot-time test and another in the other arm', () => {
+    const [o] = mountsEfs.run(withUserData(['#!/bin/bash',
+      'test -f "/sbin/mount.efs" && echo "fs-0999999999999999a:/ /mnt/efs efs tls,_netdev" >> /etc/fstab || echo "' + IDS.fs + '.efs.eu-west-1.amazonaws.com:/ /mnt/efs nfs4 _netdev" >> /etc/fstab',
+      'mount -a'].join('\n')))
+    expect(o).toMatchObject({status: 'unknown', location: {line: 2}})
+    expect(o.message).toMatch(/only when `test -f "\/sbin\/mount.efs"` \(line 2\) fails; otherwise line 2 mounts fs-0999999999999999a/)
+  })
+
+  it('fails when a later line mounts another file system on the same mount point (the later mount hides it)', () => {
+    const fstab = (fs: string) => `echo "${fs}.efs.eu-west-1.amazonaws.com:/ /var/www nfs4 _netdev 0 0" >> /etc/fstab`
+    const [o] = mountsEfs.run(withUserData(['#!/bin/bash', fstab(IDS.fs), fstab('fs-0999999999999999a'), 'mount -a -t nfs4'].join('\n')))
+    expect(o).toMatchObject({status: 'fail', location: {line: 3}})
+    expect(o.message).toMatch(/line 3 mounts fs-0999999999999999a at the same \/var\/www after it/)
+    // Each on its own mount point: no shadowing.
+    const own = mountsEfs.run(withUserData(['#!/bin/bash', fstab(IDS.fs), fstab('fs-0999999999999999a').replace('/var/www', '/backup'), 'mount -a'].join('\n')))
+    expect(own[0].status).toBe('pass')
+  })
+
   it('fails when another file system is mounted, naming both ids and the line', () => {
     const [o] = mountsEfs.run(withUserData(udFixture('fault-wrong-fs.sh')))
     expect(o).toMatchObject({status: 'fail', location: {line: 5}})
