@@ -5,6 +5,7 @@
  * checks stay pure functions. See CONTRIBUTING.md ("Shell parser") for why this library and the measured figures.
  */
 import {createRequire} from 'node:module'
+import {setFlagsFromString} from 'node:v8'
 import type {Language, Node, Parser} from 'web-tree-sitter'
 
 export type {Node as ShellNode} from 'web-tree-sitter'
@@ -15,6 +16,10 @@ let loading: Promise<void> | undefined
 /** Load the bash grammar once (idempotent; concurrent callers share one load). */
 export function loadShellParser(): Promise<void> {
   loading ??= (async () => {
+    // NOTE: V8's baseline WebAssembly compiler only. By default V8 also recompiles the grammar's hot functions with
+    // its optimising compiler on background threads, and the process cannot exit until that is done: 1–2 s of CPU
+    // (more on a busy machine) after the last line of every run that read UserData, for parses that take a few ms.
+    setFlagsFromString('--liftoff-only')
     const {Parser: P, Language: L} = await import('web-tree-sitter')
     await P.init()
     const wasm = createRequire(import.meta.url).resolve('tree-sitter-bash/tree-sitter-bash.wasm')
