@@ -29,6 +29,7 @@ import {ssmManaged} from './host/ssm-managed.js'
 import {efsMounted} from './host/efs-mounted.js'
 import {noShadowedData} from './host/no-shadowed-data.js'
 import {mountResponds} from './host/mount-responds.js'
+import {rootDirectoryExists} from './host/root-directory-exists.js'
 import {fstabPersistent} from './host/fstab-persistent.js'
 import {nfsClientInstalled} from './host/nfs-client-installed.js'
 import {efsUtilsRegion} from './host/efs-utils-region.js'
@@ -72,6 +73,7 @@ export const allChecks: Check[] = [
   efsMounted,
   noShadowedData,
   mountResponds,
+  rootDirectoryExists,
   fstabPersistent,
   nfsClientInstalled,
   efsUtilsRegion,

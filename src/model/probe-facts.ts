@@ -107,6 +107,11 @@ export interface ProbeFacts {
   fstab: ProbeFstabEntry[]
   /** efs-utils state file names in /var/run/efs (e.g. `fs-0123….mnt.efs.20127`): map TLS mounts (127.0.0.1:/) to fs ids by port. */
   efsStateFiles: string[]
+  /**
+   * State file name → the access point its mount goes through (`fsap-…`), or '' for none; a file that could not be
+   * read is left out. Undefined before probe version 4.
+   */
+  efsStateAccessPoints?: Record<string, string>
   /** Undefined when the probe did not report on Docker (e.g. output cut). */
   docker?: {status: 'ok' | 'absent' | 'timeout' | 'error'; detail?: string}
   containers: ProbeContainer[]
@@ -122,6 +127,31 @@ export interface ProbeFacts {
   tlsHelpers?: Record<string, ProbeHelper>
   /** What instance metadata answered to the region lookup efs-utils makes. Undefined before probe version 3. */
   imds?: ProbeImds
+  /**
+   * Directories that must exist on a file system, looked at under each mount of a file system's root (EFSD_ROOT_DIRS).
+   * Undefined before probe version 4.
+   */
+  rootDirs?: ProbeRootDir[]
+}
+
+/** What `stat` said about a directory (relative to a file system's root) under one mount of that root. */
+export interface ProbeRootDir {
+  /** The mount point it was looked for under (decoded); '' for a refused item. */
+  mountPoint: string
+  /** Relative to the file system's root, e.g. /reports. */
+  path: string
+  /**
+   * not-directory: something else is there (`type` says what); missing: no such file or directory; denied: the host
+   * may not look; skipped: the mount did not answer df, or the probe's time budget was used; refused: not an allowed path.
+   */
+  status: 'exists' | 'not-directory' | 'missing' | 'denied' | 'timeout' | 'error' | 'skipped' | 'refused'
+  /** stat's file type, e.g. "directory", "regular file", "symbolic link". */
+  type?: string
+  uid?: number
+  gid?: number
+  /** Octal permission bits, e.g. "755". */
+  mode?: string
+  detail?: string
 }
 
 export interface ProbeEfsUtilsConfig {

@@ -138,7 +138,7 @@ export const SIGNATURES: readonly Signature[] = [
       'efsVolumeConfiguration.rootDirectory names a directory that does not exist on the file system',
       'the access point\'s root path does not exist and the access point has no CreationInfo to create it',
     ],
-    checks: ['ecs/efs-volume-configuration'],
+    checks: ['host/root-directory-exists', 'ecs/efs-volume-configuration'],
     fix: 'Create the directory once (mount the root and mkdir), or use an access point with CreationInfo (owner, group, permissions).',
   },
   {

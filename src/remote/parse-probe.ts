@@ -4,7 +4,7 @@
  * (the caller marks the host `unparseable`).
  */
 import {redactSecrets} from '../core/redact.js'
-import type {DfStatus, ProbeDns, ProbeFacts, ProbeShadow, ProbeTcp} from '../model/probe-facts.js'
+import type {DfStatus, ProbeDns, ProbeFacts, ProbeRootDir, ProbeShadow, ProbeTcp} from '../model/probe-facts.js'
 
 export type {ProbeFacts} from '../model/probe-facts.js'
 export type * from '../model/probe-facts.js'
@@ -122,8 +122,20 @@ export function parseProbe(stdout: string): ParseResult {
         facts.docker = {status: 'timeout', detail: 'docker inspect did not answer in time'}
         break
       case 'EFSSTATE':
-        if (f[0]) facts.efsStateFiles.push(f[0])
+        if (f[0]) {
+          facts.efsStateFiles.push(f[0])
+          // NOTE: 'unknown' (the file could not be read) is left out, so the mount's access point stays unknown.
+          if (f[1] === 'none' || /^fsap-[0-9a-f]{17}$/.test(f[1] ?? '')) (facts.efsStateAccessPoints ??= {})[f[0]] = f[1] === 'none' ? '' : f[1]
+        }
         break
+      case 'ROOTDIR': {
+        const uid = num(f[4]); const gid = num(f[5])
+        ;(facts.rootDirs ??= []).push({mountPoint: unescapeMountPath(f[0] ?? ''), path: f[1] ?? '',
+          status: oneOf<ProbeRootDir['status']>(f[2], ['exists', 'not-directory', 'missing', 'denied', 'timeout', 'error', 'skipped', 'refused'], 'error'),
+          ...(f[3] ? {type: f[3]} : {}), ...(uid !== undefined ? {uid} : {}), ...(gid !== undefined ? {gid} : {}),
+          ...(f[6] ? {mode: f[6]} : {}), ...(f[7] ? {detail: f[7]} : {})})
+        break
+      }
       case 'CONTAINER':
         facts.containers.push({id: f[0] ?? '', name: f[1] ?? '', pid: num(f[2]) ?? 0, ...(f[3] ? {taskArn: f[3]} : {})})
         break
@@ -162,6 +174,11 @@ export function parseProbe(stdout: string): ParseResult {
       default:
         break
     }
+  }
+  // NOTE: from version 4 on, no ROOTDIR / access-point field means none, not "not looked at".
+  if (Number(facts.probeVersion) >= 4) {
+    facts.rootDirs ??= []
+    facts.efsStateAccessPoints ??= {}
   }
   return {ok: true, facts}
 }

@@ -12,6 +12,8 @@ export interface ProbeInputs {
   mountTargetIps?: string[]
   /** Host paths expected on EFS (mount points from UserData, task-definition host.sourcePath). */
   expectedPaths?: string[]
+  /** `fs-id:/path` directories to look for under each mount of a file system's root (task-volume root directories). */
+  rootDirectories?: string[]
   /** Seconds per TCP connect (default 3). */
   tcpTimeoutSeconds?: number
 }
@@ -31,6 +33,7 @@ export function buildProbeCommand(inputs: ProbeInputs): string {
     EFSD_FS_DNS_NAMES: (inputs.fsDnsNames ?? []).join(' '),
     EFSD_MT_IPS: (inputs.mountTargetIps ?? []).join(' '),
     EFSD_EXPECTED_PATHS: (inputs.expectedPaths ?? []).join(' '),
+    EFSD_ROOT_DIRS: (inputs.rootDirectories ?? []).join(' '),
     EFSD_TCP_TIMEOUT: String(inputs.tcpTimeoutSeconds ?? 3),
   }
   const header = Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}`).join('\n')

@@ -7,6 +7,7 @@
  */
 import type {HostFacts, Instance, Snapshot} from '../model/snapshot.js'
 import {parseUserData} from '../checks/_lib/user-data.js'
+import {rootDirectoryProbeItems} from '../checks/_lib/root-directories.js'
 import {checkHostPath} from '../core/host-path.js'
 import {redactSecrets} from '../core/redact.js'
 import {loadShellParserForSnapshot} from '../core/shell-parser.js'
@@ -95,6 +96,7 @@ export function probeInputs(snapshot: Snapshot, instanceIds: string | readonly s
     fsDnsNames: region ? fileSystemIds(snapshot).map(id => efsDnsName(id, region)) : [],
     mountTargetIps: allMountTargetIps(snapshot),
     expectedPaths: [...paths].sort().slice(0, MAX_EXPECTED_PATHS),
+    rootDirectories: rootDirectoryProbeItems(snapshot),
   }
 }
 

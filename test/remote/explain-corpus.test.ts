@@ -45,4 +45,10 @@ describe('explain corpus', () => {
     process.stdout.write(`explain corpus: ${cases.length} cases, ${right} right, ${wrong.length} wrong, ${unmatched.length} unmatched\n`)
     expect({wrong, unmatched}).toEqual({wrong: [], unmatched: []})
   })
+
+  test('a server\'s "No such file or directory" for a missing root directory leads to the check that looks for it', () => {
+    const rootDir = cases.filter(c => c.expect === 'root-dir-missing')
+    expect(rootDir.length).toBeGreaterThan(0)
+    for (const c of rootDir) expect(explain(c.message).matches[0].checks[0]).toBe('host/root-directory-exists')
+  })
 })

@@ -4,7 +4,7 @@
  * fake fstab, os-release, logs and mount helpers. Fake docker/cloud-init/df live in a temp bin dir on PATH.
  */
 import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
-import {chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -198,7 +198,7 @@ describe('probe.sh run for real', () => {
       'efs-proxy': {present: true, path: join(root, 'usr/bin/efs-proxy')},
     })
     expect(f.imds).toEqual({tokenStatus: '200', v1Status: '401', region: 'eu-west-1'})
-    expect(f.probeVersion).toBe('3')
+    expect(f.probeVersion).toBe('4')
   })
 
   it('reports an unreachable IMDS as no answer (000), and a host without efs-utils.conf as absent', () => {
@@ -412,6 +412,88 @@ describe('probe.sh output size', () => {
     expect(sections.includes('CONTAINER') || sections.includes('ALL')).toBe(true)
     expect(f.truncated.find(t => t.section === 'MOUNT')?.dropped).toBe(300 - f.mounts.length)
     expect(f.containerMounts.every(c => c.containerFstype === 'unknown')).toBe(true)
+  })
+})
+
+describe('probe.sh ROOTDIR: directories that must exist, looked at read-only under mounts of a file system root', () => {
+  const FS = 'fs-0a1b2c3d4e5f60718'
+  const OTHER = 'fs-0ffffffffffffffff'
+  // A mount table of local directories typed nfs4, so `stat` runs for real on what lies under each "mount".
+  function setup(name: string) {
+    const base = join(dir, name)
+    const efs = join(base, 'efs root')
+    mkdirSync(join(efs, 'reports'), {recursive: true})
+    writeFileSync(join(efs, 'a-file'), 'x')
+    mkdirSync(join(base, 'sub', 'reports'), {recursive: true})
+    mkdirSync(join(base, 'other', 'reports'), {recursive: true})
+    mkdirSync(join(base, 'hung'), {recursive: true})
+    const esc = (p: string) => p.replace(/ /g, '\\040')
+    const mountinfo = join(base, 'mountinfo')
+    writeFileSync(mountinfo, [
+      '22 1 259:1 / / rw - xfs /dev/nvme0n1p1 rw',
+      `100 22 0:50 / ${esc(efs)} rw - nfs4 ${FS}.efs.eu-west-1.amazonaws.com:/ rw,vers=4.1`,
+      `101 22 0:51 / ${esc(join(base, 'sub'))} rw - nfs4 ${FS}.efs.eu-west-1.amazonaws.com:/data rw,vers=4.1`,
+      `102 22 0:52 / ${esc(join(base, 'other'))} rw - nfs4 ${OTHER}.efs.eu-west-1.amazonaws.com:/ rw,vers=4.1`,
+      `103 22 0:53 / ${esc(join(base, 'hung'))} rw - nfs4 127.0.0.1:/ rw,vers=4.1,port=20049`,
+      '',
+    ].join('\n'))
+    return {base, efs, mountinfo}
+  }
+
+  it('says which directories exist (with owner and mode), are missing or are not directories, and creates nothing', () => {
+    const {efs, mountinfo} = setup('rootdir')
+    const r = runProbe({EFSD_MOUNTINFO: mountinfo,
+      EFSD_ROOT_DIRS: [`${FS}:/reports`, `${FS}:/missing/deeper`, `${FS}:/a-file`, `${FS}:/a-file/below`].join(' ')})
+    expect(r.status).toBe(0)
+    const f = parsed(r.stdout)
+    // The subdirectory mount (:/data) and the other file system's mount are not looked under; the mount whose df hangs
+    // is skipped.
+    expect(f.rootDirs!.filter(d => d.mountPoint === efs)).toEqual([
+      {mountPoint: efs, path: '/reports', status: 'exists', type: 'directory', uid: process.getuid!(), gid: process.getgid!(), mode: '755'},
+      {mountPoint: efs, path: '/missing/deeper', status: 'missing', detail: expect.stringContaining('No such file or directory')},
+      {mountPoint: efs, path: '/a-file', status: 'not-directory', type: 'regular file', uid: process.getuid!(), gid: process.getgid!(), mode: '644'},
+      {mountPoint: efs, path: '/a-file/below', status: 'missing', detail: expect.stringContaining('Not a directory')},
+    ])
+    expect(f.rootDirs!.filter(d => d.mountPoint !== efs).map(d => [d.mountPoint, d.status, d.detail]))
+      .toEqual(Array(4).fill([join(dir, 'rootdir', 'hung'), 'skipped', 'df did not answer on this mount']))
+    expect(readdirSync(efs).sort()).toEqual(['a-file', 'reports'])
+  })
+
+  it('skips a mount whose df did not answer, and bounds each stat', () => {
+    const {base, mountinfo} = setup('rootdir-slow')
+    // A `stat` that hangs on the TLS mount's path stands in for a server that stopped answering.
+    const fake = join(dir, 'slow-stat')
+    write(join(fake, 'stat'), `#!/bin/bash\nfor a in "$@"; do case "$a" in *hung*) sleep 20 ;; esac; done\nexec ${spawnSync('bash', ['-c', 'command -v stat'], {encoding: 'utf8'}).stdout.trim()} "$@"\n`, 0o755)
+    const hung = join(base, 'hung')
+    const t0 = Date.now()
+    const f = parsed(runProbe({PATH: `${fake}:${process.env.PATH}`, EFSD_MOUNTINFO: mountinfo, EFSD_ROOT_DIRS: `${FS}:/reports`}).stdout)
+    expect(f.rootDirs!.find(d => d.mountPoint === hung)).toMatchObject({status: 'timeout', detail: 'stat did not answer within 1s'})
+    expect(Date.now() - t0).toBeLessThan(15_000)
+    // With the fake df on PATH, df hangs on that mount first: then it is skipped, not stat-ed.
+    const g = parsed(runProbe({EFSD_MOUNTINFO: mountinfo, EFSD_ROOT_DIRS: `${FS}:/reports`}).stdout)
+    expect(g.rootDirs!.find(d => d.mountPoint === hung)).toMatchObject({status: 'skipped', detail: 'df did not answer on this mount'})
+  }, 30_000)
+
+  it('refuses items outside the allow-list without expanding globs or touching the path', () => {
+    const {mountinfo} = setup('rootdir-hostile')
+    const items = [`${FS}:/*`, `${FS}:/reports/../..`, `${FS}:/$(touch${'${IFS}'}/tmp/efsd-pwned)`, 'fs-nothex:/reports', `${FS}:relative`]
+    const r = runProbe({EFSD_MOUNTINFO: mountinfo, EFSD_ROOT_DIRS: items.join(' ')})
+    const f = parsed(r.stdout)
+    expect(f.rootDirs!.map(d => [d.status, d.path])).toEqual(items.map(i => ['refused', i]))
+    expect(f.rootDirs!.every(d => d.mountPoint === '')).toBe(true)
+    expect(spawnSync('test', ['-e', '/tmp/efsd-pwned']).status).toBe(1)
+  })
+
+  it('reads from each efs-utils state file the access point its mount goes through', () => {
+    const st = join(dir, 'state-root')
+    write(join(st, 'etc/os-release'), 'ID=amzn\n')
+    write(join(st, `var/run/efs/${FS}.mnt.efs.20127`), `{"pid": 4242, "accessPoint": "fsap-0123456789abcdef0", "mountpoint": "/mnt/efs"}`)
+    write(join(st, `var/run/efs/${FS}.mnt.data.20128`), '{"pid": 4243, "mountpoint": "/mnt/data"}')
+    mkdirSync(join(st, `var/run/efs/${FS}.mnt.odd.20129`), {recursive: true})
+    const f = parsed(runProbe({EFSD_ROOT: st}).stdout)
+    expect(f.efsStateAccessPoints).toEqual({[`${FS}.mnt.efs.20127`]: 'fsap-0123456789abcdef0', [`${FS}.mnt.data.20128`]: ''})
+    expect(f.efsStateFiles).toHaveLength(3)
+    expect(f.rootDirs).toEqual([])
   })
 })
 

@@ -35,6 +35,7 @@ export function healthyFacts(mtIp = '10.20.1.25'): ProbeFacts {
     expectedPaths: [{path: '/mnt/efs', coveringTarget: '/mnt/efs', fstype: 'nfs4', source: '127.0.0.1:/'}],
     fstab: [{device: `${IDS.fs}:/`, mountPoint: '/mnt/efs', fstype: 'efs', options: ['_netdev', 'noresvport', 'tls', 'nofail']}],
     efsStateFiles: [`${IDS.fs}.mnt.efs.20127`],
+    efsStateAccessPoints: {[`${IDS.fs}.mnt.efs.20127`]: ''},
     docker: {status: 'ok'},
     containers: [{id: '3f9c1d2e4b5a', name: 'ecs-prod-web-42-web-b8c6d4e2f0a1c3e5', pid: 4312, taskArn: TASK_ARN}],
     containerMounts: [{containerId: '3f9c1d2e4b5a', hostSource: '/mnt/efs/shared', containerPath: '/var/www/uploads',
@@ -49,6 +50,8 @@ export function healthyFacts(mtIp = '10.20.1.25'): ProbeFacts {
     ]},
     tlsHelpers: {stunnel: {present: false}, stunnel5: {present: false}, 'efs-proxy': {present: true, path: '/usr/bin/efs-proxy'}},
     imds: {tokenStatus: '200', v1Status: '401', region: 'eu-west-1'},
+    // The worker's volume mounts rootDirectory /reports.
+    rootDirs: [{mountPoint: '/mnt/efs', path: '/reports', status: 'exists', type: 'directory', uid: 0, gid: 0, mode: '755'}],
   }
 }
 

@@ -36,7 +36,7 @@ function volumeOutcome(td: TaskDefinition, vol: TaskVolume, ap: AccessPoint): Ou
     return skipped(tdRes(td), `${what} enforces no POSIX user: containers act as their own uid:gid.`, {...extra, evidence})
   }
   if (!info) {
-    return unknown(tdRes(td), `${what} runs as ${user.uid}:${user.gid} in ${path}, which it does not create (no CreationInfo): that directory's owner and mode are not visible through the EFS API, so whether ${user.uid}:${user.gid} can write it is not known (host/root-directory-exists looks at it from a host).`,
+    return unknown(tdRes(td), `${what} runs as ${user.uid}:${user.gid} in ${path}, which it does not create (no CreationInfo): that directory's owner and mode are not visible through the EFS API, so whether ${user.uid}:${user.gid} can write it is not known (host/root-directory-exists shows whether it exists, with its owner and mode, from a host that mounts the file system's root).`,
       {...extra, evidence})
   }
   const mode = /^0?[0-7]{3}$/.test(info.permissions) ? Number.parseInt(info.permissions, 8) : undefined

@@ -18,6 +18,8 @@
 #   EFSD_FSTYPES         file-system types reported as EFS/NFS mounts (default "nfs nfs4 efs")
 #   EFSD_MAX_CHARS       output budget in characters (default 23000; SSM keeps 24,000 of stdout)
 #   EFSD_IMDS            instance metadata address host[:port] for the region probe (default 169.254.169.254:80)
+#   EFSD_ROOT_DIRS       space-separated fs-id:/path items: directories that must exist on a file system (task-volume
+#                        rootDirectory, access-point RootDirectory.Path), looked at under each mount of a file system's root
 #
 # Output: one fact per line, fields separated by TAB; paths keep mountinfo's octal escapes (\040 = space).
 #   EFSD <format-version> <probe-version>      first line
@@ -32,7 +34,8 @@
 #   EXPECT <path> <covering-mount-target> <fstype> <source>
 #   SHADOW <mount-point> ok|unavailable|timeout <entries, 0-21 (21 = more than 20)> <sample names, /-joined> <detail>
 #                                              what lies in the local directory underneath an EFS/NFS mount
-#   EFSSTATE <efs-utils state file name, e.g. fs-0123.mnt.efs.20127 (fs id, mount point, TLS port)>
+#   EFSSTATE <efs-utils state file name, e.g. fs-0123.mnt.efs.20127 (fs id, mount point, TLS port)> <fsap-…|none|unknown>
+#                                              the access point the mount goes through, from the state file
 #   DOCKER ok|absent|timeout|error <detail>        DOCKER_INSPECT timeout (container details missing)
 #   FSTAB <device> <mount-point> <fstype> <options>
 #   CONTAINER <id12> <name> <pid> <ecs-task-arn>
@@ -41,6 +44,8 @@
 #   EFSCONF present|absent                     EFSCONFKEY <section> <key> <value>   (efs-utils.conf, known keys only)
 #   HELPER stunnel|stunnel5|efs-proxy present|absent <path> <version>
 #   IMDS <tokenHttpCode> <v1HttpCode> <region> <detail>   token: PUT /latest/api/token; v1: GET without a token; 000 = no answer
+#   ROOTDIR <mount-point> <path> exists|not-directory|missing|denied|timeout|error|skipped|refused <stat type> <uid> <gid> <mode> <detail>
+#                                              <path> (relative to the file system's root) looked at under <mount-point>
 #   TRUNCATED <section> <count-dropped>
 #   END <characters-printed>                   last line; missing = output was cut
 #
@@ -50,6 +55,9 @@
 # short-lived namespace; the host's mount table is untouched and the NFS server is never contacted (no umount
 # helper, no path canonicalisation, nothing listed when the directory beneath is itself on NFS). Needs root.
 
+# ROOTDIR only reads: one `stat` per directory under a time limit (never mkdir, never a listing), and only for paths
+# that pass the allow-list `mount` uses (plain_path).
+
 # NOTE: arrays are expanded as ${a[@]+"${a[@]}"}: bash < 4.4 (Amazon Linux 2) treats an empty array as unset under set -u.
 # No pathname expansion anywhere (set -f): a path such as /data/app[1] or /*/*/*/*/* must never make the probe walk the
 # host's file system or a hung NFS mount. Every expansion is quoted as well; lists are split with `read -a`.
@@ -57,7 +65,7 @@ set -u -f
 export LC_ALL=C
 PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-PROBE_VERSION=3
+PROBE_VERSION=4
 ROOT="${EFSD_ROOT:-}"
 TCP_TIMEOUT="${EFSD_TCP_TIMEOUT:-3}"
 NFS_PORT="${EFSD_NFS_PORT:-2049}"
@@ -75,6 +83,8 @@ MAX_LOG_LINES=10
 MAX_EXPECT=40
 MAX_TCP=24
 MAX_SHADOW=10
+MAX_ROOTDIR=40
+ROOTDIR_BUDGET_SECONDS=10
 MAX_SHADOW_SAMPLE=5
 SHADOW_CAP=21
 SHADOW_TIMEOUT=4
@@ -107,6 +117,7 @@ bounded() {
 }
 
 have() { command -v "$1" >/dev/null 2>&1; }
+
 
 # mountinfo-style escaping, so docker paths compare with mountinfo fields.
 mi_escape() {
@@ -372,6 +383,7 @@ fi
 
 # --- mounts (from the mount table only) ------------------------------------------------------------
 mount_targets=()
+mount_sources=()
 mount_count=0
 if [ -r "$MOUNTINFO" ]; then
   while read -r _id _parent _dev _root target vfs_opts rest; do
@@ -380,6 +392,7 @@ if [ -r "$MOUNTINFO" ]; then
     mount_count=$((mount_count + 1))
     if [ "$mount_count" -gt "$MAX_MOUNTS" ]; then continue; fi
     mount_targets+=("$target")
+    mount_sources+=("$mi_source")
     emit MOUNT "$target" "$mi_source" "$mi_fstype" "$vfs_opts,$mi_super_opts"
   done < "$MOUNTINFO"
 else
@@ -390,6 +403,7 @@ if [ "$mount_count" -gt "$MAX_MOUNTS" ]; then emit TRUNCATED MOUNT $((mount_coun
 # df per mount, each bounded; stop after a total time budget so a host full of dead mounts still answers.
 started=$SECONDS
 df_done=0
+df_dead=" "
 for target in ${mount_targets[@]+"${mount_targets[@]}"}; do
   if [ "$df_done" -ge "$MAX_DF" ] || [ $((SECONDS - started)) -ge "$DF_BUDGET_SECONDS" ]; then
     emit DF "$target" skipped "" "" "probe time budget used"
@@ -404,6 +418,7 @@ for target in ${mount_targets[@]+"${mount_targets[@]}"}; do
     emit DF "$target" ok "$size" "$used" ""
   elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
     emit DF "$target" timeout "" "" "df did not answer within ${CMD_TIMEOUT}s"
+    df_dead="$df_dead$target "
   else
     emit DF "$target" error "" "" "$(printf '%s' "$out" | tail -n 1)"
   fi
@@ -420,6 +435,60 @@ for path in ${expected_paths[@]+"${expected_paths[@]}"}; do
 done
 
 if [ "$expect_count" -gt "$MAX_EXPECT" ]; then emit TRUNCATED EXPECT $((expect_count - MAX_EXPECT)); fi
+
+# --- directories that must exist on a file system (task-volume rootDirectory, access-point path) ----------------------
+# Looked at under each EFS/NFS mount of a file system's root (source "…:/"; not the ECS agent's per-task mounts under
+# /var/lib/ecs or /var/lib/docker) whose source does not name another file system. Which mount is which file system,
+# and whether a TLS mount goes through an access point (EFSSTATE), the checks decide from the facts.
+# rootdir_stat TARGET REL: one bounded stat of TARGET's directory REL.
+rootdir_stat() {
+  local target="$1" rel="$2" rc=0 out ftype uid gid mode status
+  out="$(bounded stat -c '%F|%u|%g|%a' -- "$(printf '%b' "$target")$rel" 2>&1)" || rc=$?
+  case "$rc" in
+    0)
+      IFS='|' read -r ftype uid gid mode <<< "$out"
+      if [ "$ftype" = directory ]; then status=exists; else status=not-directory; fi
+      emit ROOTDIR "$target" "$rel" "$status" "$ftype" "$uid" "$gid" "$mode" "" ;;
+    124|137) emit ROOTDIR "$target" "$rel" timeout "" "" "" "" "stat did not answer within ${CMD_TIMEOUT}s" ;;
+    *)
+      case "$out" in
+        *'No such file or directory'*|*'Not a directory'*) status=missing ;;
+        *'Permission denied'*) status=denied ;;
+        *) status=error ;;
+      esac
+      emit ROOTDIR "$target" "$rel" "$status" "" "" "" "" "$(printf '%s' "$out" | tail -n 1)" ;;
+  esac
+}
+
+rootdir_started=$SECONDS
+rootdir_count=0
+read -r -a root_dir_items <<< "${EFSD_ROOT_DIRS:-}"
+for item in ${root_dir_items[@]+"${root_dir_items[@]}"}; do
+  fs="${item%%:*}" rel="${item#*:}"
+  if ! [[ $fs =~ ^fs-[0-9a-f]{8}([0-9a-f]{9})?$ ]] || ! plain_path "$rel"; then
+    emit ROOTDIR "" "${item:0:200}" refused "" "" "" "" "not fs-id:/path with a path of letters, digits and ._-"
+    continue
+  fi
+  i=0
+  while [ "$i" -lt "${#mount_targets[@]}" ]; do
+    target="${mount_targets[$i]}" source="${mount_sources[$i]}"
+    i=$((i + 1))
+    case "$source" in *:/) ;; *) continue ;; esac
+    case "$source" in fs-*) case "$source" in "$fs".*|"$fs":*) ;; *) continue ;; esac ;; esac
+    case "$target/" in /var/lib/ecs/*|/var/lib/docker/*) continue ;; esac
+    rootdir_count=$((rootdir_count + 1))
+    if [ "$rootdir_count" -gt "$MAX_ROOTDIR" ]; then continue; fi
+    case "$df_dead" in
+      *" $target "*) emit ROOTDIR "$target" "$rel" skipped "" "" "" "" "df did not answer on this mount"; continue ;;
+    esac
+    if [ $((SECONDS - rootdir_started)) -ge "$ROOTDIR_BUDGET_SECONDS" ]; then
+      emit ROOTDIR "$target" "$rel" skipped "" "" "" "" "probe time budget used"
+      continue
+    fi
+    rootdir_stat "$target" "$rel"
+  done
+done
+if [ "$rootdir_count" -gt "$MAX_ROOTDIR" ]; then emit TRUNCATED ROOTDIR $((rootdir_count - MAX_ROOTDIR)); fi
 
 # --- data shadowed underneath the mounts -------------------------------------------------------------
 # shadow_inner TARGET PATH FSTYPES: runs inside the private mount namespace. Lazily unmounts every EFS/NFS mount
@@ -500,7 +569,16 @@ set -f
 for sf in ${state_files[@]+"${state_files[@]}"}; do
   [ -e "$sf" ] || continue
   state_count=$((state_count + 1))
-  if [ "$state_count" -le "$MAX_FSTAB" ]; then emit EFSSTATE "${sf##*/}"; fi
+  if [ "$state_count" -gt "$MAX_FSTAB" ]; then continue; fi
+  # The state file is efs-utils' JSON; "accessPoint" is in it when the mount goes through one.
+  rc=0
+  ap="$(bounded grep -o -m 1 -E '"accessPoint": *"fsap-[0-9a-f]{17}"' -- "$sf" 2>/dev/null)" || rc=$?
+  case "$rc" in
+    0) ap="${ap%\"}"; ap="${ap##*\"}" ;;
+    1) ap=none ;;
+    *) ap=unknown ;;
+  esac
+  emit EFSSTATE "${sf##*/}" "$ap"
 done
 
 # --- fstab -----------------------------------------------------------------------------------------
