@@ -1,17 +1,20 @@
 /**
  * `npm run bench`: the collector and the SSM probe against a simulated AWS (bench/fake-aws) with real SDK clients,
- * for N = 10, 100 and 1000 container instances, plus the CLI's cold start. Each N runs in its own child process so
- * memory figures are not mixed. Prints a table and PASS/FAIL against the targets of issues 6 and 12 and exits 1 when any fails; `--write` also writes
- * docs/performance.md. Options: --n 10,100 --latency 50 --write --build (runs `npm run build` first; default: use
- * the existing dist/).
+ * for N = 10, 100 and 1000 container instances (each N in its own child process so memory figures are not mixed),
+ * the whole CLI process as packed (bench/cli.ts) and issue 10's figures (bench/usage.ts). Prints a table and
+ * PASS/FAIL against the targets of issues 6, 10 and 12 and exits 1 when any fails.
+ * Options: --write-docs (also writes docs/performance.md; --write is the same), --n 10,100 --latency 50,
+ * --rounds 11 (interleaved whole-process runs), --quick (5 rounds, only the whole-process targets, reuses the
+ * packed install of an earlier run when there is one: for development, not for docs).
  */
-import {execFileSync, spawnSync} from 'node:child_process'
-import {cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {spawnSync} from 'node:child_process'
+import {writeFileSync} from 'node:fs'
+import {cpus, loadavg, totalmem} from 'node:os'
 import {fileURLToPath} from 'node:url'
 import {dirname, join} from 'node:path'
 import {READ_CONCURRENCY, SEND_CONCURRENCY} from '../src/remote/ssm-runner.js'
-import {usageBench} from './usage.js'
+import {usageBench, type UsageFigures} from './usage.js'
+import {cliBench, cliTargets, type CliFigures} from './cli.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const args = process.argv.slice(2)
@@ -100,53 +103,6 @@ async function runOne(n: number, latencyMs: number): Promise<OneResult> {
     launchTemplateVersions: ltVersions, gaps: snapshot.gaps.length}
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]
-}
-
-function timeRuns(cwd: string, argv: string[], runs: number): number {
-  const times: number[] = []
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now()
-    const r = spawnSync(process.execPath, argv, {cwd, stdio: 'pipe', env: {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'}})
-    times.push(performance.now() - t0)
-    if (r.status !== 0) throw new Error(`node ${argv.join(' ')} exited ${r.status}: ${r.stderr}`)
-  }
-  return median(times)
-}
-
-interface ColdStart {nodeMs: number; repoMs: number; packedMs: number}
-
-/**
- * `efsdoctor --version` against `node -e 0`, median of 9 runs each, interleaved. "packed" is the layout `npm pack`
- * ships: the same dist/ with an oclif.manifest.json (built here in a temporary directory, so the working tree is
- * left alone); without a manifest oclif imports every command to describe them.
- */
-function coldStart(): ColdStart | string {
-  if (args.includes('--build')) execFileSync('npm', ['run', 'build', '--silent'], {cwd: root, stdio: 'inherit'})
-  if (!existsSync(join(root, 'dist/commands'))) return 'skipped: no dist/ (run `npm run build` or pass --build)'
-  const packed = mkdtempSync(join(tmpdir(), 'efsdoctor-packed-'))
-  cpSync(join(root, 'package.json'), join(packed, 'package.json'))
-  cpSync(join(root, 'bin'), join(packed, 'bin'), {recursive: true})
-  symlinkSync(join(root, 'dist'), join(packed, 'dist'))
-  symlinkSync(join(root, 'node_modules'), join(packed, 'node_modules'))
-  execFileSync(process.execPath, [join(root, 'node_modules/oclif/bin/run.js'), 'manifest'], {cwd: packed, stdio: 'ignore'})
-  try {
-    timeRuns(root, ['bin/run.js', '--version'], 2)
-    timeRuns(packed, ['bin/run.js', '--version'], 2)
-    const n: number[] = [], r: number[] = [], p: number[] = []
-    for (let i = 0; i < 9; i++) {
-      n.push(timeRuns(root, ['-e', '0'], 1))
-      r.push(timeRuns(root, ['bin/run.js', '--version'], 1))
-      p.push(timeRuns(packed, ['bin/run.js', '--version'], 1))
-    }
-    return {nodeMs: median(n), repoMs: median(r), packedMs: median(p)}
-  } finally {
-    rmSync(packed, {recursive: true, force: true})
-  }
-}
-
 /** The control-plane paragraphs of docs/performance.md, with this run's figures. */
 function controlPlaneNotes(results: OneResult[]): string {
   const rounds = [...new Set(results.map(r => r.controlPlane.rounds))].join(' / ')
@@ -174,32 +130,31 @@ function controlPlaneNotes(results: OneResult[]): string {
   every file system in the account (the VPC inference needs them), not only those in scope.`
 }
 
-/** Probe and cold-start notes, with this run's figures. */
-function probeNotes(results: OneResult[], cold: ColdStart | string): string {
+/** Probe notes, with this run's figures. */
+function probeNotes(results: OneResult[]): string {
   const ns = results.map(r => r.n).join(', ')
   const per = (op: string) => results.map(r => r.probe.calls[op] ?? 0).join(' / ')
   const rounds = results.map(r => r.probe.rounds).join(' / ')
-  const notes = [`- **Probe SendCommand ${per('ssm:SendCommand')} (N = ${ns})**: src/remote/probe.ts sends one identical command to
+  return `- **Probe SendCommand ${per('ssm:SendCommand')} (N = ${ns})**: src/remote/probe.ts sends one identical command to
   every instance of a run (every mount-target IP of the file systems in scope, the union of the expected paths; the
-  host checks pick the connect result of the instance's own AZ), so it is ⌈N/50⌉ SendCommand calls.`,
-  `- **Probe dependent rounds ${rounds} (N = ${ns})**: pre-flight (DescribeInstanceInformation per 50) → SendCommand →
+  host checks pick the connect result of the instance's own AZ), so it is ⌈N/50⌉ SendCommand calls.
+- **Probe dependent rounds ${rounds} (N = ${ns})**: pre-flight (DescribeInstanceInformation per 50) → SendCommand →
   ListCommandInvocations rounds. The SSM runner (src/remote/ssm-runner.ts) sends SendCommand batches ${SEND_CONCURRENCY} at a
   time (SEND_CONCURRENCY), pre-flight chunks and each poll round's Lists ${READ_CONCURRENCY} at a time (READ_CONCURRENCY): one
   round each up to N = ${SEND_CONCURRENCY * 50}, one more per further ${SEND_CONCURRENCY * 50} hosts. Polling costs nothing per instance: a healthy probe's output (about 1–1.5 KB) fits in the List's
   2,500-character plugin output, so GetCommandInvocation (${per('ssm:GetCommandInvocation')} calls here) is called only for outputs the
-  List cut, 16 at a time. The fake answers at once, so one poll round suffices; real hosts take a few rounds.`]
-  if (typeof cold === 'string') {
-    notes.push(`- **Cold start not measured**: ${cold}.`)
-  } else {
-    notes.push(`- **Cold start ${(cold.packedMs / cold.nodeMs).toFixed(2)}× \`node -e 0\`**: \`--version\` loads no AWS SDK and no command module when
-  the manifest is present, and bin/run.js imports only @oclif/core's \`execute\` entry point (the package index would
-  load all of @oclif/core, about 0.4× \`node -e 0\` more); what remains is oclif reading its config and manifest.
-  Without a manifest (the working tree) oclif imports every command to describe them.`)
-  }
-  return notes.join('\n')
+  List cut, 16 at a time. The fake answers at once, so one poll round suffices; real hosts take a few rounds.`
 }
 
 const fmt = (x: number) => x.toFixed(0)
+
+/** Where and when this run happened: the figures are only comparable on the same machine under the same load. */
+function machine(): string {
+  const cpu = cpus()
+  return `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${fmt(totalmem() / 2 ** 30)} GB, Node ${process.version} ${process.platform}/${process.arch}`
+}
+
+const load = () => loadavg().map(l => l.toFixed(2)).join(' / ')
 
 async function main(): Promise<void> {
   const one = arg('one')
@@ -208,7 +163,12 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(await runOne(Number(one), latency)))
     return
   }
-  const ns = (arg('n') ?? '10,100,1000').split(',').map(Number)
+  const quick = args.includes('--quick')
+  const writeDocs = args.includes('--write-docs') || args.includes('--write')
+  const rounds = Number(arg('rounds') ?? (quick ? 5 : 11))
+  const startedAt = new Date()
+  const loadBefore = load()
+  const ns = quick ? [] : (arg('n') ?? '10,100,1000').split(',').map(Number)
   const results: OneResult[] = []
   for (const n of ns) {
     process.stderr.write(`bench: N=${n} …\n`)
@@ -217,35 +177,57 @@ async function main(): Promise<void> {
     if (r.status !== 0) throw new Error(`bench for N=${n} failed (exit ${r.status})`)
     results.push(JSON.parse(r.stdout) as OneResult)
   }
-  const cold = coldStart()
-  process.stderr.write('bench: issue 10 (330-stack lint, 1,000-instance checks) …\n')
-  const usage = usageBench(root)
+  const cli: CliFigures = await cliBench(root, {rounds, latencyMs: latency, reuseInstall: quick})
+  let usage: UsageFigures | undefined
+  if (!quick) {
+    process.stderr.write('bench: issue 10 (330-stack lint, 1,000-instance checks) …\n')
+    usage = usageBench(root)
+  }
 
   const lines: string[] = []
   const out = (s = '') => lines.push(s)
-  out(`Simulated AWS on 127.0.0.1, ${latency} ms per call, rate limit 100 burst / 50 per s per action; real SDK v3 clients (adaptive retry).`)
+  out(`Machine: ${machine()}; started ${startedAt.toISOString().replace(/\.\d+Z$/, 'Z')}, load average (1/5/15 min) ${loadBefore} at the start, ${load()} at the end.`)
   out('')
-  out('| N | phase | calls | HTTP requests (throttled) | dependent rounds | wall time | peak RSS | peak heap |')
-  out('|---|---|---|---|---|---|---|---|')
-  for (const r of results) {
-    for (const [name, p] of [['control plane', r.controlPlane], ['SSM probe', r.probe]] as const) {
-      out(`| ${r.n} | ${name} | ${p.total} | ${p.httpRequests} (${p.throttled}) | ${p.rounds} | ${fmt(p.wallMs)} ms | ${fmt(p.peakRssMb)} MB | ${fmt(p.peakHeapMb)} MB |`)
-    }
+  out('Whole processes, as packed (`npm pack`, production dependencies installed from package-lock.json), from start to exit;')
+  out(`medians of ${rounds} interleaved rounds (every case once per round, after one warm-up round), so a load swing hits every case alike:`)
+  out('')
+  out('| case | median | × `node -e 0` | peak RSS | checks phase | all runs (ms) |')
+  out('|---|---|---|---|---|---|')
+  const names: [keyof CliFigures, string][] = [['node', '`node -e 0`'], ['version', '`efsdoctor --version`'],
+    ['healthy', '`check --from healthy.json --output json`'], ['big', '`check --from` 1,000 instances `--output json`'],
+    ['live10', `\`check --cluster --no-probe\`, N=10, ${latency} ms/call`], ['live1000', `\`check --cluster --no-probe\`, N=1000, ${latency} ms/call`]]
+  for (const [k, label] of names) {
+    const c = cli[k]
+    out(`| ${label} | ${fmt(c.ms)} ms | ${(c.ms / cli.node.ms).toFixed(2)} | ${c.rssMb ? `${fmt(c.rssMb)} MB` : ''} | ${c.checksMs !== undefined ? `${c.checksMs} ms` : ''} | ${c.runs.join(' ')} |`)
   }
   out('')
-  out('Calls by operation:')
-  out('')
-  const ops = [...new Set(results.flatMap(r => [...Object.keys(r.controlPlane.calls), ...Object.keys(r.probe.calls)]))]
-  out(`| operation | ${results.map(r => `N=${r.n}`).join(' | ')} |`)
-  out(`|---|${results.map(() => '---').join('|')}|`)
-  for (const op of ops) out(`| ${op} | ${results.map(r => r.controlPlane.calls[op] ?? r.probe.calls[op] ?? 0).join(' | ')} |`)
-  out('')
+  if (results.length > 0) {
+    out(`In-process phases: simulated AWS on 127.0.0.1, ${latency} ms per call, rate limit 100 burst / 50 per s per action; real SDK v3 clients (adaptive retry).`)
+    out('')
+    out('| N | phase | calls | HTTP requests (throttled) | dependent rounds | wall time | peak RSS | peak heap |')
+    out('|---|---|---|---|---|---|---|---|')
+    for (const r of results) {
+      for (const [name, p] of [['control plane', r.controlPlane], ['SSM probe', r.probe]] as const) {
+        out(`| ${r.n} | ${name} | ${p.total} | ${p.httpRequests} (${p.throttled}) | ${p.rounds} | ${fmt(p.wallMs)} ms | ${fmt(p.peakRssMb)} MB | ${fmt(p.peakHeapMb)} MB |`)
+      }
+    }
+    out('')
+    out('Calls by operation:')
+    out('')
+    const ops = [...new Set(results.flatMap(r => [...Object.keys(r.controlPlane.calls), ...Object.keys(r.probe.calls)]))]
+    out(`| operation | ${results.map(r => `N=${r.n}`).join(' | ')} |`)
+    out(`|---|${results.map(() => '---').join('|')}|`)
+    for (const op of ops) out(`| ${op} | ${results.map(r => r.controlPlane.calls[op] ?? r.probe.calls[op] ?? 0).join(' | ')} |`)
+    out('')
+  }
   out('Targets:')
   out('')
-  const checks: [string, boolean, string][] = []
-  for (const [name, rounds] of [['control-plane', results.map(r => r.controlPlane.rounds)], ['probe', results.map(r => r.probe.rounds)]] as const) {
-    checks.push([`${name} dependent rounds ≤ 8 for every N`, Math.max(...rounds) <= 8, rounds.join(', ')])
-    checks.push([`${name} dependent rounds the same for every N`, new Set(rounds).size === 1, rounds.join(', ')])
+  const checks: [string, boolean, string][] = cliTargets(cli, latency, rounds).map(t => [t.what, t.ok, t.value])
+  if (results.length > 0) {
+    for (const [name, rs] of [['control-plane', results.map(r => r.controlPlane.rounds)], ['probe', results.map(r => r.probe.rounds)]] as const) {
+      checks.push([`${name} dependent rounds ≤ 8 for every N`, Math.max(...rs) <= 8, rs.join(', ')])
+      checks.push([`${name} dependent rounds the same for every N`, new Set(rs).size === 1, rs.join(', ')])
+    }
   }
   for (const r of results) {
     const budget = 25 + 3 * Math.ceil(r.n / 100) + r.launchTemplateVersions
@@ -258,31 +240,33 @@ async function main(): Promise<void> {
     checks.push([`N=${r.n}: probe SendCommand calls = ⌈N/50⌉ = ${Math.ceil(r.n / 50)}`, sends <= Math.ceil(r.n / 50), String(sends)])
     checks.push([`N=${r.n}: every host probed and parsed`, r.probe.hostsOk === r.n, `${r.probe.hostsOk}/${r.n}`])
   }
-  if (typeof cold === 'string') {
-    checks.push(['cold start `efsdoctor --version` ≤ 2.5 × `node -e 0`', false, cold])
-  } else {
-    checks.push(['cold start `efsdoctor --version` ≤ 2.5 × `node -e 0`, as packed (with oclif.manifest.json; median of 9)',
-      cold.packedMs / cold.nodeMs <= 2.5, `${fmt(cold.packedMs)} ms vs ${fmt(cold.nodeMs)} ms = ${(cold.packedMs / cold.nodeMs).toFixed(2)}×`])
-    checks.push(['(info) cold start from the working tree without a manifest', true,
-      `${fmt(cold.repoMs)} ms = ${(cold.repoMs / cold.nodeMs).toFixed(2)}× \`node -e 0\``])
+  if (usage) {
+    checks.push(['lint of the 330-stack template (2 MB): 0 failures, ≤ 2 s and ≤ 300 MB peak RSS',
+      usage.lintFails === 0 && usage.lintMs <= 2000 && usage.lintRssMb <= 300, `${usage.lintFails} failures, ${fmt(usage.lintMs)} ms, ${fmt(usage.lintRssMb)} MB`])
+    checks.push(['check --from 1,000 instances, 20 file systems in the VPC, 3 used: checks phase ≤ 150 ms',
+      usage.checksMs <= 150, `${fmt(usage.checksMs)} ms, ${usage.pairs} (instance, file system) pairs, ${usage.checksFails} failures`])
   }
-  checks.push(['lint of the 330-stack template (2 MB): 0 failures, ≤ 2 s and ≤ 300 MB peak RSS',
-    usage.lintFails === 0 && usage.lintMs <= 2000 && usage.lintRssMb <= 300, `${usage.lintFails} failures, ${fmt(usage.lintMs)} ms, ${fmt(usage.lintRssMb)} MB`])
-  checks.push(['check --from 1,000 instances, 20 file systems in the VPC, 3 used: checks phase ≤ 150 ms',
-    usage.checksMs <= 150, `${fmt(usage.checksMs)} ms, ${usage.pairs} (instance, file system) pairs, ${usage.checksFails} failures`])
   for (const [what, ok, value] of checks) out(`- ${ok ? 'PASS' : 'FAIL'} ${what}: ${value}`)
   const failed = checks.filter(([, ok]) => !ok).length
   const text = lines.join('\n')
   process.stdout.write(`${text}\n`)
-  if (args.includes('--write')) {
+  if (writeDocs && quick) process.stderr.write('bench: --quick runs do not write docs/performance.md\n')
+  if (writeDocs && !quick) {
     const doc = `# Performance
 
-Produced by \`npm run bench -- --write\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version}, ${process.platform}/${process.arch}).
+Produced by \`npm run bench -- --write-docs\` on ${startedAt.toISOString().slice(0, 10)}: ${machine()}. Timings on a
+shared or busy machine swing; the whole-process figures are therefore ratios to \`node -e 0\` measured in the same
+rounds, and the load average is printed with them.
+
 The benchmark serves a generated cluster (N container instances over three AZs, one launch template with two
 versions, three task definitions with host and EFS volumes, services and running tasks) from a simulated AWS on
-the loopback interface (\`bench/fake-aws/\`), talks to it with the real SDK v3 clients, and measures
-\`collectSnapshot\` (control plane) and \`probeSnapshot\` (SSM probe of every ACTIVE instance; the fake returns a
-captured probe output at once, so probe times are API cost only).
+the loopback interface (\`bench/fake-aws/\`), talks to it with the real SDK v3 clients, and measures whole CLI
+processes of the packed package (\`bench/cli.ts\`), and in-process \`collectSnapshot\` (control plane) and
+\`probeSnapshot\` (SSM probe of every ACTIVE instance; the fake returns a captured probe output at once, so probe
+times are API cost only). The live whole-process runs use \`--no-probe\`: with real hosts the probe's time is the
+hosts' (the SSM runner first polls after 1 s).
+The 1,000-instance snapshot is bench/fixtures/cluster-1000.v1.json.gz (schemaVersion 1, so the upgrade is timed too;
+\`node --import tsx bench/make-fixture.ts\` regenerates it from the simulated AWS).
 
 "Dependent rounds" is the longest chain of calls that waited on each other: a call's depth is one more than the
 deepest call that had already ended when it started (client-side start/end events; SDK retries stay inside one
@@ -293,7 +277,7 @@ ${text}
 ## Where the figures come from (as of this run)
 
 ${controlPlaneNotes(results)}
-${probeNotes(results, cold)}
+${probeNotes(results)}
 `
     writeFileSync(join(root, 'docs/performance.md'), doc)
   }
