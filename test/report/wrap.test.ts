@@ -1,0 +1,22 @@
+import fc from 'fast-check'
+import wrapAnsi from 'wrap-ansi'
+import {wrapPlain, wrapProse} from '../../src/report/wrap.js'
+
+// Words of every length around the line width (cut or not), runs of spaces, blank lines and leading/trailing space.
+const word = fc.oneof(fc.stringMatching(/^[a-z0-9:/.-]{0,12}$/), fc.stringMatching(/^[A-Z]{15,130}$/), fc.constantFrom('', ' ', '  ', '\n', ' \n '))
+const plainText = fc.array(word, {maxLength: 40}).map(ws => ws.join(' '))
+
+describe('wrapPlain', () => {
+  it('wraps printable ASCII exactly as wrap-ansi {hard, trim} does', () => {
+    fc.assert(fc.property(plainText, fc.integer({min: 20, max: 120}), (text, columns) => {
+      expect(wrapPlain(text, columns)).toBe(wrapAnsi(text, columns, {hard: true, trim: true}))
+    }), {numRuns: 3000})
+  })
+
+  it('is what wrapProse uses for plain text, and wrap-ansi still wraps the rest', () => {
+    const prose = 'efs/mount-target-per-az fs-0a1b2c3d4e5f60718 has no mount target in euw1-az3, where 12 container instances run'
+    expect(wrapProse(prose, 40, 4, 2)).toEqual(wrapAnsi(prose, 34, {hard: true, trim: true}).split('\n').map((l, i) => `${' '.repeat(i ? 6 : 4)}${l}`))
+    const wide = '文件系统 fs-0a1b2c3d4e5f60718 没有挂载目标 '.repeat(4)
+    expect(wrapProse(wide, 40, 0, 0)).toEqual(wrapAnsi(wide, 40, {hard: true, trim: true}).split('\n'))
+  })
+})
