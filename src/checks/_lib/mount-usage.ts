@@ -3,7 +3,8 @@
  * UserData text, and task definitions' efsVolumeConfiguration. Line-based and deliberately forgiving: a line we do
  * not understand is ignored, and callers treat "no mount found" as "not known", never as a pass.
  */
-import type {Snapshot, UserData} from '../../model/snapshot.js'
+import {memo} from '../../core/memo.js'
+import type {EfsVolumeConfiguration, Snapshot, TaskDefinition, TaskVolume, UserData} from '../../model/snapshot.js'
 import {mountTargetIps} from './nfs-pairs.js'
 import {mountTargetsOf} from './scope.js'
 import {parseDevice, parseUserData} from './user-data.js'
@@ -44,17 +45,58 @@ export const mountUsesIam = (m: MountUse): boolean => m.type === 'efs' && m.opti
 /** efs-utils always adds noresvport; plain NFS needs it spelled out. */
 export const mountUsesNoresvport = (m: MountUse): boolean => m.type === 'efs' || m.options.includes('noresvport')
 
-/** Mounts of `fsId` in all UserData: by fs id / DNS name, or by the IP of one of its mount targets. */
-export function mountsOfFs(s: Snapshot, fsId: string, scripts: readonly UserData[] = s.userData ?? []): MountUse[] {
+/** parseMounts, once per script in a check run (a snapshot `runChecks` memoizes; see core/memo.ts). */
+export function mountsIn(s: Snapshot, u: UserData): readonly MountUse[] {
+  const cache = memo(s, 'mountsIn', () => new Map<UserData, MountUse[]>())
+  let mounts = cache.get(u)
+  if (!mounts) cache.set(u, mounts = parseMounts(u))
+  return mounts
+}
+
+/** Mounts of `fsId` in all UserData (or in `scripts`): by fs id / DNS name, or by the IP of one of its mount targets. */
+export function mountsOfFs(s: Snapshot, fsId: string, scripts?: readonly UserData[]): MountUse[] {
+  if (!scripts) return [...(mountsByFs(s).get(fsId) ?? [])]
   const ips = new Set(mountTargetsOf(s, fsId).flatMap(mountTargetIps))
-  return scripts.flatMap(parseMounts).filter(m => m.fsId === fsId || (!m.fsId && ips.has(m.host)))
+  return scripts.flatMap(u => mountsIn(s, u)).filter(m => m.fsId === fsId || (!m.fsId && ips.has(m.host)))
+}
+
+/** Every script's mounts grouped by the file system they name (fs id, or a mount target's IP): one pass over all UserData. */
+function mountsByFs(s: Snapshot): Map<string, MountUse[]> {
+  return memo(s, 'mountsByFs', () => {
+    const byIp = new Map<string, string>()
+    for (const mt of s.mountTargets ?? []) for (const ip of mountTargetIps(mt)) if (!byIp.has(ip)) byIp.set(ip, mt.fileSystemId)
+    const out = new Map<string, MountUse[]>()
+    for (const u of s.userData ?? []) {
+      for (const m of mountsIn(s, u)) {
+        const fsId = m.fsId ?? byIp.get(m.host)
+        if (fsId === undefined) continue
+        const list = out.get(fsId)
+        if (list) list.push(m)
+        else out.set(fsId, [m])
+      }
+    }
+    return out
+  })
 }
 
 export {userDataOf} from './usage.js'
 
-/** Task-definition volumes that mount `fsId` through the ECS volume plugin (efs-utils). */
-export function efsVolumesOf(s: Snapshot, fsId: string) {
-  return (s.taskDefinitions ?? []).flatMap(td => td.volumes
-    .filter(v => v.efsVolumeConfiguration?.fileSystemId === fsId)
-    .map(v => ({taskDefinition: td, volume: v, config: v.efsVolumeConfiguration!})))
+export interface EfsVolumeUse {taskDefinition: TaskDefinition; volume: TaskVolume; config: EfsVolumeConfiguration}
+
+/** Task-definition volumes that mount `fsId` through the ECS volume plugin (efs-utils); indexed once per check run. */
+export function efsVolumesOf(s: Snapshot, fsId: string): readonly EfsVolumeUse[] {
+  const byFs = memo(s, 'efsVolumesByFs', () => {
+    const out = new Map<string, EfsVolumeUse[]>()
+    for (const td of s.taskDefinitions ?? []) {
+      for (const v of td.volumes) {
+        const config = v.efsVolumeConfiguration
+        if (!config) continue
+        const list = out.get(config.fileSystemId)
+        if (list) list.push({taskDefinition: td, volume: v, config})
+        else out.set(config.fileSystemId, [{taskDefinition: td, volume: v, config}])
+      }
+    }
+    return out
+  })
+  return byFs.get(fsId) ?? []
 }

@@ -55,20 +55,23 @@ const FS_IN_TEXT = /\b(fs-[0-9a-f]{8}(?:[0-9a-f]{9})?)\b/
  * The file system a device names: a literal id or EFS DNS name, a template's `${FileSystem}` (lint: a declared
  * AWS::EFS::FileSystem logical id), or a mount target's IP. Undefined when it cannot be told.
  */
-export function deviceFileSystem(s: Snapshot, device: string, ipIndex: ReadonlyMap<string, string> = mountTargetIpIndex(s)): string | undefined {
+export function deviceFileSystem(s: Snapshot, device: string, index: DeviceIndex = deviceIndex(s)): string | undefined {
   const d = parseDevice(device)
-  if (d.ip) return ipIndex.get(d.ip)
+  if (d.ip) return index.byIp.get(d.ip)
   if (d.fsId && FS_LITERAL.test(d.fsId)) return d.fsId
   const logical = d.fsId ? /^\$\{([A-Za-z0-9]+)\}$/.exec(d.fsId)?.[1] : undefined
-  if (logical && s.template?.fileSystems.some(f => f.id === logical)) return logical
+  if (logical && index.templateFileSystems.has(logical)) return logical
   return undefined
 }
 
-function mountTargetIpIndex(s: Snapshot): Map<string, string> {
-  const m = new Map<string, string>()
-  for (const mt of s.mountTargets ?? []) for (const ip of [mt.ipAddress, mt.ipv6Address]) if (ip) m.set(ip, mt.fileSystemId)
-  for (const mt of s.template?.mountTargets ?? []) m.set(mt.id, mt.fileSystemId)
-  return m
+/** What a device can resolve to: mount-target IPs (in a template, mount-target logical ids) and a template's file systems. */
+interface DeviceIndex {byIp: Map<string, string>; templateFileSystems: Set<string>}
+
+function deviceIndex(s: Snapshot): DeviceIndex {
+  const byIp = new Map<string, string>()
+  for (const mt of s.mountTargets ?? []) for (const ip of [mt.ipAddress, mt.ipv6Address]) if (ip) byIp.set(ip, mt.fileSystemId)
+  for (const mt of s.template?.mountTargets ?? []) byIp.set(mt.id, mt.fileSystemId)
+  return {byIp, templateFileSystems: new Set((s.template?.fileSystems ?? []).map(f => f.id))}
 }
 
 export function userDataClient(ud: UserData): UsageClient {
@@ -135,7 +138,7 @@ function deriveUsage(s: Snapshot): UsageModel {
       use.evidence.push(ev)
     }
   }
-  const ipIndex = mountTargetIpIndex(s)
+  const index = deviceIndex(s)
   /** Where hosts mount each file system, for task host paths: mount point → file systems (each pair once). */
   const hostMounts = new Map<string, Set<string>>()
   const addHostMount = (path: string, fsId: string) => {
@@ -152,7 +155,7 @@ function deriveUsage(s: Snapshot): UsageModel {
     const client = userDataClient(ud)
     for (const mount of userDataMounts(ud.text)) {
       const ev: UsageEvidence = {kind: 'userdata', userDataId: ud.id, line: mount.line, ...(mount.mountPoint ? {path: mount.mountPoint} : {})}
-      const fsId = deviceFileSystem(s, mount.device, ipIndex)
+      const fsId = deviceFileSystem(s, mount.device, index)
       if (!fsId) {
         m.ambiguous.push({client, evidence: ev, device: mount.device})
         m.ambiguousUserData.add(ud.id)
@@ -178,7 +181,7 @@ function deriveUsage(s: Snapshot): UsageModel {
       addHostMount(mount.target, fsId)
     }
     for (const e of f.fstab) {
-      const fsId = deviceFileSystem(s, e.device, ipIndex) ?? e.device.match(FS_IN_TEXT)?.[1]
+      const fsId = deviceFileSystem(s, e.device, index) ?? e.device.match(FS_IN_TEXT)?.[1]
       if (!fsId) continue
       fsIds.add(fsId)
       add(fsId, client, {kind: 'probe-fstab', path: e.mountPoint})
@@ -243,6 +246,9 @@ function userDataIndex(s: Snapshot): {byId: Map<string, UserData>; byInstance: M
   })
 }
 
+/** The UserData script with this id (the first, as a search in order would find). */
+export const userDataById = (s: Snapshot, id: string): UserData | undefined => userDataIndex(s).byId.get(id)
+
 /** The UserData script an instance booted with, if the snapshot has it. */
 export function userDataOf(s: Snapshot, instance: Instance): UserData | undefined {
   const ix = userDataIndex(s)
@@ -263,7 +269,7 @@ export function instanceFileSystems(s: Snapshot, instance: Instance): ReadonlySe
  * mounts, and what its instances in the snapshot use. With neither known, any file system in scope.
  */
 export function autoScalingGroupFileSystems(s: Snapshot, asg: AutoScalingGroup): ReadonlySet<string> {
-  const ud = asg.userDataId === undefined ? undefined : userDataIndex(s).byId.get(asg.userDataId)
+  const ud = asg.userDataId === undefined ? undefined : userDataById(s, asg.userDataId)
   const sets = ud ? [usedFileSystems(s, ud)] : []
   for (const id of asg.instanceIds) {
     const instance = s.instances?.[id]

@@ -443,9 +443,15 @@ function analyzeCloudConfig(ctx: Ctx, sh: ShellState, part: UserDataPart): void 
 // ---------------------------------------------------------------------------------------------------------------
 // Entry point
 
-/** Each check reads the same scripts: parse each distinct text once (results are read-only). */
+/**
+ * Each check reads the same scripts: parse each distinct text once (results are read-only). Checks scan every script
+ * of a snapshot in turn, so the memo must hold them all: a first-in-first-out memo smaller than the scan misses every
+ * time (lint of a 330-stack template reparsed each script per check). Bounded by the input's size instead of a count.
+ */
 const MEMO = new Map<string, ParsedUserData>()
-const MEMO_SIZE = 256
+const MEMO_ENTRIES = 4096
+const MEMO_CHARS = 64 * 2 ** 20
+let memoChars = 0
 
 /** Parse UserData text (plain, or still base64/gzip-encoded) into the structured model; the result is shared, read-only. */
 export function parseUserData(input: string): ParsedUserData {
@@ -453,8 +459,13 @@ export function parseUserData(input: string): ParsedUserData {
   if (hit) return hit
   const parsed = parseUncached(input)
   if (shellParserLoaded()) {
-    if (MEMO.size >= MEMO_SIZE) MEMO.delete(MEMO.keys().next().value!)
+    while (MEMO.size && (MEMO.size >= MEMO_ENTRIES || memoChars + input.length > MEMO_CHARS)) {
+      const oldest = MEMO.keys().next().value!
+      memoChars -= oldest.length
+      MEMO.delete(oldest)
+    }
     MEMO.set(input, parsed)
+    memoChars += input.length
   }
   return parsed
 }

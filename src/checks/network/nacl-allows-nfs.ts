@@ -12,7 +12,8 @@ import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check
 import {memo} from '../../core/memo.js'
 import type {Outcome, Resource} from '../../core/types.js'
 import type {Instance, MountTarget, NetworkAcl, Snapshot} from '../../model/snapshot.js'
-import {efsVolumesOf, mountsOfFs, mountUsesNoresvport, parseMounts, userDataOf} from '../_lib/mount-usage.js'
+import {efsVolumesOf, mountsIn, mountsOfFs, mountUsesNoresvport, userDataOf} from '../_lib/mount-usage.js'
+import {userDataById} from '../_lib/usage.js'
 import {evaluateNacl, evaluateNaclRange, formatPorts, naclForSubnet, type PortRange} from '../_lib/nacl.js'
 import {perServedPair} from '../_lib/nfs-pairs.js'
 import {perTaskClientSubnet} from '../_lib/task-clients.js'
@@ -160,9 +161,9 @@ function templateEntry(b: RangeBlock): string {
 
 /** Return-port ranges the hosts of a template launch template need, from its UserData (as for instances). */
 function templateRanges(s: Snapshot, fsId: string, h: TemplateHost): {ranges: PortRange[]; nrp: boolean | undefined} {
-  const ud = (s.userData ?? []).find(u => u.id === h.id)
+  const ud = userDataById(s, h.id)
   // NOTE: template UserData names the file system as `${FileSystem}.efs.${AWS::Region}…` (its logical id).
-  const mounts = ud ? parseMounts(ud).filter(m => m.fsId === fsId || m.host.split('.')[0].replace(/^\$\{([^}]+)\}$/, '$1') === fsId) : []
+  const mounts = ud ? mountsIn(s, ud).filter(m => m.fsId === fsId || m.host.split('.')[0].replace(/^\$\{([^}]+)\}$/, '$1') === fsId) : []
   const nrp = mounts.length ? mounts.every(mountUsesNoresvport) : efsVolumesOf(s, fsId).length > 0 ? true : undefined
   return {nrp, ranges: returnRanges(nrp)}
 }

@@ -9,7 +9,7 @@
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import type {Resource} from '../../core/types.js'
 import type {Snapshot} from '../../model/snapshot.js'
-import {efsVolumesOf, mountsOfFs, parseMounts} from '../_lib/mount-usage.js'
+import {efsVolumesOf, mountsIn, mountsOfFs} from '../_lib/mount-usage.js'
 import {activeInstances} from '../_lib/scope.js'
 import {isTemplateMode, templateHosts} from '../_lib/template-network.js'
 import {shellAnd, shellCommand} from '../../core/shell.js'
@@ -37,7 +37,7 @@ function dnsUsage(s: Snapshot): {reasons: string[]; byIpOnly: boolean} {
 function templateDnsUsage(s: Snapshot): {reasons: string[]; byIpOnly: boolean; vpcIds: string[]} {
   const u = dnsUsage(s)
   let ipMounts = 0
-  for (const m of (s.userData ?? []).flatMap(parseMounts)) {
+  for (const m of (s.userData ?? []).flatMap(u => mountsIn(s, u))) {
     if (m.byDnsName && (m.type === 'efs' || m.host.includes('.efs.'))) u.reasons.push(`UserData ${m.userDataId} line ${m.line} mounts ${m.host} by DNS name`)
     else if (!m.byDnsName) ipMounts++
   }
