@@ -12,6 +12,18 @@ import {at, eachUserData, udResource} from '../_lib/user-data-check.js'
 import type {ParsedUserData} from '../_lib/user-data.js'
 import {shellCommand} from '../../core/shell.js'
 
+/**
+ * A line that writes /etc/ecs/ecs.config (or hands the agent ECS_CLUSTER) in a way not read into settings: a copy, a
+ * download, a redirect of something efsdoctor does not follow. Reads (`--env-file=/etc/ecs/ecs.config`, `cat` it)
+ * do not count, so a script whose only writes were read is known not to set ECS_CLUSTER.
+ */
+function unreadEcsConfigWrite(p: ParsedUserData): boolean {
+  const read = new Set(p.ecsConfig.map(x => x.line))
+  return p.text.split('\n').some((l, i) => !read.has(i + 1) && (
+    (/\/etc\/ecs\/ecs\.config/.test(l) && /(>|\btee\b|\bsed\b.*\s-i|\b(cp|mv|install|ln|dd|wget|curl)\b|\bs3\s+cp\b|path:)/.test(l)) ||
+    /(-e|--env)[= ]["']?ECS_CLUSTER=/.test(l)))
+}
+
 function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   const r = udResource(ud)
   const headerFix = {summary: 'Start the script with `#!/bin/bash` on line 1 (no blank line before it), or `#cloud-config` for cloud-config.'}
@@ -31,7 +43,7 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   const ecsFix = {summary: `Write ECS_CLUSTER=${want ?? '<cluster>'} to /etc/ecs/ecs.config before the agent starts.`,
     command: `${shellCommand(['echo', `ECS_CLUSTER=${want ?? '<cluster>'}`])} >> /etc/ecs/ecs.config`}
   if (!setting) {
-    if (/\/etc\/ecs\/ecs\.config/.test(p.text)) {
+    if (unreadEcsConfigWrite(p)) {
       return unknown(r, `UserData ${ud.id} writes /etc/ecs/ecs.config in a way efsdoctor cannot read (no ECS_CLUSTER= line found); cannot confirm the cluster name.`, at(ud, undefined))
     }
     if (want === 'default') return pass(r, `UserData ${ud.id} does not set ECS_CLUSTER; its instances join the default cluster, which is the one in scope.`, at(ud, undefined))

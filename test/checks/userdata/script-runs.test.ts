@@ -34,6 +34,13 @@ describe('userdata/script-runs', () => {
     expect(other.message).toContain('staging')
   })
 
+  it('fails when every write to ecs.config was read and none sets ECS_CLUSTER; unknown when one was not read', () => {
+    const attrs = '#!/bin/bash\necho ECS_INSTANCE_ATTRIBUTES={\\"a\\":\\"b\\"} >> /etc/ecs/ecs.config\ndocker run --env-file=/etc/ecs/ecs.config amazon/amazon-ecs-agent\n'
+    expect(run(attrs)).toMatchObject({status: 'fail', message: expect.stringMatching(/does not set ECS_CLUSTER/)})
+    expect(run(attrs + 'cp /tmp/ecs.config /etc/ecs/ecs.config\n')).toMatchObject({status: 'unknown', message: expect.stringMatching(/cannot read/)})
+    expect(run(attrs.replace('--env-file', '-e ECS_CLUSTER=prod --env-file')).status).toBe('unknown')
+  })
+
   it('is unknown when ECS_CLUSTER comes from an unresolved placeholder', () => {
     expect(run(udFixture('seed-fnsub.sh'))).toMatchObject({status: 'unknown', location: {line: 3}})
   })
