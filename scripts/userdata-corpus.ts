@@ -2,7 +2,7 @@
  * Scores today's code on the real-world UserData corpus (test/fixtures/userdata-corpus):
  *   node --import tsx scripts/userdata-corpus.ts [--verbose]
  * Prints `userdata corpus: N cases, C correct, F false-fail, M missed, U unknown`, the pair count, and one line per
- * wrong verdict. Exit code 0 always: this is a measurement, not a gate (the gate is a jest test once the parser lands).
+ * wrong verdict. Exit code 0 always: this is a measurement; the gate is test/corpus/userdata-corpus.test.ts.
  */
 import {loadShellParser} from '../src/core/shell-parser.js'
 import {mismatchLines, scoreCorpus, summaryLine} from '../test/support/userdata-corpus.js'

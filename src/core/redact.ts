@@ -50,6 +50,8 @@ const RULES: Rule[] = [
   {kind: 'token',
     re: new RegExp(String.raw`(?<![:/.])\b[A-Za-z_]*(?:token|api_key|apikey|secret)\\?["']?\s*[:=]\s*\\?["']?` + VALUE, 'gi')},
   {kind: 'url-credentials', re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]+:(?<v>[^\s@/'"]+)@/gi},
+  // `sed -i 's/password_here/VALUE/' wp-config.php`: a rendered value put in place of a password placeholder.
+  {kind: 'password', re: /(?<=\bsed\b[^\n]*[\s'"])s([/|#@,])[^\s'"/|#@,]*(?:password|passwd|secret|token)[^\s'"/|#@,]*\1["']?(?<v>[^\s'"`;&|\\/#@,]+)/gi},
 ]
 
 const PLACEHOLDER = /^(?:\$|\*\*\*REDACTED\*\*\*|<|%|\{\{)/

@@ -8,6 +8,7 @@ import {redactSecrets} from '../core/redact.js'
 import {SNAPSHOT_SCHEMA_VERSION, type SgRule, type SecurityGroup, type Snapshot, type Subnet, type TaskDefinition,
   type TaskVolume, type TemplateFacts, type NaclEntry, type NetworkAcl, type AutoScalingGroup, type UserData, type Vpc, type Service, type SnapshotPart} from '../model/snapshot.js'
 import {TOOL_VERSION} from '../core/version.js'
+import {cfnInitOf, cfnInitResources} from './cfn-init.js'
 import {Resolver} from './intrinsics.js'
 import type {Json, ParsedTemplate} from './template.js'
 
@@ -340,9 +341,11 @@ export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
     if (map) userDataLines[h.res.id] = map
     const imageName = imageNameOf(t, h.data.ImageId)
     const kind = imageKindOf(imageName)
+    const cfnInit = cfnInitResources(text).map(id => cfnInitOf(r, obj(t.body.Resources), id)).filter(x => x !== undefined)
+      .map(x => ({...x, configs: Object.fromEntries(Object.entries(x.configs).map(([k, v]) => [k, redactSecrets(v)]))}))
     userData.push({id: h.res.id, source: {type: 'template', id: h.res.id}, instanceIds: [], text: redactSecrets(text),
       location: {file: opts.file, line: map?.[0] ?? t.lines.get(h.path) ?? lineOf(h.res.id), logicalId: h.res.id},
-      ...(kind !== 'unknown' ? {image: {kind, name: imageName}} : {})})
+      ...(kind !== 'unknown' ? {image: {kind, name: imageName}} : {}), ...(cfnInit.length ? {cfnInit} : {})})
   }
 
   // Network.
@@ -393,6 +396,7 @@ export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
     return asg
   })
 
+  const noEcho = Object.entries(obj(t.body.Parameters)).filter(([, p]) => String(obj(p).NoEcho) === 'true').map(([k]) => k)
   // EFS: declared structure only (see TemplateFacts).
   const facts: TemplateFacts = {
     file: opts.file,
@@ -413,6 +417,7 @@ export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
     hostSecurityGroups,
     userDataLines,
     ...(Object.keys(subnetAzExpressions).length ? {subnetAzExpressions} : {}),
+    ...(noEcho.length ? {noEchoParameters: noEcho} : {}),
   }
   const deep = (v: Json | undefined): Json => {
     if (Array.isArray(v)) return v.map(deep)

@@ -230,6 +230,15 @@ export interface UserData {
   location?: {file?: string; line?: number; logicalId?: string}
   /** The image its hosts run (AMI names, or a template's ImageId parameter), when one kind is known. */
   image?: {kind: ImageKind; name?: string}
+  /** lint: the AWS::CloudFormation::Init metadata of each resource the script runs `cfn-init` for (src/lint/cfn-init.ts). */
+  cfnInit?: CfnInit[]
+}
+
+/** What `cfn-init --resource <resource>` does, as shell per config (secrets redacted), and each configSet's configs. */
+export interface CfnInit {
+  resource: string
+  configSets: Record<string, string[]>
+  configs: Record<string, string>
 }
 
 /** See src/core/images.ts for what each kind ships. */
@@ -304,6 +313,8 @@ export interface TemplateFacts {
   userDataLines?: Record<string, number[]>
   /** Subnet logical id → its AvailabilityZone expression (JSON) when it is not a literal, e.g. `!Select [0, !GetAZs '']`. */
   subnetAzExpressions?: Record<string, string>
+  /** Parameters declared with NoEcho: true (their values must not be substituted into UserData). */
+  noEchoParameters?: string[]
 }
 
 export interface Snapshot {

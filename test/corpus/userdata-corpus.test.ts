@@ -1,10 +1,17 @@
 import {existsSync} from 'node:fs'
-import {CORPUS_CHECKS, CORPUS_DIR, classify, loadCorpus, renderTerraform, scoreCorpus, summaryLine, VERDICTS} from '../support/userdata-corpus.js'
+import {CORPUS_CHECKS, CORPUS_DIR, classify, loadCorpus, mismatchLines, renderTerraform, scoreCorpus, summaryLine, VERDICTS} from '../support/userdata-corpus.js'
 
-// The corpus itself and the scorer's mechanics. The gate that requires every verdict to be right comes with the
-// shell-parser work (issue 9); today's score is a measurement (scripts/userdata-corpus.ts).
+// The corpus, the scorer's mechanics, and the gate: every reviewed verdict of every real-world document is right.
 describe('userdata corpus (test/fixtures/userdata-corpus)', () => {
   const cases = loadCorpus()
+
+  it('gives every (document, check) pair its reviewed verdict', () => {
+    const s = scoreCorpus(cases)
+    // The score line, for CI logs and closing notes.
+    process.stdout.write(`${summaryLine(s)}\n`)
+    expect(mismatchLines(s)).toEqual([])
+    expect(s.correctCases).toBe(s.cases)
+  })
 
   it('has at least 40 cases with unique ids, each file present and its source cited', () => {
     expect(cases.length).toBeGreaterThanOrEqual(40)

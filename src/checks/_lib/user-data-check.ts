@@ -3,7 +3,7 @@ import type {Location, Outcome, Resource} from '../../core/types.js'
 import type {Snapshot, UserData} from '../../model/snapshot.js'
 import {FS_ID_RE} from '../../model/ids.js'
 import {unknown} from '../../core/define-check.js'
-import {type FstabEntry, type MountCall, parseDevice, parseUserData, type ParsedUserData} from './user-data.js'
+import {type FstabEntry, type MountCall, parseDevice, parseUd, type ParsedUserData} from './user-data.js'
 import {shellCommand} from '../../core/shell.js'
 
 export const udResource = (ud: UserData): Resource => ({type: 'user-data', id: ud.id})
@@ -41,7 +41,7 @@ export function eachUserData(s: Snapshot, fn: (ud: UserData, parsed: ParsedUserD
       out.push(unknown(udResource(ud), `No UserData readable for ${ud.source.type} ${ud.source.id}: the text is empty.`, at(ud, undefined)))
       continue
     }
-    const parsed = parseUserData(ud.text)
+    const parsed = parseUd(ud)
     if (parsed.unreadable) {
       out.push(unknown(udResource(ud), `UserData ${ud.id} could not be read: ${parsed.unreadable}.`, at(ud, undefined, {unreadable: parsed.unreadable})))
       continue

@@ -9,6 +9,7 @@
  */
 import {PARSE_BUDGET_MS, parseShell, type ShellNode, shellParserLoaded} from '../../core/shell-parser.js'
 import {type Ctx, type FstabEntry, recordMount, recordWrite, step, unreadable} from './user-data.js'
+import type {CfnInit} from '../../model/snapshot.js'
 
 /** Deeper nesting than this (of syntax or of calls) makes the script unreadable rather than risking the stack. */
 const MAX_DEPTH = 200
@@ -34,9 +35,11 @@ export interface ShellState {
   seq: {n: number}
   /** Template references swapped out before parsing (see protectPlaceholders). */
   placeholders: string[]
+  /** lint: what `cfn-init --resource X` runs (AWS::CloudFormation::Init, src/lint/cfn-init.ts). */
+  cfnInit: readonly CfnInit[]
 }
 
-export const newShellState = (): ShellState => ({vars: new Map(), functions: new Map(), symbols: new Map(), seq: {n: 0}, placeholders: []})
+export const newShellState = (): ShellState => ({vars: new Map(), functions: new Map(), symbols: new Map(), seq: {n: 0}, placeholders: [], cfnInit: []})
 
 interface Walk {
   ctx: Ctx
@@ -674,7 +677,10 @@ function command(w: Walk, n: ShellNode, _extra: string[], r: Redirects = redirec
     for (const p of words.slice(1).filter(x => !x.startsWith('-'))) w.ctx.out.mkdirs.push(step(w.ctx, line, `mkdir ${p}`))
   }
 
-  if (cmd === 'cfn-init') w.ctx.out.cfnInit.push(step(w.ctx, line, text))
+  if (cmd === 'cfn-init') {
+    w.ctx.out.cfnInit.push(step(w.ctx, line, text))
+    runCfnInit(w, words, line)
+  }
 
   // What the command writes: echo/printf output, cat of its stdin, tee of its stdin to files, sed -i.
   let output: OutLine[] | undefined
@@ -694,6 +700,28 @@ function command(w: Walk, n: ShellNode, _extra: string[], r: Redirects = redirec
     sedInPlace(w, words, line, text, origin)
   }
   if (output && stdout) write(w, stdout, output, via, text, origin)
+}
+
+/**
+ * `cfn-init --resource X [--configsets a,b]`: walk the configs it runs (each config's packages, files, commands and
+ * services as shell, at this line). Without --configsets cfn-init runs the `default` configSet, or else `config`.
+ */
+function runCfnInit(w: Walk, words: string[], line: number): void {
+  const flag = (long: string, short: string) => {
+    for (let i = 1; i < words.length; i++) {
+      if (words[i] === long || words[i] === short) return words[i + 1]
+      if (words[i].startsWith(`${long}=`)) return words[i].slice(long.length + 1)
+    }
+    return undefined
+  }
+  const init = w.sh.cfnInit.find(x => x.resource === flag('--resource', '-r'))
+  if (!init) return
+  const sets = flag('--configsets', '-c')?.split(',') ?? ('default' in init.configSets ? ['default'] : undefined)
+  const names = sets ? sets.flatMap(s => init.configSets[s] ?? []) : ['config']
+  for (const name of names.slice(0, 100)) {
+    const script = init.configs[name]
+    if (script) walkScript(w.ctx, w.sh, {text: script, lineOf: () => line}, {...w})
+  }
 }
 
 function descendantsOfType(n: ShellNode, type: string): ShellNode[] {

@@ -10,6 +10,7 @@ import {gunzipSync} from 'node:zlib'
 import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Node} from 'yaml'
 import {shellParserLoaded} from '../../core/shell-parser.js'
 import {newShellState, type ShellState, walkScript} from './user-data-shell.js'
+import type {CfnInit} from '../../model/snapshot.js'
 
 /** Larger decoded UserData is not read (EC2 allows 16 KB before base64; gzip can hold more). */
 export const MAX_USERDATA_BYTES = 256 * 1024
@@ -453,24 +454,31 @@ const MEMO_ENTRIES = 4096
 const MEMO_CHARS = 64 * 2 ** 20
 let memoChars = 0
 
-/** Parse UserData text (plain, or still base64/gzip-encoded) into the structured model; the result is shared, read-only. */
-export function parseUserData(input: string): ParsedUserData {
-  const hit = MEMO.get(input)
+/**
+ * Parse UserData text (plain, or still base64/gzip-encoded) into the structured model; the result is shared,
+ * read-only. `cfnInit` (lint): what `cfn-init --resource X` runs, read where the script runs it.
+ */
+export function parseUserData(input: string, cfnInit?: readonly CfnInit[]): ParsedUserData {
+  const key = cfnInit?.length ? `${input}\0${JSON.stringify(cfnInit)}` : input
+  const hit = MEMO.get(key)
   if (hit) return hit
-  const parsed = parseUncached(input)
+  const parsed = parseUncached(input, cfnInit)
   if (shellParserLoaded()) {
-    while (MEMO.size && (MEMO.size >= MEMO_ENTRIES || memoChars + input.length > MEMO_CHARS)) {
+    while (MEMO.size && (MEMO.size >= MEMO_ENTRIES || memoChars + key.length > MEMO_CHARS)) {
       const oldest = MEMO.keys().next().value!
       memoChars -= oldest.length
       MEMO.delete(oldest)
     }
-    MEMO.set(input, parsed)
-    memoChars += input.length
+    MEMO.set(key, parsed)
+    memoChars += key.length
   }
   return parsed
 }
 
-function parseUncached(input: string): ParsedUserData {
+/** A snapshot's UserData entry, parsed (with its cfn-init metadata, if any). */
+export const parseUd = (ud: {text: string; cfnInit?: readonly CfnInit[]}): ParsedUserData => parseUserData(ud.text, ud.cfnInit)
+
+function parseUncached(input: string, cfnInit?: readonly CfnInit[]): ParsedUserData {
   const {text: decoded, encoding, overCap} = decodeUserData(input)
   // NOTE: CloudFormation Fn::Sub writes a literal `${VAR}` as `${!VAR}`; same length per line is not needed
   // because the replacement never spans lines.
@@ -504,6 +512,7 @@ function parseUncached(input: string): ParsedUserData {
     if (intended) out.notes.push(intended.why)
   }
   const sh = newShellState()
+  sh.cfnInit = cfnInit ?? []
   for (const part of out.parts) {
     if (out.unreadable) break
     const stage: Stage = part.format === 'cloud-boothook' ? 'boothook' : 'script'

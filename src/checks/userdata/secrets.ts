@@ -1,7 +1,8 @@
 /**
  * UserData is readable by anyone with ec2:DescribeInstanceAttribute or launch-template read access, and from inside
  * the instance via IMDS (any process, any container with host networking). Access keys, passwords and tokens in it
- * leak. efsdoctor redacts them in every output; this check names the line and kind, never the value.
+ * leak. efsdoctor redacts them in every output; this check names the line and kind, never the value. In a template, a
+ * NoEcho parameter substituted into UserData is a secret in plain text there too (lint knows which parameters are NoEcho).
  */
 import {defineCheck, fail, pass} from '../../core/define-check.js'
 import {findSecrets} from '../../core/redact.js'
@@ -19,6 +20,16 @@ const KIND_TEXT: Record<string, string> = {
   'url-credentials': 'a URL with embedded credentials',
 }
 
+/** Lines where a NoEcho parameter is substituted (`${Name}` after Fn::Sub / Ref), first use of each parameter. */
+function noEchoUses(names: readonly string[], text: string): {name: string; line: number}[] {
+  if (names.length === 0) return []
+  const lines = text.split('\n')
+  return names.flatMap(name => {
+    const i = lines.findIndex(l => l.includes(`\${${name}}`))
+    return i < 0 ? [] : [{name, line: i + 1}]
+  })
+}
+
 export const secrets = defineCheck({
   id: 'userdata/secrets',
   title: 'UserData holds no credentials or tokens',
@@ -30,9 +41,13 @@ export const secrets = defineCheck({
   run: s => eachUserData(s, (ud) => {
     const hits = findSecrets(ud.text)
     const r = udResource(ud)
-    if (hits.length === 0) return [pass(r, `No credentials or tokens found in UserData ${ud.id}.`, at(ud, undefined))]
-    return hits.map(h => fail(r, `Line ${h.line} of UserData ${ud.id} contains ${KIND_TEXT[h.kind] ?? h.kind} (value redacted).`,
+    const noEcho = noEchoUses(s.template?.noEchoParameters ?? [], ud.text)
+    if (hits.length === 0 && noEcho.length === 0) return [pass(r, `No credentials or tokens found in UserData ${ud.id}.`, at(ud, undefined))]
+    return [...hits.map(h => fail(r, `Line ${h.line} of UserData ${ud.id} contains ${KIND_TEXT[h.kind] ?? h.kind} (value redacted).`,
       {summary: 'Remove it from UserData: use the instance role, or read it at boot from Secrets Manager / SSM Parameter Store (aws secretsmanager get-secret-value …); then rotate it.'},
-      {...at(ud, h.line, {kind: h.kind}), key: {kind: h.kind}}))
+      {...at(ud, h.line, {kind: h.kind}), key: {kind: h.kind}})),
+    ...noEcho.map(u => fail(r, `Line ${u.line} of UserData ${ud.id} substitutes \${${u.name}}, a NoEcho parameter: NoEcho only masks it in CloudFormation's console and API, the value lands in plain text in the ${ud.source.type === 'template' ? 'launch template or instance' : 'instance'} UserData, readable through the EC2 API and instance metadata.`,
+      {summary: `Pass a secret name instead (e.g. a Secrets Manager secret or SSM SecureString parameter) and read the value at boot with the instance role; then rotate ${u.name}.`},
+      {...at(ud, u.line, {kind: 'noecho-parameter', parameter: u.name}), key: {kind: 'noecho-parameter', parameter: u.name}}))]
   }),
 })

@@ -20,6 +20,16 @@ describe('userdata/secrets', () => {
     expect(report.findings.every(f => f.severity === 'warning')).toBe(true)
   })
 
+  it('warns for a rendered value sed puts in place of a password placeholder, and redacts only the value', () => {
+    const line = `sudo sed -i 's/password_here/"Xk9-rT4vQ2-mZ7p"/g' /var/www/wordpress/wp-config.php`
+    const [o] = secrets.run(withUserData(`#!/bin/sh\n${line}\n`))
+    expect(o).toMatchObject({status: 'fail', location: {line: 2}, key: {kind: 'password'}})
+    expect(o.message).not.toContain('Xk9')
+    expect(redactSecrets(line)).toBe(`sudo sed -i 's/password_here/"***REDACTED***"/g' /var/www/wordpress/wp-config.php`)
+    // Unrendered (a variable) or a sed that replaces no secret placeholder: nothing to warn about.
+    expect(secrets.run(withUserData('#!/bin/sh\nsed -i "s/password_here/${DB_PASS}/" f\nsed -e \'s/^#*/#/\' -i /etc/ssh/sshd_config\n'))[0].status).toBe('pass')
+  })
+
   it('still warns on a snapshot whose UserData was already redacted by inventory', () => {
     const out = secrets.run(withUserData(redactSecrets(udFixture('fault-secrets.sh'))))
     expect(out.filter(o => o.status === 'fail').map(o => o.location?.line)).toEqual(expect.arrayContaining([2, 3, 5, 6, 7]))
