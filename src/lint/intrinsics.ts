@@ -56,10 +56,9 @@ export class Resolver {
       }
       case 'Fn::GetAtt': {
         const [res, attr] = Array.isArray(arg) ? arg.map(a => this.str(a)) : String(arg).split('.')
-        if (res && attr === 'GroupId' && this.ctx.resourceTypes[res]) return res
-        if (res && attr === 'FileSystemId' && this.ctx.resourceTypes[res]) return res
-        if (res && attr === 'AccessPointId' && this.ctx.resourceTypes[res]) return res
-        if (res && attr === 'Arn' && this.ctx.resourceTypes[res]) return res
+        // NOTE: spliced into text (Fn::Join, a Fn::Sub variable) the resource stays `${Logical}`, as `${Logical}` in
+        // Fn::Sub does, so UserData reads `${FileSystem}:/` whichever way the template wrote it.
+        if (res && /^(GroupId|FileSystemId|AccessPointId|Arn)$/.test(attr ?? '') && this.ctx.resourceTypes[res]) return inText ? `\${${res}}` : res
         return `\${${res ?? '?'}.${attr ?? '?'}}`
       }
       case 'Fn::Select': {
@@ -105,7 +104,7 @@ export class Resolver {
         const v = vars[name]
         const ref = fnOf(v)
         if (ref?.[0] === 'Ref' && typeof ref[1] === 'string') return this.subRef(ref[1])
-        return this.str(v) ?? whole
+        return this.str(v, true) ?? whole
       }
       return this.subRef(name)
     })
