@@ -7,19 +7,20 @@
  */
 
 /**
- * C0 controls except tab and newline, DEL, C1 controls, bidi embeddings/overrides/isolates and marks, line and
- * paragraph separators, the BOM, the noncharacters U+FFFE/U+FFFF, and lone surrogates.
+ * C0 controls except tab and newline, DEL, C1 controls, bidi embeddings/overrides/isolates and marks, zero-width
+ * characters and invisible operators (U+200B–U+200D, U+2060–U+2064), line and paragraph separators, the BOM, the
+ * noncharacters U+FFFE/U+FFFF, and lone surrogates.
  */
-export const UNSAFE_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028-\u202E\u2066-\u2069\uFEFF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+export const UNSAFE_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 
 /** `text` without unsafe characters (tab and newline kept). */
 export function sanitizeText(text: string): string {
   return text.replace(UNSAFE_CHARS, '')
 }
 
-/** `text` with every unsafe character shown as `\uXXXX` (tab and newline kept). */
+/** `text` with every unsafe character shown as `\uXXXX` (tab and newline kept): what a reader sees is what is there. */
 export function escapeUnsafe(text: string): string {
-  return text.replace(UNSAFE_CHARS, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return text.replace(UNSAFE_CHARS, c => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`)
 }
 
 /** One line for stderr: unsafe characters and line breaks shown escaped, so nothing can split or rewrite it. */

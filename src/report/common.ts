@@ -59,12 +59,3 @@ export function scopeTitle(report: Report): string {
   const where = [s.region, s.accountId && `account ${s.accountId}`].filter(Boolean).join(', ')
   return `cluster ${s.cluster ?? '?'}${where ? ` (${where})` : ''}`
 }
-
-// NOTE: C0/C1 controls (ANSI escapes start with ESC) and the invisible bidi/format characters that can reorder or
-// hide text (U+200B–U+200F, U+202A–U+202E, U+2060–U+2064, U+2066–U+2069, U+FEFF) are shown as \uXXXX, never passed on.
-const HIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g
-
-/** Text from AWS, a template or a host with every invisible or control character made visible as `\uXXXX`. */
-export function visible(text: string): string {
-  return text.replace(HIDDEN, c => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`)
-}

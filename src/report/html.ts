@@ -11,13 +11,14 @@ import {createHash} from 'node:crypto'
 import ELK from 'elkjs/lib/elk.bundled.js'
 import type {ElkExtendedEdge, ElkNode} from 'elkjs/lib/elk-api.js'
 import type {Finding, Report, Status} from '../core/types.js'
-import {areaOf, resourceLabel, scopeTitle, sortAreas, visible} from './common.js'
+import {escapeUnsafe} from '../core/sanitize.js'
+import {areaOf, resourceLabel, scopeTitle, sortAreas} from './common.js'
 import type {RenderContext} from './renderer.js'
 import {buildTopology, type Topology, type TopoStatus} from './topology.js'
 
 /** Text for HTML content and attribute values. */
 export function esc(text: string): string {
-  return visible(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
+  return escapeUnsafe(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
 }
 
 // NOTE: the drawing uses a monospace font, so a label's width is its length times one character's width.

@@ -3,7 +3,7 @@
  * step summaries, PR comments and issues. One subgraph per AZ column, file systems and task definitions below;
  * failing links are red and labelled with the failing check ids, unknown ones amber, unjudged ones dotted.
  */
-import {visible} from './common.js'
+import {escapeUnsafe} from '../core/sanitize.js'
 import type {Topology, TopoStatus} from './topology.js'
 
 const COLOR: Record<TopoStatus, string> = {fail: '#cf222e', unknown: '#bf8700', pass: '#1a7f37', none: '#8c959f'}
@@ -11,7 +11,7 @@ const MAX_CHARS = 46
 
 /** Text inside a quoted Mermaid label: entity codes for every character Mermaid, Markdown or HTML could read. */
 export function mermaidText(text: string): string {
-  const flat = visible(text).replace(/\s+/g, ' ')
+  const flat = escapeUnsafe(text).replace(/\s+/g, ' ')
   const clipped = flat.length > MAX_CHARS ? `${flat.slice(0, MAX_CHARS - 1)}…` : flat
   return clipped.replace(/#/g, '#35;').replace(/&/g, '#38;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;')
     .replace(/`/g, '#96;').replace(/\|/g, '#124;')
