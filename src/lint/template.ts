@@ -3,7 +3,7 @@
  * `{'Fn::Sub': …}`), keeping the line of every mapping key and the line where each string value's content starts.
  * Pure apart from the error it throws for bad input.
  */
-import {isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type ScalarTag, type CollectionTag} from 'yaml'
+import {isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, YAMLMap, YAMLSeq, type Node, type ScalarTag, type CollectionTag} from 'yaml'
 import {UsageError} from '../core/errors.js'
 
 export type Json = string | number | boolean | null | Json[] | {[k: string]: Json}
@@ -23,12 +23,36 @@ export interface ParsedTemplate {
 const FUNCTIONS = ['Ref', 'Condition', 'Sub', 'GetAtt', 'Base64', 'Join', 'Select', 'Split', 'If', 'Equals', 'Not', 'And',
   'Or', 'FindInMap', 'ImportValue', 'GetAZs', 'Cidr', 'Transform', 'Length', 'ToJsonString']
 
-const keep = (v: unknown) => v
-/** Every short tag on scalars, sequences and mappings; the walker below reads `node.tag` itself. */
+/**
+ * A short-tagged mapping or sequence (`!Sub`, `!If [...]`) becomes its long form when the yaml library turns the
+ * document into data, so aliases are resolved by the library alone, under its alias budget (maxAliasCount).
+ */
+type ToJSContext = Parameters<YAMLMap['toJSON']>[1]
+// NOTE: `never` only satisfies the library's generic return type; the value is the template's long-form data.
+class FnMap extends YAMLMap {
+  override toJSON(_?: unknown, ctx?: ToJSContext): never {
+    return wrapLongForm(this.tag ?? '', ctx, () => super.toJSON(_, ctx) as unknown as Json) as never
+  }
+}
+class FnSeq extends YAMLSeq {
+  override toJSON(_?: unknown, ctx?: ToJSContext): never {
+    return wrapLongForm(this.tag ?? '', ctx, () => super.toJSON(_, ctx) as unknown as Json) as never
+  }
+}
+
+/** The long form of a collection; an anchor on it (`!Sub &a {…}`) names the long form, not the bare collection. */
+function wrapLongForm(tag: string, ctx: ToJSContext | undefined, inner: () => Json): Json {
+  const out: Record<string, Json> = {}
+  ctx?.onCreate?.(out)
+  const long = longForm(tag, inner()) as Record<string, Json>
+  return Object.assign(out, long)
+}
+
+/** Every short tag on scalars, sequences and mappings. */
 export const CFN_TAGS: (ScalarTag | CollectionTag)[] = FUNCTIONS.flatMap(name => [
-  {tag: `!${name}`, resolve: keep} as ScalarTag,
-  {tag: `!${name}`, collection: 'seq', resolve: keep} as CollectionTag,
-  {tag: `!${name}`, collection: 'map', resolve: keep} as CollectionTag,
+  {tag: `!${name}`, resolve: (v: string) => longForm(`!${name}`, v)} as ScalarTag,
+  {tag: `!${name}`, collection: 'seq', nodeClass: FnSeq} as CollectionTag,
+  {tag: `!${name}`, collection: 'map', nodeClass: FnMap} as CollectionTag,
 ])
 
 const longKey = (tag: string): string => ['!Ref', '!Condition'].includes(tag) ? tag.slice(1) : `Fn::${tag.slice(1)}`
@@ -43,6 +67,12 @@ function longForm(tag: string, value: Json): Json {
   return {[`Fn::${name}`]: value}
 }
 
+/**
+ * How many times the aliases of a template may be expanded (the yaml library's budget: uses of an anchor times
+ * the aliases inside it). Hand-written templates use a few; "billion laughs" needs millions.
+ */
+export const MAX_ALIAS_COUNT = 100
+
 export function parseTemplate(text: string, file: string): ParsedTemplate {
   const lc = new LineCounter()
   const doc = parseDocument(text, {lineCounter: lc, customTags: CFN_TAGS, uniqueKeys: false, strict: false})
@@ -56,46 +86,68 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
   const blockScalars = new Set<string>()
   const lineOf = (n: {range?: [number, number, number] | null} | null | undefined) => n?.range ? lc.linePos(n.range[0]).line : undefined
 
-  const walk = (node: unknown, path: string): Json => {
-    if (isAlias(node)) return walk(node.resolve(doc), path)
-    const tag = (node as {tag?: string} | null)?.tag
+  // Lines of keys, items and string values, and the checks the data cannot show: a key given twice in one mapping
+  // (the last would silently win, so an earlier UserData would never be read) and an alias inside the node it names
+  // (a cycle). Aliases are not followed here: their data comes from the library, under the alias budget.
+  const anchors = new Map<string, Node>()
+  const open = new Set<Node>()
+  const walk = (node: unknown, path: string): void => {
+    if (isAlias(node)) {
+      const target = anchors.get(node.source)
+      if (target && open.has(target)) {
+        throw new UsageError(`${file} line ${lineOf(node) ?? '?'}: the YAML alias *${node.source} is inside the node it names (a recursive alias)`)
+      }
+      return
+    }
+    const n = node as Node | null
+    if (n && 'anchor' in n && n.anchor) anchors.set(n.anchor, n)
+    const tag = n?.tag
     const fn = tag?.startsWith('!') && FUNCTIONS.includes(tag.slice(1)) ? tag : undefined
     // Children of a short-tagged node live under its long-form key, as if the template had been written long-form.
     const here = fn ? `${path}/${longKey(fn)}` : path
-    let value: Json
+    if (n) open.add(n)
     if (isMap(node)) {
-      const out: Record<string, Json> = {}
+      const seen = new Map<string, number | undefined>()
       for (const pair of node.items) {
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
         const p = here ? `${here}/${key}` : key
         const l = lineOf(pair.key as Node)
+        if (seen.has(key)) {
+          throw new UsageError(`${file} line ${l ?? '?'}: duplicate key "${key}"${here ? ` in ${here}` : ''} (first on line ${seen.get(key) ?? '?'}); only one can count`)
+        }
+        seen.set(key, l)
         if (l !== undefined) lines.set(p, l)
-        out[key] = walk(pair.value, p)
+        walk(pair.value, p)
       }
-      value = out
     } else if (isSeq(node)) {
-      value = node.items.map((item, i) => {
+      node.items.forEach((item, i) => {
         const p = `${here}/${i}`
         const l = lineOf(item as Node)
         if (l !== undefined) lines.set(p, l)
-        return walk(item, p)
+        walk(item, p)
       })
     } else if (isScalar(node)) {
-      const v = node.value
-      value = v === undefined ? null : (v as Json)
       const l = lineOf(node)
-      if (typeof v === 'string' && l !== undefined) {
+      // NOTE: a short-tagged scalar's value is already its long form; `source` is the string as written.
+      if (typeof (fn ? node.source : node.value) === 'string' && l !== undefined) {
         const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED'
         contentLines.set(here, block ? l + 1 : l)
         if (block) blockScalars.add(here)
       }
-    } else {
-      value = null
     }
-    return fn ? longForm(fn, value) : value
+    if (n) open.delete(n)
   }
+  walk(doc.contents, '')
 
-  const body = walk(doc.contents, '')
+  let body: Json
+  try {
+    body = doc.toJS({maxAliasCount: MAX_ALIAS_COUNT}) as Json
+  } catch (error) {
+    if (error instanceof ReferenceError) {
+      throw new UsageError(`${file} expands YAML aliases too often (more than ${MAX_ALIAS_COUNT}; a "billion laughs" document?): ${error.message}`)
+    }
+    throw error
+  }
   const format = /^\s*[{[]/.test(text) ? 'json' : 'yaml'
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     throw new UsageError(`${file} is not a CloudFormation template (expected a mapping at the top)`)
