@@ -22,6 +22,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
   static flags = {
     region: Flags.string({char: 'r', description: 'Region the stack will be deployed to (fills ${AWS::Region}; otherwise it stays a placeholder).'}),
     'cluster-name': Flags.string({description: 'ECS cluster name, when the template does not set ClusterName.'}),
+    'allow-duplicate-keys': Flags.boolean({description: 'Read a key given twice in one mapping as CloudFormation does (the last one counts) instead of refusing the template.'}),
     ...reportFlags,
     ...debugFlag,
   }
@@ -31,7 +32,8 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
     validateSelection(flags)
     const ignores = loadIgnores(flags)
     const baseline = await loadBaselineFlag(flags)
-    const {report, snapshot} = await lintTemplateFile(args.template, {region: flags.region, clusterName: flags['cluster-name'], only: flags.only, skip: flags.skip, ignores})
+    const {report, snapshot} = await lintTemplateFile(args.template, {region: flags.region, clusterName: flags['cluster-name'],
+      allowDuplicateKeys: flags['allow-duplicate-keys'], only: flags.only, skip: flags.skip, ignores})
     const code = await finishReport(report, snapshot, flags, (text, file, o) => this.emit(text, file, o), baseline)
     // NOTE: not this.exit(): oclif's exit path calls process.exit, which cuts a report piped to stdout at 64 KiB;
     // setting the exit code lets Node finish writing stdout first.

@@ -10,15 +10,15 @@ import type {Check, Report} from '../core/types.js'
 import type {Snapshot} from '../model/snapshot.js'
 import {buildSnapshot} from './build-snapshot.js'
 import {locateFindings} from './locate.js'
-import {parseTemplate} from './template.js'
+import {parseTemplate, type TemplateReadOptions} from './template.js'
 import {MAX_TEMPLATE_BYTES, readInputFile} from '../core/input-file.js'
 
 export {buildSnapshot, type BuildOptions} from './build-snapshot.js'
-export {parseTemplate, type ParsedTemplate} from './template.js'
+export {parseTemplate, type ParsedTemplate, type TemplateReadOptions} from './template.js'
 export {Resolver} from './intrinsics.js'
 export {locateFindings} from './locate.js'
 
-export interface LintOptions extends Pick<RunOptions, 'only' | 'skip' | 'ignores'> {
+export interface LintOptions extends Pick<RunOptions, 'only' | 'skip' | 'ignores'>, TemplateReadOptions {
   region?: string
   clusterName?: string
   checks?: readonly Check[]
@@ -32,8 +32,8 @@ export function readTemplate(file: string): string {
   return text
 }
 
-export function templateSnapshot(file: string, opts: Pick<LintOptions, 'region' | 'clusterName' | 'now'> = {}): Snapshot {
-  return buildSnapshot(parseTemplate(readTemplate(file), file), {file, ...opts})
+export function templateSnapshot(file: string, opts: Pick<LintOptions, 'region' | 'clusterName' | 'now' | 'allowDuplicateKeys'> = {}): Snapshot {
+  return buildSnapshot(parseTemplate(readTemplate(file), file, opts), {file, ...opts})
 }
 
 /** Lint a template whose snapshot is built; the shell parser must be loaded when it has UserData (see lintTemplateFile). */

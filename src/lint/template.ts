@@ -73,7 +73,12 @@ function longForm(tag: string, value: Json): Json {
  */
 export const MAX_ALIAS_COUNT = 100
 
-export function parseTemplate(text: string, file: string): ParsedTemplate {
+export interface TemplateReadOptions {
+  /** A key given twice in one mapping: the last one counts, as in CloudFormation, instead of refusing the template. */
+  allowDuplicateKeys?: boolean
+}
+
+export function parseTemplate(text: string, file: string, opts: TemplateReadOptions = {}): ParsedTemplate {
   const lc = new LineCounter()
   const doc = parseDocument(text, {lineCounter: lc, customTags: CFN_TAGS, uniqueKeys: false, strict: false})
   if (doc.errors.length) {
@@ -112,8 +117,8 @@ export function parseTemplate(text: string, file: string): ParsedTemplate {
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
         const p = here ? `${here}/${key}` : key
         const l = lineOf(pair.key as Node)
-        if (seen.has(key)) {
-          throw new UsageError(`${file} line ${l ?? '?'}: duplicate key "${key}"${here ? ` in ${here}` : ''} (first on line ${seen.get(key) ?? '?'}); only one can count`)
+        if (seen.has(key) && !opts.allowDuplicateKeys) {
+          throw new UsageError(`${file} line ${l ?? '?'}: duplicate key "${key}"${here ? ` in ${here}` : ''} (first on line ${seen.get(key) ?? '?'}): only the last would count (--allow-duplicate-keys reads it so)`)
         }
         seen.set(key, l)
         if (l !== undefined) lines.set(p, l)

@@ -71,6 +71,14 @@ describe('item 9: a key given twice', () => {
     expect(r.stderr).not.toContain('wJalr')
   })
 
+  it('a real template with a duplicate key (d2si/aws-ecs-jenkins cfn/jenkins.yml): refused, or read last-wins when asked', async () => {
+    const real = 'test/fixtures/userdata-corpus/d2si-jenkins-fn-sub-az-dns.yaml'
+    expectOneLineExit2(await bounded(() => runCommand(Lint, [real])), /line 253: duplicate key "Effect" in Resources\/ECSInstanceRole\/Properties\/Policies\/1\/PolicyDocument\/Statement\/2 \(first on line 247\): only the last would count \(--allow-duplicate-keys/)
+    const r = await bounded(() => runCommand(Lint, [real, '--allow-duplicate-keys', '--json']))
+    expect(r.stderr).toBe('')
+    expect(JSON.parse(r.stdout)).toHaveProperty('findings')
+  })
+
   it('YAML: the same, for a resource given twice', async () => {
     const r = await bounded(() => runCommand(Lint, [file('dup.yaml', `${RESOURCES}  Fs:\n    Type: AWS::EFS::FileSystem\n`)]))
     expectOneLineExit2(r, /dup\.yaml line 4: duplicate key "Fs" in Resources \(first on line 2\)/)
