@@ -2,7 +2,7 @@
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {allChecks} from '../src/checks/index.js'
 import {renderChecksMarkdown} from '../src/core/catalogue-docs.js'
-import {TEMPLATE_PARTS} from '../src/lint/build-snapshot.js'
+import {TEMPLATE_PARTS} from '../src/model/snapshot.js'
 import {templateSnapshot} from '../src/lint/index.js'
 import {runChecks} from '../src/core/run-checks.js'
 import {SNAPSHOT_PARTS} from '../src/model/snapshot.js'

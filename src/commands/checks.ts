@@ -3,7 +3,7 @@ import {BaseCommand} from '../base-command.js'
 import {allChecks} from '../checks/index.js'
 import {runsOnTemplates} from '../core/catalogue-docs.js'
 import type {Check} from '../core/types.js'
-import {TEMPLATE_PARTS} from '../lint/build-snapshot.js'
+import {TEMPLATE_PARTS} from '../model/snapshot.js'
 import {terminalWidth, wrapProse} from '../report/wrap.js'
 
 export default class Checks extends BaseCommand {

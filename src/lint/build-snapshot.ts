@@ -6,7 +6,7 @@
 import {imageKindOf} from '../core/images.js'
 import {redactSecrets} from '../core/redact.js'
 import {SNAPSHOT_SCHEMA_VERSION, type SgRule, type SecurityGroup, type Snapshot, type Subnet, type TaskDefinition,
-  type TaskVolume, type TemplateFacts, type NaclEntry, type NetworkAcl, type AutoScalingGroup, type UserData, type Vpc, type Service, type SnapshotPart} from '../model/snapshot.js'
+  type TaskVolume, type TemplateFacts, type NaclEntry, type NetworkAcl, type AutoScalingGroup, type UserData, type Vpc, type Service} from '../model/snapshot.js'
 import {TOOL_VERSION} from '../core/version.js'
 import {cfnInitOf, cfnInitResources} from './cfn-init.js'
 import {Resolver} from './intrinsics.js'
@@ -258,11 +258,6 @@ function networkAcls(r: Resolver, ofType: (type: string) => Res[], subnets: Reco
   }
   return [...acls.values()]
 }
-
-/** The snapshot parts a template can fill (the rest is live state); docs/checks.md marks which checks lint runs. */
-export const TEMPLATE_PARTS: readonly SnapshotPart[] = [
-  'securityGroups', 'subnets', 'vpcs', 'networkAcls', 'autoScalingGroups', 'userData', 'taskDefinitions', 'services', 'fileSystemPolicies',
-]
 
 export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
   const resources: Res[] = Object.entries(obj(t.body.Resources)).map(([id, v]) => ({id, type: String(obj(v).Type ?? ''), props: obj(obj(v).Properties)}))

@@ -42,6 +42,14 @@ export const SNAPSHOT_PARTS: readonly SnapshotPart[] = [
 ]
 
 /**
+ * The snapshot parts a template can fill (the rest is live state): what `lint` (src/lint/build-snapshot.ts) builds;
+ * docs/checks.md and `efsdoctor checks` mark which checks lint runs from it.
+ */
+export const TEMPLATE_PARTS: readonly SnapshotPart[] = [
+  'securityGroups', 'subnets', 'vpcs', 'networkAcls', 'autoScalingGroups', 'userData', 'taskDefinitions', 'services', 'fileSystemPolicies',
+]
+
+/**
  * Which parts are collected from which: when an upstream call fails, the parts read from its results are never
  * collected either, and checks that need them must say "unknown" naming the upstream action (not "skipped").
  */
