@@ -4,6 +4,25 @@
  * mocked with aws-sdk-client-mock, and so a benchmark can pass a simulated AWS.
  */
 
+import {createRequire} from 'node:module'
+
+const requireCjs = createRequire(import.meta.url)
+
+/**
+ * The SDK client packages, each loaded on first use with require(). They are CommonJS: import() would make Node's
+ * ESM loader compile each file once more to detect its format and lex its exports, about twice the load time
+ * (client-ec2 is one 2 MB file). Same module instances as `import` (tests mock the classes they import).
+ */
+export const sdk = {
+  ecs: () => requireCjs('@aws-sdk/client-ecs') as typeof import('@aws-sdk/client-ecs'),
+  ec2: () => requireCjs('@aws-sdk/client-ec2') as typeof import('@aws-sdk/client-ec2'),
+  efs: () => requireCjs('@aws-sdk/client-efs') as typeof import('@aws-sdk/client-efs'),
+  asg: () => requireCjs('@aws-sdk/client-auto-scaling') as typeof import('@aws-sdk/client-auto-scaling'),
+  ssm: () => requireCjs('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm'),
+  iam: () => requireCjs('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam'),
+  sts: () => requireCjs('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts'),
+}
+
 /** Anything with the SDK's `send(command)`; real clients and mocked ones both fit. */
 export interface SdkClient {
   // NOTE: `any` on purpose: the collector builds commands from the lazily imported SDK modules.
@@ -91,12 +110,7 @@ export function clientConfig(opts: ClientOptions): Record<string, unknown> {
 /** Builds the ECS, EC2, EFS and Auto Scaling clients, plus SSM/IAM when listed in `extra`. */
 export async function createClients(opts: ClientOptions, extra: ExtraClient[] = []): Promise<AwsClients> {
   const config = clientConfig(opts)
-  const [ecs, ec2, efs, asg] = await Promise.all([
-    import('@aws-sdk/client-ecs'),
-    import('@aws-sdk/client-ec2'),
-    import('@aws-sdk/client-efs'),
-    import('@aws-sdk/client-auto-scaling'),
-  ])
+  const [ecs, ec2, efs, asg] = [sdk.ecs(), sdk.ec2(), sdk.efs(), sdk.asg()]
   const clients: AwsClients = {
     ecs: withSignal(new ecs.ECSClient(config), opts.signal),
     ec2: withSignal(new ec2.EC2Client(config), opts.signal),
@@ -109,12 +123,12 @@ export async function createClients(opts: ClientOptions, extra: ExtraClient[] = 
 }
 
 export async function createSsmClient(opts: ClientOptions): Promise<SdkClient> {
-  const {SSMClient} = await import('@aws-sdk/client-ssm')
+  const {SSMClient} = sdk.ssm()
   return withSignal(new SSMClient(clientConfig(opts)), opts.signal)
 }
 
 export async function createIamClient(opts: ClientOptions): Promise<SdkClient> {
-  const {IAMClient} = await import('@aws-sdk/client-iam')
+  const {IAMClient} = sdk.iam()
   return withSignal(new IAMClient(clientConfig(opts)), opts.signal)
 }
 

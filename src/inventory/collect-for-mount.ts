@@ -4,7 +4,7 @@
  * full collector; a failed call leaves a gap and the mount plan falls back (IP, or efs-utils' own resolution).
  */
 import {UsageError} from '../core/errors.js'
-import {resolveEndpoint, send, type AwsClients} from './aws-clients.js'
+import {resolveEndpoint, sdk, send, type AwsClients} from './aws-clients.js'
 import {Calls} from './call.js'
 import * as map from './map.js'
 import {SNAPSHOT_SCHEMA_VERSION, type Snapshot} from '../model/snapshot.js'
@@ -20,7 +20,7 @@ export async function collectForMount(clients: Pick<AwsClients, 'ec2' | 'efs'>, 
   fileSystemId: string
   region?: string
 }): Promise<Snapshot> {
-  const [ec2, efs, endpoint] = await Promise.all([import('@aws-sdk/client-ec2'), import('@aws-sdk/client-efs'), resolveEndpoint(clients.ec2)])
+  const [ec2, efs, endpoint] = [sdk.ec2(), sdk.efs(), await resolveEndpoint(clients.ec2)]
   const calls = new Calls({region: opts.region, endpoint})
   const s: Snapshot = {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION, collectedAt: new Date().toISOString(), tool: {name: 'efsdoctor', version: '0'},

@@ -9,7 +9,7 @@
 import {UsageError} from '../core/errors.js'
 import {loadShellParserFor} from '../core/shell-parser.js'
 import {TOOL_VERSION} from '../core/version.js'
-import {resolveEndpoint, resolveRegion, type AwsClients} from './aws-clients.js'
+import {resolveEndpoint, resolveRegion, sdk, type AwsClients} from './aws-clients.js'
 import {Calls, type CallEvent} from './call.js'
 import * as autoscaling from './collectors/autoscaling.js'
 import {settled, uniq, type CollectContext, type Sdk} from './collectors/context.js'
@@ -42,10 +42,7 @@ export interface Step {
 }
 
 async function loadSdk(): Promise<Sdk> {
-  const [ecs, ec2, efs, asg] = await Promise.all([
-    import('@aws-sdk/client-ecs'), import('@aws-sdk/client-ec2'), import('@aws-sdk/client-efs'), import('@aws-sdk/client-auto-scaling'),
-  ])
-  return {ecs, ec2, efs, asg}
+  return {ecs: sdk.ecs(), ec2: sdk.ec2(), efs: sdk.efs(), asg: sdk.asg()}
 }
 
 function newContext(clients: AwsClients, opts: CollectOptions & {region: string | undefined; endpoint?: string}, sdk: Sdk): CollectContext {

@@ -6,7 +6,7 @@
  */
 import {fatalError} from './call.js'
 import {awsErrorCode} from '../core/errors.js'
-import {clientConfig, type ClientOptions} from './aws-clients.js'
+import {clientConfig, sdk, type ClientOptions} from './aws-clients.js'
 
 export interface PreflightResult {
   principalArn?: string
@@ -25,8 +25,7 @@ export function assumedRoleName(arn: string): string | undefined {
 }
 
 export async function preflight(opts: ClientOptions, actions: readonly string[]): Promise<PreflightResult> {
-  const [{STSClient, GetCallerIdentityCommand}, {IAMClient, SimulatePrincipalPolicyCommand, GetRoleCommand}] =
-    await Promise.all([import('@aws-sdk/client-sts'), import('@aws-sdk/client-iam')])
+  const [{STSClient, GetCallerIdentityCommand}, {IAMClient, SimulatePrincipalPolicyCommand, GetRoleCommand}] = [sdk.sts(), sdk.iam()]
   const config = clientConfig(opts)
   const sts = new STSClient(config)
   // NOTE: IAM is a global service; the SDK resolves its endpoint from any region (and --endpoint-url wins).

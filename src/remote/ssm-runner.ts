@@ -4,7 +4,7 @@
  */
 import {setMaxListeners} from 'node:events'
 import {awsErrorCode} from '../core/errors.js'
-import type {SdkClient} from '../inventory/aws-clients.js'
+import {sdk as loadSdk, type SdkClient} from '../inventory/aws-clients.js'
 import {chunk, mapLimit, raceSignal} from '../inventory/call.js'
 
 export type InvocationStatus =
@@ -237,7 +237,7 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
   const firstPoll = options.pollMs ?? 1000
   const maxPoll = options.maxPollMs ?? 5000
   let sdkPromise: Promise<SsmSdk> | undefined
-  const sdk = () => (sdkPromise ??= import('@aws-sdk/client-ssm'))
+  const sdk = () => (sdkPromise ??= Promise.resolve(loadSdk.ssm()))
 
   // NOTE: the current run's wait signal; a runner runs one `run` at a time (probe and mount await each run).
   let signal: AbortSignal | undefined
