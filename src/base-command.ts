@@ -3,7 +3,7 @@
  * Could-not-run errors print one line on stderr and exit 2 (a stack trace only with --debug).
  */
 import {Command, Errors, Flags} from '@oclif/core'
-import {renameSync, rmSync, writeFileSync} from 'node:fs'
+import {closeSync, openSync, renameSync, rmSync, writeSync} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
 import {UsageError} from './core/errors.js'
 import {escapeUnsafe, oneLine} from './core/sanitize.js'
@@ -35,14 +35,14 @@ export const debugFlag = {
 
 export abstract class BaseCommand extends Command {
   /**
-   * Writes `text` to --output-file when given (atomically), else to stdout. Unsafe characters (terminal escapes,
-   * bidi overrides, …) are shown escaped unless the text was built from sanitized parts (`sanitized`).
+   * Writes `text` (one string, or pieces written as they come) to --output-file when given (atomically), else to
+   * stdout, ending with a newline. Unsafe characters (terminal escapes, bidi overrides, …) are shown escaped unless
+   * the text was built from sanitized parts (`sanitized`).
    */
-  protected emit(text: string, outputFile?: string, opts: {sanitized?: boolean} = {}): void {
-    const safe = opts.sanitized ? text : escapeUnsafe(text)
-    const body = safe.endsWith('\n') ? safe : `${safe}\n`
+  protected emit(text: string | Iterable<string>, outputFile?: string, opts: {sanitized?: boolean} = {}): void {
+    const body = withNewline(typeof text === 'string' ? [text] : text, opts.sanitized ? s => s : escapeUnsafe)
     if (outputFile !== undefined) writeFileAtomic(checkOutputFile(outputFile), body)
-    else process.stdout.write(body)
+    else for (const piece of body) process.stdout.write(piece)
   }
 
   /** A one-line warning on stderr, in the tool's style (`efsdoctor: warning: …`). */
@@ -94,14 +94,30 @@ const WRITE_ERRORS: Record<string, string> = {
   EDQUOT: 'disk quota exceeded', EISDIR: 'it is a directory',
 }
 
+/** The pieces passed through `map`, with a newline after the last unless it ends with one. */
+function* withNewline(pieces: Iterable<string>, map: (s: string) => string): Generator<string> {
+  let last = ''
+  for (const p of pieces) {
+    if (p === '') continue
+    last = map(p)
+    yield last
+  }
+  if (!last.endsWith('\n')) yield '\n'
+}
+
 /**
  * Writes a temporary file next to `file` and renames it into place, so a full disk or a crash never leaves a
- * truncated report where a good one was.
+ * truncated report where a good one was. `body` may come in pieces (written as they come).
  */
-export function writeFileAtomic(file: string, body: string): void {
+export function writeFileAtomic(file: string, body: string | Iterable<string>): void {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`)
   try {
-    writeFileSync(tmp, body, {flag: 'wx'})
+    const fd = openSync(tmp, 'wx')
+    try {
+      for (const piece of typeof body === 'string' ? [body] : body) writeSync(fd, piece)
+    } finally {
+      closeSync(fd)
+    }
     renameSync(tmp, file)
   } catch (error) {
     rmSync(tmp, {force: true})

@@ -13,7 +13,7 @@ import {checkOutputFile} from './base-command.js'
 import type {IgnoreRule} from './core/ignore.js'
 import type {FailOn, Report} from './core/types.js'
 import type {Snapshot} from './model/snapshot.js'
-import {FORMATS, type Format, renderReport} from './report/index.js'
+import {FORMATS, type Format, renderReportChunks} from './report/index.js'
 import {terminalWidth} from './report/wrap.js'
 
 export const reportFlags = {
@@ -89,17 +89,21 @@ export interface Baseline { file: string; report: Report }
  * Writes --write-baseline, compares with --baseline, renders and writes the report and every --write (html and
  * markdown draw `snapshot`); returns the exit code (0 or 1) the command should end with.
  */
-export async function finishReport(raw: Report, snapshot: Snapshot, flags: ReportFlagValues, emit: (text: string, file?: string, opts?: {sanitized?: boolean}) => void, baseline?: Baseline): Promise<0 | 1> {
+export async function finishReport(raw: Report, snapshot: Snapshot, flags: ReportFlagValues, emit: (text: string | Iterable<string>, file?: string, opts?: {sanitized?: boolean}) => void, baseline?: Baseline): Promise<0 | 1> {
   if (flags['write-baseline']) writeFileSync(flags['write-baseline'], `${JSON.stringify(raw, null, 2)}\n`)
   const report = baseline ? applyBaseline(raw, baseline.report, baseline.file) : raw
   const format = selectedFormat(flags)
   const color = format === 'table' && !flags['output-file'] && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR
   const width = flags['output-file'] ? 100 : terminalWidth()
   // NOTE: JSON keeps the data as it is (emit escapes what a terminal must not see); every other format renders a
-  // copy stripped of controls and bidi overrides, so only our own colours reach the terminal.
-  const clean = {report: sanitizeDeep(report), snapshot: sanitizeDeep(snapshot)}
-  const render = (f: Format, c: boolean, w: number) => renderReport(f, f === 'json' ? report : clean.report,
-    {catalogue: allChecks, color: c, verbose: flags.verbose, snapshot: f === 'json' ? snapshot : clean.snapshot, width: w})
+  // copy stripped of controls and bidi overrides, so only our own colours reach the terminal. Copies are made only
+  // when a format needs them (the snapshot only for the drawings of html and markdown).
+  let cleanReport: Report | undefined
+  let cleanSnapshot: Snapshot | undefined
+  const drawing = (f: Format) => f === 'html' || f === 'markdown'
+  const render = (f: Format, c: boolean, w: number) => renderReportChunks(f, f === 'json' ? report : (cleanReport ??= sanitizeDeep(report)),
+    {catalogue: allChecks, color: c, verbose: flags.verbose, width: w,
+      snapshot: f === 'json' ? snapshot : drawing(f) ? (cleanSnapshot ??= sanitizeDeep(snapshot)) : undefined})
   emit(await render(format, color, width), flags['output-file'], {sanitized: format !== 'json'})
   for (const w of parseWrites(flags)) emit(await render(w.format, false, 100), w.file, {sanitized: w.format !== 'json'})
   return exitCodeFor(report, flags['fail-on'] as FailOn, flags.strict)

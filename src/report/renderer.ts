@@ -21,4 +21,6 @@ export interface Renderer {
   format: Format
   extension: string
   render(report: Report, ctx: RenderContext): string
+  /** The same text in pieces, for renderers whose output grows with the report (written as they come). */
+  chunks?(report: Report, ctx: RenderContext): Iterable<string>
 }
