@@ -10,7 +10,7 @@
  */
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
-import {parse} from 'yaml'
+import {yaml} from './yaml.js'
 import {UsageError} from './errors.js'
 import type {IgnoreRule} from './ignore.js'
 import {MAX_CONFIG_BYTES, readInputFile} from './input-file.js'
@@ -37,7 +37,7 @@ function checkPatternKnown(pattern: string, knownIds: readonly string[]): boolea
 export function parseConfig(text: string, file: string, knownIds: readonly string[]): IgnoreRule[] {
   let doc: unknown
   try {
-    doc = parse(text)
+    doc = yaml().parse(text)
   } catch (error) {
     throw new UsageError(`${file}: invalid YAML: ${(error as Error).message.split('\n')[0]}`)
   }

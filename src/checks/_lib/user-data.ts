@@ -7,7 +7,8 @@
  * Bad input (too large, binary, a syntax error, nesting too deep) sets `unreadable`: the checks say unknown and why.
  */
 import {gunzipSync} from 'node:zlib'
-import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Node} from 'yaml'
+import type {LineCounter, Node} from 'yaml'
+import {yaml} from '../../core/yaml.js'
 import {shellParserLoaded} from '../../core/shell-parser.js'
 import {newShellState, type ShellState, walkScript} from './user-data-shell.js'
 import type {CfnInit} from '../../model/snapshot.js'
@@ -367,11 +368,12 @@ function yamlLine(lc: LineCounter, node: Node | null | undefined, partStart: num
 }
 
 function scalarText(node: unknown): string | undefined {
-  if (isScalar(node)) return node.value === null || node.value === undefined ? undefined : String(node.value)
+  if (yaml().isScalar(node)) return node.value === null || node.value === undefined ? undefined : String(node.value)
   return undefined
 }
 
 function analyzeCloudConfig(ctx: Ctx, sh: ShellState, part: UserDataPart): void {
+  const {isMap, isScalar, isSeq, LineCounter, parseDocument} = yaml()
   const lc = new LineCounter()
   const doc = parseDocument(part.text, {lineCounter: lc, keepSourceTokens: false})
   if (doc.errors.length) ctx.out.notes.push(`part ${part.index + 1}: cloud-config YAML error: ${doc.errors[0].message.split('\n')[0]}`)
