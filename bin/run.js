@@ -1,5 +1,24 @@
 #!/usr/bin/env node
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
-// NOTE: the execute subpath, not the package index: the index loads all of @oclif/core (~25 ms more on every start).
-const {execute} = await import('@oclif/core/execute')
-await execute({dir: import.meta.url})
+
+/**
+ * `efsdoctor --version` (oclif answers --version whenever it comes first) with oclif's own line, name/version
+ * platform-arch node-version, without loading oclif, which is most of the start-up. On WSL, where oclif says "wsl",
+ * oclif answers.
+ */
+async function version() {
+  if (process.argv[2] !== '--version') return false
+  const [{readFileSync, existsSync}, os] = await Promise.all([import('node:fs'), import('node:os')])
+  const procVersion = () => { try { return readFileSync('/proc/version', 'utf8') } catch { return '' } }
+  if (process.platform === 'linux' && (os.release().toLowerCase().includes('microsoft') || existsSync('/proc/sys/fs/binfmt_misc/WSLInterop') ||
+    existsSync('/run/WSL') || procVersion().toLowerCase().includes('microsoft'))) return false
+  const {name, version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+  process.stdout.write(`${name}/${version} ${process.platform}-${os.arch() === 'ia32' ? 'x86' : os.arch()} node-${process.version}\n`)
+  return true
+}
+
+if (!await version()) {
+  // NOTE: the execute subpath, not the package index: the index loads all of @oclif/core (~25 ms more on every start).
+  const {execute} = await import('@oclif/core/execute')
+  await execute({dir: import.meta.url})
+}

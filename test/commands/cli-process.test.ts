@@ -31,6 +31,16 @@ describe('efsdoctor as a process', () => {
     expect(JSON.parse(r.stdout).summary.fail).toBeGreaterThan(0)
   })
 
+  it('--version is answered by bin/run.js without oclif, in the very words oclif uses', async () => {
+    const {Config} = await import('@oclif/core')
+    const config = await Config.load(process.cwd())
+    for (const argv of [['--version'], ['--version', 'check']]) {
+      const r = spawnSync(process.execPath, ['bin/run.js', ...argv], {encoding: 'utf8', env: ENV, timeout: 60_000})
+      expect(r.status).toBe(0)
+      expect(r.stdout).toBe(`${config.userAgent}\n`)
+    }
+  })
+
   it('closestCommand suggests only plausible words', () => {
     const ids = ['check', 'checks', 'lint', 'mount', 'probe', 'snapshot', 'explain', 'userdata', 'iam-policy', 'autocomplete', 'help']
     expect(closestCommand('chekc', ids)).toBe('check')
