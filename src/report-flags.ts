@@ -14,7 +14,7 @@ import type {IgnoreRule} from './core/ignore.js'
 import type {FailOn, Report} from './core/types.js'
 import type {Snapshot} from './model/snapshot.js'
 import {FORMATS, type Format, renderReportChunks} from './report/index.js'
-import {terminalWidth} from './report/wrap.js'
+import {terminalWidth} from './report/terminal.js'
 
 export const reportFlags = {
   output: Flags.string({char: 'o', description: 'Report format.', options: [...FORMATS], default: 'table'}),

@@ -5,11 +5,7 @@
 import stringWidth from 'string-width'
 import wrapAnsi from 'wrap-ansi'
 
-/** The table's width: the terminal's columns, else COLUMNS, else 80 (never below 40). */
-export function terminalWidth(stream: {isTTY?: boolean; columns?: number} = process.stdout): number {
-  const cols = stream.isTTY && stream.columns ? stream.columns : Number.parseInt(process.env.COLUMNS ?? '', 10)
-  return Math.max(40, Number.isFinite(cols) && cols > 0 ? cols : 80)
-}
+export {terminalWidth} from './terminal.js'
 
 /** `text` wrapped to `width`, the first line indented by `indent`, the rest by `indent + hang`. */
 export function wrapProse(text: string, width: number, indent = 0, hang = 2): string[] {
