@@ -84,23 +84,45 @@ function redactLine(line: string): {line: string; kinds: SecretKind[]} {
 
 const BEGIN_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/
 const END_KEY = /-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/
+const PEM_BODY = /^[A-Za-z0-9+/]+={0,2}$/
+const PEM_HEADER = /^(?:Proc-Type|DEK-Info|Comment): /
+/** A body line shorter than this counts only right before the END line (a short last line). */
+const PEM_MIN_LINE = 16
+
+/** A line as fields (up to its last TAB: a probe's `LOG<TAB>source<TAB>`), indentation, content and a trailing \r. */
+function splitLine(raw: string): {fields: string; indent: string; content: string; cr: string} {
+  const m = /^((?:[^\t]*\t)*)( *)(.*?)(\r?)$/.exec(raw)!
+  return {fields: m[1], indent: m[2], content: m[3], cr: m[4]}
+}
+
+/**
+ * The key lines after a BEGIN line at `begin`: each is masked, keeping what precedes its content (indentation, a
+ * probe's `LOG<TAB>…<TAB>` fields) and a trailing \r, so the line count and structure survive. The block ends at the
+ * END line, or — when the END is missing (a log cut short) — at the first line that is not key material: other
+ * fields than the BEGIN line's (another log, a probe marker such as `END<TAB>n`), or content other than base64 (of
+ * at least PEM_MIN_LINE characters unless the END follows), a PEM header or nothing. So the lines after a key are
+ * never eaten. Returns the index of the first line after the block.
+ */
+function maskKeyBlock(lines: string[], begin: number): number {
+  const {fields: keyFields} = splitLine(lines[begin])
+  let j = begin + 1
+  for (; j < lines.length; j++) {
+    if (END_KEY.test(lines[j])) return j + 1
+    const {fields, indent, content, cr} = splitLine(lines[j])
+    const lastBeforeEnd = j + 1 < lines.length && END_KEY.test(lines[j + 1])
+    const body = fields === keyFields && (content === '' || content === REDACTED || PEM_HEADER.test(content) ||
+      (PEM_BODY.test(content) && (content.length >= PEM_MIN_LINE || lastBeforeEnd)))
+    if (!body) return j
+    if (content && content !== REDACTED) lines[j] = fields + indent + REDACTED + cr
+  }
+  return j
+}
 
 function scan(text: string): {text: string; hits: SecretHit[]} {
   const lines = text.split('\n')
   const hits: SecretHit[] = []
-  let inKey = false
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]
-    if (inKey) {
-      if (END_KEY.test(raw)) {
-        inKey = false
-        continue
-      }
-      // NOTE: keep indentation and a trailing \r so YAML/heredoc structure and line count survive.
-      const m = /^(\s*)(.*?)(\r?)$/.exec(raw)!
-      if (m[2] && m[2] !== REDACTED) lines[i] = m[1] + REDACTED + m[3]
-      continue
-    }
     const begin = BEGIN_KEY.exec(raw)
     if (begin) {
       hits.push({line: i + 1, kind: 'private-key'})
@@ -113,7 +135,7 @@ function scan(text: string): {text: string; hits: SecretHit[]} {
           lines[i] = raw.slice(0, begin.index + begin[0].length) + REDACTED + after.slice(end.index)
         }
       } else {
-        inKey = true
+        i = maskKeyBlock(lines, i) - 1
       }
       continue
     }
