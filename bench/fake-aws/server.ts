@@ -426,6 +426,11 @@ export class FakeAws {
       if (i.Attribute === 'enableDnsHostnames') return {VpcId: i.VpcId, EnableDnsHostnames: {Value: attrs!.enableDnsHostnames}}
       return fail('InvalidParameterValue', `Value (${i.Attribute}) for parameter attribute is invalid.`)
     },
+    'ec2:DescribeImages': (i: Shape) => {
+      const ids = this.idFilter(i, 'image-id', i.ImageIds)
+      // NOTE: every instance runs the ECS-optimized Amazon Linux 2 AMI (aws/amazon-ecs-ami's naming).
+      return {Images: [...(ids ?? [])].filter(id => id === 'ami-0f1e2d3c4b5a69788').map(id => ({ImageId: id, Name: 'amzn2-ami-ecs-hvm-2.0.20251120-x86_64-ebs', State: 'available'}))}
+    },
     'ec2:DescribeLaunchTemplateVersions': (i: Shape) => {
       const versions = (i.Versions as string[] | undefined) ?? []
       const all = this.cluster.launchTemplateVersions.filter(v => v.LaunchTemplateId === i.LaunchTemplateId)

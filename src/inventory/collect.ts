@@ -58,7 +58,7 @@ function newContext(clients: AwsClients, opts: CollectOptions & {region: string 
   if (region) snapshot.scope.region = region
   return {
     clients, sdk, cluster: opts.cluster, region, explicitFileSystems: uniq(opts.fileSystemIds ?? []), calls, snapshot, notes: [],
-    found: {fileSystems: new Map(), fileSystemsListed: false, mountTargetsByFs: new Map(), eniGroups: new Map(), userData: new Map()},
+    found: {fileSystems: new Map(), fileSystemsListed: false, mountTargetsByFs: new Map(), eniGroups: new Map(), userData: new Map(), imageNames: new Map()},
   }
 }
 
@@ -120,7 +120,8 @@ function collectionSteps(ctx: CollectContext): Collection {
       const enis = ec2.fetchEnis(ctx, relevantMountTargets())
       const vpcs = ec2.readVpcs(ctx, uniq([...instanceVpcs(), ...relevantMountTargets().map(m => m.vpcId)]))
         .then(ids => { dhcpIds = ids })
-      await Promise.all([asgs, launchTemplates, attrs, enis, vpcs])
+      const images = ec2.readImages(ctx, uniq(insts.map(i => i.imageId)))
+      await Promise.all([asgs, launchTemplates, attrs, enis, vpcs, images])
     },
   }
 
@@ -148,6 +149,7 @@ function collectionSteps(ctx: CollectContext): Collection {
         autoscaling.readGroupLaunchTemplates(ctx),
       ])
       autoscaling.linkLaunchConfigurations(ctx)
+      ec2.imagesOfUserData(ctx)
       if (s.instances && (found.userData.size > 0 || !ctx.calls.hasGap('userData'))) s.userData = [...found.userData.values()]
     },
   }

@@ -21,6 +21,7 @@ export const INVENTORY_ACTIONS: readonly string[] = [
   'ec2:DescribeVpcAttribute',
   'ec2:DescribeDhcpOptions',
   'ec2:DescribeLaunchTemplateVersions',
+  'ec2:DescribeImages',
   'autoscaling:DescribeAutoScalingGroups',
   'autoscaling:DescribeLaunchConfigurations',
   'elasticfilesystem:DescribeFileSystems',

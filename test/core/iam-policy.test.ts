@@ -64,6 +64,9 @@ describe('iam policy covers every operation the code calls', () => {
       await collect(fake, {probe: true})
       const seen = new Set(fake.records.map(r => r.action))
       expect(seen.has('ssm:SendCommand')).toBe(true)
+      // The image of the hosts (issue 9 item 6): one batched DescribeImages, in the check policy.
+      expect(fake.records.filter(r => r.action === 'ec2:DescribeImages')).toHaveLength(1)
+      expect(requiredActions({for: ['check']})).toContain('ec2:DescribeImages')
       expect([...seen].filter(a => !requiredActions({for: ['check']}).includes(a))).toEqual([])
       fake.reset()
       await collect(fake)

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-ecs'
 import {
   DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand, DescribeNetworkAclsCommand, DescribeInstanceAttributeCommand, EC2Client,
-  DescribeSecurityGroupsCommand, DescribeSubnetsCommand,
+  DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeImagesCommand,
 } from '@aws-sdk/client-ec2'
 import {DescribeFileSystemsCommand, DescribeMountTargetsCommand, EFSClient} from '@aws-sdk/client-efs'
 import {mockClient} from 'aws-sdk-client-mock'
@@ -283,6 +283,27 @@ describe('gaps and errors', () => {
       'fileSystemPolicies', 'accessPoints', 'autoScalingGroups', 'taskDefinitions', 'services'] as const) {
       expect(s[part]).toBeDefined()
     }
+  })
+
+  it('reads the image of each UserData\'s hosts from their AMI name in one batched ec2:DescribeImages call', async () => {
+    installFakeCluster(stubs, 250)
+    const s = await collectSnapshot(clients(), {cluster: 'prod', region: REGION})
+    expect(s.userData![0].image).toEqual({kind: 'ecs-al2', name: 'amzn2-ami-ecs-hvm-2.0.20251120-x86_64-ebs'})
+    expect(stubs.ec2.commandCalls(DescribeImagesCommand).map(c => c.args[0].input)).toEqual([{ImageIds: ['ami-0f1e2d3c4b5a69788']}])
+  })
+
+  it('leaves the image unknown (never guessed) when DescribeImages is denied or the AMI is gone or unnamed', async () => {
+    installFakeCluster(stubs, 6)
+    stubs.ec2.on(DescribeImagesCommand).rejects(Object.assign(new Error('You are not authorized to perform this operation.'), {name: 'UnauthorizedOperation'}))
+    const denied = await collectSnapshot(clients(), {cluster: 'prod', region: REGION})
+    expect(denied.userData![0].image).toBeUndefined()
+    expect(denied.gaps).toEqual([expect.objectContaining({part: 'instances', action: 'ec2:DescribeImages', resourceIds: ['ami-0f1e2d3c4b5a69788']})])
+    expect(Object.keys(denied.instances!)).toHaveLength(6)
+    stubs.ec2.on(DescribeImagesCommand).rejects(Object.assign(new Error('The image id does not exist'), {name: 'InvalidAMIID.NotFound'}))
+    const gone = await collectSnapshot(clients(), {cluster: 'prod', region: REGION})
+    expect([gone.userData![0].image, gone.gaps]).toEqual([undefined, []])
+    stubs.ec2.on(DescribeImagesCommand).resolves({Images: [{ImageId: 'ami-0f1e2d3c4b5a69788', Name: 'my-golden-image-2025'}]})
+    expect((await collectSnapshot(clients(), {cluster: 'prod', region: REGION})).userData![0].image).toBeUndefined()
   })
 
   it('keeps a partial part with resourceIds when only one batch fails', async () => {

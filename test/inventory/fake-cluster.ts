@@ -193,6 +193,10 @@ export function installFakeCluster(stubs: Stubs, n: number, opts: {
   })
   const ud = opts.gzipUserData ? gzipSync(USER_DATA).toString('base64') : Buffer.from(USER_DATA).toString('base64')
   const v8 = Buffer.from('#!/bin/bash\necho ECS_CLUSTER=prod >> /etc/ecs/ecs.config').toString('base64')
+  // The ECS-optimized Amazon Linux 2 AMI, named as aws/amazon-ecs-ami names its builds (amzn2-ami-ecs-hvm-<version>-<arch>-ebs).
+  stubs.ec2.on(ec2.DescribeImagesCommand).callsFake((input: ec2.DescribeImagesCommandInput) => ({
+    Images: (input.ImageIds ?? []).filter(id => id === 'ami-0f1e2d3c4b5a69788').map(id => ({ImageId: id, Name: 'amzn2-ami-ecs-hvm-2.0.20251120-x86_64-ebs'})),
+  }))
   stubs.ec2.on(ec2.DescribeLaunchTemplateVersionsCommand).callsFake((input: ec2.DescribeLaunchTemplateVersionsCommandInput) => ({
     LaunchTemplateVersions: (input.Versions ?? []).map(v => v === '$Latest' || v === '8'
       ? {LaunchTemplateId: LT, VersionNumber: 8, LaunchTemplateData: {UserData: v8}}

@@ -27,6 +27,8 @@ export interface Found {
   eniGroups: Map<string, string[]>
   /** UserData by id (`instance:…`, `launch-template:…:…`, `launch-configuration:…`). */
   userData: Map<string, UserData>
+  /** AMI id → its name (ec2:DescribeImages), for the image each UserData's hosts run. */
+  imageNames: Map<string, string>
 }
 
 export interface CollectContext {

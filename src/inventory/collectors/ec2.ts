@@ -5,6 +5,7 @@
  */
 import {send} from '../aws-clients.js'
 import {chunk, mapLimit, paginate} from '../call.js'
+import {imageKindOf} from '../../core/images.js'
 import {decodeUserData} from '../infer.js'
 import * as map from '../map.js'
 import type {Instance, MountTarget, SnapshotPart, UserData} from '../../model/snapshot.js'
@@ -172,6 +173,37 @@ export async function readDhcpOptions(ctx: CollectContext, dhcpIds: string[]): P
   for (const v of Object.values(s.vpcs ?? {})) {
     if (v.dhcpOptionsId === 'default') v.domainNameServers = ['AmazonProvidedDNS']
     else if (v.dhcpOptionsId && servers.has(v.dhcpOptionsId)) v.domainNameServers = servers.get(v.dhcpOptionsId)
+  }
+}
+
+/** AMI ids per ec2:DescribeImages call: a cluster runs a handful, so this is one call. */
+const IMAGE_BATCH = 200
+
+/** The names of the instances' AMIs (one batched ec2:DescribeImages), into `found.imageNames`. */
+export async function readImages(ctx: CollectContext, imageIds: string[]): Promise<void> {
+  const {calls, clients, sdk: {ec2}, found} = ctx
+  await Promise.all(chunk(imageIds, IMAGE_BATCH).map(async batch => {
+    // NOTE: a failure is a gap of the instances part (the AMIs are the instances' images), naming ec2:DescribeImages
+    // and the AMI ids; the instances themselves were read.
+    const r = await calls.call('instances', 'ec2:DescribeImages', () => send(clients.ec2, new ec2.DescribeImagesCommand({ImageIds: batch})), {
+      resourceIds: batch,
+      // NOTE: a deregistered AMI fails the whole call with InvalidAMIID.*: its instances' image stays unknown.
+      onError: code => code.startsWith('InvalidAMIID.') ? {value: undefined as never} : 'gap',
+    })
+    for (const img of r?.Images ?? []) if (img.ImageId && img.Name) found.imageNames.set(img.ImageId, img.Name)
+  }))
+}
+
+/**
+ * Each UserData's image: the kind its instances' AMI names say (src/core/images.ts), when they all say the same
+ * known kind. Instances on different or unknown images leave it unset, so the checks say unknown, never fail.
+ */
+export function imagesOfUserData(ctx: CollectContext): void {
+  for (const ud of ctx.found.userData.values()) {
+    const names = ud.instanceIds.map(id => ctx.snapshot.instances?.[id]?.imageId).map(ami => ami === undefined ? undefined : ctx.found.imageNames.get(ami))
+    if (names.length === 0 || names.some(n => n === undefined)) continue
+    const kinds = uniq(names.map(n => imageKindOf(n)))
+    if (kinds.length === 1 && kinds[0] !== 'unknown') ud.image = {kind: kinds[0], name: uniq(names).join(', ')}
   }
 }
 
