@@ -259,6 +259,62 @@ function networkAcls(r: Resolver, ofType: (type: string) => Res[], subnets: Reco
   return [...acls.values()]
 }
 
+/** A Cluster property → the AWS::ECS::Cluster logical id it names (by Ref, or by its literal name); else the value as given. */
+function clusterResolver(clusters: Res[], knownNames: Record<string, string>): (v: Json, r: Resolver) => string | undefined {
+  const ids = new Set(clusters.map(c => c.id))
+  const byName = new Map<string, string>()
+  for (const c of clusters) {
+    const name = typeof c.props.ClusterName === 'string' ? c.props.ClusterName : knownNames[c.id]
+    if (name && !byName.has(name)) byName.set(name, c.id)
+  }
+  return (v, r) => {
+    const ref = obj(v).Ref
+    if (typeof ref === 'string' && ids.has(ref)) return ref
+    const arn = obj(v)['Fn::GetAtt']
+    if (Array.isArray(arn) && typeof arn[0] === 'string' && ids.has(arn[0])) return arn[0]
+    const text = r.str(v)
+    return text === undefined ? undefined : byName.get(text) ?? byName.get(text.replace(/^arn:[^/]*\//, '')) ?? text
+  }
+}
+
+/**
+ * Each cluster with its literal name and the hosts its capacity providers launch: AWS::ECS::Cluster CapacityProviders
+ * or AWS::ECS::ClusterCapacityProviderAssociations → AWS::ECS::CapacityProvider → its Auto Scaling group → the launch
+ * template or launch configuration that group launches.
+ */
+function clusterFacts(r: Resolver, ofType: (type: string) => Res[], clusters: Res[], knownNames: Record<string, string>,
+  clusterIdOf: (v: Json, r: Resolver) => string | undefined): NonNullable<TemplateFacts['clusters']> {
+  const hostOfAsg = new Map<string, string>()
+  for (const x of ofType('AWS::AutoScaling::AutoScalingGroup')) {
+    const lt = obj(x.props.LaunchTemplate ?? obj(obj(x.props.MixedInstancesPolicy).LaunchTemplate).LaunchTemplateSpecification)
+    const host = r.str(lt.LaunchTemplateId) ?? r.str(lt.LaunchTemplateName) ?? r.str(x.props.LaunchConfigurationName)
+    if (host === undefined) continue
+    hostOfAsg.set(x.id, host)
+    const name = r.str(x.props.AutoScalingGroupName)
+    if (known(name)) hostOfAsg.set(name, host)
+  }
+  const hostOfProvider = new Map<string, string>()
+  for (const x of ofType('AWS::ECS::CapacityProvider')) {
+    const asg = r.str(obj(x.props.AutoScalingGroupProvider).AutoScalingGroupArn)
+    const host = asg === undefined ? undefined : hostOfAsg.get(asg) ?? hostOfAsg.get(asg.replace(/^.*autoScalingGroupName\//, ''))
+    if (host === undefined) continue
+    hostOfProvider.set(x.id, host)
+    const name = r.str(x.props.Name)
+    if (known(name)) hostOfProvider.set(name, host)
+  }
+  const providersOf = new Map<string, string[]>(clusters.map(c => [c.id, (r.list(c.props.CapacityProviders) ?? []).filter(known)]))
+  for (const x of ofType('AWS::ECS::ClusterCapacityProviderAssociations')) {
+    const id = clusterIdOf(x.props.Cluster, r)
+    const list = id === undefined ? undefined : providersOf.get(id)
+    if (list) list.push(...(r.list(x.props.CapacityProviders) ?? []).filter(known))
+  }
+  return clusters.map(c => {
+    const name = typeof c.props.ClusterName === 'string' ? c.props.ClusterName : knownNames[c.id]
+    const hosts = [...new Set((providersOf.get(c.id) ?? []).map(p => hostOfProvider.get(p)).filter(known))]
+    return {id: c.id, ...(name ? {name} : {}), capacityProviderHosts: hosts}
+  })
+}
+
 export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
   const resources: Res[] = Object.entries(obj(t.body.Resources)).map(([id, v]) => ({id, type: String(obj(v).Type ?? ''), props: obj(obj(v).Properties)}))
   const ofType = (type: string) => resources.filter(x => x.type === type)
@@ -424,6 +480,9 @@ export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
     }
     return v ?? null
   }
+  const clusterIdOf = clusterResolver(clusters, knownNames)
+  const templateClusters = clusterFacts(r, ofType, clusters, knownNames, clusterIdOf)
+  if (templateClusters.length) facts.clusters = templateClusters
   const fileSystemPolicies = Object.fromEntries(ofType('AWS::EFS::FileSystem').map(x =>
     [x.id, x.props.FileSystemPolicy === undefined ? null : JSON.stringify(deep(x.props.FileSystemPolicy))]))
 
@@ -438,6 +497,9 @@ export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
   const services: Service[] = ofType('AWS::ECS::Service').map(x => {
     const net = obj(obj(x.props.NetworkConfiguration).AwsvpcConfiguration)
     const svc: Service = {name: r.str(x.props.ServiceName) ?? x.id, arn: x.id, taskDefinitionArn: r.str(x.props.TaskDefinition) ?? ''}
+    // NOTE: a service without Cluster runs on the account's "default" cluster.
+    const cluster = x.props.Cluster === undefined ? 'default' : clusterIdOf(x.props.Cluster, r)
+    if (cluster) svc.cluster = cluster
     const lt = r.str(x.props.LaunchType)
     const pv = r.str(x.props.PlatformVersion)
     if (lt) svc.launchType = lt

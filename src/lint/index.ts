@@ -3,6 +3,7 @@
  * check and point the findings at the template's logical ids and lines.
  */
 import {allChecks} from '../checks/index.js'
+import {withUsedBy} from '../checks/_lib/usage.js'
 import {UsageError} from '../core/errors.js'
 import {runChecks, type RunOptions} from '../core/run-checks.js'
 import {loadShellParserForSnapshot} from '../core/shell-parser.js'
@@ -37,7 +38,9 @@ export function templateSnapshot(file: string, opts: Pick<LintOptions, 'region' 
 }
 
 /** Lint a template whose snapshot is built; the shell parser must be loaded when it has UserData (see lintTemplateFile). */
-export function lintTemplate(file: string, opts: LintOptions = {}, snapshot: Snapshot = templateSnapshot(file, opts)): {report: Report; snapshot: Snapshot} {
+export function lintTemplate(file: string, opts: LintOptions = {}, built: Snapshot = templateSnapshot(file, opts)): {report: Report; snapshot: Snapshot} {
+  // NOTE: usedBy reads UserData mounts, so it is added here, where the shell parser is loaded, not in buildSnapshot.
+  const snapshot = withUsedBy(built)
   const report = runChecks(opts.checks ?? allChecks, snapshot, {only: opts.only, skip: opts.skip, ignores: opts.ignores},
     {source: 'template', template: file})
   return {report: locateFindings(report, snapshot, file), snapshot}

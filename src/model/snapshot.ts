@@ -293,6 +293,8 @@ export interface Service {
   platformVersion?: string
   subnetIds?: string[]
   securityGroupIds?: string[]
+  /** Lint: the cluster it runs on (an AWS::ECS::Cluster logical id, or the name or placeholder the template gives). */
+  cluster?: string
 }
 
 /** What the on-host probe saw; filled by remote/ (see the host-probe issue). */
@@ -323,6 +325,11 @@ export interface TemplateFacts {
   subnetAzExpressions?: Record<string, string>
   /** Parameters declared with NoEcho: true (their values must not be substituted into UserData). */
   noEchoParameters?: string[]
+  /**
+   * The AWS::ECS::Cluster resources: logical id, literal name (ClusterName, or --cluster-name for the first), and the
+   * hosts (launch template / launch configuration logical ids) its capacity providers' Auto Scaling groups launch.
+   */
+  clusters?: {id: string; name?: string; capacityProviderHosts: string[]}[]
 }
 
 export interface Snapshot {

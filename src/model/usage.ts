@@ -44,6 +44,8 @@ export interface UsageEvidence {
   kind: UsageEvidenceKind
   userDataId?: string
   line?: number
+  /** Lint: the template line of that UserData line. */
+  templateLine?: number
   volume?: string
   path?: string
 }
@@ -93,7 +95,7 @@ export function describeClient(c: UsageClient): string {
 
 export function describeEvidence(e: UsageEvidence): string {
   switch (e.kind) {
-    case 'userdata': return `UserData line ${e.line ?? '?'}`
+    case 'userdata': return `UserData line ${e.line ?? '?'}${e.templateLine === undefined ? '' : `, template line ${e.templateLine}`}`
     case 'probe-mount': return `mounted at ${e.path ?? '?'}`
     case 'probe-fstab': return `fstab ${e.path ?? '?'}`
     case 'task-volume': return `volume ${e.volume ?? '?'}`

@@ -11,6 +11,7 @@
 import {memo} from '../../core/memo.js'
 import type {AutoScalingGroup, Instance, Service, Snapshot, TaskDefinition, UserData} from '../../model/snapshot.js'
 import {describeUses, type AmbiguousUse, type FileSystemUse, type ScopedFileSystem, type UsageClient, type UsageEvidence} from '../../model/usage.js'
+import {taskDefinitionHosts} from './cluster-hosts.js'
 import {tdId} from './task-definitions.js'
 import {effectiveMounts} from './user-data-check.js'
 import {parseDevice, parseUserData} from './user-data.js'
@@ -113,6 +114,12 @@ function deepestMountOf(mounts: ReadonlyMap<string, unknown>, path: string): str
   }
 }
 
+/** The snapshot with `usedBy` on each file system in scope, from its usage model (lint: the template's own clients). */
+export function withUsedBy(s: Snapshot): Snapshot {
+  const m = deriveUsage(s)
+  return {...s, scope: {...s.scope, fileSystems: s.scope.fileSystems.map(f => ({...f, usedBy: [...(f.usedBy ?? []), ...(m.uses.get(f.id) ?? [])]}))}}
+}
+
 /** Builds the usage model of a snapshot (memoized for the length of one check run). */
 export function usageModel(s: Snapshot): UsageModel {
   return memo(s, 'usage', () => deriveUsage(s))
@@ -132,7 +139,7 @@ function deriveUsage(s: Snapshot): UsageModel {
       if (list) list.push(use)
       else m.uses.set(fsId, [use])
     }
-    const evKey = `${key}\u0000${ev.kind}\u0000${ev.userDataId ?? ''}\u0000${ev.line ?? ''}\u0000${ev.volume ?? ''}\u0000${ev.path ?? ''}`
+    const evKey = `${key}\u0000${ev.kind}\u0000${ev.userDataId ?? ''}\u0000${ev.line ?? ''}\u0000${ev.templateLine ?? ''}\u0000${ev.volume ?? ''}\u0000${ev.path ?? ''}`
     if (!evidenceSeen.has(evKey)) {
       evidenceSeen.add(evKey)
       use.evidence.push(ev)
@@ -140,12 +147,29 @@ function deriveUsage(s: Snapshot): UsageModel {
   }
   const index = deviceIndex(s)
   /** Where hosts mount each file system, for task host paths: mount point → file systems (each pair once). */
-  const hostMounts = new Map<string, Set<string>>()
-  const addHostMount = (path: string, fsId: string) => {
-    const p = trimSlash(path)
-    const set = hostMounts.get(p)
+  type Mounts = Map<string, Set<string>>
+  const hostMounts: Mounts = new Map()
+  /** The same per UserData script, for a task definition that runs on some hosts only (lint, several clusters). */
+  const mountsByScript = new Map<string, Mounts>()
+  const addTo = (mounts: Mounts, p: string, fsId: string) => {
+    const set = mounts.get(p)
     if (set) set.add(fsId)
-    else hostMounts.set(p, new Set([fsId]))
+    else mounts.set(p, new Set([fsId]))
+  }
+  const addHostMount = (path: string, fsId: string, userDataId?: string) => {
+    addTo(hostMounts, trimSlash(path), fsId)
+    if (userDataId === undefined) return
+    const own = mountsByScript.get(userDataId) ?? mountsByScript.set(userDataId, new Map()).get(userDataId)!
+    addTo(own, trimSlash(path), fsId)
+  }
+  /** The file systems under `path` on the given hosts: on each, its deepest mount at or above the path. */
+  const fileSystemsUnder = (path: string, scripts: readonly string[] | undefined): Set<string> => {
+    const out = new Set<string>()
+    for (const mounts of scripts === undefined ? [hostMounts] : scripts.map(id => mountsByScript.get(id)).filter((x): x is Mounts => x !== undefined)) {
+      const best = deepestMountOf(mounts, path)
+      if (best) for (const fsId of mounts.get(best)!) out.add(fsId)
+    }
+    return out
   }
 
   for (const ud of s.userData ?? []) {
@@ -154,7 +178,9 @@ function deriveUsage(s: Snapshot): UsageModel {
     if (!ud.text?.trim()) continue
     const client = userDataClient(ud)
     for (const mount of userDataMounts(ud.text)) {
-      const ev: UsageEvidence = {kind: 'userdata', userDataId: ud.id, line: mount.line, ...(mount.mountPoint ? {path: mount.mountPoint} : {})}
+      const templateLine = s.template?.userDataLines?.[ud.id]?.[mount.line - 1]
+      const ev: UsageEvidence = {kind: 'userdata', userDataId: ud.id, line: mount.line, ...(templateLine === undefined ? {} : {templateLine}),
+        ...(mount.mountPoint ? {path: mount.mountPoint} : {})}
       const fsId = deviceFileSystem(s, mount.device, index)
       if (!fsId) {
         m.ambiguous.push({client, evidence: ev, device: mount.device})
@@ -163,7 +189,7 @@ function deriveUsage(s: Snapshot): UsageModel {
       }
       fsIds.add(fsId)
       add(fsId, client, ev)
-      if (mount.mountPoint?.startsWith('/')) addHostMount(mount.mountPoint, fsId)
+      if (mount.mountPoint?.startsWith('/')) addHostMount(mount.mountPoint, fsId, ud.id)
     }
   }
 
@@ -206,8 +232,10 @@ function deriveUsage(s: Snapshot): UsageModel {
       }
       const path = v.host?.sourcePath
       if (!path?.startsWith('/')) continue
-      const best = deepestMountOf(hostMounts, trimSlash(path))
-      if (best) for (const fsId of hostMounts.get(best)!) add(fsId, tdClient(td), {kind: 'task-host-path', volume: v.name, path})
+      // NOTE: lint with several clusters: only the hosts of the cluster its service runs on; none when that is not known.
+      const hosts = taskDefinitionHosts(s, td)
+      if (hosts.kind === 'ambiguous') continue
+      for (const fsId of fileSystemsUnder(trimSlash(path), hosts.kind === 'hosts' ? hosts.hosts : undefined)) add(fsId, tdClient(td), {kind: 'task-host-path', volume: v.name, path})
     }
   }
   return m

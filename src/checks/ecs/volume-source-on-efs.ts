@@ -11,6 +11,7 @@ import type {Outcome} from '../../core/types.js'
 import type {CfnInit, Snapshot, TaskDefinition, TaskVolume} from '../../model/snapshot.js'
 import {parseDevice, parseUserData} from '../_lib/user-data.js'
 import {tdExtra, tdId, tdRes} from '../_lib/task-definitions.js'
+import {listCandidates, taskDefinitionHosts} from '../_lib/cluster-hosts.js'
 
 /** Host paths that are local by design (sockets, kernel and Docker state, logs): not meant for shared data. */
 const SYSTEM_PATHS = ['/var/run', '/run', '/proc', '/sys', '/dev', '/etc', '/var/lib/docker', '/var/lib/ecs', '/var/log',
@@ -18,8 +19,8 @@ const SYSTEM_PATHS = ['/var/run', '/run', '/proc', '/sys', '/dev', '/etc', '/var
 
 interface EfsMountPoint { path: string; line: number; device?: string }
 
-/** Where one host mounts EFS, by the source that says so. */
-interface HostView { source: string; mountPoints: EfsMountPoint[]; unreadable?: string }
+/** Where one host mounts EFS, by the source that says so (`userDataId` for a UserData script's view). */
+interface HostView { source: string; mountPoints: EfsMountPoint[]; unreadable?: string; userDataId?: string }
 
 const norm = (p: string): string => p.length > 1 ? p.replace(/\/+$/, '') : p
 const under = (path: string, mount: string): boolean => norm(path) === norm(mount) || norm(path).startsWith(`${norm(mount)}/`)
@@ -60,14 +61,31 @@ function hostViews(s: Snapshot): HostView[] | undefined {
     mountPoints: h.facts!.mounts.filter(m => isEfsMount(m.fstype, m.source) || m.fstype.startsWith('nfs')).map(m => ({path: m.target, line: 0, device: m.source})),
   }))
   if (s.userData === undefined && probed.length === 0) return undefined
-  return [...(s.userData ?? []).map(u => ({source: `UserData ${u.id}`, ...efsMountsOf(u.text, u.cfnInit)})), ...probed]
+  return [...(s.userData ?? []).map(u => ({source: `UserData ${u.id}`, userDataId: u.id, ...efsMountsOf(u.text, u.cfnInit)})), ...probed]
 }
 
-function evaluateHostPath(s: Snapshot, td: TaskDefinition, vol: TaskVolume, sourcePath: string, views: HostView[] | undefined): Outcome {
+/**
+ * The views of the hosts `td` runs on: lint with several clusters keeps only the UserData of its service's cluster
+ * (cluster-hosts.ts); a string says why that is not known.
+ */
+function viewsFor(s: Snapshot, td: TaskDefinition, views: HostView[] | undefined): HostView[] | undefined | {why: string; candidates: string[]} {
+  const hosts = taskDefinitionHosts(s, td)
+  if (hosts.kind === 'all' || views === undefined) return views
+  if (hosts.kind === 'ambiguous') return {why: hosts.why, candidates: hosts.candidates}
+  const mine = new Set(hosts.hosts)
+  return views.filter(v => v.userDataId === undefined || mine.has(v.userDataId))
+}
+
+function evaluateHostPath(s: Snapshot, td: TaskDefinition, vol: TaskVolume, sourcePath: string, allViews: HostView[] | undefined): Outcome {
   const r = tdRes(td)
   const what = `Volume "${vol.name}" of ${tdId(td)} (host path ${sourcePath})`
   if (isSystemPath(sourcePath)) {
     return skipped(r, `${what} is a system path, not shared data.`, {evidence: {volume: vol.name, sourcePath}, key: {volume: vol.name}, ...tdExtra(td)})
+  }
+  const views = viewsFor(s, td, allViews)
+  if (views !== undefined && !Array.isArray(views)) {
+    return unknown(r, `${what}: ${views.why}, so which hosts' EFS mounts to compare it with is not known; candidates: ${listCandidates(views.candidates)}.`,
+      {evidence: {volume: vol.name, sourcePath, candidates: views.candidates}, key: {volume: vol.name}, ...tdExtra(td)})
   }
   if (views === undefined) {
     const gap = missingBecause(s, 'userData')
