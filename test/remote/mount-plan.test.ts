@@ -46,6 +46,13 @@ describe('validateMountRequest', () => {
     expect(() => validateMountRequest({...base, ...patch})).toThrow(message)
   })
 
+  test('/home: refused on a running host (it would hide every user\'s files), allowed at first boot; other system directories never', () => {
+    expect(() => validateMountRequest({...base, path: '/home'})).toThrow('--path "/home" on a running host would hide every user\'s files and SSH keys')
+    expect(validateMountRequest({...base, path: '/home/', atFirstBoot: true}).path).toBe('/home')
+    expect(() => validateMountRequest({...base, path: '/etc', atFirstBoot: true})).toThrow(/system directory/)
+    expect(() => validateMountRequest({...base, path: '/', atFirstBoot: true})).toThrow(UsageError)
+  })
+
   test('--iam implies --tls and efs-utils, and says so', () => {
     const s = validateMountRequest({...base, iam: true})
     expect(s).toMatchObject({tls: true, iam: true, method: 'efs'})

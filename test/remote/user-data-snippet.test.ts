@@ -81,6 +81,14 @@ describe('userDataSnippet', () => {
     }
   })
 
+  test('/home (shared home directories, as AWS in Action\'s template mounts it) is allowed, with a warning about the local homes', () => {
+    const text = userDataSnippet({...base, path: '/home'})
+    expect(text).toContain("EFS_MOUNT_POINT='/home'")
+    expect(text).toContain("# /home on EFS: the local home directories (ec2-user's ~/.ssh/authorized_keys too) are hidden under the mount;")
+    expect(userDataSnippet({...base})).not.toContain('/home on EFS')
+    expect(() => userDataSnippet({...base, path: '/usr'})).toThrow(/system directory/)
+  })
+
   test('bad input is a UsageError', () => {
     expect(() => userDataSnippet({...base, path: '/mnt/efs; reboot'})).toThrow(UsageError)
     expect(() => userDataSnippet({...base, fileSystemId: 'fs-1'})).toThrow(UsageError)
