@@ -13,6 +13,14 @@ describe('check catalogue', () => {
     expect(new Set(allChecks.map(c => c.id)).size).toBe(allChecks.length)
   })
 
+  it('the userdata checks whose severity is a policy state it with its source (issue 9 item 7)', () => {
+    for (const id of ['userdata/fstab-netdev', 'userdata/client-installed-before-mount', 'userdata/mount-before-docker', 'userdata/script-runs']) {
+      const c = allChecks.find(x => x.id === id)!
+      expect(c.policy!.length).toBeGreaterThan(0)
+      for (const p of c.policy!) expect(p.source).toMatch(/https:\/\/|canonical\/cloud-init|aws\/amazon-ecs-ami/)
+    }
+  })
+
   it.each(allChecks.map(c => [c.id, c] as const))('%s: id matches its file, metadata complete, has a test', (id, c) => {
     expect(id).toMatch(/^(efs|network|ecs|userdata|host)\/[a-z0-9]+(-[a-z0-9]+)*$/)
     expect(existsSync(`src/checks/${id}.ts`)).toBe(true)

@@ -43,6 +43,7 @@ export function renderChecksMarkdown(checks: readonly Check[], templateParts: re
     for (const c of checks.filter(ch => ch.id.startsWith(`${area}/`))) {
       out.push(`### ${c.id}`, '', `**${c.title}** — severity \`${c.severity}\``, '',
         `- **Why:** ${c.description}`, `- **Fix:** ${c.remediation}`,
+        ...(c.policy?.length ? ['- **Policy:**', ...c.policy.map(x => `  - ${x.rule} (Source: ${x.source}.)`)] : []),
         `- **Reads:** ${c.needs.length ? c.needs.map(n => `\`${n}\``).join(', ') : 'nothing beyond the scope'}`,
         `- **In lint:** ${runsOnTemplates(c, templateParts) ? 'yes' : 'no (needs live state)'}`,
         `- **Docs:** ${c.docsUrl}`, '')

@@ -95,6 +95,8 @@ export interface Check {
   needs: SnapshotPart[]
   /** What the check needs when linting a template (`scope.source === 'template'`); defaults to `needs`. */
   templateNeeds?: SnapshotPart[]
+  /** The verdict and severity it gives in each case, and the source each rests on (rendered in docs/checks.md). */
+  policy?: readonly {rule: string; source: string}[]
   run(snapshot: Snapshot): Outcome[]
 }
 

@@ -115,3 +115,14 @@ export function nfsMountCalls(p: ParsedUserData): MountCall[] {
   const effective = new Set(effectiveMounts(p).map(m => m.call))
   return p.mounts.filter(m => effective.has(m))
 }
+
+/** Where the userdata checks' policy comes from (docs/checks.md renders each check's `policy` with these). */
+export const SOURCES = {
+  systemdMount: 'systemd.mount(5), fstab options `_netdev` and `nofail`, https://www.freedesktop.org/software/systemd/man/latest/systemd.mount.html',
+  efsAutomount: 'Amazon EFS User Guide, "Automatically mounting EFS file systems", https://docs.aws.amazon.com/efs/latest/ug/nfs-automount-efs.html',
+  efsInstall: 'Amazon EFS User Guide, "Installing the Amazon EFS client", https://docs.aws.amazon.com/efs/latest/ug/installing-amazon-efs-utils.html',
+  ecsAmi: 'aws/amazon-ecs-ami, scripts/append-efs-client-info.sh (the ECS-optimized AL2/AL2023 build configures the amazon-efs-utils it installs)',
+  ecsBootstrap: 'Amazon ECS Developer Guide, "Bootstrapping container instances with Amazon EC2 user data", https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bootstrap_container_instance.html',
+  cloudInitFormats: 'canonical/cloud-init, doc/rtd/explanation/format.rst ("User data script: begins with #!")',
+  cloudInitMime: 'canonical/cloud-init, cloudinit/user_data.py `convert_string` (Python\'s email parser: the headers end at the first blank line; a missing closing boundary keeps the last part)',
+} as const

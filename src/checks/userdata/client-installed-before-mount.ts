@@ -8,7 +8,7 @@ import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check
 import {IMAGE_LABEL, imageShips, isDebianFamily} from '../../core/images.js'
 import type {Outcome} from '../../core/types.js'
 import type {ImageKind, Snapshot, UserData} from '../../model/snapshot.js'
-import {at, eachUserData, effectiveMounts, nfsMountCalls, snippetCommand, udResource} from '../_lib/user-data-check.js'
+import {at, eachUserData, effectiveMounts, nfsMountCalls, snippetCommand, SOURCES, udResource} from '../_lib/user-data-check.js'
 import type {Branch, PackageInstall, ParsedUserData} from '../_lib/user-data.js'
 
 const EFS_UTILS = /^amazon-efs-utils/
@@ -81,6 +81,10 @@ export const clientInstalledBeforeMount = defineCheck({
   id: 'userdata/client-installed-before-mount',
   title: 'The NFS/EFS client is installed before the first mount in UserData',
   severity: 'error',
+  policy: [
+    {rule: 'The client installed only after the first mount, on an image that lacks it → fail, **error**: the first boot\'s mount fails, the ECS agent starts anyway and tasks write to local disk (a warning instead when the image is unknown and the mount is plain NFS, which the image may ship)', source: `${SOURCES.efsInstall}; ${SOURCES.ecsAmi}`},
+    {rule: 'Never installed: pass when the image ships it (ECS-optimized Amazon Linux 2/2023: amazon-efs-utils and nfs-utils; ECS-optimized Amazon Linux 1: nfs-utils), error when it does not (Ubuntu/Debian: nfs-common is a separate package; amazon-efs-utils is not in their archive), **unknown** when the image is not known — never fail', source: `${SOURCES.efsInstall}; ${SOURCES.ecsAmi}`},
+  ],
   description: 'Mounting before amazon-efs-utils (type efs) or nfs-utils/nfs-common (type nfs4) is installed fails on first boot with "unknown filesystem type \'efs\'" or a missing mount helper.',
   remediation: 'Install the client package before the first mount line (ECS-optimized AL2/AL2023 AMIs ship amazon-efs-utils and nfs-utils; Ubuntu/Debian need nfs-common).',
   docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/installing-amazon-efs-utils.html',

@@ -8,7 +8,7 @@
 import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import type {Snapshot, UserData} from '../../model/snapshot.js'
-import {at, eachUserData, NFS_TYPES, nfsMountCalls, snippetCommand, udResource} from '../_lib/user-data-check.js'
+import {at, eachUserData, NFS_TYPES, nfsMountCalls, snippetCommand, SOURCES, udResource} from '../_lib/user-data-check.js'
 import {optionMap, type ParsedUserData} from '../_lib/user-data.js'
 
 export const EFS_NFS_OPTIONS = 'nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport'
@@ -49,7 +49,10 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
       problems.push({line: e.line, level: 'error', text: `the fstab entry for ${e.mountPoint} on line ${e.line} lacks _netdev: the boot can hang waiting for the network, and amazon-efs-utils skips the mount and exits 0`})
     }
     if (!o.has('nofail')) {
-      problems.push({line: e.line, level: 'warning', text: `the fstab entry for ${e.mountPoint} on line ${e.line} lacks nofail: the instance does not finish booting while EFS is unreachable`})
+      const al1 = ud.image?.kind === 'al1' || ud.image?.kind === 'ecs-al1'
+      problems.push({line: e.line, level: 'warning', text: `the fstab entry for ${e.mountPoint} on line ${e.line} lacks nofail: ${al1
+        ? 'on Amazon Linux 1 (sysvinit) the netfs init script mounts it at boot and waits for it, and nofail does not change that'
+        : 'under systemd a mount that fails delays the boot (it waits out its timeout) and fails remote-fs.target, though the boot goes on'}`})
     }
     if (e.fsType !== 'efs') {
       for (const t of nfsOptionProblems(e.options)) problems.push({line: e.line, level: 'warning', text: `the ${e.fsType} entry on line ${e.line} ${t}`})
@@ -72,6 +75,11 @@ export const fstabNetdev = defineCheck({
   id: 'userdata/fstab-netdev',
   title: 'UserData persists the EFS mount in /etc/fstab with _netdev (and nofail)',
   severity: 'error',
+  policy: [
+    {rule: 'An NFS/EFS fstab entry without `_netdev` → fail, **error**: the mount is not ordered after the network (systemd) and amazon-efs-utils skips it', source: `${SOURCES.systemdMount}; ${SOURCES.efsAutomount}`},
+    {rule: '`_netdev` without `nofail` → fail, **warning**: under systemd a failed remote mount delays the boot and fails remote-fs.target but does not stop the boot; on Amazon Linux 1 (sysvinit, netfs) `nofail` changes nothing, and the message says so', source: `${SOURCES.systemdMount}; ${SOURCES.efsAutomount}`},
+    {rule: 'A mount with no fstab entry at all → fail, **error**: UserData runs on the first boot only, so the mount is gone after a reboot', source: `${SOURCES.efsAutomount}`},
+  ],
   description: 'Without an fstab entry the mount is lost on reboot; without _netdev the boot hangs or efs-utils silently skips the mount; nofail and the EFS NFS options keep instances booting and clients reconnecting.',
   remediation: 'Write one grep-guarded fstab line with _netdev,nofail (efs type: tls; nfs4: nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport).',
   docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/nfs-automount-efs.html',

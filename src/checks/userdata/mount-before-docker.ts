@@ -9,7 +9,7 @@
 import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import type {Snapshot, UserData} from '../../model/snapshot.js'
-import {at, eachUserData, nfsMountCalls, snippetCommand, udResource} from '../_lib/user-data-check.js'
+import {at, eachUserData, nfsMountCalls, snippetCommand, SOURCES, udResource} from '../_lib/user-data-check.js'
 import type {ParsedUserData} from '../_lib/user-data.js'
 
 function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome[] {
@@ -62,6 +62,10 @@ export const mountBeforeDocker = defineCheck({
   id: 'userdata/mount-before-docker',
   title: 'UserData mounts EFS before Docker/ECS start tasks, without restarting the agent inside cloud-init',
   severity: 'error',
+  policy: [
+    {rule: 'A blocking `systemctl start|restart ecs` inside UserData → fail, **error**: on the ECS-optimized Amazon Linux 2/2023 AMI ecs.service is ordered after cloud-final.service, so it waits for cloud-init, which waits for it; `start ecs` (Upstart, Amazon Linux 1) is not that deadlock, and `--no-block` queues the start', source: `${SOURCES.ecsBootstrap}`},
+    {rule: 'Docker started before the mount, with the ECS agent not started before it, is not a failure (no task can start on the empty directory yet); the ECS agent started before the mount and not restarted after it → fail (a warning when its start is queued with `--no-block`)', source: `${SOURCES.ecsBootstrap}`},
+  ],
   description: 'Containers started before the mount keep the empty local directory; a blocking ECS agent restart inside cloud-init deadlocks on the ECS-optimized AMI; backgrounded or swallowed mounts let tasks start on an empty directory.',
   remediation: 'Mount synchronously (with a bounded retry) before Docker/ECS start; do not restart the ECS agent from UserData (or use --no-block).',
   docsUrl: 'https://github.com/aws/amazon-ecs-init/blob/master/packaging/amazon-linux-ami/ecs.service',

@@ -8,7 +8,7 @@
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import type {Snapshot, UserData} from '../../model/snapshot.js'
-import {at, eachUserData, udResource} from '../_lib/user-data-check.js'
+import {at, eachUserData, SOURCES, udResource} from '../_lib/user-data-check.js'
 import type {ParsedUserData} from '../_lib/user-data.js'
 import {shellCommand} from '../../core/shell.js'
 
@@ -68,6 +68,11 @@ export const scriptRuns = defineCheck({
   id: 'userdata/script-runs',
   title: 'UserData is in a format cloud-init runs and sets ECS_CLUSTER',
   severity: 'error',
+  policy: [
+    {rule: 'A first line other than `#!`, `#cloud-config`, `#cloud-boothook` or MIME headers (e.g. `##!/bin/bash`, `#/bin/bash`, a blank or indented first line) → fail, **error**: cloud-init runs nothing. The other userdata checks still read the script as it was meant to run', source: `${SOURCES.cloudInitFormats}`},
+    {rule: 'MIME whose headers a blank line cuts short → fail, **error** (the multipart Content-Type becomes body text); MIME without its closing boundary is read as cloud-init reads it, the last part kept', source: `${SOURCES.cloudInitMime}`},
+    {rule: 'No ECS_CLUSTER → fail (**error** when a cluster is in scope, warning otherwise: the instance joins `default`); unknown when ecs.config is written in a way efsdoctor does not follow', source: `${SOURCES.ecsBootstrap}`},
+  ],
   description: 'Without a #! (or cloud-config/MIME) header cloud-init ignores the script; without ECS_CLUSTER the instance joins the default cluster.',
   remediation: 'Start the script with #!/bin/bash on line 1 and write ECS_CLUSTER=<cluster> to /etc/ecs/ecs.config.',
   docsUrl: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bootstrap_container_instance.html',

@@ -35,6 +35,14 @@ describe('userdata/fstab-netdev', () => {
     expect(o.message).toMatch(/nofail/)
   })
 
+  it('says what a missing nofail does: under systemd it delays the boot; on Amazon Linux 1 (sysvinit) nofail changes nothing', () => {
+    const text = '#!/bin/bash\necho "fs-1:/ /mnt/efs efs _netdev,tls 0 0" >> /etc/fstab\nmount -a\n'
+    expect(fstabNetdev.run(withUserData(text, s => { s.userData![0].image = {kind: 'ecs-al2'} }))[0].message)
+      .toMatch(/under systemd a mount that fails delays the boot .* though the boot goes on/)
+    expect(fstabNetdev.run(withUserData(text, s => { s.userData![0].image = {kind: 'ecs-al1'} }))[0].message)
+      .toMatch(/on Amazon Linux 1 \(sysvinit\) the netfs init script .* nofail does not change that/)
+  })
+
   it('is skipped without mounts, unknown for empty text or a failed read', () => {
     expect(run('#!/bin/bash\necho hi\n').status).toBe('skipped')
     expect(run('   ').status).toBe('unknown')
