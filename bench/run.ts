@@ -14,7 +14,7 @@ import {fileURLToPath} from 'node:url'
 import {dirname, join} from 'node:path'
 import {READ_CONCURRENCY, SEND_CONCURRENCY} from '../src/remote/ssm-runner.js'
 import {usageBench, type UsageFigures} from './usage.js'
-import {cliBench, cliTargets, type CliFigures} from './cli.js'
+import {cliBench, cliTargets, startFake, type CliFigures} from './cli.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const args = process.argv.slice(2)
@@ -48,20 +48,14 @@ async function runOne(n: number, latencyMs: number): Promise<OneResult> {
   process.env.AWS_SECRET_ACCESS_KEY ??= 'bench-fake-secret'
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
   process.env.AWS_EC2_METADATA_DISABLED = 'true'
-  const {spawn} = await import('node:child_process')
-  const {createInterface} = await import('node:readline')
   const {CallStats, observe} = await import('./fake-aws/observe.js')
   const {createClients} = await import('../src/inventory/aws-clients.js')
   const {collectSnapshot} = await import('../src/inventory/collect.js')
   const {probeSnapshot} = await import('../src/remote/probe.js')
 
   // NOTE: the simulated AWS runs in its own process so its serialisation does not eat the measured client's CPU.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/fake-aws/serve.ts'), JSON.stringify({instances: n, latencyMs})],
-    {cwd: root, stdio: ['pipe', 'pipe', 'inherit']})
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({input: child.stdout!}).once('line', resolve)
-    child.once('exit', code => reject(new Error(`simulated AWS exited ${code}`)))
-  })
+  const fake = await startFake(root, n, latencyMs)
+  const {url} = fake
   const control = async (what: 'reset' | 'records'): Promise<{code?: string}[]> => (await fetch(`${url}/__fake/${what}`)).json() as Promise<{code?: string}[]>
   const clients = await createClients({region: 'eu-west-1', endpointUrl: url}, ['ssm'])
   // Warm the SDK modules and connections outside the measured phases.
@@ -97,7 +91,7 @@ async function runOne(n: number, latencyMs: number): Promise<OneResult> {
   const snapshot = cp.result
   const probe = await phase(stats => probeSnapshot(observe(clients.ssm!, 'ssm', stats.onCall), snapshot, {timeoutSeconds: 60}))
   const facts = Object.values(snapshot.hostFacts ?? {})
-  child.stdin!.end()
+  fake.stop()
   const ltVersions = new Set(Object.values(snapshot.instances ?? {}).map(i => i.launchTemplate ? `${i.launchTemplate.id}:${i.launchTemplate.version}` : undefined).filter(Boolean)).size
   return {n, latencyMs, controlPlane: cp.stats, probe: {...probe.stats, probed: facts.length, hostsOk: facts.filter(f => f.status === 'ok').length},
     launchTemplateVersions: ltVersions, gaps: snapshot.gaps.length}
