@@ -23,8 +23,9 @@ export const mountTargetSameVpc = defineCheck({
     const unplaced: string[] = []
     for (const {instance: i} of activeInstances(s)) {
       const vpc = i.vpcId ?? vpcOfSubnet(s, i.subnetId)
-      if (vpc) byVpc.set(vpc, [...(byVpc.get(vpc) ?? []), i.id])
-      else unplaced.push(i.id)
+      if (!vpc) unplaced.push(i.id)
+      else if (byVpc.has(vpc)) byVpc.get(vpc)!.push(i.id)
+      else byVpc.set(vpc, [i.id])
     }
     return scopedFileSystems(s).flatMap(fs => {
       const mts = mountTargetsOf(s, fs.id)
