@@ -45,6 +45,10 @@ describe('lint: a task definition is judged against the hosts of its own cluster
     expect(web2.status).toBe('pass')
     expect(web2.evidence?.efsMountPoints).toEqual([{source: 'UserData LaunchTemplate2', paths: ['/data']}])
     expect(volumeFinding(r, 'WebTaskDefinition1').evidence?.efsMountPoints).toEqual([{source: 'UserData LaunchTemplate1', paths: ['/mnt/efs']}])
+    // Each stack's hosts join that stack's cluster, which the template declares: nothing to be unsure about.
+    const runs = r.findings.filter(f => f.checkId === 'userdata/script-runs')
+    expect(runs.map(f => [f.resource.id, f.status])).toEqual([['LaunchTemplate1', 'pass'], ['LaunchTemplate2', 'pass']])
+    expect(runs[1].message).toContain('the cluster Cluster2 of this template')
   }, 60_000)
 
   it('fails a host path outside the EFS mount of its own cluster\'s hosts, naming only those hosts', async () => {
@@ -64,6 +68,7 @@ describe('lint: a task definition is judged against the hosts of its own cluster
     expect(web2.message).toContain('cluster Cluster2')
     expect(web2.message).toContain('candidates: LaunchTemplate2')
     expect(volumeFinding(r, 'WebTaskDefinition1').status).toBe('pass')
+    expect(r.findings.find(f => f.checkId === 'userdata/script-runs' && f.resource.id === 'LaunchTemplate2')?.status).toBe('unknown')
   }, 60_000)
 
   it('pairs a cluster with the hosts its capacity provider launches', async () => {

@@ -21,23 +21,31 @@ export type TaskHosts =
 
 const isTemplate = (s: Snapshot): boolean => s.scope.source === 'template' && s.template !== undefined
 
+/** Template: the declared cluster an ECS_CLUSTER value names (`${Cluster2}`, or a cluster's literal name). */
+export function templateClusterNamed(s: Snapshot, value: string): string | undefined {
+  const byValue = memo(s, 'clustersByValue', () => {
+    const m = new Map<string, string>()
+    for (const c of s.template?.clusters ?? []) {
+      m.set(`\${${c.id}}`, c.id)
+      if (c.name && !m.has(c.name)) m.set(c.name, c.id)
+    }
+    return m
+  })
+  return byValue.get(value)
+}
+
 /** Template cluster logical id → the hosts (UserData ids) that join it; plus the hosts whose cluster is not known. */
 function clusterHosts(s: Snapshot): {byCluster: Map<string, string[]>; unplaced: string[]} {
   return memo(s, 'clusterHosts', () => {
     const clusters = s.template?.clusters ?? []
     const byCluster = new Map<string, string[]>(clusters.map(c => [c.id, []]))
-    const byValue = new Map<string, string>()
-    for (const c of clusters) {
-      byValue.set(`\${${c.id}}`, c.id)
-      if (c.name && !byValue.has(c.name)) byValue.set(c.name, c.id)
-    }
     const byProvider = new Map<string, string[]>()
     for (const c of clusters) for (const h of c.capacityProviderHosts) byProvider.set(h, [...(byProvider.get(h) ?? []), c.id])
     const unplaced: string[] = []
     for (const ud of s.userData ?? []) {
       const settings = parseUserData(ud.text).ecsConfig.filter(x => x.key === 'ECS_CLUSTER')
       const value = settings[settings.length - 1]?.value
-      const joined = new Set([...(value === undefined ? [] : [byValue.get(value)]), ...(byProvider.get(ud.id) ?? [])].filter((x): x is string => x !== undefined))
+      const joined = new Set([...(value === undefined ? [] : [templateClusterNamed(s, value)]), ...(byProvider.get(ud.id) ?? [])].filter((x): x is string => x !== undefined))
       if (joined.size === 0) unplaced.push(ud.id)
       for (const c of joined) byCluster.get(c)!.push(ud.id)
     }

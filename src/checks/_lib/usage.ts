@@ -8,7 +8,7 @@
  * - `--file-system` → the user.
  * Checks then evaluate only the (client, file system) pairs this yields, never every client × every file system.
  */
-import {memo} from '../../core/memo.js'
+import {memo, withMemo} from '../../core/memo.js'
 import type {AutoScalingGroup, Instance, Service, Snapshot, TaskDefinition, UserData} from '../../model/snapshot.js'
 import {describeUses, type AmbiguousUse, type FileSystemUse, type ScopedFileSystem, type UsageClient, type UsageEvidence} from '../../model/usage.js'
 import {taskDefinitionHosts} from './cluster-hosts.js'
@@ -116,9 +116,15 @@ function deepestMountOf(mounts: ReadonlyMap<string, unknown>, path: string): str
 
 /** The snapshot with `usedBy` on each file system in scope, from its usage model (lint: the template's own clients). */
 export function withUsedBy(s: Snapshot): Snapshot {
-  const m = deriveUsage(s)
+  const m = deriveOnce(s)
   return {...s, scope: {...s.scope, fileSystems: s.scope.fileSystems.map(f => ({...f, usedBy: [...(f.usedBy ?? []), ...(m.uses.get(f.id) ?? [])]}))}}
 }
+
+/**
+ * The usage model of a snapshot outside a check run: derived on a private shallow copy marked for memos, so the
+ * indexes it builds (UserData by id, hosts by cluster, services by task definition) are built once, not per client.
+ */
+const deriveOnce = (s: Snapshot): UsageModel => deriveUsage(withMemo({...s}))
 
 /** Builds the usage model of a snapshot (memoized for the length of one check run). */
 export function usageModel(s: Snapshot): UsageModel {
@@ -340,7 +346,7 @@ const NAMED: FileSystemUse = {client: {kind: 'user', id: '--file-system'}, evide
  * where the instances run are candidates when nothing else is in scope, and left out (with a note) when something is.
  */
 export function scopeByEvidence(s: Snapshot, found: readonly {id: string; reasons: string[]}[], named: readonly string[]): {fileSystems: ScopedFileSystem[]; notes: string[]} {
-  const m = deriveUsage(s)
+  const m = deriveOnce(s)
   const usedBy = (id: string): FileSystemUse[] => m.uses.get(id) ?? []
   if (named.length) {
     return {fileSystems: named.map(id => ({id, reasons: ['named with --file-system'], usedBy: [NAMED, ...usedBy(id)], named: true})), notes: []}

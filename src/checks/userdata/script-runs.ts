@@ -10,6 +10,7 @@ import type {Outcome} from '../../core/types.js'
 import type {Snapshot, UserData} from '../../model/snapshot.js'
 import {at, eachUserData, SOURCES, udResource} from '../_lib/user-data-check.js'
 import type {ParsedUserData} from '../_lib/user-data.js'
+import {templateClusterNamed} from '../_lib/cluster-hosts.js'
 import {shellCommand} from '../../core/shell.js'
 
 /**
@@ -52,6 +53,12 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   }
   // NOTE: in a template, `${EcsCluster}` where the cluster in scope is the resource EcsCluster is that cluster.
   const sameRef = want !== undefined && (setting.value === `\${${want}}` || setting.value === want)
+  // NOTE: a template with several stacks: `${Cluster2}` joins the cluster Cluster2 that the template declares.
+  const declared = s.scope.source === 'template' && (s.template?.clusters?.length ?? 0) > 1 ? templateClusterNamed(s, setting.value) : undefined
+  if (declared) {
+    return pass(r, `UserData ${ud.id} is ${p.format === 'mime' ? 'MIME multipart' : p.format} that cloud-init runs, and line ${setting.line} sets ECS_CLUSTER=${setting.value}, the cluster ${declared} of this template.`,
+      at(ud, setting.line, {format: p.format, cluster: declared}))
+  }
   if (/[$<]/.test(setting.value) && !sameRef) {
     return unknown(r, `Line ${setting.line} sets ECS_CLUSTER from ${setting.value}, an unresolved value; cannot confirm it is ${want ?? 'the intended cluster'}.`,
       at(ud, setting.line, {value: setting.value}))
