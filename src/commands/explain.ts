@@ -102,12 +102,13 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of process.stdin) {
-    const bytes = Buffer.from(chunk as Buffer | string)
+    // NOTE: stdin yields Buffers; Buffer.from(buffer) would copy each one again.
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk as Buffer
     size += bytes.length
     if (size > MAX_STDIN) throw new UsageError('stdin holds more than 16 MB; give the relevant part of the log')
     chunks.push(bytes)
   }
-  return Buffer.concat(chunks).toString('utf8')
+  return Buffer.concat(chunks, size).toString('utf8')
 }
 
 export function renderExplanation(e: Explanation, context?: string): string {
