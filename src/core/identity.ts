@@ -28,8 +28,9 @@ export function keyLabel(key: Finding['key']): string {
 
 /** sha256 over check id, resource type and id, and the sorted key entries (NUL-separated, so no two inputs collide). */
 export function computeFingerprint(f: Identified): string {
-  const parts = [FINGERPRINT_SCHEME, f.checkId, f.resource.type, f.resource.id, ...keyEntries(f.key).flat()]
-  return sha256Hex(parts.join('\u0000'))
+  let text = `${FINGERPRINT_SCHEME}\u0000${f.checkId}\u0000${f.resource.type}\u0000${f.resource.id}`
+  for (const [k, v] of keyEntries(f.key)) text += `\u0000${k}\u0000${v}`
+  return sha256Hex(text)
 }
 
 // NOTE: a run stamps one fingerprint per finding (tens of thousands for a big cluster): the one-shot crypto.hash

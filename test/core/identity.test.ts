@@ -2,6 +2,7 @@
  * Finding identity (src/core/identity.ts): fingerprints and JUnit names tell every finding apart, and stay the same
  * across runs and across small unrelated changes to the snapshot or template.
  */
+import {createHash} from 'node:crypto'
 import {readFileSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -171,5 +172,14 @@ describe('GitHub code scanning ingestion rules', () => {
     expect(problems).toMatch(/result 1 .*shared with result 0/)
     expect(problems).toMatch(/result 2 .*no location/)
     expect(problems).toMatch(/result 0 .*ruleId not among/)
+  })
+})
+
+describe('fingerprint value', () => {
+  it('is sha256 over scheme, check id, resource type and id and the sorted key entries, NUL-separated (baselines stay valid)', () => {
+    const f = {checkId: 'network/mount-target-sg-allows-nfs', resource: {type: 'ec2-instance' as const, id: 'i-001a1b2c3d4e5f6a7'}, key: {subnet: 's-2', fileSystem: 'fs-1'}}
+    const expected = createHash('sha256').update(['v2', f.checkId, 'ec2-instance', 'i-001a1b2c3d4e5f6a7', 'fileSystem', 'fs-1', 'subnet', 's-2'].join('\u0000')).digest('hex')
+    expect(computeFingerprint(f)).toBe(expected)
+    expect(computeFingerprint({...f, key: undefined})).toBe(createHash('sha256').update(['v2', f.checkId, 'ec2-instance', 'i-001a1b2c3d4e5f6a7'].join('\u0000')).digest('hex'))
   })
 })
