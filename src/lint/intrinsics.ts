@@ -98,7 +98,7 @@ export class Resolver {
       if (isObj(arg[1])) vars = arg[1]
     }
     if (template === undefined) return undefined
-    return template.replace(/\$\{(!?)([^}]*)\}/g, (whole, bang: string, name: string) => {
+    return template.replace(/\$\{(!?)([^}$]*)\}/g, (whole, bang: string, name: string) => {
       if (bang) return `\${${name}}`
       if (name in vars) {
         const v = vars[name]
