@@ -11,6 +11,7 @@
  */
 import {execFileSync, spawn, spawnSync} from 'node:child_process'
 import {cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {get} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {createInterface} from 'node:readline'
@@ -76,7 +77,12 @@ export async function startFake(root: string, instances: number, latencyMs: numb
     createInterface({input: child.stdout!}).once('line', resolve)
     child.once('exit', code => reject(new Error(`simulated AWS exited ${code}`)))
   })
-  return {url, reset: async () => { await (await fetch(`${url}/__fake/reset`)).text() }, stop: () => child.stdin!.end()}
+  // NOTE: a new connection per reset (agent: false): a pooled one may have been closed by the server's keep-alive
+  // timeout while a measured run blocked this process.
+  const reset = () => new Promise<void>((resolve, reject) => {
+    get(`${url}/__fake/reset`, {agent: false}, res => { res.resume(); res.on('end', resolve) }).on('error', reject)
+  })
+  return {url, reset, stop: () => child.stdin!.end()}
 }
 
 /**

@@ -5,7 +5,8 @@
  * PASS/FAIL against the targets of issues 6, 10 and 12 and exits 1 when any fails.
  * Options: --write-docs (also writes docs/performance.md; --write is the same), --n 10,100 --latency 50,
  * --rounds 11 (interleaved whole-process runs), --quick (5 rounds, only the whole-process targets, reuses the
- * packed install of an earlier run when there is one: for development, not for docs).
+ * packed install of an earlier run when there is one: for development, not for docs), --reuse-install (use that
+ * install in a full run too).
  */
 import {spawnSync} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
@@ -171,7 +172,7 @@ async function main(): Promise<void> {
     if (r.status !== 0) throw new Error(`bench for N=${n} failed (exit ${r.status})`)
     results.push(JSON.parse(r.stdout) as OneResult)
   }
-  const cli: CliFigures = await cliBench(root, {rounds, latencyMs: latency, reuseInstall: quick})
+  const cli: CliFigures = await cliBench(root, {rounds, latencyMs: latency, reuseInstall: quick || args.includes('--reuse-install')})
   let usage: UsageFigures | undefined
   if (!quick) {
     process.stderr.write('bench: issue 10 (330-stack lint, 1,000-instance checks) …\n')
