@@ -51,6 +51,16 @@ const RULES: Rule[] = [
   {kind: 'password', re: new RegExp(String.raw`(?<![:/.])\b[A-Za-z_]*(?:password|passwd)\\?["']?\s*[:=]\s*\\?["']?` + VALUE, 'gi')},
   {kind: 'token',
     re: new RegExp(String.raw`(?<![:/.])\b[A-Za-z_]*(?:token|api_key|apikey|secret)\\?["']?\s*[:=]\s*\\?["']?` + VALUE, 'gi')},
+  // `DB_PASS=…`, `APP_SECRET_KEY=…`, `RUNNER_TOKEN_VALUE=…` (`*_PASS*`, `*_SECRET*`, `*_TOKEN*`), but not a name that
+  // says it holds something else: `*_FILE`, `*_PATH`, `*_TTL`, `*_NAME`, `*_ID`, `*_ARN`, … (a file, a lifetime, an id).
+  // NOTE: bounded name parts keep it linear: unbounded, one 100 KB word of `a_PASS` took ~25 s.
+  {kind: 'password', re: new RegExp(String.raw`(?<![:/.])\b[A-Za-z_]{0,64}_(?:PASS|SECRET|TOKEN)` +
+    String.raw`(?![A-Za-z_]{0,64}_(?:FILE|PATH|DIR|TTL|TYPE|NAME|ID|ARN|URL|URI|ENDPOINT|HEADER|LENGTH|SECONDS|EXPIRY|VERSION)\b)` +
+    String.raw`[A-Za-z_]{0,64}\\?["']?\s*[:=]\s*\\?["']?` + VALUE, 'gi')},
+  // `curl -u user:pass`, `curl --user=user:pass` (only on curl lines: `docker run -u 1000:1000` is a uid:gid).
+  {kind: 'password', line: /\bcurl\b/, re: /(?<=\s)(?:-u|--user)(?:\s+|=)["']?[^\s:'"]{1,256}:(?<v>[^\s'"`;&|\\]+)/g},
+  // `mysql -pSECRET` (the value joined to -p; `-p` alone prompts, `-P3306` is the port): only on mysql* lines.
+  {kind: 'password', line: /\bmysql(?:dump|admin|import|show|check)?\b/, re: /(?<=\s)-p["']?(?<v>[^\s'"`;&|\\]+)/g},
   // NOTE: bounded repeats keep this linear on hostile text (100 KB of letters took 7 s unbounded).
   {kind: 'url-credentials', re: /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/@'"]{1,256}:(?<v>[^\s@/'"]{1,256})@/gi},
   // `sed -i 's/password_here/VALUE/' wp-config.php`: a rendered value put in place of a password placeholder.

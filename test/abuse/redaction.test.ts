@@ -60,3 +60,37 @@ describe('the redactor, as properties', () => {
     }), {numRuns: 1000})
   })
 })
+
+describe('item 7: more secret patterns, and none in ordinary scripts', () => {
+  it.each([
+    ['DB_PASS=hunter2secret', 'DB_PASS=***REDACTED***'],
+    ['export MYSQL_ROOT_PASSPHRASE="c0rrect-horse"', 'export MYSQL_ROOT_PASSPHRASE="***REDACTED***"'],
+    ['APP_SECRET_KEY=s3cr3tv4lue', 'APP_SECRET_KEY=***REDACTED***'],
+    ['GITLAB_RUNNER_TOKEN=glrt-abcdef123456', 'GITLAB_RUNNER_TOKEN=***REDACTED***'],
+    ['curl -fsS -u admin:s3cretpw https://repo.example/pkg', 'curl -fsS -u admin:***REDACTED*** https://repo.example/pkg'],
+    ['curl --user=admin:s3cretpw https://repo.example/pkg', 'curl --user=admin:***REDACTED*** https://repo.example/pkg'],
+    ['mysql -h db -uroot -ps3cretpw app < schema.sql', 'mysql -h db -uroot -p***REDACTED*** app < schema.sql'],
+    ['git clone https://deploy:tok3nvalue@git.example/app.git', 'git clone https://deploy:***REDACTED***@git.example/app.git'],
+  ])('%s', (line, redacted) => {
+    expect(redactSecrets(line)).toBe(redacted)
+    expect(findSecrets(line)).toHaveLength(1)
+  })
+
+  it('ordinary UserData lines are not secrets', () => {
+    const script = [
+      '#!/bin/bash',
+      'echo ECS_ENGINE_AUTH_TYPE=dockercfg >> /etc/ecs/ecs.config',
+      'TOKEN=$(curl -X PUT "http://169.254.169.254/latest/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 21600")',
+      'REGION=$(curl -s -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/placement/region)',
+      'aws ssm get-parameter --name /app/db --with-decryption --token-ttl 60',
+      'docker run -u 1000:1000 -e DB_PASSWORD_FILE=/run/secrets/db app',
+      'export MYSQL_PASSWORD_FILE=/run/secrets/mysql GIT_PASSTHROUGH=true',
+      'mysql -P 3306 -p app',
+      'mkdir -p /mnt/efs && mount -t efs -o tls fs-0123456789abcdef0:/ /mnt/efs',
+      'curl -u "$REPO_USER:$REPO_PASS" https://repo.example/pkg',
+      'export AWS_METADATA_TOKEN_TTL=21600 DB_SECRET_NAME=prod/db APP_SECRET_ID=app-db ECS_TOKEN_TYPE=bearer',
+    ].join('\n')
+    expect(findSecrets(script)).toEqual([])
+    expect(redactSecrets(script)).toBe(script)
+  })
+})
