@@ -55,7 +55,7 @@ export default class Mount extends BaseCommand {
   static summary = 'Mount EFS on container instances through SSM: correct, persistent (fstab) and safe to run again.'
   static description = `Shows the plan — the mount target (own AZ) each instance uses, the exact mount command and fstab line, and the environment header sent with the shipped mount script — then asks for confirmation. --yes applies without asking and is required when stdin is not a terminal; --dry-run only prints the plan.
 
-On each host the script (mount-efs.sh) validates every value again, installs the NFS client or amazon-efs-utils only when missing, backs up /etc/fstab before adding one line (_netdev,nofail), mounts, and on failure restores the backup and removes what it created. Already mounted and in fstab → nothing changes. It refuses a path that is a mount point of something else, or not empty (unless --allow-non-empty).
+On each host the script (mount-efs.sh) validates every value again, installs the NFS client or amazon-efs-utils only when missing, backs up /etc/fstab before adding one line (_netdev,nofail), mounts, and on failure restores the backup and removes what it created. Already mounted and in fstab → nothing changes. It refuses a path that is a mount point of something else, or not empty (unless --allow-non-empty), or that leads through a symlink (unless --follow-symlinks: then the real path is mounted, and reruns find it).
 
 --restart-docker restarts docker and the ECS agent afterwards so that containers see the new mount: every running container on those hosts is stopped; ECS restarts service tasks, standalone tasks stay stopped.
 
@@ -82,6 +82,7 @@ Exit codes: 0 = every instance applied or already right; 1 = any instance failed
     options: Flags.string({description: 'Extra mount options, comma separated, from an allow-list (e.g. noatime,actimeo=30).'}),
     'restart-docker': Flags.boolean({description: 'Afterwards restart docker and the ECS agent (stops every running container on the host).', default: false}),
     'allow-non-empty': Flags.boolean({description: 'Mount over a non-empty directory (its files are hidden while mounted).', default: false}),
+    'follow-symlinks': Flags.boolean({description: 'A --path that leads through a symlink (/var/run -> /run) is mounted at its real path; without it the host refuses such a path.', default: false}),
     'max-concurrency': Flags.string({description: 'SSM MaxConcurrency: instances at a time (number or percentage).', default: '10'}),
     'max-errors': Flags.string({description: 'SSM MaxErrors: stop sending after this many failures (number or percentage).', default: '0'}),
     timeout: Flags.integer({description: 'Seconds the script may run on each host.', default: 600, min: 30, max: 172800}),
@@ -103,7 +104,7 @@ Exit codes: 0 = every instance applied or already right; 1 = any instance failed
     const spec = validateMountRequest({
       fileSystemId: flags['file-system'], path: flags.path, method: flags.method as 'efs-utils' | 'nfs' | undefined,
       tls: flags.tls, iam: flags.iam, accessPointId: flags['access-point'], options: flags.options, fstab: flags.fstab,
-      allowNonEmpty: flags['allow-non-empty'], restartDocker: flags['restart-docker'], region: flags.region,
+      allowNonEmpty: flags['allow-non-empty'], followSymlinks: flags['follow-symlinks'], restartDocker: flags['restart-docker'], region: flags.region,
     })
     const instanceIds = [...new Set(flags.instance ?? [])]
     if (!flags.cluster && instanceIds.length === 0) throw new UsageError('name the hosts: --instance i-… (repeatable) or --cluster NAME')

@@ -49,6 +49,8 @@ export interface MountRequest {
   options?: string
   fstab?: boolean
   allowNonEmpty?: boolean
+  /** A path through a symlink is mounted at its real path (the host resolves it); else the host refuses it. */
+  followSymlinks?: boolean
   restartDocker?: boolean
   region?: string
   /**
@@ -69,6 +71,7 @@ export interface MountSpec {
   options: string[]
   fstab: boolean
   allowNonEmpty: boolean
+  followSymlinks: boolean
   restartDocker: boolean
   region?: string
   /** Things the plan changed or wants the user to know (e.g. "--iam implies --tls"). */
@@ -143,7 +146,8 @@ export function validateMountRequest(req: MountRequest): MountSpec {
   }
   return {
     fileSystemId: req.fileSystemId, path, method, tls, iam, accessPointId: req.accessPointId, options,
-    fstab: req.fstab !== false, allowNonEmpty: Boolean(req.allowNonEmpty), restartDocker: Boolean(req.restartDocker),
+    fstab: req.fstab !== false, allowNonEmpty: Boolean(req.allowNonEmpty), followSymlinks: Boolean(req.followSymlinks),
+    restartDocker: Boolean(req.restartDocker),
     region: req.region, notes,
   }
 }
@@ -275,6 +279,7 @@ export function scriptEnv(spec: MountSpec, choice: Pick<TargetChoice, 'target'>)
     EFSD_OPTIONS: spec.options.join(','),
     EFSD_NO_FSTAB: flag(!spec.fstab),
     EFSD_ALLOW_NON_EMPTY: flag(spec.allowNonEmpty),
+    EFSD_FOLLOW_SYMLINKS: flag(spec.followSymlinks),
     EFSD_RESTART_DOCKER: flag(spec.restartDocker),
   }
 }

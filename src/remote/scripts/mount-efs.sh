@@ -13,6 +13,7 @@
 #   EFSD_OPTIONS         extra mount options, comma separated, from an allow-list
 #   EFSD_NO_FSTAB        1 = mount only, leave /etc/fstab alone
 #   EFSD_ALLOW_NON_EMPTY 1 = mount over a non-empty directory (its files become hidden)
+#   EFSD_FOLLOW_SYMLINKS 1 = a path that leads through a symlink is mounted at its real path (else it is refused)
 #   EFSD_RESTART_DOCKER  1 = restart docker and the ECS agent afterwards (running containers are restarted!)
 #   EFSD_ROOT            root prefix for every file touched (tests use a temporary directory; empty on hosts)
 #   EFSD_MOUNT_BIN       the mount binary (default: mount from PATH)
@@ -69,20 +70,25 @@ EXTRA=${EFSD_OPTIONS-}
 NO_FSTAB=${EFSD_NO_FSTAB:-0}
 ALLOW_NON_EMPTY=${EFSD_ALLOW_NON_EMPTY:-0}
 RESTART_DOCKER=${EFSD_RESTART_DOCKER:-0}
+FOLLOW_SYMLINKS=${EFSD_FOLLOW_SYMLINKS:-0}
 ROOT=${EFSD_ROOT-}
 MOUNT_BIN=${EFSD_MOUNT_BIN:-mount}
 
 [[ $FS_ID =~ ^fs-[0-9a-f]{8}([0-9a-f]{9})?$ ]] || refuse 'EFSD_FS_ID is not a file system id (fs-…)'
-if ! [[ $MP_PATH =~ ^(/[A-Za-z0-9._-]+)+$ ]] || [ ${#MP_PATH} -gt 200 ]; then
-  refuse 'EFSD_PATH must be an absolute path of letters, digits and ._-'
-fi
-[[ /$MP_PATH/ =~ /\.\.?/ ]] && refuse 'EFSD_PATH must not contain . or .. components'
-case $MP_PATH in
-  /bin|/boot|/dev|/etc|/home|/lib|/lib64|/mnt|/opt|/proc|/root|/run|/sbin|/srv|/sys|/tmp|/usr|/var|/var/lib|/var/lib/docker|/var/lib/ecs)
-    refuse "EFSD_PATH $MP_PATH is a system directory";;
-  /proc/*|/sys/*|/dev/*|/etc/*|/boot/*|/run/*|/usr/*|/bin/*|/sbin/*|/lib/*|/lib64/*)
-    refuse "EFSD_PATH $MP_PATH is under a system directory";;
-esac
+# check_path PATH: the allow-list of `efsdoctor mount --path` (src/core/host-path.ts), and no system directory.
+check_path() {
+  if ! [[ $1 =~ ^(/[A-Za-z0-9._-]+)+$ ]] || [ ${#1} -gt 200 ]; then
+    refuse "EFSD_PATH $1 must be an absolute path of letters, digits and ._-"
+  fi
+  [[ /$1/ =~ /\.\.?/ ]] && refuse 'EFSD_PATH must not contain . or .. components'
+  case $1 in
+    /bin|/boot|/dev|/etc|/home|/lib|/lib64|/mnt|/opt|/proc|/root|/run|/sbin|/srv|/sys|/tmp|/usr|/var|/var/lib|/var/lib/docker|/var/lib/ecs)
+      refuse "EFSD_PATH $1 is a system directory";;
+    /proc/*|/sys/*|/dev/*|/etc/*|/boot/*|/run/*|/usr/*|/bin/*|/sbin/*|/lib/*|/lib64/*)
+      refuse "EFSD_PATH $1 is under a system directory";;
+  esac
+}
+check_path "$MP_PATH"
 [[ $METHOD =~ ^(efs|nfs|auto)$ ]] || refuse 'EFSD_METHOD must be efs, nfs or auto'
 IP_RE='^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$'
 DNS_RE='^fs-[0-9a-f]{8}([0-9a-f]{9})?\.efs\.[a-z]{2}(-[a-z]+)+-[0-9]\.amazonaws\.com(\.cn)?$'
@@ -94,7 +100,7 @@ if [ -n "$TARGET" ]; then
   fi
 fi
 [ -z "$REGION" ] || [[ $REGION =~ ^[a-z]{2}(-[a-z]+)+-[0-9]$ ]] || refuse 'EFSD_REGION is not a region name'
-for flag in TLS IAM NO_FSTAB ALLOW_NON_EMPTY RESTART_DOCKER; do
+for flag in TLS IAM NO_FSTAB ALLOW_NON_EMPTY RESTART_DOCKER FOLLOW_SYMLINKS; do
   [[ ${!flag} =~ ^[01]$ ]] || refuse "EFSD_$flag must be 0 or 1"
 done
 [ -z "$AP" ] || [[ $AP =~ ^fsap-[0-9a-f]{17}$ ]] || refuse 'EFSD_ACCESS_POINT is not an access point id (fsap-…)'
@@ -111,6 +117,20 @@ if [ -n "$EXTRA" ]; then
 fi
 [ -z "$ROOT" ] || [[ $ROOT =~ ^(/[A-Za-z0-9._-]+)+$ ]] || refuse 'EFSD_ROOT must be an absolute path of safe characters'
 [[ $MOUNT_BIN == mount ]] || [[ $MOUNT_BIN =~ ^(/[A-Za-z0-9._-]+)+$ ]] || refuse 'EFSD_MOUNT_BIN must be an absolute path'
+
+# The mount point as the kernel sees it: every symlink resolved (realpath -m: parts that do not exist yet are kept).
+# mountinfo names the real path, so a path through a symlink (/var/run -> /run) is compared as the kernel wrote it,
+# and a rerun finds the mount it made instead of stacking another.
+command -v realpath >/dev/null 2>&1 || refuse 'realpath (coreutils) is not installed'
+root_real=$(realpath -m -- "${ROOT:-/}")
+mp_real=$(realpath -m -- "$ROOT$MP_PATH")
+real_path=${mp_real#"${root_real%/}"}
+if [ "$real_path" != "$MP_PATH" ]; then
+  [ "$FOLLOW_SYMLINKS" = 1 ] || refuse "$MP_PATH leads through a symlink to $real_path: mount at $real_path, or pass --follow-symlinks"
+  check_path "$real_path"
+  log "$MP_PATH leads through a symlink: mounting at $real_path"
+  MP_PATH=$real_path
+fi
 
 # NOTE: on a host (no EFSD_ROOT) SSM runs us as root; sbin may be missing from PATH in some AMIs.
 if [ -z "$ROOT" ]; then

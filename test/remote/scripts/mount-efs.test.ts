@@ -3,10 +3,11 @@
  * systemctl on PATH that record their arguments.
  */
 import {spawnSync} from 'node:child_process'
-import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import fc from 'fast-check'
+import {scriptEnv, validateMountRequest} from '../../../src/remote/mount-plan.js'
 
 const SCRIPT = new URL('../../../src/remote/scripts/mount-efs.sh', import.meta.url).pathname
 const FS = 'fs-0a1b2c3d4e5f60718'
@@ -298,5 +299,52 @@ describe('mount-efs.sh with arbitrary inputs', () => {
         expect(added).toMatch(/^\S+:\/ \/\S+ nfs4 \S+ 0 0\n$/)
       }), {numRuns: 120})
     expect(applied).toBeGreaterThan(5)
+  })
+})
+
+describe('mount-efs.sh and symlinks (issue 11 item 15)', () => {
+  // A root with /var/run -> /run (as on Amazon Linux) and /data -> /vol/data.
+  const links = () => {
+    mkdirSync(join(root, 'run'), {recursive: true})
+    mkdirSync(join(root, 'var'), {recursive: true})
+    symlinkSync('../run', join(root, 'var/run'))
+    mkdirSync(join(root, 'vol/data'), {recursive: true})
+    symlinkSync('vol/data', join(root, 'data'))
+  }
+
+  test('a path through a symlink is refused by default, naming the real path; nothing is mounted', () => {
+    links()
+    const r = run({EFSD_PATH: '/data/efs'})
+    expect(r.code).toBe(4)
+    expect(r.line).toMatch(/status=refused reason=\/data\/efs leads through a symlink to \/vol\/data\/efs: mount at \/vol\/data\/efs, or pass --follow-symlinks/)
+    expect(mountCalls()).toEqual([])
+    expect(fstab()).toBe(OTHER_LINES)
+  })
+
+  test('told to follow, it mounts at the real path, compares the real path with mountinfo, and a rerun does not stack', () => {
+    links()
+    const first = run({EFSD_PATH: '/data/efs', EFSD_FOLLOW_SYMLINKS: '1'})
+    expect(first.code).toBe(0)
+    expect(mountCalls()).toEqual([expect.stringMatching(new RegExp(` 10\\.0\\.1\\.15:/ ${root}/vol/data/efs$`))])
+    expect(fstab()).toContain('10.0.1.15:/ /vol/data/efs nfs4 ')
+    for (let i = 0; i < 3; i++) {
+      const again = run({EFSD_PATH: '/data/efs', EFSD_FOLLOW_SYMLINKS: '1'})
+      expect(again.line).toMatch(/^EFSD_RESULT status=unchanged /)
+    }
+    expect(mountCalls()).toHaveLength(1)
+  })
+
+  test('a real path that is a system directory is refused even when following (/var/run/efsd is /run/efsd)', () => {
+    links()
+    const r = run({EFSD_PATH: '/var/run/efsd', EFSD_FOLLOW_SYMLINKS: '1'})
+    expect(r.code).toBe(4)
+    expect(r.line).toMatch(/reason=EFSD_PATH \/run\/efsd is under a system directory/)
+    expect(mountCalls()).toEqual([])
+  })
+
+  test('--follow-symlinks reaches the script as EFSD_FOLLOW_SYMLINKS=1; by default it is 0', () => {
+    const env = (followSymlinks?: boolean) => scriptEnv(validateMountRequest({fileSystemId: FS, path: '/data/efs', followSymlinks}), {target: '10.0.1.15'})
+    expect(env(true).EFSD_FOLLOW_SYMLINKS).toBe('1')
+    expect(env().EFSD_FOLLOW_SYMLINKS).toBe('0')
   })
 })
