@@ -3,20 +3,20 @@
  * user did not name them (task-definition volumes, mount targets in the instances' VPCs, UserData references).
  */
 import {gunzipSync} from 'node:zlib'
-import {redactSecrets} from '../core/redact.js'
+import {MAX_USERDATA_BYTES, redactedAsWhole, redactUserData} from '../core/user-data-layers.js'
 import type {TaskDefinition, UserData} from '../model/snapshot.js'
 
-/** base64 → text, gunzipped when gzipped (magic 1f 8b); secrets redacted. */
+/** base64 → text, gunzipped when gzipped (magic 1f 8b); secrets redacted in every layer (MIME parts too). */
 export function decodeUserData(base64: string): string {
   let buf = Buffer.from(base64, 'base64')
   if (buf.length > 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
     try {
-      buf = gunzipSync(buf)
-    } catch {
-      // NOTE: a truncated gzip stays as raw bytes; the UserData checks then see unreadable text, not a crash.
+      buf = gunzipSync(buf, {maxOutputLength: MAX_USERDATA_BYTES + 1})
+    } catch (error) {
+      return redactedAsWhole(`gzip data could not be decompressed (${(error as Error).name === 'RangeError' ? 'too large' : 'corrupt'})`)
     }
   }
-  return redactSecrets(buf.toString('utf8'))
+  return redactUserData(buf.toString('utf8'))
 }
 
 const FS_ID = /\bfs-(?:[0-9a-f]{17}|[0-9a-f]{8})\b/g

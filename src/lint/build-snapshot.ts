@@ -5,6 +5,7 @@
  */
 import {imageKindOf} from '../core/images.js'
 import {redactSecrets} from '../core/redact.js'
+import {redactAnyUserData} from '../core/user-data-layers.js'
 import {SNAPSHOT_SCHEMA_VERSION, type SgRule, type SecurityGroup, type Snapshot, type Subnet, type TaskDefinition,
   type TaskVolume, type TemplateFacts, type NaclEntry, type NetworkAcl, type AutoScalingGroup, type UserData, type Vpc, type Service} from '../model/snapshot.js'
 import {TOOL_VERSION} from '../core/version.js'
@@ -394,7 +395,7 @@ export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
     const kind = imageKindOf(imageName)
     const cfnInit = cfnInitResources(text).map(id => cfnInitOf(r, obj(t.body.Resources), id)).filter(x => x !== undefined)
       .map(x => ({...x, configs: Object.fromEntries(Object.entries(x.configs).map(([k, v]) => [k, redactSecrets(v)]))}))
-    userData.push({id: h.res.id, source: {type: 'template', id: h.res.id}, instanceIds: [], text: redactSecrets(text),
+    userData.push({id: h.res.id, source: {type: 'template', id: h.res.id}, instanceIds: [], text: redactAnyUserData(text),
       location: {file: opts.file, line: map?.[0] ?? t.lines.get(h.path) ?? lineOf(h.res.id), logicalId: h.res.id},
       ...(kind !== 'unknown' ? {image: {kind, name: imageName}} : {}), ...(cfnInit.length ? {cfnInit} : {})})
   }

@@ -6,15 +6,15 @@
  * escapes (`${!VAR}` = shell `${VAR}`) are undone; unresolved `${Param}` placeholders stay as unknown values.
  * Bad input (too large, binary, a syntax error, nesting too deep) sets `unreadable`: the checks say unknown and why.
  */
-import {gunzipSync} from 'node:zlib'
 import type {LineCounter, Node} from 'yaml'
 import {yaml} from '../../core/yaml.js'
 import {shellParserLoaded} from '../../core/shell-parser.js'
+export {decodeUserData, MAX_USERDATA_BYTES} from '../../core/user-data-layers.js'
+import {decodeUserData, GZIP_MAGIC, gunzipSafe, MAX_USERDATA_BYTES} from '../../core/user-data-layers.js'
 import {newShellState, type ShellState, walkScript} from './user-data-shell.js'
+import type {UserDataEncoding} from '../../core/user-data-layers.js'
 import type {CfnInit} from '../../model/snapshot.js'
 
-/** Larger decoded UserData is not read (EC2 allows 16 KB before base64; gzip can hold more). */
-export const MAX_USERDATA_BYTES = 256 * 1024
 /** Per kind of item (mounts, fstab lines, …): a script with more is not one people write. */
 const MAX_ITEMS = 2000
 const CLOUD_INIT_MOUNT_DEFAULTS = 'defaults,nofail,x-systemd.after=cloud-init.service,_netdev'
@@ -109,7 +109,7 @@ export interface ConfigSetting extends Step {
 export interface ParsedUserData {
   format: UserDataFormat
   /** How the given text was encoded before parsing. */
-  encoding: 'plain' | 'base64' | 'gzip' | 'base64+gzip'
+  encoding: UserDataEncoding
   /** The decoded text that line numbers refer to. */
   text: string
   parts: UserDataPart[]
@@ -131,39 +131,6 @@ export interface ParsedUserData {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Decoding
-
-const GZIP_MAGIC = '\x1f\x8b'
-
-function looksLikeUserData(s: string): boolean {
-  return /^(#|Content-Type:|MIME-Version:|<powershell>|<script>)/i.test(s.trimStart()) || s.startsWith(GZIP_MAGIC)
-}
-
-/** Undo base64 and/or gzip when the text is still encoded (inventory normally did this already). */
-export function decodeUserData(raw: string): {text: string; encoding: ParsedUserData['encoding']; overCap?: true} {
-  let text = raw
-  let encoding: ParsedUserData['encoding'] = 'plain'
-  const compact = raw.replace(/\s+/g, '')
-  if (!looksLikeUserData(raw) && compact.length >= 8 && /^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
-    const decoded = Buffer.from(compact, 'base64')
-    const asText = decoded.subarray(0, 2).toString('latin1') === GZIP_MAGIC ? decoded.toString('latin1') : decoded.toString('utf8')
-    if (looksLikeUserData(asText)) {
-      text = asText
-      encoding = 'base64'
-    }
-  }
-  if (text.startsWith(GZIP_MAGIC)) {
-    try {
-      text = gunzipSync(Buffer.from(text, 'latin1'), {maxOutputLength: MAX_USERDATA_BYTES + 1}).toString('utf8')
-      encoding = encoding === 'base64' ? 'base64+gzip' : 'gzip'
-    } catch (error) {
-      // NOTE: a gzip bomb stops at the cap (RangeError) and is reported as too large.
-      if ((error as Error).name === 'RangeError') {
-        return {text: '', encoding: encoding === 'base64' ? 'base64+gzip' : 'gzip', overCap: true}
-      }
-    }
-  }
-  return {text, encoding}
-}
 
 function formatOf(firstLine: string): PartFormat {
   const l = firstLine.trimEnd()
@@ -260,13 +227,6 @@ function splitMime(lines: string[]): {parts: UserDataPart[]; brokenAt?: number} 
   return {parts, ...(brokenAt ? {brokenAt} : {})}
 }
 
-function gunzipSafe(buf: Buffer): string {
-  try {
-    return gunzipSync(buf, {maxOutputLength: MAX_USERDATA_BYTES + 1}).toString('utf8')
-  } catch {
-    return ''
-  }
-}
 
 /**
  * What a script that cloud-init does not run was meant to be, and why it does not run: cloud-init runs a part as a

@@ -1,0 +1,184 @@
+/**
+ * Every layer of UserData, decoded: outer base64 and gzip, then each MIME multipart part with its
+ * Content-Transfer-Encoding (base64, quoted-printable) and gzip inside. Redaction and the secrets check read the
+ * decoded layers, so a secret hidden in an encoded part is neither stored nor missed. What claims an encoding but
+ * cannot be decoded is redacted as a whole, never stored raw. Bounded: decoded sizes are capped, no nested quantifiers.
+ */
+import {gunzipSync} from 'node:zlib'
+import {redactSecrets} from './redact.js'
+
+/** Larger decoded UserData is not read (EC2 allows 16 KB before base64; gzip can hold more). */
+export const MAX_USERDATA_BYTES = 256 * 1024
+
+export type UserDataEncoding = 'plain' | 'base64' | 'gzip' | 'base64+gzip'
+
+export const GZIP_MAGIC = '\x1f\x8b'
+
+function looksLikeUserData(s: string): boolean {
+  return /^(#|Content-Type:|MIME-Version:|<powershell>|<script>)/i.test(s.trimStart()) || s.startsWith(GZIP_MAGIC)
+}
+
+/** Undo base64 and/or gzip when the text is still encoded (inventory normally did this already). */
+export function decodeUserData(raw: string): {text: string; encoding: UserDataEncoding; overCap?: true} {
+  let text = raw
+  let encoding: UserDataEncoding = 'plain'
+  const compact = raw.replace(/\s+/g, '')
+  if (!looksLikeUserData(raw) && compact.length >= 8 && /^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
+    const decoded = Buffer.from(compact, 'base64')
+    const asText = decoded.subarray(0, 2).toString('latin1') === GZIP_MAGIC ? decoded.toString('latin1') : decoded.toString('utf8')
+    if (looksLikeUserData(asText)) {
+      text = asText
+      encoding = 'base64'
+    }
+  }
+  if (text.startsWith(GZIP_MAGIC)) {
+    try {
+      text = gunzipSync(Buffer.from(text, 'latin1'), {maxOutputLength: MAX_USERDATA_BYTES + 1}).toString('utf8')
+      encoding = encoding === 'base64' ? 'base64+gzip' : 'gzip'
+    } catch (error) {
+      // NOTE: a gzip bomb stops at the cap (RangeError) and is reported as too large.
+      if ((error as Error).name === 'RangeError') {
+        return {text: '', encoding: encoding === 'base64' ? 'base64+gzip' : 'gzip', overCap: true}
+      }
+    }
+  }
+  return {text, encoding}
+}
+
+
+export function gunzipSafe(buf: Buffer): string {
+  try {
+    return gunzipSync(buf, {maxOutputLength: MAX_USERDATA_BYTES + 1}).toString('utf8')
+  } catch {
+    return ''
+  }
+}
+
+/** One decoded MIME part: `part` counts from 1; `startLine` is its first body line (1-based) in the outer text. */
+export interface DecodedPart {part: number; startLine: number; encoding: string; text: string}
+
+interface RawPart {startLine: number; endLine: number; headers: string[]; cteLine?: number; cte?: string}
+
+const BASE64_BODY = /^[A-Za-z0-9+/=\s]*$/
+
+function boundaryOf(lines: string[]): string | undefined {
+  for (let i = 0; i < lines.length && lines[i].trim() !== ''; i++) {
+    const m = /boundary="?([^";\s]+)"?/i.exec(lines[i])
+    if (m && /content-type:|^\s/i.test(lines[i]) && lines.slice(0, i + 1).some(l => /multipart\//i.test(l))) return m[1]
+  }
+  return undefined
+}
+
+function rawParts(lines: string[], boundary: string): RawPart[] {
+  const parts: RawPart[] = []
+  let cur: RawPart | undefined
+  let inHeaders = false
+  const close = (end: number) => {
+    if (cur) parts.push({...cur, endLine: end})
+    cur = undefined
+  }
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i].trimEnd()
+    if (l === `--${boundary}--`) { close(i); break }
+    if (l === `--${boundary}`) {
+      close(i)
+      cur = {startLine: i + 1, endLine: lines.length, headers: []}
+      inHeaders = true
+      continue
+    }
+    if (!cur || !inHeaders) continue
+    if (l.trim() === '') {
+      inHeaders = false
+      cur.startLine = i + 1
+    } else {
+      cur.headers.push(l)
+      const m = /^content-transfer-encoding:\s*(\S+)/i.exec(l)
+      if (m) {
+        cur.cte = m[1].toLowerCase()
+        cur.cteLine = i
+      }
+    }
+  }
+  close(lines.length)
+  return parts
+}
+
+function decodeQuotedPrintable(s: string): string {
+  const soft = s.replace(/=\r?\n/g, '')
+  return Buffer.from(soft.replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16))), 'latin1').toString('utf8')
+}
+
+/** Decoded text of one part body, or the reason it cannot be decoded. */
+function decodeBody(body: string, cte: string | undefined): {text: string; encoding: string} | {error: string} {
+  if (cte === 'base64') {
+    if (!BASE64_BODY.test(body)) return {error: 'base64'}
+    const buf = Buffer.from(body.replace(/\s+/g, ''), 'base64')
+    if (buf.length > MAX_USERDATA_BYTES) return {error: 'base64, too large'}
+    if (buf.subarray(0, 2).toString('latin1') === GZIP_MAGIC) {
+      try {
+        return {text: gunzipSync(buf, {maxOutputLength: MAX_USERDATA_BYTES}).toString('utf8'), encoding: 'base64+gzip'}
+      } catch {
+        return {error: 'gzip'}
+      }
+    }
+    return {text: buf.toString('utf8'), encoding: 'base64'}
+  }
+  if (cte === 'quoted-printable') return {text: decodeQuotedPrintable(body), encoding: 'quoted-printable'}
+  return {text: body, encoding: cte ?? '7bit'}
+}
+
+/** The MIME parts of `text`, decoded; `error` names the first part that claims an encoding it does not hold. */
+export function decodedParts(text: string): {parts: DecodedPart[]; error?: string} {
+  const lines = text.split('\n')
+  const boundary = boundaryOf(lines)
+  if (!boundary) return {parts: []}
+  const parts: DecodedPart[] = []
+  for (const [k, p] of rawParts(lines, boundary).entries()) {
+    const d = decodeBody(lines.slice(p.startLine, p.endLine).join('\n'), p.cte)
+    if ('error' in d) return {parts, error: `part ${k + 1} could not be decoded (${d.error})`}
+    parts.push({part: k + 1, startLine: p.startLine + 1, encoding: d.encoding, text: d.text})
+  }
+  return {parts}
+}
+
+export function redactedAsWhole(reason: string): string {
+  return `[efsdoctor: UserData redacted as a whole: ${reason}] ***REDACTED***`
+}
+
+/**
+ * `text` (already outer-decoded) with secrets masked in every layer. An encoded part whose decoded text held a
+ * secret is stored re-encoded in base64 (gzip dropped), so the document keeps the structure the checks parse.
+ */
+export function redactUserData(text: string): string {
+  const {parts, error} = decodedParts(text)
+  if (error) return redactedAsWhole(error)
+  const lines = redactSecrets(text).split('\n')
+  const boundary = parts.length ? boundaryOf(lines) : undefined
+  if (!boundary) return lines.join('\n')
+  const raws = rawParts(lines, boundary)
+  // NOTE: replace from the last part backwards so earlier line numbers stay valid.
+  for (let k = parts.length - 1; k >= 0; k--) {
+    const part = parts[k]
+    const raw = raws[k]
+    if (part.encoding === '7bit' || !raw) continue
+    const redacted = redactSecrets(part.text)
+    if (redacted === part.text) continue
+    const body = Buffer.from(redacted, 'utf8').toString('base64').match(/.{1,76}/g) ?? []
+    if (raw.cteLine !== undefined) lines[raw.cteLine] = 'Content-Transfer-Encoding: base64'
+    lines.splice(raw.startLine, raw.endLine - raw.startLine, ...body, '')
+  }
+  return lines.join('\n')
+}
+
+/**
+ * UserData as a template or snapshot holds it (plain, base64, gzip), with secrets masked in every layer. Encoded
+ * UserData that held no secret is kept as it was; one that did is stored decoded and redacted.
+ */
+export function redactAnyUserData(raw: string): string {
+  const {text, encoding, overCap} = decodeUserData(raw)
+  if (overCap) return redactedAsWhole('gzip data decompresses to more than efsdoctor reads')
+  if (text.startsWith(GZIP_MAGIC)) return redactedAsWhole('gzip data could not be decompressed')
+  if (encoding === 'plain') return redactUserData(raw)
+  const redacted = redactUserData(text)
+  return redacted === text ? raw : redacted
+}
