@@ -5,6 +5,7 @@
 import {gunzipSync} from 'node:zlib'
 import {MAX_USERDATA_BYTES, redactedAsWhole, redactUserData} from '../core/user-data-layers.js'
 import type {TaskDefinition, UserData} from '../model/snapshot.js'
+import {trimTrailing} from '../core/trim.js'
 
 /** base64 → text, gunzipped when gzipped (magic 1f 8b); secrets redacted in every layer (MIME parts too). */
 export function decodeUserData(base64: string): string {
@@ -30,7 +31,7 @@ export function fileSystemIdsIn(text: string): string[] {
 
 /** Where UserData mounts each file system: mount point → fs id. */
 export function mountPointsIn(text: string): {fsId: string; mountPoint: string}[] {
-  return [...text.matchAll(FS_MOUNT)].map(m => ({fsId: m[1], mountPoint: m[3].replace(/\/+$/, '') || '/'}))
+  return [...text.matchAll(FS_MOUNT)].map(m => ({fsId: m[1], mountPoint: trimTrailing(m[3], '/') || '/'}))
 }
 
 export function describeUserDataSource(u: UserData): string {
@@ -61,7 +62,7 @@ export function inferFileSystems(input: InferInput): {id: string; reasons: strin
     for (const v of td.volumes) {
       const efs = v.efsVolumeConfiguration?.fileSystemId
       if (efs) add(efs, `task definition ${tdName(td)} volume "${v.name}"`)
-      const path = v.host?.sourcePath?.replace(/\/+$/, '')
+      const path = trimTrailing(v.host?.sourcePath ?? '', '/')
       if (!path) continue
       for (const m of udMounts) {
         if (path === m.mountPoint || path.startsWith(m.mountPoint === '/' ? '/' : `${m.mountPoint}/`)) {

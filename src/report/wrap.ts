@@ -4,6 +4,7 @@
  */
 import stringWidth from 'string-width'
 import wrapAnsi from 'wrap-ansi'
+import {trimTrailing} from '../core/trim.js'
 
 export {terminalWidth} from './terminal.js'
 
@@ -32,7 +33,9 @@ function wrapPlainLine(line: string, columns: number): string {
   const words = line.split(' ')
   for (let i = 0; i < words.length; i++) {
     const word = words[i]
-    let row = rows[rows.length - 1].trimStart()
+    // NOTE: a row never starts with a space (words hold none; one is added only after a word), so no trimStart here:
+    // it flattened the growing row on every word, quadratic on a long run of spaces (200 KB: 76 s).
+    let row = rows[rows.length - 1]
     if (i !== 0 && row.length > 0) row += ' '
     rows[rows.length - 1] = row
     if (word.length > columns) {
@@ -46,7 +49,7 @@ function wrapPlainLine(line: string, columns: number): string {
     if (row.length + word.length > columns && row.length > 0 && word.length > 0) rows.push('')
     rows[rows.length - 1] += word
   }
-  return rows.map(r => r.replace(/ +$/, '')).join('\n')
+  return rows.map(r => trimTrailing(r, ' ')).join('\n')
 }
 
 /** wrap-ansi's wrapWord for plain text: fill the current row, then whole rows of `columns`. */

@@ -5,10 +5,16 @@
 import type {Snapshot} from '../../model/snapshot.js'
 import type {ProbeFacts} from '../../model/probe-facts.js'
 
+/**
+ * x.y.z starting where a digit run starts, at most 9 digits a part: `(\d+)\.(\d+)\.(\d+)` retried every long digit
+ * run from each of its digits (100 KB of digits: 8 s).
+ */
+const VERSION = /(?<!\d)(\d{1,9})\.(\d{1,9})\.(\d{1,9})/
+
 /** The amazon-efs-utils version as [major, minor, patch], from the package or `mount.efs --version`. */
 export function efsUtilsVersion(f: ProbeFacts): {text: string; parts: number[]} | undefined {
   for (const source of [f.packages['amazon-efs-utils'], f.efsUtilsVersion]) {
-    const m = source?.match(/(\d+)\.(\d+)\.(\d+)/)
+    const m = source?.match(VERSION)
     if (m) return {text: m[0], parts: [Number(m[1]), Number(m[2]), Number(m[3])]}
   }
   return undefined

@@ -11,6 +11,7 @@ import {mountTargetIps} from './nfs-pairs.js'
 import {activeInstances, fileSystemRefs, mountTargetForInstance, res} from './scope.js'
 import {parseUserData} from './user-data.js'
 import {shellCommand} from '../../core/shell.js'
+import {trimSlash} from '../../core/trim.js'
 
 export const NFS_TYPES: ReadonlySet<string> = new Set(['nfs', 'nfs4', 'efs'])
 export const isNfs = (fstype: string | undefined): boolean => NFS_TYPES.has(fstype ?? '')
@@ -77,7 +78,6 @@ export interface ExpectedPath {
 
 const FS_ID = /\b(fs-[0-9a-f]{8,40})\b/
 export const fsIdIn = (text: string | undefined): string | undefined => text?.match(FS_ID)?.[1]
-const trimSlash = (p: string): string => (p.length > 1 ? p.replace(/\/+$/, '') : p)
 
 /** Mount points UserData sets up with an NFS/EFS type (fstab lines and `mount` commands), first one per path. */
 export function userDataMountPoints(s: Snapshot, instance: Instance): ExpectedPath[] {

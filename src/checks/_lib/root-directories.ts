@@ -11,6 +11,7 @@ import {checkHostPath} from '../../core/host-path.js'
 import {isNfs} from './host.js'
 import {deviceFileSystem, probeMountFsId} from './usage.js'
 import {parseDevice} from './user-data.js'
+import {trimSlash} from '../../core/trim.js'
 
 export interface RootDirectoryNeed {
   td: TaskDefinition
@@ -26,8 +27,6 @@ export interface RootDirectoryNeed {
 
 /** The probe looks at no more than this many fs-id:/path items (EFSD_ROOT_DIRS). */
 export const MAX_ROOT_DIR_ITEMS = 40
-
-const trimSlash = (p: string): string => (p.length > 1 ? p.replace(/\/+$/, '') : p)
 
 /**
  * Every task volume whose mount needs a directory other than the file system's root to exist. Access points with

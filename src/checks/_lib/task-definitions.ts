@@ -31,4 +31,11 @@ export function compareVersions(a: string, b: string): number {
 }
 
 /** A template value we could not resolve (a parameter or import), kept as a `${Name}` placeholder. */
-export const isPlaceholder = (value: string): boolean => /\$\{[^}]+\}/.test(value)
+export function isPlaceholder(value: string): boolean {
+  // NOTE: what /\$\{[^}]+\}/ tests, in one pass: that regex rescans to the end from every unclosed `${` (quadratic).
+  const lastClose = value.lastIndexOf('}')
+  for (let i = value.indexOf('${'); i !== -1 && i + 3 <= lastClose; i = value.indexOf('${', i + 1)) {
+    if (value[i + 2] !== '}') return true
+  }
+  return false
+}

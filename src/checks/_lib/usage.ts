@@ -15,6 +15,7 @@ import {taskDefinitionHosts} from './cluster-hosts.js'
 import {tdId} from './task-definitions.js'
 import {effectiveMounts} from './user-data-check.js'
 import {parseDevice, parseUserData} from './user-data.js'
+import {trimSlash} from '../../core/trim.js'
 
 /** One EFS/NFS mount a UserData script sets up, as written. */
 export interface UserDataMount {
@@ -104,12 +105,11 @@ export interface UsageModel {
   everyHost: Set<string>
 }
 
-const trimSlash = (p: string): string => (p.length > 1 ? p.replace(/\/+$/, '') : p)
-
 /** The deepest mount point at or above `path` (walking up its ancestors: no scan of every mount). */
-function deepestMountOf(mounts: ReadonlyMap<string, unknown>, path: string): string | undefined {
+function deepestMountOf(mounts: ReadonlyMap<string, unknown>, keyLengths: ReadonlySet<number>, path: string): string | undefined {
+  // NOTE: only prefixes as long as some key are looked up: hashing every prefix of a path of thousands of '/' was quadratic.
   for (let p = path; ; p = p.slice(0, Math.max(p.lastIndexOf('/'), 1))) {
-    if (mounts.has(p)) return p
+    if (keyLengths.has(p.length) && mounts.has(p)) return p
     if (p === '/') return undefined
   }
 }
@@ -157,7 +157,12 @@ function deriveUsage(s: Snapshot): UsageModel {
   const hostMounts: Mounts = new Map()
   /** The same per UserData script, for a task definition that runs on some hosts only (lint, several clusters). */
   const mountsByScript = new Map<string, Mounts>()
+  /** The lengths of each Mounts' keys, for deepestMountOf. */
+  const keyLengths = new WeakMap<Mounts, Set<number>>()
   const addTo = (mounts: Mounts, p: string, fsId: string) => {
+    const lengths = keyLengths.get(mounts)
+    if (lengths) lengths.add(p.length)
+    else keyLengths.set(mounts, new Set([p.length]))
     const set = mounts.get(p)
     if (set) set.add(fsId)
     else mounts.set(p, new Set([fsId]))
@@ -172,7 +177,7 @@ function deriveUsage(s: Snapshot): UsageModel {
   const fileSystemsUnder = (path: string, scripts: readonly string[] | undefined): Set<string> => {
     const out = new Set<string>()
     for (const mounts of scripts === undefined ? [hostMounts] : scripts.map(id => mountsByScript.get(id)).filter((x): x is Mounts => x !== undefined)) {
-      const best = deepestMountOf(mounts, path)
+      const best = deepestMountOf(mounts, keyLengths.get(mounts) ?? new Set(), path)
       if (best) for (const fsId of mounts.get(best)!) out.add(fsId)
     }
     return out

@@ -12,6 +12,7 @@ import type {CfnInit, Snapshot, TaskDefinition, TaskVolume} from '../../model/sn
 import {parseDevice, parseUserData} from '../_lib/user-data.js'
 import {tdExtra, tdId, tdRes} from '../_lib/task-definitions.js'
 import {listCandidates, taskDefinitionHosts} from '../_lib/cluster-hosts.js'
+import {trimSlash} from '../../core/trim.js'
 
 /** Host paths that are local by design (sockets, kernel and Docker state, logs): not meant for shared data. */
 const SYSTEM_PATHS = ['/var/run', '/run', '/proc', '/sys', '/dev', '/etc', '/var/lib/docker', '/var/lib/ecs', '/var/log',
@@ -22,7 +23,7 @@ interface EfsMountPoint { path: string; line: number; device?: string }
 /** Where one host mounts EFS, by the source that says so (`userDataId` for a UserData script's view). */
 interface HostView { source: string; mountPoints: EfsMountPoint[]; unreadable?: string; userDataId?: string }
 
-const norm = (p: string): string => p.length > 1 ? p.replace(/\/+$/, '') : p
+const norm = trimSlash
 const under = (path: string, mount: string): boolean => norm(path) === norm(mount) || norm(path).startsWith(`${norm(mount)}/`)
 const isSystemPath = (p: string): boolean => SYSTEM_PATHS.some(sys => under(p, sys))
 

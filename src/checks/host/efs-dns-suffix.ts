@@ -8,6 +8,7 @@ import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check
 import {efsConfigValue, partitionSuffix} from '../_lib/efs-utils.js'
 import {perProbedHost} from '../_lib/host.js'
 import type {ProbeFacts} from '../../model/probe-facts.js'
+import {trimTrailing} from '../../core/trim.js'
 
 /** The suffix efs-utils will use in `region`, from its configuration; undefined when the file does not say. */
 function configuredSuffix(f: ProbeFacts, region: string): {suffix: string; where: string} | undefined {
@@ -27,7 +28,7 @@ function wrongNames(f: ProbeFacts, region: string, suffix: string): string[] {
   const efsName = new RegExp(`\\.efs\\.${region.replace(/[^a-z0-9-]/g, '')}\\.([a-z0-9.]{1,40})`)
   return [...new Set(names.filter(n => {
     const m = efsName.exec(n)
-    return m !== null && m[1].replace(/[.:/]+$/, '') !== suffix
+    return m !== null && trimTrailing(m[1], '.:/') !== suffix
   }))]
 }
 

@@ -8,11 +8,12 @@ import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check
 import type {Outcome} from '../../core/types.js'
 import type {ProbeShadow} from '../../model/probe-facts.js'
 import {nfsMounts, perProbedHost} from '../_lib/host.js'
+import {trimTrailing} from '../../core/trim.js'
 
 const CAP = 21
 const quote = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`)
 const count = (n: number): string => (n >= CAP ? `more than ${CAP - 1} entries are` : n === 1 ? '1 entry is' : `${n} entries are`)
-const backupDir = (mountPoint: string): string => `/root/efs-shadowed${mountPoint.replace(/[^\w.-]+/g, '-').replace(/-+$/, '')}`
+const backupDir = (mountPoint: string): string => `/root/efs-shadowed${trimTrailing(mountPoint.replace(/[^\w.-]+/g, '-'), '-')}`
 
 /**
  * Copies what lies beneath the mount to the root volume without touching the host's mount table: the lazy umount
