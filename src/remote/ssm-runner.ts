@@ -6,6 +6,7 @@ import {setMaxListeners} from 'node:events'
 import {awsErrorCode} from '../core/errors.js'
 import {sdk as loadSdk, type SdkClient} from '../inventory/aws-clients.js'
 import {chunk, mapLimit, raceSignal} from '../inventory/call.js'
+import {trimTrailing} from '../core/trim.js'
 
 export type InvocationStatus =
   | 'Success' | 'Failed' | 'TimedOut' | 'Cancelled' | 'Undeliverable' | 'Terminated' | 'InvalidPlatform'
@@ -271,7 +272,7 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
 
       // 2. Send, 50 instances per call, a few calls at once.
       const sent: Sent[] = []
-      const commands = script.replace(/\n+$/, '').split('\n')
+      const commands = trimTrailing(script, '\n').split('\n')
       const send = async (batch: string[]): Promise<void> => {
         try {
           const out = await call<{Command?: {CommandId?: string}}>('ssm:SendCommand', m => new m.SendCommandCommand({

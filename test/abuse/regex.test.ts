@@ -8,6 +8,8 @@ import fc from 'fast-check'
 import {coveringNfsMount, taskSourcePaths} from '../../src/checks/_lib/host.js'
 import {efsUtilsVersion} from '../../src/checks/_lib/efs-utils.js'
 import {rootDirectoryNeeds} from '../../src/checks/_lib/root-directories.js'
+import {parseUserData} from '../../src/checks/_lib/user-data.js'
+import {awsCommand} from '../../src/checks/_lib/user-data-shell.js'
 import {isPlaceholder} from '../../src/checks/_lib/task-definitions.js'
 import {usageModel} from '../../src/checks/_lib/usage.js'
 import {volumeSourceOnEfs} from '../../src/checks/ecs/volume-source-on-efs.js'
@@ -56,7 +58,7 @@ describe('item 4: linear patterns on 100 KB of hostile text', () => {
 /**
  * The call sites that trimmed or cut untrusted text with an end-anchored run (`/\/+$/`, `/-+$/`, `/ +$/`, `:.*$`) or
  * searched it with unbounded runs (`(\d+)\.(\d+)\.(\d+)`, `\$\{[^}]+\}`). Each took 4–18 s of CPU on these 100 KB
- * strings (volume-source-on-efs 178 s); linear, each is a few milliseconds. The bound is CPU time, generous for a
+ * strings (volume-source-on-efs 178 s); linear, each is under 50 ms. The bound is CPU time, generous for a
  * loaded machine and still far below a quadratic run.
  */
 describe('item 4: call sites that trim or cut untrusted text stay linear on 100 KB', () => {
@@ -91,6 +93,14 @@ describe('item 4: call sites that trim or cut untrusted text stay linear on 100 
     expect(cpuMs(fn)).toBeLessThan(SITE_BOUND_MS)
   })
 
+  // NOTE: parsing 100 KB of UserData takes about 180 ms of CPU by itself (the same line with `echo`), hence 1 s here;
+  // the pattern this replaced doubled its time with each option (22 options: 100 ms), so it never ended on these.
+  it.each([['--a=x '], ['--a ']])('checks/_lib/user-data-shell: the aws command in $(…) over %j repeated', unit => {
+    let fresh = 0 // parseUserData is memoized by text: each call gets a text of its own.
+    const parse = () => parseUserData(`#!/bin/bash\n# ${fresh++}\nFS=$(aws ${pump(unit)}!)\nmount -t efs "$FS":/ /mnt/efs\n`)
+    expect(cpuMs(parse)).toBeLessThan(1000)
+  })
+
   // The replacements answer what the patterns answered: compared on short strings, where the patterns are fast.
   const text = (chars: string) => fc.string({unit: fc.constantFrom(...chars), maxLength: 24})
   it('trimTrailing and trimSlash equal the end-anchored patterns', () => {
@@ -100,6 +110,16 @@ describe('item 4: call sites that trim or cut untrusted text stay linear on 100 
       expect(trimTrailing(s, ' ')).toBe(s.replace(/ +$/, ''))
       expect(trimSlash(s)).toBe(s.length > 1 ? s.replace(/\/+$/, '') : s)
     }))
+  })
+
+  it('awsCommand equals the aws pattern it replaced (exponential in options: 22 of them took 100 ms, each one more doubles it)', () => {
+    const AWS = /\baws\s+(?:--?[\w-]+(?:[ =]\S+)?\s+)*([a-z0-9-]+)\s+([a-z0-9-]+)/
+    const line = fc.array(fc.constantFrom('aws', 'aws ', ' ', '  ', '\t', '-', '--', '=', 'x', 'ec2', 'A', '!', 's3 cp'), {maxLength: 14}).map(a => a.join(''))
+    fc.assert(fc.property(line, s => {
+      const m = AWS.exec(s)
+      expect(awsCommand(s)).toEqual(m ? [m[1], m[2]] : undefined)
+    }), {numRuns: 2000})
+    expect(awsCommand('$(aws --region eu-west-1 efs describe-file-systems --query x)')).toEqual(['efs', 'describe-file-systems'])
   })
 
   it('isPlaceholder equals /\$\{[^}]+\}/', () => {

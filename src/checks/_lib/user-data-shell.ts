@@ -104,12 +104,62 @@ function substitution(w: Walk, n: ShellNode): {value: string; from?: string} {
     if (/instance-identity\/document/.test(inner) && /region/.test(inner)) return {value: '<region>', from: `instance metadata, line ${line}`}
     return {value: newSymbol(w, 'imds', `a value from instance metadata (\`${short(inner)}\`, line ${line})`), from: `instance metadata, line ${line}`}
   }
-  const aws = /\baws\s+(?:--?[\w-]+(?:[ =]\S+)?\s+)*([a-z0-9-]+)\s+([a-z0-9-]+)/.exec(inner)
+  const aws = awsCommand(inner)
   if (aws) {
-    const what = `aws ${aws[1]} ${aws[2]}`
+    const what = `aws ${aws[0]} ${aws[1]}`
     return {value: newSymbol(w, 'found-at-boot', `the output of \`${what}\` (line ${line}), found at boot`), from: `\`${what}\` at boot, line ${line}`}
   }
   return {value: newSymbol(w, 'output', `the output of \`${short(inner)}\` (line ${line})`), from: `command output, line ${line}`}
+}
+
+const sticky = (re: RegExp, s: string, at: number): RegExpExecArray | null => {
+  re.lastIndex = at
+  return re.exec(s)
+}
+const OPTION = /-[\w-]+/y
+const VALUE = /\S+/y
+const SPACE = /\s+/y
+const TWO_WORDS = /([a-z0-9-]+)\s+([a-z0-9-]+)/y
+
+/**
+ * The service and operation of an `aws` command line: what /\baws\s+(?:--?[\w-]+(?:[ =]\S+)?\s+)*([a-z0-9-]+)\s+([a-z0-9-]+)/
+ * finds, in linear time. That pattern tried every way to split options from values (`--a=x` 30 times: 26 s); this
+ * walks the same choices in the same order (an option with its value first, then without; more options before the
+ * two words) and remembers the positions from which nothing matched.
+ */
+export function awsCommand(text: string): [string, string] | undefined {
+  const failed = new Set<number>()
+  /** Where the next option or the two words may start, after the option at `p`: with its value first. */
+  const after = (p: number): number[] => {
+    const name = sticky(OPTION, text, p)
+    if (!name) return []
+    const end = p + name[0].length
+    const out: number[] = []
+    const value = text[end] === ' ' || text[end] === '=' ? sticky(VALUE, text, end + 1) : null
+    const spaceAfterValue = value && sticky(SPACE, text, end + 1 + value[0].length)
+    if (spaceAfterValue) out.push(spaceAfterValue.index + spaceAfterValue[0].length)
+    const space = sticky(SPACE, text, end)
+    if (space) out.push(end + space[0].length)
+    return out
+  }
+  for (const start of text.matchAll(/\baws\s+/g)) {
+    const first = start.index + start[0].length
+    if (failed.has(first)) continue
+    const stack = [{p: first, next: after(first), i: 0}]
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]
+      if (top.i < top.next.length) {
+        const q = top.next[top.i++]
+        if (!failed.has(q)) stack.push({p: q, next: after(q), i: 0})
+        continue
+      }
+      const words = sticky(TWO_WORDS, text, top.p)
+      if (words) return [words[1], words[2]]
+      failed.add(top.p)
+      stack.pop()
+    }
+  }
+  return undefined
 }
 
 function lookup(w: Walk, name: string): string | undefined {
