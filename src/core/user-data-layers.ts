@@ -55,52 +55,80 @@ export function gunzipSafe(buf: Buffer): string {
 }
 
 /** One decoded MIME part: `part` counts from 1; `startLine` is its first body line (1-based) in the outer text. */
-export interface DecodedPart {part: number; startLine: number; encoding: string; text: string}
-
-interface RawPart {startLine: number; endLine: number; headers: string[]; cteLine?: number; cte?: string}
+export interface DecodedPart {part: number; startLine: number; encoding: string; text: string; place: MimePart}
 
 const BASE64_BODY = /^[A-Za-z0-9+/=\s]*$/
 
-function boundaryOf(lines: string[]): string | undefined {
-  for (let i = 0; i < lines.length && lines[i].trim() !== ''; i++) {
-    const m = /boundary="?([^";\s]+)"?/i.exec(lines[i])
-    if (m && /content-type:|^\s/i.test(lines[i]) && lines.slice(0, i + 1).some(l => /multipart\//i.test(l))) return m[1]
-  }
-  return undefined
+/**
+ * One MIME part, placed by 0-based line indexes into the text's lines: its body is `lines.slice(bodyStart, bodyEnd)`
+ * (empty when its headers never end). Headers have continuation lines folded; `cteLine` is where the
+ * Content-Transfer-Encoding header starts.
+ */
+export interface MimePart {headers: string[]; contentType?: string; cte?: string; cteLine?: number; bodyStart: number; bodyEnd: number}
+
+function headerValue(headers: readonly string[], name: string): string | undefined {
+  const h = headers.find(x => x.toLowerCase().startsWith(name.toLowerCase() + ':'))
+  return h?.slice(name.length + 1).trim()
 }
 
-function rawParts(lines: string[], boundary: string): RawPart[] {
-  const parts: RawPart[] = []
-  let cur: RawPart | undefined
-  let inHeaders = false
-  const close = (end: number) => {
-    if (cur) parts.push({...cur, endLine: end})
-    cur = undefined
-  }
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i].trimEnd()
-    if (l === `--${boundary}--`) { close(i); break }
-    if (l === `--${boundary}`) {
-      close(i)
-      cur = {startLine: i + 1, endLine: lines.length, headers: []}
-      inHeaders = true
+const HEADER_LINE = /^[A-Za-z][\w-]*:\s/
+
+/**
+ * The parts of a MIME multipart document, as cloud-init's parser (Python's email package) finds them: the message
+ * headers end at the first blank line — one followed by another header line before any Content-Type is reported as
+ * `brokenAt` (1-based; cloud-init then sees a text/plain message) and the parts are still read as the author meant
+ * them; no closing boundary keeps the last part (a CloseBoundaryNotFoundDefect). Undefined when the text is not
+ * multipart. Shared by the UserData parser and redaction, so both see the same parts.
+ */
+export function mimeParts(lines: readonly string[]): {parts: MimePart[]; brokenAt?: number} | undefined {
+  const headers: string[] = []
+  let i = 0
+  let brokenAt: number | undefined
+  for (; i < lines.length; i++) {
+    if (lines[i].trim() === '') {
+      if (headerValue(headers, 'Content-Type') !== undefined || !HEADER_LINE.test(lines[i + 1] ?? '')) break
+      brokenAt ??= i + 1
       continue
     }
-    if (!cur || !inHeaders) continue
+    if (/^\s/.test(lines[i]) && headers.length) headers[headers.length - 1] += ' ' + lines[i].trim()
+    else headers.push(lines[i].trim())
+  }
+  const ct = headerValue(headers, 'Content-Type') ?? ''
+  const boundary = /boundary="?([^";]+)"?/i.exec(ct)?.[1]
+  if (!/multipart\//i.test(ct) || !boundary) return undefined
+  const parts: MimePart[] = []
+  let cur: {headers: string[]; cteLine?: number; bodyStart: number; inHeaders: boolean} | undefined
+  const close = (end: number) => {
+    if (!cur) return
+    const contentType = headerValue(cur.headers, 'Content-Type')?.split(';')[0].trim()
+    const cte = headerValue(cur.headers, 'Content-Transfer-Encoding')?.toLowerCase()
+    parts.push({headers: cur.headers, contentType, cte, cteLine: cur.cteLine, bodyStart: cur.bodyStart, bodyEnd: cur.inHeaders ? cur.bodyStart : end})
+    cur = undefined
+  }
+  for (; i < lines.length; i++) {
+    const l = lines[i].trimEnd()
+    if (l === `--${boundary}--`) {
+      close(i)
+      break
+    }
+    if (l === `--${boundary}`) {
+      close(i)
+      cur = {headers: [], bodyStart: i + 1, inHeaders: true}
+      continue
+    }
+    if (!cur?.inHeaders) continue
     if (l.trim() === '') {
-      inHeaders = false
-      cur.startLine = i + 1
+      cur.inHeaders = false
+      cur.bodyStart = i + 1
+    } else if (/^\s/.test(l) && cur.headers.length) {
+      cur.headers[cur.headers.length - 1] += ' ' + l.trim()
     } else {
-      cur.headers.push(l)
-      const m = /^content-transfer-encoding:\s*(\S+)/i.exec(l)
-      if (m) {
-        cur.cte = m[1].toLowerCase()
-        cur.cteLine = i
-      }
+      if (/^content-transfer-encoding:/i.test(l)) cur.cteLine = i
+      cur.headers.push(l.trim())
     }
   }
   close(lines.length)
-  return parts
+  return {parts, ...(brokenAt ? {brokenAt} : {})}
 }
 
 function decodeQuotedPrintable(s: string): string {
@@ -130,13 +158,11 @@ function decodeBody(body: string, cte: string | undefined): {text: string; encod
 /** The MIME parts of `text`, decoded; `error` names the first part that claims an encoding it does not hold. */
 export function decodedParts(text: string): {parts: DecodedPart[]; error?: string} {
   const lines = text.split('\n')
-  const boundary = boundaryOf(lines)
-  if (!boundary) return {parts: []}
   const parts: DecodedPart[] = []
-  for (const [k, p] of rawParts(lines, boundary).entries()) {
-    const d = decodeBody(lines.slice(p.startLine, p.endLine).join('\n'), p.cte)
+  for (const [k, p] of (mimeParts(lines)?.parts ?? []).entries()) {
+    const d = decodeBody(lines.slice(p.bodyStart, p.bodyEnd).join('\n'), p.cte)
     if ('error' in d) return {parts, error: `part ${k + 1} could not be decoded (${d.error})`}
-    parts.push({part: k + 1, startLine: p.startLine + 1, encoding: d.encoding, text: d.text})
+    parts.push({part: k + 1, startLine: p.bodyStart + 1, encoding: d.encoding, text: d.text, place: p})
   }
   return {parts}
 }
@@ -153,19 +179,18 @@ export function redactUserData(text: string): string {
   const {parts, error} = decodedParts(text)
   if (error) return redactedAsWhole(error)
   const lines = redactSecrets(text).split('\n')
-  const boundary = parts.length ? boundaryOf(lines) : undefined
-  if (!boundary) return lines.join('\n')
-  const raws = rawParts(lines, boundary)
-  // NOTE: replace from the last part backwards so earlier line numbers stay valid.
+  if (!parts.some(p => p.encoding !== '7bit')) return lines.join('\n')
+  // NOTE: the redactor keeps every line where it was, so the parts' places in `text` hold in `lines`; replace from
+  // the last part backwards so earlier line numbers stay valid.
   for (let k = parts.length - 1; k >= 0; k--) {
     const part = parts[k]
-    const raw = raws[k]
-    if (part.encoding === '7bit' || !raw) continue
+    const {place} = part
+    if (part.encoding === '7bit') continue
     const redacted = redactSecrets(part.text)
     if (redacted === part.text) continue
     const body = Buffer.from(redacted, 'utf8').toString('base64').match(/.{1,76}/g) ?? []
-    if (raw.cteLine !== undefined) lines[raw.cteLine] = 'Content-Transfer-Encoding: base64'
-    lines.splice(raw.startLine, raw.endLine - raw.startLine, ...body, '')
+    if (place.cteLine !== undefined) lines[place.cteLine] = 'Content-Transfer-Encoding: base64'
+    lines.splice(place.bodyStart, place.bodyEnd - place.bodyStart, ...body, '')
   }
   return lines.join('\n')
 }

@@ -50,6 +50,22 @@ describe('UserData layers', () => {
     expect(secrets.run(withUserData(gz)).some(o => o.status === 'fail' && /MIME part 1 \(base64\+gzip\)/.test(o.message))).toBe(true)
   })
 
+  it('redaction and the parser split MIME the same way: headers a blank line cuts short, folded headers', () => {
+    // The corpus case (cloud-init does not run it, but the parser reads its parts as meant): the secret in its base64
+    // part must not be stored either.
+    const broken = mime([cloudConfig, b64Part]).replace(/^(Content-Type: [^\n]*)\n(MIME-Version: 1.0)\n/, '$2\n\n$1\n')
+    const folded = mime([cloudConfig, b64Part]).replace('boundary="//"', '\n boundary="//"')
+    for (const doc of [broken, folded]) {
+      const parsed = parseUserData(doc)
+      expect(parsed.parts).toHaveLength(2)
+      if (doc === broken) expect(parsed.notes.join(' ')).toMatch(/ends the MIME headers/)
+      const stored = redactUserData(doc)
+      expect(stored).not.toMatch(LEAK)
+      expect(parseUserData(stored).mounts).toEqual(parsed.mounts)
+      expect(decodedParts(doc).parts.map(p => p.startLine)).toEqual(parsed.parts.map(p => p.startLine))
+    }
+  })
+
   it('a part that claims base64 but does not decode: the whole UserData is redacted, and the check fails', () => {
     const doc = mime([cloudConfig, {type: 'text/x-shellscript', cte: 'base64', body: `${SECRET_SCRIPT}%%%`}])
     expect(redactUserData(doc)).toBe('[efsdoctor: UserData redacted as a whole: part 2 could not be decoded (base64)] ***REDACTED***')

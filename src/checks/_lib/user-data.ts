@@ -10,7 +10,7 @@ import type {LineCounter, Node} from 'yaml'
 import {yaml} from '../../core/yaml.js'
 import {shellParserLoaded} from '../../core/shell-parser.js'
 export {decodeUserData, MAX_USERDATA_BYTES} from '../../core/user-data-layers.js'
-import {decodeUserData, GZIP_MAGIC, gunzipSafe, MAX_USERDATA_BYTES} from '../../core/user-data-layers.js'
+import {decodeUserData, GZIP_MAGIC, gunzipSafe, MAX_USERDATA_BYTES, mimeParts} from '../../core/user-data-layers.js'
 import {newShellState, type ShellState, walkScript} from './user-data-shell.js'
 import type {UserDataEncoding} from '../../core/user-data-layers.js'
 import type {CfnInit} from '../../model/snapshot.js'
@@ -151,80 +151,23 @@ function formatOfContentType(ct: string | undefined, firstLine: string): PartFor
   }
 }
 
-function headerValue(headers: string[], name: string): string | undefined {
-  const h = headers.find(x => x.toLowerCase().startsWith(name.toLowerCase() + ':'))
-  return h?.slice(name.length + 1).trim()
-}
-
-const HEADER_LINE = /^[A-Za-z][\w-]*:\s/
-
 /**
- * Split MIME multipart text into parts; header continuation lines (leading whitespace) are folded. A blank line
- * inside the message headers ends them (RFC 5322, and Python's email parser that cloud-init uses): the multipart
- * Content-Type after it is body text and cloud-init runs nothing. The parts are still read as the author meant them
- * (`brokenAt` is the blank line), so the other checks judge what the script would do once the header is fixed.
+ * MIME multipart text as parts, split as cloud-init does (core/user-data-layers mimeParts, which redaction uses too);
+ * base64 bodies are decoded (gzip inside them too).
  */
 function splitMime(lines: string[]): {parts: UserDataPart[]; brokenAt?: number} | undefined {
-  const headers: string[] = []
-  let i = 0
-  let brokenAt: number | undefined
-  for (; i < lines.length; i++) {
-    if (lines[i].trim() === '') {
-      if (headerValue(headers, 'Content-Type') !== undefined || !HEADER_LINE.test(lines[i + 1] ?? '')) break
-      brokenAt ??= i + 1
-      continue
-    }
-    if (/^\s/.test(lines[i]) && headers.length) headers[headers.length - 1] += ' ' + lines[i].trim()
-    else headers.push(lines[i].trim())
-  }
-  const ct = headerValue(headers, 'Content-Type') ?? ''
-  const boundary = /boundary="?([^";]+)"?/i.exec(ct)?.[1]
-  if (!/multipart\//i.test(ct) || !boundary) return undefined
-  const parts: UserDataPart[] = []
-  let cur: {headers: string[]; body: string[]; bodyStart: number; inHeaders: boolean} | undefined
-  const close = () => {
-    if (!cur) return
-    const type = headerValue(cur.headers, 'Content-Type')?.split(';')[0].trim()
-    const cte = headerValue(cur.headers, 'Content-Transfer-Encoding')?.toLowerCase()
-    let text = cur.body.join('\n')
-    let encoded = false
-    if (cte === 'base64') {
+  const mime = mimeParts(lines)
+  if (!mime) return undefined
+  const parts = mime.parts.map((p, index): UserDataPart => {
+    let text = lines.slice(p.bodyStart, p.bodyEnd).join('\n')
+    const encoded = p.cte === 'base64'
+    if (encoded) {
       const buf = Buffer.from(text.replace(/\s+/g, ''), 'base64')
       text = buf.subarray(0, 2).toString('latin1') === GZIP_MAGIC ? gunzipSafe(buf) : buf.toString('utf8')
-      encoded = true
     }
-    const first = text.split('\n')[0] ?? ''
-    parts.push({index: parts.length, format: formatOfContentType(type, first), contentType: type, startLine: cur.bodyStart, text, encoded})
-    cur = undefined
-  }
-  for (; i < lines.length; i++) {
-    const l = lines[i].trimEnd()
-    if (l === `--${boundary}--`) {
-      close()
-      break
-    }
-    if (l === `--${boundary}`) {
-      close()
-      cur = {headers: [], body: [], bodyStart: i + 2, inHeaders: true}
-      continue
-    }
-    if (!cur) continue
-    if (cur.inHeaders) {
-      if (l.trim() === '') {
-        cur.inHeaders = false
-        cur.bodyStart = i + 2
-      } else if (/^\s/.test(l) && cur.headers.length) {
-        cur.headers[cur.headers.length - 1] += ' ' + l.trim()
-      } else {
-        cur.headers.push(l.trim())
-      }
-      continue
-    }
-    cur.body.push(lines[i])
-  }
-  // NOTE: no closing boundary: Python's email parser (cloud-init) keeps the last part (a CloseBoundaryNotFoundDefect).
-  close()
-  return {parts, ...(brokenAt ? {brokenAt} : {})}
+    return {index, format: formatOfContentType(p.contentType, text.split('\n')[0] ?? ''), contentType: p.contentType, startLine: p.bodyStart + 1, text, encoded}
+  })
+  return {parts, ...(mime.brokenAt ? {brokenAt: mime.brokenAt} : {})}
 }
 
 
