@@ -3,6 +3,7 @@
  * UserData text, and task definitions' efsVolumeConfiguration. Line-based and deliberately forgiving: a line we do
  * not understand is ignored, and callers treat "no mount found" as "not known", never as a pass.
  */
+import {pushTo} from '../../core/group.js'
 import {memo} from '../../core/memo.js'
 import type {EfsVolumeConfiguration, Snapshot, TaskDefinition, TaskVolume, UserData} from '../../model/snapshot.js'
 import {mountTargetIps} from './nfs-pairs.js'
@@ -70,9 +71,7 @@ function mountsByFs(s: Snapshot): Map<string, MountUse[]> {
       for (const m of mountsIn(s, u)) {
         const fsId = m.fsId ?? byIp.get(m.host)
         if (fsId === undefined) continue
-        const list = out.get(fsId)
-        if (list) list.push(m)
-        else out.set(fsId, [m])
+        pushTo(out, fsId, m)
       }
     }
     return out
@@ -91,9 +90,7 @@ export function efsVolumesOf(s: Snapshot, fsId: string): readonly EfsVolumeUse[]
       for (const v of td.volumes) {
         const config = v.efsVolumeConfiguration
         if (!config) continue
-        const list = out.get(config.fileSystemId)
-        if (list) list.push({taskDefinition: td, volume: v, config})
-        else out.set(config.fileSystemId, [{taskDefinition: td, volume: v, config}])
+        pushTo(out, config.fileSystemId, {taskDefinition: td, volume: v, config})
       }
     }
     return out

@@ -1,4 +1,5 @@
 /** Shared, pure helpers for checks: which instances are in scope, how resources are named. */
+import {pushTo} from '../../core/group.js'
 import {memo} from '../../core/memo.js'
 import type {Resource} from '../../core/types.js'
 import type {ContainerInstance, FileSystem, Instance, MountTarget, Snapshot} from '../../model/snapshot.js'
@@ -35,9 +36,7 @@ export function mountTargetsOf(s: Snapshot, fsId: string): readonly MountTarget[
   const byFs = memo(s, 'mountTargetsByFs', () => {
     const m = new Map<string, MountTarget[]>()
     for (const mt of s.mountTargets ?? []) {
-      const list = m.get(mt.fileSystemId)
-      if (list) list.push(mt)
-      else m.set(mt.fileSystemId, [mt])
+      pushTo(m, mt.fileSystemId, mt)
     }
     return m
   })

@@ -8,6 +8,7 @@
  * - `--file-system` → the user.
  * Checks then evaluate only the (client, file system) pairs this yields, never every client × every file system.
  */
+import {pushTo} from '../../core/group.js'
 import {memo, withMemo} from '../../core/memo.js'
 import type {AutoScalingGroup, Instance, Service, Snapshot, TaskDefinition, UserData} from '../../model/snapshot.js'
 import {describeUses, type AmbiguousUse, type FileSystemUse, type ScopedFileSystem, type UsageClient, type UsageEvidence} from '../../model/usage.js'
@@ -141,9 +142,7 @@ function deriveUsage(s: Snapshot): UsageModel {
     if (!use) {
       use = {client, evidence: []}
       useIndex.set(key, use)
-      const list = m.uses.get(fsId)
-      if (list) list.push(use)
-      else m.uses.set(fsId, [use])
+      pushTo(m.uses, fsId, use)
     }
     const evKey = `${key}\u0000${ev.kind}\u0000${ev.userDataId ?? ''}\u0000${ev.line ?? ''}\u0000${ev.templateLine ?? ''}\u0000${ev.volume ?? ''}\u0000${ev.path ?? ''}`
     if (!evidenceSeen.has(evKey)) {
@@ -226,11 +225,7 @@ function deriveUsage(s: Snapshot): UsageModel {
   }
 
   const servicesOf = new Map<string, Service[]>()
-  for (const svc of s.services ?? []) {
-    const list = servicesOf.get(svc.taskDefinitionArn)
-    if (list) list.push(svc)
-    else servicesOf.set(svc.taskDefinitionArn, [svc])
-  }
+  for (const svc of s.services ?? []) pushTo(servicesOf, svc.taskDefinitionArn, svc)
   for (const td of s.taskDefinitions ?? []) {
     const svcs = [...new Set([...(servicesOf.get(td.arn) ?? []), ...(servicesOf.get(tdId(td)) ?? [])])]
     const awsvpc = runsInAwsvpc(td, svcs[0])
