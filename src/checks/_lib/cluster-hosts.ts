@@ -6,6 +6,7 @@
  * is that cluster's, as before. Anything else is ambiguous: the caller says `unknown` and lists the candidates.
  * Live snapshots are one cluster: every host.
  */
+import {pushTo} from '../../core/group.js'
 import {memo} from '../../core/memo.js'
 import type {Service, Snapshot, TaskDefinition} from '../../model/snapshot.js'
 import {tdId} from './task-definitions.js'
@@ -40,7 +41,7 @@ function clusterHosts(s: Snapshot): {byCluster: Map<string, string[]>; unplaced:
     const clusters = s.template?.clusters ?? []
     const byCluster = new Map<string, string[]>(clusters.map(c => [c.id, []]))
     const byProvider = new Map<string, string[]>()
-    for (const c of clusters) for (const h of c.capacityProviderHosts) byProvider.set(h, [...(byProvider.get(h) ?? []), c.id])
+    for (const c of clusters) for (const h of c.capacityProviderHosts) pushTo(byProvider, h, c.id)
     const unplaced: string[] = []
     for (const ud of s.userData ?? []) {
       const settings = parseUserData(ud.text).ecsConfig.filter(x => x.key === 'ECS_CLUSTER')
@@ -53,11 +54,11 @@ function clusterHosts(s: Snapshot): {byCluster: Map<string, string[]>; unplaced:
   })
 }
 
-/** The services that run a task definition (servicesOf, from one index per check run). */
-function servicesRunning(s: Snapshot, td: TaskDefinition): Service[] {
+/** The services that run a task definition (by its ARN or family:revision), from one index per check run. */
+export function servicesRunning(s: Snapshot, td: TaskDefinition): Service[] {
   const byTd = memo(s, 'servicesByTaskDefinition', () => {
     const m = new Map<string, Service[]>()
-    for (const svc of s.services ?? []) m.set(svc.taskDefinitionArn, [...(m.get(svc.taskDefinitionArn) ?? []), svc])
+    for (const svc of s.services ?? []) pushTo(m, svc.taskDefinitionArn, svc)
     return m
   })
   const ids = [...new Set([td.arn, tdId(td)])]

@@ -12,8 +12,7 @@ import {pushTo} from '../../core/group.js'
 import {memo, withMemo} from '../../core/memo.js'
 import type {AutoScalingGroup, Instance, Service, Snapshot, TaskDefinition, UserData} from '../../model/snapshot.js'
 import {describeUses, type AmbiguousUse, type FileSystemUse, type ScopedFileSystem, type UsageClient, type UsageEvidence} from '../../model/usage.js'
-import {taskDefinitionHosts} from './cluster-hosts.js'
-import {tdId} from './task-definitions.js'
+import {servicesRunning, taskDefinitionHosts} from './cluster-hosts.js'
 import {effectiveMounts} from './user-data-check.js'
 import {parseDevice, parseUserData} from './user-data.js'
 import {trimSlash} from '../../core/trim.js'
@@ -224,10 +223,8 @@ function deriveUsage(s: Snapshot): UsageModel {
     }
   }
 
-  const servicesOf = new Map<string, Service[]>()
-  for (const svc of s.services ?? []) pushTo(servicesOf, svc.taskDefinitionArn, svc)
   for (const td of s.taskDefinitions ?? []) {
-    const svcs = [...new Set([...(servicesOf.get(td.arn) ?? []), ...(servicesOf.get(tdId(td)) ?? [])])]
+    const svcs = servicesRunning(s, td)
     const awsvpc = runsInAwsvpc(td, svcs[0])
     for (const v of td.volumes) {
       const efsId = v.efsVolumeConfiguration?.fileSystemId
