@@ -260,12 +260,16 @@ function networkAcls(r: Resolver, ofType: (type: string) => Res[], subnets: Reco
   return [...acls.values()]
 }
 
+/** An AWS::ECS::Cluster's literal name: its ClusterName, else the name given for it (knownNames). */
+const clusterName = (c: Res, knownNames: Record<string, string>): string | undefined =>
+  typeof c.props.ClusterName === 'string' ? c.props.ClusterName : knownNames[c.id]
+
 /** A Cluster property → the AWS::ECS::Cluster logical id it names (by Ref, or by its literal name); else the value as given. */
 function clusterResolver(clusters: Res[], knownNames: Record<string, string>): (v: Json, r: Resolver) => string | undefined {
   const ids = new Set(clusters.map(c => c.id))
   const byName = new Map<string, string>()
   for (const c of clusters) {
-    const name = typeof c.props.ClusterName === 'string' ? c.props.ClusterName : knownNames[c.id]
+    const name = clusterName(c, knownNames)
     if (name && !byName.has(name)) byName.set(name, c.id)
   }
   return (v, r) => {
@@ -310,7 +314,7 @@ function clusterFacts(r: Resolver, ofType: (type: string) => Res[], clusters: Re
     if (list) list.push(...(r.list(x.props.CapacityProviders) ?? []).filter(known))
   }
   return clusters.map(c => {
-    const name = typeof c.props.ClusterName === 'string' ? c.props.ClusterName : knownNames[c.id]
+    const name = clusterName(c, knownNames)
     const hosts = [...new Set((providersOf.get(c.id) ?? []).map(p => hostOfProvider.get(p)).filter(known))]
     return {id: c.id, ...(name ? {name} : {}), capacityProviderHosts: hosts}
   })
