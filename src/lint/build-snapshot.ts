@@ -382,8 +382,10 @@ export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
       return {res: x, data, path: `Resources/${x.id}/Properties/LaunchTemplateData/UserData`,
         sgs: [...groupIds(data.SecurityGroupIds), ...groupIds(data.SecurityGroups), ...eni]}
     }),
+    // NOTE: an AWS::EC2::Instance may set its groups on its network interfaces (GroupSet) instead.
     ...[...ofType('AWS::AutoScaling::LaunchConfiguration'), ...ofType('AWS::EC2::Instance')].map(x => ({res: x, data: x.props,
-      path: `Resources/${x.id}/Properties/UserData`, sgs: [...groupIds(x.props.SecurityGroups), ...groupIds(x.props.SecurityGroupIds)]})),
+      path: `Resources/${x.id}/Properties/UserData`, sgs: [...groupIds(x.props.SecurityGroups), ...groupIds(x.props.SecurityGroupIds),
+        ...arr(x.props.NetworkInterfaces).flatMap(n => groupIds(obj(n).GroupSet))]})),
   ]
   for (const h of hostResources) {
     hostSecurityGroups[h.res.id] = [...new Set(h.sgs)]

@@ -213,3 +213,18 @@ describe('buildSnapshot: network ACLs', () => {
     expect(build(`  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties: {GroupDescription: x}\n`).networkAcls).toEqual([])
   })
 })
+
+describe('hosts\' security groups in the forms real templates use', () => {
+  // AWS in Action (test/fixtures/userdata-corpus/README.md cites it): AWS::EC2::Instance sets its groups on its network
+  // interface (NetworkInterfaces[].GroupSet). Read as "no security groups", the mount targets' rule that admits
+  // EFSClientSecurityGroup was a false 'admit no TCP 2049' error on a template that works.
+  const FILE = 'test/fixtures/userdata-corpus/awsinaction-bash-heredoc-try.yaml'
+
+  it('an instance\'s NetworkInterfaces GroupSet are its groups, and the mount-target rule for them passes', async () => {
+    const {lintTemplateFile} = await import('../../src/lint/index.js')
+    const {report, snapshot} = await lintTemplateFile(FILE, {region: 'us-east-1'})
+    expect(snapshot.template!.hostSecurityGroups.EC2InstanceA).toEqual(['EC2SecurityGroup', 'EFSClientSecurityGroup'])
+    const sg = report.findings.filter(f => f.checkId === 'network/mount-target-sg-allows-nfs')
+    expect(sg.map(f => f.status)).toEqual(['pass', 'pass'])
+  })
+})
