@@ -145,7 +145,16 @@ describe('no input can add a shell command', () => {
       {maxLength: 12}).map(a => a.join('')),
   ).map(s => s.replaceAll('\0', ''))
 
-  const run = (shell: string, text: string) => spawnSync(shell, ['-c', text], {cwd: dir, encoding: 'utf8', env: {PATH: '/usr/bin:/bin'}})
+  // A shell that could not be started or was killed (EAGAIN, OOM killer on a loaded CI machine) says nothing about the
+  // command: try again, and fail with the reason when it keeps happening. (CI once saw an empty stdout for valid values.)
+  const run = (shell: string, text: string) => {
+    for (let attempt = 1; ; attempt++) {
+      // stdin not a socket and HOME empty: bash run with a socket on stdin thinks sshd started it and reads ~/.bashrc.
+      const r = spawnSync(shell, ['-c', text], {cwd: dir, encoding: 'utf8', env: {PATH: '/usr/bin:/bin', HOME: dir}, stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000})
+      if (!r.error && !r.signal) return r
+      if (attempt === 3) throw new Error(`${shell} did not run: ${r.error?.message ?? `killed by ${r.signal}`}; stderr: ${r.stderr}`)
+    }
+  }
 
   test('shellQuote round-trips any string through bash and dash', () => {
     fc.assert(fc.property(nasty, value => {
@@ -185,6 +194,7 @@ describe('no input can add a shell command', () => {
         sent++
         const p = plan.instances[0]
         const r = run('sh', p.command!)
+        expect({status: r.status, stderr: r.stderr}).toEqual({status: 0, stderr: ''})
         expect(r.stdout.split('\0').slice(0, -1)).toEqual(VARS.map(v => p.env[v]))
         expect(p.env.EFSD_FS_ID).toBe(fileSystemId)
         expect(existsSync(join(dir, 'CANARY'))).toBe(false)

@@ -16,7 +16,8 @@ class LocalRunner implements SsmRunner {
   constructor(private readonly env: NodeJS.ProcessEnv) {}
   async run(instanceIds: string[], script: string, opts: RunOptions): Promise<InvocationResult[]> {
     this.calls.push({ids: instanceIds, script, opts})
-    const r = spawnSync('bash', ['-c', script], {env: this.env, encoding: 'utf8', timeout: 60_000})
+    // stdin not a socket: bash -c with a socket on stdin (Node's default pipe) thinks sshd started it and reads ~/.bashrc.
+    const r = spawnSync('bash', ['-c', script], {env: this.env, encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe']})
     return instanceIds.map(instanceId => ({instanceId, status: r.status === 0 ? 'Success' : 'Failed', exitCode: r.status ?? -1,
       stdout: r.stdout, stderr: r.stderr}))
   }
