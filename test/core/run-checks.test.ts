@@ -35,6 +35,16 @@ describe('runChecks', () => {
     expect(f).toMatchObject({checkId: 'efs/test-nofix', title: 'nofix', severity: 'warning', status: 'fail', fix: {summary: 'do the thing'}})
   })
 
+  it('makes each finding its own object when checks return one outcome object twice', () => {
+    const shared = {status: 'fail' as const, resource: {type: 'efs-file-system' as const, id: 'fs-1'}, message: 'shared'}
+    const twice = defineCheck({...base, id: 'efs/test-twice', title: 'twice', severity: 'warning', needs: [], run: () => [shared, shared]})
+    const again = defineCheck({...base, id: 'efs/test-again', title: 'again', severity: 'error', needs: [], run: () => [shared]})
+    const f = runChecks([twice, again], healthy()).findings
+    expect(f.map(x => [x.checkId, x.severity, x.key?.occurrence])).toEqual([['efs/test-twice', 'warning', undefined], ['efs/test-twice', 'warning', '2'], ['efs/test-again', 'error', undefined]])
+    expect(new Set(f).size).toBe(3)
+    expect(new Set(f.map(x => x.fingerprint)).size).toBe(3)
+  })
+
   it('reports a crashing check as unknown and keeps running the others', () => {
     const r = runChecks(all, healthy(), {only: ['ecs/', 'network/test-acl']})
     expect(r.findings.find(f => f.checkId === 'ecs/test-crash')).toMatchObject({status: 'unknown', message: expect.stringContaining('boom')})
