@@ -4,13 +4,12 @@
  * groups lets TCP 2049 through to or from a peer. Ids are logical ids. Anything the template cannot show (a group
  * or subnet from a parameter or import, a CIDR from a function) makes the answer `unknown`, never `allowed`.
  */
-import ipaddr from 'ipaddr.js'
 import {unknown} from '../../core/define-check.js'
 import {memo} from '../../core/memo.js'
 import type {Outcome} from '../../core/types.js'
 import type {Snapshot} from '../../model/snapshot.js'
 import {templateHostFileSystems} from './usage.js'
-import {NFS_PORT, ruleCoversTcpPort} from './security-groups.js'
+import {NFS_PORT, parseCidr, ruleCoversTcpPort} from './security-groups.js'
 
 /** Linting a template: no live instances, so the checks evaluate declared hosts against declared mount targets. */
 export const isTemplateMode = (s: Snapshot): boolean =>
@@ -90,15 +89,15 @@ export function resolveCidr(s: Snapshot, cidr: string): string | undefined {
 
 /** How a rule CIDR relates to a subnet CIDR: the whole subnet inside it, none of it, part of it, or not comparable. */
 export function cidrRelation(rule: string, subnet: string): 'covers' | 'disjoint' | 'partial' | 'unknown' {
-  try {
-    const [ra, rb] = ipaddr.parseCIDR(rule)
-    const [sa, sb] = ipaddr.parseCIDR(subnet)
-    if (ra.kind() !== sa.kind()) return 'disjoint'
-    if (sb >= rb && sa.match([ra, rb])) return 'covers'
-    return ra.match([sa, sb]) ? 'partial' : 'disjoint'
-  } catch {
-    return 'unknown'
-  }
+  // NOTE: parsed once per process (parseCidr): lint compares the same few CIDRs for every host of a template.
+  const r = parseCidr(rule)
+  const sn = parseCidr(subnet)
+  if (!r || !sn) return 'unknown'
+  const [ra, rb] = r
+  const [sa, sb] = sn
+  if (ra.kind() !== sa.kind()) return 'disjoint'
+  if (sb >= rb && sa.match([ra, rb])) return 'covers'
+  return ra.match([sa, sb]) ? 'partial' : 'disjoint'
 }
 
 export interface TemplatePeer {
