@@ -364,7 +364,8 @@ function nestingOf(text: string): number {
 /** The first syntax error (an unterminated quote, heredoc or block), or undefined. */
 function syntaxProblem(root: ShellNode, lineOf: (row: number) => number): string | undefined {
   if (!root.hasError) {
-    const open = root.descendantsOfType('heredoc_redirect').find(n => n && !n.children.some(c => c?.type === 'heredoc_end') && n.children.some(c => c?.type === 'heredoc_start'))
+    // NOTE: every heredoc starts with `<<`: a script without one is not searched (a tree search per script).
+    const open = root.text.includes('<<') && root.descendantsOfType('heredoc_redirect').find(n => n && !n.children.some(c => c?.type === 'heredoc_end') && n.children.some(c => c?.type === 'heredoc_start'))
     if (open) return `the heredoc opened on line ${lineOf(open.startPosition.row)} is never closed`
     return undefined
   }
@@ -673,7 +674,10 @@ function command(w: Walk, n: ShellNode, _extra: string[], r: Redirects = redirec
   const args = n.childrenForFieldName('argument').filter((c): c is ShellNode => c !== null)
   const here = kids(n).filter(c => c.type === 'herestring_redirect' || c.type === 'file_redirect')
   if (here.length) r = {...r, ...redirectsOf(w, here), heredocRest: r.heredocRest}
-  for (const a of [nameNode, ...args]) if (a) for (const cs of descendantsOfType(a, 'command_substitution')) commandSubstitutionEffects(w, cs)
+  // NOTE: every command substitution starts with `$(` or a backquote: a command without either is not searched.
+  if (/\$\(|`/.test(n.text)) {
+    for (const a of [nameNode, ...args]) if (a) for (const cs of descendantsOfType(a, 'command_substitution')) commandSubstitutionEffects(w, cs)
+  }
   if (!nameNode) return
   const bad = isBadSubstitution(w, n.text)
   if (bad) {
