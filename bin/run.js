@@ -18,7 +18,7 @@ async function version() {
 }
 
 if (!await version()) {
-  // NOTE: the execute subpath, not the package index: the index loads all of @oclif/core (~25 ms more on every start).
-  const {execute} = await import('@oclif/core/execute')
+  // NOTE: oclif's execute from the bundle (dist/main.js), the copy of @oclif/core the commands share.
+  const {execute} = await import('../dist/main.js')
   await execute({dir: import.meta.url})
 }

@@ -4,23 +4,20 @@
  * mocked with aws-sdk-client-mock, and so a benchmark can pass a simulated AWS.
  */
 
-import {createRequire} from 'node:module'
-
-const requireCjs = createRequire(import.meta.url)
-
 /**
- * The SDK client packages, each loaded on first use with require(). They are CommonJS: import() would make Node's
- * ESM loader compile each file once more to detect its format and lex its exports, about twice the load time
- * (client-ec2 is one 2 MB file). Same module instances as `import` (tests mock the classes they import).
+ * The SDK client packages, each loaded on first use. `./sdk/*.js` name only the clients and commands efsdoctor
+ * uses, so the published bundle (scripts/bundle.mjs) carries a tree-shaken copy of each package instead of
+ * compiling the whole CommonJS file (client-ec2 alone is 2 MB) on every run that talks to AWS. From source (tests,
+ * bin/dev.js) they are plain re-exports: the same module instances tests mock with aws-sdk-client-mock.
  */
 export const sdk = {
-  ecs: () => requireCjs('@aws-sdk/client-ecs') as typeof import('@aws-sdk/client-ecs'),
-  ec2: () => requireCjs('@aws-sdk/client-ec2') as typeof import('@aws-sdk/client-ec2'),
-  efs: () => requireCjs('@aws-sdk/client-efs') as typeof import('@aws-sdk/client-efs'),
-  asg: () => requireCjs('@aws-sdk/client-auto-scaling') as typeof import('@aws-sdk/client-auto-scaling'),
-  ssm: () => requireCjs('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm'),
-  iam: () => requireCjs('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam'),
-  sts: () => requireCjs('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts'),
+  ecs: () => import('./sdk/ecs.js'),
+  ec2: () => import('./sdk/ec2.js'),
+  efs: () => import('./sdk/efs.js'),
+  asg: () => import('./sdk/auto-scaling.js'),
+  ssm: () => import('./sdk/ssm.js'),
+  iam: () => import('./sdk/iam.js'),
+  sts: () => import('./sdk/sts.js'),
 }
 
 /** Anything with the SDK's `send(command)`; real clients and mocked ones both fit. */
@@ -110,7 +107,7 @@ export function clientConfig(opts: ClientOptions): Record<string, unknown> {
 /** Builds the ECS, EC2, EFS and Auto Scaling clients, plus SSM/IAM when listed in `extra`. */
 export async function createClients(opts: ClientOptions, extra: ExtraClient[] = []): Promise<AwsClients> {
   const config = clientConfig(opts)
-  const [ecs, ec2, efs, asg] = [sdk.ecs(), sdk.ec2(), sdk.efs(), sdk.asg()]
+  const [ecs, ec2, efs, asg] = await Promise.all([sdk.ecs(), sdk.ec2(), sdk.efs(), sdk.asg()])
   const clients: AwsClients = {
     ecs: withSignal(new ecs.ECSClient(config), opts.signal),
     ec2: withSignal(new ec2.EC2Client(config), opts.signal),
@@ -123,12 +120,12 @@ export async function createClients(opts: ClientOptions, extra: ExtraClient[] = 
 }
 
 export async function createSsmClient(opts: ClientOptions): Promise<SdkClient> {
-  const {SSMClient} = sdk.ssm()
+  const {SSMClient} = await sdk.ssm()
   return withSignal(new SSMClient(clientConfig(opts)), opts.signal)
 }
 
 export async function createIamClient(opts: ClientOptions): Promise<SdkClient> {
-  const {IAMClient} = sdk.iam()
+  const {IAMClient} = await sdk.iam()
   return withSignal(new IAMClient(clientConfig(opts)), opts.signal)
 }
 

@@ -42,7 +42,8 @@ export interface Step {
 }
 
 async function loadSdk(): Promise<Sdk> {
-  return {ecs: sdk.ecs(), ec2: sdk.ec2(), efs: sdk.efs(), asg: sdk.asg()}
+  const [ecs, ec2, efs, asg] = await Promise.all([sdk.ecs(), sdk.ec2(), sdk.efs(), sdk.asg()])
+  return {ecs, ec2, efs, asg}
 }
 
 function newContext(clients: AwsClients, opts: CollectOptions & {region: string | undefined; endpoint?: string}, sdk: Sdk): CollectContext {

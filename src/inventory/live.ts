@@ -100,7 +100,7 @@ export async function probeLive(opts: ProbeLiveOptions): Promise<{snapshot: Snap
     instances: {}, mountTargets: [], gaps: [],
   }
   const [{sdk}, {Calls}, map] = await Promise.all([import('./aws-clients.js'), import('./call.js'), import('./map.js')])
-  const [ec2, efs] = [sdk.ec2(), sdk.efs()]
+  const [ec2, efs] = await Promise.all([sdk.ec2(), sdk.efs()])
   // NOTE: through Calls so that "cannot run at all" (no region, no credentials, endpoint unreachable) is a UsageError
   // (exit 2) instead of a note followed by every host "NOT PROBED"; any other failure is a note and the probe goes on.
   const calls = new Calls({region, endpoint: await resolveEndpoint(clients.ec2)})

@@ -5,13 +5,13 @@
  */
 import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
 import {UsageError} from '../core/errors.js'
 import {schemaChecker} from '../core/json-schema.js'
 import {scopeByEvidence} from '../checks/_lib/usage.js'
 import {SNAPSHOT_PARTS, SNAPSHOT_SCHEMA_VERSION, type Snapshot} from '../model/snapshot.js'
 import {MAX_SNAPSHOT_BYTES, readInputFile} from '../core/input-file.js'
 import {loadShellParserForSnapshot} from '../core/shell-parser.js'
+import {packageFile} from '../core/package-files.js'
 
 /** Versions `check --from` reads: the current one, and 1 through `upgradeFromV1`. */
 const READABLE_VERSIONS: readonly number[] = [1, SNAPSHOT_SCHEMA_VERSION]
@@ -81,7 +81,7 @@ export function upgradeFromV1(v1: Snapshot): Snapshot {
 }
 
 /** The example snapshots shipped in the package (examples/snapshots), found relative to this file after any install. */
-const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/snapshots/', import.meta.url))
+const EXAMPLES_DIR = packageFile('examples/snapshots')
 
 export function listExamples(): string[] {
   return readdirSync(EXAMPLES_DIR).filter(f => f.endsWith('.json')).map(f => f.slice(0, -'.json'.length)).sort()

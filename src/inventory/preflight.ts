@@ -25,7 +25,7 @@ export function assumedRoleName(arn: string): string | undefined {
 }
 
 export async function preflight(opts: ClientOptions, actions: readonly string[]): Promise<PreflightResult> {
-  const [{STSClient, GetCallerIdentityCommand}, {IAMClient, SimulatePrincipalPolicyCommand, GetRoleCommand}] = [sdk.sts(), sdk.iam()]
+  const [{STSClient, GetCallerIdentityCommand}, {IAMClient, SimulatePrincipalPolicyCommand, GetRoleCommand}] = await Promise.all([sdk.sts(), sdk.iam()])
   const config = clientConfig(opts)
   const sts = new STSClient(config)
   // NOTE: IAM is a global service; the SDK resolves its endpoint from any region (and --endpoint-url wins).

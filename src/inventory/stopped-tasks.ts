@@ -17,7 +17,7 @@ export interface StoppedReason {
 /** Lists up to `max` (default 300) STOPPED tasks (ListTasks pages of 100) and describes them 100 per call. */
 export async function readStoppedReasons(ecs: SdkClient, cluster: string, opts: {max?: number} = {}): Promise<StoppedReason[]> {
   const max = opts.max ?? 300
-  const {ListTasksCommand, DescribeTasksCommand} = sdk.ecs()
+  const {ListTasksCommand, DescribeTasksCommand} = await sdk.ecs()
   const arns: string[] = []
   let token: string | undefined
   do {
@@ -67,7 +67,7 @@ export async function readServiceEvents(ecs: SdkClient, cluster: string,
   opts: {maxServices?: number; sinceMs?: number; now?: number} = {}): Promise<ServiceEventReason[]> {
   const maxServices = opts.maxServices ?? 200
   const since = (opts.now ?? Date.now()) - (opts.sinceMs ?? 24 * 3600 * 1000)
-  const {ListServicesCommand, DescribeServicesCommand} = sdk.ecs()
+  const {ListServicesCommand, DescribeServicesCommand} = await sdk.ecs()
   const arns: string[] = []
   let token: string | undefined
   do {

@@ -14,6 +14,7 @@ import type {MountPlan} from './mount-plan.js'
 import {probeInstances, toHostFacts} from './probe.js'
 import {buildProbeCommand} from './probe-script.js'
 import type {InvocationResult, RunOptions, SsmRunner} from './ssm-runner.js'
+import {codeFile} from '../core/package-files.js'
 
 export type MountStatus = 'applied' | 'unchanged' | 'refused' | 'failed' | 'skipped' | 'unknown'
 
@@ -60,7 +61,7 @@ let cachedScript: string | undefined
 
 /** The mount script text (src/remote/scripts/mount-efs.sh; copied to dist/ by scripts/copy-assets.mjs). */
 export function mountScript(): string {
-  cachedScript ??= readFileSync(new URL('./scripts/mount-efs.sh', import.meta.url), 'utf8')
+  cachedScript ??= readFileSync(codeFile('remote/scripts/mount-efs.sh'), 'utf8')
   return cachedScript
 }
 

@@ -4,6 +4,7 @@
  */
 import {readFileSync} from 'node:fs'
 import {shellQuote} from '../core/shell.js'
+import {codeFile} from '../core/package-files.js'
 
 export interface ProbeInputs {
   /** EFS DNS names to resolve, e.g. fs-0123….efs.eu-west-1.amazonaws.com */
@@ -22,7 +23,7 @@ let cached: string | undefined
 
 /** The probe script text (src/remote/scripts/probe.sh; copied to dist/ by scripts/copy-assets.mjs). */
 export function probeScript(): string {
-  cached ??= readFileSync(new URL('./scripts/probe.sh', import.meta.url), 'utf8')
+  cached ??= readFileSync(codeFile('remote/scripts/probe.sh'), 'utf8')
   return cached
 }
 

@@ -106,7 +106,7 @@ export interface SsmRunnerOptions {
 
 export type RunnerResult = InvocationResult
 
-type SsmSdk = typeof import('@aws-sdk/client-ssm')
+type SsmSdk = typeof import('../inventory/sdk/ssm.js')
 
 interface AwsLikeError {
   message?: string
@@ -238,7 +238,7 @@ export function createSsmRunner(ssm: SdkClient, options: SsmRunnerOptions = {}):
   const firstPoll = options.pollMs ?? 1000
   const maxPoll = options.maxPollMs ?? 5000
   let sdkPromise: Promise<SsmSdk> | undefined
-  const sdk = () => (sdkPromise ??= Promise.resolve(loadSdk.ssm()))
+  const sdk = () => (sdkPromise ??= loadSdk.ssm())
 
   // NOTE: the current run's wait signal; a runner runs one `run` at a time (probe and mount await each run).
   let signal: AbortSignal | undefined

@@ -15,6 +15,7 @@ import {join} from 'node:path'
 import Check from '../../src/commands/check.js'
 import Snapshot from '../../src/commands/snapshot.js'
 import type {Finding, Report} from '../../src/core/types.js'
+import {runBundled} from '../support/bundle.js'
 import {runCommand} from '../support/run-command.js'
 import {motoMissing, startMoto, type Moto} from './support/moto.js'
 import {autoScalingGroup, awsClients, CLUSTER, healthyCluster, REGION, registerContainerInstance, type Aws} from './support/world.js'
@@ -208,6 +209,25 @@ suite('efsdoctor check against moto', () => {
     expect(replayed.findings).toEqual(live.report.findings)
     expect(replayed.summary).toEqual(live.report.summary)
     expect(ids(by(replayed, 'efs/mount-target-per-az', 'fail'))).toEqual([w.fsId])
+  })
+
+  scenario('the bundled CLI (dist/ as packed: esbuild, tree-shaken SDK) gives the sources\' report, live and through SSM', async () => {
+    const w = await healthyCluster(aws, {mountTargetSubnets: [0]})
+    const env = {AWS_ACCESS_KEY_ID: 'AKIATESTFAKEKEY00000', AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests'}
+    const args = ['check', '--cluster', CLUSTER, '--endpoint-url', moto.endpoint, '--region', REGION, '--output', 'json']
+    const source = await check()
+    const bundled = runBundled([...args, '--no-probe'], env)
+    expect([bundled.status, bundled.stderr]).toEqual([source.code, source.stderr])
+    const report = JSON.parse(bundled.stdout) as Report
+    expect(report.findings).toEqual(source.report.findings)
+    expect(report.summary).toEqual(source.report.summary)
+    expect(ids(by(report, 'efs/mount-target-per-az', 'fail'))).toEqual([w.fsId])
+    // The probe: the bundled SSM client's calls reach moto and its answers are read as the sources read them.
+    const probed = runBundled([...args, '--probe-timeout', '5'], env)
+    expect(probed.status).toBe(1)
+    const managed = by(JSON.parse(probed.stdout) as Report, 'host/ssm-managed')
+    expect(ids(managed)).toEqual([...w.instanceIds].sort())
+    for (const f of managed) expect([f.status, f.message]).toEqual(['unknown', expect.stringContaining('SSM reported the command as successful but returned no output')])
   })
 
   scenario('the host probe where SSM cannot answer (moto: no DescribeInstanceInformation or ListCommandInvocations, empty output): every host check unknown with the reason, no hang', async () => {

@@ -9,10 +9,10 @@ import type {Calls} from '../call.js'
 import type {FileSystem, MountTarget, Snapshot, UserData} from '../../model/snapshot.js'
 
 export interface Sdk {
-  ecs: typeof import('@aws-sdk/client-ecs')
-  ec2: typeof import('@aws-sdk/client-ec2')
-  efs: typeof import('@aws-sdk/client-efs')
-  asg: typeof import('@aws-sdk/client-auto-scaling')
+  ecs: typeof import('../sdk/ecs.js')
+  ec2: typeof import('../sdk/ec2.js')
+  efs: typeof import('../sdk/efs.js')
+  asg: typeof import('../sdk/auto-scaling.js')
 }
 
 /** Working state that outlives one step (not part of the snapshot as such). */

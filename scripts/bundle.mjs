@@ -1,0 +1,55 @@
+// Builds dist/ with esbuild: one ES module per command and hook (the files oclif loads), the code they share split
+// into dist/chunks/. Dependencies are bundled, so a run compiles only what it uses — for the AWS SDK only the clients
+// and commands named in src/inventory/sdk/*.ts (tree-shaken ESM instead of each package's whole CommonJS file).
+// @oclif/core is bundled too, once, shared by dist/main.js (oclif's execute, what bin/run.js runs) and the commands: it
+// is ~300 small CommonJS files, and resolving them was a third of every start. Left outside: typescript and ts-node
+// (oclif requires them only for TypeScript plugins in development; bundled, typescript is 10 MB loaded on every run),
+// the oclif plugins (help, autocomplete: loaded only when their commands run) and the bash grammar, whose .wasm files
+// are found through node_modules at run time.
+// Usage: node scripts/bundle.mjs [outdir]   (BUNDLE_META=file writes esbuild's metafile, for size analysis)
+import {build} from 'esbuild'
+import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
+
+const outdir = process.argv[2] ?? 'dist'
+const entries = ['commands', 'hooks'].flatMap(dir =>
+  readdirSync(`src/${dir}`).filter(f => f.endsWith('.ts')).map(f => `src/${dir}/${f}`)).concat('src/main.ts')
+
+/**
+ * The AWS SDK's schema modules (one per client: every shape of the service) write XML names as computed keys,
+ * `{[_xN]: _AAddi}` with `const _xN = "xmlName"`. To esbuild a computed key may have side effects, so it keeps every
+ * shape of the service (client-ec2: 1 MB) although we use a dozen operations. Spelled as plain keys, the shapes we
+ * do not reach are dropped. Only keys that name a string constant of the same module are rewritten.
+ */
+const sdkSchemaKeys = {
+  name: 'sdk-schema-keys',
+  setup(b) {
+    b.onLoad({filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/}, ({path}) => {
+      const text = readFileSync(path, 'utf8')
+      const strings = new Map([...text.matchAll(/^const (_\w+) = ("[^"\\]*");$/gm)].map(m => [m[1], m[2]]))
+      return {contents: text.replace(/\[(_\w+)\]:/g, (all, name) => (strings.has(name) ? `${strings.get(name)}:` : all)), loader: 'js'}
+    })
+  },
+}
+
+const result = await build({
+  entryPoints: entries,
+  outdir,
+  outbase: 'src',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // The AWS SDK and smithy packages ship ES modules under "module": those tree-shake; "main" is their CommonJS.
+  mainFields: ['module', 'main'],
+  chunkNames: 'chunks/[name]-[hash]',
+  external: ['typescript', 'ts-node', '@oclif/plugin-*', 'web-tree-sitter', 'tree-sitter-bash'],
+  // CommonJS dependencies bundled into ES modules call require() for Node's built-ins.
+  banner: {js: "import {createRequire as __efsdCreateRequire} from 'node:module'; const require = __efsdCreateRequire(import.meta.url);"},
+  legalComments: 'none',
+  minifySyntax: true,
+  logLevel: 'warning',
+  metafile: Boolean(process.env.BUNDLE_META),
+  plugins: [sdkSchemaKeys],
+})
+if (process.env.BUNDLE_META) writeFileSync(process.env.BUNDLE_META, JSON.stringify(result.metafile))

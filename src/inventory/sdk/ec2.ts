@@ -1,0 +1,2 @@
+// The parts of @aws-sdk/client-ec2 efsdoctor uses, named one by one so the bundle (scripts/bundle.mjs) keeps only these.
+export {EC2Client, DescribeDhcpOptionsCommand, DescribeImagesCommand, DescribeInstanceAttributeCommand, DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand, DescribeNetworkAclsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcAttributeCommand, DescribeVpcsCommand} from '@aws-sdk/client-ec2'
