@@ -19,6 +19,13 @@ async function version() {
 
 if (!await version()) {
   // NOTE: oclif's execute from the bundle (dist/main.js), the copy of @oclif/core the commands share.
-  const {execute} = await import('../dist/main.js')
+  const main = new URL('../dist/main.js', import.meta.url)
+  const {execute} = await import(main.href).catch(async err => {
+    const {existsSync} = await import('node:fs')
+    if (existsSync(main)) throw err
+    // A checkout that was never built: say so in one line instead of oclif's module-not-found.
+    process.stderr.write('efsdoctor: not built (no dist/main.js): run `npm run build` first, or ./bin/dev.js to run the sources\n')
+    process.exit(2)
+  })
   await execute({dir: import.meta.url})
 }

@@ -4,7 +4,9 @@
  */
 import {jest} from '@jest/globals'
 import {spawn, spawnSync} from 'node:child_process'
-import {readFileSync} from 'node:fs'
+import {copyFileSync, mkdirSync, mkdtempSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {createServer, type Server, type Socket} from 'node:net'
 import {closestCommand} from '../../src/hooks/command-not-found.js'
 
@@ -29,6 +31,15 @@ describe('efsdoctor as a process', () => {
     expect(r.status).toBe(1)
     expect(r.stdout.length).toBeGreaterThan(65_536)
     expect(JSON.parse(r.stdout).summary.fail).toBeGreaterThan(0)
+  })
+
+  it('bin/run.js in a checkout that was never built says so in one line, exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'efsd-unbuilt-'))
+    mkdirSync(join(dir, 'bin'))
+    copyFileSync('bin/run.js', join(dir, 'bin/run.js'))
+    copyFileSync('package.json', join(dir, 'package.json'))
+    const r = spawnSync(process.execPath, [join(dir, 'bin/run.js'), 'check', '--example', 'healthy'], {encoding: 'utf8', env: ENV, timeout: 60_000})
+    expect([r.status, r.stdout, r.stderr]).toEqual([2, '', 'efsdoctor: not built (no dist/main.js): run `npm run build` first, or ./bin/dev.js to run the sources\n'])
   })
 
   it('--version is answered by bin/run.js without oclif, in the very words oclif uses', async () => {
