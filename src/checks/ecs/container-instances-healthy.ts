@@ -13,7 +13,7 @@ import {shellCommand} from '../../core/shell.js'
 const SKIP_NOTE = 'Later checks skip it.'
 const ciRes = (ci: ContainerInstance): Resource => ({type: 'ecs-container-instance', id: ci.ec2InstanceId, arn: ci.arn})
 const deregister = (cluster: string, ci: ContainerInstance) =>
-  `aws ecs deregister-container-instance --cluster ${cluster} --container-instance ${ci.arn} --force`
+  shellCommand(['aws', 'ecs', 'deregister-container-instance', '--cluster', cluster, '--container-instance', ci.arn, '--force'])
 
 export const containerInstancesHealthy = defineCheck({
   id: 'ecs/container-instances-healthy',

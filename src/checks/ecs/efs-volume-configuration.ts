@@ -9,6 +9,7 @@ import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import type {Fix, Outcome} from '../../core/types.js'
 import type {Snapshot, TaskDefinition, TaskVolume} from '../../model/snapshot.js'
 import {compareVersions, isPlaceholder, servicesOf, tdExtra, tdId, tdRes} from '../_lib/task-definitions.js'
+import {shellCommand} from '../../core/shell.js'
 
 const MIN_AGENT = '1.38.0'
 const MIN_FARGATE_PV = '1.4.0'
@@ -90,7 +91,7 @@ function volumeRules(s: Snapshot, td: TaskDefinition, vol: TaskVolume): Verdict 
     if (svc.launchType !== 'FARGATE' || !svc.platformVersion || svc.platformVersion === 'LATEST') continue
     if (compareVersions(svc.platformVersion, MIN_FARGATE_PV) < 0) {
       v.problems.push(`service ${svc.name} runs it on Fargate platform version ${svc.platformVersion}; EFS volumes need ${MIN_FARGATE_PV} or later`)
-      v.fixes.push(`aws ecs update-service --service ${svc.name} --platform-version LATEST${s.scope.cluster ? ` --cluster ${s.scope.cluster}` : ''}`)
+      v.fixes.push(shellCommand(['aws', 'ecs', 'update-service', '--service', svc.name, '--platform-version', 'LATEST', ...(s.scope.cluster ? ['--cluster', s.scope.cluster] : [])]))
     }
   }
   const onEc2 = !td.requiresCompatibilities?.length || td.requiresCompatibilities.includes('EC2')

@@ -37,7 +37,7 @@ export const efsMounted = defineCheck({
             {summary: `Mount it${hasFstab ? ' (the fstab line exists)' : ' (add the fstab line: see host/fstab-persistent)'}; find why it failed in host/boot-errors, then restart the tasks on ${i.id}.`,
               command: e.kind === 'mount-point' && e.fsId
                 // NOTE: efsdoctor mount is idempotent, validates fstab and rolls back on failure; prefer it to a raw mount.
-                ? `efsdoctor mount --instance ${i.id} --file-system ${e.fsId} --path ${e.path}`
+                ? shellCommand(['efsdoctor', 'mount', '--instance', i.id, '--file-system', e.fsId, '--path', e.path])
                 : e.kind === 'mount-point' && hasFstab ? ssmRun(i.id, shellCommand(['mount', e.path])) : ssmRun(i.id, 'mount -a -t efs,nfs4')},
             {evidence: ev, key}))
           continue

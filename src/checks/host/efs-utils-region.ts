@@ -8,10 +8,11 @@
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
 import {efsConfigValue} from '../_lib/efs-utils.js'
 import {perProbedHost, ssmRun} from '../_lib/host.js'
+import {shellCommand} from '../../core/shell.js'
 
 const CONF = '/etc/amazon/efs/efs-utils.conf'
 /** Uncomments the `#region = us-east-1` line efs-utils ships in [mount]; no quotes, so it survives ssmRun's JSON. */
-const setRegion = (region: string) => `sudo sed -i s/^#region.*/region=${region}/ ${CONF}`
+const setRegion = (region: string) => shellCommand(['sudo', 'sed', '-i', `s/^#region.*/region=${/^[a-z0-9-]+$/.test(region) ? region : '<region>'}/`, CONF])
 
 export const efsUtilsRegion = defineCheck({
   id: 'host/efs-utils-region',

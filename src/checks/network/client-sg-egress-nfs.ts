@@ -13,6 +13,7 @@ import {perTaskClientSubnet} from '../_lib/task-clients.js'
 import {ambiguousHost, evaluateTemplateSgs, isTemplateMode, mountTargetsBySgs, sgResource, sgSetKey, templateHosts} from '../_lib/template-network.js'
 import type {Outcome} from '../../core/types.js'
 import type {Snapshot} from '../../model/snapshot.js'
+import {shellCommand} from '../../core/shell.js'
 
 /**
  * Lint: each host resource's groups against the group sets of the mount targets of the file systems it mounts. A template group with no egress listed (or
@@ -55,7 +56,7 @@ function fromTaskClients(s: Snapshot): Outcome[] {
     const peer = target ? `UserIdGroupPairs=[{GroupId=${target}}]` : `IpRanges=[{CidrIp=${mt.ipAddress ?? '<mount-target-ip>'}/32}]`
     return fail(r, `Task security groups ${taskSgs} of service ${svc} (awsvpc) allow no outbound TCP 2049 from subnet ${subnet.id} to mount target ${mt.id} (${ips.join(', ')}): its EFS volumes fail to mount (ResourceInitializationError).`,
       {summary: `Allow egress TCP 2049 from the task security group ${taskSg} of service ${svc} to ${target ?? `the mount target IP ${mt.ipAddress ?? ''}`}.`,
-        command: `aws ec2 authorize-security-group-egress --group-id ${taskSg} --ip-permissions 'IpProtocol=tcp,FromPort=2049,ToPort=2049,${peer}'`},
+        command: shellCommand(['aws', 'ec2', 'authorize-security-group-egress', '--group-id', taskSg, '--ip-permissions', `IpProtocol=tcp,FromPort=2049,ToPort=2049,${peer}`])},
       {evidence: ev})
   })
 }
@@ -86,7 +87,7 @@ export const clientSgEgressNfs = defineCheck({
       const peer = target ? `UserIdGroupPairs=[{GroupId=${target}}]` : `IpRanges=[{CidrIp=${mt.ipAddress ?? '<mount-target-ip>'}/32}]`
       return fail(r, `Security groups ${i.securityGroupIds.join(', ') || '(none)'} of ${i.id} allow no outbound TCP 2049 to ${mt.id} (${ips.join(', ')}): mounts time out.`,
         {summary: `Allow egress TCP 2049 from ${clientSg} to ${target ?? `the mount target IP ${mt.ipAddress ?? ''}`}.`,
-          command: `aws ec2 authorize-security-group-egress --group-id ${clientSg} --ip-permissions 'IpProtocol=tcp,FromPort=2049,ToPort=2049,${peer}'`},
+          command: shellCommand(['aws', 'ec2', 'authorize-security-group-egress', '--group-id', clientSg, '--ip-permissions', `IpProtocol=tcp,FromPort=2049,ToPort=2049,${peer}`])},
         {evidence: ev})
     })
     return [...instances, ...fromTaskClients(s)]

@@ -9,6 +9,7 @@ import type {Outcome} from '../../core/types.js'
 import type {Snapshot, UserData} from '../../model/snapshot.js'
 import {at, eachUserData, effectiveMounts, scopeFsIds, snippetCommand, udResource} from '../_lib/user-data-check.js'
 import {type Branch, type DeviceRef, parseDevice, type ParsedUserData} from '../_lib/user-data.js'
+import {shellCommand} from '../../core/shell.js'
 
 interface Ref { line: number; device: string; ref: DeviceRef; fsId?: string; mountPoint?: string; origin?: string; fsType?: string; branch?: Branch; order: number }
 
@@ -74,7 +75,7 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
     const where = `${s.scope.accountId ?? 'this account'}/${s.scope.region ?? 'this region'}`
     return fail(r, `Line ${missing.line} of UserData ${ud.id} mounts ${missing.fsId}: no such file system in ${where}, so the mount fails at boot (\`Failed to resolve\`) and tasks write to the root volume.`,
       {summary: `Point the script at a file system that exists in ${where} (see efs/file-system-exists), or create ${missing.fsId}'s replacement and update the launch template.`,
-        command: `aws efs describe-file-systems --region ${s.scope.region ?? '<region>'} --query 'FileSystems[].[FileSystemId,Name]' --output table`},
+        command: shellCommand(['aws', 'efs', 'describe-file-systems', '--region', s.scope.region ?? '<region>', '--query', 'FileSystems[].[FileSystemId,Name]', '--output', 'table'])},
       at(ud, missing.line, {device: missing.device, fileSystemId: missing.fsId, account: s.scope.accountId, region: s.scope.region}))
   }
   for (const m of matching) {

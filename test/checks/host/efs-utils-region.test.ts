@@ -27,7 +27,7 @@ describe('host/efs-utils-region', () => {
     expect(f.status).toBe('fail')
     expect(f.message).toContain('instance metadata does not answer on this host')
     expect(f.message).toContain('Error retrieving region')
-    expect(f.fix?.command).toBe(`aws ssm send-command --instance-ids ${IDS.instances[0]} --document-name AWS-RunShellScript --parameters '{"commands":["sudo sed -i s/^#region.*/region=eu-west-1/ /etc/amazon/efs/efs-utils.conf"]}'`)
+    expect(f.fix?.command).toBe(`aws ssm send-command --instance-ids ${IDS.instances[0]} --document-name AWS-RunShellScript --parameters '{"commands":["sudo sed -i '\\''s/^#region.*/region=eu-west-1/'\\'' /etc/amazon/efs/efs-utils.conf"]}'`)
   })
 
   it('fails a configured region that is not the instance\'s', () => {
