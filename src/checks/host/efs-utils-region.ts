@@ -12,7 +12,9 @@ import {shellCommand} from '../../core/shell.js'
 
 const CONF = '/etc/amazon/efs/efs-utils.conf'
 /** Uncomments the `#region = us-east-1` line efs-utils ships in [mount]; no quotes, so it survives ssmRun's JSON. */
-const setRegion = (region: string) => shellCommand(['sudo', 'sed', '-i', `s/^#region.*/region=${/^[a-z0-9-]+$/.test(region) ? region : '<region>'}/`, CONF])
+/** `sed` setting `region=` on the line that starts with `from` (`#region`: the commented default; `region`: a wrong value). */
+const setRegion = (region: string, from = '#region') =>
+  shellCommand(['sudo', 'sed', '-i', `s/^${from}.*/region=${/^[a-z0-9-]+$/.test(region) ? region : '<region>'}/`, CONF])
 
 export const efsUtilsRegion = defineCheck({
   id: 'host/efs-utils-region',
@@ -32,7 +34,7 @@ export const efsUtilsRegion = defineCheck({
       if (configured) {
         if (region && configured !== region) {
           return fail(r, `${CONF} on ${i.id} sets region = ${configured}, but the instance is in ${region}: efs-utils builds fs-….efs.${configured}… names, which do not resolve here.`,
-            {summary: `Set region = ${region} in the [mount] section of ${CONF}.`, command: ssmRun(i.id, `sudo sed -i s/^region.*/region=${region}/ ${CONF}`)}, {evidence})
+            {summary: `Set region = ${region} in the [mount] section of ${CONF}.`, command: ssmRun(i.id, setRegion(region, 'region'))}, {evidence})
         }
         return pass(r, `efs-utils on ${i.id} takes the region from ${CONF} (region = ${configured}).`, {evidence})
       }
