@@ -28,14 +28,28 @@ export function oneLine(text: string): string {
   return escapeUnsafe(text).replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, ' ')
 }
 
-/** A deep copy with every string (values and keys) passed through sanitizeText; other values kept. */
+/**
+ * `value` with every string (values and keys) passed through sanitizeText; other values kept. Copy on write: an array
+ * or object with nothing to remove anywhere inside is returned as it is (the same object), so a clean report of
+ * thousands of findings costs a walk, not a copy.
+ */
 export function sanitizeDeep<T>(value: T): T {
   if (typeof value === 'string') return sanitizeText(value) as T
-  if (Array.isArray(value)) return value.map(v => sanitizeDeep(v)) as T
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined
+    for (let i = 0; i < value.length; i++) {
+      const v = sanitizeDeep(value[i])
+      if (v !== value[i]) (out ??= value.slice())[i] = v
+    }
+    return (out ?? value) as T
+  }
   if (value && typeof value === 'object' && !(value instanceof Date)) {
+    const entries = Object.entries(value)
+    const clean = entries.map(([k, v]) => [sanitizeText(k), sanitizeDeep(v)] as const)
+    if (clean.every(([k, v], i) => k === entries[i][0] && v === entries[i][1])) return value
     const out: Record<string, unknown> = {}
     // NOTE: defineProperty, so a key named __proto__ stays an own key instead of replacing the prototype.
-    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, sanitizeText(k), {value: sanitizeDeep(v), enumerable: true, writable: true, configurable: true})
+    for (const [k, v] of clean) Object.defineProperty(out, k, {value: v, enumerable: true, writable: true, configurable: true})
     return out as T
   }
   return value

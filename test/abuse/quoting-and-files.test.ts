@@ -11,7 +11,7 @@ import {join} from 'node:path'
 import Check from '../../src/commands/check.js'
 import Lint from '../../src/commands/lint.js'
 import {shellCommand, shellWord} from '../../src/core/shell.js'
-import {escapeUnsafe, sanitizeText, UNSAFE_CHARS} from '../../src/core/sanitize.js'
+import {escapeUnsafe, sanitizeDeep, sanitizeText, UNSAFE_CHARS} from '../../src/core/sanitize.js'
 import {MAX_TEMPLATE_BYTES} from '../../src/core/input-file.js'
 import {ssmRun} from '../../src/checks/_lib/host.js'
 import {snippetCommand} from '../../src/checks/_lib/user-data-check.js'
@@ -93,6 +93,21 @@ describe('one sanitizer', () => {
       const kept = new RegExp(UNSAFE_CHARS.source).test(t) || out === t
       return clean && escaped && kept
     }), {numRuns: 1000})
+  })
+
+  it('property: sanitizeDeep leaves no unsafe character in any key or string, copies only what it changes, and never touches its input', () => {
+    const unsafe = new RegExp(UNSAFE_CHARS.source)
+    const strings = (v: unknown): string[] => typeof v === 'string' ? [v]
+      : Array.isArray(v) ? v.flatMap(strings)
+        : v && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => [k, ...strings(x)]) : []
+    fc.assert(fc.property(fc.jsonValue({maxDepth: 4}), fc.string({unit: 'binary', maxLength: 8}), (value, noise) => {
+      const dirty = JSON.parse(JSON.stringify({value, noise, [`k${noise}`]: [noise]})) as unknown
+      const before = JSON.stringify(dirty)
+      const out = sanitizeDeep(dirty)
+      const changed = strings(dirty).some(t => unsafe.test(t))
+      return !strings(out).some(t => unsafe.test(t)) && JSON.stringify(dirty) === before &&
+        (changed ? out !== dirty : out === dirty) && (changed || JSON.stringify(out) === before)
+    }), {numRuns: 500})
   })
 })
 
