@@ -44,13 +44,25 @@ export function sanitizeDeep<T>(value: T): T {
     return (out ?? value) as T
   }
   if (value && typeof value === 'object' && !(value instanceof Date)) {
-    const entries = Object.entries(value)
-    const clean = entries.map(([k, v]) => [sanitizeText(k), sanitizeDeep(v)] as const)
-    if (clean.every(([k, v], i) => k === entries[i][0] && v === entries[i][1])) return value
-    const out: Record<string, unknown> = {}
-    // NOTE: defineProperty, so a key named __proto__ stays an own key instead of replacing the prototype.
-    for (const [k, v] of clean) Object.defineProperty(out, k, {value: v, enumerable: true, writable: true, configurable: true})
-    return out as T
+    const record = value as Record<string, unknown>
+    const keys = Object.keys(record)
+    let out: Record<string, unknown> | undefined
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]
+      const key = sanitizeText(k)
+      const v = sanitizeDeep(record[k])
+      if (!out && (key !== k || v !== record[k])) {
+        out = {}
+        for (let j = 0; j < i; j++) define(out, keys[j], record[keys[j]])
+      }
+      if (out) define(out, key, v)
+    }
+    return (out ?? value) as T
   }
   return value
+}
+
+/** NOTE: defineProperty, so a key named __proto__ stays an own key instead of replacing the prototype. */
+function define(out: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(out, key, {value, enumerable: true, writable: true, configurable: true})
 }
