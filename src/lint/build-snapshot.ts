@@ -3,6 +3,7 @@
  * filled; live state (lifecycle states, container instances, agent versions, running instances) is left undefined
  * so those checks are `skipped`, never `pass`. Ids are logical ids; `Ref`s to resources resolve to logical ids.
  */
+import {pushTo} from '../core/group.js'
 import {imageKindOf} from '../core/images.js'
 import {redactSecrets} from '../core/redact.js'
 import {redactAnyUserData} from '../core/user-data-layers.js'
@@ -322,7 +323,10 @@ function clusterFacts(r: Resolver, ofType: (type: string) => Res[], clusters: Re
 
 export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
   const resources: Res[] = Object.entries(obj(t.body.Resources)).map(([id, v]) => ({id, type: String(obj(v).Type ?? ''), props: obj(obj(v).Properties)}))
-  const ofType = (type: string) => resources.filter(x => x.type === type)
+  // NOTE: one index by type, read about 30 times, instead of a scan of every resource per read.
+  const byType = new Map<string, Res[]>()
+  for (const x of resources) pushTo(byType, x.type, x)
+  const ofType = (type: string): Res[] => [...(byType.get(type) ?? [])]
   const lineOf = (id: string) => t.lines.get(`Resources/${id}`)
   const where = (id: string) => ({file: opts.file, line: lineOf(id), logicalId: id})
   const notes: string[] = [`Built offline from ${opts.file}: live state (lifecycle states, container instances and agent versions, running instances) is not known, so checks that need it are skipped.`]
