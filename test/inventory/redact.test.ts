@@ -15,6 +15,13 @@ const cases: [string, string, string, string][] = [
   ['slack-token', 'SLACK=xoxb-1234567890-abcdefghij', 'xoxb-1234567890-abcdefghij', 'SLACK='],
   ['bearer-token', 'curl -H "Authorization: Bearer eyJhbGciOi.payload.sig" https://api', 'eyJhbGciOi.payload.sig', 'https://api'],
   ['url-credentials', 'DATABASE_URL=postgres://app:pa55word@db.internal:5432/app', 'pa55word', 'postgres://app:'],
+  // One line per rule that no case above reaches alone (each rule's word must be in MAY_HOLD_SECRET, src/core/redact.ts).
+  ['github-token', 'TOKEN_FILE=x; echo github_pat_abcdefghijklmnopqrstuvwxyz > /root/gh', 'github_pat_abcdefghijklmnopqrstuvwxyz', '> /root/gh'],
+  ['token', 'export APIKEY=abcd1234efgh', 'abcd1234efgh', 'export APIKEY='],
+  ['password', 'export DB_PASS=abcd1234efgh', 'abcd1234efgh', 'export DB_PASS='],
+  ['password', 'curl -sf -u admin:abcd1234efgh https://repo.example.com/x', 'abcd1234efgh', '-u admin:'],
+  ['password', 'mysql -h db -uadmin -pabcd1234efgh app < /tmp/schema.sql', 'abcd1234efgh', '-h db -uadmin -p'],
+  ['password', "sed -i 's/password_here/abcd1234efgh/' wp-config.php", 'abcd1234efgh', "s/password_here/"],
 ]
 
 describe('redactSecrets', () => {
