@@ -13,13 +13,20 @@
  */
 export const UNSAFE_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 
+/**
+ * Every character UNSAFE_CHARS can match, surrogates paired or not: a text with none is returned as it is after one
+ * scan of a single character class, several times cheaper than the replace on the megabytes a big report writes.
+ */
+const MAYBE_UNSAFE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\uFFFE\uFFFF\uD800-\uDFFF]/
+
 /** `text` without unsafe characters (tab and newline kept). */
 export function sanitizeText(text: string): string {
-  return text.replace(UNSAFE_CHARS, '')
+  return MAYBE_UNSAFE.test(text) ? text.replace(UNSAFE_CHARS, '') : text
 }
 
 /** `text` with every unsafe character shown as `\uXXXX` (tab and newline kept): what a reader sees is what is there. */
 export function escapeUnsafe(text: string): string {
+  if (!MAYBE_UNSAFE.test(text)) return text
   return text.replace(UNSAFE_CHARS, c => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`)
 }
 

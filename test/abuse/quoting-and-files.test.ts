@@ -109,6 +109,15 @@ describe('one sanitizer', () => {
         (changed ? out !== dirty : out === dirty) && (changed || JSON.stringify(out) === before)
     }), {numRuns: 500})
   })
+
+  it('treats every code unit alone and beside safe text exactly as the full replace does (its quick pre-check misses none)', () => {
+    const escape = (t: string) => t.replace(UNSAFE_CHARS, c => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`)
+    for (let u = 0; u <= 0xFFFF; u++) {
+      const t = `a${String.fromCharCode(u)}b`
+      if (escapeUnsafe(t) !== escape(t) || sanitizeText(t) !== t.replace(UNSAFE_CHARS, '')) throw new Error(`U+${u.toString(16)} differs`)
+    }
+    expect(escapeUnsafe('pair \uD83D\uDE00 kept')).toBe('pair \uD83D\uDE00 kept')
+  })
 })
 
 describe('item 5: special and huge files are refused with one line', () => {
