@@ -18,7 +18,8 @@ type Identified = Pick<Finding, 'checkId' | 'resource' | 'key'>
 
 /** The key's entries in a fixed order (by name), so the order a check lists them in never matters. */
 export function keyEntries(key: Finding['key']): [string, string][] {
-  return Object.entries(key ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const entries = Object.entries(key ?? {})
+  return entries.length > 1 ? entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : entries
 }
 
 /** `fileSystem=fs-1 subnet=subnet-2`: the key as one readable line (empty when the resource alone identifies it). */
