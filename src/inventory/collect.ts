@@ -59,7 +59,7 @@ function newContext(clients: AwsClients, opts: CollectOptions & {region: string 
   if (region) snapshot.scope.region = region
   return {
     clients, sdk, cluster: opts.cluster, region, explicitFileSystems: uniq(opts.fileSystemIds ?? []), calls, snapshot, notes: [],
-    found: {fileSystems: new Map(), fileSystemsListed: false, mountTargetsByFs: new Map(), eniGroups: new Map(), userData: new Map(), imageNames: new Map()},
+    found: {fileSystems: new Map(), fileSystemsListed: false, mountTargetsByFs: new Map(), eniGroups: new Map(), userData: new Map(), imageNames: new Map(), fsDetails: new Map()},
   }
 }
 
@@ -78,6 +78,20 @@ function collectionSteps(ctx: CollectContext): Collection {
     const vpcs = instanceVpcs()
     const named = new Set([...explicit, ...(s.taskDefinitions ?? []).flatMap(t => t.volumes.map(v => v.efsVolumeConfiguration?.fileSystemId))])
     return [...found.mountTargetsByFs.values()].flat().filter(m => (m.vpcId && vpcs.has(m.vpcId)) || named.has(m.fileSystemId))
+  }
+  /** The scope from what has been read so far: step 5 takes the final one, step 4 an early look. */
+  const currentScope = async () => {
+    const vpcs = instanceVpcs()
+    const mountTargetVpcs = new Map<string, Set<string>>()
+    for (const m of [...found.mountTargetsByFs.values()].flat()) {
+      if (!m.vpcId || !vpcs.has(m.vpcId)) continue
+      mountTargetVpcs.set(m.vpcId, (mountTargetVpcs.get(m.vpcId) ?? new Set()).add(m.fileSystemId))
+    }
+    const inferred = explicit.length ? [] : inferFileSystems({taskDefinitions: s.taskDefinitions ?? [], userData: [...found.userData.values()], mountTargetVpcs})
+    // NOTE: the usage model reads mount-target IPs (mounts by IP), so it sees every mount target found so far. It
+    // parses UserData, so the shell grammar must be loaded first (without it every script reads as no mount at all).
+    await loadShellParserFor([...found.userData.values()].map(u => u.text))
+    return scopeByEvidence({...s, userData: [...found.userData.values()], mountTargets: [...found.mountTargetsByFs.values()].flat()}, inferred, explicit)
   }
   const eniGroupsOf = (mts: MountTarget[]): string[] =>
     mts.flatMap(m => (m.networkInterfaceId ? found.eniGroups.get(m.networkInterfaceId) : undefined) ?? [])
@@ -140,7 +154,14 @@ function collectionSteps(ctx: CollectContext): Collection {
         ...insts.map(i => i.subnetId), ...mts.map(m => m.subnetId),
         ...(s.autoScalingGroups ?? []).flatMap(g => g.subnetIds), ...(s.services ?? []).flatMap(x => x.subnetIds ?? []),
       ])
+      // NOTE: policies and access points of the file systems already named or used (never of mere candidates, which
+      // more evidence can drop) are read alongside this step, not in a round of their own in step 5. Evidence only
+      // grows, so these stay in scope; step 5 reads what is left. An error here is met again, and reported, in step 5.
+      const early = currentScope()
+        .then(scope => efs.prefetchPoliciesAndAccessPoints(ctx, scope.fileSystems.filter(f => !f.candidate).map(f => f.id)))
+        .catch(() => undefined)
       await Promise.all([
+        early,
         ec2.fetchSecurityGroups(ctx, sgIds),
         ec2.readSubnets(ctx, subnetIds),
         ec2.readNetworkAcls(ctx, subnetIds),
@@ -158,17 +179,7 @@ function collectionSteps(ctx: CollectContext): Collection {
   const step5: Step = {
     title: 'File systems in scope, their policies and access points',
     run: async () => {
-      const vpcs = instanceVpcs()
-      const mountTargetVpcs = new Map<string, Set<string>>()
-      for (const m of [...found.mountTargetsByFs.values()].flat()) {
-        if (!m.vpcId || !vpcs.has(m.vpcId)) continue
-        mountTargetVpcs.set(m.vpcId, (mountTargetVpcs.get(m.vpcId) ?? new Set()).add(m.fileSystemId))
-      }
-      const inferred = explicit.length ? [] : inferFileSystems({taskDefinitions: s.taskDefinitions ?? [], userData: [...found.userData.values()], mountTargetVpcs})
-      // NOTE: the usage model reads mount-target IPs (mounts by IP), so it sees every mount target found so far. It
-      // parses UserData, so the shell grammar must be loaded first (without it every script reads as no mount at all).
-      await loadShellParserFor([...found.userData.values()].map(u => u.text))
-      const scoped = scopeByEvidence({...s, userData: [...found.userData.values()], mountTargets: [...found.mountTargetsByFs.values()].flat()}, inferred, explicit)
+      const scoped = await currentScope()
       s.scope.fileSystems = scoped.fileSystems
       notes.push(...scoped.notes)
       if (!s.scope.fileSystems.length) notes.push('no EFS file system found for this cluster; name one with --file-system')

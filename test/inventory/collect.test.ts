@@ -7,7 +7,7 @@ import {
   DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand, DescribeNetworkAclsCommand, DescribeInstanceAttributeCommand, EC2Client,
   DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeImagesCommand,
 } from '@aws-sdk/client-ec2'
-import {DescribeFileSystemsCommand, DescribeMountTargetsCommand, EFSClient} from '@aws-sdk/client-efs'
+import {DescribeFileSystemsCommand, DescribeMountTargetsCommand, EFSClient, DescribeFileSystemPolicyCommand} from '@aws-sdk/client-efs'
 import {mockClient} from 'aws-sdk-client-mock'
 import {UsageError} from '../../src/core/errors.js'
 import {INVENTORY_ACTIONS} from '../../src/model/actions.js'
@@ -162,14 +162,19 @@ describe('batching and call bounds', () => {
       const rounds = new RoundCounter()
       const s = await collectSnapshot(slowClients(), {cluster: 'prod', region: REGION, onCall: rounds.onCall})
       return {rounds: rounds.rounds, calls: sentActions().length, notes: s.scope.notes ?? [],
-        taskDefinitions: stubs.ecs.commandCalls(DescribeTaskDefinitionCommand).length}
+        taskDefinitions: stubs.ecs.commandCalls(DescribeTaskDefinitionCommand).length,
+        policyReads: stubs.efs.commandCalls(DescribeFileSystemPolicyCommand).map(c => c.args[0].input.FileSystemId),
+        scoped: s.scope.fileSystems.map(f => f.id)}
     }
     const sizes = [await measure(10), await measure(100), await measure(1000)]
     if (process.env.EFSDOCTOR_PRINT_ROUNDS) console.log(JSON.stringify(sizes))
     // Step 1: DescribeClusters → ListContainerInstances (one page, or partitions sized by the count) → describe;
-    // then one round each for steps 2–5. The running-task chain (ListTasks → ListTasks → DescribeTasks →
-    // DescribeTaskDefinition) ends with step 2, so it never adds a round.
-    expect(sizes.map(x => x.rounds)).toEqual([7, 7, 7])
+    // then one round each for steps 2–4; step 5's policy and access-point reads of file systems UserData already
+    // uses run alongside step 4, so step 5 adds none. The running-task chain (ListTasks → ListTasks → DescribeTasks
+    // → DescribeTaskDefinition) ends with step 2, so it never adds a round.
+    expect(sizes.map(x => x.rounds)).toEqual([6, 6, 6])
+    // Read early, but once each, and only for the file systems in scope.
+    for (const x of sizes) expect(x.policyReads).toEqual(x.scoped)
     // One service task definition plus the three standalone families, each described once.
     expect(sizes.map(x => x.taskDefinitions)).toEqual([4, 4, 4])
     expect(sizes[2].calls).toBeLessThanOrEqual(25 + 3 * Math.ceil(1000 / 100) + 1)

@@ -5,6 +5,7 @@
  */
 import {UsageError} from '../../core/errors.js'
 import type {AwsClients} from '../aws-clients.js'
+import type {AccessPointDescription} from '@aws-sdk/client-efs'
 import type {Calls} from '../call.js'
 import type {FileSystem, MountTarget, Snapshot, UserData} from '../../model/snapshot.js'
 
@@ -29,6 +30,14 @@ export interface Found {
   userData: Map<string, UserData>
   /** AMI id → its name (ec2:DescribeImages), for the image each UserData's hosts run. */
   imageNames: Map<string, string>
+  /** File-system id → its policy and access-point reads, started once (efs.readPoliciesAndAccessPoints). */
+  fsDetails: Map<string, Promise<FsDetails>>
+}
+
+/** What DescribeFileSystemPolicy and DescribeAccessPoints answered for one file system (undefined: the call failed). */
+export interface FsDetails {
+  policy: {Policy?: string} | undefined
+  accessPoints: {items: AccessPointDescription[]; failedFirst: boolean}
 }
 
 export interface CollectContext {

@@ -4,7 +4,7 @@ import {send} from '../aws-clients.js'
 import {mapLimit, paginate} from '../call.js'
 import * as map from '../map.js'
 import type {Snapshot} from '../../model/snapshot.js'
-import {CONCURRENCY, type CollectContext} from './context.js'
+import {CONCURRENCY, type CollectContext, type FsDetails} from './context.js'
 
 /**
  * Candidate file systems into `found.fileSystems`: the named ones one by one (a missing one ends the run), else every
@@ -66,16 +66,16 @@ export function recordFileSystemsInScope(ctx: CollectContext, scoped: string[]):
   }
 }
 
-/** File-system policy (null when there is none) and access points of each scoped file system known to exist. */
-export async function readPoliciesAndAccessPoints(ctx: CollectContext, scoped: string[]): Promise<void> {
-  const {calls, clients, sdk: {efs}, snapshot: s, found} = ctx
-  const existing = scoped.filter(id => !found.fileSystemsListed || found.fileSystems.has(id))
-  const policies: NonNullable<Snapshot['fileSystemPolicies']> = {}
-  const accessPoints: NonNullable<Snapshot['accessPoints']> = []
-  let policyOk = existing.length === 0
-  let apOk = existing.length === 0
-  await mapLimit(existing, CONCURRENCY, async id => {
-    const [policy, aps] = await Promise.all([
+/** The scoped file systems known to exist. */
+const existing = (ctx: CollectContext, ids: string[]): string[] =>
+  ids.filter(id => !ctx.found.fileSystemsListed || ctx.found.fileSystems.has(id))
+
+/** The policy and access points of one file system, read once however often they are asked for. */
+function detailsOf(ctx: CollectContext, id: string): Promise<FsDetails> {
+  const {calls, clients, sdk: {efs}, found} = ctx
+  let details = found.fsDetails.get(id)
+  if (!details) {
+    details = Promise.all([
       calls.call('fileSystemPolicies', 'elasticfilesystem:DescribeFileSystemPolicy',
         () => send(clients.efs, new efs.DescribeFileSystemPolicyCommand({FileSystemId: id})), {
           resourceIds: [id],
@@ -84,7 +84,30 @@ export async function readPoliciesAndAccessPoints(ctx: CollectContext, scoped: s
       paginate(t => calls.call('accessPoints', 'elasticfilesystem:DescribeAccessPoints',
         () => send(clients.efs, new efs.DescribeAccessPointsCommand({FileSystemId: id, NextToken: t})), {resourceIds: [id]}),
       p => p.AccessPoints, p => p.NextToken),
-    ])
+    ]).then(([policy, accessPoints]) => ({policy, accessPoints}))
+    found.fsDetails.set(id, details)
+  }
+  return details
+}
+
+/**
+ * Starts the reads of readPoliciesAndAccessPoints early, for file systems sure to be in scope (so they overlap other
+ * calls instead of taking a round of their own at the end). Only for those: a read records its failure as a gap.
+ */
+export async function prefetchPoliciesAndAccessPoints(ctx: CollectContext, surelyScoped: string[]): Promise<void> {
+  await mapLimit(existing(ctx, surelyScoped), CONCURRENCY, id => detailsOf(ctx, id))
+}
+
+/** File-system policy (null when there is none) and access points of each scoped file system known to exist. */
+export async function readPoliciesAndAccessPoints(ctx: CollectContext, scoped: string[]): Promise<void> {
+  const {snapshot: s} = ctx
+  const ids = existing(ctx, scoped)
+  const policies: NonNullable<Snapshot['fileSystemPolicies']> = {}
+  const accessPoints: NonNullable<Snapshot['accessPoints']> = []
+  let policyOk = ids.length === 0
+  let apOk = ids.length === 0
+  await mapLimit(ids, CONCURRENCY, async id => {
+    const {policy, accessPoints: aps} = await detailsOf(ctx, id)
     if (policy) {
       policies[id] = policy.Policy ?? null
       policyOk = true
