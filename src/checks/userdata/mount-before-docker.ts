@@ -27,11 +27,15 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome[] {
       {...at(ud, deadlock.line, {action: deadlock.text}), key: {problem: 'blocking-ecs-start'}}))
   }
 
-  const unsafe = mounts.find(m => m.backgrounded || (m.swallowed && !m.retried))
+  // NOTE: `|| true` changes nothing in a script without errexit (a failed mount never stops it): only a backgrounded
+  // mount, or a swallowed one under `set -e`, differs from a plain mount.
+  const unsafe = mounts.find(m => m.backgrounded || (m.swallowed && !m.retried && errexitAt(ud.text, m.line)))
   if (unsafe) {
-    const how = unsafe.backgrounded ? 'runs in the background (&)' : 'ignores failure (|| true) without a retry loop'
-    out.push(fail(r, `The mount on line ${unsafe.line} ${how}: the script, and then ECS, go on before EFS is mounted, so tasks can start on an empty local directory.`,
-      {summary: 'Mount synchronously in a bounded retry loop that fails the script when EFS never mounts.', command: fixCmd},
+    const how = unsafe.backgrounded
+      ? 'runs in the background (&): the script, and then ECS, go on before EFS is mounted'
+      : 'ignores failure (|| true) without a retry loop under set -e: where a failed mount would stop the script, the script (and then ECS) goes on with EFS not mounted'
+    out.push(fail(r, `The mount on line ${unsafe.line} ${how}, so tasks can start on an empty local directory.`,
+      {summary: 'Mount synchronously, in a bounded retry loop (the snippet below does).', command: fixCmd},
       {...at(ud, unsafe.line, {mount: unsafe.text}), key: {problem: 'mount-not-waited-for'}}))
   }
 
@@ -58,6 +62,24 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome[] {
   return out
 }
 
+/**
+ * Whether errexit is on at `line` of `text` (1-based): `#!… -e` on the first line, or the last `set` before that line
+ * that turns it on (`set -e`, `set -euo pipefail`, `set -o errexit`) or off (`set +e`, `set +o errexit`).
+ */
+function errexitAt(text: string, line: number): boolean {
+  const lines = text.split('\n', line)
+  let on = /^#!\S*(?:\s+\S+)?\s+-[a-z]*e/.test(lines[0] ?? '')
+  for (const l of lines.slice(1, line - 1)) {
+    const words = /^\s*set\s+(.*)$/.exec(l)?.[1].split(/\s+/) ?? []
+    for (let i = 0; i < words.length; i++) {
+      const [sign, flags] = [words[i][0], words[i].slice(1)]
+      if (sign !== '-' && sign !== '+') break
+      if (flags === 'o' ? words[++i] === 'errexit' : /^[a-z]*e[a-z]*$/.test(flags)) on = sign === '-'
+    }
+  }
+  return on
+}
+
 export const mountBeforeDocker = defineCheck({
   id: 'userdata/mount-before-docker',
   title: 'UserData mounts EFS before Docker/ECS start tasks, without restarting the agent inside cloud-init',
@@ -65,8 +87,9 @@ export const mountBeforeDocker = defineCheck({
   policy: [
     {rule: 'A blocking `systemctl start|restart ecs` inside UserData → fail, **error**: on the ECS-optimized Amazon Linux 2/2023 AMI ecs.service is ordered after cloud-final.service, so it waits for cloud-init, which waits for it; `start ecs` (Upstart, Amazon Linux 1) is not that deadlock, and `--no-block` queues the start', source: `${SOURCES.ecsBootstrap}`},
     {rule: 'Docker started before the mount, with the ECS agent not started before it, is not a failure (no task can start on the empty directory yet); the ECS agent started before the mount and not restarted after it → fail (a warning when its start is queued with `--no-block`)', source: `${SOURCES.ecsBootstrap}`},
+    {rule: 'A backgrounded mount (`&`) → fail, **error**: the script, and ECS after it, go on while the mount may not be done. A mount whose failure is swallowed (`|| true`) without a retry loop → fail, **error**, only under errexit (`set -e`, `#!/bin/bash -e`): without errexit a failed mount never stops the script, so `|| true` changes nothing and gets the plain mount\'s verdict', source: 'GNU Bash manual, "The Set Builtin", -e: the shell does not exit when the failing command is part of a `||` list, https://www.gnu.org/software/bash/manual/html_node/The-Set-Builtin.html'},
   ],
-  description: 'Containers started before the mount keep the empty local directory; a blocking ECS agent restart inside cloud-init deadlocks on the ECS-optimized AMI; backgrounded or swallowed mounts let tasks start on an empty directory.',
+  description: 'Containers started before the mount keep the empty local directory; a blocking ECS agent restart inside cloud-init deadlocks on the ECS-optimized AMI; a backgrounded mount (or, under set -e, a swallowed one) lets tasks start on an empty directory.',
   remediation: 'Mount synchronously (with a bounded retry) before Docker/ECS start; do not restart the ECS agent from UserData (or use --no-block).',
   docsUrl: 'https://github.com/aws/amazon-ecs-init/blob/master/packaging/amazon-linux-ami/ecs.service',
   needs: ['userData'],

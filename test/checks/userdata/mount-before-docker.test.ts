@@ -29,9 +29,21 @@ describe('userdata/mount-before-docker', () => {
     const out = run(udFixture('fault-backgrounded-mount.sh'))
     expect(out[0]).toMatchObject({status: 'fail', location: {line: 6}})
     expect(out[0].message).toMatch(/background/)
-    const swallowed = run('#!/bin/bash\nmount -t efs fs-0a1b2c3d4e5f60718:/ /mnt/efs || true\n')
-    expect(swallowed[0]).toMatchObject({status: 'fail', location: {line: 2}})
-    expect(swallowed[0].message).toMatch(/\|\| true/)
+    expect(out[0].severity).not.toBe('warning')
+  })
+
+  it('a swallowed mount (|| true) fails under set -e only: without errexit it is a plain mount', () => {
+    const mount = 'mount -t efs fs-0a1b2c3d4e5f60718:/ /mnt/efs || true\n'
+    for (const script of ['#!/bin/bash -e\n' + mount, '#!/bin/bash\nset -euo pipefail\n' + mount, '#!/bin/bash\nset -o errexit\n' + mount]) {
+      const out = run(script)
+      expect([script, out[0].status, out[0].severity]).toEqual([script, 'fail', undefined])
+      expect(out[0].message).toMatch(/\|\| true/)
+    }
+    // Without errexit a failed mount never stops the script: `|| true` changes nothing, so the verdict is a plain mount's.
+    for (const script of ['#!/bin/bash\n' + mount, '#!/bin/bash\nset -e\nset +e\n' + mount, '#!/bin/bash\nset -x\n' + mount]) {
+      expect([script, run(script).map(o => o.status)]).toEqual([script, ['pass']])
+      expect(run(script.replace(' || true', '')).map(o => o.status)).toEqual(['pass'])
+    }
   })
 
   it('Docker started before the mount starts no container: a pass; with the ECS agent started too it fails until restarted', () => {
