@@ -11,9 +11,22 @@ import {escapeUnsafe, oneLine} from './core/sanitize.js'
 export const awsFlags = {
   region: Flags.string({char: 'r', description: 'AWS region (default: AWS_REGION / the profile\'s region).', env: 'AWS_REGION'}),
   profile: Flags.string({description: 'Named AWS profile (default: AWS_PROFILE / the default credential chain).'}),
-  'endpoint-url': Flags.string({description: 'Send every AWS call to this AWS-compatible endpoint (the SDK also honours AWS_ENDPOINT_URL).'}),
+  'endpoint-url': Flags.string({description: 'Send every AWS call to this AWS-compatible endpoint (the SDK also honours AWS_ENDPOINT_URL).',
+    parse: async value => endpointUrl(value)}),
   'connect-timeout': Flags.integer({description: 'Seconds to open a connection to AWS (default 3).', env: 'EFSDOCTOR_CONNECT_TIMEOUT', min: 1, max: 600}),
   'request-timeout': Flags.integer({description: 'Seconds one AWS request may wait for its answer (default 30).', env: 'EFSDOCTOR_REQUEST_TIMEOUT', min: 1, max: 3600}),
+}
+
+/** --endpoint-url as given when it is an http(s) URL with a host; anything else is a usage error, not a run of unknowns. */
+export function endpointUrl(value: string): string {
+  let url: URL | undefined
+  try {
+    url = new URL(value)
+  } catch {}
+  if (!url || !/^https?:$/.test(url.protocol) || !url.hostname) {
+    throw new UsageError(`--endpoint-url ${JSON.stringify(value)} is not an http:// or https:// URL`)
+  }
+  return value
 }
 
 /** The AWS connection settings of the flags above, as the client factory takes them. */
@@ -63,9 +76,14 @@ export abstract class BaseCommand extends Command {
     const missing = missingArgs(err.message ?? '')
     // NOTE: our own errors are one line by design: a newline in a quoted value is shown as \\n, never a second line.
     const ours = err instanceof UsageError || err.name === 'UsageError'
-    const lines = ours ? [err.message] : (missing ? `missing argument ${missing}` : err.message || String(err)).split('\n').map(l => l.trim())
-      .filter(l => l && !/^The following errors? occurred:?$/i.test(l) && !/^See more help with/i.test(l))
-    const first = lines.length > 1 && /^The following errors? occurred/i.test(err.message) ? lines.join('; ') : lines[0] || 'unknown error'
+    // NOTE: oclif wraps an error from a flag's parse as "Parsing --flag\n\t<reason>\nSee more help with --help": the
+    // reason is the line worth printing.
+    const parsing = /^Parsing --[\w-]+\s*\n/.test(err.message ?? '')
+    const lines = ours && !parsing ? [err.message] : (missing ? `missing argument ${missing}` : err.message || String(err)).split('\n').map(l => l.trim())
+      .filter(l => l && !/^The following errors? occurred:?$/i.test(l) && !/^See more help with/i.test(l) && !(parsing && /^Parsing --[\w-]+$/.test(l)))
+    const flag = parsing ? /^Parsing (--[\w-]+)/.exec(err.message)![1] : undefined
+    const joined = lines.length > 1 && (parsing || /^The following errors? occurred/i.test(err.message)) ? lines.join('; ') : lines[0] || 'unknown error'
+    const first = flag && !joined.includes(flag) ? `${flag}: ${joined}` : joined
     const hint = err.oclif?.exit === 2 && !ours ? ' (see --help)' : ''
     process.stderr.write(`efsdoctor: ${oneLine(first.replace(/^Error:\s*/, ''))}${hint}\n`)
     process.exitCode = 2

@@ -78,12 +78,25 @@ export interface CallsOptions {
   timeoutSeconds?: number
 }
 
+/** An error AWS itself sent and named (the SDK marks those with $fault), not a parse error of something else's page. */
+function isAwsError(error: unknown): boolean {
+  const e = error as {$fault?: unknown; name?: string}
+  return typeof e?.$fault === 'string' && Boolean(e.name) && !/^(Unknown|UnknownError|Error|SyntaxError|TypeError)$/.test(e.name ?? '')
+}
+
 export class Calls {
   readonly gaps: Gap[] = []
   /** Every action called, in call order (duplicates kept). */
   readonly log: string[] = []
   /** Calls that got an answer from AWS (a result or an AWS error response). */
   answered = 0
+  /**
+   * Calls answered in AWS's own terms: a result, or an error AWS names (AccessDenied, ClusterNotFoundException, …).
+   * Zero after a run means nothing was learnt: a wrong --endpoint-url, a proxy's error page, a service that is not AWS.
+   */
+  understood = 0
+  /** The first failure, for the one line that says why nothing could be read. */
+  firstFailure?: string
   private seq = 0
 
   constructor(private readonly opts: CallsOptions = {}) {}
@@ -109,6 +122,7 @@ export class Calls {
     try {
       const out = await raceSignal(fn(), signal)
       this.answered++
+      this.understood++
       this.opts.onCall?.({id, action, phase: 'end', ok: true})
       return out
     } catch (error) {
@@ -119,6 +133,8 @@ export class Calls {
         return undefined
       }
       if ((error as {$metadata?: {httpStatusCode?: number}})?.$metadata?.httpStatusCode) this.answered++
+      if (isAwsError(error)) this.understood++
+      this.firstFailure ??= `${action}: ${errorMessage(error)}`
       const fatal = fatalError(error, this.opts.region, this.opts.endpoint)
       // NOTE: one request that timed out after others answered is a gap, not a run that cannot work.
       if (fatal && !(code === 'TimeoutError' && this.answered > 0)) throw fatal

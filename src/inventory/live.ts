@@ -65,6 +65,12 @@ export async function collectLive(opts: LiveOptions): Promise<Snapshot> {
   if (signal.aborted && collection.calls.answered === 0) {
     throw nothingAnswered(await resolveEndpoint(clients.ecs), await resolveRegion(clients.ecs, opts.region), timeoutSeconds)
   }
+  // NOTE: a report of nothing but unknowns would exit 0 under the default --fail-on error, green in CI for a run that
+  // never saw the cluster. Denied calls are answers (their unknowns name the IAM actions); garbage is not.
+  if (collection.calls.understood === 0 && collection.calls.log.length > 0) {
+    const where = (await resolveEndpoint(clients.ecs)) ?? `the AWS endpoint for ${(await resolveRegion(clients.ecs, opts.region)) ?? 'the region'}`
+    throw new UsageError(`nothing could be read from ${where}: no AWS call got an answer from AWS (first: ${collection.calls.firstFailure ?? 'no answer'})`)
+  }
   return collection.snapshot()
 }
 

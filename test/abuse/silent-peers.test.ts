@@ -91,3 +91,40 @@ describe('mount --yes when reading the result keeps failing (HTTP 500)', () => {
     })
   })
 })
+
+describe('an endpoint that answers, but not as AWS', () => {
+  /** An HTTP server that answers every request with `status` and an HTML page (a proxy, the wrong port, a web app). */
+  async function webServer(status: number): Promise<{url: string; stop: () => Promise<void>}> {
+    const {createServer} = await import('node:http')
+    const server = createServer((_req, res) => { res.writeHead(status, {'content-type': 'text/html'}); res.end('<!DOCTYPE html><html><body>Not here</body></html>') })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    return {url: `http://127.0.0.1:${(server.address() as {port: number}).port}`, stop: () => new Promise<void>(resolve => server.close(() => resolve()))}
+  }
+
+  it.each([200, 404])('HTML with status %i for every call: exit 2 with one line, never a green report of unknowns', async status => {
+    const web = await webServer(status)
+    try {
+      const r = await bounded(() => runCommand(Check, ['--cluster', 'prod', '--region', 'eu-west-1', '--endpoint-url', web.url, '--no-probe', '--json']))
+      expectOneLineExit2(r, /^efsdoctor: nothing could be read from http:\/\/127\.0\.0\.1:\d+: no AWS call got an answer from AWS \(first: \w+:\w+: /)
+    } finally {
+      await web.stop()
+    }
+  })
+
+  it('every call denied is an answer: the report prints, each unknown naming the IAM action', async () => {
+    await withFake({instances: 3, faults: {everyCall: {code: 'AccessDeniedException', message: 'not authorized', status: 400}}}, async fake => {
+      const r = await bounded(() => runCommand(Check, ['--cluster', 'prod', '--region', 'eu-west-1', '--endpoint-url', fake.url, '--no-probe', '--json']))
+      expect(r.code).not.toBe(2)
+      const report = JSON.parse(r.stdout) as Report
+      expect(report.summary.pass).toBe(0)
+      expect(report.findings.some(f => f.status === 'unknown' && /ecs:\w+ failed \(AccessDeniedException\)/.test(f.message))).toBe(true)
+    })
+  })
+
+  it('an --endpoint-url that is not an http(s) URL is a usage error before any call', async () => {
+    for (const url of ['not-a-url', 'ftp://127.0.0.1/', 'http://']) {
+      expectOneLineExit2(await runCommand(Check, ['--cluster', 'prod', '--region', 'eu-west-1', '--endpoint-url', url, '--no-probe']),
+        /is not an http:\/\/ or https:\/\/ URL/)
+    }
+  })
+})
