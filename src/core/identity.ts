@@ -29,9 +29,17 @@ export function keyLabel(key: Finding['key']): string {
 
 /** sha256 over check id, resource type and id, and the sorted key entries (NUL-separated, so no two inputs collide). */
 export function computeFingerprint(f: Identified): string {
-  let text = `${FINGERPRINT_SCHEME}\u0000${f.checkId}\u0000${f.resource.type}\u0000${f.resource.id}`
-  for (const [k, v] of keyEntries(f.key)) text += `\u0000${k}\u0000${v}`
-  return sha256Hex(text)
+  const head = `${FINGERPRINT_SCHEME}\u0000${f.checkId}\u0000${f.resource.type}\u0000${f.resource.id}`
+  // NOTE: a key of one entry (most) is read with for…in: an Object.entries array per finding cost ~20 ms of a
+  // 10,000-finding run. Several entries take keyEntries' sorted order.
+  let one = ''
+  let count = 0
+  for (const k in f.key) {
+    one += `\u0000${k}\u0000${f.key[k]}`
+    count++
+  }
+  const keyText = count > 1 ? keyEntries(f.key).map(([k, v]) => `\u0000${k}\u0000${v}`).join('') : one
+  return sha256Hex(head + keyText)
 }
 
 // NOTE: a run stamps one fingerprint per finding (tens of thousands for a big cluster): the one-shot crypto.hash
