@@ -26,8 +26,15 @@ export default class Checks extends BaseCommand {
     }
     const width = terminalWidth()
     if (flags.brief) {
+      // One line per check, id and severity in columns. On a terminal narrower than a line, the title wraps under
+      // itself; piped or redirected, lines stay whole (for grep and cut).
       const idWidth = Math.max(...allChecks.map(c => c.id.length))
-      this.emit(allChecks.flatMap(c => wrapProse(`${c.id.padEnd(idWidth)}  ${c.severity.padEnd(7)}  ${c.title}`, width, 0, idWidth + 11)).join('\n'))
+      const titleAt = idWidth + 2 + 7 + 2
+      const room = process.stdout.isTTY ? width - titleAt : Number.POSITIVE_INFINITY
+      this.emit(allChecks.flatMap(c => {
+        const [first, ...rest] = room >= 20 && c.title.length > room ? wrapProse(c.title, room + 2, 0, 2).map(l => l.trim()) : [c.title]
+        return [`${c.id.padEnd(idWidth)}  ${c.severity.padEnd(7)}  ${first}`, ...rest.map(l => `${' '.repeat(titleAt)}${l}`)]
+      }).join('\n'))
       return
     }
     this.emit(allChecks.map(c => describeCheck(c, width).join('\n')).join('\n\n'))
