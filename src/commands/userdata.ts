@@ -5,7 +5,7 @@ export default class Userdata extends BaseCommand {
   static summary = 'Print a UserData snippet that mounts EFS correctly on every boot, before the ECS agent starts.'
   static description = `Installs the client when missing (amazon-efs-utils, or the NFS client with --method nfs), creates the mount point, adds one /etc/fstab line with _netdev,nofail (not duplicated on re-runs), and mounts with a bounded retry, in the foreground, so containers never start on the empty directory underneath.
 
-Formats: bash (a #!/bin/bash UserData or a part of one), cloud-config (write_files + runcmd), and cfn-yaml (a CloudFormation UserData property using Fn::Base64 + !Sub: the file system is \${FileSystemId}, shell variables are escaped as \${!VAR}).`
+Formats: bash (a #!/bin/bash UserData or a part of one), cloud-config (write_files + runcmd), and cfn-yaml (a CloudFormation UserData property using Fn::Base64 + !Sub: the file system is the id given, or a reference such as \${MyFileSystem}; shell variables are escaped as \${!VAR}).`
 
   static examples = [
     '<%= config.bin %> userdata --file-system fs-0a1b2c3d4e5f60718 --path /mnt/efs',
@@ -15,7 +15,7 @@ Formats: bash (a #!/bin/bash UserData or a part of one), cloud-config (write_fil
   ]
 
   static flags = {
-    'file-system': Flags.string({char: 'f', description: 'EFS file system id; with --format cfn-yaml also a reference to the template\'s file system, \'${MyFileSystem}\' (default there: ${FileSystemId}).', required: true}),
+    'file-system': Flags.string({char: 'f', description: 'EFS file system id; with --format cfn-yaml also a reference to the template\'s file system, \'${MyFileSystem}\'.', required: true}),
     path: Flags.string({char: 'p', description: 'Mount point on the host, e.g. /mnt/efs.', required: true}),
     format: Flags.string({description: 'Snippet format.', options: ['bash', 'cloud-config', 'cfn-yaml'], default: 'bash'}),
     method: Flags.string({description: 'efs-utils (default) or nfs (NFS client with the EFS-recommended options).', options: ['efs-utils', 'nfs'], default: 'efs-utils'}),

@@ -3,7 +3,7 @@
  * mount point, writes one fstab line with `_netdev,nofail`, and mounts with a bounded retry — synchronously, so it
  * finishes before the ECS agent starts (containers started earlier would see the empty directory underneath).
  * Formats: plain bash, cloud-config (write_files + runcmd), and CloudFormation YAML (`Fn::Base64: !Sub |` with
- * `${FileSystemId}` for the file system and every shell `${VAR}` escaped as `${!VAR}`).
+ * the file system as given (an id, or a reference such as `${FileSystem}`) and every shell `${VAR}` escaped as `${!VAR}`).
  */
 import {UsageError} from '../core/errors.js'
 import {NFS_RECOMMENDED, validateMountRequest, type MountRequest} from './mount-plan.js'
@@ -111,7 +111,7 @@ export function bashSnippet(req: SnippetRequest): string {
 /** Body for `!Sub`: shell `${X}` → `${!X}`, then the CloudFormation references. */
 export function cfnSubBody(req: SnippetRequest): string {
   return template(req, true).replaceAll('${', '${!')
-    .replaceAll(FS, CFN_REF_RE.test(req.fileSystemId) ? req.fileSystemId : '${FileSystemId}').replaceAll(REGION, '${AWS::Region}').replaceAll(SUFFIX, '${AWS::URLSuffix}')
+    .replaceAll(FS, req.fileSystemId).replaceAll(REGION, '${AWS::Region}').replaceAll(SUFFIX, '${AWS::URLSuffix}')
 }
 
 const indent = (text: string, spaces: number) =>
@@ -143,8 +143,8 @@ export function userDataSnippet(req: SnippetRequest): string {
       return [
         ...(CFN_REF_RE.test(req.fileSystemId)
           ? [`# Under LaunchTemplateData (AWS::EC2::LaunchTemplate). Fn::Sub turns ${req.fileSystemId} into the file system's id.`]
-          : ['# Under LaunchTemplateData (AWS::EC2::LaunchTemplate). ${FileSystemId} needs a FileSystemId parameter; or write the',
-            '# logical id of your AWS::EFS::FileSystem instead (Fn::Sub turns ${MyFileSystem} into its id).']),
+          : [`# Under LaunchTemplateData (AWS::EC2::LaunchTemplate). To use the template's own file system instead of ${req.fileSystemId},`,
+            '# run this with --file-system \'${MyFileSystem}\' (its logical id; Fn::Sub turns it into the id).']),
         '# Shell variables are written ${!VAR} so that Fn::Sub leaves them alone.',
         'UserData:',
         '  Fn::Base64: !Sub |',

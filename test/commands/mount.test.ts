@@ -129,10 +129,13 @@ describe('efsdoctor userdata', () => {
     expect(r.stdout).toContain('efs tls,_netdev,nofail 0 0')
   })
 
-  test('cfn-yaml uses !Sub with ${FileSystemId}', async () => {
+  test('cfn-yaml uses !Sub with the file system as given: the id, or a reference to the template\'s', async () => {
     const r = await run(Userdata, [...BASE, '--format', 'cfn-yaml'])
     expect(r.stdout).toContain('Fn::Base64: !Sub |')
-    expect(r.stdout).toContain('EFS_FS_ID=\'${FileSystemId}\'')
+    expect(r.stdout).toContain(`EFS_FS_ID='${IDS.fs}'`)
+    expect(r.stdout).not.toContain('${FileSystemId}')
+    const ref = await run(Userdata, ['--file-system', '${FileSystemId}', '--path', '/mnt/efs', '--format', 'cfn-yaml'])
+    expect(ref.stdout).toContain('EFS_FS_ID=\'${FileSystemId}\'')
   })
 
   test('bad input → exit 2', async () => {
