@@ -1,6 +1,7 @@
 /**
- * The CLI as a real process (bin/dev.js, from source): typo suggestions, missing-argument wording, -h, the
- * autocomplete command, the deprecated snapshot -o, and exit codes on Ctrl-C / SIGTERM.
+ * The CLI as a real process, as it ships (bin/run.js over the esbuild bundle of src/, test/support/bundle.ts): typo
+ * suggestions, missing-argument wording, -h, the autocomplete command, the deprecated snapshot -o, and exit codes on
+ * Ctrl-C / SIGTERM; and ./bin/dev.js (the sources through tsx) answering as the shipped CLI does.
  */
 import {jest} from '@jest/globals'
 import {spawn, spawnSync} from 'node:child_process'
@@ -9,11 +10,18 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {createServer, type Server, type Socket} from 'node:net'
 import {closestCommand} from '../../src/hooks/command-not-found.js'
+import {bundledPackage} from '../support/bundle.js'
 
 const ENV = {...process.env, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'x', AWS_EC2_METADATA_DISABLED: 'true', CI: 'true'}
-const cli = (...argv: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'bin/dev.js', ...argv], {encoding: 'utf8', env: ENV, timeout: 60_000})
+// NOTE: the shipped entry point starts in a fraction of a second; ./bin/dev.js compiles the sources with tsx on every
+// start (1-3 s of CPU each), so it runs once here, to show it answers as the shipped CLI does.
+const RUN = join(bundledPackage(), 'bin/run.js')
+// Without jest's NODE_ENV=test, as a user runs it: under "test" oclif looks for TypeScript sources to load instead.
+const RUN_ENV = Object.fromEntries(Object.entries(ENV).filter(([k]) => k !== 'NODE_ENV'))
+const cli = (...argv: string[]) => spawnSync(process.execPath, [RUN, ...argv], {encoding: 'utf8', env: RUN_ENV, timeout: 60_000})
+const dev = (...argv: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'bin/dev.js', ...argv], {encoding: 'utf8', env: ENV, timeout: 60_000})
 
-// Each spawn starts Node with tsx; on a loaded 2-core machine that alone can take seconds.
+// Building the bundle (outside `npm test`) and each spawn on a loaded 2-core machine can take seconds.
 jest.setTimeout(120_000)
 
 describe('efsdoctor as a process', () => {
@@ -24,6 +32,13 @@ describe('efsdoctor as a process', () => {
     expect(r.stderr.trim().split('\n')).toEqual(['efsdoctor: "chek" is not an efsdoctor command; did you mean "check"?'])
     const l = cli('lnit', 'foo.yaml')
     expect(l.stderr.trim()).toBe('efsdoctor: "lnit" is not an efsdoctor command; did you mean "lint foo.yaml"?')
+  })
+
+  it('./bin/dev.js (the sources through tsx) answers as the shipped CLI does', () => {
+    const shipped = cli('lnit', 'foo.yaml')
+    const source = dev('lnit', 'foo.yaml')
+    expect([source.status, source.stdout, source.stderr]).toEqual([shipped.status, shipped.stdout, shipped.stderr])
+    expect(source.stderr.trim()).toBe('efsdoctor: "lnit" is not an efsdoctor command; did you mean "lint foo.yaml"?')
   })
 
   it('writes a report over 64 KiB to a pipe whole, even when the run exits 1', () => {
@@ -97,8 +112,8 @@ describe('efsdoctor as a process', () => {
     }))
 
     it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s exits %i', async (signal, expected) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'bin/dev.js', 'check', '--cluster', 'prod', '--region', 'us-east-1',
-        '--endpoint-url', `http://127.0.0.1:${port}`, '--no-probe'], {env: ENV, stdio: ['ignore', 'pipe', 'pipe']})
+      const child = spawn(process.execPath, [RUN, 'check', '--cluster', 'prod', '--region', 'us-east-1',
+        '--endpoint-url', `http://127.0.0.1:${port}`, '--no-probe'], {env: RUN_ENV, stdio: ['ignore', 'pipe', 'pipe']})
       // Wait until the CLI has connected to the silent endpoint (so the command is really running), then signal it.
       await new Promise<void>((ok) => server.once('connection', () => ok()))
       child.kill(signal)

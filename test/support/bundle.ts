@@ -1,7 +1,9 @@
 /**
  * The CLI as the package ships it: src/ bundled by scripts/bundle.mjs (esbuild: tree-shaken AWS SDK, one copy of
  * @oclif/core) into a temporary package, run with its bin/run.js. Built once per test file, in about 5 s; the
- * repository's own dist/ is never used, so a stale build cannot pass for a fresh one.
+ * repository's own dist/ is never used, so a stale build cannot pass for a fresh one. Under `npm test`
+ * (scripts/test.mjs) the package is the repository itself: the runner has just built its dist/ (ci/install.sh, which
+ * rebuilds whatever is older than src/) and says so in EFSD_TEST_PACKAGE.
  */
 import {spawnSync} from 'node:child_process'
 import {copyFileSync, mkdirSync, mkdtempSync, symlinkSync} from 'node:fs'
@@ -14,6 +16,7 @@ let built: string | undefined
 /** The folder of the temporary package (package.json, bin/run.js, dist/, examples/ and node_modules linked). */
 export function bundledPackage(): string {
   if (built) return built
+  if (process.env.EFSD_TEST_PACKAGE) return (built = process.env.EFSD_TEST_PACKAGE)
   const dir = mkdtempSync(join(tmpdir(), 'efsdoctor-bundle-'))
   mkdirSync(join(dir, 'bin'))
   copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'))
