@@ -75,6 +75,10 @@ export function loadIgnores(flags: Pick<ReportFlagValues, 'config'>): IgnoreRule
 }
 
 export function selectedFormat(flags: Pick<ReportFlagValues, 'output' | 'json'>): Format {
+  // NOTE: --output defaults to table, so only another format given with --json is a contradiction.
+  if (flags.json && flags.output !== 'json' && flags.output !== 'table') {
+    throw new UsageError(`--json and --output ${flags.output} ask for two formats: give one (--write ${flags.output}=FILE writes another from the same run)`)
+  }
   return (flags.json ? 'json' : flags.output) as Format
 }
 

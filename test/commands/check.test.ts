@@ -134,3 +134,12 @@ describe('check --output-file that cannot be written', () => {
   })
 })
 
+
+describe('two formats asked at once', () => {
+  it('--json with --output sarif is one line and exit 2, not a JSON report for a SARIF upload', async () => {
+    expectOneLineExit2(await run(['--from', 'examples/snapshots/healthy.json', '--json', '--output', 'sarif']), /--json and --output sarif ask for two formats/)
+    const same = await run(['--from', 'examples/snapshots/healthy.json', '--json', '--output', 'json'])
+    expect(same.code).toBe(0)
+    expect(JSON.parse(same.stdout).schemaVersion).toBeGreaterThan(0)
+  })
+})
