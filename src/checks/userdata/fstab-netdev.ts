@@ -46,7 +46,7 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   for (const e of entries) {
     const o = optionMap(e.options)
     if (!o.has('_netdev')) {
-      problems.push({line: e.line, level: 'error', text: `the fstab entry for ${e.mountPoint} on line ${e.line} lacks _netdev: the boot can hang waiting for the network, and amazon-efs-utils skips the mount and exits 0`})
+      problems.push({line: e.line, level: 'error', text: `the fstab entry for ${e.mountPoint} on line ${e.line} lacks _netdev: the boot can hang waiting for the network${e.fsType === 'efs' ? ', and amazon-efs-utils skips the mount and exits 0' : ''}`})
     }
     if (!o.has('nofail')) {
       const al1 = ud.image?.kind === 'al1' || ud.image?.kind === 'ecs-al1'

@@ -6,6 +6,15 @@ import {udFixture, withUserData} from '../../support/user-data-fixtures.js'
 const run = (text: string) => fstabNetdev.run(withUserData(text))[0]
 
 describe('userdata/fstab-netdev', () => {
+  it('blames amazon-efs-utils for a missing _netdev only on an efs entry, not on plain nfs4', () => {
+    const line = (type: string, opts: string) => `#!/bin/bash\nmkdir -p /mnt/efs\necho "fs-0a1b2c3d4e5f60718.efs.eu-west-1.amazonaws.com:/ /mnt/efs ${type} ${opts} 0 0" >> /etc/fstab\nmount -a\n`
+    const nfs = run(line('nfs4', 'nfsvers=4.1,nofail'))
+    expect(nfs.status).toBe('fail')
+    expect(nfs.message).toContain('lacks _netdev')
+    expect(nfs.message).not.toContain('amazon-efs-utils')
+    expect(run(line('efs', 'tls,nofail')).message).toContain('amazon-efs-utils skips the mount')
+  })
+
   it.each(['seed-fnsub.sh', 'al2-ecs-efs-utils.sh', 'al2023-dnf.sh', 'cloud-config-mounts.yaml', 'cloud-config-runcmd.yaml', 'mime-boothook.txt', 'fault-wrong-partition.sh'])('passes for %s', name => {
     expect(run(udFixture(name)).status).toBe('pass')
   })
