@@ -3,7 +3,8 @@
  * peer, and which rule did it. Security groups are allow-only and OR-ed, so one matching rule is enough.
  */
 import ipaddr from 'ipaddr.js'
-import type {SecurityGroup, SgRule} from '../../model/snapshot.js'
+import {memo as runMemo} from '../../core/memo.js'
+import type {SecurityGroup, SgRule, Snapshot} from '../../model/snapshot.js'
 
 export const NFS_PORT = 2049
 
@@ -123,6 +124,19 @@ function withStatus(v: SgVerdict, status: SgVerdict['status'], allowedBy?: SgVer
   return allowedBy
     ? {status, missingGroupIds, unresolvedPrefixLists, unresolvedGroupRefs, unresolvedCidrs, allowedBy}
     : {status, missingGroupIds, unresolvedPrefixLists, unresolvedGroupRefs, unresolvedCidrs}
+}
+
+/**
+ * evaluateSgs over the snapshot's groups, once per check run for each question (groups, direction, peer): the network
+ * checks ask the same one for many pairs, e.g. a mount target's egress question for every instance that uses it.
+ * Callers must not change the verdict.
+ */
+export function snapshotSgVerdict(s: Snapshot, groupIds: readonly string[], direction: 'ingress' | 'egress', peer: Peer): SgVerdict {
+  const cache = runMemo(s, 'sgVerdicts', () => new Map<string, SgVerdict>())
+  const key = JSON.stringify([direction, groupIds, peer.ips, peer.groupIds ?? null])
+  let v = cache.get(key)
+  if (!v) cache.set(key, v = evaluateSgs(groupIds, s.securityGroups ?? {}, direction, peer))
+  return v
 }
 
 /** One sentence naming what could not be evaluated, for unknown outcomes. */

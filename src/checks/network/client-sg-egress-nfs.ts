@@ -8,7 +8,7 @@
  */
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import {mountTargetIps, perServedPair} from '../_lib/nfs-pairs.js'
-import {describeUnresolved, evaluateSgs} from '../_lib/security-groups.js'
+import {describeUnresolved, evaluateSgs, snapshotSgVerdict} from '../_lib/security-groups.js'
 import {perTaskClientSubnet} from '../_lib/task-clients.js'
 import {ambiguousHost, evaluateTemplateSgs, isTemplateMode, mountTargetsBySgs, sgResource, sgSetKey, templateHosts} from '../_lib/template-network.js'
 import type {Outcome} from '../../core/types.js'
@@ -75,7 +75,7 @@ export const clientSgEgressNfs = defineCheck({
     const instances = perServedPair(s, (fs, i, mt, r) => {
       const ips = mountTargetIps(mt)
       const ev = {fileSystemId: fs.id, mountTargetId: mt.id, mountTargetIps: ips, instanceSecurityGroups: i.securityGroupIds}
-      const v = evaluateSgs(i.securityGroupIds, s.securityGroups ?? {}, 'egress', {ips, groupIds: mt.securityGroupIds})
+      const v = snapshotSgVerdict(s, i.securityGroupIds, 'egress', {ips, groupIds: mt.securityGroupIds})
       if (v.status === 'allowed') {
         return pass(r, `${i.id} may send TCP 2049 to ${mt.id} (${v.allowedBy!.groupId} egress to ${v.allowedBy!.source}).`, {evidence: {...ev, allowedBy: v.allowedBy}})
       }

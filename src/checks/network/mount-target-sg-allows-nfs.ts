@@ -9,7 +9,7 @@
  */
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import {clientIps, perServedPair} from '../_lib/nfs-pairs.js'
-import {describeUnresolved, evaluateSgs} from '../_lib/security-groups.js'
+import {describeUnresolved, snapshotSgVerdict} from '../_lib/security-groups.js'
 import {evaluateIngressFromSubnet, perTaskClientSubnet} from '../_lib/task-clients.js'
 import {ambiguousHost, evaluateTemplateSgs, isTemplateMode, mountTargetsBySgs, sgResource, sgSetKey, templateHosts} from '../_lib/template-network.js'
 import type {Outcome} from '../../core/types.js'
@@ -82,7 +82,7 @@ export const mountTargetSgAllowsNfs = defineCheck({
         return unknown(r, `Security groups of mount target ${mt.id} were not read (elasticfilesystem:DescribeMountTargetSecurityGroups / ec2:DescribeNetworkInterfaces), so access from ${i.id} is unknown.`, {evidence: ev})
       }
       const ips = clientIps(i, mt)
-      const v = evaluateSgs(mt.securityGroupIds, s.securityGroups ?? {}, 'ingress', {ips, groupIds: i.securityGroupIds})
+      const v = snapshotSgVerdict(s, mt.securityGroupIds, 'ingress', {ips, groupIds: i.securityGroupIds})
       if (v.status === 'allowed') {
         return pass(r, `${mt.id} (${v.allowedBy!.groupId}) admits TCP 2049 from ${i.id} via ${v.allowedBy!.source}.`, {evidence: {...ev, allowedBy: v.allowedBy}})
       }

@@ -1,5 +1,7 @@
-import {cidrContains, describeUnresolved, evaluateSgs, ruleCoversTcpPort} from '../../../src/checks/_lib/security-groups.js'
-import type {SecurityGroup, SgRule} from '../../../src/model/snapshot.js'
+import {cidrContains, describeUnresolved, evaluateSgs, ruleCoversTcpPort, snapshotSgVerdict} from '../../../src/checks/_lib/security-groups.js'
+import {withMemo} from '../../../src/core/memo.js'
+import type {SecurityGroup, Snapshot, SgRule} from '../../../src/model/snapshot.js'
+import {healthy} from '../../support/snapshot-builder.js'
 
 const rule = (r: Partial<SgRule>): SgRule => ({protocol: 'tcp', fromPort: 2049, toPort: 2049, ipv4Cidrs: [], ipv6Cidrs: [], groupIds: [], prefixListIds: [], ...r})
 const sg = (id: string, ingress: SgRule[], egress: SgRule[] = []): SecurityGroup => ({id, ingress, egress})
@@ -67,5 +69,24 @@ describe('evaluateSgs', () => {
     const g = {'sg-x': sg('sg-x', [], [rule({protocol: '-1', ipv4Cidrs: ['0.0.0.0/0']})])}
     expect(evaluateSgs(['sg-x'], g, 'egress', {ips: ['10.0.0.1']}).status).toBe('allowed')
     expect(evaluateSgs(['sg-x'], g, 'ingress', {ips: ['10.0.0.1']}).status).toBe('blocked')
+  })
+})
+
+describe('snapshotSgVerdict', () => {
+  it('answers each question once per run, and never gives one question the answer of another', () => {
+    const groups = {
+      'sg-efs': sg('sg-efs', [rule({groupIds: ['sg-host']}), rule({ipv4Cidrs: ['10.0.1.0/24']})]),
+      'sg a': sg('sg a', [rule({ipv4Cidrs: ['0.0.0.0/0']})]),
+    }
+    const s: Snapshot = withMemo({...healthy(), securityGroups: groups})
+    const ask = (gids: string[], ips: string[], peerGroups?: string[]) => snapshotSgVerdict(s, gids, 'ingress', {ips, groupIds: peerGroups})
+    const inside = ask(['sg-efs'], ['10.0.1.5'], ['sg-other'])
+    expect(inside.allowedBy).toEqual({groupId: 'sg-efs', source: '10.0.1.0/24'})
+    expect(ask(['sg-efs'], ['10.0.1.5'], ['sg-other'])).toBe(inside)
+    for (const [gids, ips, peer] of [[['sg-efs'], ['10.0.2.5'], ['sg-other']], [['sg-efs'], ['10.0.2.5'], undefined], [['sg-efs'], ['10.0.2.5'], []],
+      [['sg-efs'], ['10.0.2.5'], ['sg-host']], [['sg', 'a'], ['10.0.2.5'], []], [['sg a'], ['10.0.2.5'], []]] as [string[], string[], string[] | undefined][]) {
+      expect(ask(gids, ips, peer)).toEqual(evaluateSgs(gids, groups, 'ingress', {ips, groupIds: peer}))
+    }
+    expect(snapshotSgVerdict(s, ['sg-efs'], 'egress', {ips: ['10.0.1.5'], groupIds: ['sg-other']}).status).toBe('blocked')
   })
 })
