@@ -86,7 +86,7 @@ Exit codes: 0 = every instance applied or already right; 1 = any instance failed
     'max-concurrency': Flags.string({description: 'SSM MaxConcurrency: instances at a time (number or percentage).', default: '10'}),
     'max-errors': Flags.string({description: 'SSM MaxErrors: stop sending after this many failures (number or percentage).', default: '0'}),
     timeout: Flags.integer({description: 'Seconds the script may run on each host.', default: 600, min: 30, max: 172800}),
-    'dry-run': Flags.boolean({description: 'Print the plan and change nothing.', default: false}),
+    'dry-run': Flags.boolean({description: 'Print the plan and change nothing (exit 1 when a real run would skip an instance or could not probe it).', default: false}),
     yes: Flags.boolean({char: 'y', description: 'Apply without asking (required when stdin is not a terminal).', default: false}),
     'show-script': Flags.boolean({description: 'Print the full text sent to the first instance (header + script).', default: false}),
     output: Flags.string({char: 'o', description: 'Output format.', options: ['table', 'json'], default: 'table'}),
@@ -141,9 +141,11 @@ Exit codes: 0 = every instance applied or already right; 1 = any instance failed
       ...(selection?.skipped ?? []).map(s => ({instanceId: s.instanceId, status: 'skipped' as const, reason: s.reason, fields: {}})),
     ]
 
-    const planText = this.planText(plan, renderPlan, notes, preResults, flags['show-script'])
+    const planText = this.planText(plan, renderPlan, notes, preResults, flags['show-script'], flags['dry-run'])
     if (flags['dry-run']) {
-      this.emit(json ? JSON.stringify({dryRun: true, plan: planJson(plan), notes, results: preResults}, null, 2) : planText)
+      this.emit(json ? JSON.stringify({dryRun: true, plan: planJson(plan), notes, results: preResults}, null, 2) : `${planText}\nDry run: nothing was sent.\n`)
+      // NOTE: the exit code a real run would give for what is already known: instances it would skip or cannot probe.
+      if (mountExitCode([...preResults, ...plan.instances.filter(p => !p.command).map(skipOf)]) !== 0) this.exit(1)
       return
     }
     const sendable = plan.instances.filter(p => p.command).length
@@ -177,14 +179,14 @@ Exit codes: 0 = every instance applied or already right; 1 = any instance failed
   }
 
   private planText(plan: MountPlan, render: (p: MountPlan, o: {showScript?: boolean}) => string, notes: string[],
-    pre: MountResult[], showScript: boolean): string {
+    pre: MountResult[], showScript: boolean, dryRun: boolean): string {
     const lines = [render(plan, {showScript}).trimEnd()]
     for (const r of pre) lines.push(`${r.instanceId}: not sent — ${r.reason}`)
     const first = plan.instances.find(p => p.command)
     if (first && !showScript) {
       const header = first.command!.split('\n').filter(l => l.startsWith('export ')).join('\n')
       const sha = createHash('sha256').update(first.command!).digest('hex').slice(0, 16)
-      lines.push('', `Sent to ${first.instanceId} (AWS-RunShellScript), then the shipped mount-efs.sh (sha256 ${sha}…; --show-script prints it):`, header)
+      lines.push('', `${dryRun ? 'Would send' : 'Sent'} to ${first.instanceId} (AWS-RunShellScript), then the shipped mount-efs.sh (sha256 ${sha}…; --show-script prints it):`, header)
     }
     for (const n of notes) lines.push(`note: ${n}`)
     return `${lines.join('\n')}\n`
@@ -216,6 +218,9 @@ interface HostCheckDiff {
   /** Failing host/* findings on the sent instances, before and after applying. */
   before: Finding[]
   after: Finding[]
+  /** host/* findings that could not be evaluated, before and after: never counted as healthy. */
+  unknownBefore: Finding[]
+  unknownAfter: Finding[]
 }
 
 /** Re-runs the host/* checks on the probed instances, before and after. */
@@ -224,13 +229,18 @@ async function hostChecks(snapshot: Snapshot, before: Record<string, HostFacts>,
   const {runChecks} = await import('../core/run-checks.js')
   await (await import('../core/shell-parser.js')).loadShellParserForSnapshot(snapshot)
   const ids = new Set(Object.keys(after))
-  const failing = (hostFacts: Record<string, HostFacts>) => runChecks(allChecks, {...snapshot, hostFacts: {...snapshot.hostFacts, ...hostFacts}},
-    {only: ['host/']}).findings.filter(f => f.status === 'fail' && ids.has(f.resource.id))
-  return {before: failing(before), after: failing(after)}
+  const judged = (hostFacts: Record<string, HostFacts>) => runChecks(allChecks, {...snapshot, hostFacts: {...snapshot.hostFacts, ...hostFacts}},
+    {only: ['host/']}).findings.filter(f => ids.has(f.resource.id))
+  const [b, a] = [judged(before), judged(after)]
+  const by = (fs: Finding[], status: Finding['status']) => fs.filter(f => f.status === status)
+  return {before: by(b, 'fail'), after: by(a, 'fail'), unknownBefore: by(b, 'unknown'), unknownAfter: by(a, 'unknown')}
 }
 
 function renderHostChecks(c: HostCheckDiff): string {
-  const lines = [``, `Host checks on these instances: ${c.before.length} failing before → ${c.after.length} failing after.`]
+  const count = (failing: Finding[], unknown: Finding[]) => `${failing.length} failing${unknown.length ? `, ${unknown.length} unknown` : ''}`
+  const lines = [``, `Host checks on these instances: ${count(c.before, c.unknownBefore)} before → ${count(c.after, c.unknownAfter)} after.`]
   for (const f of c.after) lines.push(`  ✖ ${f.checkId} ${f.resource.id}: ${f.message}`)
+  // NOTE: an unknown is not a pass: say why once rather than letting "0 failing" read as healthy.
+  if (c.unknownAfter.length) lines.push(`  ? ${c.unknownAfter.length} could not be evaluated after applying, e.g. ${c.unknownAfter[0].checkId} ${c.unknownAfter[0].resource.id}: ${c.unknownAfter[0].message}`)
   return `${lines.join('\n')}\n`
 }

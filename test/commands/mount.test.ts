@@ -63,6 +63,18 @@ describe('efsdoctor mount', () => {
     expect(r.stdout).toContain(`export EFSD_FS_ID='${IDS.fs}'`)
     expect(runnerCreated).toBe(0)
     expect(runner.calls).toEqual([])
+    // It says that nothing was sent, and exits 0: both instances have a mount target in their AZ.
+    expect(r.stdout).toContain(`Would send to ${I1} (AWS-RunShellScript)`)
+    expect(r.stdout).not.toMatch(/^Sent to/m)
+    expect(r.stdout).toContain('Dry run: nothing was sent.')
+    expect(r.code).toBe(0)
+  })
+
+  test('--dry-run exits 1 when a real run would skip an instance (no mount target in its AZ)', async () => {
+    snapshot.mountTargets = snapshot.mountTargets!.filter(m => m.id !== IDS.mountTargets.b)
+    const r = await run(Mount, ['--instance', I1, '--instance', I3, ...BASE, '--method', 'nfs', '--dry-run'])
+    expect(r.code).toBe(1)
+    expect(runner.calls).toEqual([])
   })
 
   test('--yes applies with rate control passed through and prints a per-instance table', async () => {
@@ -74,7 +86,7 @@ describe('efsdoctor mount', () => {
     expect(r.stdout).toContain('1 applied, 0 unchanged, 0 refused, 0 failed, 0 skipped')
     // Probed before and after with the full host probe, then the host checks re-run on that instance.
     expect(runner.calls.map(c => c.script.includes('efsdoctor-probe') ? 'probe' : 'mount')).toEqual(['probe', 'mount', 'probe'])
-    expect(r.stdout).toMatch(/Host checks on these instances: \d+ failing before → \d+ failing after\./)
+    expect(r.stdout).toMatch(/Host checks on these instances: \d+ failing(, \d+ unknown)? before → \d+ failing(, \d+ unknown)? after\./)
   })
 
   test('a failed instance makes the exit code 1; json output lists each instance', async () => {
