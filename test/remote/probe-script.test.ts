@@ -42,12 +42,31 @@ function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   }
 }
 
-function runProbe(extra: Record<string, string> = {}, wrap?: string) {
-  const args = wrap ? ['-c', wrap, 'wrap', SCRIPT] : [SCRIPT]
-  const r = spawnSync(wrap ? 'unshare' : 'bash', wrap ? ['-m', 'bash', ...args] : args,
-    {env: env(extra), encoding: 'utf8', timeout: 60_000})
-  return r
+interface Run { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+
+/**
+ * Runs a command to its end without blocking this process: most of a probe's time is spent waiting on the fake
+ * docker, df, stat and unshare to time out, so the tests of a describe block run concurrently (it.concurrent).
+ * No stdin (bash with a socket on stdin believes sshd started it and reads ~/.bashrc).
+ */
+function run(command: string, args: string[], environment: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {env: environment, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000})
+    let stdout = ''
+    let stderr = ''
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d })
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d })
+    child.once('error', reject)
+    child.once('close', (status, signal) => resolve({status, signal, stdout, stderr}))
+  })
 }
+
+function runProbe(extra: Record<string, string> = {}, wrap?: string): Promise<Run> {
+  const args = wrap ? ['-c', wrap, 'wrap', SCRIPT] : [SCRIPT]
+  return run(wrap ? 'unshare' : 'bash', wrap ? ['-m', 'bash', ...args] : args, env(extra))
+}
+
+const probeFacts = async (extra: Record<string, string> = {}, wrap?: string) => parsed((await runProbe(extra, wrap)).stdout)
 
 function parsed(stdout: string) {
   const p = parseProbe(stdout)
@@ -156,8 +175,8 @@ afterAll(async () => {
 })
 
 describe('probe.sh run for real', () => {
-  it('prints a parseable report of the fake root, real mount table, DNS and an open port', () => {
-    const r = runProbe({EFSD_FS_DNS_NAMES: 'localhost efsdoctor-nonexistent.invalid', EFSD_MT_IPS: '127.0.0.1',
+  it.concurrent('prints a parseable report of the fake root, real mount table, DNS and an open port', async () => {
+    const r = await runProbe({EFSD_FS_DNS_NAMES: 'localhost efsdoctor-nonexistent.invalid', EFSD_MT_IPS: '127.0.0.1',
       EFSD_NFS_PORT: String(openPort), EFSD_EXPECTED_PATHS: '/proc/self'})
     expect(r.status).toBe(0)
     const f = parsed(r.stdout)
@@ -184,8 +203,8 @@ describe('probe.sh run for real', () => {
     expect(Object.keys(f.services)).toEqual(['ecs', 'docker', 'amazon-ecs-volume-plugin', 'amazon-efs-mount-watchdog'])
   })
 
-  it('reads efs-utils.conf, names each TLS helper with its version, and asks IMDS for the region with a token', () => {
-    const f = parsed(runProbe({EFSD_IMDS: `127.0.0.1:${imdsPort}`}).stdout)
+  it.concurrent('reads efs-utils.conf, names each TLS helper with its version, and asks IMDS for the region with a token', async () => {
+    const f = await probeFacts({EFSD_IMDS: `127.0.0.1:${imdsPort}`})
     expect(f.efsUtilsConfig).toEqual({present: true, entries: [
       {section: 'mount', key: 'dns_name_format', value: '{az}.{fs_id}.efs.{region}.{dns_name_suffix}'},
       {section: 'mount', key: 'dns_name_suffix', value: 'amazonaws.com'},
@@ -201,47 +220,47 @@ describe('probe.sh run for real', () => {
     expect(f.probeVersion).toBe('4')
   })
 
-  it('reports an unreachable IMDS as no answer (000), and a host without efs-utils.conf as absent', () => {
+  it.concurrent('reports an unreachable IMDS as no answer (000), and a host without efs-utils.conf as absent', async () => {
     const bare = join(dir, 'bare-conf')
     mkdirSync(join(bare, 'etc'), {recursive: true})
-    const f = parsed(runProbe({EFSD_ROOT: bare}).stdout)
+    const f = await probeFacts({EFSD_ROOT: bare})
     expect(f.efsUtilsConfig).toEqual({present: false, entries: []})
     expect(f.imds).toEqual({tokenStatus: '000', v1Status: '000'})
     expect(Object.values(f.tlsHelpers!).map(h => h.present)).toEqual([false, false, false])
   })
 
-  it('reports a closed port as refused', () => {
-    const f = parsed(runProbe({EFSD_MT_IPS: '127.0.0.1', EFSD_NFS_PORT: String(closedPort)}).stdout)
+  it.concurrent('reports a closed port as refused', async () => {
+    const f = await probeFacts({EFSD_MT_IPS: '127.0.0.1', EFSD_NFS_PORT: String(closedPort)})
     expect(f.tcp).toEqual([{ip: '127.0.0.1', port: closedPort, status: 'refused'}])
   })
 
-  it('does not hang on docker: a docker that never answers is reported as timeout', () => {
+  it.concurrent('does not hang on docker: a docker that never answers is reported as timeout', async () => {
     const t0 = Date.now()
-    const f = parsed(runProbe({FAKE_DOCKER_MODE: 'hang'}).stdout)
+    const f = await probeFacts({FAKE_DOCKER_MODE: 'hang'})
     expect(f.docker?.status).toBe('timeout')
     expect(Date.now() - t0).toBeLessThan(45_000)
   })
 
-  it('bounds docker inspect too: one call for all containers, reported as timeout', () => {
+  it.concurrent('bounds docker inspect too: one call for all containers, reported as timeout', async () => {
     const t0 = Date.now()
-    const f = parsed(runProbe({FAKE_DOCKER_MODE: 'slowinspect', EFSD_CMD_TIMEOUT: '1'}).stdout)
+    const f = await probeFacts({FAKE_DOCKER_MODE: 'slowinspect', EFSD_CMD_TIMEOUT: '1'})
     expect(f.docker?.status).toBe('timeout')
     expect(f.containers).toEqual([])
     expect(Date.now() - t0).toBeLessThan(45_000)
   })
 
-  it('reports mount.nfs4/mount.efs absent when the root has no helpers', () => {
+  it.concurrent('reports mount.nfs4/mount.efs absent when the root has no helpers', async () => {
     const bare = join(dir, 'bare')
     mkdirSync(join(bare, 'etc'), {recursive: true})
-    const f = parsed(runProbe({EFSD_ROOT: bare}).stdout)
+    const f = await probeFacts({EFSD_ROOT: bare})
     expect(f.clients).toEqual({mountNfs4: false, mountEfs: false})
     expect(f.efsUtilsVersion).toBeUndefined()
     expect(f.fstab).toEqual([])
     expect(f.logs).toEqual([])
   })
 
-  it('reads the real mount table and df when mounts match EFSD_FSTYPES', () => {
-    const f = parsed(runProbe({EFSD_FSTYPES: 'proc'}).stdout)
+  it.concurrent('reads the real mount table and df when mounts match EFSD_FSTYPES', async () => {
+    const f = await probeFacts({EFSD_FSTYPES: 'proc'})
     const proc = f.mounts.find(m => m.target === '/proc')
     expect(proc?.fstype).toBe('proc')
     expect(proc?.df?.status).toBe('ok')
@@ -266,13 +285,13 @@ bash "$1"; rc=$?
 kill "$FAKE_PID_NEW"
 exit $rc`
 
-  it('sees the mount, its df, an unanswered df, and which container sees it', () => {
+  it.concurrent('sees the mount, its df, an unanswered df, and which container sees it', async () => {
     const mnt = join(dir, 'mnt', 'efs')
     mkdirSync(join(mnt, 'shared'), {recursive: true})
     const outer = spawnSync('bash', ['-c', 'sleep 30 >/dev/null 2>&1 & echo $!'], {encoding: 'utf8'})
     const outerPid = outer.stdout.trim()
     try {
-      const r = runProbe({EFSD_TEST_MNT: mnt, OUTER_PID: outerPid, EFSD_FSTYPES: 'nfs nfs4 efs tmpfs',
+      const r = await runProbe({EFSD_TEST_MNT: mnt, OUTER_PID: outerPid, EFSD_FSTYPES: 'nfs nfs4 efs tmpfs',
         EFSD_EXPECTED_PATHS: `${mnt} ${join(dir, 'not-mounted')}`, FAKE_DOCKER_MODE: 'pids',
         FAKE_BIND_SRC: join(mnt, 'shared')}, wrapper)
       expect(r.status).toBe(0)
@@ -308,11 +327,11 @@ EFSD_MOUNTINFO="$EFSD_TEST_MNT.mountinfo" bash "$1"; rc=$?
 if grep -q " $mnt tmpfs\\| $mnt .* - tmpfs " /proc/self/mountinfo && [ -e "$mnt/written-after-mount" ]; then printf 'WRAP\\tstill-mounted\\n'; fi
 exit $rc`
 
-  it('reports the entries hidden underneath the mount, with a sample of escaped names', () => {
+  it.concurrent('reports the entries hidden underneath the mount, with a sample of escaped names', async () => {
     const mnt = join(dir, 'shadow', 'efs')
     mkdirSync(join(mnt, 'uploads'), {recursive: true})
     for (const name of ['index.html', 'a file', '.env']) writeFileSync(join(mnt, name), 'x')
-    const r = runProbe({EFSD_TEST_MNT: mnt, EFSD_FSTYPES: 'tmpfs'}, wrapper)
+    const r = await runProbe({EFSD_TEST_MNT: mnt, EFSD_FSTYPES: 'tmpfs'}, wrapper)
     expect(r.status).toBe(0)
     const f = parsed(r.stdout)
     expect(f.shadowed).toEqual([{mountPoint: mnt, status: 'ok', entries: 4, sample: expect.any(Array)}])
@@ -322,44 +341,44 @@ exit $rc`
     expect(r.stdout).toContain('WRAP\tstill-mounted')
   })
 
-  it('caps the count at 21 (more than 20) and the sample at 5 names', () => {
+  it.concurrent('caps the count at 21 (more than 20) and the sample at 5 names', async () => {
     const mnt = join(dir, 'shadow-many', 'efs')
     mkdirSync(mnt, {recursive: true})
     for (let i = 0; i < 30; i++) writeFileSync(join(mnt, `f${i}`), '')
-    const f = parsed(runProbe({EFSD_TEST_MNT: mnt, EFSD_FSTYPES: 'tmpfs'}, wrapper).stdout)
+    const f = await probeFacts({EFSD_TEST_MNT: mnt, EFSD_FSTYPES: 'tmpfs'}, wrapper)
     expect(f.shadowed?.[0]).toMatchObject({status: 'ok', entries: 21})
     expect(f.shadowed![0].sample).toHaveLength(5)
   })
 
-  it('reports 0 when nothing is hidden', () => {
+  it.concurrent('reports 0 when nothing is hidden', async () => {
     const mnt = join(dir, 'shadow-empty', 'efs')
     mkdirSync(mnt, {recursive: true})
-    const r = runProbe({EFSD_TEST_MNT: mnt, EFSD_FSTYPES: 'tmpfs'}, wrapper)
+    const r = await runProbe({EFSD_TEST_MNT: mnt, EFSD_FSTYPES: 'tmpfs'}, wrapper)
     expect(parsed(r.stdout).shadowed).toEqual([{mountPoint: mnt, status: 'ok', entries: 0, sample: []}])
     expect(r.stdout).toContain('WRAP\tstill-mounted')
   })
 })
 
 describe('probe.sh SHADOW when it cannot look', () => {
-  const mountinfo = () => {
-    const p = join(dir, 'mountinfo-one-nfs')
+  const mountinfo = (name: string) => {
+    const p = join(dir, `mountinfo-one-nfs-${name}`)
     writeFileSync(p, '22 1 259:1 / / rw - xfs /dev/nvme0n1p1 rw\n100 22 0:50 / /mnt/efs rw - nfs4 127.0.0.1:/ rw,vers=4.1\n')
     return p
   }
 
-  it('says unavailable, with the reason, when unshare is not permitted', () => {
+  it.concurrent('says unavailable, with the reason, when unshare is not permitted', async () => {
     const fake = join(dir, 'fake-unshare')
     write(join(fake, 'unshare'), '#!/bin/sh\necho "unshare: unshare failed: Operation not permitted" >&2\nexit 1\n', 0o755)
-    const f = parsed(runProbe({PATH: `${fake}:${bin}:${process.env.PATH}`, EFSD_MOUNTINFO: mountinfo()}).stdout)
+    const f = await probeFacts({PATH: `${fake}:${bin}:${process.env.PATH}`, EFSD_MOUNTINFO: mountinfo('unavailable')})
     expect(f.shadowed).toEqual([{mountPoint: '/mnt/efs', status: 'unavailable', sample: [],
       detail: 'unshare failed: unshare: unshare failed: Operation not permitted'}])
   })
 
-  it('says timeout when the look does not answer in time', () => {
+  it.concurrent('says timeout when the look does not answer in time', async () => {
     const fake = join(dir, 'slow-unshare')
     write(join(fake, 'unshare'), '#!/bin/sh\nsleep 20\n', 0o755)
     const t0 = Date.now()
-    const f = parsed(runProbe({PATH: `${fake}:${bin}:${process.env.PATH}`, EFSD_MOUNTINFO: mountinfo()}).stdout)
+    const f = await probeFacts({PATH: `${fake}:${bin}:${process.env.PATH}`, EFSD_MOUNTINFO: mountinfo('timeout')})
     expect(f.shadowed?.[0]).toMatchObject({mountPoint: '/mnt/efs', status: 'timeout'})
     expect(Date.now() - t0).toBeLessThan(15_000)
   }, 20_000)
@@ -371,8 +390,8 @@ describe('probe.sh portability', () => {
     expect(unguarded).toEqual([])
   })
 
-  it('runs with no NFS mount, no expected path and running containers (all arrays empty)', () => {
-    const r = runProbe({EFSD_FSTYPES: 'none', FAKE_DOCKER_MODE: 'pids', FAKE_BIND_SRC: '/mnt/efs/shared', FAKE_PID_OLD: '1', FAKE_PID_NEW: '1'})
+  it.concurrent('runs with no NFS mount, no expected path and running containers (all arrays empty)', async () => {
+    const r = await runProbe({EFSD_FSTYPES: 'none', FAKE_DOCKER_MODE: 'pids', FAKE_BIND_SRC: '/mnt/efs/shared', FAKE_PID_OLD: '1', FAKE_PID_NEW: '1'})
     expect(r.stderr).toBe('')
     const f = parsed(r.stdout)
     expect(f.complete).toBe(true)
@@ -382,7 +401,7 @@ describe('probe.sh portability', () => {
 })
 
 describe('probe.sh output size', () => {
-  it('stays under 24,000 characters with 300 mounts, 200 containers, long fstab and logs', () => {
+  it.concurrent('stays under 24,000 characters with 300 mounts, 200 containers, long fstab and logs', async () => {
     const lines: string[] = []
     const opts = 'rw,relatime - nfs4 SRC rw,vers=4.1,rsize=1048576,wsize=1048576,namlen=255,hard,noresvport,proto=tcp,timeo=600,retrans=2,sec=sys,clientaddr=10.20.2.11,local_lock=none,addr=10.20.1.25'
     lines.push('22 1 259:1 / / rw,noatime shared:1 - xfs /dev/nvme0n1p1 rw,attr2')
@@ -398,7 +417,7 @@ describe('probe.sh output size', () => {
       `mount.nfs4: Connection timed out while mounting fs-0a1b2c3d4e5f60718 attempt ${i} ${'x'.repeat(400)}`).join('\n'))
     write(join(big, 'var/log/amazon/efs/mount.log'), Array.from({length: 1000}, (_, i) =>
       `2026-11-27 08:00:${i} - ERROR - Connection to the mount target IP address 10.20.1.25 timeout ${i}`).join('\n'))
-    const r = runProbe({EFSD_ROOT: big, EFSD_MOUNTINFO: mountinfo, FAKE_DOCKER_MODE: 'many',
+    const r = await runProbe({EFSD_ROOT: big, EFSD_MOUNTINFO: mountinfo, FAKE_DOCKER_MODE: 'many',
       EFSD_FS_DNS_NAMES: Array.from({length: 20}, (_, i) => `efsdoctor-x${i}.invalid`).join(' '),
       EFSD_EXPECTED_PATHS: Array.from({length: 50}, (_, i) => `/mnt/nfs${i}/data`).join(' ')})
     expect(r.status).toBe(0)
@@ -440,9 +459,9 @@ describe('probe.sh ROOTDIR: directories that must exist, looked at read-only und
     return {base, efs, mountinfo}
   }
 
-  it('says which directories exist (with owner and mode), are missing or are not directories, and creates nothing', () => {
+  it.concurrent('says which directories exist (with owner and mode), are missing or are not directories, and creates nothing', async () => {
     const {efs, mountinfo} = setup('rootdir')
-    const r = runProbe({EFSD_MOUNTINFO: mountinfo,
+    const r = await runProbe({EFSD_MOUNTINFO: mountinfo,
       EFSD_ROOT_DIRS: [`${FS}:/reports`, `${FS}:/missing/deeper`, `${FS}:/a-file`, `${FS}:/a-file/below`].join(' ')})
     expect(r.status).toBe(0)
     const f = parsed(r.stdout)
@@ -459,38 +478,38 @@ describe('probe.sh ROOTDIR: directories that must exist, looked at read-only und
     expect(readdirSync(efs).sort()).toEqual(['a-file', 'reports'])
   })
 
-  it('skips a mount whose df did not answer, and bounds each stat', () => {
+  it.concurrent('skips a mount whose df did not answer, and bounds each stat', async () => {
     const {base, mountinfo} = setup('rootdir-slow')
     // A `stat` that hangs on the TLS mount's path stands in for a server that stopped answering.
     const fake = join(dir, 'slow-stat')
     write(join(fake, 'stat'), `#!/bin/bash\nfor a in "$@"; do case "$a" in *hung*) sleep 20 ;; esac; done\nexec ${spawnSync('bash', ['-c', 'command -v stat'], {encoding: 'utf8'}).stdout.trim()} "$@"\n`, 0o755)
     const hung = join(base, 'hung')
     const t0 = Date.now()
-    const f = parsed(runProbe({PATH: `${fake}:${process.env.PATH}`, EFSD_MOUNTINFO: mountinfo, EFSD_ROOT_DIRS: `${FS}:/reports`}).stdout)
+    const f = await probeFacts({PATH: `${fake}:${process.env.PATH}`, EFSD_MOUNTINFO: mountinfo, EFSD_ROOT_DIRS: `${FS}:/reports`})
     expect(f.rootDirs!.find(d => d.mountPoint === hung)).toMatchObject({status: 'timeout', detail: 'stat did not answer within 1s'})
     expect(Date.now() - t0).toBeLessThan(15_000)
     // With the fake df on PATH, df hangs on that mount first: then it is skipped, not stat-ed.
-    const g = parsed(runProbe({EFSD_MOUNTINFO: mountinfo, EFSD_ROOT_DIRS: `${FS}:/reports`}).stdout)
+    const g = await probeFacts({EFSD_MOUNTINFO: mountinfo, EFSD_ROOT_DIRS: `${FS}:/reports`})
     expect(g.rootDirs!.find(d => d.mountPoint === hung)).toMatchObject({status: 'skipped', detail: 'df did not answer on this mount'})
   }, 30_000)
 
-  it('refuses items outside the allow-list without expanding globs or touching the path', () => {
+  it.concurrent('refuses items outside the allow-list without expanding globs or touching the path', async () => {
     const {mountinfo} = setup('rootdir-hostile')
     const items = [`${FS}:/*`, `${FS}:/reports/../..`, `${FS}:/$(touch${'${IFS}'}/tmp/efsd-pwned)`, 'fs-nothex:/reports', `${FS}:relative`]
-    const r = runProbe({EFSD_MOUNTINFO: mountinfo, EFSD_ROOT_DIRS: items.join(' ')})
+    const r = await runProbe({EFSD_MOUNTINFO: mountinfo, EFSD_ROOT_DIRS: items.join(' ')})
     const f = parsed(r.stdout)
     expect(f.rootDirs!.map(d => [d.status, d.path])).toEqual(items.map(i => ['refused', i]))
     expect(f.rootDirs!.every(d => d.mountPoint === '')).toBe(true)
     expect(spawnSync('test', ['-e', '/tmp/efsd-pwned']).status).toBe(1)
   })
 
-  it('reads from each efs-utils state file the access point its mount goes through', () => {
+  it.concurrent('reads from each efs-utils state file the access point its mount goes through', async () => {
     const st = join(dir, 'state-root')
     write(join(st, 'etc/os-release'), 'ID=amzn\n')
     write(join(st, `var/run/efs/${FS}.mnt.efs.20127`), `{"pid": 4242, "accessPoint": "fsap-0123456789abcdef0", "mountpoint": "/mnt/efs"}`)
     write(join(st, `var/run/efs/${FS}.mnt.data.20128`), '{"pid": 4243, "mountpoint": "/mnt/data"}')
     mkdirSync(join(st, `var/run/efs/${FS}.mnt.odd.20129`), {recursive: true})
-    const f = parsed(runProbe({EFSD_ROOT: st}).stdout)
+    const f = await probeFacts({EFSD_ROOT: st})
     expect(f.efsStateAccessPoints).toEqual({[`${FS}.mnt.efs.20127`]: 'fsap-0123456789abcdef0', [`${FS}.mnt.data.20128`]: ''})
     expect(f.efsStateFiles).toHaveLength(3)
     expect(f.rootDirs).toEqual([])
@@ -498,7 +517,7 @@ describe('probe.sh ROOTDIR: directories that must exist, looked at read-only und
 })
 
 describe('TCP connects to every mount-target IP (one command serves all AZs)', () => {
-  it('reports each IP in input order, running the connects in parallel groups', () => {
+  it.concurrent('reports each IP in input order, running the connects in parallel groups', async () => {
     // A wrapper `timeout` makes connects to 10.99.* hang for a second and time out, logging when each one starts and
     // ends; everything else is the real one. Overlapping intervals prove the connects ran in parallel (a structural
     // check, not a wall-clock one, so a loaded CI machine cannot make it flaky).
@@ -508,8 +527,8 @@ describe('TCP connects to every mount-target IP (one command serves all AZs)', (
     writeFileSync(join(fake, 'timeout'), `#!/bin/bash\ncase " $* " in *" efsd-tcp 10.99."*) echo "start $(date +%s%N)" >> ${log}; sleep 1; echo "end $(date +%s%N)" >> ${log}; exit 124 ;; esac\nexec ${real} "$@"\n`)
     chmodSync(join(fake, 'timeout'), 0o755)
     const slow = Array.from({length: 8}, (_, i) => `10.99.0.${i + 1}`)
-    const r = spawnSync('bash', [SCRIPT], {encoding: 'utf8', env: env({PATH: `${fake}:${bin}:${process.env.PATH}`,
-      EFSD_MT_IPS: ['127.0.0.1', '127.0.0.2', ...slow].join(' '), EFSD_NFS_PORT: String(openPort)})})
+    const r = await run('bash', [SCRIPT], env({PATH: `${fake}:${bin}:${process.env.PATH}`,
+      EFSD_MT_IPS: ['127.0.0.1', '127.0.0.2', ...slow].join(' '), EFSD_NFS_PORT: String(openPort)}))
     const events = readFileSync(log, 'utf8').trim().split('\n').map(l => l.split(' ')).map(([kind, ns]) => ({kind, t: BigInt(ns)}))
     rmSync(fake, {recursive: true, force: true})
     const f = parsed(r.stdout)
@@ -530,9 +549,9 @@ describe('TCP connects to every mount-target IP (one command serves all AZs)', (
     expect(most).toBeGreaterThan(1)
   })
 
-  it('connects to at most 24 IPs and says how many it left out', () => {
+  it.concurrent('connects to at most 24 IPs and says how many it left out', async () => {
     const ips = Array.from({length: 30}, (_, i) => `127.0.0.${i + 1}`)
-    const r = spawnSync('bash', [SCRIPT], {encoding: 'utf8', env: env({EFSD_MT_IPS: ips.join(' '), EFSD_NFS_PORT: String(closedPort)})})
+    const r = await run('bash', [SCRIPT], env({EFSD_MT_IPS: ips.join(' '), EFSD_NFS_PORT: String(closedPort)}))
     const f = parsed(r.stdout)
     expect(f.tcp.map(t => t.ip)).toEqual(ips.slice(0, 24))
     expect(f.truncated).toContainEqual({section: 'TCP', dropped: 6})
@@ -549,9 +568,9 @@ describe('buildProbeCommand', () => {
     expect(probeScript()).toContain('emit END')
   })
 
-  it('runs under plain sh and prints the probe output', () => {
+  it.concurrent('runs under plain sh and prints the probe output', async () => {
     const cmd = buildProbeCommand({mountTargetIps: ['127.0.0.1']}).replace("EFSD_TCP_TIMEOUT='3'", "EFSD_TCP_TIMEOUT='2'")
-    const r = spawnSync('sh', ['-c', cmd], {encoding: 'utf8', env: {...env(), EFSD_NFS_PORT: String(openPort)}})
+    const r = await run('sh', ['-c', cmd], {...env(), EFSD_NFS_PORT: String(openPort)})
     const f = parsed(r.stdout)
     expect(f.complete).toBe(true)
     expect(f.tcp[0]).toMatchObject({ip: '127.0.0.1', status: 'open'})
