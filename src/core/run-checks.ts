@@ -4,6 +4,7 @@ import {applyIgnores, type IgnoreRule} from './ignore.js'
 import {withFingerprints} from './identity.js'
 import {withMemo} from './memo.js'
 import {TOOL_VERSION} from './version.js'
+import {withRegion} from './shell.js'
 
 export interface RunOptions {
   only?: string[]
@@ -139,6 +140,10 @@ export function runChecks(checks: readonly Check[], snapshot: Snapshot, opts: Ru
       finding.title = check.title
       finding.severity = o.severity ?? check.severity
       if (finding.status === 'fail' && !finding.fix) finding.fix = {summary: check.remediation}
+      else if (finding.fix?.command && snapshot.scope.region) {
+        const command = withRegion(finding.fix.command, snapshot.scope.region)
+        if (command !== finding.fix.command) finding.fix = {...finding.fix, command}
+      }
       findings.push(finding)
     }
   }

@@ -23,6 +23,30 @@ export function shellCommand(words: readonly string[]): string {
   return words.map(shellWord).join(' ')
 }
 
+/**
+ * `command` with `--region <region>` added when it is one plain `aws <service> <operation> …` (or `efsdoctor mount|probe`)
+ * command without a region:
+ * a pasted fix must not depend on the reader's default region. Anything else (a pipeline, `&&`, `$(…)`, a comment,
+ * a command that names its region) is returned as it is. Linear: one pass over the text, tracking quotes.
+ */
+export function withRegion(command: string, region: string | undefined): string {
+  if (!region || !/^(?:aws [a-z0-9-]+ [a-z0-9-]+|efsdoctor (?:mount|probe))(?: |$)/.test(command) || /(?:^| )--region(?:[ =]|$)/.test(command)) return command
+  let quote = ''
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i]
+    if (quote) {
+      if (c === quote) quote = ''
+      else if (quote === '"' && (c === '`' || (c === '$' && command[i + 1] === '('))) return command
+      else if (c === '\\' && quote === '"') i++
+    } else if (c === '\'' || c === '"') {
+      quote = c
+    } else if (';&|<>`#\n\\'.includes(c) || (c === '$' && command[i + 1] === '(')) {
+      return command
+    }
+  }
+  return quote ? command : `${command} --region ${shellWord(region)}`
+}
+
 /** Words joined with `&&` (each part built with shellCommand). */
 export function shellAnd(commands: readonly (readonly string[])[]): string {
   return commands.map(shellCommand).join(' && ')

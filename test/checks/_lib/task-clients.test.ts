@@ -81,7 +81,7 @@ describe('network/mount-target-sg-allows-nfs for awsvpc task clients', () => {
     const f = tasks(mountTargetSgAllowsNfs, s)
     expect(f.map(x => x.status)).toEqual(['fail', 'fail', 'fail'])
     for (const m of ['worker', TASK_SG, IDS.subnets.a, IDS.mountTargets.a]) expect(f[0].message).toContain(m)
-    expect(f[0].fix?.command).toBe(`aws ec2 authorize-security-group-ingress --group-id ${IDS.efsSg} --protocol tcp --port 2049 --source-group ${TASK_SG}`)
+    expect(f[0].fix?.command).toBe(`aws ec2 authorize-security-group-ingress --group-id ${IDS.efsSg} --protocol tcp --port 2049 --source-group ${TASK_SG} --region eu-west-1`)
   })
 
   it('keeps the instance outcomes byte-for-byte the same', () => {
@@ -125,7 +125,7 @@ describe('network/client-sg-egress-nfs for awsvpc task clients', () => {
     const f = tasks(clientSgEgressNfs, s)
     expect(f.map(x => x.status)).toEqual(['fail', 'fail', 'fail'])
     for (const m of ['worker', TASK_SG, IDS.subnets.b, IDS.mountTargets.b]) expect(f[1].message).toContain(m)
-    expect(f[1].fix?.command).toBe(`aws ec2 authorize-security-group-egress --group-id ${TASK_SG} --ip-permissions 'IpProtocol=tcp,FromPort=2049,ToPort=2049,UserIdGroupPairs=[{GroupId=${IDS.efsSg}}]'`)
+    expect(f[1].fix?.command).toBe(`aws ec2 authorize-security-group-egress --group-id ${TASK_SG} --ip-permissions 'IpProtocol=tcp,FromPort=2049,ToPort=2049,UserIdGroupPairs=[{GroupId=${IDS.efsSg}}]' --region eu-west-1`)
   })
 
   it('is unknown when the task group is missing from the snapshot', () => {

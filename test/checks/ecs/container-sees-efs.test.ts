@@ -19,7 +19,7 @@ describe('ecs/container-sees-efs', () => {
     expect(o.status).toBe('fail')
     expect(o.message).toContain(`container ecs-prod-web-42-web-b8c6d4e2f0a1c3e5 on ${IDS.instances[0]} sees xfs`)
     expect(o.message).toContain('started before EFS was mounted')
-    expect(o.fix?.command).toBe(`aws ecs stop-task --cluster prod --task ${TASK_ARN} --reason 'efsdoctor: started before EFS was mounted'`)
+    expect(o.fix?.command).toBe(`aws ecs stop-task --cluster prod --task ${TASK_ARN} --reason 'efsdoctor: started before EFS was mounted' --region eu-west-1`)
   })
 
   it('says the host is not mounted either, and restarts a non-ECS container by name', () => {

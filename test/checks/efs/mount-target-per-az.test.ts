@@ -20,7 +20,7 @@ describe('efs/mount-target-per-az', () => {
     expect(f.status).toBe('fail')
     expect(f.message).toContain(IDS.instances[2])
     expect(f.message).toContain(IDS.instances[3])
-    expect(f.fix?.command).toBe(`aws efs create-mount-target --file-system-id ${IDS.fs} --subnet-id ${IDS.subnets.b} --security-groups ${IDS.efsSg}`)
+    expect(f.fix?.command).toBe(`aws efs create-mount-target --file-system-id ${IDS.fs} --subnet-id ${IDS.subnets.b} --security-groups ${IDS.efsSg} --region eu-west-1`)
     expect(run(s).filter(x => x.status === 'pass')).toHaveLength(2)
   })
 

@@ -23,7 +23,7 @@ describe('host/efs-mounted', () => {
     expect(o.message).toContain('nothing is mounted at /mnt/efs')
     expect(o.message).toContain('on / (xfs)')
     // The fix is efsdoctor's own idempotent, fstab-validating mount for exactly this host, file system and path.
-    expect(o.fix?.command).toBe(`efsdoctor mount --instance ${IDS.instances[0]} --file-system ${IDS.fs} --path /mnt/efs`)
+    expect(o.fix?.command).toBe(`efsdoctor mount --instance ${IDS.instances[0]} --file-system ${IDS.fs} --path /mnt/efs --region eu-west-1`)
     expect(forInstance(run(s), IDS.instances[1])[0].status).toBe('pass')
   })
 

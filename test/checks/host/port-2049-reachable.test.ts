@@ -17,7 +17,7 @@ describe('host/port-2049-reachable', () => {
     const [o] = forInstance(run(withHostFault(f => { f.tcp[0].status = 'timeout' })))
     expect(o.status).toBe('fail')
     expect(o.message).toContain('times out')
-    expect(o.fix?.command).toBe(`aws ec2 authorize-security-group-ingress --group-id ${IDS.efsSg} --protocol tcp --port 2049 --source-group ${IDS.hostSg}`)
+    expect(o.fix?.command).toBe(`aws ec2 authorize-security-group-ingress --group-id ${IDS.efsSg} --protocol tcp --port 2049 --source-group ${IDS.hostSg} --region eu-west-1`)
   })
 
   it('fails a refused connect, pointing at a host firewall', () => {

@@ -40,7 +40,7 @@ describe('host/root-directory-exists', () => {
     expect(f[0].message).toContain(`Volume "reports" of prod-worker:17 mounts ${IDS.fs}:/reports (rootDirectory), which does not exist (${IDS.instances[0]} finds no /mnt/efs/reports`)
     expect(f[0].message).toContain('reason given by server: No such file or directory')
     expect(f[0].fix?.summary).toContain('CreationInfo')
-    expect(f[0].fix?.command).toBe(`aws ssm send-command --instance-ids ${IDS.instances[0]} --document-name AWS-RunShellScript --parameters '{"commands":["mkdir -p /mnt/efs/reports"]}'`)
+    expect(f[0].fix?.command).toBe(`aws ssm send-command --instance-ids ${IDS.instances[0]} --document-name AWS-RunShellScript --parameters '{"commands":["mkdir -p /mnt/efs/reports"]}' --region eu-west-1`)
   })
 
   it('passes when one host sees the directory even if another does not (existence is the file system\'s, not the host\'s)', () => {
@@ -67,7 +67,7 @@ describe('host/root-directory-exists', () => {
     expect(f.message).toContain(`goes through access point ${AP}'s root directory /reports on ${IDS.fs}`.replace('goes through', 'mounts'))
     expect(f.message).toContain('has no CreationInfo, so EFS does not create it')
     expect(f.fix?.summary).toContain('create a new access point whose RootDirectory has CreationInfo (an access point cannot be changed)')
-    expect(f.fix?.command).toBe(`aws ssm send-command --instance-ids ${IDS.instances[0]} --document-name AWS-RunShellScript --parameters '{"commands":["mkdir -p /mnt/efs/reports && chown 1000:1000 /mnt/efs/reports"]}'`)
+    expect(f.fix?.command).toBe(`aws ssm send-command --instance-ids ${IDS.instances[0]} --document-name AWS-RunShellScript --parameters '{"commands":["mkdir -p /mnt/efs/reports && chown 1000:1000 /mnt/efs/reports"]}' --region eu-west-1`)
   })
 
   it('passes an access point with CreationInfo whether or not the directory exists yet (EFS creates it on first use)', () => {

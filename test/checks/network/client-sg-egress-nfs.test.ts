@@ -16,7 +16,7 @@ describe('network/client-sg-egress-nfs', () => {
     const s = withFault(x => { x.securityGroups![IDS.hostSg].egress = [rule({fromPort: 443, toPort: 443, ipv4Cidrs: ['0.0.0.0/0']})] })
     const f = run(s)
     expect(f.every(x => x.status === 'fail')).toBe(true)
-    expect(f[0].fix?.command).toBe(`aws ec2 authorize-security-group-egress --group-id ${IDS.hostSg} --ip-permissions 'IpProtocol=tcp,FromPort=2049,ToPort=2049,UserIdGroupPairs=[{GroupId=${IDS.efsSg}}]'`)
+    expect(f[0].fix?.command).toBe(`aws ec2 authorize-security-group-egress --group-id ${IDS.hostSg} --ip-permissions 'IpProtocol=tcp,FromPort=2049,ToPort=2049,UserIdGroupPairs=[{GroupId=${IDS.efsSg}}]' --region eu-west-1`)
   })
 
   it('accepts egress by SG reference to the mount target group, and by a CIDR per mount-target IP', () => {

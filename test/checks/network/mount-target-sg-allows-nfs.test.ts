@@ -18,7 +18,7 @@ describe('network/mount-target-sg-allows-nfs', () => {
     const s = withFault(x => { x.securityGroups![IDS.efsSg].ingress = [] })
     const f = run(s)
     expect(f.every(x => x.status === 'fail')).toBe(true)
-    expect(f[0].fix?.command).toBe(`aws ec2 authorize-security-group-ingress --group-id ${IDS.efsSg} --protocol tcp --port 2049 --source-group ${IDS.hostSg}`)
+    expect(f[0].fix?.command).toBe(`aws ec2 authorize-security-group-ingress --group-id ${IDS.efsSg} --protocol tcp --port 2049 --source-group ${IDS.hostSg} --region eu-west-1`)
   })
 
   it('fails only the instances a CIDR rule does not cover', () => {

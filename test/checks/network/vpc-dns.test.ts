@@ -16,7 +16,7 @@ describe('network/vpc-dns', () => {
   it('fails when DNS hostnames are off, with the modify-vpc-attribute command', () => {
     const [f] = run(withFault(x => { x.vpcs![IDS.vpc].enableDnsHostnames = false }))
     expect(f.status).toBe('fail')
-    expect(f.fix?.command).toBe(`aws ec2 modify-vpc-attribute --vpc-id ${IDS.vpc} --enable-dns-hostnames '{"Value":true}'`)
+    expect(f.fix?.command).toBe(`aws ec2 modify-vpc-attribute --vpc-id ${IDS.vpc} --enable-dns-hostnames '{"Value":true}' --region eu-west-1`)
   })
 
   it('fails both attributes in one finding', () => {
