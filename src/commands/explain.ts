@@ -3,6 +3,8 @@ import {awsFlags, awsOptions, BaseCommand, debugFlag} from '../base-command.js'
 import {UsageError} from '../core/errors.js'
 import type {ServiceEventReason, StoppedReason} from '../inventory/stopped-tasks.js'
 import {type Explanation, explain, printable} from '../remote/explain.js'
+import {terminalWidth} from '../report/terminal.js'
+import {wrapProse} from '../report/wrap.js'
 
 interface ReasonExplanation extends Explanation {
   source: StoppedReason['source']
@@ -75,18 +77,19 @@ Exit codes: 0 = at least one message was recognised; 1 = nothing matched; 2 = co
         ...(events ? {serviceEvents: events} : {}), ...(eventsError ? {serviceEventsError: eventsError} : {})}, null, 2))
     } else {
       const blocks: string[] = []
-      if (pasted) blocks.push(renderExplanation(pasted))
+      const width = terminalWidth()
+      if (pasted) blocks.push(renderExplanation(pasted, undefined, width))
       if (stopped) {
         blocks.push(stopped.length === 0
           ? `No stopped tasks in ${flags.cluster} (ECS keeps them for about an hour).\n`
           : `Recently stopped tasks in ${flags.cluster}: ${stopped.length} distinct reason(s)\n`)
-        for (const s of stopped) blocks.push(renderExplanation(s, `${s.count}× ${s.source} reason, e.g. ${s.taskArns[0]}`))
+        for (const s of stopped) blocks.push(renderExplanation(s, `${s.count}× ${s.source} reason, e.g. ${s.taskArns[0]}`, width))
       }
       if (events) {
         blocks.push(events.length === 0
           ? `No error events from the services of ${flags.cluster} in the last 24 hours.\n`
           : `Service error events in ${flags.cluster} (last 24 hours): ${events.length} distinct message(s)\n`)
-        for (const e of events) blocks.push(renderExplanation(e, `${e.count}× in service ${e.service}, latest ${e.latest}`))
+        for (const e of events) blocks.push(renderExplanation(e, `${e.count}× in service ${e.service}, latest ${e.latest}`, width))
       }
       if (!matched) blocks.push(`No known EFS/ECS error signature matched. Run "efsdoctor check --cluster <name>" to test every link.\n`)
       this.emit(blocks.join('\n'))
@@ -111,16 +114,19 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks, size).toString('utf8')
 }
 
-export function renderExplanation(e: Explanation, context?: string): string {
-  const out = [`Message: ${printable(e.input)}`]
-  if (context) out.push(`  (${printable(context)})`)
-  if (e.matches.length === 0) out.push('  no known signature')
+export function renderExplanation(e: Explanation, context?: string, width = Number.POSITIVE_INFINITY): string {
+  // Each line wrapped at the terminal's width with a hanging indent (`indent` before it, `hang` more after its first row).
+  const out: string[] = []
+  const add = (text: string, indent: number, hang: number) => out.push(...(Number.isFinite(width) ? wrapProse(text, width, indent, hang) : [`${' '.repeat(indent)}${text}`]))
+  add(`Message: ${printable(e.input)}`, 0, 2)
+  if (context) add(`(${printable(context)})`, 2, 1)
+  if (e.matches.length === 0) add('no known signature', 2, 0)
   for (const m of e.matches) {
-    out.push(`  ▸ ${m.title}   [matched: "${printable(m.matched, 120)}"]`)
-    if (m.line) out.push(`    line ${m.line.number}: ${printable(m.line.text.trim(), 200)}`)
-    m.causes.forEach((c, i) => out.push(`    ${i + 1}. ${c}`))
-    if (m.checks.length) out.push(`    confirm with: ${m.checks.join(', ')}`)
-    out.push(`    fix: ${m.fix}`)
+    add(`▸ ${m.title}   [matched: "${printable(m.matched, 120)}"]`, 2, 2)
+    if (m.line) add(`line ${m.line.number}: ${printable(m.line.text.trim(), 200)}`, 4, 2)
+    m.causes.forEach((c, i) => add(`${i + 1}. ${c}`, 4, 3))
+    if (m.checks.length) add(`confirm with: ${m.checks.join(', ')}`, 4, 2)
+    add(`fix: ${m.fix}`, 4, 2)
   }
   return `${out.join('\n')}\n`
 }

@@ -4,6 +4,7 @@ import {jest} from '@jest/globals'
 import {Readable} from 'node:stream'
 import ExplainCmd from '../../src/commands/explain.js'
 import {runCommand} from '../support/run-command.js'
+import {terminalWidth} from '../../src/report/terminal.js'
 
 const ecs = mockClient(ECSClient)
 const run = (argv: string[]) => runCommand(ExplainCmd, argv)
@@ -42,7 +43,9 @@ describe('efsdoctor explain', () => {
     const {stdout, error} = await run(['-']).finally(() => stdin.mockRestore())
     expect(error).toBeUndefined()
     expect(stdout).toContain('The TLS tunnel could not start')
-    expect(stdout).toContain("line 2: 2024-08-05 23:42:52 UTC - ERROR - Command '['which', 'stunnel']' returned non-zero exit status 1.")
+    // NOTE: wrapped at the terminal's width: joined back, the line is whole.
+    expect(stdout.replace(/\n +/g, ' ')).toContain("line 2: 2024-08-05 23:42:52 UTC - ERROR - Command '['which', 'stunnel']' returned non-zero exit status 1.")
+    expect(Math.max(...stdout.split('\n').map(l => l.length))).toBeLessThanOrEqual(terminalWidth())
     expect(stdout).not.toMatch(/[\u0000-\u0009\u000B-\u001F]/)
   })
 
