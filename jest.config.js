@@ -4,7 +4,7 @@ export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {'^(\\.{1,2}/.*)\\.js$': '$1'},
-  transform: {'^.+\\.ts$': ['ts-jest', {useESM: true, tsconfig: 'test/tsconfig.json'}]},
+  transform: {'^.+\\.ts$': '<rootDir>/test/esbuild-transform.cjs'},
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   setupFiles: ['<rootDir>/test/setup.cjs'],
   setupFilesAfterEnv: ['<rootDir>/test/after-env.cjs', '<rootDir>/test/shell-parser-setup.ts'],
