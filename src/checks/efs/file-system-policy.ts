@@ -43,7 +43,7 @@ export const fileSystemPolicy = defineCheck({
       const r: Resource = {type: 'efs-file-system', id}
       const text = s.fileSystemPolicies?.[id]
       if (text === undefined) return [unknown(r, `The policy of ${id} was not read (elasticfilesystem:DescribeFileSystemPolicy), so mount permissions are unknown.`)]
-      if (text === null) return [pass(r, `${id} has no file-system policy: any client that can reach a mount target may mount, write and act as root.`, {severity: 'info'})]
+      if (text === null) return [pass(r, `${id} has no file-system policy, so none refuses a mount (any client that reaches a mount target may mount, write and act as root; a policy can require TLS or IAM).`, {severity: 'info'})]
       let policy
       try {
         policy = analysePolicy(text)
