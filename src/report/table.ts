@@ -39,6 +39,29 @@ function header(report: Report): string[] {
   return lines
 }
 
+/** Resources named in a grouped line before "… and N more". */
+const GROUP_NAMES = 3
+
+/**
+ * Unknowns of one check whose messages differ only in the resource they name (one probe that could not run, read by
+ * every host check of every host) as one finding each group, named "i-1, i-2, i-3 and 11 more": the cause is shown
+ * once instead of a screen per host. A group needs 3 or more; --verbose lists every one.
+ */
+function groupAlike(list: Finding[]): Finding[] {
+  const groups = new Map<string, Finding[]>()
+  for (const f of list) {
+    const key = `${f.checkId}\0${f.message.replaceAll(f.resource.id, '\0')}\0${f.location ? JSON.stringify(f.location) : ''}`
+    const g = groups.get(key)
+    if (g) g.push(f)
+    else groups.set(key, [f])
+  }
+  return [...groups.values()].flatMap(g => {
+    if (g.length < 3) return g
+    const names = g.slice(0, GROUP_NAMES).map(f => f.resource.id).join(', ')
+    return [{...g[0], resource: {...g[0].resource, id: `${names} and ${g.length - GROUP_NAMES} more (the same for each; --verbose lists them)`}}]
+  })
+}
+
 /** How a finding's fix is shown: in full, or as a pointer to the fix its group shares (printed after the last one). */
 type FixShown = {kind: 'full'} | {kind: 'shared'; count: number}
 
@@ -90,11 +113,12 @@ export const tableRenderer: Renderer = {
     const out: string[] = [...header(report).flatMap(l => wrapProse(l, width, 0, 2)), '']
     const byStatus = (st: Status) => report.findings.filter(f => f.status === st)
     const fails = byStatus('fail').sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.checkId.localeCompare(b.checkId))
-    const sections: [string, Finding[]][] = [['Failed', fails], ['Could not evaluate', byStatus('unknown')]]
+    const unknowns = byStatus('unknown')
+    const sections: [string, Finding[]][] = [['Failed', fails], ['Could not evaluate', ctx.verbose ? unknowns : groupAlike(unknowns)]]
     if (ctx.verbose) sections.push(['Passed', byStatus('pass')], ['Skipped', byStatus('skipped')])
     for (const [title, list] of sections) {
       if (list.length === 0) continue
-      out.push(paint('bold', `${title} (${list.length})`))
+      out.push(paint('bold', `${title} (${title === 'Could not evaluate' ? unknowns.length : list.length})`))
       // NOTE: consecutive findings of one check with the same fix print that fix once, after the last of them; the
       // ones before say so ("see below, shared by N findings").
       let i = 0

@@ -10,6 +10,10 @@ import Check from '../../src/commands/check.js'
 import Lint from '../../src/commands/lint.js'
 import {shellWords, wrapCommand, wrapProse} from '../../src/report/wrap.js'
 import {runCommand} from '../support/run-command.js'
+import {report} from '../support/report-fixtures.js'
+import {tableRenderer} from '../../src/report/table.js'
+import {allChecks} from '../../src/checks/index.js'
+import type {Finding, Report} from '../../src/core/types.js'
 
 const snapshots = readdirSync('examples/snapshots').filter(f => f.endsWith('.json')).map(f => `examples/snapshots/${f}`)
 const templates = readdirSync('examples/templates').map(f => `examples/templates/${f}`)
@@ -68,5 +72,26 @@ describe('wrapping', () => {
     expect(wrapCommand('aws ec2 describe-vpcs', 80, 6)).toEqual(['      aws ec2 describe-vpcs'])
     const heredoc = `cat <<'EOF' | sudo tee -a /etc/fstab ${'x '.repeat(60)}`
     expect(wrapCommand(heredoc, 80, 0)).toEqual([heredoc])
+  })
+})
+
+describe('unknowns with one cause', () => {
+  const unknown = (id: string, checkId = 'host/efs-mounted'): Finding => ({checkId, title: 't', severity: 'error', status: 'unknown',
+    resource: {type: 'ec2-instance', id}, message: `Could not evaluate: the probe output of ${id} could not be read (no output); see host/ssm-managed.`, fingerprint: id + checkId})
+  const ids = Array.from({length: 14}, (_, i) => `i-${String(i).padStart(17, '0')}`)
+  const render = (r: Report, verbose = false) => tableRenderer.render(r, {catalogue: allChecks, color: false, verbose, width: 200})
+
+  it('are one block naming three resources and how many more, the count still whole', () => {
+    const out = render(report([...ids.map(id => unknown(id)), unknown(ids[0], 'host/mount-responds'), unknown(ids[1], 'host/mount-responds')]))
+    expect(out).toContain('Could not evaluate (16)')
+    expect(out.match(/^\? unknown +host\/efs-mounted/gm)).toHaveLength(1)
+    expect(out).toContain(`${ids[0]}, ${ids[1]}, ${ids[2]} and 11 more (the same for each; --verbose lists them)`)
+    // Two alike are fewer than a group: both shown.
+    expect(out.match(/^\? unknown +host\/mount-responds/gm)).toHaveLength(2)
+    expect(out).toContain('16 unknown')
+  })
+
+  it('--verbose lists each one', () => {
+    expect(render(report(ids.map(id => unknown(id))), true).match(/^\? unknown +host\/efs-mounted/gm)).toHaveLength(14)
   })
 })
