@@ -134,6 +134,7 @@ Exit codes: 0 = every instance applied or already right; 1 = any instance failed
       selection = selectForCluster(snapshot, spec)
       notes.push(...selection.notes)
     }
+    notes.push(...await policyNotes(snapshot, spec))
     const targets = selection ? selection.targets : instanceIds
     const plan = planMount(spec, snapshot ?? undefined, targets, mountScript())
     const preResults: MountResult[] = [
@@ -200,6 +201,22 @@ Exit codes: 0 = every instance applied or already right; 1 = any instance failed
       rl.close()
     }
   }
+}
+
+/** A warning when the file-system policy read with the inventory would refuse the mount as planned (as efs/file-system-policy judges it). */
+async function policyNotes(snapshot: Snapshot | undefined, spec: {fileSystemId: string; tls?: boolean; iam?: boolean}): Promise<string[]> {
+  const text = snapshot?.fileSystemPolicies?.[spec.fileSystemId]
+  if (typeof text !== 'string') return []
+  const {analysePolicy, refusalReasons} = await import('../checks/_lib/fs-policy.js')
+  let why: string[]
+  try {
+    why = refusalReasons(analysePolicy(text), {tls: Boolean(spec.tls), iam: Boolean(spec.iam)})
+  } catch {
+    return []
+  }
+  return why.length
+    ? [`the file-system policy of ${spec.fileSystemId} would refuse this mount ("access denied by server"): ${why.join('; ')}. Mount with --tls --iam and grant the instance role elasticfilesystem:ClientMount, or change the policy.`]
+    : []
 }
 
 /** A planned instance that was not sent anything (its AZ has no usable mount target, …). */

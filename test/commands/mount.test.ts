@@ -70,6 +70,15 @@ describe('efsdoctor mount', () => {
     expect(r.code).toBe(0)
   })
 
+  test('--dry-run warns when the file-system policy would refuse the mount as planned, and not once it admits it', async () => {
+    const cdkDefault = {Effect: 'Allow', Principal: {AWS: '*'}, Action: ['elasticfilesystem:ClientRootAccess', 'elasticfilesystem:ClientWrite'], Condition: {Bool: {'elasticfilesystem:AccessedViaMountTarget': 'true'}}}
+    snapshot.fileSystemPolicies = {[IDS.fs]: JSON.stringify({Version: '2012-10-17', Statement: [cdkDefault]})}
+    const refused = await run(Mount, ['--instance', I1, ...BASE, '--method', 'nfs', '--dry-run'])
+    expect(refused.stdout).toContain(`note: the file-system policy of ${IDS.fs} would refuse this mount ("access denied by server")`)
+    const admitted = await run(Mount, ['--instance', I1, ...BASE, '--tls', '--iam', '--dry-run'])
+    expect(admitted.stdout).not.toContain('would refuse this mount')
+  })
+
   test('--dry-run exits 1 when a real run would skip an instance (no mount target in its AZ)', async () => {
     snapshot.mountTargets = snapshot.mountTargets!.filter(m => m.id !== IDS.mountTargets.b)
     const r = await run(Mount, ['--instance', I1, '--instance', I3, ...BASE, '--method', 'nfs', '--dry-run'])
