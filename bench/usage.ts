@@ -53,15 +53,22 @@ export async function measure(what: 'lint' | 'check'): Promise<Record<string, nu
   return {ms, fails: report.summary.fail, pairs: nfsPairs(s).length}
 }
 
+/** Runs of each measurement. */
+const RUNS = 5
+
 export function usageBench(root: string): UsageFigures {
   const child = (what: string): Record<string, number> => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), what], {cwd: root, encoding: 'utf8', maxBuffer: 16 * 2 ** 20, stdio: ['ignore', 'pipe', 'inherit']})
     if (r.status !== 0) throw new Error(`usage bench ${what} failed (exit ${r.status})`)
     return JSON.parse(r.stdout) as Record<string, number>
   }
-  const lint = child('lint')
-  const check = child('check')
-  return {lintMs: lint.ms, lintRssMb: lint.rssMb, lintFails: lint.fails, checksMs: check.ms, checksFails: check.fails, pairs: check.pairs}
+  // NOTE: each in a fresh process, 5 times: the median time (one run swings by ±15% on this machine) and the largest
+  // peak RSS; the fails and pairs are the same in every run.
+  const runs = (what: string) => Array.from({length: RUNS}, () => child(what))
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+  const [lints, checks] = [runs('lint'), runs('check')]
+  return {lintMs: median(lints.map(r => r.ms)), lintRssMb: Math.max(...lints.map(r => r.rssMb)), lintFails: Math.max(...lints.map(r => r.fails)),
+    checksMs: median(checks.map(r => r.ms)), checksFails: Math.max(...checks.map(r => r.fails)), pairs: checks[0].pairs}
 }
 
 const what = process.argv[2]
