@@ -32,7 +32,7 @@ export default class Checks extends BaseCommand {
       const titleAt = idWidth + 2 + 7 + 2
       const room = process.stdout.isTTY ? width - titleAt : Number.POSITIVE_INFINITY
       this.emit(allChecks.flatMap(c => {
-        const [first, ...rest] = room >= 20 && c.title.length > room ? wrapProse(c.title, room + 2, 0, 2).map(l => l.trim()) : [c.title]
+        const [first, ...rest] = room >= 20 && c.title.length > room ? wrapProse(c.title, room, 0, 0) : [c.title]
         return [`${c.id.padEnd(idWidth)}  ${c.severity.padEnd(7)}  ${first}`, ...rest.map(l => `${' '.repeat(titleAt)}${l}`)]
       }).join('\n'))
       return

@@ -35,10 +35,9 @@ export function runTimeout(probeTimeoutSeconds?: number): number {
   return COLLECT_TIMEOUT + (probeTimeoutSeconds === undefined ? 0 : probeTimeoutSeconds + PROBE_GRACE)
 }
 
-/** The UsageError for a run whose deadline passed before any AWS call was answered (nothing could be read). */
-function nothingAnswered(endpoint: string | undefined, region: string | undefined, seconds: number): UsageError {
-  const where = endpoint ?? (region ? `the AWS endpoint for ${region}` : 'the AWS endpoint')
-  return new UsageError(`cannot reach ${where}: no AWS call answered within ${seconds}s (--timeout)`)
+/** Where the calls went, for a one-line error: the custom endpoint, else AWS's own for the region. */
+function endpointLabel(endpoint: string | undefined, region: string | undefined): string {
+  return endpoint ?? (region ? `the AWS endpoint for ${region}` : 'the AWS endpoint')
 }
 
 export async function collectLive(opts: LiveOptions): Promise<Snapshot> {
@@ -62,14 +61,15 @@ export async function collectLive(opts: LiveOptions): Promise<Snapshot> {
     }})
   }
   await (opts.runSteps ?? (async s => { for (const step of s) await step.run() }))(steps)
+  const where = async () => endpointLabel(await resolveEndpoint(clients.ecs), await resolveRegion(clients.ecs, opts.region))
+  // The deadline passed before any AWS call was answered: nothing could be read.
   if (signal.aborted && collection.calls.answered === 0) {
-    throw nothingAnswered(await resolveEndpoint(clients.ecs), await resolveRegion(clients.ecs, opts.region), timeoutSeconds)
+    throw new UsageError(`cannot reach ${await where()}: no AWS call answered within ${timeoutSeconds}s (--timeout)`)
   }
   // NOTE: a report of nothing but unknowns would exit 0 under the default --fail-on error, green in CI for a run that
   // never saw the cluster. Denied calls are answers (their unknowns name the IAM actions); garbage is not.
   if (collection.calls.understood === 0 && collection.calls.log.length > 0) {
-    const where = (await resolveEndpoint(clients.ecs)) ?? `the AWS endpoint for ${(await resolveRegion(clients.ecs, opts.region)) ?? 'the region'}`
-    throw new UsageError(`nothing could be read from ${where}: no AWS call got an answer from AWS (first: ${collection.calls.firstFailure ?? 'no answer'})`)
+    throw new UsageError(`nothing could be read from ${await where()}: no AWS call got an answer from AWS (first: ${collection.calls.firstFailure ?? 'no answer'})`)
   }
   return collection.snapshot()
 }

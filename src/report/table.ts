@@ -8,6 +8,7 @@ import {identityLabel} from './common.js'
 import {describeScopedFileSystem} from '../model/usage.js'
 import type {RenderContext, Renderer} from './renderer.js'
 import {wrapCommand, wrapProse} from './wrap.js'
+import {pushTo} from '../core/group.js'
 
 const ANSI = {red: 31, yellow: 33, green: 32, cyan: 36, dim: 2, bold: 1} as const
 type Color = keyof typeof ANSI
@@ -49,12 +50,7 @@ const GROUP_NAMES = 3
  */
 function groupAlike(list: Finding[]): Finding[] {
   const groups = new Map<string, Finding[]>()
-  for (const f of list) {
-    const key = `${f.checkId}\0${f.message.replaceAll(f.resource.id, '\0')}\0${f.location ? JSON.stringify(f.location) : ''}`
-    const g = groups.get(key)
-    if (g) g.push(f)
-    else groups.set(key, [f])
-  }
+  for (const f of list) pushTo(groups, `${f.checkId}\0${f.message.replaceAll(f.resource.id, '\0')}\0${f.location ? JSON.stringify(f.location) : ''}`, f)
   return [...groups.values()].flatMap(g => {
     if (g.length < 3) return g
     const names = g.slice(0, GROUP_NAMES).map(f => f.resource.id).join(', ')

@@ -11,8 +11,10 @@ import {perProbedHost, ssmRun} from '../_lib/host.js'
 import {shellCommand} from '../../core/shell.js'
 
 const CONF = '/etc/amazon/efs/efs-utils.conf'
-/** Uncomments the `#region = us-east-1` line efs-utils ships in [mount]; no quotes, so it survives ssmRun's JSON. */
-/** `sed` setting `region=` on the line that starts with `from` (`#region`: the commented default; `region`: a wrong value). */
+/**
+ * `sed` setting `region=` on the line that starts with `from`: `#region`, the commented `#region = us-east-1` line
+ * efs-utils ships in [mount], or `region`, a wrong value. One quoted word; ssmRun JSON-encodes the command.
+ */
 const setRegion = (region: string, from = '#region') =>
   shellCommand(['sudo', 'sed', '-i', `s/^${from}.*/region=${/^[a-z0-9-]+$/.test(region) ? region : '<region>'}/`, CONF])
 
