@@ -15,8 +15,7 @@ fi
 
 if [ ! -f "$home/dist/main.js" ] || [ ! -f "$home/oclif.manifest.json" ] ||
   [ -n "$(find "$home/src" -newer "$home/dist/main.js" -print -quit)" ]; then
-  (cd "$home" && rm -rf dist && node scripts/bundle.mjs && node scripts/copy-assets.mjs &&
-    OCLIF_SKIP_NEW_VERSION_CHECK=true node node_modules/oclif/bin/run.js manifest >/dev/null)
+  (cd "$home" && rm -rf dist && npm run --silent bundle)
 fi
 
 mkdir -p "$bin_dir"
