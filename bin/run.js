@@ -17,7 +17,23 @@ async function version() {
   return true
 }
 
-if (!await version()) {
+/**
+ * `efsdoctor <command> …` without a help flag runs the command's module directly (dist/cli/run.js), without oclif's
+ * start-up; help, completion, unknown commands and everything else go through oclif.
+ */
+async function direct() {
+  const argv = process.argv.slice(2)
+  const {existsSync} = await import('node:fs')
+  const commandFile = id => new URL(`../dist/commands/${id}.js`, import.meta.url)
+  if (!existsSync(new URL('../dist/cli/run.js', import.meta.url))) return false
+  const {directCommand, runDirect} = await import('../dist/cli/run.js')
+  const id = directCommand(argv, id => existsSync(commandFile(id)))
+  if (id === undefined) return false
+  await runDirect(await import(commandFile(id).href), argv.slice(1))
+  return true
+}
+
+if (!await version() && !await direct()) {
   // NOTE: oclif's execute from the bundle (dist/main.js), the copy of @oclif/core the commands share.
   const main = new URL('../dist/main.js', import.meta.url)
   const {execute} = await import(main.href).catch(async err => {

@@ -12,7 +12,7 @@ import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 
 const outdir = process.argv[2] ?? 'dist'
 const entries = ['commands', 'hooks'].flatMap(dir =>
-  readdirSync(`src/${dir}`).filter(f => f.endsWith('.ts')).map(f => `src/${dir}/${f}`)).concat('src/main.ts')
+  readdirSync(`src/${dir}`).filter(f => f.endsWith('.ts')).map(f => `src/${dir}/${f}`)).concat('src/main.ts', 'src/cli/run.ts')
 
 /**
  * The AWS SDK's schema modules (one per client: every shape of the service) write XML names as computed keys,

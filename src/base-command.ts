@@ -2,11 +2,12 @@
  * Shared flags and error handling for every efsdoctor command.
  * Could-not-run errors print one line on stderr and exit 2 (a stack trace only with --debug).
  */
-import {Command, Errors, Flags} from '@oclif/core'
 import {closeSync, openSync, renameSync, rmSync, writeSync} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
 import {UsageError} from './core/errors.js'
 import {escapeUnsafe, oneLine} from './core/sanitize.js'
+import {type Arg, type ArgValues, type Flag, type FlagValues, Flags} from './cli/flags.js'
+import {parseArgv} from './cli/parse.js'
 
 export const awsFlags = {
   region: Flags.string({char: 'r', description: 'AWS region (default: AWS_REGION / the profile\'s region).', env: 'AWS_REGION'}),
@@ -46,7 +47,66 @@ export const debugFlag = {
   debug: Flags.boolean({description: 'Print stack traces and AWS errors in full.', default: false}),
 }
 
-export abstract class BaseCommand extends Command {
+/**
+ * Ends a run with an exit code (this.exit(1), or 2 after a could-not-run line). Shaped like oclif's ExitError (code
+ * EEXIT, oclif.exit) so that oclif's error handler, when oclif runs a command, exits with the code and prints nothing.
+ */
+export class ExitError extends Error {
+  readonly code = 'EEXIT'
+  readonly oclif: {exit: number}
+  readonly skipOclifErrorHandling = true
+  constructor(readonly exitCode: number) {
+    super(`EEXIT: ${exitCode}`)
+    this.oclif = {exit: exitCode}
+  }
+}
+
+/**
+ * The base of every efsdoctor command. It does not extend oclif's Command (bundled, @oclif/core is 640 KB that every
+ * run would compile): it has the statics oclif's help, completion and manifest read, and the static `run(argv)` that
+ * both oclif and bin/run.js's direct path (src/cli/run.ts) call.
+ */
+export abstract class BaseCommand {
+  static id?: string
+  static summary?: string
+  static description?: string
+  static examples?: string[]
+  static flags?: Record<string, Flag>
+  static args?: Record<string, Arg>
+  /** Read by oclif's manifest: no command takes loose arguments or oclif's --json flag. */
+  static strict = true
+  static enableJsonFlag = false
+
+  /**
+   * Runs the command on `argv` (the words after its name) and resolves when it is done; a run that must end with a
+   * code other than 0 rejects with ExitError. The second parameter (oclif's config, when oclif calls) is not used.
+   */
+  static async run(this: new (argv: string[]) => BaseCommand, argv: string[] = process.argv.slice(3), _config?: unknown): Promise<void> {
+    const cmd = new this(argv)
+    try {
+      await cmd.run()
+    } catch (error) {
+      await cmd.catch(error as Error)
+    }
+  }
+
+  constructor(protected argv: string[]) {}
+
+  abstract run(): Promise<void>
+
+  /** The command's flags and arguments from its argv; deprecated spellings are warned about on stderr. */
+  protected async parse<F extends Record<string, Flag>, A extends Record<string, Arg> = Record<string, never>>(cls: {flags?: F; args?: A}):
+    Promise<{flags: FlagValues<F>; args: ArgValues<A>}> {
+    const parsed = await parseArgv(this.argv, {flags: cls.flags, args: cls.args})
+    for (const w of parsed.warnings) this.warnLine(w)
+    return {flags: parsed.flags as FlagValues<F>, args: parsed.args as ArgValues<A>}
+  }
+
+  /** Ends the run with `code`, after what was written so far. */
+  protected exit(code = 0): never {
+    throw new ExitError(code)
+  }
+
   /**
    * Writes `text` (one string, or pieces written as they come) to --output-file when given (atomically), else to
    * stdout, ending with a newline. Unsafe characters (terminal escapes, bidi overrides, …) are shown escaped unless
@@ -68,35 +128,20 @@ export abstract class BaseCommand extends Command {
     if (process.stderr.isTTY) process.stderr.write(`\u001B[2m… ${oneLine(line)}\u001B[0m\n`)
   }
 
-  protected async catch(err: Error & {exitCode?: number; code?: string; oclif?: {exit?: number}}): Promise<unknown> {
-    if (err instanceof Errors.ExitError || err.code === 'EEXIT') return super.catch(err)
+  /**
+   * Where every error of a run ends: an ExitError passes on; anything else is one line on stderr (its stack too
+   * with --debug) and exit 2. Mistakes on the command line add "(see --help)".
+   */
+  protected async catch(err: Error & {seeHelp?: boolean}): Promise<never> {
+    if (err instanceof ExitError) throw err
     const debug = this.argv.includes('--debug') || Boolean(process.env.EFSDOCTOR_DEBUG)
     if (debug) process.stderr.write(`${err.stack ?? err.message}\n`)
-    // NOTE: oclif's flag errors start with "The following error(s) occurred:" and end with "See more help with --help".
-    const missing = missingArgs(err.message ?? '')
-    // NOTE: our own errors are one line by design: a newline in a quoted value is shown as \\n, never a second line.
-    const ours = err instanceof UsageError || err.name === 'UsageError'
-    // NOTE: oclif wraps an error from a flag's parse as "Parsing --flag\n\t<reason>\nSee more help with --help": the
-    // reason is the line worth printing.
-    const parsing = /^Parsing --[\w-]+\s*\n/.test(err.message ?? '')
-    const lines = ours && !parsing ? [err.message] : (missing ? `missing argument ${missing}` : err.message || String(err)).split('\n').map(l => l.trim())
-      .filter(l => l && !/^The following errors? occurred:?$/i.test(l) && !/^See more help with/i.test(l) && !(parsing && /^Parsing --[\w-]+$/.test(l)))
-    const flag = parsing ? /^Parsing (--[\w-]+)/.exec(err.message)![1] : undefined
-    const joined = lines.length > 1 && (parsing || /^The following errors? occurred/i.test(err.message)) ? lines.join('; ') : lines[0] || 'unknown error'
-    const first = flag && !joined.includes(flag) ? `${flag}: ${joined}` : joined
-    const hint = err.oclif?.exit === 2 && !ours ? ' (see --help)' : ''
-    process.stderr.write(`efsdoctor: ${oneLine(first.replace(/^Error:\s*/, ''))}${hint}\n`)
+    // NOTE: one line by design: a newline in a quoted value is shown as \n, never a second line.
+    const message = (err.message || String(err)).replace(/^Error:\s*/, '')
+    process.stderr.write(`efsdoctor: ${oneLine(message)}${err.seeHelp ? ' (see --help)' : ''}\n`)
     process.exitCode = 2
-    throw new Errors.ExitError(2)
+    throw new ExitError(2)
   }
-}
-
-/** oclif words a missing argument as "Missing 1 required arg:\n<name>  <description>"; name it on one line. */
-function missingArgs(message: string): string | undefined {
-  if (!/^Missing \d+ required args?:/.test(message)) return undefined
-  const names = message.split('\n').slice(1).map(l => l.trim()).filter(l => /^\S+\s{2,}/.test(l) || /^\S+$/.test(l))
-    .filter(l => !/^Note:|^See more help/.test(l)).map(l => `<${l.split(/\s+/)[0]}>`)
-  return names.length > 0 ? names.join(', ') : undefined
 }
 
 /** An --output-file value, refused when empty (it would otherwise silently mean stdout). */

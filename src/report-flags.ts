@@ -2,7 +2,7 @@
  * Flags and the final step shared by `check` and `lint`: select checks, render, write, decide the exit code.
  */
 import {writeFileSync} from 'node:fs'
-import {Flags} from '@oclif/core'
+import {Flags} from './cli/flags.js'
 import {allChecks} from './checks/index.js'
 import {applyBaseline, loadBaseline} from './core/baseline.js'
 import {loadConfig} from './core/config.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../cli/flags.js'
 import {awsFlags, awsOptions, BaseCommand, debugFlag, runTimeoutFlag} from '../base-command.js'
 import {runSteps} from '../progress.js'
 import {allChecks} from '../checks/index.js'
@@ -81,6 +81,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
     }
     timer.mark(flags.from ? 'discovery (read --from)' : 'discovery (incl. probe)')
     await loadShellParserForSnapshot(snapshot)
+    timer.mark('bash grammar')
     const report = runChecks(allChecks, snapshot, {only: flags.only, skip: flags.skip, ignores},
       snapshotFile ? {source: 'snapshot', snapshotFile} : {})
     timer.mark('checks')

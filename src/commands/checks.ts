@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../cli/flags.js'
 import {BaseCommand} from '../base-command.js'
 import {allChecks} from '../checks/index.js'
 import {runsOnTemplates} from '../core/catalogue-docs.js'

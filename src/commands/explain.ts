@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags} from '../cli/flags.js'
 import {awsFlags, awsOptions, BaseCommand, debugFlag} from '../base-command.js'
 import {UsageError} from '../core/errors.js'
 import type {ServiceEventReason, StoppedReason} from '../inventory/stopped-tasks.js'

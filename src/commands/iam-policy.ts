@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../cli/flags.js'
 import {BaseCommand, debugFlag} from '../base-command.js'
 import {UsageError} from '../core/errors.js'
 import {iamPolicy, POLICY_TARGETS, type PolicyTarget} from '../core/iam-policy.js'

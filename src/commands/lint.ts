@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags} from '../cli/flags.js'
 import {BaseCommand, debugFlag} from '../base-command.js'
 import {lintTemplateFile} from '../lint/index.js'
 import {finishReport, loadBaselineFlag, loadIgnores, reportFlags, validateSelection} from '../report-flags.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../cli/flags.js'
 import {createHash} from 'node:crypto'
 import {createInterface} from 'node:readline/promises'
 import {awsFlags, awsOptions, BaseCommand, debugFlag} from '../base-command.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../cli/flags.js'
 import {awsFlags, awsOptions, BaseCommand, checkOutputFile, debugFlag, runTimeoutFlag} from '../base-command.js'
 import {runSteps} from '../progress.js'
 import {UsageError} from '../core/errors.js'

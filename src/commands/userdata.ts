@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../cli/flags.js'
 import {BaseCommand, debugFlag} from '../base-command.js'
 
 export default class Userdata extends BaseCommand {

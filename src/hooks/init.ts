@@ -1,18 +1,9 @@
-/**
- * oclif's init hook, run before every command: Ctrl-C exits 130 and SIGTERM 143 (128 + the signal's number), always,
- * whether or not stderr is a terminal; on a terminal the spinner's line is cleared and the cursor shown again.
- */
+/** oclif's init hook, run before every command oclif runs: the signal exits of src/cli/signals.ts. */
 import type {Hook} from '@oclif/core'
-
-const SIGNAL_EXIT: ReadonlyArray<[NodeJS.Signals, number]> = [['SIGINT', 130], ['SIGTERM', 143]]
+import {exitOnSignals} from '../cli/signals.js'
 
 const hook: Hook<'init'> = async function () {
-  for (const [signal, code] of SIGNAL_EXIT) {
-    process.once(signal, () => {
-      if (process.stderr.isTTY) process.stderr.write('\r\u001B[2K\u001B[?25h')
-      process.exit(code)
-    })
-  }
+  exitOnSignals()
 }
 
 export default hook
