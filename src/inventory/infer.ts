@@ -6,6 +6,7 @@ import {gunzipSync} from 'node:zlib'
 import {MAX_USERDATA_BYTES, redactedAsWhole, redactUserData} from '../core/user-data-layers.js'
 import type {TaskDefinition, UserData} from '../model/snapshot.js'
 import {trimTrailing} from '../core/trim.js'
+import {byText} from '../core/order.js'
 
 /** base64 → text, gunzipped when gzipped (magic 1f 8b); secrets redacted in every layer (MIME parts too). */
 export function decodeUserData(base64: string): string {
@@ -71,7 +72,7 @@ export function inferFileSystems(input: InferInput): {id: string; reasons: strin
       }
     }
   }
-  for (const [vpcId, ids] of [...input.mountTargetVpcs].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [vpcId, ids] of [...input.mountTargetVpcs].sort(([a], [b]) => byText(a, b))) {
     for (const id of [...ids].sort()) add(id, `has mount targets in ${vpcId} where the instances run`)
   }
   for (const u of input.userData) {

@@ -4,6 +4,7 @@
  * error events of the cluster's services (DescribeServices keeps the last 100 per service), which outlive the tasks.
  */
 import {sdk, type SdkClient} from './aws-clients.js'
+import {byText as textOrder} from '../core/order.js'
 
 export interface StoppedReason {
   reason: string
@@ -93,5 +94,5 @@ export async function readServiceEvents(ecs: SdkClient, cluster: string,
       }
     }
   }
-  return [...byText.values()].sort((a, b) => b.latest.localeCompare(a.latest) || b.count - a.count)
+  return [...byText.values()].sort((a, b) => textOrder(b.latest, a.latest) || b.count - a.count)
 }

@@ -1,6 +1,7 @@
 /** Small helpers the CI renderers share: areas, resource labels, fix text. */
 import {keyLabel} from '../core/identity.js'
 import type {Area, Finding, Report} from '../core/types.js'
+import {byText} from '../core/order.js'
 
 /** Report order of the areas; any other prefix sorts after these. */
 export const AREAS: readonly Area[] = ['efs', 'network', 'ecs', 'userdata', 'host']
@@ -15,7 +16,7 @@ export function sortAreas(areas: Iterable<string>): string[] {
     const i = (AREAS as readonly string[]).indexOf(a)
     return i === -1 ? AREAS.length : i
   }
-  return [...new Set(areas)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+  return [...new Set(areas)].sort((a, b) => rank(a) - rank(b) || byText(a, b))
 }
 
 /** `resource-id` plus where it points: `(template.yml:42)`, `(line 12)` or the template logical id. */

@@ -15,6 +15,7 @@ import {escapeUnsafe} from '../core/sanitize.js'
 import {areaOf, resourceLabel, scopeTitle, sortAreas} from './common.js'
 import type {RenderContext} from './renderer.js'
 import {buildTopology, type Topology, type TopoStatus} from './topology.js'
+import {byText} from '../core/order.js'
 
 /** Text for HTML content and attribute values. */
 export function esc(text: string): string {
@@ -175,7 +176,7 @@ function findingsHtml(report: Report): string {
   report.findings.forEach((f, i) => groups.set(f.checkId, [...(groups.get(f.checkId) ?? []), i]))
   const worst = (ids: number[]) => Math.min(...ids.map(i => (report.findings[i].ignored ? 2 : STATUS_RANK[report.findings[i].status])))
   const areaRank = sortAreas(report.findings.map(f => areaOf(f.checkId)))
-  const ordered = [...groups.entries()].sort(([a, x], [b, y]) => worst(x) - worst(y) || areaRank.indexOf(areaOf(a)) - areaRank.indexOf(areaOf(b)) || a.localeCompare(b))
+  const ordered = [...groups.entries()].sort(([a, x], [b, y]) => worst(x) - worst(y) || areaRank.indexOf(areaOf(a)) - areaRank.indexOf(areaOf(b)) || byText(a, b))
   const out: string[] = []
   let fixes = 0
   for (const [checkId, ids] of ordered) {

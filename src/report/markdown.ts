@@ -8,6 +8,7 @@ import {identityLabel, resourceLabel, scopeTitle} from './common.js'
 import {mermaidFlowchart} from './mermaid.js'
 import type {RenderContext, Renderer} from './renderer.js'
 import {buildTopology} from './topology.js'
+import {byText} from '../core/order.js'
 
 const SEVERITY_ORDER: Record<Severity, number> = {error: 0, warning: 1, info: 2}
 const ICON: Record<Severity, string> = {error: '🔴', warning: '🟠', info: '🔵'}
@@ -74,7 +75,7 @@ export const markdownRenderer: Renderer = {
   render(report: Report, ctx: RenderContext): string {
     const s = report.summary
     const active = (st: Finding['status']) => report.findings.filter(f => f.status === st && !f.ignored && !f.baselined)
-    const fails = active('fail').sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.checkId.localeCompare(b.checkId))
+    const fails = active('fail').sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || byText(a.checkId, b.checkId))
     const unknowns = active('unknown')
     const ignored = report.findings.filter(f => f.ignored)
     const baselined = report.findings.filter(f => f.baselined && !f.ignored)

@@ -9,6 +9,7 @@ import {describeScopedFileSystem} from '../model/usage.js'
 import type {RenderContext, Renderer} from './renderer.js'
 import {wrapCommand, wrapProse} from './wrap.js'
 import {pushTo} from '../core/group.js'
+import {byText} from '../core/order.js'
 
 const ANSI = {red: 31, yellow: 33, green: 32, cyan: 36, dim: 2, bold: 1} as const
 type Color = keyof typeof ANSI
@@ -108,7 +109,7 @@ export const tableRenderer: Renderer = {
     const width = ctx.width ?? 80
     const out: string[] = [...header(report).flatMap(l => wrapProse(l, width, 0, 2)), '']
     const byStatus = (st: Status) => report.findings.filter(f => f.status === st)
-    const fails = byStatus('fail').sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.checkId.localeCompare(b.checkId))
+    const fails = byStatus('fail').sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || byText(a.checkId, b.checkId))
     const unknowns = byStatus('unknown')
     const sections: [string, Finding[]][] = [['Failed', fails], ['Could not evaluate', ctx.verbose ? unknowns : groupAlike(unknowns)]]
     if (ctx.verbose) sections.push(['Passed', byStatus('pass')], ['Skipped', byStatus('skipped')])

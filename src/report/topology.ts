@@ -12,6 +12,7 @@
  */
 import type {Finding, Report} from '../core/types.js'
 import type {Snapshot} from '../model/snapshot.js'
+import {byText} from '../core/order.js'
 
 export type TopoStatus = 'fail' | 'unknown' | 'pass' | 'none'
 export type NodeKind = 'hosts' | 'subnet' | 'mount-target-sg' | 'mount-target' | 'file-system' | 'task-definition'
@@ -293,7 +294,7 @@ export function buildTopology(report: Report, s: Snapshot): Topology {
   for (const n of topoNodes) n.status = worstStatus(findings, n.findings)
   const used = new Set(topoNodes.map(n => n.column))
   return {
-    columns: [...columns.values()].filter(c => used.has(c.key)).sort((a, b) => a.label.localeCompare(b.label)),
+    columns: [...columns.values()].filter(c => used.has(c.key)).sort((a, b) => byText(a.label, b.label)),
     nodes: topoNodes,
     edges: topoEdges,
     aggregated: topoNodes.filter(n => n.kind === 'hosts' && / instances in /.test(n.lines[0])).length,

@@ -17,6 +17,7 @@ import {awsvpcTaskClients} from '../_lib/task-clients.js'
 import {autoScalingGroupFileSystems, instanceFileSystems} from '../_lib/usage.js'
 import {ambiguousHost, isTemplateMode, sameAz, templateFileSystemIds, templateHosts} from '../_lib/template-network.js'
 import {shellCommand} from '../../core/shell.js'
+import {byText} from '../../core/order.js'
 
 /**
  * Lint: every subnet of every Auto Scaling group needs a declared mount target of each file system in a subnet that
@@ -121,7 +122,7 @@ function evaluateFs(s: Snapshot, fs: FileSystem, byAz: Map<string, Demand>): Out
   const mts = mountTargetsOf(s, fs.id)
   const sgs = mts.find(mt => mt.securityGroupIds?.length)?.securityGroupIds ?? ['<mount-target-sg>']
   const out: Outcome[] = []
-  for (const [az, d] of [...byAz].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [az, d] of [...byAz].sort(([a], [b]) => byText(a, b))) {
     const key = {az}
     const who = [d.instances.length ? `instances ${d.instances.join(', ')}` : '', d.asgSubnets.length ? `ASG subnets ${d.asgSubnets.join(', ')}` : '',
       d.services?.length ? `the awsvpc tasks of service${d.services.length > 1 ? 's' : ''} ${d.services.join(', ')} (subnets ${d.serviceSubnets!.join(', ')})` : '']
