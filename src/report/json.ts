@@ -16,6 +16,10 @@ export const jsonRenderer: Renderer = {
  */
 const FINDINGS_PER_STRINGIFY = 8
 
+/** The lengths of `{\n  "findings": [\n` and `\n  ]\n}` around a batch stringified as `{findings: batch}`. */
+const WRAP_HEAD = '{\n  "findings": [\n'.length
+const WRAP_TAIL = '\n  ]\n}'.length
+
 /**
  * `JSON.stringify(report, null, 2)` in pieces of about 64 KB: the keys before `findings`, then the findings a batch
  * at a time (at their indentation), then the keys after, so a report of 15,000 findings is never one string.
@@ -33,9 +37,11 @@ export function* reportJsonChunks(report: Report): Generator<string> {
   let batch = `${before === '{}' ? '{' : `${before.slice(0, -2)},`}\n  "findings": [\n`
   const count = report.findings.length
   for (let i = 0; i < count; i += FINDINGS_PER_STRINGIFY) {
-    // `[\n  A,\n  B\n]` without its brackets, indented two more: the findings as they sit in the whole report.
-    const items = JSON.stringify(report.findings.slice(i, i + FINDINGS_PER_STRINGIFY), null, 2).slice(2, -2)
-    batch += `  ${items.replaceAll('\n', '\n  ')}${i + FINDINGS_PER_STRINGIFY < count ? ',' : ''}\n`
+    // NOTE: stringified inside `{"findings": […]}`, the findings come out at the depth (and indentation) they sit at in
+    // the whole report: `{\n  "findings": [\n` and `\n  ]\n}` cut off, nothing to re-indent (a replaceAll over every
+    // line of the 15 MB a 1,000-instance report writes cost ~20 ms).
+    const items = JSON.stringify({findings: report.findings.slice(i, i + FINDINGS_PER_STRINGIFY)}, null, 2).slice(WRAP_HEAD, -WRAP_TAIL)
+    batch += `${items}${i + FINDINGS_PER_STRINGIFY < count ? ',' : ''}\n`
     if (batch.length >= 1 << 16) {
       yield batch
       batch = ''
