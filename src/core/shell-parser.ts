@@ -4,6 +4,7 @@
  * (`loadShellParser`, called by the commands before checks run); parsing afterwards is synchronous and pure, so the
  * checks stay pure functions. See CONTRIBUTING.md ("Shell parser") for why this library and the measured figures.
  */
+import {readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {setFlagsFromString} from 'node:v8'
 import type {Language, Node, Parser} from 'web-tree-sitter'
@@ -22,7 +23,9 @@ export function loadShellParser(): Promise<void> {
     setFlagsFromString('--liftoff-only')
     const {Parser: P, Language: L} = await import('web-tree-sitter')
     await P.init()
-    const wasm = createRequire(import.meta.url).resolve('tree-sitter-bash/tree-sitter-bash.wasm')
+    // NOTE: the bytes, not the path: given a path, web-tree-sitter imports fs/promises (and Node, with it,
+    // readline and streams) to read it.
+    const wasm = readFileSync(createRequire(import.meta.url).resolve('tree-sitter-bash/tree-sitter-bash.wasm'))
     const lang: Language = await L.load(wasm)
     const p = new P()
     p.setLanguage(lang)
@@ -35,6 +38,19 @@ export function loadShellParser(): Promise<void> {
 export async function loadShellParserFor(texts: Iterable<string | undefined>): Promise<void> {
   for (const t of texts) {
     if (t?.trim()) return loadShellParser()
+  }
+}
+
+/**
+ * Starts loading the grammar when `data` — parsed JSON, not yet validated: any shape — holds UserData text, without
+ * waiting for it, so that it loads while the caller validates the file. A failed load is reported by the awaited call
+ * (`loadShellParserForSnapshot`) that shares it.
+ */
+export function preloadShellParserFor(data: unknown): void {
+  const userData = (data as {userData?: unknown} | null)?.userData
+  if (!Array.isArray(userData)) return
+  if (userData.some(u => typeof (u as {text?: unknown} | null)?.text === 'string' && (u as {text: string}).text.trim() !== '')) {
+    loadShellParser().catch(() => {})
   }
 }
 

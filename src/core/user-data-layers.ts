@@ -4,8 +4,13 @@
  * decoded layers, so a secret hidden in an encoded part is neither stored nor missed. What claims an encoding but
  * cannot be decoded is redacted as a whole, never stored raw. Bounded: decoded sizes are capped, no nested quantifiers.
  */
-import {gunzipSync} from 'node:zlib'
+import {createRequire} from 'node:module'
 import {redactSecrets} from './redact.js'
+
+/** node:zlib, loaded on the first gzip layer (most UserData has none; loading it costs every run a few ms). */
+let zlib: typeof import('node:zlib') | undefined
+const gunzipSync = (buf: Buffer, opts: {maxOutputLength: number}): Buffer =>
+  (zlib ??= createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib')).gunzipSync(buf, opts)
 
 /** Larger decoded UserData is not read (EC2 allows 16 KB before base64; gzip can hold more). */
 export const MAX_USERDATA_BYTES = 256 * 1024

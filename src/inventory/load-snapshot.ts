@@ -10,7 +10,7 @@ import {schemaChecker} from '../core/json-schema.js'
 import {scopeByEvidence} from '../checks/_lib/usage.js'
 import {SNAPSHOT_PARTS, SNAPSHOT_SCHEMA_VERSION, type Snapshot} from '../model/snapshot.js'
 import {MAX_SNAPSHOT_BYTES, readInputFile} from '../core/input-file.js'
-import {loadShellParserForSnapshot} from '../core/shell-parser.js'
+import {loadShellParserForSnapshot, preloadShellParserFor} from '../core/shell-parser.js'
 import {packageFile} from '../core/package-files.js'
 
 /** Versions `check --from` reads: the current one, and 1 through `upgradeFromV1`. */
@@ -81,6 +81,8 @@ export async function loadSnapshot(file: string): Promise<Snapshot> {
   } catch (error) {
     throw new UsageError(`snapshot ${file} is not valid JSON: ${(error as Error).message}`)
   }
+  // NOTE: the bash grammar loads while the file is validated (its WebAssembly compiles on V8's background threads).
+  preloadShellParserFor(data)
   const problem = snapshotProblem(data) ?? await schemaProblem(data)
   if (problem) throw new UsageError(`snapshot ${file} is not an efsdoctor snapshot: ${problem.replace(/\s+/g, ' ')}`)
   const snapshot = data as Snapshot

@@ -40,3 +40,19 @@ describe('the shell grammar loads only when there is UserData', () => {
     expect(grammar(r.modules).some(m => m.includes('web-tree-sitter'))).toBe(true)
   })
 })
+
+describe('check --from starts the grammar while it validates the file, only when the file has UserData', () => {
+  it('loads it for healthy.json and not for the same snapshot without UserData', () => {
+    const healthy = JSON.parse(readFileSync('examples/snapshots/healthy.json', 'utf8')) as {userData?: unknown}
+    expect(Array.isArray(healthy.userData)).toBe(true)
+    delete healthy.userData
+    const without = join(dir, 'no-userdata.json')
+    writeFileSync(without, JSON.stringify(healthy))
+    const withIt = loads('check', '--from', 'examples/snapshots/healthy.json', '--output', 'json')
+    expect(grammar(withIt.modules).some(m => m.includes('web-tree-sitter'))).toBe(true)
+    const r = loads('check', '--from', without, '--output', 'json')
+    expect([0, 1]).toContain(r.status)
+    expect(r.modules.length).toBeGreaterThan(3)
+    expect(grammar(r.modules)).toEqual([])
+  })
+})

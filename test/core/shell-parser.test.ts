@@ -1,4 +1,4 @@
-import {parseShell, shellParserLoaded} from '../../src/core/shell-parser.js'
+import {parseShell, preloadShellParserFor, shellParserLoaded} from '../../src/core/shell-parser.js'
 
 describe('shell parser', () => {
   it('is loaded by the test setup and parses bash', () => {
@@ -6,5 +6,15 @@ describe('shell parser', () => {
     const t = parseShell('echo a | tee -a /etc/fstab\n')!
     expect(t.root.child(0)!.type).toBe('pipeline')
     t.done()
+  })
+})
+
+describe('preloadShellParserFor', () => {
+  // It reads parsed JSON before validation: any shape must be safe (the load itself is covered by parser-lazy.test.ts).
+  it.each([
+    null, undefined, 7, 'x', [], {}, {userData: 'x'}, {userData: {text: 'mount'}}, {userData: [null, 5, 'x', {text: 7}, {}]},
+    Object.create(null),
+  ])('does not throw on %p', data => {
+    expect(() => preloadShellParserFor(data)).not.toThrow()
   })
 })
