@@ -31,6 +31,23 @@ const sdkSchemaKeys = {
   },
 }
 
+/**
+ * cli-table3 measures every cell with string-width 4, whose first call compiles a large emoji regular expression
+ * (~20–30 ms of every table). Its `require('string-width')` gets scripts/shims/string-width-ascii.cjs instead: the
+ * length for printable ASCII, the real string-width (loaded on first need) for anything else.
+ */
+const asciiStringWidth = {
+  name: 'ascii-string-width',
+  setup(b) {
+    const tableDir = /[\\/]node_modules[\\/]cli-table3[\\/]/
+    b.onResolve({filter: /^string-width$/}, args => (tableDir.test(args.importer) ? {path: new URL('./shims/string-width-ascii.cjs', import.meta.url).pathname} : undefined))
+    b.onResolve({filter: /^efsd-real-string-width$/}, async () => {
+      const r = await b.resolve('string-width', {kind: 'require-call', resolveDir: new URL('../node_modules/cli-table3/', import.meta.url).pathname})
+      return {path: r.path}
+    })
+  },
+}
+
 const result = await build({
   entryPoints: entries,
   outdir,
@@ -50,6 +67,6 @@ const result = await build({
   minifySyntax: true,
   logLevel: 'warning',
   metafile: Boolean(process.env.BUNDLE_META),
-  plugins: [sdkSchemaKeys],
+  plugins: [sdkSchemaKeys, asciiStringWidth],
 })
 if (process.env.BUNDLE_META) writeFileSync(process.env.BUNDLE_META, JSON.stringify(result.metafile))
