@@ -4,7 +4,8 @@
  */
 import {unknown} from '../../core/define-check.js'
 import type {Outcome, Resource} from '../../core/types.js'
-import type {HostFacts, Instance, MountTarget, Snapshot} from '../../model/snapshot.js'
+import type {HostFacts, Instance, MountTarget, Snapshot, UserData} from '../../model/snapshot.js'
+import {memo} from '../../core/memo.js'
 import type {ProbeFacts, ProbeMount, ProbeTcp} from '../../model/probe-facts.js'
 import {instanceFileSystems, probeMountFsId, userDataOf} from './usage.js'
 import {mountTargetIps} from './nfs-pairs.js'
@@ -43,17 +44,25 @@ export function notProbedReason(hf: HostFacts | undefined): string | undefined {
  * Active container instances split into those with probe facts and an `unknown` outcome for each of the others
  * (never a pass: we could not look).
  */
-export function probedHosts(s: Snapshot): {hosts: ProbedHost[]; notProbed: Outcome[]} {
-  const hosts: ProbedHost[] = []
-  const notProbed: Outcome[] = []
-  for (const {instance} of activeInstances(s)) {
-    const hf = s.hostFacts?.[instance.id]
-    const why = notProbedReason(hf)
-    if (why === undefined) hosts.push({instance, facts: hf!.facts!})
-    else notProbed.push(unknown(res.instance(instance), `Could not look on ${instance.id}: ${why}; see host/ssm-managed.`,
-      {evidence: {probeStatus: hf?.status ?? 'not-probed'}}))
-  }
-  return {hosts, notProbed}
+export function probedHosts(s: Snapshot): {hosts: readonly ProbedHost[]; notProbed: Outcome[]} {
+  const {hosts, notProbed} = probeSplit(s)
+  return {hosts, notProbed: notProbed.map(({instance, why, status}) =>
+    unknown(res.instance(instance), `Could not look on ${instance.id}: ${why}; see host/ssm-managed.`, {evidence: {probeStatus: status}}))}
+}
+
+/** The active instances with probe facts, and why each other one has none: worked out once per check run (15 host checks ask). */
+function probeSplit(s: Snapshot): {hosts: readonly ProbedHost[]; notProbed: readonly {instance: Instance; why: string; status: string}[]} {
+  return memo(s, 'probeSplit', () => {
+    const hosts: ProbedHost[] = []
+    const notProbed: {instance: Instance; why: string; status: string}[] = []
+    for (const {instance} of activeInstances(s)) {
+      const hf = s.hostFacts?.[instance.id]
+      const why = notProbedReason(hf)
+      if (why === undefined) hosts.push({instance, facts: hf!.facts!})
+      else notProbed.push({instance, why, status: hf?.status ?? 'not-probed'})
+    }
+    return {hosts, notProbed}
+  })
 }
 
 /**
@@ -62,7 +71,13 @@ export function probedHosts(s: Snapshot): {hosts: ProbedHost[]; notProbed: Outco
  */
 export function perProbedHost(s: Snapshot, each: (instance: Instance, facts: ProbeFacts, r: Resource) => Outcome | Outcome[]): Outcome[] {
   const {hosts, notProbed} = probedHosts(s)
-  return [...notProbed, ...hosts.flatMap(({instance, facts}) => each(instance, facts, res.instance(instance)))]
+  const out = notProbed
+  for (const {instance, facts} of hosts) {
+    const o = each(instance, facts, res.instance(instance))
+    if (Array.isArray(o)) for (const x of o) out.push(x)
+    else out.push(o)
+  }
+  return out
 }
 
 export interface ExpectedPath {
@@ -80,9 +95,18 @@ const FS_ID = /\b(fs-[0-9a-f]{8,40})\b/
 export const fsIdIn = (text: string | undefined): string | undefined => text?.match(FS_ID)?.[1]
 
 /** Mount points UserData sets up with an NFS/EFS type (fstab lines and `mount` commands), first one per path. */
-export function userDataMountPoints(s: Snapshot, instance: Instance): ExpectedPath[] {
+export function userDataMountPoints(s: Snapshot, instance: Instance): readonly ExpectedPath[] {
   const ud = userDataOf(s, instance)
   if (!ud) return []
+  // NOTE: the answer depends on the script only, and a cluster's hosts share a few: one list per script per check run
+  // (callers must not change it).
+  const byScript = memo(s, 'userDataMountPoints', () => new Map<UserData, readonly ExpectedPath[]>())
+  let out = byScript.get(ud)
+  if (!out) byScript.set(ud, out = scriptMountPoints(ud))
+  return out
+}
+
+function scriptMountPoints(ud: UserData): ExpectedPath[] {
   const parsed = parseUserData(ud.text)
   const out = new Map<string, ExpectedPath>()
   for (const e of parsed.fstab) {
@@ -100,8 +124,12 @@ export function userDataMountPoints(s: Snapshot, instance: Instance): ExpectedPa
   return [...out.values()]
 }
 
-/** host.sourcePath of task-definition volumes (bind mounts that should land on EFS). */
-export function taskSourcePaths(s: Snapshot): ExpectedPath[] {
+/** host.sourcePath of task-definition volumes (bind mounts that should land on EFS); one list per check run. */
+export function taskSourcePaths(s: Snapshot): readonly ExpectedPath[] {
+  return memo(s, 'taskSourcePaths', () => sourcePaths(s))
+}
+
+function sourcePaths(s: Snapshot): ExpectedPath[] {
   const out = new Map<string, ExpectedPath>()
   for (const td of s.taskDefinitions ?? []) {
     for (const v of td.volumes) {
@@ -115,7 +143,7 @@ export function taskSourcePaths(s: Snapshot): ExpectedPath[] {
 }
 
 /** What a host should have on EFS: UserData mount points, or else task-definition source paths. */
-export function expectedPaths(s: Snapshot, instance: Instance): ExpectedPath[] {
+export function expectedPaths(s: Snapshot, instance: Instance): readonly ExpectedPath[] {
   const mps = userDataMountPoints(s, instance)
   return mps.length > 0 ? mps : taskSourcePaths(s)
 }
@@ -130,7 +158,7 @@ export function ownAzTcp(s: Snapshot, instance: Instance, f: ProbeFacts): {tcp: 
   const uses = instanceFileSystems(s, instance)
   const served = fileSystemRefs(s).filter(fs => uses.has(fs.id)).map(fs => mountTargetForInstance(s, fs.id, instance)).filter((mt): mt is MountTarget => !!mt)
   const ownIps = new Set(served.flatMap(mountTargetIps))
-  const known = new Set((s.mountTargets ?? []).flatMap(mountTargetIps))
+  const known = memo(s, 'mountTargetIps', () => new Set((s.mountTargets ?? []).flatMap(mountTargetIps)))
   return {tcp: f.tcp.filter(t => ownIps.has(t.ip) || !known.has(t.ip)), served}
 }
 

@@ -4,29 +4,40 @@ import {memo} from '../../core/memo.js'
 import type {Resource} from '../../core/types.js'
 import type {ContainerInstance, FileSystem, Instance, MountTarget, Snapshot} from '../../model/snapshot.js'
 
-/** Container instances the later checks evaluate: ACTIVE with the agent connected, and a known EC2 instance. */
-export function activeInstances(s: Snapshot): {ci: ContainerInstance; instance: Instance}[] {
-  const out: {ci: ContainerInstance; instance: Instance}[] = []
-  for (const ci of s.containerInstances ?? []) {
-    const instance = s.instances?.[ci.ec2InstanceId]
-    if (ci.status === 'ACTIVE' && ci.agentConnected && instance && instance.state === 'running') out.push({ci, instance})
-  }
-  return out
+/**
+ * Container instances the later checks evaluate: ACTIVE with the agent connected, and a known EC2 instance. One list
+ * per check run (callers must not change it).
+ */
+export function activeInstances(s: Snapshot): readonly {ci: ContainerInstance; instance: Instance}[] {
+  return memo(s, 'activeInstances', () => {
+    const out: {ci: ContainerInstance; instance: Instance}[] = []
+    for (const ci of s.containerInstances ?? []) {
+      const instance = s.instances?.[ci.ec2InstanceId]
+      if (ci.status === 'ACTIVE' && ci.agentConnected && instance && instance.state === 'running') out.push({ci, instance})
+    }
+    return out
+  })
 }
 
-/** The file systems in scope that were found (lookups that failed are reported by efs/file-system-exists). */
-export function scopedFileSystems(s: Snapshot): FileSystem[] {
-  const ids = new Set(s.scope.fileSystems.map(f => f.id))
-  return (s.fileSystems ?? []).filter(fs => ids.has(fs.id))
+/**
+ * The file systems in scope that were found (lookups that failed are reported by efs/file-system-exists). One list
+ * per check run (callers must not change it).
+ */
+export function scopedFileSystems(s: Snapshot): readonly FileSystem[] {
+  return memo(s, 'scopedFileSystems', () => {
+    const ids = new Set(s.scope.fileSystems.map(f => f.id))
+    return (s.fileSystems ?? []).filter(fs => ids.has(fs.id))
+  })
 }
 
 /**
  * The file systems in scope for checks that only need their ids (network paths, host facts): the described ones,
- * or — when DescribeFileSystems itself failed — bare ids from the scope, so those checks still run.
+ * or — when DescribeFileSystems itself failed — bare ids from the scope, so those checks still run. One list per check
+ * run (callers must not change it).
  */
-export function fileSystemRefs(s: Snapshot): FileSystem[] {
+export function fileSystemRefs(s: Snapshot): readonly FileSystem[] {
   if (s.fileSystems !== undefined) return scopedFileSystems(s)
-  return s.scope.fileSystems.map(f => ({id: f.id, lifeCycleState: 'unknown'}))
+  return memo(s, 'fileSystemRefs', () => s.scope.fileSystems.map(f => ({id: f.id, lifeCycleState: 'unknown'})))
 }
 
 const NO_MOUNT_TARGETS: readonly MountTarget[] = []

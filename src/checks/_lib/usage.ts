@@ -292,7 +292,11 @@ export function userDataOf(s: Snapshot, instance: Instance): UserData | undefine
  * UserData read, or one whose mount cannot be told, and no probe) may use any file system in scope.
  */
 export function instanceFileSystems(s: Snapshot, instance: Instance): ReadonlySet<string> {
-  return usedFileSystems(s, userDataOf(s, instance), instance.id)
+  // NOTE: asked per instance by most checks: the answer is kept per instance for the run (one Map lookup after the first).
+  const byInstance = memo(s, 'instanceFileSystems', () => new Map<Instance, ReadonlySet<string>>())
+  let out = byInstance.get(instance)
+  if (!out) byInstance.set(instance, out = usedFileSystems(s, userDataOf(s, instance), instance.id))
+  return out
 }
 
 /**

@@ -22,10 +22,12 @@ function configuredSuffix(f: ProbeFacts, region: string): {suffix: string; where
   return literal ? {suffix: literal, where: `dns_name_format in [${fmt.section}] (${fmt.value})`} : undefined
 }
 
+/** An EFS name in `region`, capturing what follows `.efs.<region>.` (built once per run, not per host). */
+const efsNameIn = (region: string): RegExp => new RegExp(`\\.efs\\.${region.replace(/[^a-z0-9-]/g, '')}\\.([a-z0-9.]{1,40})`)
+
 /** EFS names spelled out on the host (fstab devices, mount sources) whose suffix is not `suffix`. */
-function wrongNames(f: ProbeFacts, region: string, suffix: string): string[] {
+function wrongNames(f: ProbeFacts, efsName: RegExp, suffix: string): string[] {
   const names = [...f.fstab.map(e => e.device), ...f.mounts.map(m => m.source), ...f.dns.map(d => d.name)]
-  const efsName = new RegExp(`\\.efs\\.${region.replace(/[^a-z0-9-]/g, '')}\\.([a-z0-9.]{1,40})`)
   return [...new Set(names.filter(n => {
     const m = efsName.exec(n)
     return m !== null && trimTrailing(m[1], '.:/') !== suffix
@@ -43,9 +45,10 @@ export const efsDnsSuffix = defineCheck({
   run(s) {
     const region = s.scope.region
     const suffix = partitionSuffix(region)
+    const efsName = region && suffix ? efsNameIn(region) : undefined
     return perProbedHost(s, (i, f, r) => {
-      if (!region || !suffix) return skipped(r, `The region${region ? ` ${region}` : ''} is not one whose EFS DNS suffix efsdoctor knows.`)
-      const bad = wrongNames(f, region, suffix)
+      if (!region || !suffix || !efsName) return skipped(r, `The region${region ? ` ${region}` : ''} is not one whose EFS DNS suffix efsdoctor knows.`)
+      const bad = wrongNames(f, efsName, suffix)
       const conf = f.clients.mountEfs && f.efsUtilsConfig?.present ? configuredSuffix(f, region) : undefined
       const confWrong = conf && conf.suffix !== suffix ? conf : undefined
       const evidence = {region, expectedSuffix: suffix, efsUtilsConfig: conf, wrongNames: bad}
