@@ -9,7 +9,7 @@ import {memo} from '../../core/memo.js'
 import type {ProbeFacts, ProbeMount, ProbeTcp} from '../../model/probe-facts.js'
 import {instanceFileSystems, probeMountFsId, userDataOf} from './usage.js'
 import {mountTargetIps} from './nfs-pairs.js'
-import {activeInstances, fileSystemRefs, mountTargetForInstance, res} from './scope.js'
+import {activeInstances, fileSystemRefs, instanceAzId, mountTargetForInstance, res} from './scope.js'
 import {parseUserData} from './user-data.js'
 import {shellCommand} from '../../core/shell.js'
 import {trimSlash} from '../../core/trim.js'
@@ -152,14 +152,32 @@ export function expectedPaths(s: Snapshot, instance: Instance): readonly Expecte
  * The TCP results that concern this instance: connects to the mount targets of its own AZ (the probe is one command
  * for every host, so it is told every mount-target IP and connects to all of them), plus any connect to an IP the
  * snapshot knows no mount target for (its AZ cannot be told, so it is not dropped). `served` is the mount targets
- * of the instance's AZ for the file systems in scope.
+ * of the instance's AZ for the file systems in scope (callers must not change it).
  */
-export function ownAzTcp(s: Snapshot, instance: Instance, f: ProbeFacts): {tcp: ProbeTcp[]; served: MountTarget[]} {
-  const uses = instanceFileSystems(s, instance)
-  const served = fileSystemRefs(s).filter(fs => uses.has(fs.id)).map(fs => mountTargetForInstance(s, fs.id, instance)).filter((mt): mt is MountTarget => !!mt)
-  const ownIps = new Set(served.flatMap(mountTargetIps))
+export function ownAzTcp(s: Snapshot, instance: Instance, f: ProbeFacts): {tcp: ProbeTcp[]; served: readonly MountTarget[]} {
+  const {served, ownIps} = servedMountTargets(s, instance)
   const known = memo(s, 'mountTargetIps', () => new Set((s.mountTargets ?? []).flatMap(mountTargetIps)))
   return {tcp: f.tcp.filter(t => ownIps.has(t.ip) || !known.has(t.ip)), served}
+}
+
+type Served = {served: readonly MountTarget[]; ownIps: ReadonlySet<string>}
+
+/**
+ * The mount targets that serve an instance and their IPs. They depend only on the file systems it uses and its AZ
+ * (id and name), which a cluster's hosts share: worked out once per (file systems, AZ) per check run.
+ */
+function servedMountTargets(s: Snapshot, instance: Instance): Served {
+  const uses = instanceFileSystems(s, instance)
+  const azId = instanceAzId(s, instance)
+  const byUses = memo(s, 'servedMountTargets', () => new Map<ReadonlySet<string>, Map<string | undefined, Map<string | undefined, Served>>>())
+  const byAzId = byUses.get(uses) ?? byUses.set(uses, new Map()).get(uses)!
+  const byAzName = byAzId.get(azId) ?? byAzId.set(azId, new Map()).get(azId)!
+  let out = byAzName.get(instance.azName)
+  if (!out) {
+    const served = fileSystemRefs(s).filter(fs => uses.has(fs.id)).map(fs => mountTargetForInstance(s, fs.id, instance)).filter((mt): mt is MountTarget => !!mt)
+    byAzName.set(instance.azName, out = {served, ownIps: new Set(served.flatMap(mountTargetIps))})
+  }
+  return out
 }
 
 export const nfsMounts = (f: ProbeFacts): ProbeMount[] => f.mounts.filter(m => isNfs(m.fstype))
