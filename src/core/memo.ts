@@ -7,9 +7,9 @@ const MEMO = Symbol('efsdoctor.memo')
 
 type Memoized = {[MEMO]?: Map<string, unknown>}
 
-/** Marks `s` (a copy nobody else changes) so `memo` caches on it. */
-export function withMemo<T extends object>(s: T): T {
-  Object.defineProperty(s, MEMO, {value: new Map<string, unknown>(), enumerable: false})
+/** Marks `s` (a copy nobody else changes) so `memo` caches on it, starting with `known` (values already derived from it). */
+export function withMemo<T extends object>(s: T, known: Readonly<Record<string, unknown>> = {}): T {
+  Object.defineProperty(s, MEMO, {value: new Map<string, unknown>(Object.entries(known)), enumerable: false})
   return s
 }
 

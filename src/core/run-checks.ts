@@ -10,6 +10,11 @@ export interface RunOptions {
   only?: string[]
   skip?: string[]
   ignores?: IgnoreRule[]
+  /**
+   * Values the caller already derived from this snapshot, by memo key, so checks do not derive them again (lint: the
+   * usage model withUsedBy read). Only for a snapshot whose parts are all seen (no gaps), as a template's are.
+   */
+  derived?: Readonly<Record<string, unknown>>
 }
 
 /** `--only`/`--skip` accept exact ids or an area prefix such as `network/` or `network/*`. */
@@ -130,7 +135,7 @@ export function downgradeCandidates(findings: Finding[], snapshot: Snapshot): Fi
 /** Pure: (checks, snapshot, options) → Report. Every fail carries a fix (the check's remediation if none given). */
 export function runChecks(checks: readonly Check[], snapshot: Snapshot, opts: RunOptions = {}, scope?: Partial<Scope>): Report {
   const findings: Finding[] = []
-  const seen = withMemo(withUnseenPartsRemoved(snapshot))
+  const seen = withMemo(withUnseenPartsRemoved(snapshot), snapshot.gaps.length ? {} : opts.derived)
   for (const check of selectChecks(checks, opts)) {
     for (const o of runOne(check, seen)) {
       // NOTE: the same finding as `{...o, checkId, title, severity}` (same key order), built with Object.assign: the

@@ -40,8 +40,8 @@ export function templateSnapshot(file: string, opts: Pick<LintOptions, 'region' 
 /** Lint a template whose snapshot is built; the shell parser must be loaded when it has UserData (see lintTemplateFile). */
 export function lintTemplate(file: string, opts: LintOptions = {}, built: Snapshot = templateSnapshot(file, opts)): {report: Report; snapshot: Snapshot} {
   // NOTE: usedBy reads UserData mounts, so it is added here, where the shell parser is loaded, not in buildSnapshot.
-  const snapshot = withUsedBy(built)
-  const report = runChecks(opts.checks ?? allChecks, snapshot, {only: opts.only, skip: opts.skip, ignores: opts.ignores},
+  const {snapshot, derived} = withUsedBy(built)
+  const report = runChecks(opts.checks ?? allChecks, snapshot, {only: opts.only, skip: opts.skip, ignores: opts.ignores, derived},
     {source: 'template', template: file})
   return {report: locateFindings(report, snapshot, file), snapshot}
 }

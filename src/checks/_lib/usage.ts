@@ -114,10 +114,17 @@ function deepestMountOf(mounts: ReadonlyMap<string, unknown>, keyLengths: Readon
   }
 }
 
-/** The snapshot with `usedBy` on each file system in scope, from its usage model (lint: the template's own clients). */
-export function withUsedBy(s: Snapshot): Snapshot {
+/** The memo key of the usage model. */
+const USAGE = 'usage'
+
+/**
+ * The snapshot with `usedBy` on each file system in scope, from its usage model (lint: the template's own clients), and
+ * that model as runChecks' `derived` value: the model reads no scope, so it is the new snapshot's model too.
+ */
+export function withUsedBy(s: Snapshot): {snapshot: Snapshot; derived: Record<string, unknown>} {
   const m = deriveOnce(s)
-  return {...s, scope: {...s.scope, fileSystems: s.scope.fileSystems.map(f => ({...f, usedBy: [...(f.usedBy ?? []), ...(m.uses.get(f.id) ?? [])]}))}}
+  return {snapshot: {...s, scope: {...s.scope, fileSystems: s.scope.fileSystems.map(f => ({...f, usedBy: [...(f.usedBy ?? []), ...(m.uses.get(f.id) ?? [])]}))}},
+    derived: {[USAGE]: m}}
 }
 
 /**
@@ -128,7 +135,7 @@ const deriveOnce = (s: Snapshot): UsageModel => deriveUsage(withMemo({...s}))
 
 /** Builds the usage model of a snapshot (memoized for the length of one check run). */
 export function usageModel(s: Snapshot): UsageModel {
-  return memo(s, 'usage', () => deriveUsage(s))
+  return memo(s, USAGE, () => deriveUsage(s))
 }
 
 function deriveUsage(s: Snapshot): UsageModel {
