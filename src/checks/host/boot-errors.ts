@@ -64,13 +64,20 @@ export const bootErrors = defineCheck({
   docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/troubleshooting-efs-mounting.html',
   needs: ['hostFacts'],
   run(s) {
+    // NOTE: hosts booted alike log the same lines: each distinct line is matched against the causes once per run.
+    const causeOf = new Map<string, Cause | undefined>()
+    const causeOfLine = (line: string): Cause | undefined => {
+      let c = causeOf.get(line)
+      if (c === undefined && !causeOf.has(line)) causeOf.set(line, c = CAUSES.find(x => x.pattern.test(line)))
+      return c
+    }
     return perProbedHost(s, (i, f, r) => {
       const out: Outcome[] = []
       const expected = expectedPaths(s, i)
       const mountedNow = expected.length > 0 && expected.every(e => coveringNfsMount(f, e.path)?.df?.status === 'ok')
       const found = new Map<string, string[]>()
       for (const l of f.logs) {
-        const c = CAUSES.find(x => x.pattern.test(l.line))
+        const c = causeOfLine(l.line)
         if (c) found.set(c.id, [...(found.get(c.id) ?? []), `${l.source}: ${l.line}`])
       }
       for (const [id, lines] of found) {

@@ -36,6 +36,16 @@ export const mountOptions = defineCheck({
   docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/mounting-fs-nfs-mount-settings.html',
   needs: ['hostFacts'],
   run(s) {
+    // NOTE: hosts mounted alike share their options: the problems of each distinct (type, options) are worked out once
+    // per run (the list is shared by the findings' evidence and never changed).
+    const byType = new Map<string, Map<string, string[]>>()
+    const problemsOf = (options: string[], fstype: string): string[] => {
+      const byOptions = byType.get(fstype) ?? byType.set(fstype, new Map()).get(fstype)!
+      const key = JSON.stringify(options)
+      let problems = byOptions.get(key)
+      if (!problems) byOptions.set(key, problems = optionProblems(options, fstype))
+      return problems
+    }
     return perProbedHost(s, (i, f, r) => {
       const out: Outcome[] = []
       const mounts = nfsMounts(f)
@@ -43,7 +53,7 @@ export const mountOptions = defineCheck({
         return skipped(r, `No EFS/NFS mount on ${i.id} (see host/efs-mounted).`)
       }
       for (const m of mounts) {
-        const problems = optionProblems(m.options, m.fstype)
+        const problems = problemsOf(m.options, m.fstype)
         const ev = {target: m.target, options: m.options, problems}
         if (problems.length === 0) {
           out.push(pass(r, `${m.target} on ${i.id} uses the recommended options.`, {evidence: ev, key: {path: m.target}}))

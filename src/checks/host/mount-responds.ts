@@ -22,7 +22,8 @@ export const mountResponds = defineCheck({
       if (mounts.length === 0) {
         return skipped(r, `No EFS/NFS mount on ${i.id} to test (see host/efs-mounted).`)
       }
-      const deadPort = ownAzTcp(s, i, f).tcp.find(t => t.status !== 'open')
+      // NOTE: only a mount that does not answer names a dead port: looked up then, not for every host.
+      const firstDeadPort = () => ownAzTcp(s, i, f).tcp.find(t => t.status !== 'open')
       for (const m of mounts) {
         const ev = {target: m.target, source: m.source, df: m.df}
         switch (m.df?.status) {
@@ -32,7 +33,8 @@ export const mountResponds = defineCheck({
           case 'timeout':
           case 'error': {
             const how = m.df.status === 'timeout' ? 'does not answer: df did not return in time' : `fails: ${m.df.detail ?? 'df returned an error'}`
-            const port = deadPort ? ` Port ${deadPort.port} on ${deadPort.ip} is ${deadPort.status} from this host, so the network path is broken (see host/port-2049-reachable).` : ''
+            const dead = firstDeadPort()
+            const port = dead ? ` Port ${dead.port} on ${dead.ip} is ${dead.status} from this host, so the network path is broken (see host/port-2049-reachable).` : ''
             out.push(fail(r, `${m.target} on ${i.id} ${how}.${port} Processes touching it hang.`,
               {summary: 'Fix the network path to the mount target first (security groups, NACLs); a hard mount recovers by itself once the server answers. If it stays stuck (or after a mount target was recreated: "Stale file handle"), unmount lazily and mount again.',
                 command: ssmRun(i.id, shellAnd([['umount', '-l', m.target], ['mount', m.target]]))}, {evidence: ev, key: {path: m.target}}))
