@@ -13,6 +13,29 @@ export function withMemo<T extends object>(s: T, known: Readonly<Record<string, 
   return s
 }
 
+const DERIVED = Symbol('efsdoctor.derived')
+
+type Derived = {values: Readonly<Record<string, unknown>>; inputs: (s: object) => readonly unknown[]; from: readonly unknown[]}
+
+/**
+ * Records on `s` values already derived from it (by memo key) and what they were derived from (`inputs` of `s`), for
+ * a later `runChecks` of this very object (check --from: the usage model the schema-1 upgrade worked out). Hidden, so
+ * a copy (`{...s}`) does not carry them; `derivedOf` drops them when an input is no longer the same value (===).
+ */
+export function withDerived<T extends object>(s: T, values: Readonly<Record<string, unknown>>, inputs: (s: T) => readonly unknown[]): T {
+  const d: Derived = {values, inputs: inputs as (s: object) => readonly unknown[], from: inputs(s)}
+  Object.defineProperty(s, DERIVED, {value: d, enumerable: false})
+  return s
+}
+
+/** The values `withDerived` recorded on `s`, when what they came from is still the same; else undefined. */
+export function derivedOf(s: object): Readonly<Record<string, unknown>> | undefined {
+  const d = (s as {[DERIVED]?: Derived})[DERIVED]
+  if (!d) return undefined
+  const now = d.inputs(s)
+  return now.length === d.from.length && now.every((x, i) => x === d.from[i]) ? d.values : undefined
+}
+
 export function memo<T>(s: object, key: string, compute: () => T): T {
   const cache = (s as Memoized)[MEMO]
   if (!cache) return compute()

@@ -2,7 +2,7 @@ import {PART_SOURCES, type Gap, type Snapshot, type SnapshotPart} from '../model
 import type {Check, Finding, Outcome, Report, Resource, Scope, Summary} from './types.js'
 import {applyIgnores, type IgnoreRule} from './ignore.js'
 import {withFingerprints} from './identity.js'
-import {withMemo} from './memo.js'
+import {derivedOf, withMemo} from './memo.js'
 import {TOOL_VERSION} from './version.js'
 import {withRegion} from './shell.js'
 
@@ -135,7 +135,9 @@ export function downgradeCandidates(findings: Finding[], snapshot: Snapshot): Fi
 /** Pure: (checks, snapshot, options) → Report. Every fail carries a fix (the check's remediation if none given). */
 export function runChecks(checks: readonly Check[], snapshot: Snapshot, opts: RunOptions = {}, scope?: Partial<Scope>): Report {
   const findings: Finding[] = []
-  const seen = withMemo(withUnseenPartsRemoved(snapshot), snapshot.gaps.length ? {} : opts.derived)
+  // NOTE: values derived before the run (opts.derived, or those a schema-1 upgrade recorded on this snapshot) only when
+  // no part has a gap, so no part is removed from the run's copy.
+  const seen = withMemo(withUnseenPartsRemoved(snapshot), snapshot.gaps.length ? {} : opts.derived ?? derivedOf(snapshot))
   for (const check of selectChecks(checks, opts)) {
     for (const o of runOne(check, seen)) {
       // NOTE: the same finding as `{...o, checkId, title, severity}` (same key order), built with Object.assign: the

@@ -7,7 +7,8 @@ import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {UsageError} from '../core/errors.js'
 import {schemaChecker} from '../core/json-schema.js'
-import {scopeByEvidence} from '../checks/_lib/usage.js'
+import {scopeByEvidence, usageInputs, usageOutsideRun} from '../checks/_lib/usage.js'
+import {withDerived} from '../core/memo.js'
 import {SNAPSHOT_PARTS, SNAPSHOT_SCHEMA_VERSION, type Snapshot} from '../model/snapshot.js'
 import {MAX_SNAPSHOT_BYTES, readInputFile} from '../core/input-file.js'
 import {loadShellParserForSnapshot, preloadShellParserFor} from '../core/shell-parser.js'
@@ -98,12 +99,16 @@ export async function loadSnapshot(file: string): Promise<Snapshot> {
  * from what the file holds (UserData, task definitions, probe facts): a file system named with --file-system stays
  * named; one whose only reason was "has mount targets in …" is a candidate when nothing else is in scope, and is left
  * out (with a note) when something is; every entry gains `usedBy`. The shell parser must be loaded (loadSnapshot does).
+ * The usage model worked out for this is recorded on the result (memo.ts withDerived): the upgrade changes only the
+ * scope's file systems and notes, which the model does not read, so runChecks of the result need not derive it again.
  */
 export function upgradeFromV1(v1: Snapshot): Snapshot {
   const named = v1.scope.fileSystems.filter(f => f.reasons.includes('named with --file-system')).map(f => f.id)
-  const {fileSystems, notes} = scopeByEvidence(v1, v1.scope.fileSystems, named)
+  const {model, derived} = usageOutsideRun(v1)
+  const {fileSystems, notes} = scopeByEvidence(v1, v1.scope.fileSystems, named, model)
   const allNotes = [...(v1.scope.notes ?? []), ...notes]
-  return {...v1, schemaVersion: SNAPSHOT_SCHEMA_VERSION, scope: {...v1.scope, fileSystems, ...(allNotes.length ? {notes: allNotes} : {})}}
+  return withDerived({...v1, schemaVersion: SNAPSHOT_SCHEMA_VERSION, scope: {...v1.scope, fileSystems, ...(allNotes.length ? {notes: allNotes} : {})}},
+    derived, usageInputs)
 }
 
 /** The example snapshots shipped in the package (examples/snapshots), found relative to this file after any install. */

@@ -4,6 +4,9 @@ import {join} from 'node:path'
 import {UsageError} from '../../src/core/errors.js'
 import {loadSnapshot, snapshotProblem} from '../../src/inventory/load-snapshot.js'
 import {healthy} from '../support/snapshot-builder.js'
+import {allChecks} from '../../src/checks/index.js'
+import {runChecks} from '../../src/core/run-checks.js'
+import {derivedOf} from '../../src/core/memo.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'efsd-snap-'))
 const write = (name: string, body: string) => { const p = join(dir, name); writeFileSync(p, body); return p }
@@ -51,6 +54,16 @@ describe('the schemaVersion 1 → 2 upgrade', () => {
     expect(s.scope.fileSystems.map(f => f.id)).toEqual(['fs-0a1b2c3d4e5f60718'])
     expect(s.scope.fileSystems[0].usedBy?.map(u => u.client.kind)).toEqual(['launch-template', 'task-definition', 'task-definition'])
     expect(s.scope.notes).toEqual(['fs-0bbbbbbbbbbbbbbbb has mount targets where the instances run, but nothing in this cluster uses it: not checked (name one with --file-system to check it).'])
+  })
+
+  it('hands its usage model to runChecks: the same report as a copy that derives its own, and dropped once an input changes', async () => {
+    const s = await loadSnapshot(write('v1-derived.json', JSON.stringify(v1())))
+    expect(derivedOf(s)).toEqual({usage: expect.anything()})
+    // NOTE: a copy does not carry the recorded model, so runChecks derives the model again from the copy.
+    expect(derivedOf({...s})).toBeUndefined()
+    expect(JSON.stringify(runChecks(allChecks, s))).toBe(JSON.stringify(runChecks(allChecks, {...s})))
+    s.userData = []
+    expect(derivedOf(s)).toBeUndefined()
   })
 
   it('keeps a file system named with --file-system named', async () => {

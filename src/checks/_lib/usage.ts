@@ -133,6 +133,22 @@ export function withUsedBy(s: Snapshot): {snapshot: Snapshot; derived: Record<st
  */
 const deriveOnce = (s: Snapshot): UsageModel => deriveUsage(withMemo({...s}))
 
+/**
+ * What the usage model reads: another snapshot with these same values (===) has the same model. (The scope only
+ * through `source`: never the file systems in scope, so scoping by the model does not change it.)
+ */
+export const usageInputs = (s: Snapshot): readonly unknown[] =>
+  [s.userData, s.hostFacts, s.taskDefinitions, s.services, s.mountTargets, s.template, s.scope.source]
+
+/**
+ * The snapshot's usage model, derived outside a check run (see deriveOnce), and as runChecks' `derived` values
+ * (usage.ts `withUsedBy` does the same for lint).
+ */
+export function usageOutsideRun(s: Snapshot): {model: UsageModel; derived: Record<string, unknown>} {
+  const model = deriveOnce(s)
+  return {model, derived: {[USAGE]: model}}
+}
+
 /** Builds the usage model of a snapshot (memoized for the length of one check run). */
 export function usageModel(s: Snapshot): UsageModel {
   return memo(s, USAGE, () => deriveUsage(s))
@@ -353,8 +369,7 @@ const NAMED: FileSystemUse = {client: {kind: 'user', id: '--file-system'}, evide
  * something uses it (the usage model, or a reason other than "has mount targets in …"); those with only mount targets
  * where the instances run are candidates when nothing else is in scope, and left out (with a note) when something is.
  */
-export function scopeByEvidence(s: Snapshot, found: readonly {id: string; reasons: string[]}[], named: readonly string[]): {fileSystems: ScopedFileSystem[]; notes: string[]} {
-  const m = deriveOnce(s)
+export function scopeByEvidence(s: Snapshot, found: readonly {id: string; reasons: string[]}[], named: readonly string[], m: UsageModel = deriveOnce(s)): {fileSystems: ScopedFileSystem[]; notes: string[]} {
   const usedBy = (id: string): FileSystemUse[] => m.uses.get(id) ?? []
   if (named.length) {
     return {fileSystems: named.map(id => ({id, reasons: ['named with --file-system'], usedBy: [NAMED, ...usedBy(id)], named: true})), notes: []}
