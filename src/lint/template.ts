@@ -3,7 +3,7 @@
  * `{'Fn::Sub': …}`), with the line of any mapping key and the line where a string value's content starts, found when
  * asked. Pure apart from the error it throws for bad input.
  */
-import {Alias, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, YAMLMap, YAMLSeq, type Document, type Node, type Pair, type ScalarTag, type CollectionTag} from 'yaml'
+import {Alias, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, Schema, YAMLMap, YAMLSeq, type Document, type Node, type Pair, type ScalarTag, type CollectionTag, type Tags} from 'yaml'
 import {UsageError} from '../core/errors.js'
 
 export type Json = string | number | boolean | null | Json[] | {[k: string]: Json}
@@ -54,6 +54,26 @@ export const CFN_TAGS: (ScalarTag | CollectionTag)[] = FUNCTIONS.flatMap(name =>
   {tag: `!${name}`, collection: 'seq', nodeClass: FnSeq} as CollectionTag,
   {tag: `!${name}`, collection: 'map', nodeClass: FnMap} as CollectionTag,
 ])
+
+/**
+ * A plain scalar with no tag is resolved by testing it against each default tag of the schema in turn, the 60 short
+ * tags included, before it falls back to a string. In the core schema (YAML 1.2, what the library uses unless a
+ * `%YAML 1.1` directive says otherwise) a scalar is a string unless it starts with a digit, a sign, a dot or `~`, or is
+ * null, true or false: this tag, tried first, says so at once and resolves it to that same string (`str`, no format),
+ * for most scalars of a template, instead of ~70 tests each. Other schemas (YAML 1.1 also reads `yes`, `on`, `e5`…)
+ * do not get it. test/lint/template.test.ts checks it against the library's own core tags.
+ */
+export const PLAIN_STRING: ScalarTag = {
+  tag: 'tag:yaml.org,2002:str',
+  default: true,
+  test: /^(?!(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE)$)[^-+.0-9~]/,
+  resolve: (v: string) => v,
+}
+const CORE_TAGS = new Schema({}).tags
+
+/** The schema's tags with the short tags after them, and PLAIN_STRING first for the core schema. */
+const withCfnTags = (tags: Tags): Tags =>
+  tags.length === CORE_TAGS.length && tags.every((t, i) => t === CORE_TAGS[i]) ? [PLAIN_STRING, ...tags, ...CFN_TAGS] : [...tags, ...CFN_TAGS]
 
 const longKey = (tag: string): string => ['!Ref', '!Condition'].includes(tag) ? tag.slice(1) : `Fn::${tag.slice(1)}`
 
@@ -303,7 +323,7 @@ function checkNodes(doc: Document.Parsed, lc: LineCounter, file: string, opts: T
 
 export function parseTemplate(text: string, file: string, opts: TemplateReadOptions = {}): ParsedTemplate {
   const lc = new LineCounter()
-  const doc = withPlainEnv(() => parseDocument(text, {lineCounter: lc, customTags: CFN_TAGS, uniqueKeys: false, strict: false}))
+  const doc = withPlainEnv(() => parseDocument(text, {lineCounter: lc, customTags: withCfnTags, uniqueKeys: false, strict: false}))
   if (doc.errors.length) {
     const e = doc.errors[0]
     const at = e.linePos?.[0] ? ` (line ${e.linePos[0].line})` : ''

@@ -1,4 +1,5 @@
-import {parseTemplate} from '../../src/lint/template.js'
+import {Schema} from 'yaml'
+import {parseTemplate, PLAIN_STRING} from '../../src/lint/template.js'
 
 const YAML = `AWSTemplateFormatVersion: '2010-09-09'
 Resources:
@@ -79,5 +80,30 @@ describe('parseTemplate', () => {
       expect((error as Error).name).toBe('UsageError')
       expect((error as Error).message).not.toContain('\n')
     }
+  })
+})
+
+describe('PLAIN_STRING (the first tag tried for a plain scalar in the core schema)', () => {
+  const coreTests = new Schema({}).tags.filter(t => t.default && t.test).map(t => t.test!)
+  const words = ['', '~', 'null', 'Null', 'NULL', 'nULL', 'true', 'True', 'TRUE', 'tRUE', 'false', 'False', 'FALSE', 'yes', 'on', 'y', 'n',
+    'e5', 'E10', '.inf', '-.Inf', '.nan', '.NaN', 'nan', 'inf', 'Infinity', '0o17', '0x1F', '0b101', '017', '12', '-3', '+4', '1.5', '-.5', '1e3',
+    '10.0.0.0/16', 't3.medium', 'AWS::EC2::VPC', 'Ref', '/etc/fstab', '${Bucket}', '_x', '*x', '<<', '@x', 'a b', 'null x', 'true\nfalse']
+  const firsts = Array.from({length: 95}, (_, i) => String.fromCharCode(32 + i))
+  const samples = [...words, ...firsts.flatMap(c => [c, `${c}1`, `${c}0x1`, `${c}.5`, `${c}ull`, `${c}rue`, `${c}alse`, `${c}e5`])]
+
+  it('takes no scalar a core tag would read as null, a boolean or a number', () => {
+    const wrong = samples.filter(v => PLAIN_STRING.test!.test(v) && coreTests.some(re => re.test(v)))
+    expect(wrong).toEqual([])
+    // and it does take the common case
+    expect(['AWS::EC2::VPC', 'Ref', '/etc/fstab', 'yes', 'e5', 'nan'].every(v => PLAIN_STRING.test!.test(v))).toBe(true)
+  })
+
+  it('reads plain scalars as before, in YAML 1.2 and (without it) in YAML 1.1', () => {
+    const props = 'Properties: {A: yes, B: e5, C: True, D: ~, E: /x, F: .5, G: on, H: 0x1F, I: Null, J: t3.medium, K: 2049}'
+    const v12 = parseTemplate(`Resources:\n  R:\n    Type: X\n    ${props}\n`, 't.yaml')
+    expect((v12.body.Resources as any).R.Properties).toEqual({A: 'yes', B: 'e5', C: true, D: null, E: '/x', F: 0.5, G: 'on', H: 31, I: null, J: 't3.medium', K: 2049})
+    const v11 = parseTemplate(`%YAML 1.1\n---\nResources:\n  R:\n    Type: X\n    ${props}\n`, 't.yaml')
+    // NOTE: `e5` is a YAML 1.1 float to the library, which reads it as NaN.
+    expect((v11.body.Resources as any).R.Properties).toEqual({A: true, B: NaN, C: true, D: null, E: '/x', F: 0.5, G: true, H: 31, I: null, J: 't3.medium', K: 2049})
   })
 })
