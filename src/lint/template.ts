@@ -121,9 +121,10 @@ export interface PathLines { get(path: string): number | undefined }
 
 /**
  * Reads a YAML document into the template's data without the library's toJS, when nothing in it needs the library's
- * conversion: no alias (the library expands those, under its alias budget), no key given twice (refused, or read
- * the library's way), no key other than a string, number or boolean, no YAML 1.1 merge key, set or ordered map.
- * Undefined when something does; the caller then takes the library's way. Same data as `doc.toJS()` otherwise.
+ * conversion: no alias (the library expands those, under its alias budget), no key given twice unless duplicate keys
+ * are allowed (then read as the library's addPairToJSMap does), no key other than a string, number or boolean, no
+ * YAML 1.1 merge key, set or ordered map. Undefined when something does; the caller then takes the library's way
+ * (which refuses a key given twice). Same data as `doc.toJS()` otherwise.
  */
 function plainBody(doc: Document.Parsed, allowDuplicateKeys: boolean): Json | undefined {
   if (doc.schema.tags.some(t => t.tag === 'tag:yaml.org,2002:merge' && t.default)) return undefined
