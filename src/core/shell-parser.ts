@@ -20,7 +20,11 @@ export function loadShellParser(): Promise<void> {
     // NOTE: V8's baseline WebAssembly compiler only. By default V8 also recompiles the grammar's hot functions with
     // its optimising compiler on background threads, and the process cannot exit until that is done: 1–2 s of CPU
     // (more on a busy machine) after the last line of every run that read UserData, for parses that take a few ms.
-    setFlagsFromString('--liftoff-only')
+    // The whole grammar is compiled when it loads (--no-wasm-lazy-compilation), on V8's background threads while the
+    // caller goes on (check --from validates the file meanwhile: see preloadShellParserFor), instead of function by
+    // function on the main thread during the first parse (~15 ms). check --from healthy.json, interleaved medians
+    // of 21 and 25 rounds on a quiet machine: 232 -> 218 ms and 209 -> 202 ms.
+    setFlagsFromString('--liftoff-only --no-wasm-lazy-compilation')
     const {Parser: P, Language: L} = await import('web-tree-sitter')
     await P.init()
     // NOTE: the bytes, not the path: given a path, web-tree-sitter imports fs/promises (and Node, with it,
