@@ -4,6 +4,7 @@
  */
 import type {Snapshot} from '../../model/snapshot.js'
 import type {ProbeFacts} from '../../model/probe-facts.js'
+import {memo} from '../../core/memo.js'
 
 /**
  * x.y.z starting where a digit run starts, at most 9 digits a part: `(\d+)\.(\d+)\.(\d+)` retried every long digit
@@ -28,15 +29,20 @@ export const versionBelow = (v: number[], min: number[]): boolean => {
 /** A key of efs-utils.conf as efs-utils reads it for `region`: [mount.<region>] first, then [mount]. */
 export function efsConfigValue(f: ProbeFacts, key: string, region?: string): {value: string; section: string} | undefined {
   const entries = f.efsUtilsConfig?.entries ?? []
-  const find = (section: string) => [...entries].reverse().find(e => e.section === section && e.key === key)
+  // The last entry wins, as in efs-utils' ConfigParser.
+  const find = (section: string) => {
+    for (let i = entries.length - 1; i >= 0; i--) if (entries[i].section === section && entries[i].key === key) return entries[i]
+    return undefined
+  }
   const hit = (region ? find(`mount.${region}`) : undefined) ?? find('mount')
   return hit ? {value: hit.value, section: hit.section} : undefined
 }
 
 /** Whether this host mounts EFS over TLS: task volumes with transitEncryption, fstab `tls`, or a live 127.0.0.1:/ mount. */
 export function tlsInUse(s: Snapshot, f: ProbeFacts): string | undefined {
-  const td = (s.taskDefinitions ?? []).flatMap(t => t.volumes.filter(v => v.efsVolumeConfiguration?.transitEncryption === 'ENABLED')
-    .map(v => `task definition ${t.family} volume "${v.name}" (transitEncryption)`))[0]
+  // NOTE: the task-definition part is the cluster's, the same for every host: once per check run.
+  const td = memo(s, 'efs-utils:tls-task-volume', () => (s.taskDefinitions ?? []).flatMap(t => t.volumes.filter(v => v.efsVolumeConfiguration?.transitEncryption === 'ENABLED')
+    .map(v => `task definition ${t.family} volume "${v.name}" (transitEncryption)`))[0])
   const fstab = f.fstab.find(e => e.fstype === 'efs' && e.options.includes('tls'))
   const live = f.mounts.find(m => m.source.startsWith('127.0.0.1:'))
   return td ?? (fstab ? `fstab ${fstab.device} ${fstab.mountPoint} (tls)` : undefined) ?? (live ? `the TLS mount at ${live.target}` : undefined)
