@@ -104,8 +104,9 @@ export async function parseArgv(argv: readonly string[], defs: {flags?: Record<s
       continue
     }
     const value = await parseValue(t.name, f, t.input as string)
-    if (f.multiple) (values[t.name] as unknown[] | undefined)?.push(value) ?? (values[t.name] = [value])
-    else values[t.name] = value
+    if (!f.multiple) values[t.name] = value
+    else if (Array.isArray(values[t.name])) (values[t.name] as unknown[]).push(value)
+    else values[t.name] = [value]
   }
   for (const [name, f] of Object.entries(flags)) {
     if (given.has(name)) continue

@@ -53,9 +53,8 @@ export async function loadShellParserFor(texts: Iterable<string | undefined>): P
 export function preloadShellParserFor(data: unknown): void {
   const userData = (data as {userData?: unknown} | null)?.userData
   if (!Array.isArray(userData)) return
-  if (userData.some(u => typeof (u as {text?: unknown} | null)?.text === 'string' && (u as {text: string}).text.trim() !== '')) {
-    loadShellParser().catch(() => {})
-  }
+  const texts = userData.map(u => (u as {text?: unknown} | null)?.text)
+  loadShellParserFor(texts.map(t => (typeof t === 'string' ? t : undefined))).catch(() => {})
 }
 
 /** Load the grammar when the snapshot has UserData to read (the one place commands call before checks run). */
