@@ -5,7 +5,7 @@
 import {closeSync, openSync, renameSync, rmSync, writeSync} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
 import {UsageError} from './core/errors.js'
-import {escapeUnsafe, oneLine} from './core/sanitize.js'
+import {oneLine, outputEscaper, type EmitOptions} from './core/sanitize.js'
 import {type Arg, type ArgValues, type Flag, type FlagValues, Flags} from './cli/flags.js'
 import {parseArgv} from './cli/parse.js'
 
@@ -110,10 +110,10 @@ export abstract class BaseCommand {
   /**
    * Writes `text` (one string, or pieces written as they come) to --output-file when given (atomically), else to
    * stdout, ending with a newline. Unsafe characters (terminal escapes, bidi overrides, …) are shown escaped unless
-   * the text was built from sanitized parts (`sanitized`).
+   * the text was built from sanitized parts (`sanitized`); JSON.stringify's text (`json`) is checked more quickly.
    */
-  protected emit(text: string | Iterable<string>, outputFile?: string, opts: {sanitized?: boolean} = {}): void {
-    const body = withNewline(typeof text === 'string' ? [text] : text, opts.sanitized ? s => s : escapeUnsafe)
+  protected emit(text: string | Iterable<string>, outputFile?: string, opts: EmitOptions = {}): void {
+    const body = withNewline(typeof text === 'string' ? [text] : text, outputEscaper(opts))
     if (outputFile !== undefined) writeFileAtomic(checkOutputFile(outputFile), body)
     else for (const piece of body) process.stdout.write(piece)
   }

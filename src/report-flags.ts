@@ -8,7 +8,7 @@ import {applyBaseline, loadBaseline} from './core/baseline.js'
 import {loadConfig} from './core/config.js'
 import {exitCodeFor} from './core/exit-code.js'
 import {UsageError} from './core/errors.js'
-import {sanitizeDeep} from './core/sanitize.js'
+import {sanitizeDeep, type EmitOptions} from './core/sanitize.js'
 import {checkOutputFile} from './base-command.js'
 import type {IgnoreRule} from './core/ignore.js'
 import type {FailOn, Report} from './core/types.js'
@@ -93,7 +93,7 @@ export interface Baseline { file: string; report: Report }
  * Writes --write-baseline, compares with --baseline, renders and writes the report and every --write (html and
  * markdown draw `snapshot`); returns the exit code (0 or 1) the command should end with.
  */
-export async function finishReport(raw: Report, snapshot: Snapshot, flags: ReportFlagValues, emit: (text: string | Iterable<string>, file?: string, opts?: {sanitized?: boolean}) => void, baseline?: Baseline): Promise<0 | 1> {
+export async function finishReport(raw: Report, snapshot: Snapshot, flags: ReportFlagValues, emit: (text: string | Iterable<string>, file?: string, opts?: EmitOptions) => void, baseline?: Baseline): Promise<0 | 1> {
   if (flags['write-baseline']) writeFileSync(flags['write-baseline'], `${JSON.stringify(raw, null, 2)}\n`)
   const report = baseline ? applyBaseline(raw, baseline.report, baseline.file) : raw
   const format = selectedFormat(flags)
@@ -108,7 +108,7 @@ export async function finishReport(raw: Report, snapshot: Snapshot, flags: Repor
   const render = (f: Format, c: boolean, w: number) => renderReportChunks(f, f === 'json' ? report : (cleanReport ??= sanitizeDeep(report)),
     {catalogue: allChecks, color: c, verbose: flags.verbose, width: w,
       snapshot: f === 'json' ? snapshot : drawing(f) ? (cleanSnapshot ??= sanitizeDeep(snapshot)) : undefined})
-  emit(await render(format, color, width), flags['output-file'], {sanitized: format !== 'json'})
-  for (const w of parseWrites(flags)) emit(await render(w.format, false, 100), w.file, {sanitized: w.format !== 'json'})
+  emit(await render(format, color, width), flags['output-file'], {sanitized: format !== 'json', json: format === 'json'})
+  for (const w of parseWrites(flags)) emit(await render(w.format, false, 100), w.file, {sanitized: w.format !== 'json', json: w.format === 'json'})
   return exitCodeFor(report, flags['fail-on'] as FailOn, flags.strict)
 }

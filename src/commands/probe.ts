@@ -37,7 +37,7 @@ Exit codes: 0 = every instance was probed; 1 = at least one could not be; 2 = co
       onStep: line => this.progress(line)})
     const facts = Object.values(snapshot.hostFacts ?? {})
     for (const n of notes) process.stderr.write(`note: ${oneLine(n)}\n`)
-    if (flags.output === 'json') this.emit(JSON.stringify(snapshot.hostFacts ?? {}, null, 2))
+    if (flags.output === 'json') this.emit(JSON.stringify(snapshot.hostFacts ?? {}, null, 2), undefined, {json: true})
     else this.emit(facts.map(renderHost).join('\n'))
     if (facts.some(f => f.status !== 'ok')) this.exit(1)
   }

@@ -35,7 +35,7 @@ export default class SnapshotCmd extends BaseCommand {
     const snapshot = await collectLive({cluster: flags.cluster, fileSystemIds: flags['file-system'], ...awsOptions(flags),
       timeoutSeconds: flags.timeout, runSteps,
       ...(flags.probe ? {probe: {timeoutSeconds: flags['probe-timeout']}} : {})})
-    this.emit(JSON.stringify(snapshot, null, 2), flags['output-file'])
+    this.emit(JSON.stringify(snapshot, null, 2), flags['output-file'], {json: true})
     if (flags['output-file']) process.stderr.write(`Snapshot of ${flags.cluster} written to ${flags['output-file']} (${snapshot.gaps.length} gaps)\n`)
   }
 }

@@ -30,6 +30,25 @@ export function escapeUnsafe(text: string): string {
   return text.replace(UNSAFE_CHARS, c => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`)
 }
 
+/**
+ * escapeUnsafe for text JSON.stringify wrote, which escapes C0 controls itself: text that is all ASCII (its UTF-8
+ * length is its length, one native call) and holds no DEL has nothing to escape. The megabytes of a big report are
+ * checked several times faster than by escapeUnsafe's scan (15 MB: ~2 ms instead of ~20 ms).
+ */
+export function escapeUnsafeJson(json: string): string {
+  return Buffer.byteLength(json) === json.length && !json.includes('\u007F') ? json : escapeUnsafe(json)
+}
+
+/** How a command's output text was made: from sanitized parts (written as it is), or by JSON.stringify. */
+export interface EmitOptions {
+  sanitized?: boolean
+  json?: boolean
+}
+
+/** What emit passes each piece of output through: nothing for sanitized text, else the escaper that fits it. */
+export const outputEscaper = (opts: EmitOptions): ((text: string) => string) =>
+  opts.sanitized ? s => s : opts.json ? escapeUnsafeJson : escapeUnsafe
+
 /** One line for stderr: unsafe characters and line breaks shown escaped, so nothing can split or rewrite it. */
 export function oneLine(text: string): string {
   return escapeUnsafe(text).replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, ' ')

@@ -11,7 +11,7 @@ import {join} from 'node:path'
 import Check from '../../src/commands/check.js'
 import Lint from '../../src/commands/lint.js'
 import {shellCommand, shellWord} from '../../src/core/shell.js'
-import {escapeUnsafe, sanitizeDeep, sanitizeText, UNSAFE_CHARS} from '../../src/core/sanitize.js'
+import {escapeUnsafe, escapeUnsafeJson, sanitizeDeep, sanitizeText, UNSAFE_CHARS} from '../../src/core/sanitize.js'
 import {MAX_TEMPLATE_BYTES} from '../../src/core/input-file.js'
 import {ssmRun} from '../../src/checks/_lib/host.js'
 import {snippetCommand} from '../../src/checks/_lib/user-data-check.js'
@@ -117,6 +117,18 @@ describe('one sanitizer', () => {
       if (escapeUnsafe(t) !== escape(t) || sanitizeText(t) !== t.replace(UNSAFE_CHARS, '')) throw new Error(`U+${u.toString(16)} differs`)
     }
     expect(escapeUnsafe('pair \uD83D\uDE00 kept')).toBe('pair \uD83D\uDE00 kept')
+  })
+
+  it('escapes JSON.stringify\'s text exactly as escapeUnsafe does, for every code unit and for any JSON value (its ASCII shortcut misses none)', () => {
+    for (let u = 0; u <= 0xFFFF; u++) {
+      const json = JSON.stringify({[`k${String.fromCharCode(u)}`]: `a${String.fromCharCode(u)}b`}, null, 2)
+      if (escapeUnsafeJson(json) !== escapeUnsafe(json)) throw new Error(`U+${u.toString(16)} differs`)
+    }
+    fc.assert(fc.property(fc.jsonValue({maxDepth: 3}), fc.string({unit: 'binary', maxLength: 20}), (value, noise) => {
+      const json = JSON.stringify({value, noise}, null, 2)
+      return escapeUnsafeJson(json) === escapeUnsafe(json)
+    }), {numRuns: 500})
+    expect(escapeUnsafeJson('{"a": "del\u007F"}')).toBe('{"a": "del\\u007F"}')
   })
 })
 
