@@ -11,7 +11,7 @@ import {UsageError} from './core/errors.js'
 import {sanitizeDeep, type EmitOptions} from './core/sanitize.js'
 import {checkOutputFile} from './base-command.js'
 import type {IgnoreRule} from './core/ignore.js'
-import type {FailOn, Report} from './core/types.js'
+import type {FailOn, Finding, Report} from './core/types.js'
 import type {Snapshot} from './model/snapshot.js'
 import {FORMATS, type Format, renderReportChunks} from './report/index.js'
 import {terminalWidth} from './report/terminal.js'
@@ -82,6 +82,16 @@ export function selectedFormat(flags: Pick<ReportFlagValues, 'output' | 'json'>)
   return (flags.json ? 'json' : flags.output) as Format
 }
 
+/**
+ * The table without --verbose prints the fails and unknowns and only counts the others by check id: a copy with those
+ * sanitized and every other finding reduced to what is counted (its check id and status, both ours, never data).
+ * Sanitizing the 15,000 passes of a 1,000-instance report cost ~40 ms of every run.
+ */
+export function sanitizeShown(report: Report): Report {
+  const findings = report.findings.map(f => f.status === 'fail' || f.status === 'unknown' ? sanitizeDeep(f) : {checkId: f.checkId, status: f.status} as Finding)
+  return {...sanitizeDeep({...report, findings: []}), findings}
+}
+
 /** The --baseline report, read and validated before any work (a bad file is exit 2 before AWS is called). */
 export async function loadBaselineFlag(flags: Pick<ReportFlagValues, 'baseline'>): Promise<Baseline | undefined> {
   return flags.baseline ? {file: flags.baseline, report: await loadBaseline(flags.baseline)} : undefined
@@ -103,9 +113,11 @@ export async function finishReport(raw: Report, snapshot: Snapshot, flags: Repor
   // copy stripped of controls and bidi overrides, so only our own colours reach the terminal. Copies are made only
   // when a format needs them (the snapshot only for the drawings of html and markdown).
   let cleanReport: Report | undefined
+  let cleanCounted: Report | undefined
   let cleanSnapshot: Snapshot | undefined
   const drawing = (f: Format) => f === 'html' || f === 'markdown'
-  const render = (f: Format, c: boolean, w: number) => renderReportChunks(f, f === 'json' ? report : (cleanReport ??= sanitizeDeep(report)),
+  const clean = (f: Format): Report => f === 'table' && !flags.verbose ? (cleanCounted ??= sanitizeShown(report)) : (cleanReport ??= sanitizeDeep(report))
+  const render = (f: Format, c: boolean, w: number) => renderReportChunks(f, f === 'json' ? report : clean(f),
     {catalogue: allChecks, color: c, verbose: flags.verbose, width: w,
       snapshot: f === 'json' ? snapshot : drawing(f) ? (cleanSnapshot ??= sanitizeDeep(snapshot)) : undefined})
   emit(await render(format, color, width), flags['output-file'], {sanitized: format !== 'json', json: format === 'json'})

@@ -104,9 +104,28 @@ export function describeEvidence(e: UsageEvidence): string {
   }
 }
 
-/** "launch template lt-… v3 (UserData line 8), task definition web:4 (volume efs)" */
+/** Uses named one by one in prose; a longer list ends "and N more (…)" (the JSON's `usedBy` keeps every one). */
+export const USES_LISTED = 5
+
+const KIND_PLURAL: Record<UsageClient['kind'], string> = {
+  'launch-template': 'launch template versions', 'launch-configuration': 'launch configurations', instance: 'instances',
+  'task-definition': 'task definitions', service: 'services', 'template-host': 'template hosts', user: 'names',
+}
+
+/**
+ * "launch template lt-… v3 (UserData line 8), task definition web:4 (volume efs)"; past USES_LISTED uses (instances
+ * last), the rest are counted by kind: "…, instance i-3 (fstab /mnt/efs) and 996 more (996 instances)", so a cluster
+ * of a thousand hosts gives one readable line.
+ */
 export function describeUses(uses: readonly FileSystemUse[]): string {
-  return uses.map(u => u.client.kind === 'user' ? 'named with --file-system' : `${describeClient(u.client)} (${u.evidence.map(describeEvidence).join(', ')})`).join(', ')
+  const one = (u: FileSystemUse) => u.client.kind === 'user' ? 'named with --file-system' : `${describeClient(u.client)} (${u.evidence.map(describeEvidence).join(', ')})`
+  if (uses.length <= USES_LISTED + 1) return uses.map(one).join(', ')
+  // Instances (many, alike) after the rest, so the launch templates and task definitions are the ones named.
+  const ordered = [...uses.filter(u => u.client.kind !== 'instance'), ...uses.filter(u => u.client.kind === 'instance')]
+  const rest = new Map<UsageClient['kind'], number>()
+  for (const u of ordered.slice(USES_LISTED)) rest.set(u.client.kind, (rest.get(u.client.kind) ?? 0) + 1)
+  const counts = [...rest].map(([kind, n]) => n === 1 ? `1 ${KIND_PLURAL[kind].replace(/s$/, '')}` : `${n} ${KIND_PLURAL[kind]}`)
+  return `${ordered.slice(0, USES_LISTED).map(one).join(', ')} and ${uses.length - USES_LISTED} more (${counts.join(', ')})`
 }
 
 /** The table's line for a file system in scope: "fs-… used by: …", or why it is in scope when nothing is known to use it. */

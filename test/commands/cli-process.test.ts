@@ -48,6 +48,15 @@ describe('efsdoctor as a process', () => {
     expect(JSON.parse(r.stdout).summary.fail).toBeGreaterThan(0)
   })
 
+  it('a reader that closes the pipe early (`check | head`) ends the run quietly with 141, as SIGPIPE does, never a stack trace', () => {
+    // NOTE: through a real shell pipe, as users type it: `head -c 1` exits after the first byte of a report of more
+    // than 64 KiB (a pipe's buffer), so the run's later writes fail.
+    const stderr = join(mkdtempSync(join(tmpdir(), 'efsd-pipe-')), 'stderr')
+    const r = spawnSync('bash', ['-c', '"$0" "$1" check --example broken-container-started-before-mount --output json 2>"$2" | head -c 1 >/dev/null; echo "${PIPESTATUS[0]}"',
+      process.execPath, RUN, stderr], {encoding: 'utf8', env: RUN_ENV, timeout: 60_000})
+    expect([r.stdout.trim(), readFileSync(stderr, 'utf8')]).toEqual(['141', ''])
+  })
+
   it('bin/run.js in a checkout that was never built says so in one line, exit 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'efsd-unbuilt-'))
     mkdirSync(join(dir, 'bin'))

@@ -129,6 +129,19 @@ describe('describeScopedFileSystem (the report line)', () => {
     expect(describeScopedFileSystem(healthy().scope.fileSystems[0])).toBe(
       `${IDS.fs} used by: launch template ${IDS.launchTemplate} v7 (UserData line 6), task definition prod-web:42 (volume shared, host path /mnt/efs/shared), task definition prod-worker:17 (volume reports)`)
   })
+  it('names the first uses of a long list and counts the rest by kind, so a thousand hosts give one readable line', () => {
+    const uses = [
+      {client: {kind: 'launch-template' as const, id: 'lt-1', version: '7'}, evidence: [{kind: 'userdata' as const, line: 6}]},
+      ...Array.from({length: 999}, (_, i) => ({client: {kind: 'instance' as const, id: `i-${i}`}, evidence: [{kind: 'probe-fstab' as const, path: '/mnt/efs'}]})),
+      {client: {kind: 'task-definition' as const, id: 'web', version: '4'}, evidence: [{kind: 'task-volume' as const, volume: 'efs'}]},
+    ]
+    // Instances, many and alike, come last: the launch template and the task definition are named.
+    expect(describeScopedFileSystem({id: IDS.fs, reasons: [], usedBy: uses})).toBe(`${IDS.fs} used by: launch template lt-1 v7 (UserData line 6), ` +
+      'task definition web:4 (volume efs), instance i-0 (fstab /mnt/efs), instance i-1 (fstab /mnt/efs), instance i-2 (fstab /mnt/efs) ' +
+      'and 996 more (996 instances)')
+    // Six uses are all named: "and 1 more" would save nothing.
+    expect(describeScopedFileSystem({id: IDS.fs, reasons: [], usedBy: uses.slice(0, 6)})).toMatch(/instance i-4 \(fstab \/mnt\/efs\)$/)
+  })
   it('marks a candidate', () => {
     expect(describeScopedFileSystem({id: OTHER, reasons: ['has mount targets in vpc-1 where the instances run'], usedBy: [], candidate: true}))
       .toBe(`${OTHER} (candidate: may not be used by this cluster): has mount targets in vpc-1 where the instances run`)
