@@ -74,6 +74,11 @@ export function loadIgnores(flags: Pick<ReportFlagValues, 'config'>): IgnoreRule
   return loadConfig({explicit: flags.config, knownIds: allChecks.map(c => c.id)}).ignores
 }
 
+/** Whether anything this run writes reads the findings' fingerprints: every format but the table, and the baselines. */
+export function needsFingerprints(flags: Pick<ReportFlagValues, 'output' | 'json' | 'write' | 'baseline' | 'write-baseline'>): boolean {
+  return selectedFormat(flags) !== 'table' || parseWrites(flags).some(w => w.format !== 'table') || Boolean(flags.baseline || flags['write-baseline'])
+}
+
 export function selectedFormat(flags: Pick<ReportFlagValues, 'output' | 'json'>): Format {
   // NOTE: --output defaults to table, so only another format given with --json is a contradiction.
   if (flags.json && flags.output !== 'json' && flags.output !== 'table') {

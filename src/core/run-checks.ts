@@ -15,6 +15,12 @@ export interface RunOptions {
    * usage model withUsedBy read). Only for a snapshot whose parts are all seen (no gaps), as a template's are.
    */
   derived?: Readonly<Record<string, unknown>>
+  /**
+   * Stamp every finding with its fingerprint (the default). Off only when nothing of the run reads them: the table,
+   * which never shows them, without --baseline, --write-baseline or a --write of another format (report-flags.ts
+   * needsFingerprints): ~30 ms of the 1,000-instance snapshot's run.
+   */
+  fingerprints?: boolean
 }
 
 /** `--only`/`--skip` accept exact ids or an area prefix such as `network/` or `network/*`. */
@@ -154,7 +160,8 @@ export function runChecks(checks: readonly Check[], snapshot: Snapshot, opts: Ru
       findings.push(finding)
     }
   }
-  const final = applyIgnores(withFingerprints(downgradeCandidates(findings, snapshot)), opts.ignores ?? [])
+  const judged = downgradeCandidates(findings, snapshot)
+  const final = applyIgnores(opts.fingerprints === false ? judged : withFingerprints(judged), opts.ignores ?? [])
   return {
     schemaVersion: 1,
     tool: {name: 'efsdoctor', version: TOOL_VERSION},

@@ -97,3 +97,36 @@ describe('gaps upstream of a missing part', () => {
     expect(runChecks([needsUserData], s).findings[0].status).toBe('skipped')
   })
 })
+
+describe('fingerprints only when something reads them', () => {
+  it('fingerprints: false leaves the findings unstamped, and the table (which never shows them) reads the same', async () => {
+    const {allChecks} = await import('../../src/checks/index.js')
+    const {renderReport} = await import('../../src/report/index.js')
+    const {sanitizeShown} = await import('../../src/report-flags.js')
+    const {sanitizeDeep} = await import('../../src/core/sanitize.js')
+    const {withFault, IDS} = await import('../support/snapshot-builder.js')
+    const snapshot = withFault(x => { x.mountTargets!.find(m => m.id === IDS.mountTargets.b)!.lifeCycleState = 'deleting' })
+    const stamped = runChecks(allChecks, snapshot)
+    const bare = runChecks(allChecks, snapshot, {fingerprints: false})
+    expect(stamped.findings.every(f => /^[0-9a-f]{64}$/.test(f.fingerprint ?? ''))).toBe(true)
+    expect(bare.findings.some(f => f.fingerprint !== undefined)).toBe(false)
+    expect(bare.summary.fail).toBeGreaterThan(0)
+    // Without --verbose the table gets sanitizeShown's copy (passes reduced to counts), with it the whole report.
+    for (const [verbose, clean] of [[false, sanitizeShown], [true, sanitizeDeep]] as const) {
+      const ctx = {catalogue: allChecks, color: false, verbose, width: 100}
+      expect(await renderReport('table', clean(bare), ctx)).toBe(await renderReport('table', clean(stamped), ctx))
+    }
+    expect(await renderReport('table', sanitizeShown(stamped), {catalogue: allChecks, color: false, verbose: false, width: 100}))
+      .toBe(await renderReport('table', sanitizeDeep(stamped), {catalogue: allChecks, color: false, verbose: false, width: 100}))
+  })
+
+  it('needsFingerprints: every format but the table, a --write of one, and the baselines', async () => {
+    const {needsFingerprints} = await import('../../src/report-flags.js')
+    const flags = (more: Record<string, unknown>) => ({output: 'table', json: false, write: [] as string[], ...more})
+    expect(needsFingerprints(flags({}))).toBe(false)
+    expect(needsFingerprints(flags({write: ['table=t.txt']}))).toBe(false)
+    for (const more of [{output: 'json'}, {json: true}, {output: 'sarif'}, {output: 'junit'}, {write: ['sarif=r.sarif']}, {baseline: 'b.json'}, {'write-baseline': 'b.json'}]) {
+      expect([more, needsFingerprints(flags(more))]).toEqual([more, true])
+    }
+  })
+})
