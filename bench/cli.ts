@@ -6,8 +6,9 @@
  *
  * Cases: `--version`; `check --from examples/snapshots/healthy.json --output json`; `check --from` a 1,000-instance
  * snapshot (bench/fixtures/cluster-1000.v1.json.gz, schemaVersion 1, decompressed here) with EFSDOCTOR_TIMING=1 for
- * its checks phase; live `check --cluster --no-probe` against the simulated AWS (bench/fake-aws) for N = 10 and
- * N = 1000, with the peak RSS of the process.
+ * its checks phase, as the issue names it (the default output, the table) and, reported without a target, with
+ * `--output json` (a 15 MB report: every pass with its evidence); live `check --cluster --no-probe` against the
+ * simulated AWS (bench/fake-aws) for N = 10 and N = 1000, with the peak RSS of the process.
  */
 import {execFileSync, spawn, spawnSync} from 'node:child_process'
 import {cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -27,7 +28,7 @@ export interface CaseFigures {
   runs: number[]
 }
 
-export type CaseName = 'node' | 'version' | 'healthy' | 'big' | 'live10' | 'live1000'
+export type CaseName = 'node' | 'version' | 'healthy' | 'big' | 'bigJson' | 'live10' | 'live1000'
 export type CliFigures = Record<CaseName, CaseFigures>
 
 const median = (xs: number[]): number => {
@@ -105,7 +106,8 @@ export async function cliBench(root: string, opts: {rounds: number; latencyMs: n
     node: {argv: ['-e', '0']},
     version: {argv: [bin, '--version']},
     healthy: {argv: [bin, 'check', '--from', join(pkg, 'examples/snapshots/healthy.json'), '--output', 'json']},
-    big: {argv: [bin, 'check', '--from', big, '--output', 'json']},
+    big: {argv: [bin, 'check', '--from', big]},
+    bigJson: {argv: [bin, 'check', '--from', big, '--output', 'json']},
     live10: {argv: live(fake10.url), fake: fake10},
     live1000: {argv: live(fake1000.url), fake: fake1000},
   }
@@ -155,7 +157,7 @@ export function cliTargets(f: CliFigures, latencyMs: number, rounds: number): Ta
   return [
     {what: `\`efsdoctor --version\` ≤ 2.0 × \`node -e 0\` (${of})`, ok: x(f.version) <= 2, value: ratio(f.version)},
     {what: '`check --from examples/snapshots/healthy.json --output json` ≤ 2.5 × `node -e 0`', ok: x(f.healthy) <= 2.5, value: ratio(f.healthy)},
-    {what: '`check --from` the 1,000-instance snapshot (schemaVersion 1) `--output json` ≤ 4 × `node -e 0`', ok: x(f.big) <= 4,
+    {what: '`check --from` the 1,000-instance snapshot (schemaVersion 1) ≤ 4 × `node -e 0`', ok: x(f.big) <= 4,
       value: `${ratio(f.big)}, ${mb(f.big)} peak RSS`},
     {what: '… its checks phase (EFSDOCTOR_TIMING=1) ≤ 150 ms', ok: (f.big.checksMs ?? Infinity) <= 150, value: `${f.big.checksMs ?? '?'} ms`},
     {what: `live \`check --cluster --no-probe\`, N=1000, ${latencyMs} ms per call, whole process ≤ 1.5 s and ≤ 150 MB peak RSS`,
