@@ -48,6 +48,26 @@ const asciiStringWidth = {
   },
 }
 
+/**
+ * string-width (wrap.ts, for text that is not printable ASCII) builds an Intl.Segmenter when its module loads: ~12 ms
+ * of every run that renders a table, though nearly every report is ASCII and never calls it. Built on first use
+ * instead. The build fails if the line is not found, so an upgrade cannot drop this silently.
+ */
+const lazySegmenter = {
+  name: 'lazy-segmenter',
+  setup(b) {
+    b.onLoad({filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/}, ({path}) => {
+      // NOTE: the top-level copy (string-width 7, which wrap.ts imports); older copies nested under other packages
+      // build no segmenter.
+      if (path.split(/[\\/]node_modules[\\/]/).length !== 2) return undefined
+      const text = readFileSync(path, 'utf8')
+      const eager = 'const segmenter = new Intl.Segmenter();'
+      if (!text.includes(eager)) throw new Error(`lazy-segmenter: "${eager}" is not in ${path} (string-width changed?)`)
+      return {contents: text.replace(eager, 'let built; const segmenter = {segment: text => (built ??= new Intl.Segmenter()).segment(text)};'), loader: 'js'}
+    })
+  },
+}
+
 const result = await build({
   entryPoints: entries,
   outdir,
@@ -67,6 +87,6 @@ const result = await build({
   minifySyntax: true,
   logLevel: 'warning',
   metafile: Boolean(process.env.BUNDLE_META),
-  plugins: [sdkSchemaKeys, asciiStringWidth],
+  plugins: [sdkSchemaKeys, asciiStringWidth, lazySegmenter],
 })
 if (process.env.BUNDLE_META) writeFileSync(process.env.BUNDLE_META, JSON.stringify(result.metafile))

@@ -15,15 +15,23 @@ export function wrapProse(text: string, width: number, indent = 0, hang = 2): st
   return lines.map((l, i) => `${' '.repeat(indent + (i === 0 ? 0 : hang))}${l}`)
 }
 
-/** Printable ASCII and newlines: one column per character, no escapes, nothing to normalise. */
-const PLAIN = /^[\x20-\x7e\n]*$/
+/**
+ * Characters one column wide and one UTF-16 unit long besides printable ASCII: the punctuation our own words use
+ * (— … → · – × ≥ ≤ ▸ ⌈ ⌉ ⊆; test/report/string-width.test.ts holds each to string-width's answer). Not ✔ or ✖:
+ * string-width counts those two columns.
+ */
+export const NARROW = '\u2014\u2026\u2192\u00b7\u2013\u00d7\u2265\u2264\u25b8\u2308\u2309\u2286'
 
-/** Printable ASCII only: its width is its length. */
-const PRINTABLE = /^[\x20-\x7e]*$/
+/** Printable ASCII, our narrow punctuation and newlines: one column per character, no escapes, nothing to normalise. */
+const PLAIN = new RegExp(`^[\\x20-\\x7e\\n${NARROW}]*$`)
+
+/** Printable ASCII and our narrow punctuation only: its width is its length. */
+const PRINTABLE = new RegExp(`^[\\x20-\\x7e${NARROW}]*$`)
 
 /**
- * Terminal columns of `text`: its length when it is printable ASCII (nearly every line of a report), else
- * string-width's answer. string-width's first call compiles its emoji regular expression, ~20–30 ms of a run.
+ * Terminal columns of `text`: its length when it is printable ASCII or our narrow punctuation (nearly every line of a
+ * report, the header's "—" included), else string-width's answer. string-width's first call builds an
+ * Intl.Segmenter and compiles its emoji regular expression: 15–30 ms of a run.
  */
 export const stringWidth = (text: string): number => (PRINTABLE.test(text) ? text.length : fullStringWidth(text))
 

@@ -57,6 +57,16 @@ describe('efsdoctor as a process', () => {
     expect([r.stdout.trim(), readFileSync(stderr, 'utf8')]).toEqual(['141', ''])
   })
 
+  it('wraps text that is not ASCII by its terminal width (string-width, whose Intl.Segmenter the bundle builds on first use)', async () => {
+    const {default: stringWidth} = await import('string-width')
+    const r = cli('explain', 'mount.nfs4: Connection timed out — 日本語のメッセージ 😀 and then a long line that has to wrap somewhere near here')
+    expect(r.status).toBe(0)
+    const lines = r.stdout.split('\n')
+    expect(lines[0]).toMatch(/^Message: mount\.nfs4: Connection timed out — 日本語のメッセージ 😀/)
+    expect(Math.max(...lines.map(l => stringWidth(l)))).toBeLessThanOrEqual(80)
+    expect(lines.slice(0, 2).map(l => l.length)).not.toEqual(lines.slice(0, 2).map(l => stringWidth(l)))
+  })
+
   it('bin/run.js in a checkout that was never built says so in one line, exit 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'efsd-unbuilt-'))
     mkdirSync(join(dir, 'bin'))

@@ -6,7 +6,7 @@ import fc from 'fast-check'
 import {createRequire} from 'node:module'
 import {readdirSync, readFileSync} from 'node:fs'
 import fullStringWidth from 'string-width'
-import {stringWidth} from '../../src/report/wrap.js'
+import {NARROW, stringWidth} from '../../src/report/wrap.js'
 
 const tableStringWidth = createRequire(createRequire(import.meta.url).resolve('cli-table3/package.json'))('string-width') as (s: string) => number
 const shim = readFileSync('scripts/shims/string-width-ascii.cjs', 'utf8')
@@ -20,8 +20,10 @@ describe('string width', () => {
   const ascii = fc.string({unit: fc.constantFrom(...Array.from({length: 95}, (_, i) => String.fromCharCode(0x20 + i)))})
   const anything = fc.oneof(fc.string({unit: 'grapheme'}), fc.string({unit: 'binary'}), fc.constantFrom('\u001B[31mred\u001B[0m', 'a\tb', 'e\u0301', '👍🏽', '漢字', 'x\ny'))
 
-  it('ours equals string-width on printable ASCII and on anything else', () => {
-    fc.assert(fc.property(fc.oneof(ascii, anything), s => stringWidth(s) === fullStringWidth(s)), {numRuns: 500})
+  it('ours equals string-width on printable ASCII, on our narrow punctuation and on anything else', () => {
+    const narrow = fc.string({unit: fc.constantFrom(...NARROW, 'a', ' ', '.')})
+    fc.assert(fc.property(fc.oneof(ascii, narrow, anything), s => stringWidth(s) === fullStringWidth(s)), {numRuns: 500})
+    for (const c of NARROW) expect([c, c.length, fullStringWidth(c), fullStringWidth(`x${c}y`)]).toEqual([c, 1, 1, 3])
   })
 
   it("cli-table3's shim equals cli-table3's string-width on printable ASCII and on anything else", () => {

@@ -1,13 +1,14 @@
 import fc from 'fast-check'
 import wrapAnsi from 'wrap-ansi'
-import {wrapPlain, wrapProse} from '../../src/report/wrap.js'
+import {NARROW, wrapPlain, wrapProse} from '../../src/report/wrap.js'
 
 // Words of every length around the line width (cut or not), runs of spaces, blank lines and leading/trailing space.
-const word = fc.oneof(fc.stringMatching(/^[a-z0-9:/.-]{0,12}$/), fc.stringMatching(/^[A-Z]{15,130}$/), fc.constantFrom('', ' ', '  ', '\n', ' \n '))
+const word = fc.oneof(fc.stringMatching(/^[a-z0-9:/.-]{0,12}$/), fc.stringMatching(/^[A-Z]{15,130}$/), fc.constantFrom('', ' ', '  ', '\n', ' \n '),
+  fc.string({unit: fc.constantFrom(...NARROW, 'a', '-'), maxLength: 8}), fc.stringMatching(/^[A-Z]{15,40}$/).map(w => `${w}\u2014${w}`))
 const plainText = fc.array(word, {maxLength: 40}).map(ws => ws.join(' '))
 
 describe('wrapPlain', () => {
-  it('wraps printable ASCII exactly as wrap-ansi {hard, trim} does', () => {
+  it('wraps printable ASCII and our narrow punctuation (— … → …) exactly as wrap-ansi {hard, trim} does', () => {
     fc.assert(fc.property(plainText, fc.integer({min: 20, max: 120}), (text, columns) => {
       expect(wrapPlain(text, columns)).toBe(wrapAnsi(text, columns, {hard: true, trim: true}))
     }), {numRuns: 3000})
