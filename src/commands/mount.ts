@@ -42,7 +42,7 @@ export const liveMountDeps: MountDeps = {
     const clients = await createClients(opts)
     // NOTE: no region at all: the calls fail and say so.
     return collectForMount(clients, {instanceIds: opts.instanceIds ?? [], fileSystemId: opts.fileSystemId,
-      region: await resolveRegion(clients.ec2, opts.region)})
+      region: await resolveRegion(clients.efs, opts.region)})
   },
   async runner(opts) {
     const {createSsmClient} = await import('../inventory/aws-clients.js')

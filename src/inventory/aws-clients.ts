@@ -104,15 +104,20 @@ export function clientConfig(opts: ClientOptions): Record<string, unknown> {
   return opts.sdkConfig ? {...config, ...opts.sdkConfig} : config
 }
 
-/** Builds the ECS, EC2, EFS and Auto Scaling clients, plus SSM/IAM when listed in `extra`. */
+/**
+ * Builds the ECS, EC2, EFS and Auto Scaling clients, plus SSM/IAM when listed in `extra`. EC2 and Auto Scaling are
+ * deferred: their SDK modules (most of the SDK's load time) are imported on their first call, so a live run sends its
+ * first ECS and EFS calls without waiting for them. A deferred client has no `config`: resolveRegion and
+ * resolveEndpoint read the ECS client's, which is the same.
+ */
 export async function createClients(opts: ClientOptions, extra: ExtraClient[] = []): Promise<AwsClients> {
   const config = clientConfig(opts)
-  const [ecs, ec2, efs, asg] = await Promise.all([sdk.ecs(), sdk.ec2(), sdk.efs(), sdk.asg()])
+  const [ecs, efs] = await Promise.all([sdk.ecs(), sdk.efs()])
   const clients: AwsClients = {
     ecs: withSignal(new ecs.ECSClient(config), opts.signal),
-    ec2: withSignal(new ec2.EC2Client(config), opts.signal),
+    ec2: deferred(async () => withSignal(new (await sdk.ec2()).EC2Client(config), opts.signal)),
     efs: withSignal(new efs.EFSClient(config), opts.signal),
-    autoScaling: withSignal(new asg.AutoScalingClient(config), opts.signal),
+    autoScaling: deferred(async () => withSignal(new (await sdk.asg()).AutoScalingClient(config), opts.signal)),
   }
   if (extra.includes('ssm')) clients.ssm = await createSsmClient(opts)
   if (extra.includes('iam')) clients.iam = await createIamClient(opts)
@@ -127,6 +132,13 @@ export async function createSsmClient(opts: ClientOptions): Promise<SdkClient> {
 export async function createIamClient(opts: ClientOptions): Promise<SdkClient> {
   const {IAMClient} = await sdk.iam()
   return withSignal(new IAMClient(clientConfig(opts)), opts.signal)
+}
+
+/** A client built on its first call (see createClients); concurrent first calls share one. `built()` builds it now. */
+export function deferred(make: () => Promise<SdkClient>): SdkClient & {built: () => Promise<SdkClient>} {
+  let client: Promise<SdkClient> | undefined
+  const built = () => (client ??= make())
+  return {built, send: async (command, options) => (await built()).send(command, options)}
 }
 
 /**

@@ -20,7 +20,7 @@ export async function collectForMount(clients: Pick<AwsClients, 'ec2' | 'efs'>, 
   fileSystemId: string
   region?: string
 }): Promise<Snapshot> {
-  const [ec2, efs, endpoint] = await Promise.all([sdk.ec2(), sdk.efs(), resolveEndpoint(clients.ec2)])
+  const [ec2, efs, endpoint] = await Promise.all([sdk.ec2(), sdk.efs(), resolveEndpoint(clients.efs)])
   const calls = new Calls({region: opts.region, endpoint})
   const s: Snapshot = {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION, collectedAt: new Date().toISOString(), tool: {name: 'efsdoctor', version: '0'},

@@ -99,7 +99,7 @@ export async function probeLive(opts: ProbeLiveOptions): Promise<{snapshot: Snap
   const notes: string[] = []
   const fsIds = opts.fileSystemIds ?? []
   // NOTE: no region at all is reported by the first call below (Calls turns it into a UsageError).
-  const region = await resolveRegion(clients.ec2, opts.region)
+  const region = await resolveRegion(clients.ecs, opts.region)
   const snapshot: Snapshot = {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION, collectedAt: new Date().toISOString(), tool: {name: 'efsdoctor', version: '0'},
     scope: {source: 'aws', ...(region ? {region} : {}), fileSystems: fsIds.map(id => ({id, reasons: ['--file-system']}))},
@@ -109,7 +109,7 @@ export async function probeLive(opts: ProbeLiveOptions): Promise<{snapshot: Snap
   const [ec2, efs] = await Promise.all([sdk.ec2(), sdk.efs()])
   // NOTE: through Calls so that "cannot run at all" (no region, no credentials, endpoint unreachable) is a UsageError
   // (exit 2) instead of a note followed by every host "NOT PROBED"; any other failure is a note and the probe goes on.
-  const calls = new Calls({region, endpoint: await resolveEndpoint(clients.ec2)})
+  const calls = new Calls({region, endpoint: await resolveEndpoint(clients.ecs)})
   const described = await calls.call('instances', 'ec2:DescribeInstances',
     () => send(clients.ec2, new ec2.DescribeInstancesCommand({InstanceIds: opts.instanceIds})), {quiet: true,
       onError: code => {

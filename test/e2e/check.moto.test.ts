@@ -9,10 +9,11 @@ import {
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2'
 import {CreateFileSystemCommand, CreateMountTargetCommand, PutFileSystemPolicyCommand} from '@aws-sdk/client-efs'
-import {mkdtempSync} from 'node:fs'
+import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import Check from '../../src/commands/check.js'
+import Mount from '../../src/commands/mount.js'
 import Snapshot from '../../src/commands/snapshot.js'
 import type {Finding, Report} from '../../src/core/types.js'
 import {runBundled} from '../support/bundle.js'
@@ -209,6 +210,32 @@ suite('efsdoctor check against moto', () => {
     expect(replayed.findings).toEqual(live.report.findings)
     expect(replayed.summary).toEqual(live.report.summary)
     expect(ids(by(replayed, 'efs/mount-target-per-az', 'fail'))).toEqual([w.fsId])
+  })
+
+  scenario('mount --instance --dry-run with the region from the profile only: each instance gets the mount target in its own AZ, by DNS name', async () => {
+    const w = await healthyCluster(aws)
+    const dir = mkdtempSync(join(tmpdir(), 'efsd-profile-'))
+    writeFileSync(join(dir, 'config'), `[profile ops]\nregion = ${REGION}\n`)
+    writeFileSync(join(dir, 'credentials'), '[ops]\naws_access_key_id = AKIATESTFAKEKEY00000\naws_secret_access_key = fake-secret-for-tests\n')
+    const names = ['AWS_REGION', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']
+    const saved = Object.fromEntries(names.map(k => [k, process.env[k]]))
+    for (const k of names) delete process.env[k]
+    process.env.AWS_CONFIG_FILE = join(dir, 'config')
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials')
+    let r: Awaited<ReturnType<typeof runCommand>>
+    try {
+      r = await runCommand(Mount, ['--instance', w.instanceIds[0], '--instance', w.instanceIds[1], '--file-system', w.fsId,
+        '--path', '/mnt/efs', '--profile', 'ops', '--endpoint-url', moto.endpoint, '--dry-run', '--output', 'json'])
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v
+    }
+    expect([r.code, r.stderr]).toEqual([0, ''])
+    const out = JSON.parse(r.stdout) as {notes: string[]; plan: {instances: {instanceId: string; mountTargetId?: string; target?: string; sent: boolean}[]}}
+    expect(out.notes).toEqual([])
+    // The DNS name needs the region, here read from the SDK's own configuration (the profile), as the calls read it.
+    const dns = `${w.fsId}.efs.${REGION}.amazonaws.com`
+    expect(out.plan.instances.map(p => [p.instanceId, p.mountTargetId, p.target, p.sent])).toEqual([
+      [w.instanceIds[0], w.mountTargetIds[0], dns, true], [w.instanceIds[1], w.mountTargetIds[1], dns, true]])
   })
 
   scenario('the bundled CLI (dist/ as packed: esbuild, tree-shaken SDK) gives the sources\' report, live and through SSM', async () => {
