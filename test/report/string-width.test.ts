@@ -7,6 +7,7 @@ import {createRequire} from 'node:module'
 import {readdirSync, readFileSync} from 'node:fs'
 import fullStringWidth from 'string-width'
 import {NARROW, stringWidth} from '../../src/report/wrap.js'
+import {MARK, MARK_COLUMNS} from '../../src/report/table.js'
 
 const tableStringWidth = createRequire(createRequire(import.meta.url).resolve('cli-table3/package.json'))('string-width') as (s: string) => number
 const shim = readFileSync('scripts/shims/string-width-ascii.cjs', 'utf8')
@@ -24,6 +25,10 @@ describe('string width', () => {
     const narrow = fc.string({unit: fc.constantFrom(...NARROW, 'a', ' ', '.')})
     fc.assert(fc.property(fc.oneof(ascii, narrow, anything), s => stringWidth(s) === fullStringWidth(s)), {numRuns: 500})
     for (const c of NARROW) expect([c, c.length, fullStringWidth(c), fullStringWidth(`x${c}y`)]).toEqual([c, 1, 1, 3])
+  })
+
+  it('the table wraps a finding title as if its mark were MARK_COLUMNS wide: string-width agrees for every mark', () => {
+    for (const [status, mark] of Object.entries(MARK)) expect([status, fullStringWidth(mark)]).toEqual([status, MARK_COLUMNS[status as keyof typeof MARK]])
   })
 
   it("cli-table3's shim equals cli-table3's string-width on printable ASCII and on anything else", () => {
