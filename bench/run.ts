@@ -106,8 +106,9 @@ function controlPlaneNotes(results: OneResult[]): string {
   const op = (name: string) => big.controlPlane.calls[name] ?? 0
   return `- **Control-plane dependent rounds: ${rounds} (N = ${results.map(r => r.n).join(', ')})**: DescribeClusters →
   ListContainerInstances → DescribeContainerInstances, then one round each for DescribeInstances; Auto Scaling
-  groups, launch templates, VPCs and mount-target ENIs; security groups, subnets, network ACLs and VPC DNS; the
-  file-system policies and access points. The listing waits for the cluster's registered count: up to 100 it is one
+  groups, launch templates, VPCs and mount-target ENIs; security groups, subnets, network ACLs and VPC DNS, with the
+  policies and access points of the file systems already in scope alongside (working out that scope reads UserData
+  with the bash grammar, which loads while the first round is in flight). The listing waits for the cluster's registered count: up to 100 it is one
   plain page, above it is split into 2–16 \`ec2InstanceId =~ .*<hex>$\` partitions of at most about 90, listed
   concurrently, so it is the same depth at every size (small clusters pay that one round). Above 16 × 90 ≈ 1,440
   instances the partitions need second pages: about one more round per 1,600 instances.
