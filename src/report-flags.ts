@@ -24,7 +24,7 @@ export const reportFlags = {
   skip: Flags.string({description: 'Skip these check ids (repeatable; area prefixes allowed).', multiple: true}),
   'fail-on': Flags.string({description: 'Lowest severity of a failed check that makes the exit code 1.', options: ['error', 'warning', 'info', 'none'], default: 'error'}),
   strict: Flags.boolean({description: 'Also exit 1 when a check at or above --fail-on could not be evaluated (unknown).', default: false}),
-  verbose: Flags.boolean({char: 'v', description: 'Table output: list passing and skipped findings too.', default: false}),
+  verbose: Flags.boolean({char: 'v', description: 'Table output: list passing and skipped findings too, and every check in the counts table.', default: false}),
   config: Flags.string({description: 'Ignore file (check id + resource + reason). Default: .efsdoctor.yml in the current directory, if present.'}),
   baseline: Flags.string({description: 'A JSON report of an earlier run (--write-baseline or --output json): failures already in it are reported as baselined and do not fail the run; new ones do; gone ones are listed as fixed.'}),
   'write-baseline': Flags.string({description: 'Also write this run\'s JSON report to this file, for a later --baseline.'}),

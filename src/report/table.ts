@@ -92,7 +92,11 @@ function paintTitle(line: string, f: Finding, paint: ReturnType<typeof painter>,
   return `${paint(color, head.trimEnd())}${head.slice(head.trimEnd().length)}${rest.startsWith(f.checkId) ? paint('bold', f.checkId) + rest.slice(f.checkId.length) : rest}`
 }
 
-function overview(report: Report): string {
+/**
+ * Findings per check and status. Without --verbose, checks whose every finding was skipped (an offline lint skips the
+ * host and live-state checks) are counted in one line under the table instead of a row each.
+ */
+function overview(report: Report, verbose: boolean): {table?: string; note?: string} {
   const table = new Table({head: ['check', 'pass', 'fail', 'unknown', 'skipped'], style: {head: [], border: [], compact: true}})
   const rows = new Map<string, Record<Status, number>>()
   for (const f of report.findings) {
@@ -100,8 +104,15 @@ function overview(report: Report): string {
     row[f.status]++
     rows.set(f.checkId, row)
   }
-  for (const [id, r] of rows) table.push([id, r.pass || '', r.fail || '', r.unknown || '', r.skipped || ''])
-  return table.toString()
+  let allSkipped = 0
+  for (const [id, r] of rows) {
+    if (!verbose && r.pass + r.fail + r.unknown === 0) allSkipped++
+    else table.push([id, r.pass || '', r.fail || '', r.unknown || '', r.skipped || ''])
+  }
+  return {
+    ...(table.length ? {table: table.toString()} : {}),
+    ...(allSkipped ? {note: `${allSkipped} ${table.length ? 'more ' : ''}${allSkipped === 1 ? 'check' : 'checks'} skipped every resource: --verbose lists them with the reason`} : {}),
+  }
 }
 
 function sameFix(a: Finding, b?: Finding): boolean {
@@ -141,7 +152,10 @@ export const tableRenderer: Renderer = {
       for (const f of b.fixed) out.push(`${paint('green', '✔ fixed  ')} ${paint('bold', f.checkId)}  ${identityLabel(f)}`, ...wrapProse(`was: ${f.message}`, width, 4, 2))
       out.push('')
     }
-    out.push(overview(report), '')
+    const {table, note} = overview(report, Boolean(ctx.verbose))
+    if (table) out.push(table)
+    if (note) out.push(...wrapProse(note, width, 0, 2))
+    out.push('')
     const s = report.summary
     out.push(...wrapProse(`${s.pass} passed, ${s.fail} failed, ${s.unknown} unknown, ${s.skipped} skipped${s.ignored ? `, ${s.ignored} ignored` : ''}` +
       (b ? `; against baseline ${b.file}: ${b.new} new, ${s.baselined ?? 0} baselined, ${b.fixed.length} fixed` : '') +

@@ -95,3 +95,28 @@ describe('unknowns with one cause', () => {
     expect(render(report(ids.map(id => unknown(id))), true).match(/^\? unknown +host\/efs-mounted/gm)).toHaveLength(14)
   })
 })
+
+describe('the overview table', () => {
+  const finding = (checkId: string, status: Finding['status'], id: string): Finding => ({checkId, title: 't', severity: 'error', status,
+    resource: {type: 'ec2-instance', id}, message: `${checkId} ${status} on ${id}`, fingerprint: `${checkId}${id}`})
+  const render = (r: Report, verbose = false) => tableRenderer.render(r, {catalogue: allChecks, color: false, verbose, width: 120})
+  const rows = (out: string) => [...out.matchAll(/^│ (\S+) /gm)].map(m => m[1]).filter(id => id !== 'check')
+
+  it('without --verbose, counts the checks that skipped every resource in one line instead of a row each', () => {
+    const r = report([finding('network/vpc-dns', 'pass', 'a'), finding('network/vpc-dns', 'skipped', 'b'),
+      finding('host/efs-mounted', 'skipped', 'a'), finding('host/dns-resolves', 'skipped', 'a'), finding('userdata/secrets', 'unknown', 'a')])
+    const out = render(r)
+    // A check that skipped some resources and passed others keeps its row.
+    expect(rows(out)).toEqual(['network/vpc-dns', 'userdata/secrets'])
+    expect(out).toContain('2 more checks skipped every resource: --verbose lists them with the reason')
+    expect(rows(render(r, true))).toEqual(['network/vpc-dns', 'host/efs-mounted', 'host/dns-resolves', 'userdata/secrets'])
+    expect(render(r, true)).not.toContain('skipped every resource')
+  })
+
+  it('with nothing skipped everywhere, says nothing about it; with everything skipped, shows no empty table', () => {
+    expect(render(report([finding('network/vpc-dns', 'pass', 'a')]))).not.toContain('skipped every resource')
+    const out = render(report([finding('host/efs-mounted', 'skipped', 'a')]))
+    expect(out).toContain('1 check skipped every resource: --verbose lists them with the reason')
+    expect(out).not.toContain('┌')
+  })
+})
