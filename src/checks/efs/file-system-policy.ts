@@ -11,13 +11,32 @@ import type {Snapshot} from '../../model/snapshot.js'
 import {missingBecause} from '../_lib/gaps.js'
 import {analysePolicy, refusalReasons} from '../_lib/fs-policy.js'
 import {efsVolumesOf, mountsOfFs, mountUsesIam, mountUsesTls} from '../_lib/mount-usage.js'
+import {mountFsId, probedHosts} from '../_lib/host.js'
+import {userDataOf} from '../_lib/usage.js'
 
-interface Client { label: string; resource: Resource; key: Record<string, string>; tls: boolean; iam: boolean; fix: Fix; line?: number }
+interface Client { label: string; resource: Resource; key: Record<string, string>; tls: boolean; iam: boolean; fix: Fix; line?: number; userDataId?: string }
+
+/** How many hosts to name before "and N more". */
+const NAMED_HOSTS = 3
+
+/**
+ * Probed hosts that booted with `userDataId` and have `fsId` mounted now. A policy is checked when a client mounts, so
+ * such a mount was made before the policy took effect (or by other means) and stays up; the refusal comes at the next
+ * boot or scale-out. Said in the message so the failure does not read as contradicted by working hosts.
+ */
+function mountedNow(s: Snapshot, userDataId: string, fsId: string): string | undefined {
+  const ids = probedHosts(s).hosts
+    .filter(({instance, facts}) => userDataOf(s, instance)?.id === userDataId && facts.mounts.some(m => mountFsId(facts, m) === fsId))
+    .map(({instance}) => instance.id)
+  if (ids.length === 0) return undefined
+  const named = ids.length > NAMED_HOSTS ? `${ids.slice(0, NAMED_HOSTS).join(', ')} and ${ids.length - NAMED_HOSTS} more` : ids.join(', ')
+  return ` ${named} (booted with this UserData) ${ids.length === 1 ? 'has' : 'have'} ${fsId} mounted now: the policy is checked only when a client mounts, so a mount made before the policy took effect stays up; the next boot of these hosts, and every new instance, will be refused.`
+}
 
 function clientsOf(s: Snapshot, fsId: string): Client[] {
   const fromUserData = mountsOfFs(s, fsId).map((m): Client => ({
     label: `UserData ${m.userDataId} line ${m.line} (${m.type ?? 'mount'} ${m.options.join(',') || 'no options'})`,
-    resource: {type: 'user-data', id: m.userDataId}, key: {fileSystem: fsId}, line: m.line, tls: mountUsesTls(m), iam: mountUsesIam(m),
+    resource: {type: 'user-data', id: m.userDataId}, key: {fileSystem: fsId}, line: m.line, tls: mountUsesTls(m), iam: mountUsesIam(m), userDataId: m.userDataId,
     fix: {summary: `Mount with efs-utils and TLS + IAM, e.g. fstab \`${fsId}:/ <mount-point> efs _netdev,noresvport,tls,iam 0 0\` (\`mount -t efs -o tls,iam\`), and grant the instance role elasticfilesystem:ClientMount (+ClientWrite).`},
   }))
   const fromTasks = efsVolumesOf(s, fsId).map(({taskDefinition: td, volume, config}): Client => ({
@@ -55,7 +74,10 @@ export const fileSystemPolicy = defineCheck({
         const why = refusalReasons(policy, c)
         const ev = {fileSystemId: id, tls: c.tls, iam: c.iam, policy}
         const extra = {evidence: ev, key: c.key, location: c.line ? {line: c.line} : undefined}
-        if (why.length) return fail(c.resource, `${c.label} would be refused by ${id} ("access denied by server"): ${why.join('; ')}.`, c.fix, extra)
+        if (why.length) {
+          const now = c.userDataId ? mountedNow(s, c.userDataId, id) : undefined
+          return fail(c.resource, `${c.label} would be refused by ${id} ("access denied by server"): ${why.join('; ')}.${now ?? ''}`, c.fix, extra)
+        }
         const note = c.iam ? ' The mounting role still needs elasticfilesystem:ClientMount.' : ''
         return pass(c.resource, `${c.label} mounts ${id} in a way its policy admits (tls=${c.tls}, iam=${c.iam}).${note}`, extra)
       })

@@ -2,6 +2,7 @@ import {fileSystemPolicy} from '../../../src/checks/efs/file-system-policy.js'
 import {runChecks} from '../../../src/core/run-checks.js'
 import type {Snapshot} from '../../../src/model/snapshot.js'
 import {denied, healthy, IDS, withFault} from '../../support/snapshot-builder.js'
+import {withHostFacts} from '../../support/host-facts.js'
 
 const run = (s: Snapshot) => runChecks([fileSystemPolicy], s).findings
 const denyInsecure = {Effect: 'Deny', Principal: {AWS: '*'}, Action: '*', Condition: {Bool: {'aws:SecureTransport': 'false'}}}
@@ -25,6 +26,20 @@ describe('efs/file-system-policy', () => {
     expect(ud.fix?.summary).toContain('tls,iam')
     // prod-worker uses transitEncryption + iam ENABLED
     expect(f.find(x => x.resource.type === 'task-definition')!.status).toBe('pass')
+  })
+
+  it('says so when probed hosts booted with the refused UserData have the file system mounted now (made before the policy)', () => {
+    const s = withHostFacts(withPolicy(denyInsecure, cdkDefault))
+    const ud = run(s).find(x => x.resource.type === 'user-data')!
+    expect(ud.status).toBe('fail')
+    const [a, b, c] = IDS.instances
+    expect(ud.message).toContain(`${a}, ${b}, ${c} and 3 more (booted with this UserData) have ${IDS.fs} mounted now`)
+    expect(ud.message).toContain('the next boot of these hosts, and every new instance, will be refused')
+    // One host mounted: named alone. Hosts that mount nothing (or another file system) are not counted.
+    for (const id of IDS.instances.slice(1)) s.hostFacts![id].facts!.mounts = []
+    expect(run(s).find(x => x.resource.type === 'user-data')!.message).toContain(`${a} (booted with this UserData) has ${IDS.fs} mounted now`)
+    s.hostFacts![a].facts!.mounts = []
+    expect(run(s).find(x => x.resource.type === 'user-data')!.message).not.toContain('mounted now')
   })
 
   it('fails a plain nfs4 host mount and a non-TLS task volume under a TLS-only policy', () => {
