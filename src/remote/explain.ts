@@ -264,6 +264,18 @@ export const SIGNATURES: readonly Signature[] = [
     fix: 'Unmount and mount again by DNS name; remove hard-coded /etc/hosts entries.',
   },
   {
+    id: 'protocol-not-supported',
+    title: 'The NFS version or transport asked for is not available (EPROTONOSUPPORT)',
+    // NOTE: not "Protocol family not supported" (EAFNOSUPPORT, an address family problem).
+    pattern: /\bprotocol not supported\b/i,
+    causes: [
+      'the mount asks for an NFS version or transport EFS does not serve: it speaks NFSv4.0 and NFSv4.1 over TCP only, so vers=3, nfsvers=4.2 given explicitly, or udp is refused',
+      'the kernel that runs the mount cannot speak NFSv4.1 (an old or minimal kernel, or its nfsv4 module not loadable)',
+    ],
+    checks: ['host/mount-options', 'host/nfs-client-installed'],
+    fix: 'Mount with nfsvers=4.1 over TCP (mount -t efs does), from a host whose kernel has NFSv4.1 (any current Amazon Linux or ECS-optimized AMI).',
+  },
+  {
     id: 'trunking-512',
     title: 'Several EFS fstab entries mounting at once at boot',
     pattern: /nfs4_discover_server_trunking unhandled error -512/i,

@@ -97,6 +97,20 @@ describe('explain', () => {
     expect(ids('nfs: server fs-xxxx.efs.us-east-1.amazonaws.com not responding, still trying')[0]).toBe('server-not-responding')
   })
 
+  test.each([
+    ['mount.nfs4: Protocol not supported'],
+    ['mount.nfs: mount(2): Protocol not supported'],
+    ['mount.nfs4: mounting fs-0123456789abcdef0.efs.eu-west-1.amazonaws.com:/ failed: Protocol not supported'],
+  ])('EPROTONOSUPPORT routes to the NFS version and client: %s', text => {
+    const [m] = explain(text).matches
+    expect(m.id).toBe('protocol-not-supported')
+    expect(m.checks).toEqual(['host/mount-options', 'host/nfs-client-installed'])
+  })
+
+  test('"Protocol family not supported" (an address family, not the NFS version) is not claimed by it', () => {
+    expect(ids('mount.nfs: Protocol family not supported')).not.toContain('protocol-not-supported')
+  })
+
   test('busybox "bad address" for a name that is not EFS is not claimed', () => {
     expect(explain("ping: bad address 'google.com'").matches).toEqual([])
   })
