@@ -72,7 +72,7 @@ function newContext(clients: AwsClients, opts: CollectOptions & {region: string 
 }
 
 /**
- * Starts loading the bash grammar (~60 ms of compiling here) while step 1's calls are in flight: step 4 reads the
+ * Starts loading the bash grammar (35–60 ms of main-thread work here) while step 1's calls are in flight: step 4 reads the
  * scope, which parses UserData, before it can prefetch policies and access points, and the checks need it too. Loaded
  * for nothing only on a cluster without any UserData. A failed load is reported where it is awaited.
  */

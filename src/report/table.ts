@@ -17,7 +17,7 @@ type Color = keyof typeof ANSI
 const SEVERITY_ORDER: Record<Severity, number> = {error: 0, warning: 1, info: 2}
 export const MARK: Record<Status, string> = {fail: '✖', unknown: '?', pass: '✔', skipped: '-'}
 /**
- * The columns string-width gives each mark (held to it in test/report/table.test.ts): a title is wrapped with that many
+ * The columns string-width gives each mark (held to it in test/report/string-width.test.ts): a title is wrapped with that many
  * ASCII placeholders in the mark's place, so a title of plain words takes the fast path of wrapProse instead of
  * building string-width's segmenter (~10 ms) for the mark alone.
  */
