@@ -15,6 +15,7 @@ import {escapeUnsafe} from '../core/sanitize.js'
 import {areaOf, resourceLabel, scopeTitle, sortAreas} from './common.js'
 import type {RenderContext} from './renderer.js'
 import {buildTopology, type Topology, type TopoStatus} from './topology.js'
+import {describeScopedFileSystem} from '../model/usage.js'
 import {byText} from '../core/order.js'
 
 /** Text for HTML content and attribute values. */
@@ -223,7 +224,8 @@ function summaryHtml(report: Report): string {
   const sc = report.scope
   if (sc.snapshotFile) lines.push(`<li>Replayed from <code>${esc(sc.snapshotFile)}</code></li>`)
   if (sc.collectedAt) lines.push(`<li>Collected ${esc(sc.collectedAt)}</li>`)
-  for (const fs of sc.fileSystems ?? []) lines.push(`<li>File system <code>${esc(fs.id)}</code>: ${esc(fs.reasons.join('; ') || 'in scope')}</li>`)
+  // NOTE: the same words as the table's header (who uses it, or why it is in scope), with the id as code.
+  for (const fs of sc.fileSystems ?? []) lines.push(`<li>File system <code>${esc(fs.id)}</code>${esc(describeScopedFileSystem(fs).slice(fs.id.length))}</li>`)
   for (const note of sc.notes ?? []) lines.push(`<li>Note: ${esc(note)}</li>`)
   lines.push('</ul>')
   return lines.join('\n')

@@ -34,6 +34,13 @@ describe('html report', () => {
     }
   })
 
+  it('names who uses each file system in scope, as the table does, or says it is only a candidate', async () => {
+    const html = await render(withFault(() => {}))
+    expect(html).toContain(`<li>File system <code>${IDS.fs}</code> used by: launch template ${IDS.launchTemplate} v7 (UserData line 6), task definition prod-web:42`)
+    const candidate = await render(withFault(s => { s.scope.fileSystems = [{id: IDS.fs, reasons: ['has mount targets in vpc-1'], candidate: true}] }))
+    expect(candidate).toContain(`<li>File system <code>${IDS.fs}</code> (candidate: may not be used by this cluster): has mount targets in vpc-1</li>`)
+  })
+
   it('lint --output html draws the template (hosts per subnet, the red SG link)', async () => {
     const file = join(dir, 'lint.html')
     const {code} = await runCommand(Lint, ['examples/templates/broken-sg-no-2049.yaml', '--output', 'html', '--output-file', file])
