@@ -96,7 +96,7 @@ function paintTitle(line: string, f: Finding, paint: ReturnType<typeof painter>,
  * Findings per check and status. Without --verbose, checks whose every finding was skipped (an offline lint skips the
  * host and live-state checks) are counted in one line under the table instead of a row each.
  */
-function overview(report: Report, verbose: boolean): {table?: string; note?: string} {
+function overview(report: Report, verbose: boolean, width: number): {table?: string; note?: string} {
   const table = new Table({head: ['check', 'pass', 'fail', 'unknown', 'skipped'], style: {head: [], border: [], compact: true}})
   const rows = new Map<string, Record<Status, number>>()
   for (const f of report.findings) {
@@ -105,13 +105,21 @@ function overview(report: Report, verbose: boolean): {table?: string; note?: str
     rows.set(f.checkId, row)
   }
   let allSkipped = 0
+  const shown: [string, Record<Status, number>][] = []
   for (const [id, r] of rows) {
     if (!verbose && r.pass + r.fail + r.unknown === 0) allSkipped++
-    else table.push([id, r.pass || '', r.fail || '', r.unknown || '', r.skipped || ''])
+    else shown.push([id, r])
+  }
+  for (const [id, r] of shown) table.push([id, r.pass || '', r.fail || '', r.unknown || '', r.skipped || ''])
+  let text = shown.length ? table.toString() : undefined
+  // NOTE: the boxed table is as wide as the longest check id plus four columns (~76); on a narrower terminal each
+  // check is a line of its own instead, so nothing runs past the edge.
+  if (text && text.indexOf('\n') > width) {
+    text = shown.map(([id, r]) => `${id}: ${(['pass', 'fail', 'unknown', 'skipped'] as const).filter(k => r[k]).map(k => `${r[k]} ${k}`).join(', ')}`).join('\n')
   }
   return {
-    ...(table.length ? {table: table.toString()} : {}),
-    ...(allSkipped ? {note: `${allSkipped} ${table.length ? 'more ' : ''}${allSkipped === 1 ? 'check' : 'checks'} skipped every resource: --verbose lists them with the reason`} : {}),
+    ...(text ? {table: text} : {}),
+    ...(allSkipped ? {note: `${allSkipped} ${shown.length ? 'more ' : ''}${allSkipped === 1 ? 'check' : 'checks'} skipped every resource: --verbose lists them with the reason`} : {}),
   }
 }
 
@@ -152,7 +160,7 @@ export const tableRenderer: Renderer = {
       for (const f of b.fixed) out.push(`${paint('green', '✔ fixed  ')} ${paint('bold', f.checkId)}  ${identityLabel(f)}`, ...wrapProse(`was: ${f.message}`, width, 4, 2))
       out.push('')
     }
-    const {table, note} = overview(report, Boolean(ctx.verbose))
+    const {table, note} = overview(report, Boolean(ctx.verbose), width)
     if (table) out.push(table)
     if (note) out.push(...wrapProse(note, width, 0, 2))
     out.push('')

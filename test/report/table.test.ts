@@ -113,6 +113,17 @@ describe('the overview table', () => {
     expect(render(r, true)).not.toContain('skipped every resource')
   })
 
+  it('on a terminal narrower than the box, lists one check per line, so no line runs past the edge', () => {
+    const r = report([finding('network/vpc-dns', 'pass', 'a'), finding('network/vpc-dns', 'skipped', 'b'),
+      finding('userdata/client-installed-before-mount', 'fail', 'a'), finding('host/efs-mounted', 'skipped', 'a')])
+    const narrow = tableRenderer.render(r, {catalogue: allChecks, color: false, verbose: false, width: 50})
+    expect(narrow).not.toContain('┌')
+    expect(narrow).toContain('\nnetwork/vpc-dns: 1 pass, 1 skipped\nuserdata/client-installed-before-mount: 1 fail\n')
+    expect(narrow).toContain('1 more check skipped every resource')
+    expect(Math.max(...narrow.split('\n').map(l => stringWidth(l)))).toBeLessThanOrEqual(50)
+    expect(render(r)).toContain('┌')
+  })
+
   it('with nothing skipped everywhere, says nothing about it; with everything skipped, shows no empty table', () => {
     expect(render(report([finding('network/vpc-dns', 'pass', 'a')]))).not.toContain('skipped every resource')
     const out = render(report([finding('host/efs-mounted', 'skipped', 'a')]))
