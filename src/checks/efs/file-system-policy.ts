@@ -13,6 +13,7 @@ import {analysePolicy, refusalReasons} from '../_lib/fs-policy.js'
 import {efsVolumesOf, mountsOfFs, mountUsesIam, mountUsesTls} from '../_lib/mount-usage.js'
 import {mountFsId, probedHosts} from '../_lib/host.js'
 import {userDataOf} from '../_lib/usage.js'
+import {listCandidates} from '../_lib/cluster-hosts.js'
 
 interface Client { label: string; resource: Resource; key: Record<string, string>; tls: boolean; iam: boolean; fix: Fix; line?: number; userDataId?: string }
 
@@ -29,8 +30,7 @@ function mountedNow(s: Snapshot, userDataId: string, fsId: string): string | und
     .filter(({instance, facts}) => userDataOf(s, instance)?.id === userDataId && facts.mounts.some(m => mountFsId(facts, m) === fsId))
     .map(({instance}) => instance.id)
   if (ids.length === 0) return undefined
-  const named = ids.length > NAMED_HOSTS ? `${ids.slice(0, NAMED_HOSTS).join(', ')} and ${ids.length - NAMED_HOSTS} more` : ids.join(', ')
-  return ` ${named} (booted with this UserData) ${ids.length === 1 ? 'has' : 'have'} ${fsId} mounted now: the policy is checked only when a client mounts, so a mount made before the policy took effect stays up; the next boot of these hosts, and every new instance, will be refused.`
+  return ` ${listCandidates(ids, NAMED_HOSTS)} (booted with this UserData) ${ids.length === 1 ? 'has' : 'have'} ${fsId} mounted now: the policy is checked only when a client mounts, so a mount made before the policy took effect stays up; the next boot of these hosts, and every new instance, will be refused.`
 }
 
 function clientsOf(s: Snapshot, fsId: string): Client[] {
