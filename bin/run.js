@@ -26,9 +26,10 @@ async function direct() {
   const {existsSync} = await import('node:fs')
   const commandFile = id => new URL(`../dist/commands/${id}.js`, import.meta.url)
   if (!existsSync(new URL('../dist/cli/run.js', import.meta.url))) return false
-  const {directCommand, runDirect} = await import('../dist/cli/run.js')
+  const {directCommand, runDirect, warmUp} = await import('../dist/cli/run.js')
   const id = directCommand(argv, id => existsSync(commandFile(id)))
   if (id === undefined) return false
+  warmUp(id, argv.slice(1))
   await runDirect(await import(commandFile(id).href), argv.slice(1))
   return true
 }

@@ -4,7 +4,8 @@
  * (`loadShellParser`, called by the commands before checks run); parsing afterwards is synchronous and pure, so the
  * checks stay pure functions. See CONTRIBUTING.md ("Shell parser") for why this library and the measured figures.
  */
-import {readFileSync} from 'node:fs'
+import {existsSync, readFile} from 'node:fs'
+import {packageFile} from './package-files.js'
 import {createRequire} from 'node:module'
 import {setFlagsFromString} from 'node:v8'
 import type {Language, Node, Parser} from 'web-tree-sitter'
@@ -14,23 +15,53 @@ export type {Node as ShellNode} from 'web-tree-sitter'
 let parser: Parser | undefined
 let loading: Promise<void> | undefined
 
+let compiled: {runtime: Promise<WebAssembly.Module>; grammar: Promise<WebAssembly.Module>} | undefined
+
+/** A dependency's file: in the package's own node_modules when it is there (no resolution), else where Node finds it. */
+function dependencyFile(id: string): string {
+  const nested = packageFile(`node_modules/${id}`)
+  return existsSync(nested) ? nested : createRequire(import.meta.url).resolve(id)
+}
+
+/**
+ * Starts compiling the two WebAssembly modules (web-tree-sitter's runtime and the bash grammar) on a V8 background
+ * thread, once, and returns at once: the files are read on libuv's thread pool and compiled when read. Called as a
+ * command that may read UserData starts (cli/run.ts warmUp), so the compile overlaps loading the command's code and
+ * reading its input.
+ */
+export function compileShellGrammar(): NonNullable<typeof compiled> {
+  if (compiled) return compiled
+  // NOTE: V8's baseline WebAssembly compiler only. By default V8 also recompiles the grammar's hot functions with
+  // its optimising compiler on background threads, and the process cannot exit until that is done: 1–2 s of CPU
+  // (more on a busy machine) after the last line of every run that read UserData, for parses that take a few ms.
+  // The whole grammar is compiled up front (--no-wasm-lazy-compilation) instead of function by function on the main
+  // thread during the first parse (~15 ms), on one background thread (--wasm-num-compilation-tasks=1): with more,
+  // on a 2-core machine, they took the CPU the main thread was using meanwhile.
+  setFlagsFromString('--liftoff-only --no-wasm-lazy-compilation --wasm-num-compilation-tasks=1')
+  // NOTE: the bytes, not a path: given a path, web-tree-sitter imports fs/promises (and Node, with it, readline
+  // and streams) to read it.
+  const compile = (id: string) => new Promise<Buffer>((resolve, reject) => {
+    readFile(dependencyFile(id), (error, bytes) => (error ? reject(error) : resolve(bytes)))
+  }).then(bytes => WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>))
+  compiled = {runtime: compile('web-tree-sitter/web-tree-sitter.wasm'), grammar: compile('tree-sitter-bash/tree-sitter-bash.wasm')}
+  for (const p of Object.values(compiled)) p.catch(() => {})
+  return compiled
+}
+
 /** Load the bash grammar once (idempotent; concurrent callers share one load). */
 export function loadShellParser(): Promise<void> {
   loading ??= (async () => {
-    // NOTE: V8's baseline WebAssembly compiler only. By default V8 also recompiles the grammar's hot functions with
-    // its optimising compiler on background threads, and the process cannot exit until that is done: 1–2 s of CPU
-    // (more on a busy machine) after the last line of every run that read UserData, for parses that take a few ms.
-    // The whole grammar is compiled when it loads (--no-wasm-lazy-compilation), on V8's background threads while the
-    // caller goes on (check --from validates the file meanwhile: see preloadShellParserFor), instead of function by
-    // function on the main thread during the first parse (~15 ms). check --from healthy.json, interleaved medians
-    // of 21 and 25 rounds on a quiet machine: 232 -> 218 ms and 209 -> 202 ms.
-    setFlagsFromString('--liftoff-only --no-wasm-lazy-compilation')
+    const {runtime, grammar} = compileShellGrammar()
     const {Parser: P, Language: L} = await import('web-tree-sitter')
-    await P.init()
-    // NOTE: the bytes, not the path: given a path, web-tree-sitter imports fs/promises (and Node, with it,
-    // readline and streams) to read it.
-    const wasm = readFileSync(createRequire(import.meta.url).resolve('tree-sitter-bash/tree-sitter-bash.wasm'))
-    const lang: Language = await L.load(wasm)
+    const runtimeModule = await runtime
+    await P.init({
+      // NOTE: emscripten's hook: the runtime from the module compiled above instead of compiling its own copy.
+      instantiateWasm(imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
+        WebAssembly.instantiate(runtimeModule, imports).then(instance => done(instance, runtimeModule))
+        return {}
+      },
+    } as never)
+    const lang: Language = L.loadSync(await grammar)
     const p = new P()
     p.setLanguage(lang)
     parser = p

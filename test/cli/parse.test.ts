@@ -4,7 +4,7 @@
  */
 import {Args, Flags} from '../../src/cli/flags.js'
 import {ArgvError, parseArgv} from '../../src/cli/parse.js'
-import {directCommand} from '../../src/cli/run.js'
+import {directCommand, readsUserDataFile} from '../../src/cli/run.js'
 import {UsageError} from '../../src/core/errors.js'
 
 const flags = {
@@ -158,5 +158,23 @@ describe('directCommand', () => {
     [['../check']], [['Check']],
   ])('%j goes to oclif', argv => {
     expect(directCommand(argv, known)).toBeUndefined()
+  })
+})
+
+describe('readsUserDataFile (the grammar starts compiling before the command loads)', () => {
+  it.each([
+    ['check', ['--from', 'x.json'], true],
+    ['check', ['--from=x.json', '-o', 'json'], true],
+    ['check', ['--example', 'healthy'], true],
+    ['lint', ['t.yaml'], true],
+    // A live run loads it while its first calls are in flight (inventory/collect.ts); a compile nobody waits for
+    // would hold these at exit.
+    ['check', ['--cluster', 'prod'], false],
+    ['check', ['--list-examples'], false],
+    ['check', ['--fromage'], false],
+    ['mount', ['--instance', 'i-0123456789abcdef0'], false],
+    ['userdata', ['-f', 'fs-12345678'], false],
+  ])('%s %p → %p', (id, argv, expected) => {
+    expect(readsUserDataFile(id, argv)).toBe(expected)
   })
 })
