@@ -5,7 +5,7 @@
  *
  * Used for SARIF `partialFingerprints`, JUnit test-case names, GitLab Code Quality fingerprints and `--baseline`.
  */
-import * as crypto from 'node:crypto'
+import {createRequire} from 'node:module'
 import type {Finding} from './types.js'
 
 /**
@@ -42,10 +42,16 @@ export function computeFingerprint(f: Identified): string {
   return sha256Hex(head + keyText)
 }
 
-// NOTE: a run stamps one fingerprint per finding (tens of thousands for a big cluster): the one-shot crypto.hash
+// NOTE: node:crypto is loaded on the first fingerprint, not with this module: it is ~20 of Node's own modules (~6 ms),
+// and a table without --baseline never computes one (report-flags.ts needsFingerprints).
+// A run stamps one fingerprint per finding (tens of thousands for a big cluster): the one-shot crypto.hash
 // (Node ≥ 20.12) is several times cheaper than a Hash object per finding; older Node 20 releases use createHash.
-const oneShot = (crypto as {hash?: (algorithm: string, data: string, encoding: 'hex') => string}).hash
-const sha256Hex = (text: string): string => oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex')
+let sha256Hex = (text: string): string => {
+  const crypto = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')
+  const oneShot = (crypto as {hash?: (algorithm: string, data: string, encoding: 'hex') => string}).hash
+  sha256Hex = oneShot ? t => oneShot('sha256', t, 'hex') : t => crypto.createHash('sha256').update(t).digest('hex')
+  return sha256Hex(text)
+}
 
 /** The finding's fingerprint: the one the run stamped (reports from JSON carry it), else computed. */
 export function fingerprintOf(f: Identified & {fingerprint?: string}): string {
