@@ -74,6 +74,14 @@ export function loadIgnores(flags: Pick<ReportFlagValues, 'config'>): IgnoreRule
   return loadConfig({explicit: flags.config, knownIds: allChecks.map(c => c.id)}).ignores
 }
 
+/**
+ * Whether what this run writes only counts passes (runChecks countPasses): the table (and no other format) without
+ * --verbose, no baselines and no ignore rules (which can match a pass by its key).
+ */
+export function onlyCountsPasses(flags: Pick<ReportFlagValues, 'output' | 'json' | 'write' | 'baseline' | 'write-baseline' | 'verbose'>, ignores: readonly unknown[]): boolean {
+  return !needsFingerprints(flags) && !flags.verbose && ignores.length === 0
+}
+
 /** Whether anything this run writes reads the findings' fingerprints: every format but the table, and the baselines. */
 export function needsFingerprints(flags: Pick<ReportFlagValues, 'output' | 'json' | 'write' | 'baseline' | 'write-baseline'>): boolean {
   return selectedFormat(flags) !== 'table' || parseWrites(flags).some(w => w.format !== 'table') || Boolean(flags.baseline || flags['write-baseline'])

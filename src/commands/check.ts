@@ -9,7 +9,7 @@ import {loadShellParserForSnapshot} from '../core/shell-parser.js'
 import {FS_ID_RE} from '../model/ids.js'
 import {examplePath, listExamples, loadSnapshot} from '../inventory/load-snapshot.js'
 import type {Snapshot} from '../model/snapshot.js'
-import {finishReport, loadBaselineFlag, loadIgnores, needsFingerprints, reportFlags, validateSelection} from '../report-flags.js'
+import {finishReport, loadBaselineFlag, loadIgnores, needsFingerprints, onlyCountsPasses, reportFlags, validateSelection} from '../report-flags.js'
 
 export default class Check extends BaseCommand {
   static summary = 'Diagnose EFS on an ECS cluster: every link from the container instances to the file system, with the fix for each failure.'
@@ -82,7 +82,8 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
     timer.mark(flags.from ? 'discovery (read --from)' : 'discovery (incl. probe)')
     await loadShellParserForSnapshot(snapshot)
     timer.mark('bash grammar')
-    const report = runChecks(allChecks, snapshot, {only: flags.only, skip: flags.skip, ignores, fingerprints: needsFingerprints(flags)},
+    const report = runChecks(allChecks, snapshot, {only: flags.only, skip: flags.skip, ignores, fingerprints: needsFingerprints(flags),
+      countPasses: onlyCountsPasses(flags, ignores)},
       snapshotFile ? {source: 'snapshot', snapshotFile} : {})
     timer.mark('checks')
     const code = await finishReport(report, snapshot, flags, (text, file, o) => this.emit(text, file, o), baseline)

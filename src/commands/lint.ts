@@ -1,7 +1,7 @@
 import {Args, Flags} from '../cli/flags.js'
 import {BaseCommand, debugFlag} from '../base-command.js'
 import {lintTemplateFile} from '../lint/index.js'
-import {finishReport, loadBaselineFlag, loadIgnores, needsFingerprints, reportFlags, validateSelection} from '../report-flags.js'
+import {finishReport, loadBaselineFlag, loadIgnores, needsFingerprints, onlyCountsPasses, reportFlags, validateSelection} from '../report-flags.js'
 
 export default class Lint extends BaseCommand {
   static summary = 'Check a CloudFormation template before deploying it: UserData, task definitions and network, offline.'
@@ -33,7 +33,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
     const ignores = loadIgnores(flags)
     const baseline = await loadBaselineFlag(flags)
     const {report, snapshot} = await lintTemplateFile(args.template, {region: flags.region, clusterName: flags['cluster-name'],
-      allowDuplicateKeys: flags['allow-duplicate-keys'], only: flags.only, skip: flags.skip, ignores, fingerprints: needsFingerprints(flags)})
+      allowDuplicateKeys: flags['allow-duplicate-keys'], only: flags.only, skip: flags.skip, ignores, fingerprints: needsFingerprints(flags), countPasses: onlyCountsPasses(flags, ignores)})
     const code = await finishReport(report, snapshot, flags, (text, file, o) => this.emit(text, file, o), baseline)
     // NOTE: not this.exit(): oclif's exit path calls process.exit, which cuts a report piped to stdout at 64 KiB;
     // setting the exit code lets Node finish writing stdout first.

@@ -19,7 +19,7 @@ export {parseTemplate, type ParsedTemplate, type TemplateReadOptions} from './te
 export {Resolver} from './intrinsics.js'
 export {locateFindings} from './locate.js'
 
-export interface LintOptions extends Pick<RunOptions, 'only' | 'skip' | 'ignores' | 'fingerprints'>, TemplateReadOptions {
+export interface LintOptions extends Pick<RunOptions, 'only' | 'skip' | 'ignores' | 'fingerprints' | 'countPasses'>, TemplateReadOptions {
   region?: string
   clusterName?: string
   checks?: readonly Check[]
@@ -41,7 +41,7 @@ export function templateSnapshot(file: string, opts: Pick<LintOptions, 'region' 
 export function lintTemplate(file: string, opts: LintOptions = {}, built: Snapshot = templateSnapshot(file, opts)): {report: Report; snapshot: Snapshot} {
   // NOTE: usedBy reads UserData mounts, so it is added here, where the shell parser is loaded, not in buildSnapshot.
   const {snapshot, derived} = withUsedBy(built)
-  const report = runChecks(opts.checks ?? allChecks, snapshot, {only: opts.only, skip: opts.skip, ignores: opts.ignores, derived, fingerprints: opts.fingerprints},
+  const report = runChecks(opts.checks ?? allChecks, snapshot, {only: opts.only, skip: opts.skip, ignores: opts.ignores, derived, fingerprints: opts.fingerprints, countPasses: opts.countPasses},
     {source: 'template', template: file})
   return {report: locateFindings(report, snapshot, file), snapshot}
 }

@@ -130,3 +130,38 @@ describe('fingerprints only when something reads them', () => {
     }
   })
 })
+
+describe('passes only counted when nothing reads more of them', () => {
+  it('countPasses keeps every pass (check, status, resource, severity) without message or evidence; the rest, the summary and the table are the same', async () => {
+    const {allChecks} = await import('../../src/checks/index.js')
+    const {renderReport} = await import('../../src/report/index.js')
+    const {sanitizeShown} = await import('../../src/report-flags.js')
+    const {withFault, IDS} = await import('../support/snapshot-builder.js')
+    const snapshot = withFault(x => { x.mountTargets!.find(m => m.id === IDS.mountTargets.b)!.lifeCycleState = 'deleting' })
+    const full = runChecks(allChecks, snapshot, {fingerprints: false})
+    const counted = runChecks(allChecks, snapshot, {fingerprints: false, countPasses: true})
+    expect(full.summary.pass).toBeGreaterThan(10)
+    expect(full.summary.fail).toBeGreaterThan(0)
+    expect(counted.summary).toEqual(full.summary)
+    expect(counted.findings.length).toBe(full.findings.length)
+    full.findings.forEach((f, i) => {
+      const c = counted.findings[i]
+      if (f.status !== 'pass') return expect(c).toEqual(f)
+      expect(f.message).not.toBe('')
+      expect(c).toEqual({status: 'pass', resource: f.resource, message: '', checkId: f.checkId, title: f.title, severity: f.severity})
+    })
+    const ctx = {catalogue: allChecks, color: false, verbose: false, width: 100}
+    expect(await renderReport('table', sanitizeShown(counted), ctx)).toBe(await renderReport('table', sanitizeShown(full), ctx))
+  })
+
+  it('onlyCountsPasses: the table alone, without --verbose, baselines or ignore rules', async () => {
+    const {onlyCountsPasses} = await import('../../src/report-flags.js')
+    const flags = (more: Record<string, unknown>) => ({output: 'table', json: false, write: [] as string[], verbose: false, ...more})
+    expect(onlyCountsPasses(flags({}), [])).toBe(true)
+    expect(onlyCountsPasses(flags({write: ['table=t.txt']}), [])).toBe(true)
+    expect(onlyCountsPasses(flags({}), [{checkId: 'network/nacl-allows-nfs'}])).toBe(false)
+    for (const more of [{verbose: true}, {output: 'json'}, {json: true}, {write: ['sarif=r.sarif']}, {baseline: 'b.json'}, {'write-baseline': 'b.json'}]) {
+      expect([more, onlyCountsPasses(flags(more), [])]).toEqual([more, false])
+    }
+  })
+})
