@@ -76,10 +76,10 @@ export function loadIgnores(flags: Pick<ReportFlagValues, 'config'>): IgnoreRule
 
 /**
  * Whether what this run writes only counts passes (runChecks countPasses): the table (and no other format) without
- * --verbose, no baselines and no ignore rules (which can match a pass by its key).
+ * --verbose and without baselines. Ignore rules do not matter: they never mark a pass (core/ignore.ts).
  */
-export function onlyCountsPasses(flags: Pick<ReportFlagValues, 'output' | 'json' | 'write' | 'baseline' | 'write-baseline' | 'verbose'>, ignores: readonly unknown[]): boolean {
-  return !needsFingerprints(flags) && !flags.verbose && ignores.length === 0
+export function onlyCountsPasses(flags: Pick<ReportFlagValues, 'output' | 'json' | 'write' | 'baseline' | 'write-baseline' | 'verbose'>): boolean {
+  return !needsFingerprints(flags) && !flags.verbose
 }
 
 /** Whether anything this run writes reads the findings' fingerprints: every format but the table, and the baselines. */

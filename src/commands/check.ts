@@ -83,7 +83,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
     await loadShellParserForSnapshot(snapshot)
     timer.mark('bash grammar')
     const report = runChecks(allChecks, snapshot, {only: flags.only, skip: flags.skip, ignores, fingerprints: needsFingerprints(flags),
-      countPasses: onlyCountsPasses(flags, ignores)},
+      countPasses: onlyCountsPasses(flags)},
       snapshotFile ? {source: 'snapshot', snapshotFile} : {})
     timer.mark('checks')
     const code = await finishReport(report, snapshot, flags, (text, file, o) => this.emit(text, file, o), baseline)

@@ -33,7 +33,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
     const ignores = loadIgnores(flags)
     const baseline = await loadBaselineFlag(flags)
     const {report, snapshot} = await lintTemplateFile(args.template, {region: flags.region, clusterName: flags['cluster-name'],
-      allowDuplicateKeys: flags['allow-duplicate-keys'], only: flags.only, skip: flags.skip, ignores, fingerprints: needsFingerprints(flags), countPasses: onlyCountsPasses(flags, ignores)})
+      allowDuplicateKeys: flags['allow-duplicate-keys'], only: flags.only, skip: flags.skip, ignores, fingerprints: needsFingerprints(flags), countPasses: onlyCountsPasses(flags)})
     const code = await finishReport(report, snapshot, flags, (text, file, o) => this.emit(text, file, o), baseline)
     // NOTE: not this.exit(): oclif's exit path calls process.exit, which cuts a report piped to stdout at 64 KiB;
     // setting the exit code lets Node finish writing stdout first.

@@ -154,14 +154,30 @@ describe('passes only counted when nothing reads more of them', () => {
     expect(await renderReport('table', sanitizeShown(counted), ctx)).toBe(await renderReport('table', sanitizeShown(full), ctx))
   })
 
-  it('onlyCountsPasses: the table alone, without --verbose, baselines or ignore rules', async () => {
+  it('onlyCountsPasses: the table alone, without --verbose or baselines', async () => {
     const {onlyCountsPasses} = await import('../../src/report-flags.js')
     const flags = (more: Record<string, unknown>) => ({output: 'table', json: false, write: [] as string[], verbose: false, ...more})
-    expect(onlyCountsPasses(flags({}), [])).toBe(true)
-    expect(onlyCountsPasses(flags({write: ['table=t.txt']}), [])).toBe(true)
-    expect(onlyCountsPasses(flags({}), [{checkId: 'network/nacl-allows-nfs'}])).toBe(false)
+    expect(onlyCountsPasses(flags({}))).toBe(true)
+    expect(onlyCountsPasses(flags({write: ['table=t.txt']}))).toBe(true)
     for (const more of [{verbose: true}, {output: 'json'}, {json: true}, {write: ['sarif=r.sarif']}, {baseline: 'b.json'}, {'write-baseline': 'b.json'}]) {
-      expect([more, onlyCountsPasses(flags(more), [])]).toEqual([more, false])
+      expect([more, onlyCountsPasses(flags(more))]).toEqual([more, false])
     }
+  })
+})
+
+describe('countPasses with ignore rules', () => {
+  it('ignores mark the same findings (never a pass), so the summary matches the full run', async () => {
+    const {allChecks} = await import('../../src/checks/index.js')
+    const {withFault, IDS} = await import('../support/snapshot-builder.js')
+    const snapshot = withFault(x => { x.mountTargets!.find(m => m.id === IDS.mountTargets.b)!.lifeCycleState = 'deleting' })
+    const probe = runChecks(allChecks, snapshot, {fingerprints: false})
+    const failing = probe.findings.find(f => f.status === 'fail')!
+    const passing = probe.findings.find(f => f.status === 'pass')!
+    const ignores = [{checkId: failing.checkId, reason: 'known'}, {checkId: passing.checkId, resource: passing.resource.id, reason: 'a pass'}]
+    const full = runChecks(allChecks, snapshot, {fingerprints: false, ignores})
+    const counted = runChecks(allChecks, snapshot, {fingerprints: false, ignores, countPasses: true})
+    expect(full.summary.ignored).toBeGreaterThan(0)
+    expect(counted.summary).toEqual(full.summary)
+    expect(counted.findings.filter(f => f.ignored)).toEqual(full.findings.filter(f => f.ignored))
   })
 })
