@@ -2,7 +2,7 @@
  * Shared flags and error handling for every efsdoctor command.
  * Could-not-run errors print one line on stderr and exit 2 (a stack trace only with --debug).
  */
-import {closeSync, openSync, renameSync, rmSync, writeSync} from 'node:fs'
+import {closeSync, lstatSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
 import {UsageError} from './core/errors.js'
 import {oneLine, outputEscaper, type EmitOptions} from './core/sanitize.js'
@@ -170,10 +170,16 @@ function* withNewline(pieces: Iterable<string>, map: (s: string) => string): Gen
 
 /**
  * Writes a temporary file next to `file` and renames it into place, so a full disk or a crash never leaves a
- * truncated report where a good one was. `body` may come in pieces (written as they come).
+ * truncated report where a good one was. `body` may come in pieces (written as they come). A symbolic link is
+ * followed (its target is replaced, the link stays); a path that exists and is not a regular file — /dev/null,
+ * /dev/stdout, a FIFO — is written into, as a shell's `>` would: renaming over it would replace the device node or
+ * the pipe itself (as root, /dev/null for every later process).
  */
 export function writeFileAtomic(file: string, body: string | Iterable<string>): void {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`)
+  const target = existingTarget(file)
+  if (target && !target.regular) return writeInto(file, body)
+  const path = target?.path ?? file
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`)
   try {
     const fd = openSync(tmp, 'wx')
     try {
@@ -181,11 +187,49 @@ export function writeFileAtomic(file: string, body: string | Iterable<string>): 
     } finally {
       closeSync(fd)
     }
-    renameSync(tmp, file)
+    renameSync(tmp, path)
   } catch (error) {
     rmSync(tmp, {force: true})
-    const code = (error as NodeJS.ErrnoException).code ?? ''
-    const why = WRITE_ERRORS[code] ?? (error as Error).message.split('\n')[0]
-    throw new UsageError(`cannot write ${file}: ${why}`)
+    throw writeError(file, error)
   }
+}
+
+/**
+ * What `file` names when it exists: its real path (links followed) and whether that is a regular file. A link whose
+ * target cannot be resolved (not there yet, or /dev/stdout → /proc/self/fd/1 → a pipe) counts as not regular, so it
+ * is written through and stays a link.
+ */
+function existingTarget(file: string): {path: string; regular: boolean} | undefined {
+  let link: boolean
+  try {
+    link = lstatSync(file).isSymbolicLink()
+  } catch {
+    return undefined
+  }
+  try {
+    const path = link ? realpathSync(file) : file
+    const st = statSync(path)
+    return {path, regular: st.isFile() || st.isDirectory()}
+  } catch {
+    return {path: file, regular: false}
+  }
+}
+
+function writeInto(file: string, body: string | Iterable<string>): void {
+  try {
+    const fd = openSync(file, 'w')
+    try {
+      for (const piece of typeof body === 'string' ? [body] : body) writeSync(fd, piece)
+    } finally {
+      closeSync(fd)
+    }
+  } catch (error) {
+    throw writeError(file, error)
+  }
+}
+
+function writeError(file: string, error: unknown): UsageError {
+  const code = (error as NodeJS.ErrnoException).code ?? ''
+  const why = WRITE_ERRORS[code] ?? (error as Error).message.split('\n')[0]
+  return new UsageError(`cannot write ${file}: ${why}`)
 }

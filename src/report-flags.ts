@@ -1,7 +1,8 @@
 /**
  * Flags and the final step shared by `check` and `lint`: select checks, render, write, decide the exit code.
  */
-import {writeFileSync} from 'node:fs'
+import {statSync, writeFileSync} from 'node:fs'
+import {resolve} from 'node:path'
 import {Flags} from './cli/flags.js'
 import {allChecks} from './checks/index.js'
 import {applyBaseline, loadBaseline} from './core/baseline.js'
@@ -19,7 +20,7 @@ import {terminalWidth} from './report/terminal.js'
 export const reportFlags = {
   output: Flags.string({char: 'o', description: 'Report format.', options: [...FORMATS], default: 'table'}),
   json: Flags.boolean({description: 'Same as --output json.', default: false}),
-  'output-file': Flags.string({description: 'Write the report to this file instead of stdout.'}),
+  'output-file': Flags.string({description: 'Write the report to this file instead of stdout (never the snapshot or template this run reads).'}),
   only: Flags.string({description: 'Run only these check ids (repeatable; an area prefix like network/ selects the area).', multiple: true}),
   skip: Flags.string({description: 'Skip these check ids (repeatable; area prefixes allowed).', multiple: true}),
   'fail-on': Flags.string({description: 'Lowest severity of a failed check that makes the exit code 1.', options: ['error', 'warning', 'info', 'none'], default: 'error'}),
@@ -66,6 +67,41 @@ export function validateSelection(flags: Pick<ReportFlagValues, 'only' | 'skip' 
     const p = pattern.replace(/\*$/, '')
     const ok = p.endsWith('/') ? ids.some(id => id.startsWith(p)) : ids.includes(p)
     if (!ok) throw new UsageError(`unknown check id "${pattern}" (efsdoctor checks lists them)`)
+  }
+}
+
+/**
+ * Refuses a run that would write its report over what it reads (`inputs`: the snapshot or the template; a lost
+ * template is gone) or write two outputs (--output-file, --write, --write-baseline) to one file, before any work.
+ * Files are compared as the system sees them (links and relative paths followed); a device or a pipe such as
+ * /dev/null or /dev/stdout may take any number of outputs. --baseline may be rewritten: it is read first.
+ */
+export function validateOutputs(flags: Pick<ReportFlagValues, 'write' | 'output-file' | 'write-baseline'>, inputs: readonly {file: string; what: string}[]): void {
+  const outputs = [
+    ...(flags['output-file'] === undefined ? [] : [{file: flags['output-file'], what: '--output-file'}]),
+    ...parseWrites(flags).map(w => ({file: w.file, what: `--write ${w.format}`})),
+    ...(flags['write-baseline'] ? [{file: flags['write-baseline'], what: '--write-baseline'}] : []),
+  ]
+  const identity = (file: string): string | undefined => {
+    try {
+      const st = statSync(file)
+      return st.isFile() ? `${st.dev}:${st.ino}` : undefined
+    } catch {
+      return `new:${resolve(file)}`
+    }
+  }
+  const seen = new Map<string, {what: string; input: boolean}>()
+  for (const input of inputs) {
+    const id = identity(input.file)
+    if (id) seen.set(id, {what: input.what, input: true})
+  }
+  for (const output of outputs) {
+    const id = identity(output.file)
+    if (id === undefined) continue
+    const earlier = seen.get(id)
+    if (earlier?.input) throw new UsageError(`${output.what} ${output.file} is ${earlier.what}: the report would replace it; write it to another file`)
+    if (earlier) throw new UsageError(`${earlier.what} and ${output.what} both name ${output.file}: give each output its own file`)
+    seen.set(id, {what: output.what, input: false})
   }
 }
 

@@ -9,7 +9,7 @@ import {loadShellParserForSnapshot} from '../core/shell-parser.js'
 import {FS_ID_RE} from '../model/ids.js'
 import {examplePath, listExamples, loadSnapshot} from '../inventory/load-snapshot.js'
 import type {Snapshot} from '../model/snapshot.js'
-import {finishReport, loadBaselineFlag, loadIgnores, needsFingerprints, onlyCountsPasses, reportFlags, validateSelection} from '../report-flags.js'
+import {finishReport, loadBaselineFlag, loadIgnores, needsFingerprints, onlyCountsPasses, reportFlags, validateOutputs, validateSelection} from '../report-flags.js'
 
 export default class Check extends BaseCommand {
   static summary = 'Diagnose EFS on an ECS cluster: every link from the container instances to the file system, with the fix for each failure.'
@@ -51,6 +51,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
     }
     if (flags.example) flags.from = examplePath(flags.example)
     validateSelection(flags)
+    validateOutputs(flags, flags.from ? [{file: flags.from, what: 'the snapshot this run reads'}] : [])
     const ignores = loadIgnores(flags)
     const baseline = await loadBaselineFlag(flags)
     for (const id of flags['file-system'] ?? []) {

@@ -1,7 +1,7 @@
 import {Args, Flags} from '../cli/flags.js'
 import {BaseCommand, debugFlag} from '../base-command.js'
 import {lintTemplateFile} from '../lint/index.js'
-import {finishReport, loadBaselineFlag, loadIgnores, needsFingerprints, onlyCountsPasses, reportFlags, validateSelection} from '../report-flags.js'
+import {finishReport, loadBaselineFlag, loadIgnores, needsFingerprints, onlyCountsPasses, reportFlags, validateOutputs, validateSelection} from '../report-flags.js'
 
 export default class Lint extends BaseCommand {
   static summary = 'Check a CloudFormation template before deploying it: UserData, task definitions and network, offline.'
@@ -30,6 +30,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Lint)
     validateSelection(flags)
+    validateOutputs(flags, [{file: args.template, what: 'the template this run reads'}])
     const ignores = loadIgnores(flags)
     const baseline = await loadBaselineFlag(flags)
     const {report, snapshot} = await lintTemplateFile(args.template, {region: flags.region, clusterName: flags['cluster-name'],

@@ -4,10 +4,12 @@
  * XML; --output-file is written atomically; '' and newlines in flag values are handled as usage errors on one line.
  */
 import {XMLValidator} from 'fast-xml-parser'
-import {chmodSync, mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync} from 'node:fs'
+import {execFileSync} from 'node:child_process'
+import {chmodSync, copyFileSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, symlinkSync, writeFileSync, existsSync, readdirSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import Check from '../../src/commands/check.js'
+import Lint from '../../src/commands/lint.js'
 import {withFault, IDS} from '../support/snapshot-builder.js'
 import {expectOneLineExit2, runCommand} from '../support/run-command.js'
 import {bounded} from './bounded.js'
@@ -112,5 +114,54 @@ describe('files and flags', () => {
     }
     expect(existsSync(out)).toBe(true)
     expect(IDS.fs).toBeTruthy()
+  })
+
+  it('--output-file writes through a link (the link stays), a dangling link, and a FIFO (never replaced by a file)', async () => {
+    const sub = mkdtempSync(join(dir, 'special-'))
+    writeFileSync(join(sub, 'target.json'), 'old')
+    symlinkSync('target.json', join(sub, 'link.json'))
+    symlinkSync('later.json', join(sub, 'dangling.json'))
+    for (const name of ['link.json', 'dangling.json']) {
+      expect((await runCommand(Check, ['--from', 'examples/snapshots/healthy.json', '--json', '--output-file', join(sub, name)])).code).toBe(0)
+      expect(lstatSync(join(sub, name)).isSymbolicLink()).toBe(true)
+    }
+    expect(readlinkSync(join(sub, 'dangling.json'))).toBe('later.json')
+    expect(JSON.parse(readFileSync(join(sub, 'target.json'), 'utf8')).schemaVersion).toBe(1)
+    expect(JSON.parse(readFileSync(join(sub, 'later.json'), 'utf8')).schemaVersion).toBe(1)
+    // A FIFO with a reader (a real one: cat in another process) gets the report; the FIFO is still a FIFO.
+    const fifo = join(sub, 'pipe')
+    execFileSync('mkfifo', [fifo])
+    const reader = import('node:child_process').then(({spawn}) => new Promise<string>(resolve => {
+      const cat = spawn('cat', [fifo])
+      let text = ''
+      cat.stdout.on('data', d => { text += d })
+      cat.on('close', () => resolve(text))
+    }))
+    expect((await bounded(() => runCommand(Check, ['--from', 'examples/snapshots/healthy.json', '--json', '--output-file', fifo]))).code).toBe(0)
+    expect(JSON.parse(await reader).schemaVersion).toBe(1)
+    expect(lstatSync(fifo).isFIFO()).toBe(true)
+    expect(readdirSync(sub).sort()).toEqual(['dangling.json', 'later.json', 'link.json', 'pipe', 'target.json'])
+  })
+
+  it('a report never replaces the snapshot or template the run reads, and two outputs never share a file (exit 2, nothing written)', async () => {
+    const sub = mkdtempSync(join(dir, 'collide-'))
+    const snap = join(sub, 'snap.json')
+    const template = join(sub, 'stack.yaml')
+    copyFileSync('examples/snapshots/healthy.json', snap)
+    copyFileSync('test/fixtures/templates/guide-2017.yaml', template)
+    symlinkSync('snap.json', join(sub, 'alias.json'))
+    const snapText = readFileSync(snap, 'utf8')
+    const templateText = readFileSync(template, 'utf8')
+    expectOneLineExit2(await runCommand(Check, ['--from', snap, '--json', '--output-file', snap]), /--output-file .*snap\.json is the snapshot this run reads/)
+    expectOneLineExit2(await runCommand(Check, ['--from', join(sub, 'alias.json'), '--write', `sarif=${join(sub, '.', 'snap.json')}`]), /--write sarif .* is the snapshot this run reads/)
+    expectOneLineExit2(await runCommand(Lint, [template, '--output', 'sarif', '--output-file', template]), /is the template this run reads/)
+    expectOneLineExit2(await runCommand(Check, ['--from', snap, '--json', '--output-file', join(sub, 'r.json'), '--write', `json=${join(sub, 'x', '..', 'r.json')}`]),
+      /--output-file and --write json both name/)
+    expect(readFileSync(snap, 'utf8')).toBe(snapText)
+    expect(readFileSync(template, 'utf8')).toBe(templateText)
+    expect(readdirSync(sub).sort()).toEqual(['alias.json', 'snap.json', 'stack.yaml'])
+    // The same device for two outputs is fine (nothing is replaced).
+    expect((await runCommand(Check, ['--from', snap, '--output-file', '/dev/null', '--write', 'sarif=/dev/null'])).code).toBe(0)
+    expect(lstatSync('/dev/null').isCharacterDevice()).toBe(true)
   })
 })
