@@ -25,6 +25,18 @@ function unreadEcsConfigWrite(p: ParsedUserData): boolean {
     /(-e|--env)[= ]["']?ECS_CLUSTER=/.test(l)))
 }
 
+/**
+ * Whether anything says these hosts are ECS container instances, when no cluster is in scope (lint of a template
+ * without AWS::ECS::Cluster): an ECS resource in the template, an ECS-optimized image, or ECS in the script or its
+ * cfn-init configs. Plain EC2 hosts (a WordPress or Jenkins server mounting EFS) have no agent to register.
+ */
+function ecsInSight(s: Snapshot, ud: UserData, p: ParsedUserData): boolean {
+  if ((s.template?.clusters?.length ?? 0) > 0 || (s.taskDefinitions?.length ?? 0) > 0 || (s.services?.length ?? 0) > 0) return true
+  if (ud.image?.kind.startsWith('ecs')) return true
+  const ECS = /\becs\b|ECS_|amazon-ecs|ecs-init|\/etc\/ecs/i
+  return ECS.test(p.text) || (ud.cfnInit ?? []).some(c => Object.values(c.configs).some(t => ECS.test(t)))
+}
+
 function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   const r = udResource(ud)
   const headerFix = {summary: 'Start the script with `#!/bin/bash` on line 1 (no blank line before it), or `#cloud-config` for cloud-config.'}
@@ -43,6 +55,10 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   const setting = settings[settings.length - 1]
   const ecsFix = {summary: `Write ECS_CLUSTER=${want ?? '<cluster>'} to /etc/ecs/ecs.config before the agent starts.`,
     command: `${shellCommand(['echo', `ECS_CLUSTER=${want ?? '<cluster>'}`])} >> /etc/ecs/ecs.config`}
+  if (!setting && want === undefined && !ecsInSight(s, ud, p)) {
+    return pass(r, `UserData ${ud.id} is ${p.format === 'mime' ? 'MIME multipart' : p.format} that cloud-init runs. Nothing here is ECS (no ECS cluster, task definition or service in the template, no ECS-optimized image, no ECS setting in the script), so ECS_CLUSTER is not judged.`,
+      at(ud, undefined, {format: p.format}))
+  }
   if (!setting) {
     if (unreadEcsConfigWrite(p)) {
       return unknown(r, `UserData ${ud.id} writes /etc/ecs/ecs.config in a way efsdoctor cannot read (no ECS_CLUSTER= line found); cannot confirm the cluster name.`, at(ud, undefined))
@@ -78,7 +94,7 @@ export const scriptRuns = defineCheck({
   policy: [
     {rule: 'A first line other than `#!`, `#cloud-config`, `#cloud-boothook` or MIME headers (e.g. `##!/bin/bash`, `#/bin/bash`, a blank or indented first line) → fail, **error**: cloud-init runs nothing. The other userdata checks still read the script as it was meant to run', source: `${SOURCES.cloudInitFormats}`},
     {rule: 'MIME whose headers a blank line cuts short → fail, **error** (the multipart Content-Type becomes body text); MIME without its closing boundary is read as cloud-init reads it, the last part kept', source: `${SOURCES.cloudInitMime}`},
-    {rule: 'No ECS_CLUSTER → fail (**error** when a cluster is in scope, warning otherwise: the instance joins `default`); unknown when ecs.config is written in a way efsdoctor does not follow', source: `${SOURCES.ecsBootstrap}`},
+    {rule: 'No ECS_CLUSTER → fail (**error** when a cluster is in scope, warning otherwise: the instance joins `default`); unknown when ecs.config is written in a way efsdoctor does not follow; not judged (the format alone passes) when no cluster is in scope and nothing is ECS: no ECS resource in the template, no ECS-optimized image, no ECS in the script (plain EC2 hosts mounting EFS)', source: `${SOURCES.ecsBootstrap}`},
   ],
   description: 'Without a #! (or cloud-config/MIME) header cloud-init ignores the script; without ECS_CLUSTER the instance joins the default cluster.',
   remediation: 'Start the script with #!/bin/bash on line 1 and write ECS_CLUSTER=<cluster> to /etc/ecs/ecs.config.',

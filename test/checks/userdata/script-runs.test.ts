@@ -34,6 +34,24 @@ describe('userdata/script-runs', () => {
     expect(other.message).toContain('staging')
   })
 
+  it('without a cluster in scope (lint), judges ECS_CLUSTER only when something is ECS: plain EC2 hosts pass on the format', () => {
+    const noCluster = (x: Parameters<NonNullable<Parameters<typeof withUserData>[1]>>[0]) => {
+      x.scope.source = 'template'
+      delete x.scope.cluster
+      delete x.cluster
+      delete x.taskDefinitions
+      delete x.services
+      x.template = {file: 't.yaml', resourceLines: {}, fileSystems: [], mountTargets: [], accessPoints: [], hostSecurityGroups: {}}
+    }
+    const plain = '#!/bin/bash\nyum install -y amazon-efs-utils\nmount -t efs fs-12345678:/ /mnt/efs\n'
+    expect(run(plain, noCluster)).toMatchObject({status: 'pass', message: expect.stringMatching(/Nothing here is ECS .* ECS_CLUSTER is not judged/)})
+    // Anything ECS (the script, the image, the template's resources) and the missing ECS_CLUSTER is a warning again.
+    const warning = {status: 'fail', severity: 'warning', message: expect.stringMatching(/does not set ECS_CLUSTER/)}
+    expect(run(`${plain}systemctl start ecs\n`, noCluster)).toMatchObject(warning)
+    expect(run(plain, x => { noCluster(x); x.userData![0].image = {kind: 'ecs-al2023'} })).toMatchObject(warning)
+    expect(run(plain, x => { noCluster(x); x.template!.clusters = [{id: 'Cluster', capacityProviderHosts: []}] })).toMatchObject(warning)
+  })
+
   it('fails when every write to ecs.config was read and none sets ECS_CLUSTER; unknown when one was not read', () => {
     const attrs = '#!/bin/bash\necho ECS_INSTANCE_ATTRIBUTES={\\"a\\":\\"b\\"} >> /etc/ecs/ecs.config\ndocker run --env-file=/etc/ecs/ecs.config amazon/amazon-ecs-agent\n'
     expect(run(attrs)).toMatchObject({status: 'fail', message: expect.stringMatching(/does not set ECS_CLUSTER/)})
