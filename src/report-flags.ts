@@ -2,6 +2,7 @@
  * Flags and the final step shared by `check` and `lint`: select checks, render, write, decide the exit code.
  */
 import {statSync, writeFileSync} from 'node:fs'
+import {selectChecks} from './core/run-checks.js'
 import {resolve} from 'node:path'
 import {Flags} from './cli/flags.js'
 import {allChecks} from './checks/index.js'
@@ -66,7 +67,13 @@ export function validateSelection(flags: Pick<ReportFlagValues, 'only' | 'skip' 
   for (const pattern of [...(flags.only ?? []), ...(flags.skip ?? [])]) {
     const p = pattern.replace(/\*$/, '')
     const ok = p.endsWith('/') ? ids.some(id => id.startsWith(p)) : ids.includes(p)
-    if (!ok) throw new UsageError(`unknown check id "${pattern}" (efsdoctor checks lists them)`)
+    if (!ok) {
+      const area = ids.some(id => id.startsWith(`${p}/`)) ? ` (for the area, ${p}/)` : ''
+      throw new UsageError(`unknown check id "${pattern}"${area} (efsdoctor checks lists them)`)
+    }
+  }
+  if ((flags.only?.length || flags.skip?.length) && selectChecks(allChecks, flags).length === 0) {
+    throw new UsageError('--only and --skip leave no check to run: a run of nothing would report nothing failed')
   }
 }
 

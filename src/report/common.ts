@@ -60,3 +60,13 @@ export function scopeTitle(report: Report): string {
   const where = [s.region, s.accountId && `account ${s.accountId}`].filter(Boolean).join(', ')
   return `cluster ${s.cluster ?? '?'}${where ? ` (${where})` : ''}`
 }
+
+/**
+ * The verdict line when nothing failed: "passed" only when something passed. A selection or a snapshot where every
+ * check skipped evaluated nothing, and must not read as green.
+ */
+export function noFailureVerdict(report: Pick<Report, 'summary'>): {evaluated: boolean; text: string} {
+  return report.summary.pass > 0
+    ? {evaluated: true, text: 'No failures: every check that could look passed.'}
+    : {evaluated: false, text: 'Nothing was evaluated: every selected check skipped (--verbose says why), so this run vouches for nothing.'}
+}

@@ -12,7 +12,7 @@ import ELK from 'elkjs/lib/elk.bundled.js'
 import type {ElkExtendedEdge, ElkNode} from 'elkjs/lib/elk-api.js'
 import type {Finding, Report, Status} from '../core/types.js'
 import {escapeUnsafe} from '../core/sanitize.js'
-import {areaOf, resourceLabel, scopeTitle, sortAreas} from './common.js'
+import {areaOf, noFailureVerdict, resourceLabel, scopeTitle, sortAreas} from './common.js'
 import type {RenderContext} from './renderer.js'
 import {buildTopology, type Topology, type TopoStatus} from './topology.js'
 import {describeScopedFileSystem} from '../model/usage.js'
@@ -218,7 +218,7 @@ function summaryHtml(report: Report): string {
   const s = report.summary
   const activeFails = report.findings.filter(f => f.status === 'fail' && !f.ignored).length
   const activeUnknown = report.findings.filter(f => f.status === 'unknown' && !f.ignored).length
-  const verdict = activeFails > 0 ? ['fail', `${activeFails} failed`] : activeUnknown > 0 ? ['unknown', 'Nothing failed, but some checks could not look'] : ['pass', 'No failures: every check that could look passed']
+  const verdict = activeFails > 0 ? ['fail', `${activeFails} failed`] : activeUnknown > 0 ? ['unknown', 'Nothing failed, but some checks could not look'] : noFailureVerdict(report).evaluated ? ['pass', 'No failures: every check that could look passed'] : ['unknown', 'Nothing was evaluated: every selected check skipped, so this run vouches for nothing']
   const lines = [`<p class="verdict s-${verdict[0]}">${esc(verdict[1])}</p>`,
     `<p class="counts">${s.fail} failed · ${s.unknown} unknown · ${s.pass} passed · ${s.skipped} skipped · ${s.ignored} ignored</p>`, '<ul class="scope">']
   const sc = report.scope

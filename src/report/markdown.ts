@@ -4,7 +4,7 @@
  */
 import {describeUses} from '../model/usage.js'
 import type {Finding, Report, Severity} from '../core/types.js'
-import {identityLabel, resourceLabel, scopeTitle} from './common.js'
+import {identityLabel, noFailureVerdict, resourceLabel, scopeTitle} from './common.js'
 import {mermaidFlowchart} from './mermaid.js'
 import type {RenderContext, Renderer} from './renderer.js'
 import {buildTopology} from './topology.js'
@@ -108,7 +108,7 @@ export const markdownRenderer: Renderer = {
       out.push('', '### Fixes', '')
       groups.forEach((g, i) => out.push(...fixBlock(g, i + 1), ''))
     } else {
-      out.push('No failures: every check that could look passed.', '')
+      out.push(noFailureVerdict(report).text.replace(' (--verbose says why)', ''), '')
     }
     if (unknowns.length > 0) {
       out.push(`### Could not evaluate (${unknowns.length})`, '')

@@ -4,7 +4,7 @@
  */
 import Table from 'cli-table3'
 import type {Finding, Report, Severity, Status} from '../core/types.js'
-import {identityLabel} from './common.js'
+import {identityLabel, noFailureVerdict} from './common.js'
 import {describeScopedFileSystem} from '../model/usage.js'
 import type {RenderContext, Renderer} from './renderer.js'
 import {wrapCommand, wrapProse} from './wrap.js'
@@ -153,7 +153,10 @@ export const tableRenderer: Renderer = {
       }
       out.push('')
     }
-    if (fails.length === 0 && byStatus('unknown').length === 0) out.push(paint('green', 'No failures: every check that could look passed.'), '')
+    if (fails.length === 0 && byStatus('unknown').length === 0) {
+      const v = noFailureVerdict(report)
+      out.push(paint(v.evaluated ? 'green' : 'yellow', v.text), '')
+    }
     const b = report.baseline
     if (b?.fixed.length) {
       out.push(paint('bold', `Fixed since the baseline (${b.fixed.length})`))

@@ -143,3 +143,11 @@ describe('two formats asked at once', () => {
     expect(JSON.parse(same.stdout).schemaVersion).toBeGreaterThan(0)
   })
 })
+
+describe('a selection that runs nothing', () => {
+  it('--only and --skip that leave no check are exit 2, and an area named without its slash says how to name it', async () => {
+    expectOneLineExit2(await runCommand(Check, ['--example', 'healthy', '--only', 'efs/', '--skip', 'efs/']), /--only and --skip leave no check to run/)
+    expectOneLineExit2(await runCommand(Check, ['--example', 'healthy', '--only', 'network']), /unknown check id "network" \(for the area, network\/\)/)
+    expect((await runCommand(Check, ['--example', 'healthy', '--only', 'network/'])).code).toBe(0)
+  })
+})

@@ -131,3 +131,23 @@ describe('the overview table', () => {
     expect(out).not.toContain('┌')
   })
 })
+
+describe('the verdict when nothing failed', () => {
+  it('says nothing was evaluated, not "passed", when every selected check skipped (table, markdown, html)', async () => {
+    const {runChecks} = await import('../../src/core/run-checks.js')
+    const {allChecks} = await import('../../src/checks/index.js')
+    const {renderReport} = await import('../../src/report/index.js')
+    const {healthy} = await import('../support/snapshot-builder.js')
+    const s = healthy()
+    delete s.hostFacts
+    const skippedOnly = runChecks(allChecks, s, {only: ['host/']})
+    expect(skippedOnly.summary).toMatchObject({pass: 0, fail: 0, unknown: 0})
+    const ctx = {catalogue: allChecks, color: false, verbose: false, width: 100}
+    for (const format of ['table', 'markdown', 'html'] as const) {
+      const text = await renderReport(format, skippedOnly, ctx)
+      expect([format, /Nothing was evaluated/.test(text), /every check that could look passed/.test(text)]).toEqual([format, true, false])
+    }
+    const passing = runChecks(allChecks, healthy())
+    expect(await renderReport('table', passing, ctx)).toMatch(/every check that could look passed/)
+  })
+})
