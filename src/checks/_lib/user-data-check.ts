@@ -57,15 +57,19 @@ export function eachUserData(s: Snapshot, fn: (ud: UserData, parsed: ParsedUserD
 
 export const scopeFsIds = (s: Snapshot): string[] => s.scope.fileSystems.map(f => f.id)
 
-/** The fix everyone should copy: the generated, known-good snippet. */
-export function snippetCommand(s: Snapshot, mountPoint?: string): string {
+/**
+ * The fix everyone should copy: the generated, known-good snippet. `device` is the mount being fixed: in lint, when
+ * no file system is in scope, its `${Name}` (a parameter or resource of the template) is what the snippet takes.
+ */
+export function snippetCommand(s: Snapshot, mountPoint?: string, device?: string): string {
   const fs = scopeFsIds(s)[0]
   const path = mountPoint ?? '/mnt/efs'
   // NOTE: in lint the file system is a template resource (a logical id, not fs-…), or none is in scope: the hint that
-  // works when pasted is the CloudFormation form, which takes `${Logical}` (default: a FileSystemId parameter) and
-  // lets Fn::Sub fill in the id.
+  // works when pasted is the CloudFormation form, which takes `${Logical}` and lets Fn::Sub fill in the id; without
+  // one, the name the mount itself uses (`${ElasticFileSystem}.efs.…`), else a FileSystemId parameter.
   if (s.scope.source === 'template' && (fs === undefined || (!FS_ID_RE.test(fs) && /^[A-Za-z][A-Za-z0-9]*$/.test(fs)))) {
-    return shellCommand(['efsdoctor', 'userdata', '--format', 'cfn-yaml', '--file-system', `\${${fs ?? 'FileSystemId'}}`, '--path', path])
+    const ref = fs ?? device?.match(/^\$\{([A-Za-z][A-Za-z0-9]*)\}(?:[.:]|$)/)?.[1] ?? 'FileSystemId'
+    return shellCommand(['efsdoctor', 'userdata', '--format', 'cfn-yaml', '--file-system', `\${${ref}}`, '--path', path])
   }
   return shellCommand(['efsdoctor', 'userdata', '--file-system', fs ?? '<fs-id>', '--path', path])
 }

@@ -39,7 +39,7 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   if (entries.length === 0) {
     const m = mounts[0]
     return fail(r, `Line ${m.line} mounts ${m.device ?? m.mountPoint ?? 'EFS'} but UserData ${ud.id} writes no /etc/fstab entry: UserData runs only on first boot, so the mount is gone after a reboot.`,
-      {summary: 'Append a grep-guarded fstab line with _netdev,nofail (and mount it with `mount <mount point>`).', command: snippetCommand(s, m.mountPoint)},
+      {summary: 'Append a grep-guarded fstab line with _netdev,nofail (and mount it with `mount <mount point>`).', command: snippetCommand(s, m.mountPoint, m.device)},
       at(ud, m.line))
   }
   const problems: Problem[] = []
@@ -67,7 +67,7 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   const msg = problems.map(x => x.text).join('; ')
   const nfs = entries.some(e => e.fsType !== 'efs')
   return fail(r, `UserData ${ud.id}: ${msg}.`,
-    {summary: `Use options _netdev,nofail${nfs ? ` and, for nfs4, ${EFS_NFS_OPTIONS}` : ',tls'} in the fstab line.`, command: snippetCommand(s, entries[0].mountPoint)},
+    {summary: `Use options _netdev,nofail${nfs ? ` and, for nfs4, ${EFS_NFS_OPTIONS}` : ',tls'} in the fstab line.`, command: snippetCommand(s, entries[0].mountPoint, entries[0].device)},
     {...at(ud, worst.line, {...ev, problems: problems.map(x => x.text)}), severity: worst.level})
 }
 

@@ -1,0 +1,27 @@
+/** The generated-snippet fix of the userdata checks: in lint it names the file system as the template does. */
+import {snippetCommand} from '../../../src/checks/_lib/user-data-check.js'
+import {healthy} from '../../support/snapshot-builder.js'
+
+const template = (fileSystems: string[]) => {
+  const s = healthy()
+  s.scope.source = 'template'
+  s.scope.fileSystems = fileSystems.map(id => ({id, reasons: ['declared in the template'], usedBy: []}))
+  return s
+}
+
+describe('snippetCommand', () => {
+  it('live: the file system in scope, by id', () => {
+    expect(snippetCommand(healthy(), '/mnt/efs')).toBe(`efsdoctor userdata --file-system ${healthy().scope.fileSystems[0].id} --path /mnt/efs`)
+  })
+
+  it('lint: the logical id in scope; else the name the mount uses; else a FileSystemId parameter', () => {
+    expect(snippetCommand(template(['SharedFs']), '/efs')).toBe("efsdoctor userdata --format cfn-yaml --file-system '${SharedFs}' --path /efs")
+    // The EFS performance tutorial: the file system is a parameter, ElasticFileSystem, used in a DNS name.
+    expect(snippetCommand(template([]), '/efs', '${ElasticFileSystem}.efs.${AWS::Region}.amazonaws.com:/'))
+      .toBe("efsdoctor userdata --format cfn-yaml --file-system '${ElasticFileSystem}' --path /efs")
+    expect(snippetCommand(template([]), '/efs', '${Efs}:/')).toBe("efsdoctor userdata --format cfn-yaml --file-system '${Efs}' --path /efs")
+    for (const device of [undefined, '10.0.1.5:/', '${!Efs}:/', '${AWS::Region}.efs:/']) {
+      expect(snippetCommand(template([]), '/efs', device)).toBe("efsdoctor userdata --format cfn-yaml --file-system '${FileSystemId}' --path /efs")
+    }
+  })
+})
