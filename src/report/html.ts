@@ -111,7 +111,7 @@ export async function drawTopology(topo: Topology, listed: (i: number) => boolea
     const label = laidEdge?.labels?.[0]
     const labelSvg = label ? `<rect class="elabel-bg" x="${round(label.x ?? 0)}" y="${round(label.y ?? 0)}" width="${round(label.width ?? 0)}" height="${round(label.height ?? 0)}"/>` +
       `<text class="elabel" x="${round((label.x ?? 0) + 4)}" y="${round((label.y ?? 0) + 13)}">${e.failing.map((f, k) => `<tspan x="${round((label.x ?? 0) + 4)}" dy="${k ? 14 : 0}">${esc(f)}</tspan>`).join('')}</text>` : ''
-    out.push(`<g class="edge s-${e.status}" id="edge-${i}" data-status="${e.status}" data-check="${esc(e.failing.join(' '))}" ${refs(e.findings)} data-title="${esc(title)}" tabindex="0" role="button" aria-label="${esc(title)}">` +
+    out.push(`<g class="edge s-${e.status}${e.failsWithError === false ? ' w-only' : ''}" id="edge-${i}" data-status="${e.status}" data-check="${esc(e.failing.join(' '))}" ${refs(e.findings)} data-title="${esc(title)}" tabindex="0" role="button" aria-label="${esc(title)}">` +
       `<title>${esc(title)}</title><path class="hit" d="${d}"/><path class="line" d="${d}" marker-end="url(#arrow-${e.status})"/>${labelSvg}</g>`)
   })
   out.push('</g><g class="nodes">')
@@ -121,7 +121,7 @@ export async function drawTopology(topo: Topology, listed: (i: number) => boolea
     const x = round(p.x ?? 0), y = round(p.y ?? 0)
     const title = `${n.lines.join(' · ')} (${STATUS_WORD[n.status]})`
     const text = n.lines.map((l, k) => `<tspan x="${x + PAD}" y="${y + PAD + 12 + k * LINE_H}"${k === 0 ? ' class="t"' : ''}>${esc(clip(l))}</tspan>`).join('')
-    out.push(`<g class="node k-${n.kind} s-${n.status}" id="node-${i}" data-status="${n.status}" ${refs(n.findings)} data-title="${esc(title)}" tabindex="0" role="button" aria-label="${esc(title)}">` +
+    out.push(`<g class="node k-${n.kind} s-${n.status}${n.failsWithError === false ? ' w-only' : ''}" id="node-${i}" data-status="${n.status}" ${refs(n.findings)} data-title="${esc(title)}" tabindex="0" role="button" aria-label="${esc(title)}">` +
       `<title>${esc(title)}</title><rect x="${x}" y="${y}" width="${p.width}" height="${p.height}" rx="4"/><text>${text}</text></g>`)
   })
   out.push('</g>')
@@ -232,7 +232,7 @@ function summaryHtml(report: Report): string {
 }
 
 const STYLE = `
-:root{--fail:#cf222e;--unknown:#bf8700;--pass:#1a7f37;--none:#8c959f;--ink:#1f2328;--mute:#59636e;--line:#d1d9e0;font-family:-apple-system,"Segoe UI","DejaVu Sans",sans-serif;color:var(--ink)}
+:root{--fail:#cf222e;--warn:#d1570b;--unknown:#bf8700;--pass:#1a7f37;--none:#8c959f;--ink:#1f2328;--mute:#59636e;--line:#d1d9e0;font-family:-apple-system,"Segoe UI","DejaVu Sans",sans-serif;color:var(--ink)}
 body{margin:0;padding:16px 24px;max-width:1600px}
 h1{font-size:20px;margin:0 0 8px}h2{font-size:17px;margin:24px 0 8px}h3{font-size:15px;margin:0 0 4px}
 code,pre,svg text{font-family:Menlo,Consolas,"DejaVu Sans Mono",monospace}
@@ -244,14 +244,14 @@ code,pre,svg text{font-family:Menlo,Consolas,"DejaVu Sans Mono",monospace}
 .canvas{overflow:auto;border:1px solid var(--line);border-radius:6px;max-height:80vh;background:#fff}
 #details{max-height:80vh;overflow:auto;border:1px solid var(--line);border-radius:6px;padding:8px 12px}
 .legend{color:var(--mute);font-size:13px;margin:4px 0 8px}.legend span{margin-right:14px}.legend i{display:inline-block;width:22px;height:0;border-top:3px solid;vertical-align:middle;margin-right:4px}
-.legend .s-fail i{border-color:var(--fail)}.legend .s-unknown i{border-color:var(--unknown)}.legend .s-pass i{border-color:var(--pass)}.legend .s-none i{border-color:var(--none);border-top-style:dashed}
+.legend .s-fail i{border-color:var(--fail)}.legend .w-only i{border-color:var(--warn)}.legend .s-unknown i{border-color:var(--unknown)}.legend .s-pass i{border-color:var(--pass)}.legend .s-none i{border-color:var(--none);border-top-style:dashed}
 svg.topology{display:block;width:100%;height:auto}
 svg .column rect{fill:#f6f8fa;stroke:var(--line)}svg .column text{font-size:13px;font-weight:600;fill:var(--ink)}
 svg .node{cursor:pointer}svg .node rect{fill:#fff;stroke:var(--none);stroke-width:1.5}svg .node text{font-size:12px;fill:var(--mute)}svg .node .t{fill:var(--ink);font-weight:600}
 svg .node.k-file-system rect{fill:#ddf4ff}svg .node.k-task-definition rect{fill:#fbefff}svg .node.k-mount-target rect{fill:#fff8c5}
-svg .node.s-fail rect{stroke:var(--fail);stroke-width:2.5}svg .node.s-unknown rect{stroke:var(--unknown);stroke-width:2}svg .node.s-pass rect{stroke:var(--pass)}
+svg .node.s-fail rect{stroke:var(--fail);stroke-width:2.5}svg .node.s-fail.w-only rect{stroke:var(--warn)}svg .node.s-unknown rect{stroke:var(--unknown);stroke-width:2}svg .node.s-pass rect{stroke:var(--pass)}
 svg .edge{cursor:pointer}svg .edge .hit{stroke:transparent;stroke-width:12;fill:none}svg .edge .line{fill:none;stroke-width:2}
-svg .edge.s-fail .line{stroke:var(--fail);stroke-width:3}svg .edge.s-unknown .line{stroke:var(--unknown)}svg .edge.s-pass .line{stroke:var(--pass)}svg .edge.s-none .line{stroke:var(--none);stroke-dasharray:5 4}
+svg .edge.s-fail .line{stroke:var(--fail);stroke-width:3}svg .edge.s-fail.w-only .line{stroke:var(--warn)}svg .edge.s-unknown .line{stroke:var(--unknown)}svg .edge.s-pass .line{stroke:var(--pass)}svg .edge.s-none .line{stroke:var(--none);stroke-dasharray:5 4}
 svg marker.s-fail path{fill:var(--fail)}svg marker.s-unknown path{fill:var(--unknown)}svg marker.s-pass path{fill:var(--pass)}svg marker.s-none path{fill:var(--none)}
 svg .elabel{font-size:11px;fill:var(--fail);font-weight:600}svg .elabel-bg{fill:#fff;stroke:var(--fail);stroke-width:1}
 svg .selected rect,svg .selected .line{filter:drop-shadow(0 0 3px #0969da)}svg .node:focus,svg .edge:focus{outline:none}svg .node:focus rect{stroke:#0969da}
@@ -324,7 +324,7 @@ export const htmlRenderer = {
         const {svg, width} = await drawTopology(topo, listedEach(report))
         // NOTE: shrink to fit the window down to 70% (labels stay legible), scroll beyond; never enlarge.
         style += `svg.topology{min-width:${Math.round(width * 0.7)}px;max-width:${width}px}\n`
-        drawing = `<p class="legend"><span class="s-fail"><i></i>fail</span><span class="s-unknown"><i></i>unknown</span><span class="s-pass"><i></i>pass</span><span class="s-none"><i></i>not evaluated</span>` +
+        drawing = `<p class="legend"><span class="s-fail"><i></i>fail (error)</span><span class="s-fail w-only"><i></i>fail (warning or info only)</span><span class="s-unknown"><i></i>unknown</span><span class="s-pass"><i></i>pass</span><span class="s-none"><i></i>not evaluated</span>` +
           `Click a link or a box for its findings.${topo.aggregated ? ` Groups of more than a few instances with the same subnet and security groups are one box.` : ''}</p>` +
           `<div class="drawing"><div class="canvas">${svg}</div><aside id="details" hidden aria-live="polite"><h3 id="details-title"></h3><div id="details-list"></div></aside></div>`
       }

@@ -91,7 +91,7 @@ export const markdownRenderer: Renderer = {
     out.push(`${verdict} **${fails.length} failed** · ${unknowns.length} unknown · ${s.pass} passed · ${s.skipped} skipped · ${s.ignored} ignored` +
       (b ? ` · ${baselined.length} baselined · ${b.fixed.length} fixed (baseline ${code(b.file)})` : ''), '')
     const topo = ctx.snapshot ? buildTopology(report, ctx.snapshot) : undefined
-    if (topo && topo.nodes.length > 0) out.push('<details open><summary>Topology: hosts to file system by Availability Zone (red = failing link, labelled with the check)</summary>', '', mermaidFlowchart(topo), '', '</details>', '')
+    if (topo && topo.nodes.length > 0) out.push('<details open><summary>Topology: hosts to file system by Availability Zone (red = a failing link, orange = only warnings fail there; labelled with the check)</summary>', '', mermaidFlowchart(topo), '', '</details>', '')
 
     if (fails.length > 0) {
       // NOTE: every failure row names its fix; findings that share one fix point at the same block, printed once.

@@ -27,6 +27,8 @@ export interface TopoNode {
   /** Indexes into report.findings. */
   findings: number[]
   status: TopoStatus
+  /** When status is fail: whether an error-severity finding fails here (red), or only warnings and info (amber). */
+  failsWithError?: boolean
 }
 
 export interface TopoEdge {
@@ -37,6 +39,8 @@ export interface TopoEdge {
   meaning: string
   findings: number[]
   status: TopoStatus
+  /** When status is fail: whether an error-severity finding fails here (red), or only warnings and info (amber). */
+  failsWithError?: boolean
   /** Ids of the checks that failed on this link (what a red edge is labelled with). */
   failing: string[]
 }
@@ -75,6 +79,15 @@ export function worstStatus(findings: readonly Finding[], indexes: Iterable<numb
     if (RANK[f.status] > RANK[worst]) worst = f.status
   }
   return worst
+}
+
+/** Whether one of the findings at `indexes` is a failure of severity error (not ignored). */
+export function failsWithError(findings: readonly Finding[], indexes: Iterable<number>): boolean {
+  for (const i of indexes) {
+    const f = findings[i]
+    if (f && !f.ignored && f.status === 'fail' && f.severity === 'error') return true
+  }
+  return false
 }
 
 const evidence = (f: Finding, key: string): unknown => (f.evidence as Record<string, unknown> | undefined)?.[key]
@@ -286,12 +299,16 @@ export function buildTopology(report: Report, s: Snapshot): Topology {
   const topoEdges = [...edges.values()].map(({edge, set}) => {
     edge.findings = [...set].sort((a, b) => a - b)
     edge.status = worstStatus(findings, edge.findings)
+    if (edge.status === 'fail') edge.failsWithError = failsWithError(findings, edge.findings)
     edge.failing = [...new Set(edge.findings.filter(i => findings[i].status === 'fail' && !findings[i].ignored).map(i => findings[i].checkId))].sort()
     return edge
   })
   const order: NodeKind[] = ['hosts', 'subnet', 'mount-target-sg', 'mount-target', 'file-system', 'task-definition']
   const topoNodes = [...nodes.values()].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind))
-  for (const n of topoNodes) n.status = worstStatus(findings, n.findings)
+  for (const n of topoNodes) {
+    n.status = worstStatus(findings, n.findings)
+    if (n.status === 'fail') n.failsWithError = failsWithError(findings, n.findings)
+  }
   const used = new Set(topoNodes.map(n => n.column))
   return {
     columns: [...columns.values()].filter(c => used.has(c.key)).sort((a, b) => byText(a.label, b.label)),

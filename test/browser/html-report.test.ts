@@ -64,6 +64,28 @@ describe('HTML report in chromium', () => {
     expect(await green.evaluate(el => getComputedStyle(el).stroke)).toBe('rgb(26, 127, 55)')
   })
 
+  it('draws a box red only when an error fails there: hosts failing only warnings are orange (broken-nacl)', async () => {
+    const {file, report} = await writeReport(example('broken-nacl'), dir, 'broken-nacl-severity')
+    const other = await open(file)
+    try {
+      const hosts = other.page.locator('svg .node.k-hosts.s-fail')
+      expect(await hosts.count()).toBeGreaterThan(2)
+      const colours: Record<string, number> = {}
+      for (let i = 0; i < await hosts.count(); i++) {
+        const stroke = await hosts.nth(i).locator('rect').evaluate(el => getComputedStyle(el).stroke)
+        colours[stroke] = (colours[stroke] ?? 0) + 1
+      }
+      // Red: the NACL denies these (error); orange: only a warning-level UserData finding fails on them.
+      const errorHosts = new Set(report.findings.filter(f => f.status === 'fail' && f.severity === 'error' && f.resource.type === 'ec2-instance').map(f => f.resource.id))
+      expect(errorHosts.size).toBeGreaterThan(0)
+      expect(colours['rgb(207, 34, 46)']).toBeGreaterThan(0)
+      expect(colours['rgb(209, 87, 11)']).toBeGreaterThan(0)
+      expect(await other.page.locator('.legend .w-only').textContent()).toContain('warning')
+    } finally {
+      await other.page.close()
+    }
+  })
+
   it('a click on the red link shows its failing findings beside the drawing', async () => {
     await page.locator('svg .edge.s-fail .elabel').first().click()
     const panel = page.locator('#details')

@@ -2,6 +2,7 @@
  * Headless Debian chromium driven by playwright-core (which downloads no browser): the HTML report's browser tests and
  * `npm run screenshots` share this. A missing chromium is one clear error, never a skip.
  */
+import {loadShellParserForSnapshot} from '../../src/core/shell-parser.js'
 import {existsSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -26,6 +27,9 @@ export async function launchChromium(viewport = {width: 1400, height: 900}): Pro
 
 /** Writes the HTML report of `snapshot` to a temporary file; returns its path, the report and the page's size. */
 export async function writeReport(snapshot: Snapshot, dir: string, name: string): Promise<{file: string; report: Report; bytes: number}> {
+  // NOTE: as the commands do: without the grammar, every UserData check is unknown (scripts/screenshots.ts has no
+  // test setup that loads it).
+  await loadShellParserForSnapshot(snapshot)
   const report = runChecks(allChecks, snapshot)
   const html = await htmlRenderer.render(report, {catalogue: allChecks, color: false, verbose: false, snapshot})
   const file = join(dir, `${name}.html`)
