@@ -25,6 +25,9 @@ const OBJECT_PARTS = new Set(['instances', 'securityGroups', 'subnets', 'vpcs', 
 export function snapshotProblem(data: unknown): string | undefined {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return 'not a JSON object'
   const s = data as Record<string, unknown>
+  if (Array.isArray(s.findings) && typeof s.summary === 'object' && s.gaps === undefined) {
+    return 'it is a report (check --output json); save a snapshot with efsdoctor snapshot --cluster NAME --output-file FILE'
+  }
   if (!READABLE_VERSIONS.includes(s.schemaVersion as number)) {
     return `schemaVersion is ${JSON.stringify(s.schemaVersion)}, expected ${SNAPSHOT_SCHEMA_VERSION} (or 1, which is upgraded)`
   }

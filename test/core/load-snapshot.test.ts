@@ -73,3 +73,11 @@ describe('the schemaVersion 1 → 2 upgrade', () => {
     expect(s.scope.fileSystems).toEqual([expect.objectContaining({id: 'fs-0bbbbbbbbbbbbbbbb', named: true})])
   })
 })
+
+describe('a report given where a snapshot goes', () => {
+  it('says it is a report and how to save a snapshot', () => {
+    const report = runChecks(allChecks, healthy())
+    expect(snapshotProblem(JSON.parse(JSON.stringify(report)))).toMatch(/^it is a report \(check --output json\); save a snapshot with efsdoctor snapshot/)
+    expect(snapshotProblem(JSON.parse(JSON.stringify(healthy())))).toBeUndefined()
+  })
+})
