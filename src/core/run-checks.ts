@@ -1,4 +1,4 @@
-import {PART_SOURCES, type Gap, type Snapshot, type SnapshotPart} from '../model/snapshot.js'
+import {PART_SOURCES, PART_WORDS, type Gap, type Snapshot, type SnapshotPart} from '../model/snapshot.js'
 import type {Check, Finding, Outcome, Report, Resource, Scope, Summary} from './types.js'
 import {applyIgnores, type IgnoreRule} from './ignore.js'
 import {withFingerprints} from './identity.js'
@@ -94,8 +94,9 @@ function missingNeeds(check: Check, snapshot: Snapshot): Outcome | undefined {
     return {status: 'unknown', resource, message: `Could not evaluate: ${detail}`,
       evidence: {missingPermissions: actions}}
   }
-  const why = snapshot.scope.source === 'template' ? 'a template cannot answer this' : 'this data was not collected'
-  return {status: 'skipped', resource, message: `Not evaluated: ${why} (${missing.join(', ')}).`}
+  const what = missing.map(part => PART_WORDS[part]).join('; ')
+  const message = snapshot.scope.source === 'template' ? `Not evaluated: a template cannot answer this (it needs ${what}).` : `Not evaluated: not collected: ${what}.`
+  return {status: 'skipped', resource, message}
 }
 
 function runOne(check: Check, snapshot: Snapshot): Outcome[] {

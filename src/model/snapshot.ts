@@ -41,6 +41,15 @@ export const SNAPSHOT_PARTS: readonly SnapshotPart[] = [
   'taskDefinitions', 'services', 'hostFacts',
 ]
 
+/** Each part in words, for messages (a user never sees the field names). */
+export const PART_WORDS: Readonly<Record<SnapshotPart, string>> = {
+  cluster: 'the ECS cluster', containerInstances: 'container instances', instances: 'EC2 instances',
+  autoScalingGroups: 'Auto Scaling groups', fileSystems: 'EFS file systems', mountTargets: 'mount targets',
+  fileSystemPolicies: 'file-system policies', accessPoints: 'access points', securityGroups: 'security groups',
+  subnets: 'subnets', networkAcls: 'network ACLs', vpcs: 'VPCs', userData: 'UserData', taskDefinitions: 'task definitions',
+  services: 'ECS services', hostFacts: 'what the host probe saw (a run with --no-probe, or a snapshot taken with it, has none)',
+}
+
 /**
  * The snapshot parts a template can fill (the rest is live state): what `lint` (src/lint/build-snapshot.ts) builds;
  * docs/checks.md and `efsdoctor checks` mark which checks lint runs from it.
