@@ -36,7 +36,8 @@ const PRINTABLE = new RegExp(`^[\\x20-\\x7e${NARROW}]*$`)
 export const stringWidth = (text: string): number => (PRINTABLE.test(text) ? text.length : fullStringWidth(text))
 
 /**
- * wrap-ansi's `{hard: true, trim: true}` for PLAIN text, where a string's width is its length. wrap-ansi measures
+ * wrap-ansi's `{hard: true, trim: true}` for PLAIN text, where a string's width is its length, except that a comma
+ * list wider than a line breaks after its commas. wrap-ansi measures
  * every word and row with string-width (grapheme segmentation) and rebuilds the result a character at a time: most
  * of the table renderer's time on a 1,000-instance report. A test holds the two to the same output.
  */
@@ -55,6 +56,16 @@ function wrapPlainLine(line: string, columns: number): string {
     let row = rows[rows.length - 1]
     if (i !== 0 && row.length > 0) row += ' '
     rows[rows.length - 1] = row
+    if (word.length > columns && word.includes(',')) {
+      // NOTE: a comma list wider than a line (mount options: nfsvers=4.1,rsize=…,wsize=…) breaks after a comma, never
+      // inside an option (wrap-ansi would cut `w` / `size=…`); a piece still wider than a line is cut.
+      for (const piece of word.split(',').map((p, k, all) => (k < all.length - 1 ? `${p},` : p))) {
+        if (rows[rows.length - 1].trim().length > 0 && rows[rows.length - 1].length + piece.length > columns) rows.push('')
+        if (piece.length > columns) cutWord(rows, piece, columns)
+        else rows[rows.length - 1] += piece
+      }
+      continue
+    }
     if (word.length > columns) {
       // A word wider than a line is cut: it starts on this row when that does not cost a cut more.
       const breaksThisLine = 1 + Math.floor((word.length - (columns - row.length) - 1) / columns)

@@ -21,3 +21,18 @@ describe('wrapPlain', () => {
     expect(wrapProse(wide, 40, 0, 0)).toEqual(wrapAnsi(wide, 40, {hard: true, trim: true}).split('\n'))
   })
 })
+
+describe('a comma list wider than the line', () => {
+  it('breaks after a comma, never inside an option, and loses nothing', () => {
+    const options = 'nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport'
+    const text = `Use options _netdev,nofail and, for nfs4, ${options} in the fstab line.`
+    for (const columns of [30, 40, 50, 60, 72]) {
+      const rows = wrapPlain(text, columns).split('\n')
+      expect(rows.every(r => r.length <= columns)).toBe(true)
+      expect(rows.join(' ').replace(/, /g, ',')).toBe(text.replace(/, /g, ','))
+      for (const opt of options.split(',')) expect(rows.some(r => r.includes(opt))).toBe(true)
+    }
+    // A piece still wider than the line is cut as before.
+    expect(wrapPlain(`x ${'A'.repeat(30)},b`, 20).split('\n').every(r => r.length <= 20)).toBe(true)
+  })
+})
