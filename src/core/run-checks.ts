@@ -81,6 +81,9 @@ export function withUnseenPartsRemoved(snapshot: Snapshot): Snapshot {
   return out
 }
 
+/** Error codes AWS gives for a call the caller may not make. */
+const DENIED_CODES = /^(AccessDenied|AccessDeniedException|UnauthorizedOperation|UnauthorizedException|NotAuthorized)$/
+
 /** Outcomes a check gets when data it needs is missing: unknown (a call failed) or skipped (never collected). */
 function missingNeeds(check: Check, snapshot: Snapshot): Outcome | undefined {
   const needs = snapshot.scope.source === 'template' && check.templateNeeds ? check.templateNeeds : check.needs
@@ -91,7 +94,9 @@ function missingNeeds(check: Check, snapshot: Snapshot): Outcome | undefined {
   if (gaps.length > 0) {
     const actions = [...new Set(gaps.map(g => g.action))]
     const detail = gaps.map(g => `${g.action} failed (${g.code}): ${g.message}`).join('; ')
-    return {status: 'unknown', resource, message: `Could not evaluate: ${detail}`,
+    const denied = gaps.some(g => DENIED_CODES.test(g.code))
+    const next = denied ? ` Next: allow ${actions.join(', ')} for this caller (efsdoctor iam-policy prints every permission a run needs), then run again.` : ''
+    return {status: 'unknown', resource, message: `Could not evaluate: ${detail}${next.length && !/[.!?]$/.test(detail) ? '.' : ''}${next}`,
       evidence: {missingPermissions: actions}}
   }
   const what = missing.map(part => PART_WORDS[part]).join('; ')

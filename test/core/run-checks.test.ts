@@ -21,7 +21,13 @@ describe('runChecks', () => {
     expect(report.findings).toHaveLength(1)
     expect(report.findings[0]).toMatchObject({checkId: 'network/test-acl', status: 'unknown', evidence: {missingPermissions: ['ec2:DescribeNetworkAcls']}})
     expect(report.findings[0].message).toContain('ec2:DescribeNetworkAcls')
+    expect(report.findings[0].message).toMatch(/\. Next: allow ec2:DescribeNetworkAcls for this caller \(efsdoctor iam-policy prints every permission a run needs\), then run again\.$/)
     expect(report.summary).toMatchObject({pass: 0, unknown: 1})
+    // A call that failed for another reason (throttled, a network error) gets no permission advice.
+    const throttled = healthy()
+    delete throttled.networkAcls
+    throttled.gaps.push({part: 'networkAcls', action: 'ec2:DescribeNetworkAcls', code: 'Throttling', message: 'Rate exceeded'})
+    expect(runChecks(all, throttled, {only: ['network/test-acl']}).findings[0].message).toBe('Could not evaluate: ec2:DescribeNetworkAcls failed (Throttling): Rate exceeded')
   })
 
   it('skips checks whose data was never collected (no gap)', () => {
