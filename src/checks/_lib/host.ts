@@ -13,6 +13,7 @@ import {activeInstances, fileSystemRefs, instanceAzId, mountTargetForInstance, r
 import {parseUserData} from './user-data.js'
 import {shellCommand} from '../../core/shell.js'
 import {trimSlash} from '../../core/trim.js'
+import {tdLabel} from './task-definitions.js'
 
 export const NFS_TYPES: ReadonlySet<string> = new Set(['nfs', 'nfs4', 'efs'])
 export const isNfs = (fstype: string | undefined): boolean => NFS_TYPES.has(fstype ?? '')
@@ -135,7 +136,7 @@ function sourcePaths(s: Snapshot): ExpectedPath[] {
     for (const v of td.volumes) {
       const p = v.host?.sourcePath
       if (p?.startsWith('/') && !out.has(trimSlash(p))) {
-        out.set(trimSlash(p), {path: trimSlash(p), kind: 'source-path', origin: `task definition ${td.family}:${td.revision ?? '?'} volume "${v.name}"`})
+        out.set(trimSlash(p), {path: trimSlash(p), kind: 'source-path', origin: `task definition ${tdLabel(td)} volume "${v.name}"`})
       }
     }
   }

@@ -14,6 +14,7 @@ import {efsVolumesOf, mountsOfFs, mountUsesIam, mountUsesTls} from '../_lib/moun
 import {mountFsId, probedHosts} from '../_lib/host.js'
 import {userDataOf} from '../_lib/usage.js'
 import {listCandidates} from '../_lib/cluster-hosts.js'
+import {tdLabel} from '../_lib/task-definitions.js'
 
 interface Client { label: string; resource: Resource; key: Record<string, string>; tls: boolean; iam: boolean; fix: Fix; line?: number; userDataId?: string }
 
@@ -40,7 +41,7 @@ function clientsOf(s: Snapshot, fsId: string): Client[] {
     fix: {summary: `Mount with efs-utils and TLS + IAM, e.g. fstab \`${fsId}:/ <mount-point> efs _netdev,noresvport,tls,iam 0 0\` (\`mount -t efs -o tls,iam\`), and grant the instance role elasticfilesystem:ClientMount (+ClientWrite).`},
   }))
   const fromTasks = efsVolumesOf(s, fsId).map(({taskDefinition: td, volume, config}): Client => ({
-    label: `task definition ${td.family}:${td.revision ?? '?'} volume "${volume.name}"`,
+    label: `task definition ${tdLabel(td)} volume "${volume.name}"`,
     resource: {type: 'task-definition', id: td.arn}, key: {fileSystem: fsId, volume: volume.name}, tls: config.transitEncryption === 'ENABLED', iam: config.authorizationConfig?.iam === 'ENABLED',
     fix: {summary: `In ${td.family}, set efsVolumeConfiguration.transitEncryption to ENABLED and authorizationConfig.iam to ENABLED, and grant the task role (${td.taskRoleArn ?? 'none set'}) elasticfilesystem:ClientMount (+ClientWrite).`},
   }))

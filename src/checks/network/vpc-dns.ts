@@ -13,13 +13,14 @@ import {efsVolumesOf, mountsIn, mountsOfFs} from '../_lib/mount-usage.js'
 import {activeInstances} from '../_lib/scope.js'
 import {isTemplateMode, templateHosts} from '../_lib/template-network.js'
 import {shellAnd, shellCommand} from '../../core/shell.js'
+import {tdLabel} from '../_lib/task-definitions.js'
 
 /** Why we think clients resolve the EFS DNS name; `byIpOnly` when the snapshot shows only IP mounts. */
 function dnsUsage(s: Snapshot): {reasons: string[]; byIpOnly: boolean} {
   const reasons: string[] = []
   let ipMounts = 0
   for (const {id} of s.scope.fileSystems) {
-    for (const v of efsVolumesOf(s, id)) reasons.push(`task definition ${v.taskDefinition.family}:${v.taskDefinition.revision ?? '?'} volume "${v.volume.name}" (efs-utils resolves ${id} by DNS)`)
+    for (const v of efsVolumesOf(s, id)) reasons.push(`task definition ${tdLabel(v.taskDefinition)} volume "${v.volume.name}" (efs-utils resolves ${id} by DNS)`)
     for (const m of mountsOfFs(s, id)) {
       if (m.byDnsName) reasons.push(`UserData ${m.userDataId} line ${m.line} mounts ${m.host} by DNS name`)
       else ipMounts++
