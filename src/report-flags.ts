@@ -9,13 +9,14 @@ import {allChecks} from './checks/index.js'
 import {applyBaseline, loadBaseline} from './core/baseline.js'
 import {loadConfig} from './core/config.js'
 import {exitCodeFor} from './core/exit-code.js'
+import {prepareFingerprints} from './core/identity.js'
 import {UsageError} from './core/errors.js'
 import {sanitizeDeep, type EmitOptions} from './core/sanitize.js'
 import {checkOutputFile} from './base-command.js'
 import type {IgnoreRule} from './core/ignore.js'
 import type {FailOn, Finding, Report} from './core/types.js'
 import type {Snapshot} from './model/snapshot.js'
-import {FORMATS, type Format, renderReportChunks} from './report/index.js'
+import {FORMATS, type Format, renderReportChunks, rendererFor} from './report/index.js'
 import {terminalWidth} from './report/terminal.js'
 
 export const reportFlags = {
@@ -146,6 +147,16 @@ export function selectedFormat(flags: Pick<ReportFlagValues, 'output' | 'json'>)
 export function sanitizeShown(report: Report): Report {
   const findings = report.findings.map(f => f.status === 'fail' || f.status === 'unknown' ? sanitizeDeep(f) : {checkId: f.checkId, status: f.status} as Finding)
   return {...sanitizeDeep({...report, findings: []}), findings}
+}
+
+/**
+ * Loads what finishReport will need — the renderers of the formats this run writes and, when fingerprints are read,
+ * node:crypto — so a caller can do it while it waits for something else (check: the bash grammar; ~5–10 ms of a
+ * healthy.json run that the wait would otherwise waste).
+ */
+export async function prepareReport(flags: Pick<ReportFlagValues, 'output' | 'json' | 'write' | 'baseline' | 'write-baseline'>): Promise<void> {
+  if (needsFingerprints(flags)) prepareFingerprints()
+  await Promise.all([selectedFormat(flags), ...parseWrites(flags).map(w => w.format)].map(f => rendererFor(f)))
 }
 
 /** The --baseline report, read and validated before any work (a bad file is exit 2 before AWS is called). */

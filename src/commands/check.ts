@@ -9,7 +9,7 @@ import {loadShellParserForSnapshot} from '../core/shell-parser.js'
 import {FS_ID_RE} from '../model/ids.js'
 import {examplePath, listExamples, loadSnapshot} from '../inventory/load-snapshot.js'
 import type {Snapshot} from '../model/snapshot.js'
-import {finishReport, loadBaselineFlag, loadIgnores, needsFingerprints, onlyCountsPasses, reportFlags, validateOutputs, validateSelection} from '../report-flags.js'
+import {finishReport, loadBaselineFlag, loadIgnores, needsFingerprints, onlyCountsPasses, prepareReport, reportFlags, validateOutputs, validateSelection} from '../report-flags.js'
 
 export default class Check extends BaseCommand {
   static summary = 'Diagnose EFS on an ECS cluster: every link from the container instances to the file system, with the fix for each failure.'
@@ -81,8 +81,9 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
         ...(flags.probe ? {probe: {timeoutSeconds: flags['probe-timeout']}} : {})})
     }
     timer.mark(flags.from ? 'discovery (read --from)' : 'discovery (incl. probe)')
-    await loadShellParserForSnapshot(snapshot)
-    timer.mark('bash grammar')
+    // NOTE: the renderer (and node:crypto for fingerprints) load while the grammar may still be compiling.
+    await Promise.all([loadShellParserForSnapshot(snapshot), prepareReport(flags)])
+    timer.mark('bash grammar, renderer')
     const report = runChecks(allChecks, snapshot, {only: flags.only, skip: flags.skip, ignores, fingerprints: needsFingerprints(flags),
       countPasses: onlyCountsPasses(flags)},
       snapshotFile ? {source: 'snapshot', snapshotFile} : {})

@@ -46,6 +46,11 @@ export function computeFingerprint(f: Identified): string {
 // and a table without --baseline never computes one (report-flags.ts needsFingerprints).
 // A run stamps one fingerprint per finding (tens of thousands for a big cluster): the one-shot crypto.hash
 // (Node ≥ 20.12) is several times cheaper than a Hash object per finding; older Node 20 releases use createHash.
+/** Loads node:crypto now (for a caller with time to spare, e.g. while it waits for the grammar), not at the first fingerprint. */
+export function prepareFingerprints(): void {
+  sha256Hex('')
+}
+
 let sha256Hex = (text: string): string => {
   const crypto = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')
   const oneShot = (crypto as {hash?: (algorithm: string, data: string, encoding: 'hex') => string}).hash
