@@ -108,13 +108,13 @@ export abstract class BaseCommand {
   }
 
   /**
-   * Writes `text` (one string, or pieces written as they come) to --output-file when given (atomically), else to
-   * stdout, ending with a newline. Unsafe characters (terminal escapes, bidi overrides, …) are shown escaped unless
+   * Writes `text` (one string, or pieces written as they come) to --output-file when given (atomically), else (or
+   * for `-`) to stdout, ending with a newline. Unsafe characters (terminal escapes, bidi overrides, …) are shown escaped unless
    * the text was built from sanitized parts (`sanitized`); JSON.stringify's text (`json`) is checked more quickly.
    */
   protected emit(text: string | Iterable<string>, outputFile?: string, opts: EmitOptions = {}): void {
     const body = withNewline(typeof text === 'string' ? [text] : text, outputEscaper(opts))
-    if (outputFile !== undefined) writeFileAtomic(checkOutputFile(outputFile), body)
+    if (outputFile !== undefined && outputFile !== '-') writeFileAtomic(checkOutputFile(outputFile), body)
     else for (const piece of body) process.stdout.write(piece)
   }
 

@@ -22,7 +22,7 @@ import {terminalWidth} from './report/terminal.js'
 export const reportFlags = {
   output: Flags.string({char: 'o', description: 'Report format.', options: [...FORMATS], default: 'table'}),
   json: Flags.boolean({description: 'Same as --output json.', default: false}),
-  'output-file': Flags.string({description: 'Write the report to this file instead of stdout (never the snapshot or template this run reads).'}),
+  'output-file': Flags.string({description: 'Write the report to this file instead of stdout (- is stdout; never the snapshot or template this run reads).'}),
   only: Flags.string({description: 'Run only these check ids (repeatable; an area prefix like network/ selects the area).', multiple: true}),
   skip: Flags.string({description: 'Skip these check ids (repeatable; area prefixes allowed).', multiple: true}),
   'fail-on': Flags.string({description: 'Lowest severity of a failed check that makes the exit code 1.', options: ['error', 'warning', 'info', 'none'], default: 'error'}),
@@ -86,7 +86,7 @@ export function validateSelection(flags: Pick<ReportFlagValues, 'only' | 'skip' 
  */
 export function validateOutputs(flags: Pick<ReportFlagValues, 'write' | 'output-file' | 'write-baseline'>, inputs: readonly {file: string; what: string}[]): void {
   const outputs = [
-    ...(flags['output-file'] === undefined ? [] : [{file: flags['output-file'], what: '--output-file'}]),
+    ...(flags['output-file'] === undefined || flags['output-file'] === '-' ? [] : [{file: flags['output-file'], what: '--output-file'}]),
     ...parseWrites(flags).map(w => ({file: w.file, what: `--write ${w.format}`})),
     ...(flags['write-baseline'] ? [{file: flags['write-baseline'], what: '--write-baseline'}] : []),
   ]
@@ -174,8 +174,9 @@ export async function finishReport(raw: Report, snapshot: Snapshot, flags: Repor
   if (flags['write-baseline']) writeFileSync(flags['write-baseline'], `${JSON.stringify(raw, null, 2)}\n`)
   const report = baseline ? applyBaseline(raw, baseline.report, baseline.file) : raw
   const format = selectedFormat(flags)
-  const color = format === 'table' && !flags['output-file'] && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR
-  const width = flags['output-file'] ? 100 : terminalWidth()
+  const toFile = flags['output-file'] !== undefined && flags['output-file'] !== '-'
+  const color = format === 'table' && !toFile && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR
+  const width = toFile ? 100 : terminalWidth()
   // NOTE: JSON keeps the data as it is (emit escapes what a terminal must not see); every other format renders a
   // copy stripped of controls and bidi overrides, so only our own colours reach the terminal. Copies are made only
   // when a format needs them (the snapshot only for the drawings of html and markdown).

@@ -36,6 +36,6 @@ export default class SnapshotCmd extends BaseCommand {
       timeoutSeconds: flags.timeout, runSteps,
       ...(flags.probe ? {probe: {timeoutSeconds: flags['probe-timeout']}} : {})})
     this.emit(JSON.stringify(snapshot, null, 2), flags['output-file'], {json: true})
-    if (flags['output-file']) process.stderr.write(`Snapshot of ${flags.cluster} written to ${flags['output-file']} (${snapshot.gaps.length} gaps)\n`)
+    if (flags['output-file'] && flags['output-file'] !== '-') process.stderr.write(`Snapshot of ${flags.cluster} written to ${flags['output-file']} (${snapshot.gaps.length} gaps)\n`)
   }
 }

@@ -164,4 +164,13 @@ describe('files and flags', () => {
     expect((await runCommand(Check, ['--from', snap, '--output-file', '/dev/null', '--write', 'sarif=/dev/null'])).code).toBe(0)
     expect(lstatSync('/dev/null').isCharacterDevice()).toBe(true)
   })
+
+  it('--output-file - is stdout (no file named -)', async () => {
+    const sub = mkdtempSync(join(dir, 'dash-'))
+    const r = await runCommand(Check, ['--from', 'examples/snapshots/healthy.json', '--json', '--output-file', '-'], sub)
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout).schemaVersion).toBe(1)
+    expect(existsSync(join(sub, '-'))).toBe(false)
+    expect(existsSync('-')).toBe(false)
+  })
 })
