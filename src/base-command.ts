@@ -181,12 +181,7 @@ export function writeFileAtomic(file: string, body: string | Iterable<string>): 
   const path = target?.path ?? file
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`)
   try {
-    const fd = openSync(tmp, 'wx')
-    try {
-      for (const piece of typeof body === 'string' ? [body] : body) writeSync(fd, piece)
-    } finally {
-      closeSync(fd)
-    }
+    writePieces(tmp, 'wx', body)
     renameSync(tmp, path)
   } catch (error) {
     rmSync(tmp, {force: true})
@@ -217,14 +212,19 @@ function existingTarget(file: string): {path: string; regular: boolean} | undefi
 
 function writeInto(file: string, body: string | Iterable<string>): void {
   try {
-    const fd = openSync(file, 'w')
-    try {
-      for (const piece of typeof body === 'string' ? [body] : body) writeSync(fd, piece)
-    } finally {
-      closeSync(fd)
-    }
+    writePieces(file, 'w', body)
   } catch (error) {
     throw writeError(file, error)
+  }
+}
+
+/** Opens `file` with `flags`, writes `body` piece by piece and closes it. */
+function writePieces(file: string, flags: 'w' | 'wx', body: string | Iterable<string>): void {
+  const fd = openSync(file, flags)
+  try {
+    for (const piece of typeof body === 'string' ? [body] : body) writeSync(fd, piece)
+  } finally {
+    closeSync(fd)
   }
 }
 

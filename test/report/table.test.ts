@@ -10,6 +10,9 @@ import Check from '../../src/commands/check.js'
 import Lint from '../../src/commands/lint.js'
 import {shellWords, wrapCommand, wrapProse} from '../../src/report/wrap.js'
 import {runCommand} from '../support/run-command.js'
+import {runChecks} from '../../src/core/run-checks.js'
+import {renderReport} from '../../src/report/index.js'
+import {healthy} from '../support/snapshot-builder.js'
 import {report} from '../support/report-fixtures.js'
 import {tableRenderer} from '../../src/report/table.js'
 import {allChecks} from '../../src/checks/index.js'
@@ -134,10 +137,6 @@ describe('the overview table', () => {
 
 describe('the verdict when nothing failed', () => {
   it('says nothing was evaluated, not "passed", when every selected check skipped (table, markdown, html)', async () => {
-    const {runChecks} = await import('../../src/core/run-checks.js')
-    const {allChecks} = await import('../../src/checks/index.js')
-    const {renderReport} = await import('../../src/report/index.js')
-    const {healthy} = await import('../support/snapshot-builder.js')
     const s = healthy()
     delete s.hostFacts
     const skippedOnly = runChecks(allChecks, s, {only: ['host/']})
