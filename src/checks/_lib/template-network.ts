@@ -8,7 +8,7 @@ import {unknown} from '../../core/define-check.js'
 import {memo} from '../../core/memo.js'
 import type {Outcome} from '../../core/types.js'
 import type {Snapshot} from '../../model/snapshot.js'
-import {templateHostFileSystems} from './usage.js'
+import {mountedOnlyElsewhere, templateHostFileSystems} from './usage.js'
 import {NFS_PORT, parseCidr, ruleCoversTcpPort} from './security-groups.js'
 
 /** Linting a template: no live instances, so the checks evaluate declared hosts against declared mount targets. */
@@ -38,7 +38,8 @@ export function templateHosts(s: Snapshot): TemplateHost[] {
     const declared = templateFileSystemIds(s)
     return Object.entries(s.template?.hostSecurityGroups ?? {}).map(([id, groupIds]) => {
       const used = templateHostFileSystems(s, id)
-      const fileSystems = used ?? (declared.length <= 1 ? declared : undefined)
+      // NOTE: a host whose UserData mounts nothing, while another host's mounts the file system, is no client of it.
+      const fileSystems = used ?? (mountedOnlyElsewhere(s, id) ? [] : declared.length <= 1 ? declared : undefined)
       return {id, groupIds, subnetIds: [...new Set(asgsOf.get(id) ?? [])], ...(fileSystems ? {fileSystems} : {})}
     })
   })

@@ -10,7 +10,7 @@
  */
 import {pushTo} from '../../core/group.js'
 import {memo, withMemo} from '../../core/memo.js'
-import type {AutoScalingGroup, Instance, Service, Snapshot, TaskDefinition, UserData} from '../../model/snapshot.js'
+import type {AutoScalingGroup, CfnInit, Instance, Service, Snapshot, TaskDefinition, UserData} from '../../model/snapshot.js'
 import {describeUses, type AmbiguousUse, type FileSystemUse, type ScopedFileSystem, type UsageClient, type UsageEvidence} from '../../model/usage.js'
 import {servicesRunning, taskDefinitionHosts} from './cluster-hosts.js'
 import {effectiveMounts} from './user-data-check.js'
@@ -33,8 +33,9 @@ const NFS_TYPE = /^(efs|nfs4?)$/
  * up — fstab lines, `mount` commands, `mount -a` picking up fstab — as (device, mount point, line). Nothing else here
  * reads the parser's output, so a new parser only has to keep this function's answer.
  */
-export function userDataMounts(text: string): UserDataMount[] {
-  const parsed = parseUserData(text)
+export function userDataMounts(ud: string | {text: string; cfnInit?: readonly CfnInit[]}): UserDataMount[] {
+  // NOTE: with its cfn-init metadata (lint), where a template's fstab line is often written.
+  const parsed = typeof ud === 'string' ? parseUserData(ud) : parseUserData(ud.text, ud.cfnInit)
   const seen = new Set<string>()
   const out: UserDataMount[] = []
   const add = (line: number, device: string | undefined, mountPoint: string | undefined, fsType: string | undefined) => {
@@ -209,7 +210,7 @@ function deriveUsage(s: Snapshot): UsageModel {
     m.byUserData.set(ud.id, fsIds)
     if (!ud.text?.trim()) continue
     const client = userDataClient(ud)
-    for (const mount of userDataMounts(ud.text)) {
+    for (const mount of userDataMounts(ud)) {
       const templateLine = s.template?.userDataLines?.[ud.id]?.[mount.line - 1]
       const ev: UsageEvidence = {kind: 'userdata', userDataId: ud.id, line: mount.line, ...(templateLine === undefined ? {} : {templateLine}),
         ...(mount.mountPoint ? {path: mount.mountPoint} : {})}
@@ -285,6 +286,20 @@ export function templateHostFileSystems(s: Snapshot, hostId: string): string[] |
   const fsIds = m.byUserData.get(hostId)
   if (!fsIds?.size || m.ambiguousUserData.has(hostId)) return undefined
   return [...fsIds]
+}
+
+/**
+ * The other UserData scripts that mount a file system, when the UserData `udId` mounts none (and is read) and no task
+ * definition binds a host path (so nothing needs its hosts to hold a mount): its hosts are then not taken for clients.
+ * A Jenkins template: the master mounts its home from EFS, the agents mount nothing and must not be told to. Undefined
+ * otherwise.
+ */
+export function mountedOnlyElsewhere(s: Snapshot, udId: string): string[] | undefined {
+  const m = usageModel(s)
+  if (m.byUserData.get(udId)?.size || m.ambiguousUserData.has(udId)) return undefined
+  if ((s.taskDefinitions ?? []).some(td => td.volumes.some(v => v.host?.sourcePath))) return undefined
+  const others = [...m.byUserData].filter(([id, fsIds]) => id !== udId && fsIds.size > 0).map(([id]) => id)
+  return others.length > 0 ? others : undefined
 }
 
 /** UserData by id and by instance (first one wins, as a search in order would find), built once per check run. */

@@ -10,6 +10,8 @@ import type {Snapshot, UserData} from '../../model/snapshot.js'
 import {at, eachUserData, effectiveMounts, scopeFsIds, snippetCommand, udResource} from '../_lib/user-data-check.js'
 import {type Branch, type DeviceRef, parseDevice, type ParsedUserData} from '../_lib/user-data.js'
 import {shellCommand} from '../../core/shell.js'
+import {mountedOnlyElsewhere} from '../_lib/usage.js'
+import {listCandidates} from '../_lib/cluster-hosts.js'
 
 interface Ref { line: number; device: string; ref: DeviceRef; fsId?: string; mountPoint?: string; origin?: string; fsType?: string; branch?: Branch; order: number }
 
@@ -56,6 +58,19 @@ function dnsProblem(ref: DeviceRef, scopeRegion: string | undefined): string | u
   return undefined
 }
 
+/**
+ * A local script the UserData runs (`/tmp/efs-add-storage.sh …`, `bash ./setup.sh`, a cloud-config runcmd item), whose
+ * text efsdoctor does not have: it may mount the file system, so "mounts none" would be a guess.
+ */
+function runsLocalScript(p: ParsedUserData): {line: number; path: string} | undefined {
+  const lines = p.text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^\s*(?:- +)?(?:sudo +)?(?:(?:bash|sh|source|\.) +)?((?:\/|\.\/)[\w./-]+)/.exec(lines[i])
+    if (m && m[1].endsWith('.sh')) return {line: i + 1, path: m[1]}
+  }
+  return undefined
+}
+
 function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   const r = udResource(ud)
   const wanted = scopeFsIds(s)
@@ -65,6 +80,16 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
     command: snippetCommand(s, mp),
   })
   if (refs.length === 0) {
+    const script = runsLocalScript(p)
+    if (script) {
+      return unknown(r, `UserData ${ud.id} mounts no EFS file system itself, but line ${script.line} runs ${script.path}, which efsdoctor cannot read (written at boot, e.g. by cfn-init files): it may mount ${wanted.join(' or ')}.`,
+        at(ud, script.line, {script: script.path}))
+    }
+    const elsewhere = mountedOnlyElsewhere(s, ud.id)
+    if (elsewhere) {
+      return skipped(r, `UserData ${ud.id} mounts no EFS file system, and nothing needs it to: ${listCandidates(elsewhere, 5)} mount${elsewhere.length > 1 ? '' : 's'} ${wanted.join(', ')}, and no task definition binds a host path. Its instances are not taken for clients of the file system.`,
+        at(ud, undefined, {mountedBy: elsewhere}))
+    }
     const bad = p.notes.find(n => n.includes('bad substitution'))
     return fail(r, `UserData ${ud.id} mounts no EFS file system (${bad ?? 'no mount command, fstab line or cloud-config mounts: entry'}); ${wanted.join(', ')} is not mounted on its instances.`,
       fix(), at(ud, 1))

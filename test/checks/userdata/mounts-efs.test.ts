@@ -103,3 +103,13 @@ describe('userdata/mounts-efs', () => {
     expect(report.findings[0].status).toBe('unknown')
   })
 })
+
+describe('userdata/mounts-efs: hosts that mount nothing', () => {
+  it('is unknown when the script runs a local script efsdoctor cannot read (it may mount), not a fail', () => {
+    const s = withUserData('#!/bin/bash\nyum install -y nfs-utils\n/tmp/efs-add-storage.sh fs-0a1b2c3d4e5f60718\n')
+    const o = mountsEfs.run(s)[0]
+    expect(o).toMatchObject({status: 'unknown', location: {line: 3}})
+    expect(o.message).toMatch(/runs \/tmp\/efs-add-storage\.sh, which efsdoctor cannot read/)
+    expect(mountsEfs.run(withUserData('#!/bin/bash\nyum install -y nfs-utils\n'))[0].status).toBe('fail')
+  })
+})
