@@ -43,8 +43,11 @@ describe('fix hints work when pasted', () => {
     // The broken examples do print such hints, for templates (the cfn-yaml form) and for clusters: not vacuous.
     expect(all.some(([, l]) => l.startsWith('efsdoctor userdata --format cfn-yaml'))).toBe(true)
     expect(all.some(([, l]) => /^efsdoctor userdata --file-system fs-/.test(l))).toBe(true)
-    // A real-world template with no file system in scope gets the cfn-yaml form with the FileSystemId parameter.
-    expect(all).toContainEqual(['d2si-jenkins-fn-sub-az-dns.yaml', "efsdoctor userdata --format cfn-yaml --file-system '${FileSystemId}' --path /mnt/efs"])
+    // A real-world template with no file system in scope gets the cfn-yaml form with the FileSystemId parameter, and
+    // keeps its NFS client (it mounts nfs4).
+    expect(all).toContainEqual(['d2si-jenkins-fn-sub-az-dns.yaml', "efsdoctor userdata --format cfn-yaml --file-system '${FileSystemId}' --path /mnt/efs --method nfs"])
+    // A line that mounts with efs and tls keeps TLS (widdix jenkins: efs tls,_netdev).
+    expect(all).toContainEqual(['widdix-jenkins2-ha-agents-master-only-efs.yaml', "efsdoctor userdata --format cfn-yaml --file-system '${MasterStorage}' --path /var/lib/jenkins --tls"])
     // AWS in Action mounts EFS at /home (shared home directories): a snippet for a fresh instance may do that too.
     const home = all.filter(([, l]) => /--path \/home( |$)/.test(l))
     expect(home.length).toBeGreaterThan(0)

@@ -57,21 +57,38 @@ export function eachUserData(s: Snapshot, fn: (ud: UserData, parsed: ParsedUserD
 
 export const scopeFsIds = (s: Snapshot): string[] => s.scope.fileSystems.map(f => f.id)
 
+/** The mount a snippet replaces: where, what, and as which type with which options (all optional). */
+export interface SnippetMount {
+  mountPoint?: string
+  device?: string
+  fsType?: string
+  options?: readonly string[]
+}
+
 /**
- * The fix everyone should copy: the generated, known-good snippet. `device` is the mount being fixed: in lint, when
- * no file system is in scope, its `${Name}` (a parameter or resource of the template) is what the snippet takes.
+ * The fix everyone should copy: the generated, known-good snippet, for the mount being fixed. It keeps what that
+ * mount chose: the NFS client (`--method nfs`) when it mounts nfs/nfs4, and TLS, IAM and the access point when its
+ * efs options ask for them (a policy that denies insecure transport refuses a snippet without TLS). In lint, when no
+ * file system is in scope, the mount's `${Name}` (a parameter or resource of the template) is what it takes.
  */
-export function snippetCommand(s: Snapshot, mountPoint?: string, device?: string): string {
+export function snippetCommand(s: Snapshot, mount: SnippetMount = {}): string {
   const fs = scopeFsIds(s)[0]
-  const path = mountPoint ?? '/mnt/efs'
+  const path = mount.mountPoint ?? '/mnt/efs'
+  const nfs = mount.fsType !== undefined && /^nfs4?$/.test(mount.fsType)
+  const opts = mount.options ?? []
+  const accessPoint = opts.find(o => o.startsWith('accesspoint='))?.slice('accesspoint='.length)
+  const method = nfs ? ['--method', 'nfs'] : [
+    ...(opts.includes('tls') ? ['--tls'] : []), ...(opts.includes('iam') ? ['--iam'] : []),
+    ...(accessPoint ? ['--access-point', accessPoint] : []),
+  ]
   // NOTE: in lint the file system is a template resource (a logical id, not fs-…), or none is in scope: the hint that
   // works when pasted is the CloudFormation form, which takes `${Logical}` and lets Fn::Sub fill in the id; without
   // one, the name the mount itself uses (`${ElasticFileSystem}.efs.…`), else a FileSystemId parameter.
   if (s.scope.source === 'template' && (fs === undefined || (!FS_ID_RE.test(fs) && /^[A-Za-z][A-Za-z0-9]*$/.test(fs)))) {
-    const ref = fs ?? device?.match(/^\$\{([A-Za-z][A-Za-z0-9]*)\}(?:[.:]|$)/)?.[1] ?? 'FileSystemId'
-    return shellCommand(['efsdoctor', 'userdata', '--format', 'cfn-yaml', '--file-system', `\${${ref}}`, '--path', path])
+    const ref = fs ?? mount.device?.match(/^\$\{([A-Za-z][A-Za-z0-9]*)\}(?:[.:]|$)/)?.[1] ?? 'FileSystemId'
+    return shellCommand(['efsdoctor', 'userdata', '--format', 'cfn-yaml', '--file-system', `\${${ref}}`, '--path', path, ...method])
   }
-  return shellCommand(['efsdoctor', 'userdata', '--file-system', fs ?? '<fs-id>', '--path', path])
+  return shellCommand(['efsdoctor', 'userdata', '--file-system', fs ?? '<fs-id>', '--path', path, ...method])
 }
 
 export const NFS_TYPES = /^(efs|nfs4?|nfs)$/

@@ -44,7 +44,7 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   const usable = installs.filter(i => !wrongForImage(i, pkgOf(i), kind))
   const before = usable.find(i => i.order < first.order)
   const ev = {firstMountLine: first.line, mountType: [...types], installLines: installs.map(i => i.line), image: kind}
-  const fixCmd = snippetCommand(s, first.mountPoint, first.device)
+  const fixCmd = snippetCommand(s, first)
   const fix = {summary: `Install ${needsEfsUtils ? 'amazon-efs-utils' : 'the NFS client (nfs-utils; nfs-common on Ubuntu/Debian)'} before the first mount (or mount from runcmd/the script after the install).`, command: fixCmd}
   if (before) {
     // NOTE: apt of amazon-efs-utils on an image we cannot name may work (a custom repository or image); unknown.

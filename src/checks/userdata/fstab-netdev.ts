@@ -39,7 +39,7 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   if (entries.length === 0) {
     const m = mounts[0]
     return fail(r, `Line ${m.line} mounts ${m.device ?? m.mountPoint ?? 'EFS'} but UserData ${ud.id} writes no /etc/fstab entry: UserData runs only on first boot, so the mount is gone after a reboot.`,
-      {summary: 'Append a grep-guarded fstab line with _netdev,nofail (and mount it with `mount <mount point>`).', command: snippetCommand(s, m.mountPoint, m.device)},
+      {summary: 'Append a grep-guarded fstab line with _netdev,nofail (and mount it with `mount <mount point>`).', command: snippetCommand(s, m)},
       at(ud, m.line))
   }
   const problems: Problem[] = []
@@ -65,9 +65,13 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   }
   const worst = problems.find(x => x.level === 'error') ?? problems[0]
   const msg = problems.map(x => x.text).join('; ')
-  const nfs = entries.some(e => e.fsType !== 'efs')
+  const first = entries.find(e => e.line === worst.line) ?? entries[0]
+  // NOTE: the line as it should read: its own options kept (tls, iam, noresvport…), the missing ones added.
+  const wanted = first.fsType === 'efs' ? ['_netdev', 'nofail'] : ['_netdev', 'nofail', ...EFS_NFS_OPTIONS.split(',')]
+  const optionKey = (o: string) => o.split('=')[0]
+  const fixed = [...first.options, ...wanted.filter(w => !first.options.some(o => optionKey(o) === optionKey(w)))]
   return fail(r, `UserData ${ud.id}: ${msg}.`,
-    {summary: `Use options _netdev,nofail${nfs ? ` and, for nfs4, ${EFS_NFS_OPTIONS}` : ',tls'} in the fstab line.`, command: snippetCommand(s, entries[0].mountPoint, entries[0].device)},
+    {summary: `Write the fstab line for ${first.mountPoint} with options ${fixed.join(',')} (its own options kept, the missing ones added).`, command: snippetCommand(s, first)},
     {...at(ud, worst.line, {...ev, problems: problems.map(x => x.text)}), severity: worst.level})
 }
 

@@ -17,7 +17,7 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome[] {
   const mounts = nfsMountCalls(p)
   if (mounts.length === 0) return [skipped(r, `UserData ${ud.id} mounts no EFS/NFS file system (see userdata/mounts-efs).`, at(ud, undefined))]
   const out: Outcome[] = []
-  const fixCmd = snippetCommand(s, mounts[0].mountPoint, mounts[0].device)
+  const fixCmd = snippetCommand(s, mounts[0])
 
   // NOTE: `start ecs` is Upstart (Amazon Linux 1): the AL1 agent is not ordered after cloud-final, so it does not deadlock.
   const deadlock = p.services.find(a => a.service === 'ecs' && (a.action === 'start' || a.action === 'restart') && !a.noBlock && a.tool !== 'upstart')

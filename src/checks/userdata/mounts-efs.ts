@@ -77,7 +77,7 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   const refs = refsOf(s, p)
   const fix = (mp?: string) => ({
     summary: `Mount ${wanted.join(' or ')} (by id with amazon-efs-utils, or by its DNS name) and write it to /etc/fstab; generate the snippet with efsdoctor.`,
-    command: snippetCommand(s, mp),
+    command: snippetCommand(s, {mountPoint: mp}),
   })
   if (refs.length === 0) {
     const script = runsLocalScript(p)
@@ -107,13 +107,13 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
     // NOTE: only the efs mount helper turns a bare `fs-…` into a mount target address; nfs/nfs4 look it up in DNS.
     if (!m.ref.dnsName && !m.ref.ip && m.fsType !== 'efs' && /^fs-[0-9a-f]+$/.test(m.fsId!)) {
       return fail(r, `Line ${m.line} of UserData ${ud.id} mounts \`${m.device}\` with type ${m.fsType ?? 'nfs (no -t)'}: a bare file-system id is not a host name (only the efs mount helper resolves it), so the mount fails with "Failed to resolve server".`,
-        {summary: `Mount with type efs (amazon-efs-utils), or use the DNS name ${m.fsId}.efs.<region>.amazonaws.com.`, command: snippetCommand(s, m.mountPoint, m.device)},
+        {summary: `Mount with type efs (amazon-efs-utils), or use the DNS name ${m.fsId}.efs.<region>.amazonaws.com.`, command: snippetCommand(s, {mountPoint: m.mountPoint, device: m.device})},
         at(ud, m.line, {device: m.device, fsType: m.fsType}))
     }
     const problem = dnsProblem(m.ref, s.scope.region)
     if (problem) {
       return fail(r, `Line ${m.line} of UserData ${ud.id} mounts ${m.fsId} by a DNS name that ${problem}: the name does not resolve and the mount fails.`,
-        {summary: 'Build the name as <fs-id>.efs.<region>.<partition DNS suffix>, or mount by file-system id with amazon-efs-utils.', command: snippetCommand(s, m.mountPoint, m.device)},
+        {summary: 'Build the name as <fs-id>.efs.<region>.<partition DNS suffix>, or mount by file-system id with amazon-efs-utils.', command: snippetCommand(s, {mountPoint: m.mountPoint, device: m.device})},
         at(ud, m.line, {device: m.device, region: s.scope.region}))
     }
   }
@@ -133,7 +133,7 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   if (shadow?.o && matching.every(m => shadow.o!.mountPoint === m.mountPoint)) {
     const {m, o} = shadow
     return fail(r, `Line ${m.line} of UserData ${ud.id} mounts ${m.fsId} at ${m.mountPoint}, but line ${o.line} mounts ${o.fsId ?? o.device} at the same ${m.mountPoint} after it: the later mount hides ${m.fsId}, so tasks using ${m.mountPoint} see ${o.fsId ?? o.device}.`,
-      {summary: `Give each file system its own mount point (or remove the line that mounts ${o.fsId ?? o.device}).`, command: snippetCommand(s, m.mountPoint, m.device)},
+      {summary: `Give each file system its own mount point (or remove the line that mounts ${o.fsId ?? o.device}).`, command: snippetCommand(s, m)},
       at(ud, o.line, {device: m.device, hiddenBy: o.device, mountPoint: m.mountPoint}))
   }
   if (matching.length > 0) {

@@ -11,17 +11,25 @@ const template = (fileSystems: string[]) => {
 
 describe('snippetCommand', () => {
   it('live: the file system in scope, by id', () => {
-    expect(snippetCommand(healthy(), '/mnt/efs')).toBe(`efsdoctor userdata --file-system ${healthy().scope.fileSystems[0].id} --path /mnt/efs`)
+    expect(snippetCommand(healthy(), {mountPoint: '/mnt/efs'})).toBe(`efsdoctor userdata --file-system ${healthy().scope.fileSystems[0].id} --path /mnt/efs`)
   })
 
   it('lint: the logical id in scope; else the name the mount uses; else a FileSystemId parameter', () => {
-    expect(snippetCommand(template(['SharedFs']), '/efs')).toBe("efsdoctor userdata --format cfn-yaml --file-system '${SharedFs}' --path /efs")
+    expect(snippetCommand(template(['SharedFs']), {mountPoint: '/efs'})).toBe("efsdoctor userdata --format cfn-yaml --file-system '${SharedFs}' --path /efs")
     // The EFS performance tutorial: the file system is a parameter, ElasticFileSystem, used in a DNS name.
-    expect(snippetCommand(template([]), '/efs', '${ElasticFileSystem}.efs.${AWS::Region}.amazonaws.com:/'))
+    expect(snippetCommand(template([]), {mountPoint: '/efs', device: '${ElasticFileSystem}.efs.${AWS::Region}.amazonaws.com:/'}))
       .toBe("efsdoctor userdata --format cfn-yaml --file-system '${ElasticFileSystem}' --path /efs")
-    expect(snippetCommand(template([]), '/efs', '${Efs}:/')).toBe("efsdoctor userdata --format cfn-yaml --file-system '${Efs}' --path /efs")
+    expect(snippetCommand(template([]), {mountPoint: '/efs', device: '${Efs}:/'})).toBe("efsdoctor userdata --format cfn-yaml --file-system '${Efs}' --path /efs")
     for (const device of [undefined, '10.0.1.5:/', '${!Efs}:/', '${AWS::Region}.efs:/']) {
-      expect(snippetCommand(template([]), '/efs', device)).toBe("efsdoctor userdata --format cfn-yaml --file-system '${FileSystemId}' --path /efs")
+      expect(snippetCommand(template([]), {mountPoint: '/efs', device})).toBe("efsdoctor userdata --format cfn-yaml --file-system '${FileSystemId}' --path /efs")
     }
+  })
+
+  it('keeps what the mount chose: the NFS client, TLS, IAM, the access point', () => {
+    const fs = healthy().scope.fileSystems[0].id
+    expect(snippetCommand(healthy(), {mountPoint: '/data', fsType: 'nfs4', options: ['nfsvers=4.1', '_netdev']})).toBe(`efsdoctor userdata --file-system ${fs} --path /data --method nfs`)
+    expect(snippetCommand(healthy(), {mountPoint: '/data', fsType: 'efs', options: ['_netdev', 'tls', 'iam', 'accesspoint=fsap-0123456789abcdef0']}))
+      .toBe(`efsdoctor userdata --file-system ${fs} --path /data --tls --iam --access-point fsap-0123456789abcdef0`)
+    expect(snippetCommand(healthy(), {mountPoint: '/data', fsType: 'efs', options: ['_netdev']})).toBe(`efsdoctor userdata --file-system ${fs} --path /data`)
   })
 })

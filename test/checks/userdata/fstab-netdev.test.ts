@@ -27,7 +27,8 @@ describe('userdata/fstab-netdev', () => {
     const o = run(udFixture('fault-missing-netdev.sh'))
     expect(o).toMatchObject({status: 'fail', severity: 'error', location: {line: 5}})
     expect(o.message).toMatch(/lacks _netdev/)
-    expect(o.fix?.command).toMatch(/^efsdoctor userdata --file-system fs-0a1b2c3d4e5f60718 --path \/mnt\/efs$/)
+    // The line mounts with efs and tls: the snippet keeps TLS, and the summary the line's own options.
+    expect(o.fix?.command).toMatch(/^efsdoctor userdata --file-system fs-0a1b2c3d4e5f60718 --path \/mnt\/efs --tls$/)
   })
 
   it('fails when the mount is never written to fstab', () => {
