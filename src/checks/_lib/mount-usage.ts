@@ -9,6 +9,7 @@ import type {EfsVolumeConfiguration, Snapshot, TaskDefinition, TaskVolume, UserD
 import {mountTargetIps} from './nfs-pairs.js'
 import {mountTargetsOf} from './scope.js'
 import {parseDevice, parseUserData} from './user-data.js'
+import {deviceFileSystem} from './usage.js'
 
 export interface MountUse {
   /** 1-based line in the UserData text. */
@@ -26,7 +27,7 @@ export interface MountUse {
 
 /** Mounts named in one UserData script (fstab entries, `mount` commands, cloud-config `mounts:`), via the shared parser. */
 export function parseMounts(u: UserData): MountUse[] {
-  const parsed = parseUserData(u.text)
+  const parsed = parseUserData(u.text, u.cfnInit)
   const raw = [
     ...parsed.fstab.map(f => ({line: f.line, device: f.device, type: f.fsType, options: f.options})),
     ...parsed.mounts.filter(m => m.kind !== 'all' && m.device).map(m => ({line: m.line, device: m.device!, type: m.fsType, options: m.options})),
@@ -69,7 +70,8 @@ function mountsByFs(s: Snapshot): Map<string, MountUse[]> {
     const out = new Map<string, MountUse[]>()
     for (const u of s.userData ?? []) {
       for (const m of mountsIn(s, u)) {
-        const fsId = m.fsId ?? byIp.get(m.host)
+        // NOTE: lint: `${FileSystem}:/` names the template's file system (deviceFileSystem resolves the logical id).
+        const fsId = m.fsId ?? byIp.get(m.host) ?? (s.scope.source === 'template' ? deviceFileSystem(s, m.host) : undefined)
         if (fsId === undefined) continue
         pushTo(out, fsId, m)
       }
