@@ -2,7 +2,7 @@
 import type {Location, Outcome, Resource} from '../../core/types.js'
 import type {Snapshot, UserData} from '../../model/snapshot.js'
 import {FS_ID_RE} from '../../model/ids.js'
-import {unknown} from '../../core/define-check.js'
+import {skipped, unknown} from '../../core/define-check.js'
 import {type FstabEntry, type MountCall, parseDevice, parseUd, type ParsedUserData} from './user-data.js'
 import {shellCommand} from '../../core/shell.js'
 
@@ -89,6 +89,30 @@ export function snippetCommand(s: Snapshot, mount: SnippetMount = {}): string {
     return shellCommand(['efsdoctor', 'userdata', '--format', 'cfn-yaml', '--file-system', `\${${ref}}`, '--path', path, ...method])
   }
   return shellCommand(['efsdoctor', 'userdata', '--file-system', fs ?? '<fs-id>', '--path', path, ...method])
+}
+
+/**
+ * A local script the UserData runs (`/tmp/efs-add-storage.sh …`, `bash ./setup.sh`, a cloud-config runcmd item), whose
+ * text efsdoctor does not have: it may mount the file system, so "mounts none" would be a guess.
+ */
+export function runsLocalScript(p: ParsedUserData): {line: number; path: string} | undefined {
+  const lines = p.text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^\s*(?:- +)?(?:sudo +)?(?:(?:bash|sh|source|\.) +)?((?:\/|\.\/)[\w./-]+)/.exec(lines[i])
+    if (m && m[1].endsWith('.sh')) return {line: i + 1, path: m[1]}
+  }
+  return undefined
+}
+
+/**
+ * What the checks that judge a script's mounts say when it has none they can see: skipped, or unknown when it runs a
+ * local script efsdoctor cannot read (the mount may be there; userdata/mounts-efs says which).
+ */
+export function noVisibleMount(ud: UserData, p: ParsedUserData): Outcome {
+  const script = runsLocalScript(p)
+  return script
+    ? unknown(udResource(ud), `UserData ${ud.id} has no mount of its own, but line ${script.line} runs ${script.path}, which efsdoctor cannot read: its mounts are not judged (see userdata/mounts-efs).`, at(ud, script.line, {script: script.path}))
+    : skipped(udResource(ud), `UserData ${ud.id} mounts no EFS/NFS file system (see userdata/mounts-efs).`, at(ud, undefined))
 }
 
 export const NFS_TYPES = /^(efs|nfs4?|nfs)$/

@@ -8,7 +8,7 @@ import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check
 import {IMAGE_LABEL, imageShips, isDebianFamily} from '../../core/images.js'
 import type {Outcome} from '../../core/types.js'
 import type {ImageKind, Snapshot, UserData} from '../../model/snapshot.js'
-import {at, eachUserData, effectiveMounts, nfsMountCalls, snippetCommand, SOURCES, udResource} from '../_lib/user-data-check.js'
+import {at, eachUserData, effectiveMounts, nfsMountCalls, noVisibleMount, snippetCommand, SOURCES, udResource} from '../_lib/user-data-check.js'
 import type {Branch, PackageInstall, ParsedUserData} from '../_lib/user-data.js'
 
 const EFS_UTILS = /^amazon-efs-utils/
@@ -26,7 +26,7 @@ function wrongForImage(i: PackageInstall, pkg: string, kind: ImageKind): string 
 function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   const r = udResource(ud)
   const first = nfsMountCalls(p)[0]
-  if (!first) return skipped(r, `UserData ${ud.id} mounts no EFS/NFS file system (see userdata/mounts-efs).`, at(ud, undefined))
+  if (!first) return noVisibleMount(ud, p)
   // NOTE: an entry written only when the script has just seen the efs helper (`test -f /sbin/mount.efs && …`) needs
   // no install; `mount -a -t efs,nfs4` filters fstab by type and needs only the helpers of the entries it mounts.
   const guarded = (b?: Branch) => b?.arm === 'then' && /mount\.efs|amazon-efs-utils/.test(b.cond)

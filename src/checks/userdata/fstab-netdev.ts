@@ -8,7 +8,7 @@
 import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import type {Snapshot, UserData} from '../../model/snapshot.js'
-import {at, eachUserData, NFS_TYPES, nfsMountCalls, snippetCommand, SOURCES, udResource} from '../_lib/user-data-check.js'
+import {at, eachUserData, NFS_TYPES, nfsMountCalls, noVisibleMount, snippetCommand, SOURCES, udResource} from '../_lib/user-data-check.js'
 import {optionMap, type ParsedUserData} from '../_lib/user-data.js'
 
 export const EFS_NFS_OPTIONS = 'nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport'
@@ -34,7 +34,7 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   const entries = p.fstab.filter(e => NFS_TYPES.test(e.fsType))
   const mounts = nfsMountCalls(p)
   if (entries.length === 0 && mounts.length === 0) {
-    return skipped(r, `UserData ${ud.id} mounts no EFS/NFS file system (see userdata/mounts-efs).`, at(ud, undefined))
+    return noVisibleMount(ud, p)
   }
   if (entries.length === 0) {
     const m = mounts[0]

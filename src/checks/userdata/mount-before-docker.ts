@@ -9,13 +9,13 @@
 import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import type {Snapshot, UserData} from '../../model/snapshot.js'
-import {at, eachUserData, nfsMountCalls, snippetCommand, SOURCES, udResource} from '../_lib/user-data-check.js'
+import {at, eachUserData, nfsMountCalls, noVisibleMount, snippetCommand, SOURCES, udResource} from '../_lib/user-data-check.js'
 import type {ParsedUserData} from '../_lib/user-data.js'
 
 function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome[] {
   const r = udResource(ud)
   const mounts = nfsMountCalls(p)
-  if (mounts.length === 0) return [skipped(r, `UserData ${ud.id} mounts no EFS/NFS file system (see userdata/mounts-efs).`, at(ud, undefined))]
+  if (mounts.length === 0) return [noVisibleMount(ud, p)]
   const out: Outcome[] = []
   const fixCmd = snippetCommand(s, mounts[0])
 

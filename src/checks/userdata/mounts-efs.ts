@@ -7,7 +7,7 @@
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import type {Snapshot, UserData} from '../../model/snapshot.js'
-import {at, eachUserData, effectiveMounts, scopeFsIds, snippetCommand, udResource} from '../_lib/user-data-check.js'
+import {at, eachUserData, effectiveMounts, runsLocalScript, scopeFsIds, snippetCommand, udResource} from '../_lib/user-data-check.js'
 import {type Branch, type DeviceRef, parseDevice, type ParsedUserData} from '../_lib/user-data.js'
 import {shellCommand} from '../../core/shell.js'
 import {mountedOnlyElsewhere} from '../_lib/usage.js'
@@ -54,19 +54,6 @@ function dnsProblem(ref: DeviceRef, scopeRegion: string | undefined): string | u
   }
   if (region && ref.suffix && !isPlaceholder(ref.suffix) && ref.suffix !== expectedSuffix(region)) {
     return `ends in ${ref.suffix}; file systems in ${region} use .${expectedSuffix(region)}`
-  }
-  return undefined
-}
-
-/**
- * A local script the UserData runs (`/tmp/efs-add-storage.sh …`, `bash ./setup.sh`, a cloud-config runcmd item), whose
- * text efsdoctor does not have: it may mount the file system, so "mounts none" would be a guess.
- */
-function runsLocalScript(p: ParsedUserData): {line: number; path: string} | undefined {
-  const lines = p.text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^\s*(?:- +)?(?:sudo +)?(?:(?:bash|sh|source|\.) +)?((?:\/|\.\/)[\w./-]+)/.exec(lines[i])
-    if (m && m[1].endsWith('.sh')) return {line: i + 1, path: m[1]}
   }
   return undefined
 }

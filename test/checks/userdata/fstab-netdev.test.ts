@@ -59,3 +59,12 @@ describe('userdata/fstab-netdev', () => {
     expect(runChecks([fstabNetdev], denied(healthy(), 'userData', 'ec2:DescribeInstanceAttribute')).findings[0].status).toBe('unknown')
   })
 })
+
+describe('userdata/fstab-netdev when the mount is in a script efsdoctor cannot read', () => {
+  it('is unknown naming the script (not skipped as "mounts nothing"); without such a script it is skipped', () => {
+    const o = fstabNetdev.run(withUserData('#!/bin/bash\nyum install -y nfs-utils\nbash /opt/setup/mount-efs.sh\n'))[0]
+    expect(o).toMatchObject({status: 'unknown', location: {line: 3}})
+    expect(o.message).toMatch(/runs \/opt\/setup\/mount-efs\.sh, which efsdoctor cannot read/)
+    expect(fstabNetdev.run(withUserData('#!/bin/bash\nyum install -y nfs-utils\n'))[0].status).toBe('skipped')
+  })
+})
