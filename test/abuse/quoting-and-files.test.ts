@@ -54,7 +54,10 @@ describe('one quoting function for every printed command', () => {
 
   it('item 10: the userdata and SSM fixes keep a hostile path one word', () => {
     const s = healthy()
-    expect(wordsBashSees(snippetCommand(s, PAYLOAD))).toEqual([['efsdoctor', 'userdata', '--file-system', s.scope.fileSystems[0].id, '--path', PAYLOAD]])
+    expect(wordsBashSees(snippetCommand(s, {mountPoint: PAYLOAD}))).toEqual([['efsdoctor', 'userdata', '--file-system', s.scope.fileSystems[0].id, '--path', PAYLOAD]])
+    // A hostile access point in the mount's options stays one word too.
+    expect(wordsBashSees(snippetCommand(s, {mountPoint: '/mnt/efs', fsType: 'efs', options: ['tls', `accesspoint=${PAYLOAD}`]})))
+      .toEqual([['efsdoctor', 'userdata', '--file-system', s.scope.fileSystems[0].id, '--path', '/mnt/efs', '--tls', '--access-point', PAYLOAD]])
     const ssm = wordsBashSees(ssmRun('i-0123456789abcdef0', shellCommand(['mount', QUOTE_PAYLOAD])))
     expect(ssm).toHaveLength(1)
     const params = JSON.parse(ssm[0][ssm[0].indexOf('--parameters') + 1]) as {commands: string[]}
