@@ -4,7 +4,7 @@
  */
 import {gunzipSync} from 'node:zlib'
 import {MAX_USERDATA_BYTES, redactedAsWhole, redactUserData} from '../core/user-data-layers.js'
-import type {TaskDefinition, UserData} from '../model/snapshot.js'
+import {tdLabel, type TaskDefinition, type UserData} from '../model/snapshot.js'
 import {trimTrailing} from '../core/trim.js'
 import {byText} from '../core/order.js'
 
@@ -39,10 +39,6 @@ export function describeUserDataSource(u: UserData): string {
   return `${u.source.type} ${u.source.id}${u.source.version ? ` v${u.source.version}` : ''}`
 }
 
-function tdName(td: TaskDefinition): string {
-  return td.revision === undefined ? td.family : `${td.family}:${td.revision}`
-}
-
 export interface InferInput {
   taskDefinitions: TaskDefinition[]
   userData: UserData[]
@@ -62,12 +58,12 @@ export function inferFileSystems(input: InferInput): {id: string; reasons: strin
   for (const td of input.taskDefinitions) {
     for (const v of td.volumes) {
       const efs = v.efsVolumeConfiguration?.fileSystemId
-      if (efs) add(efs, `task definition ${tdName(td)} volume "${v.name}"`)
+      if (efs) add(efs, `task definition ${tdLabel(td)} volume "${v.name}"`)
       const path = trimTrailing(v.host?.sourcePath ?? '', '/')
       if (!path) continue
       for (const m of udMounts) {
         if (path === m.mountPoint || path.startsWith(m.mountPoint === '/' ? '/' : `${m.mountPoint}/`)) {
-          add(m.fsId, `task definition ${tdName(td)} volume "${v.name}" (host path ${v.host!.sourcePath})`)
+          add(m.fsId, `task definition ${tdLabel(td)} volume "${v.name}" (host path ${v.host!.sourcePath})`)
         }
       }
     }

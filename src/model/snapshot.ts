@@ -51,6 +51,12 @@ export const PART_WORDS: Readonly<Record<SnapshotPart, string>> = {
 }
 
 /**
+ * A task definition in prose: `family:revision`, or the family alone for a template's, which has no revision before it
+ * is registered. The scope reasons (inventory/infer.ts) and the messages that quote them use this one spelling.
+ */
+export const tdLabel = (td: Pick<TaskDefinition, 'family' | 'revision'>): string => (td.revision === undefined ? td.family : `${td.family}:${td.revision}`)
+
+/**
  * The snapshot parts a template can fill (the rest is live state): what `lint` (src/lint/build-snapshot.ts) builds;
  * docs/checks.md and `efsdoctor checks` mark which checks lint runs from it.
  */

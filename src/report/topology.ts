@@ -11,7 +11,7 @@
  * Ignored findings are listed but do not colour anything.
  */
 import type {Finding, Report} from '../core/types.js'
-import type {Snapshot} from '../model/snapshot.js'
+import {tdLabel, type Snapshot} from '../model/snapshot.js'
 import {byText} from '../core/order.js'
 
 export type TopoStatus = 'fail' | 'unknown' | 'pass' | 'none'
@@ -280,7 +280,7 @@ export function buildTopology(report: Report, s: Snapshot): Topology {
   })
 
   for (const td of s.taskDefinitions ?? []) {
-    const name = td.revision === undefined ? td.family : `${td.family}:${td.revision}`
+    const name = tdLabel(td)
     const uses = new Set<string>()
     for (const v of td.volumes) {
       if (v.efsVolumeConfiguration && inScope.has(v.efsVolumeConfiguration.fileSystemId)) uses.add(v.efsVolumeConfiguration.fileSystemId)

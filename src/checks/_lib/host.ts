@@ -4,7 +4,7 @@
  */
 import {unknown} from '../../core/define-check.js'
 import type {Outcome, Resource} from '../../core/types.js'
-import type {HostFacts, Instance, MountTarget, Snapshot, UserData} from '../../model/snapshot.js'
+import {tdLabel, type HostFacts, type Instance, type MountTarget, type Snapshot, type UserData} from '../../model/snapshot.js'
 import {memo} from '../../core/memo.js'
 import type {ProbeFacts, ProbeMount, ProbeTcp} from '../../model/probe-facts.js'
 import {instanceFileSystems, probeMountFsId, userDataOf} from './usage.js'
@@ -13,7 +13,6 @@ import {activeInstances, fileSystemRefs, instanceAzId, mountTargetForInstance, r
 import {parseUserData} from './user-data.js'
 import {shellCommand} from '../../core/shell.js'
 import {trimSlash} from '../../core/trim.js'
-import {tdLabel} from './task-definitions.js'
 
 export const NFS_TYPES: ReadonlySet<string> = new Set(['nfs', 'nfs4', 'efs'])
 export const isNfs = (fstype: string | undefined): boolean => NFS_TYPES.has(fstype ?? '')

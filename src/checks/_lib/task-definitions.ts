@@ -7,9 +7,6 @@ export function tdId(td: TaskDefinition): string {
   return td.revision === undefined ? td.arn : `${td.family}:${td.revision}`
 }
 
-/** `family:revision` in prose; a template's task definition has no revision yet: its family alone. */
-export const tdLabel = (td: Pick<TaskDefinition, 'family' | 'revision'>): string => (td.revision === undefined ? td.family : `${td.family}:${td.revision}`)
-
 /** NOTE: a template's task definition has its logical id where the ARN would be; that is no ARN, so it is left out. */
 export const tdRes = (td: TaskDefinition): Resource => ({type: 'task-definition', id: tdId(td), ...(td.arn.startsWith('arn:') ? {arn: td.arn} : {})})
 

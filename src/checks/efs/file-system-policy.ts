@@ -7,14 +7,13 @@
  */
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
 import type {Fix, Outcome, Resource} from '../../core/types.js'
-import type {Snapshot} from '../../model/snapshot.js'
+import {tdLabel, type Snapshot} from '../../model/snapshot.js'
 import {missingBecause} from '../_lib/gaps.js'
 import {analysePolicy, refusalReasons} from '../_lib/fs-policy.js'
 import {efsVolumesOf, mountsOfFs, mountUsesIam, mountUsesTls} from '../_lib/mount-usage.js'
 import {mountFsId, probedHosts} from '../_lib/host.js'
 import {userDataOf} from '../_lib/usage.js'
 import {listCandidates} from '../_lib/cluster-hosts.js'
-import {tdLabel} from '../_lib/task-definitions.js'
 
 interface Client { label: string; resource: Resource; key: Record<string, string>; tls: boolean; iam: boolean; fix: Fix; line?: number; userDataId?: string }
 

@@ -8,12 +8,11 @@
  */
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import type {Resource} from '../../core/types.js'
-import type {Snapshot} from '../../model/snapshot.js'
+import {tdLabel, type Snapshot} from '../../model/snapshot.js'
 import {efsVolumesOf, mountsIn, mountsOfFs} from '../_lib/mount-usage.js'
 import {activeInstances} from '../_lib/scope.js'
 import {isTemplateMode, templateHosts} from '../_lib/template-network.js'
 import {shellAnd, shellCommand} from '../../core/shell.js'
-import {tdLabel} from '../_lib/task-definitions.js'
 
 /** Why we think clients resolve the EFS DNS name; `byIpOnly` when the snapshot shows only IP mounts. */
 function dnsUsage(s: Snapshot): {reasons: string[]; byIpOnly: boolean} {
