@@ -9,7 +9,7 @@ import type {EfsVolumeConfiguration, Snapshot, TaskDefinition, TaskVolume, UserD
 import {mountTargetIps} from './nfs-pairs.js'
 import {mountTargetsOf} from './scope.js'
 import {parseDevice, parseUserData} from './user-data.js'
-import {deviceFileSystem} from './usage.js'
+import {deviceFileSystem, deviceIndex} from './usage.js'
 
 export interface MountUse {
   /** 1-based line in the UserData text. */
@@ -67,11 +67,12 @@ function mountsByFs(s: Snapshot): Map<string, MountUse[]> {
   return memo(s, 'mountsByFs', () => {
     const byIp = new Map<string, string>()
     for (const mt of s.mountTargets ?? []) for (const ip of mountTargetIps(mt)) if (!byIp.has(ip)) byIp.set(ip, mt.fileSystemId)
+    // NOTE: lint: `${FileSystem}:/` names the template's file system (deviceFileSystem resolves the logical id).
+    const templateIndex = s.scope.source === 'template' ? deviceIndex(s) : undefined
     const out = new Map<string, MountUse[]>()
     for (const u of s.userData ?? []) {
       for (const m of mountsIn(s, u)) {
-        // NOTE: lint: `${FileSystem}:/` names the template's file system (deviceFileSystem resolves the logical id).
-        const fsId = m.fsId ?? byIp.get(m.host) ?? (s.scope.source === 'template' ? deviceFileSystem(s, m.host) : undefined)
+        const fsId = m.fsId ?? byIp.get(m.host) ?? (templateIndex ? deviceFileSystem(s, m.host, templateIndex) : undefined)
         if (fsId === undefined) continue
         pushTo(out, fsId, m)
       }

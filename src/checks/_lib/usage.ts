@@ -68,9 +68,9 @@ export function deviceFileSystem(s: Snapshot, device: string, index: DeviceIndex
 }
 
 /** What a device can resolve to: mount-target IPs (in a template, mount-target logical ids) and a template's file systems. */
-interface DeviceIndex {byIp: Map<string, string>; templateFileSystems: Set<string>}
+export interface DeviceIndex {byIp: Map<string, string>; templateFileSystems: Set<string>}
 
-function deviceIndex(s: Snapshot): DeviceIndex {
+export function deviceIndex(s: Snapshot): DeviceIndex {
   const byIp = new Map<string, string>()
   for (const mt of s.mountTargets ?? []) for (const ip of [mt.ipAddress, mt.ipv6Address]) if (ip) byIp.set(ip, mt.fileSystemId)
   for (const mt of s.template?.mountTargets ?? []) byIp.set(mt.id, mt.fileSystemId)
