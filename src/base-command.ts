@@ -114,7 +114,7 @@ export abstract class BaseCommand {
    */
   protected emit(text: string | Iterable<string>, outputFile?: string, opts: EmitOptions = {}): void {
     const body = withNewline(typeof text === 'string' ? [text] : text, outputEscaper(opts))
-    if (outputFile !== undefined && outputFile !== '-') writeFileAtomic(checkOutputFile(outputFile), body)
+    if (!toStdout(outputFile)) writeFileAtomic(checkOutputFile(outputFile), body)
     else for (const piece of body) process.stdout.write(piece)
   }
 
@@ -143,6 +143,9 @@ export abstract class BaseCommand {
     throw new ExitError(2)
   }
 }
+
+/** Whether an --output-file value means stdout: none given, or `-`. */
+export const toStdout = (file: string | undefined): file is undefined | '-' => file === undefined || file === '-'
 
 /** An --output-file value, refused when empty (it would otherwise silently mean stdout). */
 export function checkOutputFile(file: string): string {

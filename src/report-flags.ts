@@ -2,17 +2,17 @@
  * Flags and the final step shared by `check` and `lint`: select checks, render, write, decide the exit code.
  */
 import {statSync, writeFileSync} from 'node:fs'
-import {selectChecks} from './core/run-checks.js'
 import {resolve} from 'node:path'
 import {Flags} from './cli/flags.js'
 import {allChecks} from './checks/index.js'
 import {applyBaseline, loadBaseline} from './core/baseline.js'
 import {loadConfig} from './core/config.js'
 import {exitCodeFor} from './core/exit-code.js'
+import {selectChecks} from './core/run-checks.js'
 import {prepareFingerprints} from './core/identity.js'
 import {UsageError} from './core/errors.js'
 import {sanitizeDeep, type EmitOptions} from './core/sanitize.js'
-import {checkOutputFile} from './base-command.js'
+import {checkOutputFile, toStdout} from './base-command.js'
 import type {IgnoreRule} from './core/ignore.js'
 import type {FailOn, Finding, Report} from './core/types.js'
 import type {Snapshot} from './model/snapshot.js'
@@ -86,7 +86,7 @@ export function validateSelection(flags: Pick<ReportFlagValues, 'only' | 'skip' 
  */
 export function validateOutputs(flags: Pick<ReportFlagValues, 'write' | 'output-file' | 'write-baseline'>, inputs: readonly {file: string; what: string}[]): void {
   const outputs = [
-    ...(flags['output-file'] === undefined || flags['output-file'] === '-' ? [] : [{file: flags['output-file'], what: '--output-file'}]),
+    ...(toStdout(flags['output-file']) ? [] : [{file: flags['output-file'], what: '--output-file'}]),
     ...parseWrites(flags).map(w => ({file: w.file, what: `--write ${w.format}`})),
     ...(flags['write-baseline'] ? [{file: flags['write-baseline'], what: '--write-baseline'}] : []),
   ]
@@ -174,7 +174,7 @@ export async function finishReport(raw: Report, snapshot: Snapshot, flags: Repor
   if (flags['write-baseline']) writeFileSync(flags['write-baseline'], `${JSON.stringify(raw, null, 2)}\n`)
   const report = baseline ? applyBaseline(raw, baseline.report, baseline.file) : raw
   const format = selectedFormat(flags)
-  const toFile = flags['output-file'] !== undefined && flags['output-file'] !== '-'
+  const toFile = !toStdout(flags['output-file'])
   const color = format === 'table' && !toFile && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR
   const width = toFile ? 100 : terminalWidth()
   // NOTE: JSON keeps the data as it is (emit escapes what a terminal must not see); every other format renders a

@@ -1,5 +1,5 @@
 import {Flags} from '../cli/flags.js'
-import {awsFlags, awsOptions, BaseCommand, checkOutputFile, debugFlag, runTimeoutFlag} from '../base-command.js'
+import {awsFlags, awsOptions, BaseCommand, checkOutputFile, debugFlag, runTimeoutFlag, toStdout} from '../base-command.js'
 import {runSteps} from '../progress.js'
 import {UsageError} from '../core/errors.js'
 import {FS_ID_RE} from '../model/ids.js'
@@ -36,6 +36,6 @@ export default class SnapshotCmd extends BaseCommand {
       timeoutSeconds: flags.timeout, runSteps,
       ...(flags.probe ? {probe: {timeoutSeconds: flags['probe-timeout']}} : {})})
     this.emit(JSON.stringify(snapshot, null, 2), flags['output-file'], {json: true})
-    if (flags['output-file'] && flags['output-file'] !== '-') process.stderr.write(`Snapshot of ${flags.cluster} written to ${flags['output-file']} (${snapshot.gaps.length} gaps)\n`)
+    if (!toStdout(flags['output-file'])) process.stderr.write(`Snapshot of ${flags.cluster} written to ${flags['output-file']} (${snapshot.gaps.length} gaps)\n`)
   }
 }
