@@ -33,9 +33,9 @@ const NFS_TYPE = /^(efs|nfs4?)$/
  * up — fstab lines, `mount` commands, `mount -a` picking up fstab — as (device, mount point, line). Nothing else here
  * reads the parser's output, so a new parser only has to keep this function's answer.
  */
-export function userDataMounts(ud: string | {text: string; cfnInit?: readonly CfnInit[]}): UserDataMount[] {
+export function userDataMounts(ud: {text: string; cfnInit?: readonly CfnInit[]}): UserDataMount[] {
   // NOTE: with its cfn-init metadata (lint), where a template's fstab line is often written.
-  const parsed = typeof ud === 'string' ? parseUserData(ud) : parseUserData(ud.text, ud.cfnInit)
+  const parsed = parseUserData(ud.text, ud.cfnInit)
   const seen = new Set<string>()
   const out: UserDataMount[] = []
   const add = (line: number, device: string | undefined, mountPoint: string | undefined, fsType: string | undefined) => {

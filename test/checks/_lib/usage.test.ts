@@ -11,7 +11,7 @@ import {healthy, IDS, withFault} from '../../support/snapshot-builder.js'
 describe('userDataMounts (the one adapter over the UserData parser)', () => {
   it('lists EFS/NFS mounts with device, mount point and line, and nothing else', () => {
     const text = '#!/bin/bash\nmount -t ext4 /dev/xvdb /data\necho "fs-0123456789abcdef0:/ /mnt/a efs _netdev,tls 0 0" >> /etc/fstab\nmount -a\nmount -t nfs4 10.0.0.5:/ /mnt/b\n'
-    expect(userDataMounts(text)).toEqual([
+    expect(userDataMounts({text})).toEqual([
       {device: 'fs-0123456789abcdef0:/', mountPoint: '/mnt/a', fsType: 'efs', line: 3},
       {device: '10.0.0.5:/', mountPoint: '/mnt/b', fsType: 'nfs4', line: 5},
     ])
