@@ -391,6 +391,14 @@ export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
       path: `Resources/${x.id}/Properties/UserData`, sgs: [...groupIds(x.props.SecurityGroups), ...groupIds(x.props.SecurityGroupIds),
         ...arr(x.props.NetworkInterfaces).flatMap(n => groupIds(obj(n).GroupSet))]})),
   ]
+  // NOTE: a plain instance names its subnet itself (SubnetId, or on its network interfaces); hosts of launch templates
+  // and configurations launch in their Auto Scaling groups' subnets.
+  const hostSubnets: Record<string, string[]> = {}
+  for (const x of ofType('AWS::EC2::Instance')) {
+    const subnets = [x.props.SubnetId, ...arr(x.props.NetworkInterfaces).map(n => obj(n).SubnetId)].filter(v => v !== undefined)
+      .map(v => r.str(v) ?? '${SubnetId}')
+    if (subnets.length) hostSubnets[x.id] = [...new Set(subnets)]
+  }
   for (const h of hostResources) {
     hostSecurityGroups[h.res.id] = [...new Set(h.sgs)]
     if (h.data.UserData === undefined) continue
@@ -477,6 +485,7 @@ export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
       return {id: x.id, fileSystemId: r.str(x.props.FileSystemId) ?? '${FileSystemId}', ...(root === undefined ? {} : {rootDirectory: root})}
     }),
     hostSecurityGroups,
+    ...(Object.keys(hostSubnets).length ? {hostSubnets} : {}),
     userDataLines,
     ...(Object.keys(subnetAzExpressions).length ? {subnetAzExpressions} : {}),
     ...(noEcho.length ? {noEchoParameters: noEcho} : {}),

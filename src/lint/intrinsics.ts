@@ -22,6 +22,13 @@ const fnOf = (v: Json | undefined): [string, Json] | undefined => {
   return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::')) ? [keys[0], v[keys[0]]] : undefined
 }
 
+/** A short name for a list a placeholder refers to: the parameter `Ref` names, `GetAZs`, or `?`. */
+function placeholderName(v: Json | undefined): string {
+  const fn = fnOf(v)
+  if (fn?.[0] === 'Ref' && typeof fn[1] === 'string') return fn[1]
+  return fn ? fn[0].replace(/^Fn::/, '') : '?'
+}
+
 export class Resolver {
   constructor(private readonly ctx: ResolveContext) {}
 
@@ -65,8 +72,12 @@ export class Resolver {
         if (!Array.isArray(arg) || arg.length !== 2) return undefined
         const i = Number(this.str(arg[0]))
         const items = this.list(arg[1])
-        return items && Number.isInteger(i) ? items[i] ?? undefined : `\${Select}`
+        if (items && Number.isInteger(i)) return items[i] ?? undefined
+        // NOTE: the index and the list's name stay in the placeholder: `!Select [0, !Ref Subnets]` and
+        // `!Select [1, !Ref Subnets]` are two subnets, not one `${Select}`.
+        return `\${Select:${Number.isInteger(i) ? i : '?'}:${placeholderName(arg[1])}}`
       }
+      case 'Fn::If': return `\${If:${Array.isArray(arg) && typeof arg[0] === 'string' ? arg[0] : '?'}}`
       case 'Fn::ImportValue': return `\${ImportValue:${this.str(arg) ?? '?'}}`
       default: return `\${${name.replace(/^Fn::/, '')}}`
     }

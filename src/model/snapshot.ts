@@ -334,6 +334,8 @@ export interface TemplateFacts {
   accessPoints: {id: string; fileSystemId: string; rootDirectory?: string}[]
   /** Launch template / launch configuration / instance logical id → the security groups its hosts get. */
   hostSecurityGroups: Record<string, string[]>
+  /** Instance logical id → the subnets it names itself (SubnetId, NetworkInterfaces[].SubnetId). */
+  hostSubnets?: Record<string, string[]>
   /** UserData id → template line of each script line (index 0 = script line 1). */
   userDataLines?: Record<string, number[]>
   /** Subnet logical id → its AvailabilityZone expression (JSON) when it is not a literal, e.g. `!Select [0, !GetAZs '']`. */

@@ -153,7 +153,7 @@ function hostUnits(s: Snapshot): HostUnit[] {
   } else if (s.template) {
     for (const [host, groupIds] of Object.entries(s.template.hostSecurityGroups)) {
       const asgs = (s.autoScalingGroups ?? []).filter(a => a.launchTemplate?.id === host || a.launchConfigurationName === host)
-      const subnets = [...new Set(asgs.flatMap(a => a.subnetIds))]
+      const subnets = [...new Set([...asgs.flatMap(a => a.subnetIds), ...s.template.hostSubnets?.[host] ?? []])]
       for (const subnetId of subnets.length ? subnets : [undefined]) {
         const lines = [`hosts from ${host}`, ...(asgs.length ? [`Auto Scaling group ${asgs.map(a => a.name).join(', ')}`] : []), `SG ${groupLabel(groupIds, s)}`]
         units.push({subjects: [host], lines, subnetId, groupIds})

@@ -35,7 +35,11 @@ describe('Resolver', () => {
     expect(r.str({'Fn::GetAtt': ['Sg', 'GroupId']})).toBe('Sg')
     expect(r.str({Ref: 'Env'})).toBe('${Env}')
     expect(r.str({'Fn::GetAtt': ['Lb', 'DNSName']})).toBe('${Lb.DNSName}')
-    expect(r.str({'Fn::Select': [0, {'Fn::GetAZs': ''}]})).toBe('${Select}')
+    expect(r.str({'Fn::Select': [0, {'Fn::GetAZs': ''}]})).toBe('${Select:0:GetAZs}')
+    // NOTE: two elements of one list parameter are two values, not one `${Select}`.
+    expect(r.str({'Fn::Select': [0, {Ref: 'Subnets'}]})).toBe('${Select:0:Subnets}')
+    expect(r.str({'Fn::Select': [1, {Ref: 'Subnets'}]})).toBe('${Select:1:Subnets}')
+    expect(r.str({'Fn::If': ['OneSubnet', 'subnet-a', {Ref: 'AWS::NoValue'}]})).toBe('${If:OneSubnet}')
     expect(r.str({'Fn::ImportValue': 'vpc'})).toBe('${ImportValue:vpc}')
     expect(r.list({Ref: 'Env'})).toBeUndefined()
     expect(r.list({'Fn::Split': [',', 'a,b']})).toEqual(['a', 'b'])

@@ -19,7 +19,10 @@ export interface TemplateHost {
   /** Launch template / launch configuration / instance logical id. */
   id: string
   groupIds: string[]
-  /** Subnets of the Auto Scaling groups that launch it; empty when no group in the template launches it. */
+  /**
+   * Subnets its hosts launch in: those of the Auto Scaling groups that launch it, and those an instance names itself;
+   * empty when neither is in the template.
+   */
   subnetIds: string[]
   /**
    * The file systems (logical ids) its hosts mount, from its UserData (usage.ts); the template's only file system when
@@ -40,7 +43,8 @@ export function templateHosts(s: Snapshot): TemplateHost[] {
       const used = templateHostFileSystems(s, id)
       // NOTE: a host whose UserData mounts nothing, while another host's mounts the file system, is no client of it.
       const fileSystems = used ?? (mountedOnlyElsewhere(s, id) ? [] : declared.length <= 1 ? declared : undefined)
-      return {id, groupIds, subnetIds: [...new Set(asgsOf.get(id) ?? [])], ...(fileSystems ? {fileSystems} : {})}
+      const subnetIds = [...new Set([...asgsOf.get(id) ?? [], ...s.template?.hostSubnets?.[id] ?? []])]
+      return {id, groupIds, subnetIds, ...(fileSystems ? {fileSystems} : {})}
     })
   })
 }

@@ -206,7 +206,7 @@ function fromTemplate(s: Snapshot): Outcome[] {
   return templateHosts(s).flatMap(h => !h.fileSystems ? [ambiguousHost(s, h, 'the network ACL path')] : h.fileSystems.filter(id => withMts.has(id)).flatMap(fsId => {
     const {ranges, nrp} = templateRanges(s, fsId, h)
     const note = nrp === undefined ? ' Whether the hosts mount with noresvport is not known from the template, so both return-port ranges must pass.' : ''
-    if (!h.subnetIds.length) return [unknown(cfn(h.id), `The subnets hosts of ${h.id} launch in are not known from the template (no Auto Scaling group here launches it), so network ACLs towards ${fsId} cannot be evaluated.`, {key: {fileSystem: fsId}})]
+    if (!h.subnetIds.length) return [unknown(cfn(h.id), `The subnets hosts of ${h.id} launch in are not known from the template (no Auto Scaling group here launches it, and it names no subnet itself), so network ACLs towards ${fsId} cannot be evaluated.`, {key: {fileSystem: fsId}})]
     return h.subnetIds.map(subnetId => {
       const ev = {host: h.id, fileSystemId: fsId, subnet: subnetId, noresvport: nrp ?? 'unknown'}
       const key = {host: h.id, fileSystem: fsId, subnet: subnetId}

@@ -7,7 +7,7 @@
  * mount targets exist. IP-only mounts do not care, so they pass with a note.
  */
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
-import type {Resource} from '../../core/types.js'
+import type {Outcome, Resource} from '../../core/types.js'
 import {tdLabel, type Snapshot} from '../../model/snapshot.js'
 import {efsVolumesOf, mountsIn, mountsOfFs} from '../_lib/mount-usage.js'
 import {activeInstances} from '../_lib/scope.js'
@@ -33,27 +33,34 @@ function dnsUsage(s: Snapshot): {reasons: string[]; byIpOnly: boolean} {
 /**
  * Lint: mounts in template UserData name the file system by `${FileSystem}` / an EFS DNS name rather than `fs-…`,
  * so any efs-utils mount or `.efs.` host counts as by name; the VPCs are those of the hosts' and mount targets' subnets.
+ * `undeclared`: the subnets of hosts and mount targets the template does not declare (parameters, imports).
  */
-function templateDnsUsage(s: Snapshot): {reasons: string[]; byIpOnly: boolean; vpcIds: string[]} {
+function templateDnsUsage(s: Snapshot): {reasons: string[]; byIpOnly: boolean; vpcIds: string[]; undeclared: string[]} {
   const u = dnsUsage(s)
   let ipMounts = 0
   for (const m of (s.userData ?? []).flatMap(u => mountsIn(s, u))) {
     if (m.byDnsName && (m.type === 'efs' || m.host.includes('.efs.'))) u.reasons.push(`UserData ${m.userDataId} line ${m.line} mounts ${m.host} by DNS name`)
     else if (!m.byDnsName) ipMounts++
   }
-  const subnetIds = [...templateHosts(s).flatMap(h => h.subnetIds), ...(s.template?.mountTargets ?? []).map(mt => mt.subnetId)]
-  const vpcIds = [...new Set(subnetIds.map(id => s.subnets?.[id]?.vpcId ?? `subnet ${id}`))]
+  const subnetIds = [...new Set([...templateHosts(s).flatMap(h => h.subnetIds), ...(s.template?.mountTargets ?? []).map(mt => mt.subnetId)])]
+  const vpcIds = [...new Set(subnetIds.map(id => s.subnets?.[id]?.vpcId).filter((v): v is string => v !== undefined))]
   const reasons = [...new Set(u.reasons)]
-  return {reasons, byIpOnly: reasons.length === 0 && ipMounts > 0, vpcIds}
+  return {reasons, byIpOnly: reasons.length === 0 && ipMounts > 0, vpcIds, undeclared: subnetIds.filter(id => !s.subnets?.[id])}
 }
 
 function fromTemplate(s: Snapshot) {
   const usage = templateDnsUsage(s)
-  return usage.vpcIds.map(id => {
-    const r: Resource = s.vpcs?.[id] ? {type: 'vpc', id} : {type: 'cloudformation-resource', id: id.replace(/^subnet /, '')}
+  // NOTE: subnets from parameters or imports (`${Select:0:Subnets}`, `${ImportValue:…}`) are one finding, not one per
+  // subnet: their VPC (one, as a file system's mount targets share it) is simply not in the template.
+  const outside: Outcome[] = usage.undeclared.length === 0 ? [] : [usage.byIpOnly
+    ? pass(TEMPLATE(s), 'Hosts mount by mount-target IP only (per UserData), so VPC DNS settings do not affect them.')
+    : unknown(TEMPLATE(s), `The VPC of subnet${usage.undeclared.length > 1 ? 's' : ''} ${listSubnets(usage.undeclared)} is not declared in this template (${usage.undeclared.length > 1 ? 'they come' : 'it comes'} from a parameter, condition or import), so its DNS settings are not known.`,
+      {evidence: {subnets: usage.undeclared}})]
+  return [...outside, ...usage.vpcIds.map(id => {
+    const r: Resource = {type: 'vpc', id}
     const vpc = s.vpcs?.[id]
     if (usage.byIpOnly) return pass(r, 'Hosts mount by mount-target IP only (per UserData), so VPC DNS settings do not affect them.')
-    if (!vpc) return unknown(r, `The VPC of ${id.startsWith('subnet ') ? id : `subnets in ${id}`} is not defined in this template, so its DNS settings are not known.`)
+    if (!vpc) return unknown(r, `VPC ${id} is not declared in this template, so its DNS settings are not known.`)
     const who = usage.reasons.length ? ` Hosts resolve the EFS name: ${usage.reasons.slice(0, 3).join('; ')}${usage.reasons.length > 3 ? '; …' : ''}.` : ' How hosts mount is not known from the template, so DNS is assumed.'
     const ev = {enableDnsSupport: vpc.enableDnsSupport, enableDnsHostnames: vpc.enableDnsHostnames, dhcpOptionsId: vpc.dhcpOptionsId, domainNameServers: vpc.domainNameServers, dnsUsage: usage.reasons}
     const off = (['enableDnsSupport', 'enableDnsHostnames'] as const).filter(k => vpc[k] === false)
@@ -70,8 +77,11 @@ function fromTemplate(s: Snapshot) {
     const missing = [vpc.enableDnsSupport === undefined && 'EnableDnsSupport', vpc.enableDnsHostnames === undefined && 'EnableDnsHostnames', dns === undefined && `DNS servers of DHCP options ${vpc.dhcpOptionsId ?? ''}`].filter(Boolean)
     if (missing.length) return unknown(r, `VPC ${id}: ${missing.join(', ')} not known from the template (parameter, condition or import).`, {evidence: ev})
     return pass(r, `VPC ${id} has EnableDnsSupport and EnableDnsHostnames true and uses AmazonProvidedDNS.${who}`, {evidence: ev})
-  })
+  })]
 }
+
+const TEMPLATE = (s: Snapshot): Resource => ({type: 'cloudformation-resource', id: s.scope.template ?? 'template'})
+const listSubnets = (ids: readonly string[]): string => ids.length > 6 ? `${ids.slice(0, 6).join(', ')} and ${ids.length - 6} more` : ids.join(', ')
 
 export const vpcDns = defineCheck({
   id: 'network/vpc-dns',

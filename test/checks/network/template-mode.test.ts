@@ -165,6 +165,17 @@ describe('network/vpc-dns on a template', () => {
     expect(outside.find(f => f.message.includes('${VpcId}'))?.status).toBe('unknown')
   })
 
+  it('says once, naming them, that the VPC of subnets from parameters is not known (not a "subnet ${If}" per subnet)', () => {
+    const parameters = 'Parameters:\n  Subnets: {Type: "List<AWS::EC2::Subnet::Id>"}\n'
+    const fs = lint(vpcDns, {parameters, zones: '[!Select [0, !Ref Subnets], !Select [1, !Ref Subnets]]'})
+    // NOTE: the mount targets' subnets are declared in Vpc, which passes; the hosts' two subnets are one unknown.
+    expect(fs.map(f => [f.status, f.resource.id])).toEqual([['unknown', 't.yaml'], ['pass', 'Vpc']])
+    expect(fs[0].message).toBe('The VPC of subnets ${Select:0:Subnets}, ${Select:1:Subnets} is not declared in this template (they come from a parameter, condition or import), so its DNS settings are not known.')
+    expect(fs[0].evidence).toEqual({subnets: ['${Select:0:Subnets}', '${Select:1:Subnets}']})
+    const cond = lint(vpcDns, {parameters: `${parameters}Conditions:\n  One: !Equals [a, a]\n`, zones: '!If [One, [!Select [0, !Ref Subnets]], !Ref Subnets]'})
+    expect(cond[0].message).toMatch(/^The VPC of subnet \$\{If:One\} is not declared/)
+  })
+
   it('flags custom DHCP DNS servers declared in the template as a warning', () => {
     const extra = `  Dhcp: {Type: AWS::EC2::DHCPOptions, Properties: {DomainNameServers: [10.0.0.10]}}
   DhcpAssoc: {Type: AWS::EC2::VPCDHCPOptionsAssociation, Properties: {VpcId: !Ref Vpc, DhcpOptionsId: !Ref Dhcp}}
@@ -207,6 +218,15 @@ describe('efs/mount-target-per-az on a template', () => {
     const byIndex = template({subnetA: `{VpcId: !Ref Vpc, CidrBlock: 10.0.0.0/20, AvailabilityZone: ${azA}}`,
       extra: subnet('SubnetC', "!Select [2, !GetAZs '']", '10.0.32.0/20'), zones: '[!Ref SubnetC]'}).replace('SubnetId: !Ref SubnetB', 'SubnetId: !Ref SubnetA')
     expect(one(runChecks([mountTargetPerAz], buildSnapshot(parseTemplate(byIndex, 't.yaml'), {file: 't.yaml'})).findings).status).toBe('fail')
+  })
+
+  it('tells elements of a subnet-list parameter apart: a mount target in element 0 does not serve element 1', () => {
+    // NOTE: both used to read `${Select}`, one made-up subnet shared by the mount target and both ASG subnets (a pass).
+    const t = template({parameters: 'Parameters:\n  Subnets: {Type: "List<AWS::EC2::Subnet::Id>"}\n',
+      zones: '[!Select [0, !Ref Subnets], !Select [1, !Ref Subnets]]'})
+      .replace('SubnetId: !Ref SubnetA', 'SubnetId: !Select [0, !Ref Subnets]').replace(/ {2}MtB:.*\n/, '')
+    const fs = runChecks([mountTargetPerAz], buildSnapshot(parseTemplate(t, 't.yaml'), {file: 't.yaml'})).findings
+    expect(fs.map(f => [f.evidence?.subnet, f.status])).toEqual([['${Select:0:Subnets}', 'pass'], ['${Select:1:Subnets}', 'unknown']])
   })
 
   it('is skipped when the template declares no Auto Scaling group', () => {
