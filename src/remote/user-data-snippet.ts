@@ -141,9 +141,12 @@ export function userDataSnippet(req: SnippetRequest): string {
       ].join('\n')
     case 'cfn-yaml':
       return [
+        // NOTE: where UserData goes differs by resource; the snippet does not know which one the reader has.
+        '# Under LaunchTemplateData of an AWS::EC2::LaunchTemplate, or under Properties of an',
+        '# AWS::AutoScaling::LaunchConfiguration or an AWS::EC2::Instance.',
         ...(CFN_REF_RE.test(req.fileSystemId)
-          ? [`# Under LaunchTemplateData (AWS::EC2::LaunchTemplate). Fn::Sub turns ${req.fileSystemId} into the file system's id.`]
-          : [`# Under LaunchTemplateData (AWS::EC2::LaunchTemplate). To use the template's own file system instead of ${req.fileSystemId},`,
+          ? [`# Fn::Sub turns ${req.fileSystemId} into the file system's id.`]
+          : [`# To use the template's own file system instead of ${req.fileSystemId},`,
             '# run this with --file-system \'${MyFileSystem}\' (its logical id; Fn::Sub turns it into the id).']),
         '# Shell variables are written ${!VAR} so that Fn::Sub leaves them alone.',
         'UserData:',

@@ -105,6 +105,13 @@ describe('cfn-yaml with a reference to the template\'s file system', () => {
     expect(out).toContain('Fn::Sub turns ${SharedFs} into the file system\'s id')
   })
 
+  it('says where UserData goes for each resource that has it, not only launch templates', () => {
+    const head = userDataSnippet({fileSystemId: '${SharedFs}', path: '/mnt/efs', format: 'cfn-yaml'}).split('UserData:')[0]
+    for (const where of ['LaunchTemplateData of an AWS::EC2::LaunchTemplate', 'Properties of an', 'AWS::AutoScaling::LaunchConfiguration', 'AWS::EC2::Instance']) {
+      expect(head).toContain(where)
+    }
+  })
+
   it('refuses a reference in the bash and cloud-config forms (nothing would substitute it)', () => {
     for (const format of ['bash', 'cloud-config'] as const) {
       expect(() => userDataSnippet({fileSystemId: '${SharedFs}', path: '/mnt/efs', format})).toThrow(/only works with --format cfn-yaml/)
