@@ -412,7 +412,9 @@ export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
     const imageName = imageNameOf(t, h.data.ImageId)
     const kind = imageKindOf(imageName)
     const cfnInit = cfnInitResources(text).map(id => cfnInitOf(r, obj(t.body.Resources), id)).filter(x => x !== undefined)
-      .map(x => ({...x, configs: Object.fromEntries(Object.entries(x.configs).map(([k, v]) => [k, redactSecrets(v)]))}))
+      .map(x => ({...x, configs: Object.fromEntries(Object.entries(x.configs).map(([k, v]) => [k, redactSecrets(v)])),
+        lines: Object.fromEntries(Object.keys(x.configs).map(k => [k, t.lines.get(`Resources/${x.resource}/Metadata/AWS::CloudFormation::Init/${k}`)])
+          .filter((e): e is [string, number] => e[1] !== undefined))}))
     userData.push({id: h.res.id, source: {type: 'template', id: h.res.id}, instanceIds: [], text: redactAnyUserData(text),
       location: {file: opts.file, line: map?.[0] ?? t.lines.get(h.path) ?? lineOf(h.res.id), logicalId: h.res.id},
       ...(kind !== 'unknown' ? {image: {kind, name: imageName}} : {}), ...(cfnInit.length ? {cfnInit} : {})})

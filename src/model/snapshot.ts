@@ -262,6 +262,8 @@ export interface CfnInit {
   resource: string
   configSets: Record<string, string[]>
   configs: Record<string, string>
+  /** Config name → template line where it is declared (lint). */
+  lines?: Record<string, number>
 }
 
 /** See src/core/images.ts for what each kind ships. */

@@ -12,11 +12,20 @@ describe('lint: AWS::CloudFormation::Init run by cfn-init, and NoEcho parameters
     const {report, snapshot} = await lintTemplateFile(FILE, {region: 'us-east-1'})
     expect(snapshot.userData![0].cfnInit).toEqual([{resource: 'HostTemplate', configSets: {default: ['mount', 'app'], other: ['app']}, configs: {
       mount: "yum install -y amazon-efs-utils\ncat > /etc/fstab <<'EFSDOCTOR_CFN_INIT_FILE'\n${Storage}:/ /mnt/efs efs _netdev,tls 0 0\nEFSDOCTOR_CFN_INIT_FILE\nmkdir -p /mnt/efs\nmount -a -t efs",
-      app: 'service docker start'}}])
+      app: 'service docker start'}, lines: {mount: 21, app: 34}}])
     const mounts = report.findings.find(f => f.checkId === 'userdata/mounts-efs')!
-    expect(mounts).toMatchObject({status: 'pass', message: expect.stringContaining("Line 2 of UserData HostTemplate mounts ${Storage} (`${Storage}:/` at /mnt/efs")})
+    // NOTE: line 2 of the script runs cfn-init; the message says so, and the finding points at the config that mounts.
+    expect(mounts).toMatchObject({status: 'pass', message: expect.stringContaining("Line 2 (cfn-init HostTemplate config mount) of UserData HostTemplate mounts ${Storage} (`${Storage}:/` at /mnt/efs")})
+    expect(mounts.location).toEqual({file: FILE, line: 21, logicalId: 'HostTemplate'})
     expect(verdicts(report.findings)).toMatchObject({'userdata/client-installed-before-mount': 'pass', 'userdata/fstab-netdev': 'fail'})
-    expect(report.findings.find(f => f.checkId === 'userdata/fstab-netdev')!.severity).toBe('warning')
+    const fstab = report.findings.find(f => f.checkId === 'userdata/fstab-netdev')!
+    expect(fstab.severity).toBe('warning')
+    expect(fstab.message).toMatch(/the fstab entry for \/mnt\/efs on line 2 \(cfn-init HostTemplate config mount\) lacks nofail/)
+    expect(fstab.location?.line).toBe(21)
+    expect(fstab.evidence).toMatchObject({cfnInit: {resource: 'HostTemplate', config: 'mount'}, scriptLine: 2})
+    // A finding about the script's own line still points at that line of UserData.
+    const secrets = report.findings.find(f => f.checkId === 'userdata/secrets' && f.status === 'fail')!
+    expect(secrets.location?.line).not.toBe(21)
   })
 
   it('runs only the configSets named with --configsets; without cfn-init the Init metadata is not read', async () => {

@@ -3,7 +3,7 @@ import type {Location, Outcome, Resource} from '../../core/types.js'
 import type {Snapshot, UserData} from '../../model/snapshot.js'
 import {FS_ID_RE} from '../../model/ids.js'
 import {skipped, unknown} from '../../core/define-check.js'
-import {type FstabEntry, type MountCall, parseDevice, parseUd, type ParsedUserData} from './user-data.js'
+import {type CfnInitConfig, type FstabEntry, lineRef, type MountCall, parseDevice, parseUd, type ParsedUserData} from './user-data.js'
 import {shellCommand} from '../../core/shell.js'
 
 export const udResource = (ud: UserData): Resource => ({type: 'user-data', id: ud.id})
@@ -27,10 +27,15 @@ export function udEvidence(ud: UserData, extra: Record<string, unknown> = {}): R
   }
 }
 
-/** Extra fields for a pass/fail/unknown outcome about one line of a script. */
-export function at(ud: UserData, line: number | undefined, evidence: Record<string, unknown> = {}): {location?: Location; evidence: Record<string, unknown>} {
-  const location = udLocation(ud, line)
-  return Object.keys(location).length ? {location, evidence: udEvidence(ud, evidence)} : {evidence: udEvidence(ud, evidence)}
+/**
+ * Extra fields for an outcome about one line of a script: `where` is the line, or the step (a step cfn-init runs
+ * carries its config in the evidence, so lint points at the config in the template: locate.ts).
+ */
+export function at(ud: UserData, where: number | {line: number; cfnInit?: CfnInitConfig} | undefined, evidence: Record<string, unknown> = {}): {location?: Location; evidence: Record<string, unknown>} {
+  const step = typeof where === 'object' ? where : undefined
+  const location = udLocation(ud, step ? step.line : where as number | undefined)
+  const ev = udEvidence(ud, step?.cfnInit ? {...evidence, cfnInit: step.cfnInit} : evidence)
+  return Object.keys(location).length ? {location, evidence: ev} : {evidence: ev}
 }
 
 /** Run `fn` for each distinct script; a script with no readable text is `unknown`. */
@@ -111,7 +116,7 @@ export function runsLocalScript(p: ParsedUserData): {line: number; path: string}
 export function noVisibleMount(ud: UserData, p: ParsedUserData): Outcome {
   const script = runsLocalScript(p)
   return script
-    ? unknown(udResource(ud), `UserData ${ud.id} has no mount of its own, but line ${script.line} runs ${script.path}, which efsdoctor cannot read: its mounts are not judged (see userdata/mounts-efs).`, at(ud, script.line, {script: script.path}))
+    ? unknown(udResource(ud), `UserData ${ud.id} has no mount of its own, but ${lineRef(script)} runs ${script.path}, which efsdoctor cannot read: its mounts are not judged (see userdata/mounts-efs).`, at(ud, script, {script: script.path}))
     : skipped(udResource(ud), `UserData ${ud.id} mounts no EFS/NFS file system (see userdata/mounts-efs).`, at(ud, undefined))
 }
 

@@ -774,7 +774,11 @@ function runCfnInit(w: Walk, words: string[], line: number): void {
   const names = sets ? sets.flatMap(s => init.configSets[s] ?? []) : ['config']
   for (const name of names.slice(0, 100)) {
     const script = init.configs[name]
-    if (script) walkScript(w.ctx, w.sh, {text: script, lineOf: () => line}, {...w})
+    if (!script) continue
+    const outer = w.ctx.cfnInit
+    w.ctx.cfnInit = {resource: init.resource, config: name}
+    walkScript(w.ctx, w.sh, {text: script, lineOf: () => line}, {...w})
+    w.ctx.cfnInit = outer
   }
 }
 

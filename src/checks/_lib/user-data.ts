@@ -51,7 +51,22 @@ export interface Step {
   text: string
   /** Runs only in one arm of a condition the script tests at boot (`test -f X && A || B`, `if … then A else B`). */
   branch?: Branch
+  /** Written in cfn-init metadata, not in the script; `line` is then the script line that runs cfn-init (see lineRef). */
+  cfnInit?: CfnInitConfig
 }
+
+/** A config of a resource's AWS::CloudFormation::Init metadata. */
+export interface CfnInitConfig {
+  resource: string
+  config: string
+}
+
+type Placed = {line: number; cfnInit?: CfnInitConfig}
+
+/** Where a step is, for messages: `line 4`, or `line 2 (cfn-init Host config setup)` for a step cfn-init runs. */
+export const lineRef = (s: Placed): string => s.cfnInit ? `line ${s.line} (cfn-init ${s.cfnInit.resource} config ${s.cfnInit.config})` : `line ${s.line}`
+/** lineRef at the start of a sentence. */
+export const LineRef = (s: Placed): string => `L${lineRef(s).slice(1)}`
 
 export interface Branch {
   /** The condition as written, e.g. `test -f "/sbin/mount.efs"`. */
@@ -214,6 +229,8 @@ export interface Ctx {
   seq: {n: number}
   /** The arm of a condition the walk is in (see Step.branch). */
   branch?: Branch
+  /** The cfn-init config the walk is in (see Step.cfnInit). */
+  cfnInit?: CfnInitConfig
 }
 
 function orderOf(stage: Stage, part: number, seq: number): number {
@@ -223,7 +240,7 @@ function orderOf(stage: Stage, part: number, seq: number): number {
 /** A step at decoded line `line`; its boot order is the order the walk reaches it (functions run where called). */
 export function step(ctx: Ctx, line: number, text: string): Step {
   return {line, part: ctx.part, stage: ctx.stage, order: orderOf(ctx.stage, ctx.part, ++ctx.seq.n), text: text.trim().slice(0, 200),
-    ...(ctx.branch ? {branch: ctx.branch} : {})}
+    ...(ctx.branch ? {branch: ctx.branch} : {}), ...(ctx.cfnInit ? {cfnInit: ctx.cfnInit} : {})}
 }
 
 /** Mark the whole UserData unreadable (the first reason wins): the checks then say unknown, with the reason. */

@@ -9,7 +9,7 @@ import {IMAGE_LABEL, imageShips, isDebianFamily} from '../../core/images.js'
 import type {Outcome} from '../../core/types.js'
 import type {ImageKind, Snapshot, UserData} from '../../model/snapshot.js'
 import {at, eachUserData, effectiveMounts, nfsMountCalls, noVisibleMount, snippetCommand, SOURCES, udResource} from '../_lib/user-data-check.js'
-import type {Branch, PackageInstall, ParsedUserData} from '../_lib/user-data.js'
+import {type Branch, LineRef, lineRef, type PackageInstall, type ParsedUserData} from '../_lib/user-data.js'
 
 const EFS_UTILS = /^amazon-efs-utils/
 const NFS_CLIENT = /^(nfs-utils|nfs-common)$|^amazon-efs-utils/
@@ -49,15 +49,15 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   if (before) {
     // NOTE: apt of amazon-efs-utils on an image we cannot name may work (a custom repository or image); unknown.
     if (APT.test(before.manager) && EFS_UTILS.test(pkgOf(before)) && kind === 'unknown') {
-      return unknown(r, `Line ${before.line} installs amazon-efs-utils with ${before.manager}; it is not in Ubuntu's or Debian's archive, and whether this image carries it is not known.`, at(ud, before.line, ev))
+      return unknown(r, `${LineRef(before)} installs amazon-efs-utils with ${before.manager}; it is not in Ubuntu's or Debian's archive, and whether this image carries it is not known.`, at(ud, before, ev))
     }
-    return pass(r, `Line ${before.line} installs ${pkgOf(before)} before the first mount on line ${first.line}.`, at(ud, first.line, ev))
+    return pass(r, `${LineRef(before)} installs ${pkgOf(before)} before the first mount on ${lineRef(first)}.`, at(ud, first, ev))
   }
-  if (ships === true) return pass(r, `The first mount (line ${first.line}) needs ${pkgName}; ${image} ships it.`, at(ud, first.line, ev))
+  if (ships === true) return pass(r, `The first mount (${lineRef(first)}) needs ${pkgName}; ${image} ships it.`, at(ud, first, ev))
   const wrong = installs.find(i => wrongForImage(i, pkgOf(i), kind))
   if (wrong) {
-    return fail(r, `Line ${wrong.line} installs ${pkgOf(wrong)}, but ${wrongForImage(wrong, pkgOf(wrong), kind)}: the install fails and the mount on line ${first.line} fails${needsEfsUtils ? ' with "unknown filesystem type \'efs\'"' : ''}.`,
-      fix, at(ud, wrong.line, ev))
+    return fail(r, `${LineRef(wrong)} installs ${pkgOf(wrong)}, but ${wrongForImage(wrong, pkgOf(wrong), kind)}: the install fails and the mount on ${lineRef(first)} fails${needsEfsUtils ? ' with "unknown filesystem type \'efs\'"' : ''}.`,
+      fix, at(ud, wrong, ev))
   }
   const after = usable[0]
   if (after) {
@@ -67,14 +67,14 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
     // The first boot's mount fails, the ECS agent starts anyway, and tasks write to the local disk: an error, unless
     // the image may ship the client (unknown image, NFS): then a warning.
     const severity = ships === false || needsEfsUtils ? 'error' : 'warning'
-    return fail(r, `The first mount (line ${first.line}) runs before ${pkgName} is installed on line ${after.line}${why}: on ${image} the first boot's mount fails${needsEfsUtils ? ' with "unknown filesystem type \'efs\'"' : ''}, the ECS agent starts anyway and tasks write to the local disk.`,
-      fix, {...at(ud, first.line, ev), severity})
+    return fail(r, `The first mount (${lineRef(first)}) runs before ${pkgName} is installed on ${lineRef(after)}${why}: on ${image} the first boot's mount fails${needsEfsUtils ? ' with "unknown filesystem type \'efs\'"' : ''}, the ECS agent starts anyway and tasks write to the local disk.`,
+      fix, {...at(ud, first, ev), severity})
   }
   if (ships === false) {
-    return fail(r, `Line ${first.line} mounts ${needsEfsUtils ? 'with type efs' : 'over NFS'}, but UserData ${ud.id} never installs ${pkgName}, and ${image} does not ship it: the mount fails.`, fix, at(ud, first.line, ev))
+    return fail(r, `${LineRef(first)} mounts ${needsEfsUtils ? 'with type efs' : 'over NFS'}, but UserData ${ud.id} never installs ${pkgName}, and ${image} does not ship it: the mount fails.`, fix, at(ud, first, ev))
   }
-  return unknown(r, `Line ${first.line} mounts ${needsEfsUtils ? 'with type efs' : 'over NFS'} and UserData ${ud.id} never installs ${pkgName}; whether the image ships it is not known (${kind === 'unknown' ? 'the image is not known' : image}). ECS-optimized Amazon Linux 2/2023 AMIs ship amazon-efs-utils; plain Amazon Linux 2/2023, Ubuntu and Debian do not.`,
-    at(ud, first.line, ev))
+  return unknown(r, `${LineRef(first)} mounts ${needsEfsUtils ? 'with type efs' : 'over NFS'} and UserData ${ud.id} never installs ${pkgName}; whether the image ships it is not known (${kind === 'unknown' ? 'the image is not known' : image}). ECS-optimized Amazon Linux 2/2023 AMIs ship amazon-efs-utils; plain Amazon Linux 2/2023, Ubuntu and Debian do not.`,
+    at(ud, first, ev))
 }
 
 export const clientInstalledBeforeMount = defineCheck({

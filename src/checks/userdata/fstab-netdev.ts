@@ -9,11 +9,11 @@ import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import type {Snapshot, UserData} from '../../model/snapshot.js'
 import {at, eachUserData, NFS_TYPES, nfsMountCalls, noVisibleMount, snippetCommand, SOURCES, udResource} from '../_lib/user-data-check.js'
-import {optionMap, type ParsedUserData} from '../_lib/user-data.js'
+import {type FstabEntry, LineRef, lineRef, optionMap, type ParsedUserData} from '../_lib/user-data.js'
 
 export const EFS_NFS_OPTIONS = 'nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport'
 
-interface Problem { line: number; level: 'error' | 'warning'; text: string }
+interface Problem { entry: FstabEntry; level: 'error' | 'warning'; text: string }
 
 function nfsOptionProblems(options: string[]): string[] {
   const o = optionMap(options)
@@ -38,41 +38,41 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   }
   if (entries.length === 0) {
     const m = mounts[0]
-    return fail(r, `Line ${m.line} mounts ${m.device ?? m.mountPoint ?? 'EFS'} but UserData ${ud.id} writes no /etc/fstab entry: UserData runs only on first boot, so the mount is gone after a reboot.`,
+    return fail(r, `${LineRef(m)} mounts ${m.device ?? m.mountPoint ?? 'EFS'} but UserData ${ud.id} writes no /etc/fstab entry: UserData runs only on first boot, so the mount is gone after a reboot.`,
       {summary: 'Append a grep-guarded fstab line with _netdev,nofail (and mount it with `mount <mount point>`).', command: snippetCommand(s, m)},
-      at(ud, m.line))
+      at(ud, m))
   }
   const problems: Problem[] = []
   for (const e of entries) {
     const o = optionMap(e.options)
     if (!o.has('_netdev')) {
-      problems.push({line: e.line, level: 'error', text: `the fstab entry for ${e.mountPoint} on line ${e.line} lacks _netdev: the boot can hang waiting for the network${e.fsType === 'efs' ? ', and amazon-efs-utils skips the mount and exits 0' : ''}`})
+      problems.push({entry: e, level: 'error', text: `the fstab entry for ${e.mountPoint} on ${lineRef(e)} lacks _netdev: the boot can hang waiting for the network${e.fsType === 'efs' ? ', and amazon-efs-utils skips the mount and exits 0' : ''}`})
     }
     if (!o.has('nofail')) {
       const al1 = ud.image?.kind === 'al1' || ud.image?.kind === 'ecs-al1'
-      problems.push({line: e.line, level: 'warning', text: `the fstab entry for ${e.mountPoint} on line ${e.line} lacks nofail: ${al1
+      problems.push({entry: e, level: 'warning', text: `the fstab entry for ${e.mountPoint} on ${lineRef(e)} lacks nofail: ${al1
         ? 'on Amazon Linux 1 (sysvinit) the netfs init script mounts it at boot and waits for it, and nofail does not change that'
         : 'under systemd a mount that fails delays the boot (it waits out its timeout) and fails remote-fs.target, though the boot goes on'}`})
     }
     if (e.fsType !== 'efs') {
-      for (const t of nfsOptionProblems(e.options)) problems.push({line: e.line, level: 'warning', text: `the ${e.fsType} entry on line ${e.line} ${t}`})
+      for (const t of nfsOptionProblems(e.options)) problems.push({entry: e, level: 'warning', text: `the ${e.fsType} entry on ${lineRef(e)} ${t}`})
     }
   }
   const ev = {entries: entries.map(e => ({line: e.line, device: e.device, mountPoint: e.mountPoint, fsType: e.fsType, options: e.options.join(',')}))}
   if (problems.length === 0) {
     const e = entries[0]
-    return pass(r, `Line ${e.line} writes ${e.device} ${e.mountPoint} (${e.fsType}) to /etc/fstab with _netdev and nofail.`, at(ud, e.line, ev))
+    return pass(r, `${LineRef(e)} writes ${e.device} ${e.mountPoint} (${e.fsType}) to /etc/fstab with _netdev and nofail.`, at(ud, e, ev))
   }
   const worst = problems.find(x => x.level === 'error') ?? problems[0]
   const msg = problems.map(x => x.text).join('; ')
-  const first = entries.find(e => e.line === worst.line) ?? entries[0]
+  const first = worst.entry
   // NOTE: the line as it should read: its own options kept (tls, iam, noresvport…), the missing ones added.
   const wanted = first.fsType === 'efs' ? ['_netdev', 'nofail'] : ['_netdev', 'nofail', ...EFS_NFS_OPTIONS.split(',')]
   const optionKey = (o: string) => o.split('=')[0]
   const fixed = [...first.options, ...wanted.filter(w => !first.options.some(o => optionKey(o) === optionKey(w)))]
   return fail(r, `UserData ${ud.id}: ${msg}.`,
     {summary: `Write the fstab line for ${first.mountPoint} with options ${fixed.join(',')} (its own options kept, the missing ones added).`, command: snippetCommand(s, first)},
-    {...at(ud, worst.line, {...ev, problems: problems.map(x => x.text)}), severity: worst.level})
+    {...at(ud, worst.entry, {...ev, problems: problems.map(x => x.text)}), severity: worst.level})
 }
 
 export const fstabNetdev = defineCheck({

@@ -10,7 +10,7 @@ import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import type {Snapshot, UserData} from '../../model/snapshot.js'
 import {at, eachUserData, nfsMountCalls, noVisibleMount, snippetCommand, SOURCES, udResource} from '../_lib/user-data-check.js'
-import type {ParsedUserData} from '../_lib/user-data.js'
+import {LineRef, lineRef, type ParsedUserData} from '../_lib/user-data.js'
 
 function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome[] {
   const r = udResource(ud)
@@ -22,9 +22,9 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome[] {
   // NOTE: `start ecs` is Upstart (Amazon Linux 1): the AL1 agent is not ordered after cloud-final, so it does not deadlock.
   const deadlock = p.services.find(a => a.service === 'ecs' && (a.action === 'start' || a.action === 'restart') && !a.noBlock && a.tool !== 'upstart')
   if (deadlock) {
-    out.push(fail(r, `Line ${deadlock.line} runs \`${deadlock.text}\` inside cloud-init: on the ECS-optimized AMI ecs.service is After=cloud-final.service, so a blocking start/restart waits for cloud-init to finish, which waits for it — the agent never starts and the instance never registers.`,
+    out.push(fail(r, `${LineRef(deadlock)} runs \`${deadlock.text}\` inside cloud-init: on the ECS-optimized AMI ecs.service is After=cloud-final.service, so a blocking start/restart waits for cloud-init to finish, which waits for it — the agent never starts and the instance never registers.`,
       {summary: 'Remove the ECS agent restart (the agent starts after cloud-init finishes, after your mount), or use `systemctl enable --now --no-block ecs`.', command: fixCmd},
-      {...at(ud, deadlock.line, {action: deadlock.text}), key: {problem: 'blocking-ecs-start'}}))
+      {...at(ud, deadlock, {action: deadlock.text}), key: {problem: 'blocking-ecs-start'}}))
   }
 
   // NOTE: `|| true` changes nothing in a script without errexit (a failed mount never stops it): only a backgrounded
@@ -34,9 +34,9 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome[] {
     const how = unsafe.backgrounded
       ? 'runs in the background (&): the script, and then ECS, go on before EFS is mounted'
       : 'ignores failure (|| true) without a retry loop under set -e: where a failed mount would stop the script, the script (and then ECS) goes on with EFS not mounted'
-    out.push(fail(r, `The mount on line ${unsafe.line} ${how}, so tasks can start on an empty local directory.`,
+    out.push(fail(r, `The mount on ${lineRef(unsafe)} ${how}, so tasks can start on an empty local directory.`,
       {summary: 'Mount synchronously, in a bounded retry loop (the snippet below does).', command: fixCmd},
-      {...at(ud, unsafe.line, {mount: unsafe.text}), key: {problem: 'mount-not-waited-for'}}))
+      {...at(ud, unsafe, {mount: unsafe.text}), key: {problem: 'mount-not-waited-for'}}))
   }
 
   const lastMount = mounts[mounts.length - 1]
@@ -49,15 +49,15 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome[] {
     // NOTE: a --no-block ECS start is deferred until cloud-init ends on the ECS-optimized AMI (After=cloud-final);
     // on other AMIs the agent may place tasks before the mount, so it is a warning, not an error.
     const deferred = early.service === 'ecs' && early.noBlock
-    out.push(fail(r, `Line ${early.line} starts ${early.service} before the first mount on line ${mounts[0].line}, and ${early.service} is not restarted after it: containers started in between keep the empty local directory${deferred ? ' (on the ECS-optimized AMI the --no-block start waits for cloud-init; on other AMIs it does not)' : ''}.`,
+    out.push(fail(r, `${LineRef(early)} starts ${early.service} before the first mount on ${lineRef(mounts[0])}, and ${early.service} is not restarted after it: containers started in between keep the empty local directory${deferred ? ' (on the ECS-optimized AMI the --no-block start waits for cloud-init; on other AMIs it does not)' : ''}.`,
       {summary: `Mount before starting ${early.service}, or restart ${early.service} after the mount (the ECS agent with --no-block).`, command: fixCmd},
-      {...at(ud, early.line, {start: early.text, firstMountLine: mounts[0].line}), key: {problem: 'started-before-mount'}, severity: deferred ? 'warning' : 'error'}))
+      {...at(ud, early, {start: early.text, firstMountLine: mounts[0].line}), key: {problem: 'started-before-mount'}, severity: deferred ? 'warning' : 'error'}))
   }
 
   if (out.length === 0) {
     const restartNote = p.services.some(a => a.order > lastMount.order) ? '; Docker/ECS are restarted after it' : ''
-    out.push(pass(r, `The mount on line ${mounts[0].line} runs synchronously before Docker/ECS start tasks${restartNote}.`,
-      at(ud, mounts[0].line)))
+    out.push(pass(r, `The mount on ${lineRef(mounts[0])} runs synchronously before Docker/ECS start tasks${restartNote}.`,
+      at(ud, mounts[0])))
   }
   return out
 }

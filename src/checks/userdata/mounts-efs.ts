@@ -8,12 +8,12 @@ import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check
 import type {Outcome} from '../../core/types.js'
 import type {Snapshot, UserData} from '../../model/snapshot.js'
 import {at, eachUserData, effectiveMounts, runsLocalScript, scopeFsIds, snippetCommand, udResource} from '../_lib/user-data-check.js'
-import {type Branch, type DeviceRef, parseDevice, type ParsedUserData} from '../_lib/user-data.js'
+import {type Branch, type CfnInitConfig, type DeviceRef, LineRef, lineRef, parseDevice, type ParsedUserData} from '../_lib/user-data.js'
 import {shellCommand} from '../../core/shell.js'
 import {mountedOnlyElsewhere} from '../_lib/usage.js'
 import {listCandidates} from '../_lib/cluster-hosts.js'
 
-interface Ref { line: number; device: string; ref: DeviceRef; fsId?: string; mountPoint?: string; origin?: string; fsType?: string; branch?: Branch; order: number }
+interface Ref { line: number; device: string; ref: DeviceRef; fsId?: string; mountPoint?: string; origin?: string; fsType?: string; branch?: Branch; order: number; cfnInit?: CfnInitConfig }
 
 const placeholderName = (v: string): string | undefined => /^\$\{?([\w:.]+)\}?$/.exec(v)?.[1]
 const isPlaceholder = (v: string | undefined): boolean => !!v && /[$<]/.test(v)
@@ -22,15 +22,15 @@ const isPlaceholder = (v: string | undefined): boolean => !!v && /[$<]/.test(v)
 function refsOf(s: Snapshot, p: ParsedUserData): Ref[] {
   const seen = new Set<string>()
   const out: Ref[] = []
-  const add = (order: number, line: number, device: string | undefined, mountPoint?: string, origin?: string, fsType?: string, branch?: Branch) => {
+  const add = (order: number, line: number, device: string | undefined, mountPoint?: string, origin?: string, fsType?: string, branch?: Branch, cfnInit?: CfnInitConfig) => {
     if (!device || seen.has(`${line}:${device}`)) return
     seen.add(`${line}:${device}`)
     const ref = parseDevice(device)
     const fsId = ref.fsId ?? (ref.ip ? s.mountTargets?.find(mt => mt.ipAddress === ref.ip)?.fileSystemId : undefined)
-    if (fsId || ref.dnsName || ref.ip) out.push({line, device, ref, fsId, mountPoint, origin, fsType, branch, order})
+    if (fsId || ref.dnsName || ref.ip) out.push({line, device, ref, fsId, mountPoint, origin, fsType, branch, order, ...(cfnInit ? {cfnInit} : {})})
   }
-  for (const m of effectiveMounts(p)) add(m.fstab?.order ?? m.call.order, m.fstab ? m.fstab.line : m.call.line, m.device, m.mountPoint, m.fstab?.origin ?? m.call.origin, m.fsType, m.fstab?.branch ?? m.call.branch)
-  for (const e of p.fstab) add(e.order, e.line, e.device, e.mountPoint, e.origin, e.fsType, e.branch)
+  for (const m of effectiveMounts(p)) add(m.fstab?.order ?? m.call.order, m.fstab ? m.fstab.line : m.call.line, m.device, m.mountPoint, m.fstab?.origin ?? m.call.origin, m.fsType, m.fstab?.branch ?? m.call.branch, (m.fstab ?? m.call).cfnInit)
+  for (const e of p.fstab) add(e.order, e.line, e.device, e.mountPoint, e.origin, e.fsType, e.branch, e.cfnInit)
   return out.sort((a, b) => a.line - b.line)
 }
 
@@ -69,8 +69,8 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   if (refs.length === 0) {
     const script = runsLocalScript(p)
     if (script) {
-      return unknown(r, `UserData ${ud.id} mounts no EFS file system itself, but line ${script.line} runs ${script.path}, which efsdoctor cannot read (written at boot, e.g. by cfn-init files): it may mount ${wanted.join(' or ')}.`,
-        at(ud, script.line, {script: script.path}))
+      return unknown(r, `UserData ${ud.id} mounts no EFS file system itself, but ${lineRef(script)} runs ${script.path}, which efsdoctor cannot read (written at boot, e.g. by cfn-init files): it may mount ${wanted.join(' or ')}.`,
+        at(ud, script, {script: script.path}))
     }
     const elsewhere = mountedOnlyElsewhere(s, ud.id)
     if (elsewhere) {
@@ -85,23 +85,23 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   const missing = matching.find(m => doesNotExist(s, m.fsId!))
   if (missing) {
     const where = `${s.scope.accountId ?? 'this account'}/${s.scope.region ?? 'this region'}`
-    return fail(r, `Line ${missing.line} of UserData ${ud.id} mounts ${missing.fsId}: no such file system in ${where}, so the mount fails at boot (\`Failed to resolve\`) and tasks write to the root volume.`,
+    return fail(r, `${LineRef(missing)} of UserData ${ud.id} mounts ${missing.fsId}: no such file system in ${where}, so the mount fails at boot (\`Failed to resolve\`) and tasks write to the root volume.`,
       {summary: `Point the script at a file system that exists in ${where} (see efs/file-system-exists), or create ${missing.fsId}'s replacement and update the launch template.`,
         command: shellCommand(['aws', 'efs', 'describe-file-systems', '--region', s.scope.region ?? '<region>', '--query', 'FileSystems[].[FileSystemId,Name]', '--output', 'table'])},
-      at(ud, missing.line, {device: missing.device, fileSystemId: missing.fsId, account: s.scope.accountId, region: s.scope.region}))
+      at(ud, missing, {device: missing.device, fileSystemId: missing.fsId, account: s.scope.accountId, region: s.scope.region}))
   }
   for (const m of matching) {
     // NOTE: only the efs mount helper turns a bare `fs-…` into a mount target address; nfs/nfs4 look it up in DNS.
     if (!m.ref.dnsName && !m.ref.ip && m.fsType !== 'efs' && /^fs-[0-9a-f]+$/.test(m.fsId!)) {
-      return fail(r, `Line ${m.line} of UserData ${ud.id} mounts \`${m.device}\` with type ${m.fsType ?? 'nfs (no -t)'}: a bare file-system id is not a host name (only the efs mount helper resolves it), so the mount fails with "Failed to resolve server".`,
+      return fail(r, `${LineRef(m)} of UserData ${ud.id} mounts \`${m.device}\` with type ${m.fsType ?? 'nfs (no -t)'}: a bare file-system id is not a host name (only the efs mount helper resolves it), so the mount fails with "Failed to resolve server".`,
         {summary: `Mount with type efs (amazon-efs-utils), or use the DNS name ${m.fsId}.efs.<region>.amazonaws.com.`, command: snippetCommand(s, {mountPoint: m.mountPoint, device: m.device})},
-        at(ud, m.line, {device: m.device, fsType: m.fsType}))
+        at(ud, m, {device: m.device, fsType: m.fsType}))
     }
     const problem = dnsProblem(m.ref, s.scope.region)
     if (problem) {
-      return fail(r, `Line ${m.line} of UserData ${ud.id} mounts ${m.fsId} by a DNS name that ${problem}: the name does not resolve and the mount fails.`,
+      return fail(r, `${LineRef(m)} of UserData ${ud.id} mounts ${m.fsId} by a DNS name that ${problem}: the name does not resolve and the mount fails.`,
         {summary: 'Build the name as <fs-id>.efs.<region>.<partition DNS suffix>, or mount by file-system id with amazon-efs-utils.', command: snippetCommand(s, {mountPoint: m.mountPoint, device: m.device})},
-        at(ud, m.line, {device: m.device, region: s.scope.region}))
+        at(ud, m, {device: m.device, region: s.scope.region}))
     }
   }
   // `test -f X && write A || write B`: when the file system in use is only in one arm and the other arm mounts
@@ -110,8 +110,8 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   const alt = matching.every(m => m.branch) ? matching.map(m => ({m, o: otherArm(m)})).find(x => x.o) : undefined
   if (alt?.o) {
     const {m, o} = alt
-    return unknown(r, `Line ${m.line} of UserData ${ud.id} mounts ${m.fsId} only when \`${m.branch!.cond}\` (line ${m.branch!.line}) ${m.branch!.arm === 'then' ? 'succeeds' : 'fails'}; otherwise line ${o.line} mounts ${o.fsId ?? o.device}. Which one a host gets is decided at boot, not in the script.`,
-      at(ud, m.line, {device: m.device, alternative: o.device, condition: m.branch!.cond}))
+    return unknown(r, `${LineRef(m)} of UserData ${ud.id} mounts ${m.fsId} only when \`${m.branch!.cond}\` (${lineRef(m.branch!)}) ${m.branch!.arm === 'then' ? 'succeeds' : 'fails'}; otherwise ${lineRef(o)} mounts ${o.fsId ?? o.device}. Which one a host gets is decided at boot, not in the script.`,
+      at(ud, m, {device: m.device, alternative: o.device, condition: m.branch!.cond}))
   }
   // Two file systems on one mount point: the one mounted later hides the earlier (mount -a mounts in fstab order).
   const sameArm = (a?: Branch, b?: Branch) => a?.cond === b?.cond && a?.arm === b?.arm
@@ -119,24 +119,24 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
     sameArm(o.branch, m.branch) && (o.fsId ?? o.device) !== m.fsId && !matching.includes(o))})).find(x => x.o)
   if (shadow?.o && matching.every(m => shadow.o!.mountPoint === m.mountPoint)) {
     const {m, o} = shadow
-    return fail(r, `Line ${m.line} of UserData ${ud.id} mounts ${m.fsId} at ${m.mountPoint}, but line ${o.line} mounts ${o.fsId ?? o.device} at the same ${m.mountPoint} after it: the later mount hides ${m.fsId}, so tasks using ${m.mountPoint} see ${o.fsId ?? o.device}.`,
+    return fail(r, `${LineRef(m)} of UserData ${ud.id} mounts ${m.fsId} at ${m.mountPoint}, but ${lineRef(o)} mounts ${o.fsId ?? o.device} at the same ${m.mountPoint} after it: the later mount hides ${m.fsId}, so tasks using ${m.mountPoint} see ${o.fsId ?? o.device}.`,
       {summary: `Give each file system its own mount point (or remove the line that mounts ${o.fsId ?? o.device}).`, command: snippetCommand(s, m)},
-      at(ud, o.line, {device: m.device, hiddenBy: o.device, mountPoint: m.mountPoint}))
+      at(ud, o, {device: m.device, hiddenBy: o.device, mountPoint: m.mountPoint}))
   }
   if (matching.length > 0) {
     const m = matching[0]
-    return pass(r, `Line ${m.line} of UserData ${ud.id} mounts ${m.fsId} (\`${m.device}\`${m.mountPoint ? ` at ${m.mountPoint}` : ''}${m.origin ? `; ${m.origin}` : ''}).`,
-      at(ud, m.line, {device: m.device, ...(m.origin ? {origin: m.origin} : {})}))
+    return pass(r, `${LineRef(m)} of UserData ${ud.id} mounts ${m.fsId} (\`${m.device}\`${m.mountPoint ? ` at ${m.mountPoint}` : ''}${m.origin ? `; ${m.origin}` : ''}).`,
+      at(ud, m, {device: m.device, ...(m.origin ? {origin: m.origin} : {})}))
   }
   const unresolved = refs.find(x => x.fsId && isPlaceholder(x.fsId))
   if (unresolved) {
-    return unknown(r, `Line ${unresolved.line} of UserData ${ud.id} mounts ${unresolved.device}; the file-system id is an unresolved value, so it cannot be compared with ${wanted.join(', ')}.`,
-      at(ud, unresolved.line, {device: unresolved.device}))
+    return unknown(r, `${LineRef(unresolved)} of UserData ${ud.id} mounts ${unresolved.device}; the file-system id is an unresolved value, so it cannot be compared with ${wanted.join(', ')}.`,
+      at(ud, unresolved, {device: unresolved.device}))
   }
   const other = refs[0]
   const what = other.fsId ?? other.ref.dnsName ?? other.ref.ip
-  return fail(r, `Line ${other.line} of UserData ${ud.id} mounts ${what}, not ${wanted.join(' or ')}: tasks on these instances do not see the shared file system.`,
-    fix(), at(ud, other.line, {device: other.device, mounted: [...new Set(refs.map(x => x.fsId ?? x.device))]}))
+  return fail(r, `${LineRef(other)} of UserData ${ud.id} mounts ${what}, not ${wanted.join(' or ')}: tasks on these instances do not see the shared file system.`,
+    fix(), at(ud, other, {device: other.device, mounted: [...new Set(refs.map(x => x.fsId ?? x.device))]}))
 }
 
 export const mountsEfs = defineCheck({
@@ -153,7 +153,7 @@ export const mountsEfs = defineCheck({
       return eachUserData(s, (ud, p) => {
         const m = effectiveMounts(p)[0]
         return [m
-          ? unknown(udResource(ud), `Line ${m.fstab?.line ?? m.call.line} of UserData ${ud.id} mounts ${m.device ?? m.mountPoint ?? 'a file system'}, but no file system is in scope to compare it with (the template names it by a parameter or import).`, at(ud, m.fstab?.line ?? m.call.line))
+          ? unknown(udResource(ud), `${LineRef(m.fstab ?? m.call)} of UserData ${ud.id} mounts ${m.device ?? m.mountPoint ?? 'a file system'}, but no file system is in scope to compare it with (the template names it by a parameter or import).`, at(ud, m.fstab ?? m.call))
           : skipped(udResource(ud), 'No file system in scope to compare the UserData mounts with.', at(ud, undefined))]
       })
     }
