@@ -1,12 +1,11 @@
 import {Flags} from '../cli/flags.js'
-import {awsFlags, awsOptions, BaseCommand, debugFlag, runTimeoutFlag} from '../base-command.js'
+import {awsFlags, awsOptions, BaseCommand, checkFileSystemIds, debugFlag, runTimeoutFlag} from '../base-command.js'
 import {runSteps} from '../progress.js'
 import {allChecks} from '../checks/index.js'
 import {UsageError} from '../core/errors.js'
 import {runChecks} from '../core/run-checks.js'
 import {phaseTimer} from '../timing.js'
 import {loadShellParserForSnapshot} from '../core/shell-parser.js'
-import {FS_ID_RE} from '../model/ids.js'
 import {examplePath, listExamples, loadSnapshot} from '../inventory/load-snapshot.js'
 import type {Snapshot} from '../model/snapshot.js'
 import {finishReport, loadBaselineFlag, loadIgnores, needsFingerprints, onlyCountsPasses, prepareReport, reportFlags, validateOutputs, validateSelection} from '../report-flags.js'
@@ -54,9 +53,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
     validateOutputs(flags, flags.from ? [{file: flags.from, what: 'the snapshot this run reads'}] : [])
     const ignores = loadIgnores(flags)
     const baseline = await loadBaselineFlag(flags)
-    for (const id of flags['file-system'] ?? []) {
-      if (!FS_ID_RE.test(id)) throw new UsageError(`"${id}" is not an EFS file system id (fs-… with 8 or 17 hex digits)`)
-    }
+    checkFileSystemIds(flags['file-system'])
     let snapshot: Snapshot
     let snapshotFile: string | undefined
     if (flags.from) {

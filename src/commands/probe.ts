@@ -1,9 +1,8 @@
 import {Flags} from '../cli/flags.js'
-import {awsFlags, awsOptions, BaseCommand, debugFlag} from '../base-command.js'
+import {awsFlags, awsOptions, BaseCommand, checkFileSystemIds, debugFlag} from '../base-command.js'
 import {UsageError} from '../core/errors.js'
 import {oneLine} from '../core/sanitize.js'
 import type {HostFacts} from '../model/snapshot.js'
-import {FS_ID_RE} from '../model/ids.js'
 
 const INSTANCE_RE = /^(i-[0-9a-f]{8}([0-9a-f]{9})?|mi-[0-9a-f]{17})$/
 
@@ -30,7 +29,7 @@ Exit codes: 0 = every instance was probed; 1 = at least one could not be; 2 = co
   async run(): Promise<void> {
     const {flags} = await this.parse(ProbeCmd)
     for (const id of flags.instance) if (!INSTANCE_RE.test(id)) throw new UsageError(`"${id}" is not an EC2 instance id (i-… with 8 or 17 hex digits)`)
-    for (const id of flags['file-system'] ?? []) if (!FS_ID_RE.test(id)) throw new UsageError(`"${id}" is not an EFS file system id (fs-… with 8 or 17 hex digits)`)
+    checkFileSystemIds(flags['file-system'])
     const {probeLive} = await import('../inventory/live.js')
     const {snapshot, notes} = await probeLive({instanceIds: [...new Set(flags.instance)], fileSystemIds: flags['file-system'],
       ...awsOptions(flags), timeoutSeconds: flags['probe-timeout'],

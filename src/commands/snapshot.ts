@@ -1,8 +1,6 @@
 import {Flags} from '../cli/flags.js'
-import {awsFlags, awsOptions, BaseCommand, checkOutputFile, debugFlag, runTimeoutFlag, toStdout} from '../base-command.js'
+import {awsFlags, awsOptions, BaseCommand, checkFileSystemIds, checkOutputFile, debugFlag, runTimeoutFlag, toStdout} from '../base-command.js'
 import {runSteps} from '../progress.js'
-import {UsageError} from '../core/errors.js'
-import {FS_ID_RE} from '../model/ids.js'
 
 export default class SnapshotCmd extends BaseCommand {
   static summary = 'Save everything discovery finds about a cluster to a JSON file, for offline replay with check --from.'
@@ -28,9 +26,7 @@ export default class SnapshotCmd extends BaseCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(SnapshotCmd)
     if (flags['output-file'] !== undefined) checkOutputFile(flags['output-file'])
-    for (const id of flags['file-system'] ?? []) {
-      if (!FS_ID_RE.test(id)) throw new UsageError(`"${id}" is not an EFS file system id`)
-    }
+    checkFileSystemIds(flags['file-system'])
     const {collectLive} = await import('../inventory/live.js')
     const snapshot = await collectLive({cluster: flags.cluster, fileSystemIds: flags['file-system'], ...awsOptions(flags),
       timeoutSeconds: flags.timeout, runSteps,

@@ -12,6 +12,7 @@ import type {Snapshot} from '../model/snapshot.js'
 import {buildSnapshot} from './build-snapshot.js'
 import {locateFindings} from './locate.js'
 import {parseTemplate, type TemplateReadOptions} from './template.js'
+import {isUserDataScript, scriptSnapshot} from './script.js'
 import {MAX_TEMPLATE_BYTES, readInputFile} from '../core/input-file.js'
 
 export {buildSnapshot, type BuildOptions} from './build-snapshot.js'
@@ -21,6 +22,8 @@ export {locateFindings} from './locate.js'
 
 export interface LintOptions extends Pick<RunOptions, 'only' | 'skip' | 'ignores' | 'fingerprints' | 'countPasses'>, TemplateReadOptions {
   region?: string
+  /** A UserData script only: the file systems it should mount. */
+  fileSystems?: string[]
   clusterName?: string
   checks?: readonly Check[]
   now?: string
@@ -33,15 +36,21 @@ export function readTemplate(file: string): string {
   return text
 }
 
-export function templateSnapshot(file: string, opts: Pick<LintOptions, 'region' | 'clusterName' | 'now' | 'allowDuplicateKeys'> = {}): Snapshot {
-  return buildSnapshot(parseTemplate(readTemplate(file), file, opts), {file, ...opts})
+/** The snapshot of a template, or of a lone UserData script (script.ts) when the file is one. */
+export function templateSnapshot(file: string, opts: Pick<LintOptions, 'region' | 'clusterName' | 'now' | 'allowDuplicateKeys' | 'fileSystems'> = {}): Snapshot {
+  const text = readTemplate(file)
+  if (isUserDataScript(text)) return scriptSnapshot(text, {file, ...opts})
+  if (opts.fileSystems?.length) throw new UsageError(`--file-system is for a UserData script given on its own; ${file} is a template, whose file systems lint reads from it`)
+  return buildSnapshot(parseTemplate(text, file, opts), {file, ...opts})
 }
 
 /** Lint a template whose snapshot is built; the shell parser must be loaded when it has UserData (see lintTemplateFile). */
 export function lintTemplate(file: string, opts: LintOptions = {}, built: Snapshot = templateSnapshot(file, opts)): {report: Report; snapshot: Snapshot} {
   // NOTE: usedBy reads UserData mounts, so it is added here, where the shell parser is loaded, not in buildSnapshot.
   const {snapshot, derived} = withUsedBy(built)
-  const report = runChecks(opts.checks ?? allChecks, snapshot, {only: opts.only, skip: opts.skip, ignores: opts.ignores, derived, fingerprints: opts.fingerprints, countPasses: opts.countPasses},
+  // NOTE: a lone script answers only the userdata checks; the others would all be "a template cannot answer this".
+  const checks = (opts.checks ?? allChecks).filter(c => !built.template?.script || c.id.startsWith('userdata/'))
+  const report = runChecks(checks, snapshot, {only: opts.only, skip: opts.skip, ignores: opts.ignores, derived, fingerprints: opts.fingerprints, countPasses: opts.countPasses},
     {source: 'template', template: file})
   return {report: locateFindings(report, snapshot, file), snapshot}
 }

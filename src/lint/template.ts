@@ -322,10 +322,6 @@ function checkNodes(doc: Document.Parsed, lc: LineCounter, file: string, opts: T
   walk(doc.contents, '')
 }
 
-/** A UserData script given to lint (which reads CloudFormation templates) fails as a template: say what it is. */
-const scriptHint = (text: string): string =>
-  /^(#!|#cloud-config\b|#cloud-boothook\b|Content-Type: multipart)/.test(text) ? '; it looks like a UserData script: lint reads the CloudFormation template that holds it' : ''
-
 export function parseTemplate(text: string, file: string, opts: TemplateReadOptions = {}): ParsedTemplate {
   const lc = new LineCounter()
   const doc = withPlainEnv(() => parseDocument(text, {lineCounter: lc, customTags: withCfnTags, uniqueKeys: false, strict: false}))
@@ -333,7 +329,7 @@ export function parseTemplate(text: string, file: string, opts: TemplateReadOpti
     const e = doc.errors[0]
     const at = e.linePos?.[0] ? ` (line ${e.linePos[0].line})` : ''
     const first = e.message.split('\n')[0].trimEnd()
-    throw new UsageError(`${file} is not a valid YAML or JSON template${at}: ${first.endsWith(':') ? first.slice(0, -1) : first}${scriptHint(text)}`)
+    throw new UsageError(`${file} is not a valid YAML or JSON template${at}: ${first.endsWith(':') ? first.slice(0, -1) : first}`)
   }
   // NOTE: most templates have no alias and no repeated key: their data is read in one walk; the others are checked
   // and read by the library (its toJS), which expands aliases under its budget.
@@ -351,11 +347,11 @@ export function parseTemplate(text: string, file: string, opts: TemplateReadOpti
   }
   const format = /^\s*[{[]/.test(text) ? 'json' : 'yaml'
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw new UsageError(`${file} is not a CloudFormation template (expected a mapping at the top)${scriptHint(text)}`)
+    throw new UsageError(`${file} is not a CloudFormation template (expected a mapping at the top)`)
   }
   const resources = body.Resources
   if (!resources || typeof resources !== 'object' || Array.isArray(resources) || Object.keys(resources).length === 0) {
-    throw new UsageError(`${file} is not a CloudFormation template: it has no Resources${scriptHint(text)}`)
+    throw new UsageError(`${file} is not a CloudFormation template: it has no Resources`)
   }
   return {format, body, ...pathLines(doc, lc)}
 }

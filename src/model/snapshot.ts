@@ -329,6 +329,8 @@ export interface HostFacts {
  */
 export interface TemplateFacts {
   file: string
+  /** The file is a lone UserData script, not a template (lint/script.ts): only the userdata checks apply. */
+  script?: boolean
   /** Logical id → 1-based line of the resource in the template. */
   resourceLines: Record<string, number>
   fileSystems: {id: string; name?: string; encrypted?: boolean; availabilityZoneName?: string}[]

@@ -153,7 +153,7 @@ export const mountsEfs = defineCheck({
       return eachUserData(s, (ud, p) => {
         const m = effectiveMounts(p)[0]
         return [m
-          ? unknown(udResource(ud), `${LineRef(m.fstab ?? m.call)} of UserData ${ud.id} mounts ${m.device ?? m.mountPoint ?? 'a file system'}, but no file system is in scope to compare it with (the template names it by a parameter or import).`, at(ud, m.fstab ?? m.call))
+          ? unknown(udResource(ud), `${LineRef(m.fstab ?? m.call)} of UserData ${ud.id} mounts ${m.device ?? m.mountPoint ?? 'a file system'}, but no file system is in scope to compare it with (${s.template?.script ? 'name the one it should mount with --file-system' : 'the template names it by a parameter or import'}).`, at(ud, m.fstab ?? m.call))
           : skipped(udResource(ud), 'No file system in scope to compare the UserData mounts with.', at(ud, undefined))]
       })
     }

@@ -1,0 +1,49 @@
+/**
+ * `efsdoctor lint SCRIPT`: a UserData script on its own — bash, cloud-config or MIME multipart, such as a Terraform
+ * `user_data` template or what a launch template was given in the console — judged by the userdata checks, as lint
+ * judges the UserData inside a template. Values filled in elsewhere (`${efs_id}`, `${FileSystem}`) stay placeholders,
+ * so checks that need them say unknown rather than guess.
+ */
+import {basename} from 'node:path'
+import {redactAnyUserData} from '../core/user-data-layers.js'
+import {TOOL_VERSION} from '../core/version.js'
+import {SNAPSHOT_SCHEMA_VERSION, type Snapshot} from '../model/snapshot.js'
+
+/** How UserData that cloud-init runs begins (a CloudFormation template never does). */
+const SCRIPT_START = /^(#!|#cloud-config\b|#cloud-boothook\b|#include\b|Content-Type: multipart)/
+
+/** Whether a file given to lint is a UserData script rather than a template. */
+export const isUserDataScript = (text: string): boolean => SCRIPT_START.test(text)
+
+export interface ScriptOptions {
+  file: string
+  region?: string
+  /** The ECS cluster the script's hosts should join (--cluster-name): userdata/script-runs compares ECS_CLUSTER with it. */
+  clusterName?: string
+  /** The file systems the script should mount (--file-system): mounts-efs compares its mounts with them. */
+  fileSystems?: readonly string[]
+  now?: string
+}
+
+/** The snapshot of a lone script: its UserData and the named file systems, nothing else. */
+export function scriptSnapshot(text: string, opts: ScriptOptions): Snapshot {
+  // NOTE: the id names the script in findings; printable characters only, whatever the file is called.
+  const id = basename(opts.file).replace(/[^\x21-\x7e]/g, '?') || 'script'
+  const region = opts.region
+  return {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    collectedAt: opts.now ?? new Date().toISOString(),
+    tool: {name: 'efsdoctor', version: TOOL_VERSION},
+    scope: {
+      source: 'template',
+      template: opts.file,
+      ...(region ? {region, partition: region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws'} : {}),
+      ...(opts.clusterName ? {cluster: opts.clusterName} : {}),
+      fileSystems: (opts.fileSystems ?? []).map(fsId => ({id: fsId, reasons: ['named with --file-system'], named: true})),
+      notes: [`Read ${opts.file} as a UserData script on its own: only the userdata checks run, and values filled in elsewhere (\${…}) stay placeholders.`],
+    },
+    gaps: [],
+    userData: [{id, source: {type: 'template', id}, instanceIds: [], text: redactAnyUserData(text), location: {file: opts.file, line: 1, logicalId: id}}],
+    template: {file: opts.file, script: true, resourceLines: {}, fileSystems: [], mountTargets: [], accessPoints: [], hostSecurityGroups: {[id]: []}},
+  }
+}

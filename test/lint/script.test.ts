@@ -1,0 +1,95 @@
+/**
+ * `lint` given a UserData script on its own (a Terraform user_data template, what a launch template was given in the
+ * console): the userdata checks judge it, with --file-system and --cluster-name as what it should mount and join.
+ * Real scripts from the userdata corpus (cited in test/fixtures/userdata-corpus/README.md), plus small ones written here.
+ */
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import Lint from '../../src/commands/lint.js'
+import {lintTemplateFile} from '../../src/lint/index.js'
+import {isUserDataScript} from '../../src/lint/script.js'
+import {expectOneLineExit2, runCommand} from '../support/run-command.js'
+
+const CORPUS = 'test/fixtures/userdata-corpus'
+const FS = 'fs-0a1b2c3d4e5f60718'
+const dir = mkdtempSync(join(tmpdir(), 'efsd-lint-script-'))
+const file = (name: string, text: string): string => {
+  const p = join(dir, name)
+  writeFileSync(p, text)
+  return p
+}
+const verdicts = (fs: {checkId: string; status: string}[]) => Object.fromEntries(fs.map(f => [f.checkId, f.status]))
+
+const GOOD = `#!/bin/bash
+echo ECS_CLUSTER=prod >> /etc/ecs/ecs.config
+yum install -y amazon-efs-utils
+mkdir -p /mnt/efs
+echo "${FS}:/ /mnt/efs efs _netdev,tls,nofail 0 0" >> /etc/fstab
+mount -a
+`
+
+describe('lint: a UserData script on its own', () => {
+  it('tells scripts from templates by how cloud-init sees them', () => {
+    for (const t of ['#!/bin/bash\n', '#cloud-config\nruncmd: []\n', '#cloud-boothook\n', 'Content-Type: multipart/mixed; boundary="x"\n', '#include\nhttps://x\n']) {
+      expect(isUserDataScript(t)).toBe(true)
+    }
+    for (const t of ['Resources:\n  A: {Type: X}\n', '{"Resources": {}}', '# a comment\nResources: {}\n', 'AWSTemplateFormatVersion: "2010-09-09"\n']) {
+      expect(isUserDataScript(t)).toBe(false)
+    }
+  })
+
+  it('runs only the userdata checks and points findings at the script\'s lines (a real Terraform script)', async () => {
+    const path = `${CORPUS}/geneames-nfs4-no-client-no-fstab.sh`
+    const {report, snapshot} = await lintTemplateFile(path, {fileSystems: [FS], region: 'eu-west-1'})
+    expect(snapshot.template?.script).toBe(true)
+    expect(new Set(report.findings.map(f => f.checkId.split('/')[0]))).toEqual(new Set(['userdata']))
+    const fstab = report.findings.find(f => f.checkId === 'userdata/fstab-netdev')!
+    expect(fstab.status).toBe('fail')
+    expect(fstab.location).toEqual({file: path, line: 4, logicalId: 'geneames-nfs4-no-client-no-fstab.sh'})
+    // NOTE: the device is a Terraform variable: compared with the named file system it is unknown, never a fail.
+    expect(report.findings.find(f => f.checkId === 'userdata/mounts-efs')?.status).toBe('unknown')
+  })
+
+  it('passes a correct script, fails one that mounts another file system or joins another cluster', async () => {
+    const good = await lintTemplateFile(file('good.sh', GOOD), {fileSystems: [FS], clusterName: 'prod'})
+    expect(verdicts(good.report.findings)).toEqual({'userdata/mounts-efs': 'pass', 'userdata/client-installed-before-mount': 'pass',
+      'userdata/fstab-netdev': 'pass', 'userdata/mount-before-docker': 'pass', 'userdata/script-runs': 'pass', 'userdata/secrets': 'pass'})
+    const other = await lintTemplateFile(file('other.sh', GOOD), {fileSystems: ['fs-11111111'], clusterName: 'staging'})
+    expect(verdicts(other.report.findings)).toMatchObject({'userdata/mounts-efs': 'fail', 'userdata/script-runs': 'fail'})
+    expect(other.report.findings.find(f => f.checkId === 'userdata/mounts-efs')!.message).toMatch(/mounts fs-0a1b2c3d4e5f60718.*not fs-11111111/)
+  })
+
+  it('without --file-system, says which flag names what the script should mount', async () => {
+    const {report} = await lintTemplateFile(file('unnamed.sh', GOOD.replace(FS, '${efs_id}')), {})
+    const m = report.findings.find(f => f.checkId === 'userdata/mounts-efs')!
+    expect(m.status).toBe('unknown')
+    expect(m.message).toMatch(/name the one it should mount with --file-system/)
+  })
+
+  it('reads a cloud-config script (a real one) as UserData, not as a YAML template', async () => {
+    const {report} = await lintTemplateFile(`${CORPUS}/camusd-cloud-config-runcmd-nfs4.yaml`, {})
+    expect(report.findings.length).toBeGreaterThan(0)
+    expect(report.findings.every(f => f.checkId.startsWith('userdata/'))).toBe(true)
+    expect(report.findings.find(f => f.checkId === 'userdata/script-runs')?.message).toMatch(/cloud-config/)
+  })
+
+  it('redacts a secret in the script from every output', async () => {
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzSECRETKEY'
+    const path = file('secret.sh', `${GOOD}export AWS_SECRET_ACCESS_KEY=${secret}\n`)
+    for (const format of ['json', 'sarif', 'markdown', 'html', 'table']) {
+      const r = await runCommand(Lint, [path, '--file-system', FS, '--output', format, '--verbose', '--fail-on', 'warning'])
+      expect({format, code: r.code}).toEqual({format, code: 1})
+      expect(r.stdout).not.toContain(secret)
+      expect(r.stdout).not.toContain('SECRETKEY')
+    }
+    const r = await runCommand(Lint, [path, '--file-system', FS, '--output', 'json'])
+    const out = JSON.parse(r.stdout) as {findings: {checkId: string; status: string; message: string}[]}
+    expect(out.findings.find(f => f.checkId === 'userdata/secrets')).toMatchObject({status: 'fail', message: expect.stringMatching(/AWS secret access key \(value redacted\)/)})
+  })
+
+  it('refuses --file-system with a template and a malformed id, in one line with exit 2', async () => {
+    expectOneLineExit2(await runCommand(Lint, ['examples/templates/ecs-efs-stack.yaml', '--file-system', FS]), /--file-system is for a UserData script/)
+    expectOneLineExit2(await runCommand(Lint, [file('bad-id.sh', GOOD), '--file-system', 'fs-xyz']), /"fs-xyz" is not an EFS file system id/)
+  })
+})
