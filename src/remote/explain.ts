@@ -144,8 +144,10 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: 'efs-utils-missing',
     title: 'The EFS mount helper is not installed',
-    pattern: /unknown filesystem type 'efs'/i,
-    causes: ['amazon-efs-utils is not installed (non-Amazon AMI), or UserData mounts before installing it'],
+    // NOTE: without mount.efs, mount(8) hands type efs to the kernel, which knows an old SGI file system of that name
+    // on a block device: hence "special device fs-…:/ does not exist" on kernels that ship it.
+    pattern: /unknown filesystem type 'efs'|special device [^\s]{0,300}:\/[^\s]{0,300} does not exist/i,
+    causes: ['amazon-efs-utils is not installed (non-Amazon AMI), or UserData mounts before installing it: without /sbin/mount.efs the kernel is asked for its own, unrelated "efs" type'],
     checks: ['host/nfs-client-installed', 'userdata/client-installed-before-mount'],
     fix: 'Install amazon-efs-utils before the mount (yum install -y amazon-efs-utils), or mount with -t nfs4 and the recommended options.',
   },
@@ -342,6 +344,27 @@ export const SIGNATURES: readonly Signature[] = [
     causes: ['AWS::ECS::TaskDefinition expects the key EFSVolumeConfiguration; the template (old aws-cdk releases) writes EfsVolumeConfiguration'],
     checks: [],
     fix: 'Spell it EFSVolumeConfiguration (upgrade aws-cdk, or override the property), then deploy again.',
+  },
+  {
+    id: 'watchdog-upstart',
+    title: 'efs-utils took PID 1 for upstart and ran /sbin/status (a TLS mount fails with a Python traceback)',
+    pattern: /No such file or directory: '\/sbin\/status'/i,
+    causes: [
+      'with tls, mount.efs starts its watchdog through the init system it reads from /proc/1/comm; a PID 1 named "init" that is not upstart (SysV init, WSL, a container\'s init shim) makes it run /sbin/status, which does not exist',
+    ],
+    checks: ['host/efs-utils-tls'],
+    fix: 'Mount on a host whose PID 1 is systemd (an EC2 instance, not a container or WSL); in ECS, let the agent mount it (efsVolumeConfiguration) instead of mounting inside a container.',
+  },
+  {
+    id: 'tls-cert-verify',
+    title: 'The TLS tunnel could not verify the mount target\'s certificate',
+    pattern: /OCSP check failed|certificate verify failed|CERT: Verification error/i,
+    causes: [
+      'stunnel checks the certificate\'s revocation (OCSP) over HTTP to ocsp.rootca1.amazontrust.com, which a proxy or egress rules block (stunnel ignores HTTP proxy settings)',
+      'the CA bundle on the host (or in efs-utils.conf) lacks the Amazon roots',
+    ],
+    checks: ['host/efs-utils-tls'],
+    fix: 'Allow the host HTTP to the OCSP responder, or set stunnel_check_cert_validity = false in /etc/amazon/efs/efs-utils.conf; upgrade amazon-efs-utils (2.x does TLS in efs-proxy).',
   },
   {
     id: 'watchdog-init',

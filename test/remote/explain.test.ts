@@ -107,6 +107,24 @@ describe('explain', () => {
     expect(m.checks).toEqual(['host/mount-options', 'host/nfs-client-installed'])
   })
 
+  test.each([
+    // aws/efs-utils#65: the reporter removed efs-utils, then `mount -t efs` reached the kernel's own efs type
+    ['mount: /home/ubuntu/efs: special device fs-FS_ID:/ does not exist.', 'efs-utils-missing'],
+    ["mount: /mnt/efs: special device fs-0123456789abcdef0:/ does not exist.", 'efs-utils-missing'],
+    // aws/efs-utils#163 and #172: start_watchdog runs upstart's /sbin/status when PID 1 is named init
+    ["FileNotFoundError: [Errno 2] No such file or directory: '/sbin/status'", 'watchdog-upstart'],
+    // aws/efs-utils#30: stunnel's OCSP request could not pass a proxy
+    ['LOG4[31598:139665592420096]: OCSP check failed: depth=1, /C=US/O=Amazon/OU=Server CA 1B/CN=Amazon', 'tls-cert-verify'],
+    ['SSL_connect: 14090086: error:14090086:SSL routines:ssl3_get_server_certificate:certificate verify failed', 'tls-cert-verify'],
+  ])('efs-utils install, init system and TLS certificate messages: %s', (text, id) => {
+    expect(ids(text)[0]).toBe(id)
+  })
+
+  test('a missing special device that is not an NFS-style source, or a missing file elsewhere, is not claimed', () => {
+    expect(ids('mount: /mnt/data: special device /dev/xvdf does not exist.')).toEqual([])
+    expect(ids("FileNotFoundError: [Errno 2] No such file or directory: '/etc/app.conf'")).toEqual([])
+  })
+
   test('"Protocol family not supported" (an address family, not the NFS version) is not claimed by it', () => {
     expect(ids('mount.nfs: Protocol family not supported')).not.toContain('protocol-not-supported')
   })
