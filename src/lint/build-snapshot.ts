@@ -11,7 +11,7 @@ import {SNAPSHOT_SCHEMA_VERSION, type SgRule, type SecurityGroup, type Snapshot,
   type TaskVolume, type TemplateFacts, type NaclEntry, type NetworkAcl, type AutoScalingGroup, type UserData, type Vpc, type Service} from '../model/snapshot.js'
 import {TOOL_VERSION} from '../core/version.js'
 import {cfnInitOf, cfnInitResources} from './cfn-init.js'
-import {Resolver} from './intrinsics.js'
+import {partitionOf, Resolver} from './intrinsics.js'
 import type {Json, ParsedTemplate} from './template.js'
 
 export interface BuildOptions {
@@ -321,6 +321,14 @@ function clusterFacts(r: Resolver, ofType: (type: string) => Res[], clusters: Re
   })
 }
 
+/** What every snapshot lint builds starts with: format version, time, tool. */
+export const offlineHead = (opts: {now?: string}): Pick<Snapshot, 'schemaVersion' | 'collectedAt' | 'tool'> =>
+  ({schemaVersion: SNAPSHOT_SCHEMA_VERSION, collectedAt: opts.now ?? new Date().toISOString(), tool: {name: 'efsdoctor', version: TOOL_VERSION}})
+
+/** The scope fields of a file read offline: its name, and the region (and partition) given with --region. */
+export const offlineScope = (opts: {file: string; region?: string}): {source: 'template'; template: string; region?: string; partition?: string} =>
+  ({source: 'template', template: opts.file, ...(opts.region ? {region: opts.region, partition: partitionOf(opts.region)} : {})})
+
 export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
   const resources: Res[] = Object.entries(obj(t.body.Resources)).map(([id, v]) => ({id, type: String(obj(v).Type ?? ''), props: obj(obj(v).Properties)}))
   // NOTE: one index by type, read about 30 times, instead of a scan of every resource per read.
@@ -539,15 +547,10 @@ export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
     for (const v of td.volumes) if (v.efsVolumeConfiguration) addReason(v.efsVolumeConfiguration.fileSystemId, `task definition ${td.arn} volume "${v.name}"`)
   }
 
-  const region = opts.region
   const snapshot: Snapshot = {
-    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
-    collectedAt: opts.now ?? new Date().toISOString(),
-    tool: {name: 'efsdoctor', version: TOOL_VERSION},
+    ...offlineHead(opts),
     scope: {
-      source: 'template',
-      template: opts.file,
-      ...(region ? {region, partition: region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws'} : {}),
+      ...offlineScope(opts),
       ...(clusterName ? {cluster: clusterName} : clusters.length ? {cluster: `\${${clusters[0].id}}`} : {}),
       fileSystems: [...reasons].map(([id, why]) => ({id, reasons: why})),
       notes,

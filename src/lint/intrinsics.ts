@@ -29,13 +29,16 @@ function placeholderName(v: Json | undefined): string {
   return fn ? fn[0].replace(/^Fn::/, '') : '?'
 }
 
+/** The partition a region belongs to. */
+export const partitionOf = (region: string): string => region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws'
+
 export class Resolver {
   constructor(private readonly ctx: ResolveContext) {}
 
   /** What `Ref` gives: a resource's logical id stands in for its physical id; parameters stay placeholders. */
   ref(name: string): string {
     if (name === 'AWS::Region' && this.ctx.region) return this.ctx.region
-    if (name === 'AWS::Partition' && this.ctx.region) return this.ctx.region.startsWith('cn-') ? 'aws-cn' : this.ctx.region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws'
+    if (name === 'AWS::Partition' && this.ctx.region) return partitionOf(this.ctx.region)
     if (name === 'AWS::URLSuffix' && this.ctx.region) return this.ctx.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'
     if (this.ctx.knownNames[name]) return this.ctx.knownNames[name]
     if (this.ctx.resourceTypes[name]) return name

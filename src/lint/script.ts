@@ -6,8 +6,8 @@
  */
 import {basename} from 'node:path'
 import {redactAnyUserData} from '../core/user-data-layers.js'
-import {TOOL_VERSION} from '../core/version.js'
-import {SNAPSHOT_SCHEMA_VERSION, type Snapshot} from '../model/snapshot.js'
+import type {Snapshot} from '../model/snapshot.js'
+import {offlineHead, offlineScope} from './build-snapshot.js'
 
 /** How UserData that cloud-init runs begins (a CloudFormation template never does). */
 const SCRIPT_START = /^(#!|#cloud-config\b|#cloud-boothook\b|#include\b|Content-Type: multipart)/
@@ -29,15 +29,10 @@ export interface ScriptOptions {
 export function scriptSnapshot(text: string, opts: ScriptOptions): Snapshot {
   // NOTE: the id names the script in findings; printable characters only, whatever the file is called.
   const id = basename(opts.file).replace(/[^\x21-\x7e]/g, '?') || 'script'
-  const region = opts.region
   return {
-    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
-    collectedAt: opts.now ?? new Date().toISOString(),
-    tool: {name: 'efsdoctor', version: TOOL_VERSION},
+    ...offlineHead(opts),
     scope: {
-      source: 'template',
-      template: opts.file,
-      ...(region ? {region, partition: region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws'} : {}),
+      ...offlineScope(opts),
       ...(opts.clusterName ? {cluster: opts.clusterName} : {}),
       fileSystems: (opts.fileSystems ?? []).map(fsId => ({id: fsId, reasons: ['named with --file-system'], named: true})),
       notes: [`Read ${opts.file} as a UserData script on its own: only the userdata checks run, and values filled in elsewhere (\${…}) stay placeholders.`],
