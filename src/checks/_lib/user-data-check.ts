@@ -33,7 +33,7 @@ export function udEvidence(ud: UserData, extra: Record<string, unknown> = {}): R
  */
 export function at(ud: UserData, where: number | {line: number; cfnInit?: CfnInitConfig} | undefined, evidence: Record<string, unknown> = {}): {location?: Location; evidence: Record<string, unknown>} {
   const step = typeof where === 'object' ? where : undefined
-  const location = udLocation(ud, step ? step.line : where as number | undefined)
+  const location = udLocation(ud, typeof where === 'object' ? where.line : where)
   const ev = udEvidence(ud, step?.cfnInit ? {...evidence, cfnInit: step.cfnInit} : evidence)
   return Object.keys(location).length ? {location, evidence: ev} : {evidence: ev}
 }
