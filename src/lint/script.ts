@@ -9,8 +9,11 @@ import {redactAnyUserData} from '../core/user-data-layers.js'
 import type {Snapshot} from '../model/snapshot.js'
 import {offlineHead, offlineScope} from './build-snapshot.js'
 
-/** How UserData that cloud-init runs begins (a CloudFormation template never does). */
-const SCRIPT_START = /^(#!|#cloud-config\b|#cloud-boothook\b|#include\b|Content-Type: multipart)/
+/**
+ * How UserData begins (a CloudFormation template never does). Blank lines or a byte-order mark before the header are
+ * let through: cloud-init then does not run the script, which userdata/script-runs says.
+ */
+const SCRIPT_START = /^[\s\uFEFF]*(#!|#cloud-config\b|#cloud-boothook\b|#include\b|Content-Type: multipart)/
 
 /** Whether a file given to lint is a UserData script rather than a template. */
 export const isUserDataScript = (text: string): boolean => SCRIPT_START.test(text)

@@ -31,7 +31,8 @@ mount -a
 
 describe('lint: a UserData script on its own', () => {
   it('tells scripts from templates by how cloud-init sees them', () => {
-    for (const t of ['#!/bin/bash\n', '#cloud-config\nruncmd: []\n', '#cloud-boothook\n', 'Content-Type: multipart/mixed; boundary="x"\n', '#include\nhttps://x\n']) {
+    for (const t of ['#!/bin/bash\n', '#cloud-config\nruncmd: []\n', '#cloud-boothook\n', 'Content-Type: multipart/mixed; boundary="x"\n', '#include\nhttps://x\n',
+      '\n#!/bin/bash\n', '\uFEFF#!/bin/bash\n']) {
       expect(isUserDataScript(t)).toBe(true)
     }
     for (const t of ['Resources:\n  A: {Type: X}\n', '{"Resources": {}}', '# a comment\nResources: {}\n', 'AWSTemplateFormatVersion: "2010-09-09"\n']) {
@@ -58,6 +59,13 @@ describe('lint: a UserData script on its own', () => {
     const other = await lintTemplateFile(file('other.sh', GOOD), {fileSystems: ['fs-11111111'], clusterName: 'staging'})
     expect(verdicts(other.report.findings)).toMatchObject({'userdata/mounts-efs': 'fail', 'userdata/script-runs': 'fail'})
     expect(other.report.findings.find(f => f.checkId === 'userdata/mounts-efs')!.message).toMatch(/mounts fs-0a1b2c3d4e5f60718.*not fs-11111111/)
+  })
+
+  it('a header after a blank line is read as a script, and script-runs says cloud-init will not run it', async () => {
+    const {report} = await lintTemplateFile(file('late-header.sh', `\n${GOOD}`), {fileSystems: [FS]})
+    const f = report.findings.find(x => x.checkId === 'userdata/script-runs')!
+    expect(f.status).toBe('fail')
+    expect(f.message).toMatch(/not on line 1/)
   })
 
   it('without --file-system, says which flag names what the script should mount', async () => {
