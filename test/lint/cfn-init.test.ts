@@ -18,6 +18,8 @@ describe('lint: AWS::CloudFormation::Init run by cfn-init, and NoEcho parameters
     expect(mounts).toMatchObject({status: 'pass', message: expect.stringContaining("Line 2 (cfn-init HostTemplate config mount) of UserData HostTemplate mounts ${Storage} (`${Storage}:/` at /mnt/efs")})
     expect(mounts.location).toEqual({file: FILE, line: 21, logicalId: 'HostTemplate'})
     expect(verdicts(report.findings)).toMatchObject({'userdata/client-installed-before-mount': 'pass', 'userdata/fstab-netdev': 'fail'})
+    expect(report.findings.find(f => f.checkId === 'userdata/client-installed-before-mount')!.message)
+      .toBe('Line 2 (cfn-init HostTemplate config mount) installs amazon-efs-utils before it mounts.')
     const fstab = report.findings.find(f => f.checkId === 'userdata/fstab-netdev')!
     expect(fstab.severity).toBe('warning')
     expect(fstab.message).toMatch(/the fstab entry for \/mnt\/efs on line 2 \(cfn-init HostTemplate config mount\) lacks nofail/)

@@ -51,7 +51,9 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
     if (APT.test(before.manager) && EFS_UTILS.test(pkgOf(before)) && kind === 'unknown') {
       return unknown(r, `${LineRef(before)} installs amazon-efs-utils with ${before.manager}; it is not in Ubuntu's or Debian's archive, and whether this image carries it is not known.`, at(ud, before, ev))
     }
-    return pass(r, `${LineRef(before)} installs ${pkgOf(before)} before the first mount on ${lineRef(first)}.`, at(ud, first, ev))
+    // NOTE: one line can do both (cfn-init runs a config's packages, then its commands): say it once.
+    const where = lineRef(before) === lineRef(first) ? 'before it mounts' : `before the first mount on ${lineRef(first)}`
+    return pass(r, `${LineRef(before)} installs ${pkgOf(before)} ${where}.`, at(ud, first, ev))
   }
   if (ships === true) return pass(r, `The first mount (${lineRef(first)}) needs ${pkgName}; ${image} ships it.`, at(ud, first, ev))
   const wrong = installs.find(i => wrongForImage(i, pkgOf(i), kind))
