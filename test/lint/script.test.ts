@@ -9,6 +9,7 @@ import {join} from 'node:path'
 import Lint from '../../src/commands/lint.js'
 import {lintTemplateFile} from '../../src/lint/index.js'
 import {isUserDataScript} from '../../src/lint/script.js'
+import {userDataSnippet} from '../../src/remote/user-data-snippet.js'
 import {expectOneLineExit2, runCommand} from '../support/run-command.js'
 
 const CORPUS = 'test/fixtures/userdata-corpus'
@@ -66,6 +67,17 @@ describe('lint: a UserData script on its own', () => {
     const f = report.findings.find(x => x.checkId === 'userdata/script-runs')!
     expect(f.status).toBe('fail')
     expect(f.message).toMatch(/not on line 1/)
+  })
+
+  it('follows a script cloud-config writes with write_files and runs from runcmd (our own cloud-config snippet passes)', async () => {
+    const text = userDataSnippet({fileSystemId: FS, path: '/mnt/efs', format: 'cloud-config'})
+    expect(text).toMatch(/runcmd:\n {2}- \[bash, \//)
+    const {report} = await lintTemplateFile(file('own.yaml', text), {fileSystems: [FS]})
+    expect(verdicts(report.findings)).toMatchObject({'userdata/mounts-efs': 'pass', 'userdata/client-installed-before-mount': 'pass',
+      'userdata/fstab-netdev': 'pass', 'userdata/mount-before-docker': 'pass'})
+    // The same script written but never run mounts nothing.
+    const unrun = await lintTemplateFile(file('unrun.yaml', text.replace(/runcmd:[\s\S]*$/, '')), {fileSystems: [FS]})
+    expect(verdicts(unrun.report.findings)['userdata/mounts-efs']).toBe('fail')
   })
 
   it('without --file-system, says which flag names what the script should mount', async () => {

@@ -37,9 +37,18 @@ export interface ShellState {
   placeholders: string[]
   /** lint: what `cfn-init --resource X` runs (AWS::CloudFormation::Init, src/lint/cfn-init.ts). */
   cfnInit: readonly CfnInit[]
+  /** Scripts the UserData writes before running them (cloud-config write_files): path → text. */
+  files: Map<string, string>
 }
 
-export const newShellState = (): ShellState => ({vars: new Map(), functions: new Map(), symbols: new Map(), seq: {n: 0}, placeholders: [], cfnInit: []})
+export const newShellState = (): ShellState => ({vars: new Map(), functions: new Map(), symbols: new Map(), seq: {n: 0}, placeholders: [], cfnInit: [], files: new Map()})
+
+/** The file a command runs as a script: `bash F`, `sh -e F`, `. F`, `source F`, or `F` itself; undefined for others. */
+function scriptFileRun(words: string[]): string | undefined {
+  const cmd = basename(words[0])
+  if (SHELLS.test(cmd) || cmd === '.' || cmd === 'source') return words.slice(1).find(x => !x.startsWith('-'))
+  return words[0].startsWith('/') ? words[0] : undefined
+}
 
 interface Walk {
   ctx: Ctx
@@ -708,6 +717,15 @@ function command(w: Walk, n: ShellNode, _extra: string[], r: Redirects = redirec
       walkScript(w.ctx, w.sh, {text: script, lineOf: row => w.lineOf(h.bodyRow + row)}, {...w, stdout})
       return
     }
+  }
+
+  // A script the UserData wrote earlier (cloud-config write_files) and runs here: walked at this line.
+  const file = scriptFileRun(words)
+  const written = file === undefined ? undefined : w.sh.files.get(file)
+  if (written !== undefined && !w.calling.has(file!)) {
+    const d = deeper(w, {stdout, calling: new Set([...w.calling, file!])})
+    if (d) walkScript(w.ctx, w.sh, {text: written, lineOf: () => line}, d)
+    return
   }
 
   // Functions defined earlier in the script.

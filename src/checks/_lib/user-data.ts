@@ -335,7 +335,12 @@ function analyzeCloudConfig(ctx: Ctx, sh: ShellState, part: UserDataPart): void 
       const path = scalarText(field('path')?.value)
       const contentNode = field('content')?.value as Node | undefined
       const content = scalarText(contentNode)
-      if (!path || content === undefined || !/^\/etc\/(fstab|ecs\/ecs\.config)$/.test(path)) continue
+      if (!path || content === undefined) continue
+      // NOTE: a script written here may be run later (runcmd: [bash, path]): the shell walk reads it there.
+      if (!/^\/etc\/(fstab|ecs\/ecs\.config)$/.test(path)) {
+        if (sh.files.size < MAX_ITEMS) sh.files.set(path, content)
+        continue
+      }
       const block = isScalar(contentNode) && (contentNode.type === 'BLOCK_LITERAL' || contentNode.type === 'BLOCK_FOLDED')
       const first = lineOf(contentNode) + (block && !part.encoded ? 1 : 0)
       const lines = content.split('\n')
