@@ -28,8 +28,20 @@ export interface ScriptOptions {
   now?: string
 }
 
+/**
+ * A Terraform template (templatefile(), a `.tpl`/`.tftpl` file, or text with Terraform's escapes or directives) as
+ * Terraform renders its escapes: `$${X}` is the shell's `${X}` and `%%{` is `%{`. Its own `${var}` references stay
+ * placeholders. Undefined when the text is not one. Line numbers do not move.
+ */
+export function terraformRendered(file: string, text: string): string | undefined {
+  if (!/\.(tftpl|tpl)$/i.test(file) && !/\$\$\{|%%\{|%\{~?\s*(if|for|endif|endfor|else)\b/.test(text)) return undefined
+  return text.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{')
+}
+
 /** The snapshot of a lone script: its UserData and the named file systems, nothing else. */
-export function scriptSnapshot(text: string, opts: ScriptOptions): Snapshot {
+export function scriptSnapshot(raw: string, opts: ScriptOptions): Snapshot {
+  const rendered = terraformRendered(opts.file, raw)
+  const text = rendered ?? raw
   // NOTE: the id names the script in findings; printable characters only, whatever the file is called.
   const id = basename(opts.file).replace(/[^\x21-\x7e]/g, '?') || 'script'
   return {
@@ -38,7 +50,8 @@ export function scriptSnapshot(text: string, opts: ScriptOptions): Snapshot {
       ...offlineScope(opts),
       ...(opts.clusterName ? {cluster: opts.clusterName} : {}),
       fileSystems: (opts.fileSystems ?? []).map(fsId => ({id: fsId, reasons: ['named with --file-system'], named: true})),
-      notes: [`Read ${opts.file} as a UserData script on its own: only the userdata checks run, and values filled in elsewhere (\${…}) stay placeholders.`],
+      notes: [`Read ${opts.file} as a UserData script on its own: only the userdata checks run, and values filled in elsewhere (\${…}) stay placeholders.`,
+        ...(rendered !== undefined ? ['Read as a Terraform template: $${X} is the shell\'s ${X} once rendered.'] : [])],
     },
     gaps: [],
     userData: [{id, source: {type: 'template', id}, instanceIds: [], text: redactAnyUserData(text), location: {file: opts.file, line: 1, logicalId: id}}],

@@ -80,6 +80,28 @@ describe('lint: a UserData script on its own', () => {
     expect(verdicts(unrun.report.findings)['userdata/mounts-efs']).toBe('fail')
   })
 
+  it('reads a Terraform template as Terraform renders its escapes: $${X} is the shell\'s ${X}', async () => {
+    const tpl = ['#!/bin/bash', 'EFS_ID="${efs_id}"', 'MOUNT_POINT=/mnt/efs', 'yum install -y amazon-efs-utils', 'mkdir -p $${MOUNT_POINT}',
+      'echo "$${EFS_ID}:/ $${MOUNT_POINT} efs _netdev,tls,nofail 0 0" >> /etc/fstab', 'mount -a -t efs', ''].join('\n')
+    const {report, snapshot} = await lintTemplateFile(file('user_data.tftpl', tpl), {fileSystems: [FS]})
+    // NOTE: read as bash, `$${EFS_ID}` is the PID and a brace: "mounts no EFS file system", a false error.
+    const v = verdicts(report.findings)
+    expect(v).toMatchObject({'userdata/mounts-efs': 'unknown', 'userdata/fstab-netdev': 'pass', 'userdata/client-installed-before-mount': 'pass'})
+    expect(report.findings.find(f => f.checkId === 'userdata/mounts-efs')!.message).toMatch(/mounts \$\{efs_id\}:\/; the file-system id is an unresolved value/)
+    expect(snapshot.scope.notes).toContain('Read as a Terraform template: $${X} is the shell\'s ${X} once rendered.')
+    // A plain shell script is not rendered.
+    const plain = await lintTemplateFile(file('plain.sh', GOOD), {fileSystems: [FS]})
+    expect(plain.snapshot.scope.notes?.some(n => n.includes('Terraform'))).toBe(false)
+  })
+
+  it('a mount by address is unknown when no mount-target address is known (not "mounts another file system")', async () => {
+    const ip = GOOD.replace(`${FS}:/ /mnt/efs efs _netdev,tls,nofail`, '10.0.1.25:/ /mnt/efs nfs4 nfsvers=4.1,hard,noresvport,_netdev,nofail')
+    const {report} = await lintTemplateFile(file('ip.sh', ip), {fileSystems: [FS]})
+    const m = report.findings.find(f => f.checkId === 'userdata/mounts-efs')!
+    expect(m.status).toBe('unknown')
+    expect(m.message).toMatch(/mounts by the address 10\.0\.1\.25; which file system that address serves is not known/)
+  })
+
   it('without --file-system, says which flag names what the script should mount', async () => {
     const {report} = await lintTemplateFile(file('unnamed.sh', GOOD.replace(FS, '${efs_id}')), {})
     const m = report.findings.find(f => f.checkId === 'userdata/mounts-efs')!

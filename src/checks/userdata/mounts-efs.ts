@@ -134,6 +134,13 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
       at(ud, unresolved, {device: unresolved.device}))
   }
   const other = refs[0]
+  // NOTE: an address is some file system's mount target only if we know every mount-target address of the wanted
+  // ones (a live snapshot does; a template or a lone script does not): otherwise which file system it serves is open.
+  const ipsKnown = wanted.every(fsId => (s.mountTargets ?? []).some(mt => mt.fileSystemId === fsId && (mt.ipAddress || mt.ipv6Address)))
+  if (!other.fsId && other.ref.ip && !ipsKnown) {
+    return unknown(r, `${LineRef(other)} of UserData ${ud.id} mounts by the address ${other.ref.ip}; which file system that address serves is not known here (no mount-target addresses of ${wanted.join(', ')}), so it cannot be compared.`,
+      at(ud, other, {device: other.device}))
+  }
   const what = other.fsId ?? other.ref.dnsName ?? other.ref.ip
   return fail(r, `${LineRef(other)} of UserData ${ud.id} mounts ${what}, not ${wanted.join(' or ')}: tasks on these instances do not see the shared file system.`,
     fix(), at(ud, other, {device: other.device, mounted: [...new Set(refs.map(x => x.fsId ?? x.device))]}))

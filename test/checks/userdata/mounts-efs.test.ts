@@ -22,6 +22,14 @@ describe('userdata/mounts-efs', () => {
     expect(mountsEfs.run(s)[0]).toMatchObject({status: 'pass', location: {line: 2}})
   })
 
+  it('fails an address that is none of the known mount targets; unknown when their addresses are not known', () => {
+    const script = '#!/bin/bash\nmount -t nfs4 -o nfsvers=4.1 10.99.9.9:/ /mnt/efs\n'
+    const known = mountsEfs.run(withUserData(script, x => { x.mountTargets![0].ipAddress = '10.20.1.100' }))[0]
+    expect(known).toMatchObject({status: 'fail', message: expect.stringMatching(/mounts 10\.99\.9\.9, not fs-/)})
+    const unknownIps = mountsEfs.run(withUserData(script, x => { for (const mt of x.mountTargets!) delete mt.ipAddress }))[0]
+    expect(unknownIps).toMatchObject({status: 'unknown', message: expect.stringMatching(/mounts by the address 10\.99\.9\.9/)})
+  })
+
   it('fails a bare file-system id mounted as nfs4 (only the efs helper resolves ids), passes it as efs', () => {
     const [o] = mountsEfs.run(withUserData(`#!/bin/bash\nmount -t nfs4 -o nfsvers=4.1 ${IDS.fs}:/ /mnt/efs\n`))
     expect(o).toMatchObject({status: 'fail', location: {line: 2}})
