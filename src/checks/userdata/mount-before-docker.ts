@@ -9,13 +9,13 @@
 import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import type {Snapshot, UserData} from '../../model/snapshot.js'
-import {at, eachUserData, nfsMountCalls, noVisibleMount, snippetCommand, SOURCES, udResource} from '../_lib/user-data-check.js'
+import {at, eachUserData, NFS_TYPES, nfsMountCalls, noVisibleMount, snippetCommand, SOURCES, udResource} from '../_lib/user-data-check.js'
 import {LineRef, lineRef, type ParsedUserData} from '../_lib/user-data.js'
 
 function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome[] {
   const r = udResource(ud)
   const mounts = nfsMountCalls(p)
-  if (mounts.length === 0) return [noVisibleMount(ud, p)]
+  if (mounts.length === 0) return [notMountedThisBoot(s, ud, p) ?? noVisibleMount(ud, p)]
   const out: Outcome[] = []
   const fixCmd = snippetCommand(s, mounts[0])
 
@@ -63,6 +63,20 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome[] {
 }
 
 /**
+ * An NFS/EFS line written to /etc/fstab that nothing mounts during this boot: systemd read fstab before UserData ran,
+ * so until the instance reboots the mount point is a local directory and tasks write there. Undefined when there is
+ * no such line, or when systemd may be told to mount it (a .mount unit, remote-fs.target, daemon-reload): those say
+ * nothing here, and the caller's answer stands.
+ */
+function notMountedThisBoot(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome | undefined {
+  const e = p.fstab.find(x => NFS_TYPES.test(x.fsType) && x.via !== 'cloud-config')
+  if (!e || /remote-fs\.target|daemon-reload|\.mount\b/.test(p.text)) return undefined
+  return fail(udResource(ud), `${LineRef(e)} writes ${e.device} ${e.mountPoint} to /etc/fstab, but nothing mounts it during this boot (no \`mount -a\` or \`mount ${e.mountPoint}\` after it): until the instance reboots, tasks write to the local directory.`,
+    {summary: `Mount it right after writing the fstab line (\`mount ${e.mountPoint}\`, or \`mount -a -t ${e.fsType}\`), before the ECS agent starts.`, command: snippetCommand(s, e)},
+    {...at(ud, e, {fstabLine: e.line, mountPoint: e.mountPoint}), key: {problem: 'fstab-not-mounted'}})
+}
+
+/**
  * Whether errexit is on at `line` of `text` (1-based): `#!… -e` on the first line, or the last `set` before that line
  * that turns it on (`set -e`, `set -euo pipefail`, `set -o errexit`) or off (`set +e`, `set +o errexit`).
  */
@@ -87,6 +101,7 @@ export const mountBeforeDocker = defineCheck({
   policy: [
     {rule: 'A blocking `systemctl start|restart ecs` inside UserData → fail, **error**: on the ECS-optimized Amazon Linux 2/2023 AMI ecs.service is ordered after cloud-final.service, so it waits for cloud-init, which waits for it; `start ecs` (Upstart, Amazon Linux 1) is not that deadlock, and `--no-block` queues the start', source: `${SOURCES.ecsBootstrap}`},
     {rule: 'Docker started before the mount, with the ECS agent not started before it, is not a failure (no task can start on the empty directory yet); the ECS agent started before the mount and not restarted after it → fail (a warning when its start is queued with `--no-block`)', source: `${SOURCES.ecsBootstrap}`},
+    {rule: 'An NFS/EFS line written to /etc/fstab with nothing mounting it during the boot (no `mount -a` or `mount <point>` after it) → fail, **error**: systemd read fstab before UserData ran, so the first boot runs tasks on the local directory; no verdict when systemd is told to mount it (a `.mount` unit, `remote-fs.target`, `daemon-reload`)', source: `${SOURCES.systemdMount}`},
     {rule: 'A backgrounded mount (`&`) → fail, **error**: the script, and ECS after it, go on while the mount may not be done. A mount whose failure is swallowed (`|| true`) without a retry loop → fail, **error**, only under errexit (`set -e`, `#!/bin/bash -e`): without errexit a failed mount never stops the script, so `|| true` changes nothing and gets the plain mount\'s verdict', source: 'GNU Bash manual, "The Set Builtin", -e: the shell does not exit when the failing command is part of a `||` list, https://www.gnu.org/software/bash/manual/html_node/The-Set-Builtin.html'},
   ],
   description: 'Containers started before the mount keep the empty local directory; a blocking ECS agent restart inside cloud-init deadlocks on the ECS-optimized AMI; a backgrounded mount (or, under set -e, a swallowed one) lets tasks start on an empty directory.',

@@ -10,6 +10,16 @@ describe('userdata/mount-before-docker', () => {
     expect(run(udFixture(name)).map(o => o.status)).toEqual(['pass'])
   })
 
+  it('fails an fstab line nothing mounts during the boot; no verdict when systemd is told to mount it; passes with mount -a', () => {
+    const head = '#!/bin/bash\nyum install -y amazon-efs-utils\nmkdir -p /mnt/efs\necho "fs-0123456789abcdef0:/ /mnt/efs efs _netdev,tls,nofail 0 0" >> /etc/fstab\n'
+    const [o] = run(head)
+    expect(o).toMatchObject({status: 'fail', location: {line: 4}, key: {problem: 'fstab-not-mounted'}})
+    expect(o.severity ?? mountBeforeDocker.severity).toBe('error')
+    expect(o.message).toMatch(/nothing mounts it during this boot/)
+    expect(run(`${head}systemctl daemon-reload\nsystemctl restart remote-fs.target\n`).map(x => x.status)).toEqual(['skipped'])
+    expect(run(`${head}mount -a -t efs\n`).map(x => x.status)).toEqual(['pass'])
+  })
+
   it('passes on healthy() (retry loop, synchronous)', () => {
     expect(mountBeforeDocker.run(healthy())[0]).toMatchObject({status: 'pass', location: {line: 8}})
   })
