@@ -13,7 +13,7 @@ import {offlineHead, offlineScope} from './build-snapshot.js'
  * How UserData begins (a CloudFormation template never does). Blank lines or a byte-order mark before the header are
  * let through: cloud-init then does not run the script, which userdata/script-runs says.
  */
-const SCRIPT_START = /^[\s\uFEFF]*(#!|#cloud-config\b|#cloud-boothook\b|#include\b|Content-Type: multipart)/
+const SCRIPT_START = /^[\s\uFEFF]*(#!|#cloud-config\b|#cloud-boothook\b|#include\b|Content-Type: multipart|MIME-Version:)/i
 
 /** Whether a file given to lint is a UserData script rather than a template. */
 export const isUserDataScript = (text: string): boolean => SCRIPT_START.test(text)

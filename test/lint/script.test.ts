@@ -33,7 +33,7 @@ mount -a
 describe('lint: a UserData script on its own', () => {
   it('tells scripts from templates by how cloud-init sees them', () => {
     for (const t of ['#!/bin/bash\n', '#cloud-config\nruncmd: []\n', '#cloud-boothook\n', 'Content-Type: multipart/mixed; boundary="x"\n', '#include\nhttps://x\n',
-      '\n#!/bin/bash\n', '\uFEFF#!/bin/bash\n']) {
+      '\n#!/bin/bash\n', '\uFEFF#!/bin/bash\n', 'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="x"\n']) {
       expect(isUserDataScript(t)).toBe(true)
     }
     for (const t of ['Resources:\n  A: {Type: X}\n', '{"Resources": {}}', '# a comment\nResources: {}\n', 'AWSTemplateFormatVersion: "2010-09-09"\n']) {
@@ -100,6 +100,15 @@ describe('lint: a UserData script on its own', () => {
     const m = report.findings.find(f => f.checkId === 'userdata/mounts-efs')!
     expect(m.status).toBe('unknown')
     expect(m.message).toMatch(/mounts by the address 10\.0\.1\.25; which file system that address serves is not known/)
+  })
+
+  it('fails a script with Windows line endings: the kernel looks for /bin/bash\\r', async () => {
+    const {report} = await lintTemplateFile(file('crlf.sh', GOOD.replace(/\n/g, '\r\n')), {fileSystems: [FS], clusterName: 'prod'})
+    const f = report.findings.find(x => x.checkId === 'userdata/script-runs')!
+    expect(f).toMatchObject({status: 'fail', location: {line: 1}})
+    expect(f.message).toMatch(/ends in a carriage return \(Windows line endings\), so the kernel looks for the interpreter "\/bin\/bash\\r"/)
+    // The rest is still read as the script it was meant to be.
+    expect(verdicts(report.findings)['userdata/mounts-efs']).toBe('pass')
   })
 
   it('without --file-system, says which flag names what the script should mount', async () => {
