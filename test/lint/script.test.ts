@@ -111,6 +111,15 @@ describe('lint: a UserData script on its own', () => {
     expect(verdicts(report.findings)['userdata/mounts-efs']).toBe('pass')
   })
 
+  it('a systemd mount unit is a mount efsdoctor does not read: unknown, not "mounts no EFS file system"', async () => {
+    const unit = ['#!/bin/bash', 'yum install -y amazon-efs-utils', 'mkdir -p /mnt/efs', "cat > /etc/systemd/system/mnt-efs.mount <<'UNIT'",
+      '[Mount]', `What=${FS}:/`, 'Where=/mnt/efs', 'Type=efs', 'Options=_netdev,tls', 'UNIT', 'systemctl daemon-reload', 'systemctl enable --now mnt-efs.mount', ''].join('\n')
+    const {report} = await lintTemplateFile(file('unit.sh', unit), {fileSystems: [FS]})
+    const v = verdicts(report.findings)
+    for (const id of ['userdata/mounts-efs', 'userdata/client-installed-before-mount', 'userdata/fstab-netdev', 'userdata/mount-before-docker']) expect({id, v: v[id]}).toEqual({id, v: 'unknown'})
+    expect(report.findings.find(f => f.checkId === 'userdata/mounts-efs')!.message).toMatch(/line 4 sets up the systemd mount unit mnt-efs\.mount, which efsdoctor cannot read: it may mount/)
+  })
+
   it('without --file-system, says which flag names what the script should mount', async () => {
     const {report} = await lintTemplateFile(file('unnamed.sh', GOOD.replace(FS, '${efs_id}')), {})
     const m = report.findings.find(f => f.checkId === 'userdata/mounts-efs')!

@@ -109,14 +109,27 @@ export function runsLocalScript(p: ParsedUserData): {line: number; path: string}
   return undefined
 }
 
+/** A systemd mount unit the script writes or starts (`mnt-efs.mount`): a mount efsdoctor does not read. */
+export function systemdMountUnit(p: ParsedUserData): {line: number; path: string; unit: true} | undefined {
+  const lines = p.text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const m = /\/etc\/systemd\/system\/([\w@.\\-]+\.mount)\b/.exec(lines[i]) ?? /\bsystemctl\b.*?\b(?:enable|start|restart)\b.*?([\w@.\\-]+\.mount)\b/.exec(lines[i])
+    if (m) return {line: i + 1, path: `the systemd mount unit ${m[1]}`, unit: true}
+  }
+  return undefined
+}
+
+/** What a script may mount through that efsdoctor cannot see: a local script it runs, or a systemd mount unit. */
+export const opaqueMount = (p: ParsedUserData): {line: number; path: string; unit?: true} | undefined => runsLocalScript(p) ?? systemdMountUnit(p)
+
 /**
  * What the checks that judge a script's mounts say when it has none they can see: skipped, or unknown when it runs a
- * local script efsdoctor cannot read (the mount may be there; userdata/mounts-efs says which).
+ * local script or a systemd mount unit efsdoctor cannot read (the mount may be there; userdata/mounts-efs says which).
  */
 export function noVisibleMount(ud: UserData, p: ParsedUserData): Outcome {
-  const script = runsLocalScript(p)
+  const script = opaqueMount(p)
   return script
-    ? unknown(udResource(ud), `UserData ${ud.id} has no mount of its own, but ${lineRef(script)} runs ${script.path}, which efsdoctor cannot read: its mounts are not judged (see userdata/mounts-efs).`, at(ud, script, {script: script.path}))
+    ? unknown(udResource(ud), `UserData ${ud.id} has no mount of its own, but ${lineRef(script)} ${script.unit ? 'sets up' : 'runs'} ${script.path}, which efsdoctor cannot read: its mounts are not judged (see userdata/mounts-efs).`, at(ud, script, {script: script.path}))
     : skipped(udResource(ud), `UserData ${ud.id} mounts no EFS/NFS file system (see userdata/mounts-efs).`, at(ud, undefined))
 }
 

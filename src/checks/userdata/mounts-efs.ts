@@ -7,7 +7,7 @@
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import type {Snapshot, UserData} from '../../model/snapshot.js'
-import {at, eachUserData, effectiveMounts, runsLocalScript, scopeFsIds, snippetCommand, udResource} from '../_lib/user-data-check.js'
+import {at, eachUserData, effectiveMounts, opaqueMount, scopeFsIds, snippetCommand, udResource} from '../_lib/user-data-check.js'
 import {type Branch, type CfnInitConfig, type DeviceRef, LineRef, lineRef, parseDevice, type ParsedUserData} from '../_lib/user-data.js'
 import {shellCommand} from '../../core/shell.js'
 import {mountedOnlyElsewhere} from '../_lib/usage.js'
@@ -67,9 +67,9 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
     command: snippetCommand(s, {mountPoint: mp}),
   })
   if (refs.length === 0) {
-    const script = runsLocalScript(p)
+    const script = opaqueMount(p)
     if (script) {
-      return unknown(r, `UserData ${ud.id} mounts no EFS file system itself, but ${lineRef(script)} runs ${script.path}, which efsdoctor cannot read (written at boot, e.g. by cfn-init files): it may mount ${wanted.join(' or ')}.`,
+      return unknown(r, `UserData ${ud.id} mounts no EFS file system itself, but ${lineRef(script)} ${script.unit ? 'sets up' : 'runs'} ${script.path}, which efsdoctor cannot read${script.unit ? '' : ' (written at boot, e.g. by cfn-init files)'}: it may mount ${wanted.join(' or ')}.`,
         at(ud, script, {script: script.path}))
     }
     const elsewhere = mountedOnlyElsewhere(s, ud.id)
