@@ -11,7 +11,7 @@ import type {Outcome, Resource} from '../../core/types.js'
 import {tdLabel, type Snapshot} from '../../model/snapshot.js'
 import {efsVolumesOf, mountsIn, mountsOfFs} from '../_lib/mount-usage.js'
 import {activeInstances} from '../_lib/scope.js'
-import {isTemplateMode, templateHosts} from '../_lib/template-network.js'
+import {isTemplateMode, templateFileSystemIds, templateHosts} from '../_lib/template-network.js'
 import {shellAnd, shellCommand} from '../../core/shell.js'
 
 /** Why we think clients resolve the EFS DNS name; `byIpOnly` when the snapshot shows only IP mounts. */
@@ -50,6 +50,9 @@ function templateDnsUsage(s: Snapshot): {reasons: string[]; byIpOnly: boolean; v
 
 function fromTemplate(s: Snapshot) {
   const usage = templateDnsUsage(s)
+  // NOTE: a template with no file system, mount target or EFS mount (a bastion stack) asks nothing of DNS: skipped.
+  const mounts = (s.userData ?? []).some(u => mountsIn(s, u).length > 0)
+  if (templateFileSystemIds(s).length === 0 && usage.reasons.length === 0 && !mounts) return []
   // NOTE: subnets from parameters or imports (`${Select:0:Subnets}`, `${ImportValue:…}`) are one finding, not one per
   // subnet: their VPC (one, as a file system's mount targets share it) is simply not in the template.
   const outside: Outcome[] = usage.undeclared.length === 0 ? [] : [usage.byIpOnly

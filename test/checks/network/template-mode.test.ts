@@ -176,6 +176,12 @@ describe('network/vpc-dns on a template', () => {
     expect(cond[0].message).toMatch(/^The VPC of subnet \$\{If:One\} is not declared/)
   })
 
+  it('is skipped for a template with no file system, mount target or EFS mount (a bastion stack)', () => {
+    const bastion = `Parameters:\n  Subnets: {Type: "List<AWS::EC2::Subnet::Id>"}\nResources:\n  Lt: {Type: AWS::EC2::LaunchTemplate, Properties: {LaunchTemplateData: {ImageId: ami-1}}}\n  Asg:\n    Type: AWS::AutoScaling::AutoScalingGroup\n    Properties: {MinSize: '1', MaxSize: '1', VPCZoneIdentifier: !Ref Subnets, LaunchTemplate: {LaunchTemplateId: !Ref Lt, Version: '1'}}\n`
+    const f = one(runChecks([vpcDns], buildSnapshot(parseTemplate(bastion, 't.yaml'), {file: 't.yaml'})).findings)
+    expect(f.status).toBe('skipped')
+  })
+
   it('flags custom DHCP DNS servers declared in the template as a warning', () => {
     const extra = `  Dhcp: {Type: AWS::EC2::DHCPOptions, Properties: {DomainNameServers: [10.0.0.10]}}
   DhcpAssoc: {Type: AWS::EC2::VPCDHCPOptionsAssociation, Properties: {VpcId: !Ref Vpc, DhcpOptionsId: !Ref Dhcp}}
