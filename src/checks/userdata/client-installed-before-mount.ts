@@ -62,6 +62,13 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
       fix, at(ud, wrong, ev))
   }
   const after = usable[0]
+  // NOTE: a mount retried after the install (cloud-config's mounts: entry in the init stage, then `mount -a -t efs` in
+  // runcmd) mounts the file system before the agent starts: the early attempt fails harmlessly.
+  const again = after && nfsMountCalls(p).find(m => m.order > after.order && (m.kind === 'all' || (first.mountPoint !== undefined && m.mountPoint === first.mountPoint)))
+  if (after && again) {
+    return pass(r, `The first mount (${lineRef(first)}) runs before ${pkgName} is installed on ${lineRef(after)} and fails, but ${lineRef(again)} mounts again after the install.`,
+      at(ud, again, {...ev, retriedAt: again.line}))
+  }
   if (after) {
     const why = first.stage === 'init' && after.stage === 'packages'
       ? ' (cloud-init runs the mounts: module in its init stage, before packages: are installed in the final stage)'

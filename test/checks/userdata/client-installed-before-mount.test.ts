@@ -29,10 +29,17 @@ describe('userdata/client-installed-before-mount', () => {
     expect(o.message).toMatch(/line 4.*line 5/)
   })
 
-  it('fails for cloud-config mounts: with packages: (init stage runs before packages)', () => {
-    const o = run(udFixture('cloud-config-mounts.yaml'))
+  it('fails for cloud-config mounts: with packages: (init stage runs before packages), unless runcmd mounts again', () => {
+    const text = udFixture('cloud-config-mounts.yaml')
+    const once = text.replace(/ {2}- \[ sh, -c, "mount -a -t efs" \]\n/, '')
+    expect(once).not.toBe(text)
+    const o = run(once)
     expect(o).toMatchObject({status: 'fail', location: {line: 12}})
     expect(o.message).toMatch(/init stage/)
+    // NOTE: runcmd's `mount -a -t efs` runs after packages:, before the agent starts: the early attempt fails harmlessly.
+    const retried = run(text)
+    expect(retried).toMatchObject({status: 'pass', location: {line: 15}})
+    expect(retried.message).toMatch(/runs before amazon-efs-utils is installed on line 4 and fails, but line 15 mounts again after the install/)
   })
 
   const onImage = (text: string, kind: ImageKind) => {
