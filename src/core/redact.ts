@@ -63,6 +63,9 @@ const RULES: Rule[] = [
   {kind: 'password', line: /\bmysql(?:dump|admin|import|show|check)?\b/, re: /(?<=\s)-p["']?(?<v>[^\s'"`;&|\\]+)/g},
   // NOTE: bounded repeats keep this linear on hostile text (100 KB of letters took 7 s unbounded).
   {kind: 'url-credentials', re: /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/@'"]{1,256}:(?<v>[^\s@/'"]{1,256})@/gi},
+  // Docker registry credentials: `"auth": "<base64 of user:password>"` in ECS_ENGINE_AUTH_DATA, .dockercfg or
+  // config.json, quotes escaped or not.
+  {kind: 'password', re: /\\?"auth\\?"\s*:\s*\\?"(?<v>[A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])/g},
   // `sed -i 's/password_here/VALUE/' wp-config.php`: a rendered value put in place of a password placeholder.
   // NOTE: only on lines that run sed (`line`); a lookbehind reaching back to `sed` was quadratic on long lines.
   {kind: 'password', line: /\bsed\b/, re: /(?<=[\s'"])s([/|#@,])[^\s'"/|#@,]*(?:password|passwd|secret|token)[^\s'"/|#@,]*\1["']?(?<v>[^\s'"`;&|\\/#@,]+)/gi},
@@ -73,7 +76,7 @@ const RULES: Rule[] = [
  * cannot match one: it is left as it is without running every rule on it (most lines of a script). Case-insensitive,
  * so it also covers the case-sensitive rules. NOTE: a new rule must add its word here (test/inventory/redact.test.ts).
  */
-const MAY_HOLD_SECRET = /akia|asia|aida|aroa|gh[pousr]_|github_pat_|xox|pass|secret|token|api_?key|aws_access_key_id|authorization|curl|mysql|:\/\//i
+const MAY_HOLD_SECRET = /akia|asia|aida|aroa|gh[pousr]_|github_pat_|xox|pass|secret|token|api_?key|aws_access_key_id|auth|curl|mysql|:\/\//i
 
 const PLACEHOLDER = /^(?:\$|\*\*\*REDACTED\*\*\*|<|%|\{\{)/
 

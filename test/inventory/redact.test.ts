@@ -22,6 +22,9 @@ const cases: [string, string, string, string][] = [
   ['password', 'curl -sf -u admin:abcd1234efgh https://repo.example.com/x', 'abcd1234efgh', '-u admin:'],
   ['password', 'mysql -h db -uadmin -pabcd1234efgh app < /tmp/schema.sql', 'abcd1234efgh', '-h db -uadmin -p'],
   ['password', "sed -i 's/password_here/abcd1234efgh/' wp-config.php", 'abcd1234efgh', "s/password_here/"],
+  // Docker registry auth (base64 of user:password) in the ECS agent's config, quoted plainly and escaped in a shell string.
+  ['password', 'ECS_ENGINE_AUTH_DATA={"https://index.docker.io/v1/":{"auth":"dXNlcjpodW50ZXIy","email":"a@b.c"}}', 'dXNlcjpodW50ZXIy', '"auth":"'],
+  ['password', 'echo "ECS_ENGINE_AUTH_DATA={\\"registry\\":{\\"auth\\":\\"dXNlcjpodW50ZXIy\\"}}" >> /etc/ecs/ecs.config', 'dXNlcjpodW50ZXIy', '>> /etc/ecs/ecs.config'],
 ]
 
 describe('redactSecrets', () => {
