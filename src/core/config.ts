@@ -37,7 +37,9 @@ function checkPatternKnown(pattern: string, knownIds: readonly string[]): boolea
 export function parseConfig(text: string, file: string, knownIds: readonly string[]): IgnoreRule[] {
   let doc: unknown
   try {
-    doc = yaml().parse(text)
+    // NOTE: logLevel error: the yaml package would print a Node warning (with a stack) per unknown tag, e.g. for each
+    // !Ref of a CloudFormation template given as --config; the line below says what is wrong with the file.
+    doc = yaml().parse(text, {logLevel: 'error'})
   } catch (error) {
     throw new UsageError(`${file}: invalid YAML: ${(error as Error).message.split('\n')[0]}`)
   }

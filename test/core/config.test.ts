@@ -55,6 +55,20 @@ ignore:
     expect(usage('ignore:\n  - check: [unclosed\n')).toMatch(/^\.efsdoctor\.yml: invalid YAML: /)
   })
 
+  it('says what is wrong with a file full of unknown tags without a Node warning per tag (a template given as --config)', async () => {
+    const warnings: unknown[] = []
+    const listener = (w: unknown) => warnings.push(w)
+    process.on('warning', listener)
+    try {
+      expect(usage('Resources:\n  A: {Type: X, Properties: {B: !Ref C, D: !GetAtt E.F, G: !foo h}}\n')).toContain('unknown key "Resources"')
+      // NOTE: Node emits warnings on a later tick.
+      await new Promise(resolve => setImmediate(resolve))
+    } finally {
+      process.off('warning', listener)
+    }
+    expect(warnings).toEqual([])
+  })
+
   it('rejects typos in keys and wrong shapes', () => {
     expect(usage('ignores: []')).toContain('unknown key "ignores"')
     expect(usage('ignore:\n  - check: efs/file-system-writable\n    reson: x\n')).toContain('unknown key "reson"')
