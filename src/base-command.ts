@@ -5,7 +5,7 @@
 import {closeSync, lstatSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
 import {UsageError} from './core/errors.js'
-import {FS_ID_RE} from './model/ids.js'
+import {FS_ID_RE, REGION_RE} from './model/ids.js'
 import {oneLine, outputEscaper, type EmitOptions} from './core/sanitize.js'
 import {type Arg, type ArgValues, type Flag, type FlagValues, Flags} from './cli/flags.js'
 import {parseArgv} from './cli/parse.js'
@@ -149,6 +149,11 @@ export abstract class BaseCommand {
 /** Every --file-system value is an EFS file system id (fs- and 8 or 17 hex digits); else a UsageError naming it. */
 export function checkFileSystemIds(ids: readonly string[] | undefined): void {
   for (const id of ids ?? []) if (!FS_ID_RE.test(id)) throw new UsageError(`"${id}" is not an EFS file system id (fs-… with 8 or 17 hex digits)`)
+}
+
+/** A --region value is an AWS region name (us-east-1, cn-north-1, us-gov-west-1); else a UsageError naming it. */
+export function checkRegion(region: string | undefined): void {
+  if (region !== undefined && !REGION_RE.test(region)) throw new UsageError(`"${region}" is not an AWS region name (e.g. eu-west-1)`)
 }
 
 export const toStdout = (file: string | undefined): file is undefined | '-' => file === undefined || file === '-'

@@ -1,5 +1,5 @@
 import {Args, Flags} from '../cli/flags.js'
-import {BaseCommand, checkFileSystemIds, debugFlag} from '../base-command.js'
+import {BaseCommand, checkFileSystemIds, checkRegion, debugFlag} from '../base-command.js'
 import {lintTemplateFile} from '../lint/index.js'
 import {finishReport, loadBaselineFlag, loadIgnores, needsFingerprints, onlyCountsPasses, reportFlags, validateOutputs, validateSelection} from '../report-flags.js'
 
@@ -35,6 +35,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
     const {args, flags} = await this.parse(Lint)
     validateSelection(flags)
     checkFileSystemIds(flags['file-system'])
+    checkRegion(flags.region)
     validateOutputs(flags, [{file: args.template, what: 'the template this run reads'}])
     const ignores = loadIgnores(flags)
     const baseline = await loadBaselineFlag(flags)

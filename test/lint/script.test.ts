@@ -151,5 +151,6 @@ describe('lint: a UserData script on its own', () => {
   it('refuses --file-system with a template and a malformed id, in one line with exit 2', async () => {
     expectOneLineExit2(await runCommand(Lint, ['examples/templates/ecs-efs-stack.yaml', '--file-system', FS]), /--file-system is for a UserData script/)
     expectOneLineExit2(await runCommand(Lint, [file('bad-id.sh', GOOD), '--file-system', 'fs-xyz']), /"fs-xyz" is not an EFS file system id/)
+    expectOneLineExit2(await runCommand(Lint, [file('bad-region.sh', GOOD), '--region', 'mars']), /"mars" is not an AWS region name/)
   })
 })
