@@ -55,6 +55,7 @@ export function scriptSnapshot(raw: string, opts: ScriptOptions): Snapshot {
     },
     gaps: [],
     userData: [{id, source: {type: 'template', id}, instanceIds: [], text: redactAnyUserData(text), location: {file: opts.file, line: 1, logicalId: id}}],
-    template: {file: opts.file, script: true, resourceLines: {}, fileSystems: [], mountTargets: [], accessPoints: [], hostSecurityGroups: {[id]: []}},
+    // NOTE: no host security groups: a lone script has none to draw (the topology would say "no security group").
+    template: {file: opts.file, script: true, resourceLines: {}, fileSystems: [], mountTargets: [], accessPoints: [], hostSecurityGroups: {}},
   }
 }

@@ -120,6 +120,13 @@ describe('lint: a UserData script on its own', () => {
     expect(report.findings.find(f => f.checkId === 'userdata/mounts-efs')!.message).toMatch(/line 4 sets up the systemd mount unit mnt-efs\.mount, which efsdoctor cannot read: it may mount/)
   })
 
+  it('a byte-order mark before #! is named as such (cloud-init and the kernel need #! as the first two bytes)', async () => {
+    const {report} = await lintTemplateFile(file('bom.sh', `\uFEFF${GOOD}`), {fileSystems: [FS]})
+    const f = report.findings.find(x => x.checkId === 'userdata/script-runs')!
+    expect(f.status).toBe('fail')
+    expect(f.message).toMatch(/not on line 1 \(a byte-order mark before it\)/)
+  })
+
   it('without --file-system, says which flag names what the script should mount', async () => {
     const {report} = await lintTemplateFile(file('unnamed.sh', GOOD.replace(FS, '${efs_id}')), {})
     const m = report.findings.find(f => f.checkId === 'userdata/mounts-efs')!

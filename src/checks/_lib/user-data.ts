@@ -198,7 +198,7 @@ function intendedFormat(lines: string[]): {format: PartFormat; why: string} | un
   const first = lines[k].trim()
   const format = formatOf(first)
   if (format !== 'unknown') {
-    const how = k > 0 ? 'blank line before it' : 'indented'
+    const how = k > 0 ? 'blank line before it' : lines[k].startsWith('\uFEFF') ? 'a byte-order mark before it' : 'indented'
     return {format, why: `the header is not on line 1 (${how}${k > 0 && lines[k] !== first ? ', and indented' : ''}): cloud-init does not recognise the script, and the kernel runs a script only when #! are its first two bytes`}
   }
   if (k === 0 && /^#+!?\s*\/(usr\/)?(local\/)?bin\/(env\s+)?(ba|da|z|k)?sh\b/.test(first)) {
