@@ -3,6 +3,7 @@ import {awsFlags, awsOptions, BaseCommand, debugFlag} from '../base-command.js'
 import {UsageError} from '../core/errors.js'
 import type {ServiceEventReason, StoppedReason} from '../inventory/stopped-tasks.js'
 import {type Explanation, explain, printable} from '../remote/explain.js'
+import {shellWord} from '../core/shell.js'
 import {terminalWidth} from '../report/terminal.js'
 import {wrapProse} from '../report/wrap.js'
 
@@ -47,6 +48,11 @@ Exit codes: 0 = at least one message was recognised; 1 = nothing matched; 2 = co
     const text = (args.message === '-' ? await readStdin() : args.message)?.trim()
     if (!text && !flags.cluster) throw new UsageError('give an error message to explain (in quotes), or --cluster to read stopped tasks')
     const pasted = text ? explain(text) : undefined
+    // NOTE: a lone word that names a file was meant as the file's contents: say how to give them.
+    if (pasted && pasted.matches.length === 0 && args.message && args.message !== '-' && /^\S+$/.test(args.message)) {
+      const {existsSync} = await import('node:fs')
+      if (existsSync(args.message)) process.stderr.write(`efsdoctor: ${printable(args.message)} is a file; to explain what it holds: ${printable(`efsdoctor explain - < ${shellWord(args.message)}`)}\n`)
+    }
     let stopped: ReasonExplanation[] | undefined
     let events: EventExplanation[] | undefined
     let eventsError: string | undefined

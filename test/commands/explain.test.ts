@@ -2,6 +2,9 @@ import {DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListServicesCo
 import {mockClient} from 'aws-sdk-client-mock'
 import {jest} from '@jest/globals'
 import {Readable} from 'node:stream'
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import ExplainCmd from '../../src/commands/explain.js'
 import {runCommand} from '../support/run-command.js'
 import {terminalWidth} from '../../src/report/terminal.js'
@@ -12,6 +15,16 @@ const run = (argv: string[]) => runCommand(ExplainCmd, argv)
 beforeEach(() => ecs.reset())
 
 describe('efsdoctor explain', () => {
+  test('a lone argument that names a file gets a hint to pipe the file in (quoted), not only "no known signature"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'efsd-explain-'))
+    const file = join(dir, "mount'log.txt")
+    writeFileSync(file, 'mount.nfs4: Connection timed out\n')
+    const r = await run([file])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain(`is a file; to explain what it holds: efsdoctor explain - < '${file.replace("'", "'\\''")}'`)
+    expect((await run(['mount.nfs4: no such thing'])).stderr).not.toContain('is a file')
+  })
+
   test('a known message: causes, checks, fix; exit 0', async () => {
     const {stdout, error} = await run(['mount.nfs4: Connection timed out'])
     expect(stdout).toContain('NFS traffic to the mount target does not get through')
