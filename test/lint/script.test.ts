@@ -127,6 +127,13 @@ describe('lint: a UserData script on its own', () => {
     expect(f.message).toMatch(/not on line 1 \(a byte-order mark before it\)/)
   })
 
+  it('with two --file-system, a script that mounts one of them fails naming the other', async () => {
+    const {report} = await lintTemplateFile(file('one-of-two.sh', GOOD), {fileSystems: [FS, 'fs-11111111']})
+    const m = report.findings.find(f => f.checkId === 'userdata/mounts-efs')!
+    expect(m.status).toBe('fail')
+    expect(m.message).toBe(`UserData one-of-two.sh mounts ${FS} but not fs-11111111, which --file-system names.`)
+  })
+
   it('without --file-system, says which flag names what the script should mount', async () => {
     const {report} = await lintTemplateFile(file('unnamed.sh', GOOD.replace(FS, '${efs_id}')), {})
     const m = report.findings.find(f => f.checkId === 'userdata/mounts-efs')!

@@ -123,6 +123,13 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
       {summary: `Give each file system its own mount point (or remove the line that mounts ${o.fsId ?? o.device}).`, command: snippetCommand(s, m)},
       at(ud, o, {device: m.device, hiddenBy: o.device, mountPoint: m.mountPoint}))
   }
+  // NOTE: a lone script named with several --file-system should mount each (with a cluster's scripts, each host mounts
+  // the file systems its tasks use, not every one in scope).
+  const unmounted = s.template?.script ? wanted.filter(fsId => !matching.some(m => m.fsId === fsId)) : []
+  if (matching.length > 0 && unmounted.length > 0 && !refs.some(x => x.fsId && isPlaceholder(x.fsId))) {
+    return fail(r, `UserData ${ud.id} mounts ${[...new Set(matching.map(m => m.fsId))].join(', ')} but not ${unmounted.join(', ')}, which --file-system names.`,
+      fix(), at(ud, matching[0], {mounted: [...new Set(matching.map(m => m.fsId))], notMounted: unmounted}))
+  }
   if (matching.length > 0) {
     const m = matching[0]
     return pass(r, `${LineRef(m)} of UserData ${ud.id} mounts ${m.fsId} (\`${m.device}\`${m.mountPoint ? ` at ${m.mountPoint}` : ''}${m.origin ? `; ${m.origin}` : ''}).`,
