@@ -5,7 +5,7 @@
 import {allChecks} from '../checks/index.js'
 import {withUsedBy} from '../checks/_lib/usage.js'
 import {UsageError} from '../core/errors.js'
-import {runChecks, type RunOptions} from '../core/run-checks.js'
+import {runChecks, selectChecks, type RunOptions} from '../core/run-checks.js'
 import {loadShellParserForSnapshot} from '../core/shell-parser.js'
 import type {Check, Report} from '../core/types.js'
 import type {Snapshot} from '../model/snapshot.js'
@@ -50,6 +50,9 @@ export function lintTemplate(file: string, opts: LintOptions = {}, built: Snapsh
   const {snapshot, derived} = withUsedBy(built)
   // NOTE: a lone script answers only the userdata checks; the others would all be "a template cannot answer this".
   const checks = (opts.checks ?? allChecks).filter(c => !built.template?.script || c.id.startsWith('userdata/'))
+  if (built.template?.script && selectChecks(checks, opts).length === 0) {
+    throw new UsageError(`${file} is a UserData script, to which only the userdata/ checks apply; --only/--skip leave none of them`)
+  }
   const report = runChecks(checks, snapshot, {only: opts.only, skip: opts.skip, ignores: opts.ignores, derived, fingerprints: opts.fingerprints, countPasses: opts.countPasses},
     {source: 'template', template: file})
   return {report: locateFindings(report, snapshot, file), snapshot}

@@ -166,5 +166,6 @@ describe('lint: a UserData script on its own', () => {
     expectOneLineExit2(await runCommand(Lint, ['examples/templates/ecs-efs-stack.yaml', '--file-system', FS]), /--file-system is for a UserData script/)
     expectOneLineExit2(await runCommand(Lint, [file('bad-id.sh', GOOD), '--file-system', 'fs-xyz']), /"fs-xyz" is not an EFS file system id/)
     expectOneLineExit2(await runCommand(Lint, [file('bad-region.sh', GOOD), '--region', 'mars']), /"mars" is not an AWS region name/)
+    expectOneLineExit2(await runCommand(Lint, [file('only-network.sh', GOOD), '--only', 'network/']), /is a UserData script, to which only the userdata\/ checks apply; --only\/--skip leave none of them/)
   })
 })
