@@ -134,6 +134,21 @@ describe('lint: a UserData script on its own', () => {
     expect(m.message).toBe(`UserData one-of-two.sh mounts ${FS} but not fs-11111111, which --file-system names.`)
   })
 
+  it('follows a script the UserData writes with a heredoc and then runs (it was "cannot read": unknown)', async () => {
+    const text = ['#!/bin/bash', "cat > /usr/local/bin/mount-efs.sh <<'SCRIPT'", '#!/bin/bash', 'yum install -y amazon-efs-utils', 'mkdir -p /mnt/efs',
+      `echo "${FS}:/ /mnt/efs efs _netdev,tls 0 0" >> /etc/fstab`, 'mount -a -t efs', 'SCRIPT', 'chmod +x /usr/local/bin/mount-efs.sh',
+      '/usr/local/bin/mount-efs.sh', ''].join('\n')
+    const {report} = await lintTemplateFile(file('heredoc.sh', text), {fileSystems: [FS]})
+    expect(verdicts(report.findings)).toMatchObject({'userdata/mounts-efs': 'pass', 'userdata/client-installed-before-mount': 'pass',
+      'userdata/mount-before-docker': 'pass', 'userdata/fstab-netdev': 'fail'})
+    expect(report.findings.find(f => f.checkId === 'userdata/fstab-netdev')!.message).toMatch(/lacks nofail/)
+    // Written but not run: nothing is mounted, so nothing about the mount is judged.
+    const unrunText = text.replace(/\n\/usr\/local\/bin\/mount-efs\.sh\n$/, '\n')
+    expect(unrunText).not.toBe(text)
+    const unrun = await lintTemplateFile(file('heredoc-unrun.sh', unrunText), {fileSystems: [FS]})
+    expect(verdicts(unrun.report.findings)['userdata/mounts-efs']).toBe('fail')
+  })
+
   it('without --file-system, says which flag names what the script should mount', async () => {
     const {report} = await lintTemplateFile(file('unnamed.sh', GOOD.replace(FS, '${efs_id}')), {})
     const m = report.findings.find(f => f.checkId === 'userdata/mounts-efs')!

@@ -37,7 +37,7 @@ export interface ShellState {
   placeholders: string[]
   /** lint: what `cfn-init --resource X` runs (AWS::CloudFormation::Init, src/lint/cfn-init.ts). */
   cfnInit: readonly CfnInit[]
-  /** Scripts the UserData writes before running them (cloud-config write_files): path → text. */
+  /** Files the UserData writes, which it may run as scripts later (cloud-config write_files, `cat > f <<EOF`): path → text. */
   files: Map<string, string>
 }
 
@@ -812,6 +812,12 @@ function write(w: Walk, sink: Sink, lines: OutLine[], via: FstabEntry['via'], te
   }
   const split = lines.flatMap(l => l.text.split('\n').map(t => ({text: t, line: l.line})))
   recordWrite(w.ctx, sink.path, split.map(l => l.text), split.map(l => l.line), via, text, origin)
+  // NOTE: a script written here (`cat > /usr/local/bin/mount-efs.sh <<'EOF'`) may be run later: kept for the walk.
+  if (sink.path.startsWith('/') && !sink.path.startsWith('/etc/') && w.sh.files.size < 100) {
+    const before = w.sh.files.get(sink.path)
+    const body = split.map(l => l.text).join('\n')
+    if (body.length + (before?.length ?? 0) <= 1_000_000) w.sh.files.set(sink.path, before === undefined ? body : `${before}\n${body}`)
+  }
 }
 
 function echoOutput(words: string[]): string[] {
