@@ -345,7 +345,11 @@ export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
   if (clusters.length) {
     const c = clusters[0]
     const literal = typeof c.props.ClusterName === 'string' ? c.props.ClusterName : undefined
-    clusterName = opts.clusterName ?? literal
+    // NOTE: --cluster-name is for a template that does not name its cluster; the template's own name is what deploys.
+    clusterName = literal ?? opts.clusterName
+    if (literal && opts.clusterName && opts.clusterName !== literal) {
+      notes.push(`--cluster-name ${opts.clusterName} is not used: ${c.id} sets ClusterName ${literal}.`)
+    }
     if (clusterName) knownNames[c.id] = clusterName
     if (clusters.length > 1) notes.push(`The template declares ${clusters.length} ECS clusters; ${c.id} is used as the cluster.`)
   } else if (opts.clusterName) {

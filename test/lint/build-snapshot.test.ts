@@ -94,6 +94,16 @@ describe('buildSnapshot over the example stack', () => {
     expect(buildSnapshot(t, {file: 'x.yaml', clusterName: 'prod'}).userData![0].text).toContain('ECS_CLUSTER=prod')
   })
 
+  it('--cluster-name does not override a ClusterName the template sets, and says so', () => {
+    const t = parseTemplate(`Resources:
+  Cluster: {Type: AWS::ECS::Cluster, Properties: {ClusterName: efs-demo}}
+`, 'x.yaml')
+    const s = buildSnapshot(t, {file: 'x.yaml', clusterName: 'other'})
+    expect(s.scope.cluster).toBe('efs-demo')
+    expect(s.scope.notes).toContain('--cluster-name other is not used: Cluster sets ClusterName efs-demo.')
+    expect(buildSnapshot(t, {file: 'x.yaml', clusterName: 'efs-demo'}).scope.notes?.some(n => n.includes('--cluster-name'))).toBe(false)
+  })
+
   it('adds separate ingress resources to their group, applies VPC DNS defaults, and redacts secrets', () => {
     const t = parseTemplate(`Resources:
   Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.1.0.0/16}}
