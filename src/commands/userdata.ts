@@ -12,6 +12,7 @@ Formats: bash (a #!/bin/bash UserData or a part of one), cloud-config (write_fil
     '<%= config.bin %> userdata -f fs-0a1b2c3d4e5f60718 --path /mnt/efs --tls --iam --format cfn-yaml',
     '<%= config.bin %> userdata --format cfn-yaml --file-system \'${FileSystem}\' --path /mnt/efs',
     '<%= config.bin %> userdata -f fs-0a1b2c3d4e5f60718 --path /mnt/efs --method nfs --region eu-west-1 --format cloud-config',
+    '<%= config.bin %> userdata -f fs-0a1b2c3d4e5f60718 --path /mnt/efs --tls --cluster prod > user_data.sh && <%= config.bin %> lint user_data.sh -f fs-0a1b2c3d4e5f60718 --cluster-name prod',
   ]
 
   static flags = {
@@ -23,6 +24,7 @@ Formats: bash (a #!/bin/bash UserData or a part of one), cloud-config (write_fil
     iam: Flags.boolean({description: 'Authorize with the instance role (efs-utils; implies --tls).', default: false}),
     'access-point': Flags.string({description: 'Mount through this access point, fsap-… (efs-utils; implies --tls).'}),
     region: Flags.string({char: 'r', description: 'Region for the NFS DNS name (default: read from instance metadata at boot).'}),
+    cluster: Flags.string({char: 'c', description: 'ECS cluster the instance joins: the snippet also writes ECS_CLUSTER to /etc/ecs/ecs.config (after the mount).'}),
     ...debugFlag,
   }
 
@@ -32,7 +34,7 @@ Formats: bash (a #!/bin/bash UserData or a part of one), cloud-config (write_fil
     this.emit(userDataSnippet({
       fileSystemId: flags['file-system'], path: flags.path, format: flags.format as 'bash' | 'cloud-config' | 'cfn-yaml',
       method: flags.method as 'efs-utils' | 'nfs', tls: flags.tls, iam: flags.iam, accessPointId: flags['access-point'],
-      region: flags.region,
+      region: flags.region, cluster: flags.cluster,
     }))
   }
 }

@@ -13,6 +13,8 @@ export type SnippetFormat = 'bash' | 'cloud-config' | 'cfn-yaml'
 export interface SnippetRequest extends Pick<MountRequest, 'fileSystemId' | 'path' | 'tls' | 'iam' | 'accessPointId' | 'region'> {
   /** Default efs-utils: on ECS-optimized AMIs amazon-efs-utils is one yum/dnf install away. */
   method?: 'efs-utils' | 'nfs'
+  /** The ECS cluster the instance joins: the snippet writes ECS_CLUSTER to /etc/ecs/ecs.config after the mount. */
+  cluster?: string
   format?: SnippetFormat
 }
 
@@ -21,6 +23,9 @@ export const CFN_REF_RE = /^\$\{([A-Za-z][A-Za-z0-9]{0,254})\}$/
 
 /** A syntactically valid id that stands in for a `${Logical}` reference while the request is validated. */
 const STAND_IN_ID = 'fs-00000000'
+
+/** An ECS cluster name: up to 255 letters, digits, hyphens and underscores. */
+const ECS_CLUSTER_RE = /^[A-Za-z0-9_-]{1,255}$/
 
 /** Where the installed script lives in the cloud-config form. */
 export const CLOUD_CONFIG_SCRIPT_PATH = '/usr/local/sbin/efsdoctor-mount-efs.sh'
@@ -95,6 +100,14 @@ function template(req: SnippetRequest, literalRegion: boolean): string {
     'done',
     'mountpoint -q "$EFS_MOUNT_POINT" || echo "efsdoctor: ${EFS_FS_ID} is NOT mounted at ${EFS_MOUNT_POINT}" >&2',
   )
+  if (req.cluster !== undefined) {
+    if (!ECS_CLUSTER_RE.test(req.cluster)) throw new UsageError(`"${req.cluster}" is not an ECS cluster name (letters, digits, - and _, at most 255)`)
+    // NOTE: the agent reads ecs.config when it starts, after UserData; the last ECS_CLUSTER line is the one it uses.
+    l.push('',
+      `# 4. ECS: join cluster ${req.cluster} (the agent reads this file when it starts, after UserData).`,
+      'mkdir -p /etc/ecs',
+      `grep -qx 'ECS_CLUSTER=${req.cluster}' /etc/ecs/ecs.config 2>/dev/null || echo 'ECS_CLUSTER=${req.cluster}' >> /etc/ecs/ecs.config`)
+  }
   return `${l.join('\n')}\n`
 }
 

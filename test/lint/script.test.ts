@@ -149,6 +149,17 @@ describe('lint: a UserData script on its own', () => {
     expect(verdicts(unrun.report.findings)['userdata/mounts-efs']).toBe('fail')
   })
 
+  it('our own snippet with --cluster passes all six userdata checks for that cluster, in each format; a bad name is refused', async () => {
+    for (const format of ['bash', 'cloud-config'] as const) {
+      const text = userDataSnippet({fileSystemId: FS, path: '/mnt/efs', tls: true, cluster: 'prod', format})
+      expect(text).toContain("grep -qx 'ECS_CLUSTER=prod' /etc/ecs/ecs.config 2>/dev/null || echo 'ECS_CLUSTER=prod' >> /etc/ecs/ecs.config")
+      const {report} = await lintTemplateFile(file(`own-${format}.txt`, text), {fileSystems: [FS], clusterName: 'prod'})
+      expect({format, v: verdicts(report.findings)}).toEqual({format, v: {'userdata/mounts-efs': 'pass', 'userdata/client-installed-before-mount': 'pass',
+        'userdata/fstab-netdev': 'pass', 'userdata/mount-before-docker': 'pass', 'userdata/script-runs': 'pass', 'userdata/secrets': 'pass'}})
+    }
+    expect(() => userDataSnippet({fileSystemId: FS, path: '/mnt/efs', cluster: "prod'; rm -rf /"})).toThrow(/is not an ECS cluster name/)
+  })
+
   it('without --file-system, says which flag names what the script should mount', async () => {
     const {report} = await lintTemplateFile(file('unnamed.sh', GOOD.replace(FS, '${efs_id}')), {})
     const m = report.findings.find(f => f.checkId === 'userdata/mounts-efs')!

@@ -24,6 +24,7 @@ const CASES: [string, SnippetRequest][] = [
   ['efs-utils tls iam access point', {...base, tls: true, iam: true, accessPointId: 'fsap-0123456789abcdef0'}],
   ['nfs with region', {...base, method: 'nfs', region: 'eu-west-1'}],
   ['nfs via IMDS', {...base, method: 'nfs'}],
+  ['efs-utils joining an ECS cluster', {...base, tls: true, cluster: 'prod_cluster-1'}],
 ]
 
 describe('userDataSnippet', () => {
