@@ -36,7 +36,12 @@ describe('lint: a UserData script on its own', () => {
       '\n#!/bin/bash\n', '\uFEFF#!/bin/bash\n', 'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="x"\n']) {
       expect(isUserDataScript(t)).toBe(true)
     }
-    for (const t of ['Resources:\n  A: {Type: X}\n', '{"Resources": {}}', '# a comment\nResources: {}\n', 'AWSTemplateFormatVersion: "2010-09-09"\n']) {
+    // A script whose #! is missing is still a script (script-runs says cloud-init will not run it).
+    for (const t of ['yum install -y amazon-efs-utils\nmount -a\n', '#/bin/bash\nmount -a\n', 'EFS_ID=fs-1\nmount -t efs $EFS_ID /mnt\n']) {
+      expect(isUserDataScript(t)).toBe(true)
+    }
+    for (const t of ['Resources:\n  A: {Type: X}\n', '{"Resources": {}}', '# a comment\nResources: {}\n', 'AWSTemplateFormatVersion: "2010-09-09"\n',
+      'mount: x\nResources: {}\n', 'Description: mounts EFS\nResources:\n  A: {Type: X}\n']) {
       expect(isUserDataScript(t)).toBe(false)
     }
   })
@@ -158,6 +163,13 @@ describe('lint: a UserData script on its own', () => {
         'userdata/fstab-netdev': 'pass', 'userdata/mount-before-docker': 'pass', 'userdata/script-runs': 'pass', 'userdata/secrets': 'pass'}})
     }
     expect(() => userDataSnippet({fileSystemId: FS, path: '/mnt/efs', cluster: "prod'; rm -rf /"})).toThrow(/is not an ECS cluster name/)
+  })
+
+  it('a script without #! is linted as a script, and script-runs says cloud-init will not run it', async () => {
+    const {report} = await lintTemplateFile(file('no-shebang.sh', GOOD.replace('#!/bin/bash\n', '')), {fileSystems: [FS]})
+    const f = report.findings.find(x => x.checkId === 'userdata/script-runs')!
+    expect(f.status).toBe('fail')
+    expect(f.message).toMatch(/cloud-init does not run UserData no-shebang\.sh/)
   })
 
   it('without --file-system, says which flag names what the script should mount', async () => {
