@@ -33,26 +33,27 @@ function dnsUsage(s: Snapshot): {reasons: string[]; byIpOnly: boolean} {
 /**
  * Lint: mounts in template UserData name the file system by `${FileSystem}` / an EFS DNS name rather than `fs-…`,
  * so any efs-utils mount or `.efs.` host counts as by name; the VPCs are those of the hosts' and mount targets' subnets.
- * `undeclared`: the subnets of hosts and mount targets the template does not declare (parameters, imports).
+ * `undeclared`: the subnets of hosts and mount targets the template does not declare (parameters, imports); `mounts`:
+ * how many mounts the template's UserData makes.
  */
-function templateDnsUsage(s: Snapshot): {reasons: string[]; byIpOnly: boolean; vpcIds: string[]; undeclared: string[]} {
+function templateDnsUsage(s: Snapshot): {reasons: string[]; byIpOnly: boolean; vpcIds: string[]; undeclared: string[]; mounts: number} {
   const u = dnsUsage(s)
   let ipMounts = 0
-  for (const m of (s.userData ?? []).flatMap(u => mountsIn(s, u))) {
+  const mounts = (s.userData ?? []).flatMap(u => mountsIn(s, u))
+  for (const m of mounts) {
     if (m.byDnsName && (m.type === 'efs' || m.host.includes('.efs.'))) u.reasons.push(`UserData ${m.userDataId} line ${m.line} mounts ${m.host} by DNS name`)
     else if (!m.byDnsName) ipMounts++
   }
   const subnetIds = [...new Set([...templateHosts(s).flatMap(h => h.subnetIds), ...(s.template?.mountTargets ?? []).map(mt => mt.subnetId)])]
   const vpcIds = [...new Set(subnetIds.map(id => s.subnets?.[id]?.vpcId).filter((v): v is string => v !== undefined))]
   const reasons = [...new Set(u.reasons)]
-  return {reasons, byIpOnly: reasons.length === 0 && ipMounts > 0, vpcIds, undeclared: subnetIds.filter(id => !s.subnets?.[id])}
+  return {reasons, byIpOnly: reasons.length === 0 && ipMounts > 0, vpcIds, undeclared: subnetIds.filter(id => !s.subnets?.[id]), mounts: mounts.length}
 }
 
 function fromTemplate(s: Snapshot) {
   const usage = templateDnsUsage(s)
   // NOTE: a template with no file system, mount target or EFS mount (a bastion stack) asks nothing of DNS: skipped.
-  const mounts = (s.userData ?? []).some(u => mountsIn(s, u).length > 0)
-  if (templateFileSystemIds(s).length === 0 && usage.reasons.length === 0 && !mounts) return []
+  if (templateFileSystemIds(s).length === 0 && usage.reasons.length === 0 && usage.mounts === 0) return []
   // NOTE: subnets from parameters or imports (`${Select:0:Subnets}`, `${ImportValue:…}`) are one finding, not one per
   // subnet: their VPC (one, as a file system's mount targets share it) is simply not in the template.
   const outside: Outcome[] = usage.undeclared.length === 0 ? [] : [usage.byIpOnly
