@@ -43,6 +43,16 @@ export interface ShellState {
 
 export const newShellState = (): ShellState => ({vars: new Map(), functions: new Map(), symbols: new Map(), seq: {n: 0}, placeholders: [], cfnInit: [], files: new Map()})
 
+/**
+ * Remembers a file the UserData writes, which it may run as a script later: appended to what an earlier write left.
+ * Bounded (100 files, 1 MB each), whatever a hostile script writes.
+ */
+export function rememberFile(sh: ShellState, path: string, text: string): void {
+  const before = sh.files.get(path)
+  if (before === undefined && sh.files.size >= 100) return
+  if (text.length + (before?.length ?? 0) <= 1_000_000) sh.files.set(path, before === undefined ? text : `${before}\n${text}`)
+}
+
 /** The file a command runs as a script: `bash F`, `sh -e F`, `. F`, `source F`, or `F` itself; undefined for others. */
 function scriptFileRun(words: string[]): string | undefined {
   const cmd = basename(words[0])
@@ -813,11 +823,7 @@ function write(w: Walk, sink: Sink, lines: OutLine[], via: FstabEntry['via'], te
   const split = lines.flatMap(l => l.text.split('\n').map(t => ({text: t, line: l.line})))
   recordWrite(w.ctx, sink.path, split.map(l => l.text), split.map(l => l.line), via, text, origin)
   // NOTE: a script written here (`cat > /usr/local/bin/mount-efs.sh <<'EOF'`) may be run later: kept for the walk.
-  if (sink.path.startsWith('/') && !sink.path.startsWith('/etc/') && w.sh.files.size < 100) {
-    const before = w.sh.files.get(sink.path)
-    const body = split.map(l => l.text).join('\n')
-    if (body.length + (before?.length ?? 0) <= 1_000_000) w.sh.files.set(sink.path, before === undefined ? body : `${before}\n${body}`)
-  }
+  if (sink.path.startsWith('/') && !sink.path.startsWith('/etc/')) rememberFile(w.sh, sink.path, split.map(l => l.text).join('\n'))
 }
 
 function echoOutput(words: string[]): string[] {

@@ -11,7 +11,7 @@ import {yaml} from '../../core/yaml.js'
 import {shellParserLoaded} from '../../core/shell-parser.js'
 export {decodeUserData, MAX_USERDATA_BYTES} from '../../core/user-data-layers.js'
 import {decodeUserData, GZIP_MAGIC, gunzipSafe, MAX_USERDATA_BYTES, mimeParts} from '../../core/user-data-layers.js'
-import {newShellState, type ShellState, walkScript} from './user-data-shell.js'
+import {newShellState, rememberFile, type ShellState, walkScript} from './user-data-shell.js'
 import type {UserDataEncoding} from '../../core/user-data-layers.js'
 import type {CfnInit} from '../../model/snapshot.js'
 
@@ -338,7 +338,7 @@ function analyzeCloudConfig(ctx: Ctx, sh: ShellState, part: UserDataPart): void 
       if (!path || content === undefined) continue
       // NOTE: a script written here may be run later (runcmd: [bash, path]): the shell walk reads it there.
       if (!/^\/etc\/(fstab|ecs\/ecs\.config)$/.test(path)) {
-        if (sh.files.size < MAX_ITEMS) sh.files.set(path, content)
+        rememberFile(sh, path, content)
         continue
       }
       const block = isScalar(contentNode) && (contentNode.type === 'BLOCK_LITERAL' || contentNode.type === 'BLOCK_FOLDED')
