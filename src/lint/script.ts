@@ -6,23 +6,19 @@
  */
 import {basename} from 'node:path'
 import {redactAnyUserData} from '../core/user-data-layers.js'
+import {startsLikeUserData} from '../checks/_lib/user-data.js'
 import type {Snapshot} from '../model/snapshot.js'
 import {offlineHead, offlineScope} from './build-snapshot.js'
 
 /**
- * How UserData begins (a CloudFormation template never does). Blank lines or a byte-order mark before the header are
- * let through: cloud-init then does not run the script, which userdata/script-runs says.
+ * A first line that is a shell command, in a file that never says `Resources`: a script whose #! is missing, which
+ * userdata/script-runs explains, rather than a template.
  */
-const SCRIPT_START = /^[\s\uFEFF]*(#!|#cloud-config\b|#cloud-boothook\b|#include\b|Content-Type: multipart|MIME-Version:)/i
-
-/**
- * A first line that is a shell command (or `#/bin/bash`-like), in a file that never says `Resources`: a script whose
- * #! is missing, which userdata/script-runs explains, rather than a template.
- */
-const SHELL_FIRST_LINE = /^[\s\uFEFF]*(#+!?\s*\/(usr\/)?(local\/)?bin\/|(sudo\s+)?(yum|dnf|apt(-get)?|mkdir|mount|echo|printf|cat|export|set|cd|systemctl|service|curl|wget|if|for)\s|[A-Za-z_][A-Za-z0-9_]*=\S)/
+const SHELL_COMMAND_FIRST = /^[\s\uFEFF]*((sudo\s+)?(yum|dnf|apt(-get)?|mkdir|mount|echo|printf|cat|export|set|cd|systemctl|service|curl|wget|if|for)\s|[A-Za-z_][A-Za-z0-9_]*=\S)/
 
 /** Whether a file given to lint is a UserData script rather than a template. */
-export const isUserDataScript = (text: string): boolean => SCRIPT_START.test(text) || (SHELL_FIRST_LINE.test(text) && !/\bResources\b/.test(text))
+export const isUserDataScript = (text: string): boolean =>
+  startsLikeUserData(text) || (SHELL_COMMAND_FIRST.test(text) && !/\bResources\b/.test(text))
 
 export interface ScriptOptions {
   file: string

@@ -208,6 +208,18 @@ function intendedFormat(lines: string[]): {format: PartFormat; why: string} | un
   return undefined
 }
 
+/**
+ * Whether text starts the way UserData does — #!, #cloud-config, #cloud-boothook, #include or MIME headers — also when
+ * the header is misplaced (blank lines or a byte-order mark before it, indented, `##!/bin/bash`), which
+ * userdata/script-runs then reports. What `lint` reads as a script rather than a template.
+ */
+export function startsLikeUserData(text: string): boolean {
+  const lines = text.split('\n', 200)
+  const first = lines.find(l => l.trim() !== '')?.trim()
+  if (first === undefined) return false
+  return formatOf(first) !== 'unknown' || /^(Content-Type|MIME-Version):/i.test(first) || intendedFormat(lines) !== undefined
+}
+
 /** NUL bytes, or more than 1 in 20 characters being control characters other than tab/CR/LF. */
 function isBinary(text: string): boolean {
   const sample = text.slice(0, 8192)
