@@ -1,8 +1,7 @@
 import {Flags} from '../cli/flags.js'
-import {BaseCommand, debugFlag} from '../base-command.js'
+import {BaseCommand, checkRegion, debugFlag} from '../base-command.js'
 import {UsageError} from '../core/errors.js'
 import {iamPolicy, POLICY_TARGETS, type PolicyTarget} from '../core/iam-policy.js'
-import {REGION_RE} from '../model/ids.js'
 
 export default class IamPolicy extends BaseCommand {
   static summary = 'Print the least-privilege IAM policy (JSON) efsdoctor needs.'
@@ -28,7 +27,7 @@ export default class IamPolicy extends BaseCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(IamPolicy)
     if (flags.account && !/^\d{12}$/.test(flags.account)) throw new UsageError(`"${flags.account}" is not a 12-digit AWS account id`)
-    if (flags.region && !REGION_RE.test(flags.region)) throw new UsageError(`"${flags.region}" is not an AWS region name`)
+    checkRegion(flags.region)
     const policy = iamPolicy({for: flags.for as PolicyTarget[], probe: flags.probe, partition: flags.partition, region: flags.region, account: flags.account})
     this.emit(JSON.stringify(policy, null, 2))
   }

@@ -130,4 +130,10 @@ describe('efsdoctor iam-policy', () => {
     expect(code).toBe(2)
     expect(stderr.trim().split('\n').filter(l => l.startsWith('efsdoctor:'))).toEqual(['efsdoctor: "12345" is not a 12-digit AWS account id'])
   })
+
+  it('exits 2 with one line for a region that is not an AWS region name', async () => {
+    const {stderr, code} = await run(['--region', 'mars'])
+    expect(code).toBe(2)
+    expect(stderr.trim().split('\n').filter(l => l.startsWith('efsdoctor:'))).toEqual(['efsdoctor: "mars" is not an AWS region name (e.g. eu-west-1)'])
+  })
 })
