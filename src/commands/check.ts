@@ -1,6 +1,7 @@
 import {Flags} from '../cli/flags.js'
 import {awsFlags, awsOptions, BaseCommand, checkFileSystemIds, debugFlag, runTimeoutFlag} from '../base-command.js'
 import {runSteps} from '../progress.js'
+import {optimiseLongRun} from '../cli/run.js'
 import {allChecks} from '../checks/index.js'
 import {UsageError} from '../core/errors.js'
 import {runChecks} from '../core/run-checks.js'
@@ -78,6 +79,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
         ...(flags.probe ? {probe: {timeoutSeconds: flags['probe-timeout']}} : {})})
     }
     timer.mark(flags.from ? 'discovery (read --from)' : 'discovery (incl. probe)')
+    await optimiseLongRun(Object.keys(snapshot.instances ?? {}).length)
     // NOTE: the renderer (and node:crypto for fingerprints) load while the grammar may still be compiling.
     await Promise.all([loadShellParserForSnapshot(snapshot), prepareReport(flags)])
     timer.mark('bash grammar, renderer')
