@@ -49,8 +49,7 @@ export async function runDirect(command: CommandModule, argv: string[]): Promise
  * other runs: a compile nobody waits for still holds the process at exit until it ends (30–60 ms).
  */
 export function readsUserDataFile(id: string, argv: readonly string[]): boolean {
-  if (id === 'lint') return true
-  return id === 'check' && argv.some(a => /^--(from|example)(=|$)/.test(a))
+  return id === 'lint' || replaysSnapshot(id, argv)
 }
 
 /** Called by bin/run.js with the command line before it imports the command's module. */
@@ -59,12 +58,34 @@ export function warmUp(id: string, argv: readonly string[]): void {
 }
 
 /**
- * Instances from which a check run is long enough for V8's optimising compiler to pay for itself, which bin/run.js
- * turned off for short runs: at 10,000 instances the run was 5% slower without it, at 5,000 still 3% faster.
+ * V8 settings for the run `id argv` names, set by bin/run.js before the command loads: V8 reads them when it next
+ * decides, so they work at run time (heap sizes do not: the heap is configured before any of our code runs).
+ * Measured interleaved on the 2-core bench VM:
+ * - `--semi-space-growth-factor=1`, for every command but lint: keeps the young generation at its first size. V8
+ *   doubles it (up to 16 MB semi-spaces) while a run keeps what it allocates, and touching those fresh pages (~3 ms per
+ *   MB there) cost more than the scavenges it saves: `check --from` a 1,000-instance snapshot 547 -> 474 ms (--output
+ *   json 666 -> 538 ms) and 106 -> 89 MB peak RSS, healthy.json unchanged. Lint parses a 2 MB template into much
+ *   short-lived garbage: 10% slower with it.
+ * - `--no-opt` (no TurboFan), for a replay (`check --from`/`--example`) only: its background compiles compete for the
+ *   second core with a run whose code runs a few thousand times. 1,000 instances 489-495 -> 463-472 ms (three runs of
+ *   15-21), 5,000 1350 -> 1315 ms, healthy.json 243 -> 237 ms. Not for live runs, whose SDK parses every response
+ *   (N=1000: 1061 -> 1172 ms with it), nor lint (43% slower); a replay of 5,000+ instances turns it back on
+ *   (optimiseLongRun: 10,000 instances were 5% slower without it).
  */
+export function v8Settings(id: string, argv: readonly string[]): string[] {
+  if (id === 'lint') return []
+  return ['--semi-space-growth-factor=1', ...(replaysSnapshot(id, argv) ? ['--no-opt'] : [])]
+}
+
+/** `check --from FILE` or `check --example NAME`: a saved snapshot, no AWS calls. */
+function replaysSnapshot(id: string, argv: readonly string[]): boolean {
+  return id === 'check' && argv.some(a => /^--(from|example)(=|$)/.test(a))
+}
+
+/** Instances from which a replay is long enough for V8's optimising compiler to pay for itself (see v8Settings). */
 export const LONG_RUN_INSTANCES = 5000
 
-/** Turns V8's optimising compiler back on (bin/run.js shortRunSettings) before the checks of a large snapshot. */
+/** Turns V8's optimising compiler back on (v8Settings turned it off for a replay) before the checks of a large snapshot. */
 export async function optimiseLongRun(instances: number): Promise<void> {
   if (instances < LONG_RUN_INSTANCES) return
   const {setFlagsFromString} = await import('node:v8')

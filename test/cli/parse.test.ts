@@ -4,7 +4,7 @@
  */
 import {Args, Flags} from '../../src/cli/flags.js'
 import {ArgvError, parseArgv} from '../../src/cli/parse.js'
-import {directCommand, readsUserDataFile} from '../../src/cli/run.js'
+import {directCommand, readsUserDataFile, v8Settings} from '../../src/cli/run.js'
 import {UsageError} from '../../src/core/errors.js'
 
 const flags = {
@@ -176,5 +176,18 @@ describe('readsUserDataFile (the grammar starts compiling before the command loa
     ['userdata', ['-f', 'fs-12345678'], false],
   ])('%s %p → %p', (id, argv, expected) => {
     expect(readsUserDataFile(id, argv)).toBe(expected)
+  })
+})
+
+describe('v8Settings (what bin/run.js tells V8 before the command loads)', () => {
+  it.each([
+    ['check', ['--from', 'x.json'], ['--semi-space-growth-factor=1', '--no-opt']],
+    ['check', ['--example=healthy', '-o', 'json'], ['--semi-space-growth-factor=1', '--no-opt']],
+    // Live runs parse every AWS response in the SDK: the optimising compiler stays on.
+    ['check', ['--cluster', 'prod'], ['--semi-space-growth-factor=1']],
+    ['snapshot', ['--cluster', 'prod'], ['--semi-space-growth-factor=1']],
+    ['lint', ['t.yaml'], []],
+  ])('%s %p → %p', (id, argv, expected) => {
+    expect(v8Settings(id, argv)).toEqual(expected)
   })
 })

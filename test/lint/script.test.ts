@@ -154,6 +154,21 @@ describe('lint: a UserData script on its own', () => {
     expect(verdicts(unrun.report.findings)['userdata/mounts-efs']).toBe('fail')
   })
 
+  it('a script the UserData writes and runs but which mounts nothing is judged (it was "cannot read": unknown); one it never wrote stays unknown', async () => {
+    const text = ['#!/bin/bash', "cat > /opt/setup.sh <<'SCRIPT'", '#!/bin/bash', 'echo hello', 'SCRIPT', 'chmod +x /opt/setup.sh', '/opt/setup.sh',
+      'yum install -y amazon-efs-utils', ''].join('\n')
+    const {report} = await lintTemplateFile(file('written-noop.sh', text), {fileSystems: [FS]})
+    const mounts = report.findings.find(f => f.checkId === 'userdata/mounts-efs')!
+    expect(mounts.status).toBe('fail')
+    expect(mounts.message).not.toMatch(/cannot read/)
+    for (const id of ['userdata/fstab-netdev', 'userdata/mount-before-docker']) expect(verdicts(report.findings)[id]).toBe('skipped')
+    // The same run line without the write: the script comes from elsewhere (an AMI, cfn-init files), so it may mount.
+    const opaque = await lintTemplateFile(file('unwritten.sh', ['#!/bin/bash', '/opt/setup.sh', 'yum install -y amazon-efs-utils', ''].join('\n')), {fileSystems: [FS]})
+    const m = opaque.report.findings.find(f => f.checkId === 'userdata/mounts-efs')!
+    expect(m.status).toBe('unknown')
+    expect(m.message).toMatch(/runs \/opt\/setup\.sh, which efsdoctor cannot read/)
+  })
+
   it('our own snippet with --cluster passes all six userdata checks for that cluster, in each format; a bad name is refused', async () => {
     for (const format of ['bash', 'cloud-config'] as const) {
       const text = userDataSnippet({fileSystemId: FS, path: '/mnt/efs', tls: true, cluster: 'prod', format})

@@ -98,13 +98,14 @@ export function snippetCommand(s: Snapshot, mount: SnippetMount = {}): string {
 
 /**
  * A local script the UserData runs (`/tmp/efs-add-storage.sh …`, `bash ./setup.sh`, a cloud-config runcmd item), whose
- * text efsdoctor does not have: it may mount the file system, so "mounts none" would be a guess.
+ * text efsdoctor does not have: it may mount the file system, so "mounts none" would be a guess. A script the UserData
+ * itself wrote and runs was read where it runs (ParsedUserData.readScripts): what it mounts is already counted.
  */
 export function runsLocalScript(p: ParsedUserData): {line: number; path: string} | undefined {
   const lines = p.text.split('\n')
   for (let i = 0; i < lines.length; i++) {
     const m = /^\s*(?:- +)?(?:sudo +)?(?:(?:bash|sh|source|\.) +)?((?:\/|\.\/)[\w./-]+)/.exec(lines[i])
-    if (m && m[1].endsWith('.sh')) return {line: i + 1, path: m[1]}
+    if (m && m[1].endsWith('.sh') && !p.readScripts.includes(m[1])) return {line: i + 1, path: m[1]}
   }
   return undefined
 }

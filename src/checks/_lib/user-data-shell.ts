@@ -732,6 +732,7 @@ function command(w: Walk, n: ShellNode, _extra: string[], r: Redirects = redirec
   // A script the UserData wrote earlier (cloud-config write_files) and runs here: walked at this line.
   const file = scriptFileRun(words)
   const written = file === undefined ? undefined : w.sh.files.get(file)
+  if (written !== undefined && !w.ctx.out.readScripts.includes(file!)) w.ctx.out.readScripts.push(file!)
   if (written !== undefined && !w.calling.has(file!)) {
     const d = deeper(w, {stdout, calling: new Set([...w.calling, file!])})
     if (d) walkScript(w.ctx, w.sh, {text: written, lineOf: () => line}, d)

@@ -137,6 +137,8 @@ export interface ParsedUserData {
   mkdirs: Step[]
   /** `cfn-init` runs (AWS::CloudFormation::Init metadata is applied there). */
   cfnInit: Step[]
+  /** Scripts the UserData writes (write_files, `cat > f <<EOF`) and runs: read where they run, so not opaque. */
+  readScripts: string[]
   notes: string[]
   /** Why the script could not be read (too large, binary, syntax error…): every verdict on it is unknown. */
   unreadable?: string
@@ -423,7 +425,7 @@ function parseUncached(input: string, cfnInit?: readonly CfnInit[]): ParsedUserD
   // because the replacement never spans lines.
   const text = decoded.replace(/\$\{!/g, '${')
   const out: ParsedUserData = {format: 'empty', encoding, text: decoded, parts: [], installs: [], mounts: [], fstab: [],
-    services: [], ecsConfig: [], mkdirs: [], cfnInit: [], notes: [], symbols: {}}
+    services: [], ecsConfig: [], mkdirs: [], cfnInit: [], readScripts: [], notes: [], symbols: {}}
   if (overCap || text.length > MAX_USERDATA_BYTES) {
     out.format = 'unknown'
     out.unreadable = `it is ${overCap ? 'gzip data that decompresses to more than 256' : Math.round(text.length / 1024)} KB decoded, more than efsdoctor reads (${MAX_USERDATA_BYTES / 1024} KB; EC2 allows 16 KB)`
