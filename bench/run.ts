@@ -279,20 +279,35 @@ ${text}
 
 ## Where a whole process spends its time
 
-\`EFSDOCTOR_TIMING=1\` prints the phases of one run. For \`check --from\` the 1,000-instance snapshot on this machine,
-roughly: Node's own start-up ~90 ms; loading our code ~60 ms (27 ES modules, ~1 ms each on Node 20); reading and
-decoding 5 MB ~37 ms; \`JSON.parse\` ~35 ms; schema validation ~27 ms (import and run); the schema-1 upgrade ~13 ms;
-the checks ~125 ms; the table ~35 ms. What was done about it, each measured interleaved against the commit before:
+\`EFSDOCTOR_TIMING=1\` prints the phases of one run, with the resident set size at the end of each. For \`check --from\`
+the 1,000-instance snapshot on this machine, roughly: Node's own start-up ~90 ms; loading our code ~50 ms (23 ES
+modules); reading and decoding 5 MB ~37 ms; \`JSON.parse\` ~25–35 ms; schema validation ~14 ms; the schema-1 upgrade
+~13 ms; the checks ~115 ms; the table ~30 ms.
+
+On this VM the first touch of fresh memory costs ~3 ms per MB (touching a 50 MB buffer: 148 ms; touching it again:
+1.4 ms), so much of each phase is page faults: the run takes ~14,000 more minor faults than \`node -e 0\`. Reading the
+file costs two copies of it (the bytes and the string), \`JSON.parse\` a third. What was done, each measured
+interleaved against the commit before:
 
 - bin/run.js runs a command's module directly (no oclif start-up) and starts compiling the bash grammar's
   WebAssembly on a background thread before the command loads; validators are precompiled (ajv standalone).
-- V8's young generation is kept at its first size (\`--semi-space-growth-factor=1\`, set from bin/run.js for every
-  command but lint): growing it to 16 MB semi-spaces touched fresh pages that cost more on this VM than the extra
-  scavenges: 1,000-instance table 547 → 474 ms, 106 → 89 MB; lint of a 2 MB template was 10 % slower with it.
+- V8's young generation is kept at its first size (\`--semi-space-growth-factor=1\`, for every command but lint):
+  growing it to 16 MB semi-spaces touched fresh pages that cost more than the extra scavenges: 1,000-instance table
+  547 → 474 ms, 106 → 89 MB; lint of a 2 MB template was 10 % slower with it.
+- A replay (\`check --from\`/\`--example\`) runs without V8's optimising compiler (\`--no-opt\`), whose background
+  compiles competed with the run for the second core: 1,000-instance table 495 → 467 ms. Not for live runs (the SDK
+  parses every response: N=1000 was 10 % slower with it) nor lint (43 % slower); a replay of 5,000 or more instances
+  turns it back on before the checks (10,000 instances were 5 % slower without it).
 - Passes are only counted when only the table reads them, so the ~15,000 passes of that run die young.
 
+Measured and dropped: a V8 code cache for our modules (one CommonJS script per command through \`vm.Script\` with
+\`cachedData\`: start-up 150 → 146 ms, and dynamic \`import()\` fails in cached code on Node 20); lazy WebAssembly
+compilation (+17 ms); larger or smaller young generations, page promotion thresholds, no scavenge tasks; minifying all
+of dist (−13 ms, not worth unreadable stack traces); a worker thread for parsing or validation.
+
 The 4 × target for the 1,000-instance table is not met: the floor before any check runs (Node, our code, read,
-decode, parse, validate) is already ~2.5 × here.
+decode, parse, validate) is already ~2.5 × here, and the checks and the table, with the garbage collection and page
+faults they cause, are another ~1.5 ×, spread over 35 checks with no hot spot (the largest is ~14 ms).
 
 ## Where the figures come from (as of this run)
 
