@@ -5,6 +5,7 @@ import {withFingerprints} from './identity.js'
 import {derivedOf, withMemo} from './memo.js'
 import {TOOL_VERSION} from './version.js'
 import {withRegion} from './shell.js'
+import {ONLY_COUNTS_PASSES} from './define-check.js'
 
 export interface RunOptions {
   only?: string[]
@@ -157,7 +158,8 @@ export function runChecks(checks: readonly Check[], snapshot: Snapshot, opts: Ru
   const findings: Finding[] = []
   // NOTE: values derived before the run (opts.derived, or those a schema-1 upgrade recorded on this snapshot) only when
   // no part has a gap, so no part is removed from the run's copy.
-  const seen = withMemo(withUnseenPartsRemoved(snapshot), snapshot.gaps.length ? {} : opts.derived ?? derivedOf(snapshot))
+  const known = snapshot.gaps.length ? {} : opts.derived ?? derivedOf(snapshot) ?? {}
+  const seen = withMemo(withUnseenPartsRemoved(snapshot), opts.countPasses ? {...known, [ONLY_COUNTS_PASSES]: true} : known)
   for (const check of selectChecks(checks, opts)) {
     for (const o of runOne(check, seen)) {
       if (opts.countPasses && o.status === 'pass') {

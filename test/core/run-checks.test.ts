@@ -160,6 +160,23 @@ describe('passes only counted when nothing reads more of them', () => {
     expect(await renderReport('table', sanitizeShown(counted), ctx)).toBe(await renderReport('table', sanitizeShown(full), ctx))
   })
 
+  it('the per-instance loops cut a pass down as soon as it is made, only in a run that counts passes (asKept)', async () => {
+    const {ONLY_COUNTS_PASSES} = await import('../../src/core/define-check.js')
+    const {withMemo} = await import('../../src/core/memo.js')
+    const {withHostFacts: healthy} = await import('../support/host-facts.js')
+    const {port2049Reachable: reachable} = await import('../../src/checks/host/port-2049-reachable.js')
+    const {mountTargetSgAllowsNfs: sgIn} = await import('../../src/checks/network/mount-target-sg-allows-nfs.js')
+    for (const check of [reachable, sgIn]) {
+      const whole = check.run(healthy())
+      const passes = whole.filter(o => o.status === 'pass')
+      expect(passes.length).toBeGreaterThan(0)
+      expect(passes.every(o => o.message !== '' && o.evidence !== undefined)).toBe(true)
+      const counted = check.run(withMemo(healthy(), {[ONLY_COUNTS_PASSES]: true}))
+      expect(counted.map(o => o.status)).toEqual(whole.map(o => o.status))
+      counted.forEach((o, i) => expect(o).toEqual(o.status === 'pass' ? {status: 'pass', resource: whole[i].resource, message: ''} : whole[i]))
+    }
+  })
+
   it('onlyCountsPasses: the table alone, without --verbose or baselines', async () => {
     const {onlyCountsPasses} = await import('../../src/report-flags.js')
     const flags = (more: Record<string, unknown>) => ({output: 'table', json: false, write: [] as string[], verbose: false, ...more})

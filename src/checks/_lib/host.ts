@@ -2,7 +2,7 @@
  * Shared, pure helpers for the host checks (snapshot.hostFacts, filled by the SSM probe): which instances were
  * probed and why others were not, which paths each host should have on EFS, and small fix builders.
  */
-import {unknown} from '../../core/define-check.js'
+import {asKept, unknown} from '../../core/define-check.js'
 import type {Outcome, Resource} from '../../core/types.js'
 import {tdLabel, type HostFacts, type Instance, type MountTarget, type Snapshot, type UserData} from '../../model/snapshot.js'
 import {memo} from '../../core/memo.js'
@@ -74,8 +74,8 @@ export function perProbedHost(s: Snapshot, each: (instance: Instance, facts: Pro
   const out = notProbed
   for (const {instance, facts} of hosts) {
     const o = each(instance, facts, res.instance(instance))
-    if (Array.isArray(o)) for (const x of o) out.push(x)
-    else out.push(o)
+    if (Array.isArray(o)) for (const x of o) out.push(asKept(s, x))
+    else out.push(asKept(s, o))
   }
   return out
 }

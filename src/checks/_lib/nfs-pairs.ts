@@ -2,7 +2,7 @@
  * The (file system, active instance, mount target that serves it) triples the network checks evaluate, and the
  * shared outcomes for the cases they all handle the same way.
  */
-import {skipped} from '../../core/define-check.js'
+import {asKept, skipped} from '../../core/define-check.js'
 import {memo} from '../../core/memo.js'
 import type {Outcome, Resource} from '../../core/types.js'
 import type {FileSystem, Instance, MountTarget, Snapshot} from '../../model/snapshot.js'
@@ -54,7 +54,7 @@ export function perServedPair(s: Snapshot, each: (fs: FileSystem, instance: Inst
     // NOTE: the outcome was just made for this pair, so the key is set on it rather than on a copy (one per pair).
     const o = p.mt ? each(p.fs, p.instance, p.mt, res.instance(p.instance)) : noMountTarget(p)
     o.key = {fileSystem: p.fs.id, ...o.key}
-    return o
+    return asKept(s, o)
   })
 }
 
