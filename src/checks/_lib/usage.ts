@@ -366,11 +366,17 @@ function usedFileSystems(s: Snapshot, ud: UserData | undefined, instanceId?: str
   if (!out) {
     const fromUd = ud ? m.byUserData.get(ud.id) : undefined
     const ownKnown = (fromUd !== undefined && !m.ambiguousUserData.has(ud!.id)) || fromProbe !== undefined
-    const set = new Set<string>()
+    const ids: string[] = []
     for (const f of s.scope.fileSystems) {
-      if (!ownKnown || f.named || f.candidate || m.everyHost.has(f.id) || fromUd?.has(f.id) || fromProbe?.has(f.id)) set.add(f.id)
+      if (!ownKnown || f.named || f.candidate || m.everyHost.has(f.id) || fromUd?.has(f.id) || fromProbe?.has(f.id)) ids.push(f.id)
     }
-    cache.set(key, out = set)
+    // NOTE: one set per distinct answer, not per probed host: the per-instance memos keyed by this set (the mount
+    // targets that serve a host, host.ts servedMountTargets) then work once per (file systems, AZ), not once per host.
+    const sameAnswer = memo(s, 'usedFileSystemSets', () => new Map<string, ReadonlySet<string>>())
+    const content = ids.join(' ')
+    out = sameAnswer.get(content)
+    if (!out) sameAnswer.set(content, out = new Set(ids))
+    cache.set(key, out)
   }
   return out
 }
