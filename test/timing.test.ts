@@ -5,12 +5,12 @@ describe('phaseTimer', () => {
   it('reports start-up, each phase since the previous mark, and the total', () => {
     const clock = [100, 130, 190, 200]
     const t = phaseTimer(true, () => clock.shift()!)
-    t.mark('discovery (read --from)')
+    t.mark('read --from')
     t.mark('checks')
     t.mark('render')
     const lines = t.lines()
     expect(lines.map(l => l.replace(/ +\d+ MB RSS$/, '').replace(/ +/g, ' '))).toEqual([
-      'efsdoctor timing: start-up 100 ms', 'efsdoctor timing: discovery (read --from) 30 ms',
+      'efsdoctor timing: start-up 100 ms', 'efsdoctor timing: read --from 30 ms',
       'efsdoctor timing: checks 60 ms', 'efsdoctor timing: render 10 ms', 'efsdoctor timing: total 200 ms'])
   })
 

@@ -63,7 +63,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
       const ignored = ['--region', '-r', '--profile', '--endpoint-url', '--no-probe', '--probe', '--probe-timeout']
         .filter(f => this.argv.some(a => a === f || a.startsWith(`${f}=`)))
       if (ignored.length > 0) this.warnLine(`${ignored.join(', ')} ${ignored.length === 1 ? 'has' : 'have'} no effect with --from (the snapshot is replayed as it was saved)`)
-      snapshot = await loadSnapshot(flags.from)
+      snapshot = await loadSnapshot(flags.from, step => timer.mark(step))
       snapshotFile = flags.from
     } else {
       if (!flags.cluster) throw new UsageError('--cluster is required (or --from to replay a snapshot)')
@@ -78,7 +78,7 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
         timeoutSeconds: flags.timeout, runSteps,
         ...(flags.probe ? {probe: {timeoutSeconds: flags['probe-timeout']}} : {})})
     }
-    timer.mark(flags.from ? 'discovery (read --from)' : 'discovery (incl. probe)')
+    if (!flags.from) timer.mark('discovery (incl. probe)')
     await optimiseLongRun(Object.keys(snapshot.instances ?? {}).length)
     // NOTE: the renderer (and node:crypto for fingerprints) load while the grammar may still be compiling.
     await Promise.all([loadShellParserForSnapshot(snapshot), prepareReport(flags)])

@@ -75,8 +75,13 @@ export function withoutPrototypes<T>(value: T): T {
 /** The first way `data` departs from the snapshot schema, or undefined when it matches. */
 export const schemaProblem = schemaChecker(async () => import('../core/validators/snapshot.generated.js'), 'snapshot')
 
-export async function loadSnapshot(file: string): Promise<Snapshot> {
+/**
+ * The snapshot in `file`, validated (and upgraded from schemaVersion 1). `mark` ends each step for EFSDOCTOR_TIMING
+ * (timing.ts): read, parse, validate, and for a schema-1 file the bash grammar and the upgrade.
+ */
+export async function loadSnapshot(file: string, mark: (step: string) => void = () => {}): Promise<Snapshot> {
   const text = readInputFile(file, 'snapshot', MAX_SNAPSHOT_BYTES)
+  mark('read --from')
   let data: unknown
   try {
     // NOTE: null-prototype objects: a resource id like `constructor` or `__proto__` is an own key or absent, never
@@ -85,15 +90,20 @@ export async function loadSnapshot(file: string): Promise<Snapshot> {
   } catch (error) {
     throw new UsageError(`snapshot ${file} is not valid JSON: ${(error as Error).message}`)
   }
+  mark('parse')
   // NOTE: the bash grammar loads while the file is validated (its WebAssembly compiles on V8's background threads).
   preloadShellParserFor(data)
   const problem = snapshotProblem(data) ?? await schemaProblem(data)
   if (problem) throw new UsageError(`snapshot ${file} is not an efsdoctor snapshot: ${problem.replace(/\s+/g, ' ')}`)
+  mark('validate')
   const snapshot = data as Snapshot
   if ((snapshot.schemaVersion as number) !== 1) return snapshot
   // NOTE: the upgrade reads UserData mounts: the shell grammar must be loaded first (see upgradeFromV1).
   await loadShellParserForSnapshot(snapshot)
-  return upgradeFromV1(snapshot)
+  mark('bash grammar')
+  const upgraded = upgradeFromV1(snapshot)
+  mark('upgrade from schema 1')
+  return upgraded
 }
 
 /**

@@ -48,6 +48,15 @@ describe('the schemaVersion 1 → 2 upgrade', () => {
     return s
   }
 
+  it('ends each step for EFSDOCTOR_TIMING: read, parse, validate, and for a version 1 file the grammar and the upgrade', async () => {
+    const steps: string[] = []
+    await loadSnapshot('examples/snapshots/healthy.json', step => steps.push(step))
+    expect(steps).toEqual(['read --from', 'parse', 'validate'])
+    steps.length = 0
+    await loadSnapshot(write('v1-steps.json', JSON.stringify(v1())), step => steps.push(step))
+    expect(steps).toEqual(['read --from', 'parse', 'validate', 'bash grammar', 'upgrade from schema 1'])
+  })
+
   it('loads a version 1 file as version 2: scoped by evidence, with usedBy, the unused one left out with a note', async () => {
     const s = await loadSnapshot(write('v1.json', JSON.stringify(v1())))
     expect(s.schemaVersion).toBe(2)
