@@ -6,19 +6,16 @@
  */
 import {basename} from 'node:path'
 import {redactAnyUserData} from '../core/user-data-layers.js'
-import {startsLikeUserData} from '../checks/_lib/user-data.js'
+import {commandFirst, startsLikeUserData} from '../checks/_lib/user-data.js'
 import type {Snapshot} from '../model/snapshot.js'
 import {offlineHead, offlineScope} from './build-snapshot.js'
 
-/**
- * A first line that is a shell command, in a file that never says `Resources`: a script whose #! is missing, which
- * userdata/script-runs explains, rather than a template.
- */
-const SHELL_COMMAND_FIRST = /^[\s\uFEFF]*((sudo\s+)?(yum|dnf|apt(-get)?|mkdir|mount|echo|printf|cat|export|set|cd|systemctl|service|curl|wget|if|for)\s|[A-Za-z_][A-Za-z0-9_]*=\S)/
-
 /** Whether a file given to lint is a UserData script rather than a template. */
 export const isUserDataScript = (text: string): boolean =>
-  startsLikeUserData(text) || (SHELL_COMMAND_FIRST.test(text) && !/\bResources\b/.test(text))
+  startsLikeUserData(text) && !(headerless(text) && /\bResources\b/.test(text))
+
+/** Shell commands with no header line at all (not even a broken `#/bin/bash`): a template may say `Resources`, a script not. */
+const headerless = (text: string): boolean => commandFirst(text) && !/^[\s\uFEFF]*(#+!?\s*\/|#!|#cloud-|#include)/.test(text)
 
 export interface ScriptOptions {
   file: string
@@ -41,9 +38,15 @@ export function terraformRendered(file: string, text: string): string | undefine
 }
 
 /** The snapshot of a lone script: its UserData and the named file systems, nothing else. */
+/** A Terraform reference in a template: `${var.x}`, `${local.x}`, `${aws_efs_file_system.x.id}`, `${module.m.x}`, `${data.…}`. */
+const TERRAFORM_REFERENCE = /\$\{\s*(?:var|local|data|module|path|each|count|self|aws_[a-z0-9_]+)\.[^}\n]*\}/
+
 export function scriptSnapshot(raw: string, opts: ScriptOptions): Snapshot {
   const rendered = terraformRendered(opts.file, raw)
   const text = rendered ?? raw
+  // NOTE: a script that says `${aws_efs_file_system.x.id}` was cut from a Terraform heredoc or templatefile: Terraform
+  // fills that in before any instance sees it. (In UserData read from AWS it is a real "bad substitution".)
+  const terraform = rendered !== undefined || TERRAFORM_REFERENCE.test(raw)
   // NOTE: the id names the script in findings; printable characters only, whatever the file is called.
   const id = basename(opts.file).replace(/[^\x21-\x7e]/g, '?') || 'script'
   return {
@@ -53,10 +56,11 @@ export function scriptSnapshot(raw: string, opts: ScriptOptions): Snapshot {
       ...(opts.clusterName ? {cluster: opts.clusterName} : {}),
       fileSystems: (opts.fileSystems ?? []).map(fsId => ({id: fsId, reasons: ['named with --file-system'], named: true})),
       notes: [`Read ${opts.file} as a UserData script on its own: only the userdata checks run, and values filled in elsewhere (\${…}) stay placeholders.`,
-        ...(rendered !== undefined ? ['Read as a Terraform template: $${X} is the shell\'s ${X} once rendered.'] : [])],
+        ...(terraform ? [`Read as a Terraform template: \${var.x}-style references are values Terraform fills in${rendered !== undefined ? ', and $${X} is the shell\'s ${X} once rendered' : ''} (given with templatefile() or in a heredoc; given with file(), they reach bash as they are and bash stops at each: "bad substitution").`] : [])],
     },
     gaps: [],
-    userData: [{id, source: {type: 'template', id}, instanceIds: [], text: redactAnyUserData(text), location: {file: opts.file, line: 1, logicalId: id}}],
+    userData: [{id, source: {type: 'template', id}, instanceIds: [], text: redactAnyUserData(text), location: {file: opts.file, line: 1, logicalId: id},
+      ...(terraform ? {renderedBy: 'terraform' as const} : {})}],
     // NOTE: no host security groups: a lone script has none to draw (the topology would say "no security group").
     template: {file: opts.file, script: true, resourceLines: {}, fileSystems: [], mountTargets: [], accessPoints: [], hostSecurityGroups: {}},
   }

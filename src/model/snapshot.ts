@@ -255,6 +255,11 @@ export interface UserData {
   image?: {kind: ImageKind; name?: string}
   /** lint: the AWS::CloudFormation::Init metadata of each resource the script runs `cfn-init` for (src/lint/cfn-init.ts). */
   cfnInit?: CfnInit[]
+  /**
+   * lint of a lone script: the text is a Terraform template, so `${var.x}`-style references are values Terraform fills in
+   * before the instance sees the script, not references bash fails on ("bad substitution").
+   */
+  renderedBy?: 'terraform'
 }
 
 /** What `cfn-init --resource <resource>` does, as shell per config (secrets redacted), and each configSet's configs. */

@@ -93,7 +93,7 @@ describe('lint: a UserData script on its own', () => {
     const v = verdicts(report.findings)
     expect(v).toMatchObject({'userdata/mounts-efs': 'unknown', 'userdata/fstab-netdev': 'pass', 'userdata/client-installed-before-mount': 'pass'})
     expect(report.findings.find(f => f.checkId === 'userdata/mounts-efs')!.message).toMatch(/mounts \$\{efs_id\}:\/; the file-system id is an unresolved value/)
-    expect(snapshot.scope.notes).toContain('Read as a Terraform template: $${X} is the shell\'s ${X} once rendered.')
+    expect(snapshot.scope.notes?.find(n => n.startsWith('Read as a Terraform template'))).toMatch(/\$\$\{X\} is the shell's \$\{X\} once rendered/)
     // A plain shell script is not rendered.
     const plain = await lintTemplateFile(file('plain.sh', GOOD), {fileSystems: [FS]})
     expect(plain.snapshot.scope.notes?.some(n => n.includes('Terraform'))).toBe(false)
@@ -114,6 +114,19 @@ describe('lint: a UserData script on its own', () => {
     expect(f.message).toMatch(/ends in a carriage return \(Windows line endings\), so the kernel looks for the interpreter "\/bin\/bash\\r"/)
     // The rest is still read as the script it was meant to be.
     expect(verdicts(report.findings)['userdata/mounts-efs']).toBe('pass')
+  })
+
+  it('says what a carriage return does to a #! line with an argument: bash gets the option "-ex\\r", env looks for "bash\\r"', async () => {
+    const {crlfEffect} = await import('../../src/checks/userdata/script-runs.js')
+    expect(crlfEffect('#!/bin/bash\r')).toBe('the kernel looks for the interpreter "/bin/bash\\r", which does not exist ("bad interpreter")')
+    expect(crlfEffect('#!/bin/bash -ex\r')).toBe('the kernel starts /bin/bash with the argument "-ex\\r", which it rejects ("invalid option")')
+    expect(crlfEffect('#! /usr/bin/env bash\r')).toBe('/usr/bin/env looks for the program "bash\\r", which does not exist ("No such file or directory")')
+    // Real bash, given that #! line: it does not run the script.
+    const {spawnSync} = await import('node:child_process')
+    const p = file('crlf-ex.sh', '#!/bin/bash -ex\r\necho ran\r\n')
+    const r = spawnSync('bash', ['-c', `chmod +x '${p}' && '${p}'`], {encoding: 'utf8'})
+    expect(r.stdout).not.toContain('ran')
+    expect(r.stderr).toMatch(/invalid option/)
   })
 
   it('a systemd mount unit is a mount efsdoctor does not read: unknown, not "mounts no EFS file system"', async () => {
@@ -167,6 +180,67 @@ describe('lint: a UserData script on its own', () => {
     const m = opaque.report.findings.find(f => f.checkId === 'userdata/mounts-efs')!
     expect(m.status).toBe('unknown')
     expect(m.message).toMatch(/runs \/opt\/setup\.sh, which efsdoctor cannot read/)
+  })
+
+  it('a Terraform reference such as ${aws_efs_file_system.x.id} is a value Terraform fills in, not a "bad substitution" (it was a false fail)', async () => {
+    // The shape of a launch template's user_data heredoc in a .tf file, cut out as it is (found by a fresh-eyes trial).
+    const text = ['#!/bin/bash', 'yum install -y amazon-efs-utils', 'mkdir -p /mnt/efs',
+      'mount -t efs -o tls ${aws_efs_file_system.shared_storage.id}:/ /mnt/efs',
+      'echo "${aws_efs_file_system.shared_storage.id}:/ /mnt/efs efs _netdev,tls,nofail 0 0" >> /etc/fstab', ''].join('\n')
+    for (const name of ['heredoc-body.sh', 'user_data.tpl']) {
+      const {report, snapshot} = await lintTemplateFile(file(name, text), {fileSystems: [FS]})
+      const mounts = report.findings.find(f => f.checkId === 'userdata/mounts-efs')!
+      expect({name, status: mounts.status}).toEqual({name, status: 'unknown'})
+      expect(mounts.message).toMatch(/mounts \$\{aws_efs_file_system\.shared_storage\.id\}:\/; the file-system id is an unresolved value/)
+      expect(verdicts(report.findings)).toMatchObject({'userdata/fstab-netdev': 'pass', 'userdata/client-installed-before-mount': 'pass'})
+      expect(snapshot.userData?.[0].renderedBy).toBe('terraform')
+      expect(snapshot.scope.notes?.join(' ')).toMatch(/given with file\(\), they reach bash as they are/)
+    }
+    // UserData read from AWS is what the instance runs: there the same reference stops the command ("bad substitution").
+    const {healthy} = await import('../support/snapshot-builder.js')
+    const {runChecks} = await import('../../src/core/run-checks.js')
+    const {allChecks} = await import('../../src/checks/index.js')
+    const s = healthy()
+    s.userData = [{...s.userData![0], text}]
+    const live = runChecks(allChecks.filter(c => c.id === 'userdata/mounts-efs'), s).findings[0]
+    expect(live.status).toBe('fail')
+    expect(live.message).toMatch(/bad substitution/)
+  })
+
+  it('`mount -a` with no fstab line of its own mounts what the image lists: unknown, not "no mount command" (it was a false fail)', async () => {
+    const text = ['#!/bin/bash', 'echo ECS_CLUSTER=prod >> /etc/ecs/ecs.config', 'mount -a', ''].join('\n')
+    const {report} = await lintTemplateFile(file('image-fstab.sh', text), {fileSystems: [FS], clusterName: 'prod'})
+    const mounts = report.findings.find(f => f.checkId === 'userdata/mounts-efs')!
+    expect(mounts.status).toBe('unknown')
+    expect(mounts.message).toMatch(/line 3 runs `mount -a` without writing an fstab line of its own, so it mounts what the image's \/etc\/fstab lists/)
+    // With an fstab line of its own, `mount -a` is judged as before; `mount -a -t ext4` mounts no NFS at all.
+    const own = await lintTemplateFile(file('own-fstab.sh', GOOD), {fileSystems: [FS]})
+    expect(verdicts(own.report.findings)['userdata/mounts-efs']).toBe('pass')
+    const ext4 = await lintTemplateFile(file('ext4.sh', text.replace('mount -a', 'mount -a -t ext4')), {fileSystems: [FS], clusterName: 'prod'})
+    expect(verdicts(ext4.report.findings)['userdata/mounts-efs']).toBe('fail')
+  })
+
+  it('a script whose #! is missing and which starts with a comment is a script, judged as the script it was meant to be', async () => {
+    const text = ['# Make sure all packages are up-to-date', 'yum install -y amazon-efs-utils', 'mkdir -p /mnt/efs',
+      `echo "${FS}:/ /mnt/efs efs _netdev,tls,nofail 0 0" >> /etc/fstab`, 'mount -a -t efs', ''].join('\n')
+    expect(isUserDataScript(text)).toBe(true)
+    const {report} = await lintTemplateFile(file('comment-first.sh', text), {fileSystems: [FS]})
+    const v = verdicts(report.findings)
+    // One failure, with the right reason: the mount is there, cloud-init just never runs the script.
+    expect(v).toMatchObject({'userdata/script-runs': 'fail', 'userdata/mounts-efs': 'pass', 'userdata/fstab-netdev': 'pass'})
+    expect(report.findings.find(f => f.checkId === 'userdata/script-runs')!.message).toMatch(/line 1 is "# Make sure all packages are up-to-date", not #!/)
+    // A YAML template that starts with a comment is still a template.
+    expect(isUserDataScript('# my stack\nAWSTemplateFormatVersion: "2010-09-09"\nResources: {}\n')).toBe(false)
+  })
+
+  it('the fix of a lone script is never the CloudFormation snippet, and has no command when no file system is known', async () => {
+    const text = ['#!/bin/bash', 'yum install -y amazon-efs-utils', 'mkdir -p /mnt/efs', 'echo "${EFS_ID}:/ /mnt/efs efs _netdev,tls 0 0" >> /etc/fstab', 'mount -a', ''].join('\n')
+    const none = (await lintTemplateFile(file('no-fs.sh', text))).report.findings.find(f => f.checkId === 'userdata/fstab-netdev')!
+    expect(none.status).toBe('fail')
+    expect(none.fix!.summary).toMatch(/nofail/)
+    expect(none.fix!.command).toBeUndefined()
+    const named = (await lintTemplateFile(file('named-fs.sh', text), {fileSystems: [FS]})).report.findings.find(f => f.checkId === 'userdata/fstab-netdev')!
+    expect(named.fix!.command).toBe(`efsdoctor userdata --file-system ${FS} --path /mnt/efs --tls`)
   })
 
   it('our own snippet with --cluster passes all six userdata checks for that cluster, in each format; a bad name is refused', async () => {

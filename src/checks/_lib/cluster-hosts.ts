@@ -10,7 +10,7 @@ import {pushTo} from '../../core/group.js'
 import {memo} from '../../core/memo.js'
 import type {Service, Snapshot, TaskDefinition} from '../../model/snapshot.js'
 import {tdId} from './task-definitions.js'
-import {parseUserData} from './user-data.js'
+import {parseUd} from './user-data.js'
 
 export type TaskHosts =
   /** Every host in the snapshot (live, or a template with at most one cluster). */
@@ -44,7 +44,7 @@ function clusterHosts(s: Snapshot): {byCluster: Map<string, string[]>; unplaced:
     for (const c of clusters) for (const h of c.capacityProviderHosts) pushTo(byProvider, h, c.id)
     const unplaced: string[] = []
     for (const ud of s.userData ?? []) {
-      const settings = parseUserData(ud.text).ecsConfig.filter(x => x.key === 'ECS_CLUSTER')
+      const settings = parseUd(ud).ecsConfig.filter(x => x.key === 'ECS_CLUSTER')
       const value = settings[settings.length - 1]?.value
       const joined = new Set([...(value === undefined ? [] : [templateClusterNamed(s, value)]), ...(byProvider.get(ud.id) ?? [])].filter((x): x is string => x !== undefined))
       if (joined.size === 0) unplaced.push(ud.id)

@@ -10,7 +10,7 @@ import type {ProbeFacts, ProbeMount, ProbeTcp} from '../../model/probe-facts.js'
 import {instanceFileSystems, probeMountFsId, userDataOf} from './usage.js'
 import {mountTargetIps} from './nfs-pairs.js'
 import {activeInstances, fileSystemRefs, instanceAzId, mountTargetForInstance, res} from './scope.js'
-import {parseUserData} from './user-data.js'
+import {parseUd} from './user-data.js'
 import {shellCommand} from '../../core/shell.js'
 import {trimSlash} from '../../core/trim.js'
 
@@ -107,7 +107,7 @@ export function userDataMountPoints(s: Snapshot, instance: Instance): readonly E
 }
 
 function scriptMountPoints(ud: UserData): ExpectedPath[] {
-  const parsed = parseUserData(ud.text)
+  const parsed = parseUd(ud)
   const out = new Map<string, ExpectedPath>()
   for (const e of parsed.fstab) {
     if (!isNfs(e.fsType) || !e.mountPoint.startsWith('/')) continue

@@ -8,7 +8,7 @@ import {memo} from '../../core/memo.js'
 import type {EfsVolumeConfiguration, Snapshot, TaskDefinition, TaskVolume, UserData} from '../../model/snapshot.js'
 import {mountTargetIps} from './nfs-pairs.js'
 import {mountTargetsOf} from './scope.js'
-import {parseDevice, parseUserData} from './user-data.js'
+import {parseDevice, parseUd} from './user-data.js'
 import {deviceFileSystem, deviceIndex} from './usage.js'
 
 export interface MountUse {
@@ -27,7 +27,7 @@ export interface MountUse {
 
 /** Mounts named in one UserData script (fstab entries, `mount` commands, cloud-config `mounts:`), via the shared parser. */
 export function parseMounts(u: UserData): MountUse[] {
-  const parsed = parseUserData(u.text, u.cfnInit)
+  const parsed = parseUd(u)
   const raw = [
     ...parsed.fstab.map(f => ({line: f.line, device: f.device, type: f.fsType, options: f.options})),
     ...parsed.mounts.filter(m => m.kind !== 'all' && m.device).map(m => ({line: m.line, device: m.device!, type: m.fsType, options: m.options})),

@@ -14,7 +14,7 @@ import type {AutoScalingGroup, CfnInit, Instance, Service, Snapshot, TaskDefinit
 import {describeUses, type AmbiguousUse, type FileSystemUse, type ScopedFileSystem, type UsageClient, type UsageEvidence} from '../../model/usage.js'
 import {servicesRunning, taskDefinitionHosts} from './cluster-hosts.js'
 import {effectiveMounts} from './user-data-check.js'
-import {parseDevice, parseUserData} from './user-data.js'
+import {parseDevice, parseUd} from './user-data.js'
 import {trimSlash} from '../../core/trim.js'
 
 /** One EFS/NFS mount a UserData script sets up, as written. */
@@ -35,7 +35,7 @@ const NFS_TYPE = /^(efs|nfs4?)$/
  */
 export function userDataMounts(ud: {text: string; cfnInit?: readonly CfnInit[]}): UserDataMount[] {
   // NOTE: with its cfn-init metadata (lint), where a template's fstab line is often written.
-  const parsed = parseUserData(ud.text, ud.cfnInit)
+  const parsed = parseUd(ud)
   const seen = new Set<string>()
   const out: UserDataMount[] = []
   const add = (line: number, device: string | undefined, mountPoint: string | undefined, fsType: string | undefined) => {

@@ -76,7 +76,7 @@ export interface SnippetMount {
  * efs options ask for them (a policy that denies insecure transport refuses a snippet without TLS). In lint, when no
  * file system is in scope, the mount's `${Name}` (a parameter or resource of the template) is what it takes.
  */
-export function snippetCommand(s: Snapshot, mount: SnippetMount = {}): string {
+export function snippetCommand(s: Snapshot, mount: SnippetMount = {}): string | undefined {
   const fs = scopeFsIds(s)[0]
   const path = mount.mountPoint ?? '/mnt/efs'
   const nfs = mount.fsType !== undefined && /^nfs4?$/.test(mount.fsType)
@@ -86,14 +86,22 @@ export function snippetCommand(s: Snapshot, mount: SnippetMount = {}): string {
     ...(opts.includes('tls') ? ['--tls'] : []), ...(opts.includes('iam') ? ['--iam'] : []),
     ...(accessPoint ? ['--access-point', accessPoint] : []),
   ]
-  // NOTE: in lint the file system is a template resource (a logical id, not fs-…), or none is in scope: the hint that
-  // works when pasted is the CloudFormation form, which takes `${Logical}` and lets Fn::Sub fill in the id; without
-  // one, the name the mount itself uses (`${ElasticFileSystem}.efs.…`), else a FileSystemId parameter.
-  if (s.scope.source === 'template' && (fs === undefined || (!FS_ID_RE.test(fs) && /^[A-Za-z][A-Za-z0-9]*$/.test(fs)))) {
-    const ref = fs ?? mount.device?.match(/^\$\{([A-Za-z][A-Za-z0-9]*)\}(?:[.:]|$)/)?.[1] ?? 'FileSystemId'
-    return shellCommand(['efsdoctor', 'userdata', '--format', 'cfn-yaml', '--file-system', `\${${ref}}`, '--path', path, ...method])
+  // NOTE: a file-system id the mount itself spells out (`fs-0123….efs.eu-west-1.amazonaws.com:/`) when none is in scope.
+  const literal = mount.device?.match(/\bfs-[0-9a-f]{8,40}\b/)?.[0]
+  // NOTE: in lint of a template the file system is a template resource (a logical id, not fs-…), or none is in scope:
+  // the hint that works when pasted is the CloudFormation form, which takes `${Logical}` and lets Fn::Sub fill in the
+  // id; without one, the id or the name the mount itself uses (`${ElasticFileSystem}.efs.…`), else a FileSystemId
+  // parameter. A lone script (Terraform, a console launch template) gets the plain script.
+  if (s.scope.source === 'template' && !s.template?.script && (fs === undefined || (!FS_ID_RE.test(fs) && /^[A-Za-z][A-Za-z0-9]*$/.test(fs)))) {
+    const ref = fs ?? mount.device?.match(/^\$\{([A-Za-z][A-Za-z0-9]*)\}(?:[.:]|$)/)?.[1]
+    const fileSystem = ref !== undefined ? `\${${ref}}` : literal ?? '${FileSystemId}'
+    return shellCommand(['efsdoctor', 'userdata', '--format', 'cfn-yaml', '--file-system', fileSystem, '--path', path, ...method])
   }
-  return shellCommand(['efsdoctor', 'userdata', '--file-system', fs ?? '<fs-id>', '--path', path, ...method])
+  const id = fs ?? literal
+  // NOTE: no id to give (a lone script that names none, without --file-system): no command, rather than one that fails
+  // when pasted; the summary still says what to change.
+  if (id === undefined) return undefined
+  return shellCommand(['efsdoctor', 'userdata', '--file-system', id, '--path', path, ...method])
 }
 
 /**
@@ -120,8 +128,25 @@ export function systemdMountUnit(p: ParsedUserData): {line: number; path: string
   return undefined
 }
 
-/** What a script may mount through that efsdoctor cannot see: a local script it runs, or a systemd mount unit. */
-export const opaqueMount = (p: ParsedUserData): {line: number; path: string; unit?: true} | undefined => runsLocalScript(p) ?? systemdMountUnit(p)
+/**
+ * `mount -a` in a script that writes no NFS/EFS fstab line of its own: it mounts what the image's /etc/fstab lists (an
+ * AMI baked with Packer, say), which efsdoctor cannot see. `mount -a -t ext4` and the like are not counted.
+ */
+export function mountsImageFstab(p: ParsedUserData): {line: number; path: string; image: true} | undefined {
+  if (p.fstab.some(e => NFS_TYPES.test(e.fsType))) return undefined
+  const all = p.mounts.find(m => m.kind === 'all' && (m.fsType === undefined || NFS_TYPES.test(m.fsType)))
+  return all ? {line: all.line, path: "the image's /etc/fstab", image: true} : undefined
+}
+
+/** What a script may mount through that efsdoctor cannot see: a local script it runs, a systemd mount unit, or `mount -a` of the image's fstab. */
+export type OpaqueMount = {line: number; path: string; unit?: true; image?: true}
+export const opaqueMount = (p: ParsedUserData): OpaqueMount | undefined => runsLocalScript(p) ?? systemdMountUnit(p) ?? mountsImageFstab(p)
+
+/** "runs /x.sh, which efsdoctor cannot read", and the like: what the UserData does that efsdoctor cannot follow. */
+export function opaqueWhat(o: OpaqueMount, why = ''): string {
+  if (o.image) return "runs `mount -a` without writing an fstab line of its own, so it mounts what the image's /etc/fstab lists, which efsdoctor cannot see"
+  return `${o.unit ? 'sets up' : 'runs'} ${o.path}, which efsdoctor cannot read${o.unit ? '' : why}`
+}
 
 /**
  * What the checks that judge a script's mounts say when it has none they can see: skipped, or unknown when it runs a
@@ -130,7 +155,7 @@ export const opaqueMount = (p: ParsedUserData): {line: number; path: string; uni
 export function noVisibleMount(ud: UserData, p: ParsedUserData): Outcome {
   const script = opaqueMount(p)
   return script
-    ? unknown(udResource(ud), `UserData ${ud.id} has no mount of its own, but ${lineRef(script)} ${script.unit ? 'sets up' : 'runs'} ${script.path}, which efsdoctor cannot read: its mounts are not judged (see userdata/mounts-efs).`, at(ud, script, {script: script.path}))
+    ? unknown(udResource(ud), `UserData ${ud.id} has no mount of its own, but ${lineRef(script)} ${opaqueWhat(script)}: its mounts are not judged (see userdata/mounts-efs).`, at(ud, script, {script: script.path}))
     : skipped(udResource(ud), `UserData ${ud.id} mounts no EFS/NFS file system (see userdata/mounts-efs).`, at(ud, undefined))
 }
 

@@ -39,9 +39,11 @@ export interface ShellState {
   cfnInit: readonly CfnInit[]
   /** Files the UserData writes, which it may run as scripts later (cloud-config write_files, `cat > f <<EOF`): path → text. */
   files: Map<string, string>
+  /** The text is a Terraform template (UserData.renderedBy): its references are values filled in later, not bad substitutions. */
+  terraform: boolean
 }
 
-export const newShellState = (): ShellState => ({vars: new Map(), functions: new Map(), symbols: new Map(), seq: {n: 0}, placeholders: [], cfnInit: [], files: new Map()})
+export const newShellState = (): ShellState => ({vars: new Map(), functions: new Map(), symbols: new Map(), seq: {n: 0}, placeholders: [], cfnInit: [], files: new Map(), terraform: false})
 
 /**
  * Remembers a file the UserData writes, which it may run as a script later: appended to what an earlier write left.
@@ -222,6 +224,7 @@ function protectPlaceholders(text: string, table: string[]): string {
 
 const restore = (w: Walk, s: string): string => s.includes('__efsd_ph_') ? s.replace(PH, (m, i: string) => w.sh.placeholders[Number(i)] ?? m) : s
 const isBadSubstitution = (w: Walk, s: string): string | undefined => {
+  if (w.sh.terraform) return undefined
   for (const m of s.matchAll(PH)) {
     const ref = w.sh.placeholders[Number(m[1])]
     if (ref && TERRAFORM_REF.test(ref.slice(2))) return ref

@@ -13,7 +13,7 @@ export {decodeUserData, MAX_USERDATA_BYTES} from '../../core/user-data-layers.js
 import {decodeUserData, GZIP_MAGIC, gunzipSafe, MAX_USERDATA_BYTES, mimeParts} from '../../core/user-data-layers.js'
 import {newShellState, rememberFile, type ShellState, walkScript} from './user-data-shell.js'
 import type {UserDataEncoding} from '../../core/user-data-layers.js'
-import type {CfnInit} from '../../model/snapshot.js'
+import type {CfnInit, UserData} from '../../model/snapshot.js'
 
 /** Per kind of item (mounts, fstab lines, …): a script with more is not one people write. */
 const MAX_ITEMS = 2000
@@ -207,7 +207,24 @@ function intendedFormat(lines: string[]): {format: PartFormat; why: string} | un
     const later = lines.findIndex((l, i) => i > 0 && l.startsWith('#!'))
     return {format: 'shell', why: `line 1 is "${first.slice(0, 40)}", not #!: cloud-init runs a script only when it starts with #!${later > 0 ? ` (the #! on line ${later + 1} does not count)` : ''}`}
   }
+  // NOTE: shell commands with no header at all (`yum install …`, or comments first): the script that was meant, read
+  // as such so each check judges what it would do, while script-runs says cloud-init does not run it.
+  if (commandFirst(lines.slice(0, 200).join('\n'))) {
+    return {format: 'shell', why: `line 1 is "${lines[0].trim().slice(0, 40)}", not #!: cloud-init runs a script only when it starts with #!`}
+  }
   return undefined
+}
+
+/** A line that starts with a shell command efsdoctor knows, or a variable assignment. */
+const COMMAND_LINE = /^\s*((sudo\s+)?(yum|dnf|apt(-get)?|mkdir|mount|echo|printf|cat|export|set|cd|systemctl|service|curl|wget|if|for)\s|[A-Za-z_][A-Za-z0-9_]*=\S)/
+
+/**
+ * Whether the first line of `text` that is not blank or a comment is a shell command: a script whose #! is missing
+ * (lint also reads such a file as a script rather than a template).
+ */
+export function commandFirst(text: string): boolean {
+  const first = text.replace(/^\uFEFF/, '').split('\n', 200).find(l => l.trim() !== '' && !l.trim().startsWith('#'))
+  return first !== undefined && COMMAND_LINE.test(first)
 }
 
 /**
@@ -399,11 +416,11 @@ let memoChars = 0
  * Parse UserData text (plain, or still base64/gzip-encoded) into the structured model; the result is shared,
  * read-only. `cfnInit` (lint): what `cfn-init --resource X` runs, read where the script runs it.
  */
-export function parseUserData(input: string, cfnInit?: readonly CfnInit[]): ParsedUserData {
-  const key = cfnInit?.length ? `${input}\0${JSON.stringify(cfnInit)}` : input
+export function parseUserData(input: string, cfnInit?: readonly CfnInit[], renderedBy?: UserData['renderedBy']): ParsedUserData {
+  const key = `${renderedBy ? `${renderedBy}\0` : ''}${cfnInit?.length ? `${input}\0${JSON.stringify(cfnInit)}` : input}`
   const hit = MEMO.get(key)
   if (hit) return hit
-  const parsed = parseUncached(input, cfnInit)
+  const parsed = parseUncached(input, cfnInit, renderedBy)
   if (shellParserLoaded()) {
     while (MEMO.size && (MEMO.size >= MEMO_ENTRIES || memoChars + key.length > MEMO_CHARS)) {
       const oldest = MEMO.keys().next().value!
@@ -417,9 +434,10 @@ export function parseUserData(input: string, cfnInit?: readonly CfnInit[]): Pars
 }
 
 /** A snapshot's UserData entry, parsed (with its cfn-init metadata, if any). */
-export const parseUd = (ud: {text: string; cfnInit?: readonly CfnInit[]}): ParsedUserData => parseUserData(ud.text, ud.cfnInit)
+export const parseUd = (ud: {text: string; cfnInit?: readonly CfnInit[]; renderedBy?: UserData['renderedBy']}): ParsedUserData =>
+  parseUserData(ud.text, ud.cfnInit, ud.renderedBy)
 
-function parseUncached(input: string, cfnInit?: readonly CfnInit[]): ParsedUserData {
+function parseUncached(input: string, cfnInit?: readonly CfnInit[], renderedBy?: UserData['renderedBy']): ParsedUserData {
   const {text: decoded, encoding, overCap} = decodeUserData(input)
   // NOTE: CloudFormation Fn::Sub writes a literal `${VAR}` as `${!VAR}`; same length per line is not needed
   // because the replacement never spans lines.
@@ -454,6 +472,7 @@ function parseUncached(input: string, cfnInit?: readonly CfnInit[]): ParsedUserD
   }
   const sh = newShellState()
   sh.cfnInit = cfnInit ?? []
+  sh.terraform = renderedBy === 'terraform'
   for (const part of out.parts) {
     if (out.unreadable) break
     const stage: Stage = part.format === 'cloud-boothook' ? 'boothook' : 'script'

@@ -8,8 +8,8 @@
 import {missingBecause} from '../_lib/gaps.js'
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
-import type {CfnInit, Snapshot, TaskDefinition, TaskVolume} from '../../model/snapshot.js'
-import {parseDevice, parseUserData} from '../_lib/user-data.js'
+import type {CfnInit, Snapshot, TaskDefinition, TaskVolume, UserData} from '../../model/snapshot.js'
+import {parseDevice, parseUd} from '../_lib/user-data.js'
 import {tdExtra, tdId, tdRes} from '../_lib/task-definitions.js'
 import {listCandidates, taskDefinitionHosts} from '../_lib/cluster-hosts.js'
 import {trimSlash} from '../../core/trim.js'
@@ -36,11 +36,11 @@ function isEfsMount(fsType: string | undefined, device: string | undefined): boo
 
 /** EFS mount points a UserData script sets up (fstab entries, mount commands, cloud-config `mounts:`). */
 export function efsMountPointsOf(text: string, cfnInit?: readonly CfnInit[]): EfsMountPoint[] {
-  return efsMountsOf(text, cfnInit).mountPoints
+  return efsMountsOf({text, cfnInit}).mountPoints
 }
 
-function efsMountsOf(text: string, cfnInit?: readonly CfnInit[]): {mountPoints: EfsMountPoint[]; unreadable?: string} {
-  const parsed = parseUserData(text, cfnInit)
+function efsMountsOf(ud: {text: string; cfnInit?: readonly CfnInit[]; renderedBy?: UserData['renderedBy']}): {mountPoints: EfsMountPoint[]; unreadable?: string} {
+  const parsed = parseUd(ud)
   if (parsed.unreadable) return {mountPoints: [], unreadable: parsed.unreadable}
   const out: EfsMountPoint[] = []
   for (const e of parsed.fstab) if (isEfsMount(e.fsType, e.device)) out.push({path: e.mountPoint, line: e.line, device: e.device})
@@ -62,7 +62,7 @@ function hostViews(s: Snapshot): HostView[] | undefined {
     mountPoints: h.facts!.mounts.filter(m => isEfsMount(m.fstype, m.source) || m.fstype.startsWith('nfs')).map(m => ({path: m.target, line: 0, device: m.source})),
   }))
   if (s.userData === undefined && probed.length === 0) return undefined
-  return [...(s.userData ?? []).map(u => ({source: `UserData ${u.id}`, userDataId: u.id, ...efsMountsOf(u.text, u.cfnInit)})), ...probed]
+  return [...(s.userData ?? []).map(u => ({source: `UserData ${u.id}`, userDataId: u.id, ...efsMountsOf(u)})), ...probed]
 }
 
 /**

@@ -64,11 +64,13 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
     return pass(r, `${LineRef(e)} writes ${e.device} ${e.mountPoint} (${e.fsType}) to /etc/fstab with _netdev and nofail.`, at(ud, e, ev))
   }
   const worst = problems.find(x => x.level === 'error') ?? problems[0]
-  const msg = problems.map(x => x.text).join('; ')
+  // NOTE: two entries for one mount point on one line (`test -f … && printf A || printf B`) can give the same sentence.
+  const msg = [...new Set(problems.map(x => x.text))].join('; ')
   const first = worst.entry
   // NOTE: the line as it should read: its own options kept (tls, iam, noresvport…), the missing ones added.
   const wanted = first.fsType === 'efs' ? ['_netdev', 'nofail'] : ['_netdev', 'nofail', ...EFS_NFS_OPTIONS.split(',')]
-  const optionKey = (o: string) => o.split('=')[0]
+  // NOTE: `vers=` is the same option as `nfsvers=` (nfs(5)): one is not added next to the other.
+  const optionKey = (o: string) => (o.split('=')[0] === 'vers' ? 'nfsvers' : o.split('=')[0])
   const fixed = [...first.options, ...wanted.filter(w => !first.options.some(o => optionKey(o) === optionKey(w)))]
   return fail(r, `UserData ${ud.id}: ${msg}.`,
     {summary: `Write the fstab line for ${first.mountPoint} with options ${fixed.join(',')} (its own options kept, the missing ones added).`, command: snippetCommand(s, first)},

@@ -7,7 +7,7 @@
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import type {Snapshot, UserData} from '../../model/snapshot.js'
-import {at, eachUserData, effectiveMounts, opaqueMount, scopeFsIds, snippetCommand, udResource} from '../_lib/user-data-check.js'
+import {at, eachUserData, effectiveMounts, opaqueMount, opaqueWhat, scopeFsIds, snippetCommand, udResource} from '../_lib/user-data-check.js'
 import {type Branch, type CfnInitConfig, type DeviceRef, LineRef, lineRef, parseDevice, type ParsedUserData} from '../_lib/user-data.js'
 import {shellCommand} from '../../core/shell.js'
 import {mountedOnlyElsewhere} from '../_lib/usage.js'
@@ -69,7 +69,7 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   if (refs.length === 0) {
     const script = opaqueMount(p)
     if (script) {
-      return unknown(r, `UserData ${ud.id} mounts no EFS file system itself, but ${lineRef(script)} ${script.unit ? 'sets up' : 'runs'} ${script.path}, which efsdoctor cannot read${script.unit ? '' : ' (written at boot, e.g. by cfn-init files)'}: it may mount ${wanted.join(' or ')}.`,
+      return unknown(r, `UserData ${ud.id} mounts no EFS file system itself, but ${lineRef(script)} ${opaqueWhat(script, ' (written at boot, e.g. by cfn-init files)')}: it may mount ${wanted.join(' or ')}.`,
         at(ud, script, {script: script.path}))
     }
     const elsewhere = mountedOnlyElsewhere(s, ud.id)
@@ -167,7 +167,7 @@ export const mountsEfs = defineCheck({
       return eachUserData(s, (ud, p) => {
         const m = effectiveMounts(p)[0]
         return [m
-          ? unknown(udResource(ud), `${LineRef(m.fstab ?? m.call)} of UserData ${ud.id} mounts ${m.device ?? m.mountPoint ?? 'a file system'}, but no file system is in scope to compare it with (${s.template?.script ? 'name the one it should mount with --file-system' : 'the template names it by a parameter or import'}).`, at(ud, m.fstab ?? m.call))
+          ? unknown(udResource(ud), `${LineRef(m.fstab ?? m.call)} of UserData ${ud.id} mounts ${m.device ?? m.mountPoint ?? 'a file system'}, but no file system is in scope to compare it with (${s.template?.script ? 'name the one it should mount with --file-system' : /\bfs-[0-9a-f]{8,40}\b/.test(m.device ?? '') ? 'the template declares no AWS::EFS::FileSystem: the id is used as it is written' : 'the template names it by a parameter or import'}).`, at(ud, m.fstab ?? m.call))
           : skipped(udResource(ud), 'No file system in scope to compare the UserData mounts with.', at(ud, undefined))]
       })
     }

@@ -45,11 +45,11 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
     const why = p.notes.find(n => n.includes('line 1')) ?? `line 1 is "${first}", not #!, #cloud-config, #cloud-boothook or a MIME header`
     return fail(r, `cloud-init does not run UserData ${ud.id}: ${why}.`, headerFix, at(ud, 1))
   }
-  // NOTE: a #! line ending in a carriage return (Windows line endings) names the interpreter `/bin/bash\r`: the
-  // kernel finds no such file and the script does not run ("/bin/bash^M: bad interpreter").
+  // NOTE: a #! line ending in a carriage return (Windows line endings): the carriage return is part of the last word
+  // of the line (execve(2)), so the script does not run (crlfEffect says how).
   const crlf = p.parts.find(x => x.format === 'shell' && /^#![^\n]*\r(\n|$)/.test(x.text))
   if (crlf) {
-    return fail(r, `UserData ${ud.id} does not run: its #! line (line ${crlf.startLine}) ends in a carriage return (Windows line endings), so the kernel looks for the interpreter "${crlf.text.split('\n')[0].slice(2, 40).replace(/\r/g, '\\r')}", which does not exist ("bad interpreter").`,
+    return fail(r, `UserData ${ud.id} does not run: its #! line (line ${crlf.startLine}) ends in a carriage return (Windows line endings), so ${crlfEffect(crlf.text.split('\n')[0])}.`,
       {summary: 'Save the script with Unix line endings (LF), e.g. `sed -i \'s/\\r$//\' FILE` or `dos2unix FILE`, before it goes into UserData.'}, at(ud, crlf.startLine))
   }
   const badPart = p.parts.find(x => x.format === 'unknown' || (x.contentType === 'text/x-shellscript' && !x.text.startsWith('#!')))
@@ -100,7 +100,7 @@ export const scriptRuns = defineCheck({
   severity: 'error',
   policy: [
     {rule: 'A first line other than `#!`, `#cloud-config`, `#cloud-boothook` or MIME headers (e.g. `##!/bin/bash`, `#/bin/bash`, a blank or indented first line) → fail, **error**: cloud-init runs nothing. The other userdata checks still read the script as it was meant to run', source: `${SOURCES.cloudInitFormats}`},
-    {rule: 'A `#!` line ending in a carriage return (Windows line endings) → fail, **error**: the kernel looks for the interpreter `/bin/bash\\r` ("bad interpreter") and the script does not run', source: 'execve(2): the interpreter is the rest of the #! line up to the newline, https://man7.org/linux/man-pages/man2/execve.2.html'},
+    {rule: 'A `#!` line ending in a carriage return (Windows line endings) → fail, **error**: the kernel looks for the interpreter `/bin/bash\\r` ("bad interpreter"); with an argument, `#!/bin/bash -ex\\r` starts bash with the option `-ex\\r`, which it rejects, and `#!/usr/bin/env bash\\r` has env look for `bash\\r`. Either way the script does not run', source: 'execve(2): the interpreter is the first word of the #! line, the rest up to the newline one argument, https://man7.org/linux/man-pages/man2/execve.2.html'},
     {rule: 'MIME whose headers a blank line cuts short → fail, **error** (the multipart Content-Type becomes body text); MIME without its closing boundary is read as cloud-init reads it, the last part kept', source: `${SOURCES.cloudInitMime}`},
     {rule: 'No ECS_CLUSTER → fail (**error** when a cluster is in scope, warning otherwise: the instance joins `default`); unknown when ecs.config is written in a way efsdoctor does not follow; not judged (the format alone passes) when no cluster is in scope and nothing is ECS: no ECS resource in the template, no ECS-optimized image, no ECS in the script (plain EC2 hosts mounting EFS)', source: `${SOURCES.ecsBootstrap}`},
   ],
@@ -110,3 +110,19 @@ export const scriptRuns = defineCheck({
   needs: ['userData'],
   run: s => eachUserData(s, (ud, p) => [evaluate(s, ud, p)]),
 })
+
+/**
+ * What a `#!` line ending in a carriage return does (execve(2): the interpreter is the first word after `#!`, the rest
+ * of the line one argument): `#!/bin/bash\r` names an interpreter that does not exist; `#!/bin/bash -ex\r` starts bash
+ * with the option `-ex\r`, which it rejects; `#!/usr/bin/env bash\r` has env look for a program `bash\r`.
+ */
+export function crlfEffect(line: string): string {
+  const show = (x: string) => `"${x.slice(0, 40).replace(/\r/g, '\\r')}"`
+  const rest = line.replace(/^#!\s*/, '')
+  const cut = rest.search(/[ \t]/)
+  if (cut < 0) return `the kernel looks for the interpreter ${show(rest)}, which does not exist ("bad interpreter")`
+  const interpreter = rest.slice(0, cut)
+  const arg = rest.slice(cut).replace(/^[ \t]+/, '')
+  if (/(^|\/)env$/.test(interpreter)) return `${interpreter} looks for the program ${show(arg)}, which does not exist ("No such file or directory")`
+  return `the kernel starts ${interpreter} with the argument ${show(arg)}, which it rejects ("invalid option")`
+}

@@ -19,6 +19,24 @@ describe('userdata/fstab-netdev', () => {
     expect(run(udFixture(name)).status).toBe('pass')
   })
 
+  it('says a problem once when one line writes either of two entries for the mount point (test -f … && printf A || printf B)', () => {
+    const o = run(['#!/bin/bash', 'mkdir -p /mnt/efs/fs1',
+      'test -f "/sbin/mount.efs" && printf "\\n fs-054467034aa1be2b1:/ /mnt/efs/fs1 efs tls,_netdev\\n" >> /etc/fstab || printf "\\nfs-054467034aa1be2b1.efs.eu-west-1.amazonaws.com:/ /mnt/efs/fs1 nfs4 nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport,_netdev 0 0\\n" >> /etc/fstab',
+      'mount -a -t efs,nfs4', ''].join('\n'))
+    expect(o.status).toBe('fail')
+    expect(o.message.match(/lacks nofail/g)).toHaveLength(1)
+  })
+
+  it('reads vers= as nfsvers=: the fixed line does not gain nfsvers=4.1 next to vers=4.1', () => {
+    const o = run(['#!/bin/bash', 'mkdir -p /data',
+      'echo "fs-0a1b2c3d4e5f60718.efs.eu-west-1.amazonaws.com:/ /data nfs defaults,vers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,_netdev 0 0" >> /etc/fstab',
+      'mount -a', ''].join('\n'))
+    expect(o.status).toBe('fail')
+    expect(o.message).not.toMatch(/misses recommended nfsvers/)
+    expect(o.fix!.summary).toContain('vers=4.1')
+    expect(o.fix!.summary).not.toContain('nfsvers=')
+  })
+
   it('passes on healthy()', () => {
     expect(fstabNetdev.run(healthy())[0]).toMatchObject({status: 'pass', location: {line: 6}})
   })
