@@ -177,6 +177,19 @@ describe('passes only counted when nothing reads more of them', () => {
     }
   })
 
+  it('passFor builds the message and extras of a pass only when the run keeps them', async () => {
+    const {ONLY_COUNTS_PASSES, passFor} = await import('../../src/core/define-check.js')
+    const {withMemo} = await import('../../src/core/memo.js')
+    const r = {type: 'ec2-instance', id: 'i-1'}
+    let built = 0
+    const message = () => { built++; return 'i-1 is fine.' }
+    const extra = () => { built++; return {evidence: {a: 1}} }
+    expect(passFor(withMemo({}, {[ONLY_COUNTS_PASSES]: true}), r, message, extra)).toEqual({status: 'pass', resource: r, message: ''})
+    expect(built).toBe(0)
+    expect(passFor({}, r, message, extra)).toEqual({status: 'pass', resource: r, message: 'i-1 is fine.', evidence: {a: 1}})
+    expect(built).toBe(2)
+  })
+
   it('onlyCountsPasses: the table alone, without --verbose or baselines', async () => {
     const {onlyCountsPasses} = await import('../../src/report-flags.js')
     const flags = (more: Record<string, unknown>) => ({output: 'table', json: false, write: [] as string[], verbose: false, ...more})

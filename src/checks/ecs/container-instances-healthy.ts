@@ -4,7 +4,7 @@
  * met all of its requirements"; DRAINING is usually deliberate (scale-in, AMI roll), so it is a warning. Also flags
  * container instances whose EC2 instance was not found (terminated, or a failed ec2:DescribeInstances).
  */
-import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
+import {defineCheck, fail, pass, passFor, unknown} from '../../core/define-check.js'
 import type {Resource} from '../../core/types.js'
 import type {ContainerInstance} from '../../model/snapshot.js'
 import {gapsFor} from '../../core/run-checks.js'
@@ -64,7 +64,7 @@ export const containerInstancesHealthy = defineCheck({
           {summary: 'Start or replace the instance, or deregister it.', command: shellCommand(['aws', 'ec2', 'start-instances', '--instance-ids', instance.id])},
           {evidence: {...ev, ec2State: instance.state}})
       }
-      return pass(r, `Container instance ${ci.ec2InstanceId} is ACTIVE with the agent connected.`, {evidence: ev})
+      return passFor(s, r, () => `Container instance ${ci.ec2InstanceId} is ACTIVE with the agent connected.`, () => ({evidence: ev}))
     })
   },
 })

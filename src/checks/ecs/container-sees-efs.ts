@@ -4,7 +4,7 @@
  * root volume, unshared, and the files vanish behind the mount later. The probe reads what each running container
  * sees at its container path (its own mount namespace).
  */
-import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
+import {defineCheck, fail, passFor, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import {coveringNfsMount, isNfs, perProbedHost, ssmRun} from '../_lib/host.js'
 import {shellCommand} from '../../core/shell.js'
@@ -31,7 +31,7 @@ export const containerSeesEfs = defineCheck({
           containerPath: cm.containerPath, containerFstype: cm.containerFstype, containerSource: cm.containerSource}
         const key = {container: c?.name ?? cm.containerId, path: cm.containerPath}
         if (isNfs(cm.containerFstype)) {
-          out.push(pass(r, `${who} sees ${cm.containerFstype} at ${cm.containerPath} (host ${cm.hostSource}).`, {evidence: ev, key}))
+          out.push(passFor(s, r, () => `${who} sees ${cm.containerFstype} at ${cm.containerPath} (host ${cm.hostSource}).`, () => ({evidence: ev, key})))
           continue
         }
         if (cm.containerFstype === 'unknown') {

@@ -4,7 +4,7 @@
  * `access denied by server` → file-system policy / IAM / tls, `unknown filesystem type 'efs'` → efs-utils
  * missing, the `_netdev` warning → the fstab line. The DNS cause is cross-checked with the mount targets.
  */
-import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
+import {defineCheck, fail, passFor, unknown} from '../../core/define-check.js'
 import type {Fix, Outcome} from '../../core/types.js'
 import {coveringNfsMount, expectedPaths, installClientCommand, perProbedHost} from '../_lib/host.js'
 import type {ProbeFacts} from '../../model/probe-facts.js'
@@ -97,8 +97,7 @@ export const bootErrors = defineCheck({
         const cut = f.truncated.some(t => t.section === 'ALL') || !f.complete
         out.push(cut && f.logs.length === 0
           ? unknown(r, `The probe output on ${i.id} was cut before the logs, so they could not be read.`)
-          : pass(r, `No EFS mount errors in the cloud-init or efs-utils logs on ${i.id}${ci ? ` (cloud-init: ${ci})` : ''}.`,
-            {evidence: {lines: f.logs.map(l => l.line)}}))
+          : passFor(s, r, () => `No EFS mount errors in the cloud-init or efs-utils logs on ${i.id}${ci ? ` (cloud-init: ${ci})` : ''}.`, () => ({evidence: {lines: f.logs.map(l => l.line)}})))
       }
       return out
     })

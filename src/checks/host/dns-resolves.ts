@@ -4,7 +4,7 @@
  * `Failed to resolve "fs-….efs.<region>.amazonaws.com"`. Facts are cross-checked with the control plane so the
  * finding names the real cause (a missing mount target rather than "DNS").
  */
-import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
+import {defineCheck, fail, passFor, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import {fsIdIn, perProbedHost} from '../_lib/host.js'
 import {mountTargetForInstance, mountTargetsOf, scopedFileSystems} from '../_lib/scope.js'
@@ -38,7 +38,7 @@ export const dnsResolves = defineCheck({
             out.push(fail(r, `${d.name} resolves on ${i.id} to ${ips.join(', ')}, not to ${mt.id} (${mt.ipAddress}) in ${i.azName ?? 'its AZ'}: a stale /etc/hosts entry or a resolver override; mounts go to another AZ or to a deleted mount target.`,
               {summary: `Remove the override (grep ${fsId} /etc/hosts) or point it at ${mt.ipAddress}.`}, {evidence: ev, key, severity: 'warning'}))
           } else {
-            out.push(pass(r, `${d.name} resolves on ${i.id} to ${ips.join(', ')}${mt ? ` (${mt.id})` : ''}.`, {evidence: ev, key}))
+            out.push(passFor(s, r, () => `${d.name} resolves on ${i.id} to ${ips.join(', ')}${mt ? ` (${mt.id})` : ''}.`, () => ({evidence: ev, key})))
           }
           continue
         }

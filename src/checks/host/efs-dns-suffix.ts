@@ -4,7 +4,7 @@
  * and fstab lines or scripts may spell it out. With the wrong suffix the name never resolves:
  * `Failed to resolve "fs-….efs.cn-north-1.amazonaws.com"`.
  */
-import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
+import {defineCheck, fail, passFor, skipped, unknown} from '../../core/define-check.js'
 import {efsConfigValue, partitionSuffix} from '../_lib/efs-utils.js'
 import {perProbedHost} from '../_lib/host.js'
 import type {ProbeFacts} from '../../model/probe-facts.js'
@@ -64,7 +64,7 @@ export const efsDnsSuffix = defineCheck({
       if (f.clients.mountEfs && f.efsUtilsConfig === undefined) {
         return unknown(r, `The probe of ${i.id} predates version 3: it did not read efs-utils.conf, so the suffix efs-utils builds is not known.`, {evidence})
       }
-      return pass(r, `EFS names on ${i.id} use ${suffix}${conf ? ` (efs-utils.conf: ${conf.where})` : ''}.`, {evidence})
+      return passFor(s, r, () => `EFS names on ${i.id} use ${suffix}${conf ? ` (efs-utils.conf: ${conf.where})` : ''}.`, () => ({evidence}))
     })
   },
 })

@@ -3,7 +3,7 @@
  * task-definition host.sourcePath). When the mount is missing, Docker silently creates the directory on the root
  * volume and tasks write there: data is not shared, and it vanishes with the instance.
  */
-import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
+import {defineCheck, fail, passFor, skipped} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import {coveringNfsMount, expectedPaths, mountFsId, nfsMounts, perProbedHost, seenAt, ssmRun} from '../_lib/host.js'
 import {shellAnd, shellCommand} from '../../core/shell.js'
@@ -23,7 +23,7 @@ export const efsMounted = defineCheck({
       const mounts = nfsMounts(f)
       if (expected.length === 0) {
         return mounts.length > 0
-          ? pass(r, `${i.id} has EFS/NFS mounted at ${mounts.map(m => m.target).join(', ')}.`)
+          ? passFor(s, r, () => `${i.id} has EFS/NFS mounted at ${mounts.map(m => m.target).join(', ')}.`)
           : skipped(r, `No EFS mount is expected on ${i.id} (no UserData mount, no host.sourcePath volume).`)
       }
       for (const e of expected) {
@@ -49,7 +49,7 @@ export const efsMounted = defineCheck({
               command: ssmRun(i.id, shellAnd([['umount', m.target], ['mount', m.target]]))}, {evidence: {...ev, source: m.source}, key}))
           continue
         }
-        out.push(pass(r, `${e.path} on ${i.id} is on ${m.fstype} from ${m.source}${seenFs && !m.source.includes(seenFs) ? ` (${seenFs})` : ''}, mounted at ${m.target}.`, {evidence: ev, key}))
+        out.push(passFor(s, r, () => `${e.path} on ${i.id} is on ${m.fstype} from ${m.source}${seenFs && !m.source.includes(seenFs) ? ` (${seenFs})` : ''}, mounted at ${m.target}.`, () => ({evidence: ev, key})))
       }
       return out
     })

@@ -5,7 +5,7 @@
  * "region" parameter in the efs-utils configuration file."; a configured region that is not the instance's builds
  * names that do not resolve.
  */
-import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
+import {defineCheck, fail, passFor, skipped, unknown} from '../../core/define-check.js'
 import {efsConfigValue} from '../_lib/efs-utils.js'
 import {perProbedHost, ssmRun} from '../_lib/host.js'
 import {shellCommand} from '../../core/shell.js'
@@ -38,12 +38,12 @@ export const efsUtilsRegion = defineCheck({
           return fail(r, `${CONF} on ${i.id} sets region = ${configured}, but the instance is in ${region}: efs-utils builds fs-….efs.${configured}… names, which do not resolve here.`,
             {summary: `Set region = ${region} in the [mount] section of ${CONF}.`, command: ssmRun(i.id, setRegion(region, 'region'))}, {evidence})
         }
-        return pass(r, `efs-utils on ${i.id} takes the region from ${CONF} (region = ${configured}).`, {evidence})
+        return passFor(s, r, () => `efs-utils on ${i.id} takes the region from ${CONF} (region = ${configured}).`, () => ({evidence}))
       }
       const {tokenStatus, v1Status, region: imdsRegion, detail} = f.imds
       if (imdsRegion) {
         const how = tokenStatus === '200' ? `IMDSv2${v1Status === '401' ? ', which this instance requires' : ''}` : 'IMDSv1'
-        return pass(r, `efs-utils on ${i.id} can read the region ${imdsRegion} from instance metadata (${how}); ${CONF} sets none.`, {evidence})
+        return passFor(s, r, () => `efs-utils on ${i.id} can read the region ${imdsRegion} from instance metadata (${how}); ${CONF} sets none.`, () => ({evidence}))
       }
       if (detail) return unknown(r, `Could not ask instance metadata on ${i.id} (${detail}), and ${CONF} sets no region.`, {evidence})
       const why = tokenStatus === '000'

@@ -4,7 +4,7 @@
  * stunnel", "Command '['which', 'stunnel']' returned non-zero exit status 1", "efs-proxy binary … not installed
  * correctly"); a stopped watchdog leaves a crashed tunnel down and the mount hung.
  */
-import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
+import {defineCheck, fail, passFor, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import {efsUtilsVersion, tlsInUse, versionBelow} from '../_lib/efs-utils.js'
 import {installClientCommand, perProbedHost, ssmRun} from '../_lib/host.js'
@@ -67,7 +67,7 @@ export const efsUtilsTls = defineCheck({
           {evidence})
       }
       const old = versionBelow(v.parts, [2, 0, 0]) ? ' (1.x: consider 2.x, which replaces stunnel with efs-proxy)' : ''
-      return pass(r, `${i.id} has what its TLS mounts need (TLS is used by ${why}): ${named}${old}.`, {evidence})
+      return passFor(s, r, () => `${i.id} has what its TLS mounts need (TLS is used by ${why}): ${named}${old}.`, () => ({evidence}))
     })
   },
 })

@@ -3,7 +3,7 @@
  * instance), and an fstab line without `_netdev` is tried before the network is up, which can stall the boot.
  * The expected mount points need an fstab line with an NFS/EFS type and `_netdev`.
  */
-import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
+import {defineCheck, fail, passFor, skipped} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import {isNfs, nfsMounts, perProbedHost, userDataMountPoints} from '../_lib/host.js'
 import {shellCommand} from '../../core/shell.js'
@@ -40,7 +40,7 @@ export const fstabPersistent = defineCheck({
             {summary: `Edit /etc/fstab on ${i.id}: add _netdev to the options of the ${w.path} line (recommended: ${line}).`},
             {evidence: ev, key: {path: w.path}}))
         } else {
-          out.push(pass(r, `/etc/fstab on ${i.id} mounts ${entry.device} at ${w.path} (${entry.fstype}, _netdev).`, {evidence: ev, key: {path: w.path}}))
+          out.push(passFor(s, r, () => `/etc/fstab on ${i.id} mounts ${entry.device} at ${w.path} (${entry.fstype}, _netdev).`, () => ({evidence: ev, key: {path: w.path}})))
         }
       }
       return out

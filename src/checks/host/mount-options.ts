@@ -3,7 +3,7 @@
  * helper applies). `soft` turns a slow server into I/O errors and possible data corruption; a plain nfs4 mount
  * without `noresvport` may never reconnect after a network blip ("nfs: server … not responding").
  */
-import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
+import {defineCheck, fail, passFor, skipped} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import {nfsMounts, perProbedHost} from '../_lib/host.js'
 import {optionMap} from '../_lib/user-data.js'
@@ -56,7 +56,7 @@ export const mountOptions = defineCheck({
         const problems = problemsOf(m.options, m.fstype)
         const ev = {target: m.target, options: m.options, problems}
         if (problems.length === 0) {
-          out.push(pass(r, `${m.target} on ${i.id} uses the recommended options.`, {evidence: ev, key: {path: m.target}}))
+          out.push(passFor(s, r, () => `${m.target} on ${i.id} uses the recommended options.`, () => ({evidence: ev, key: {path: m.target}})))
         } else {
           out.push(fail(r, `${m.target} on ${i.id}: ${problems.join('; ')}.`,
             {summary: `Remount with the EFS mount helper (-t efs -o tls,_netdev) or with -o ${RECOMMENDED}, and fix the fstab line the same way.`},

@@ -2,7 +2,7 @@
  * A mounted EFS must answer. A hard NFS mount whose server is unreachable stays in the mount table, but every
  * access (df, ls, the application) blocks in uninterruptible sleep; tasks hang instead of failing.
  */
-import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
+import {defineCheck, fail, passFor, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import {nfsMounts, ownAzTcp, perProbedHost, ssmRun} from '../_lib/host.js'
 import {shellAnd} from '../../core/shell.js'
@@ -28,7 +28,7 @@ export const mountResponds = defineCheck({
         const ev = {target: m.target, source: m.source, df: m.df}
         switch (m.df?.status) {
           case 'ok':
-            out.push(pass(r, `${m.target} on ${i.id} answers (df: ${m.df.usedKb ?? '?'} KiB used).`, {evidence: ev, key: {path: m.target}}))
+            out.push(passFor(s, r, () => `${m.target} on ${i.id} answers (df: ${m.df?.usedKb ?? '?'} KiB used).`, () => ({evidence: ev, key: {path: m.target}})))
             break
           case 'timeout':
           case 'error': {

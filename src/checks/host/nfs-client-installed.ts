@@ -3,7 +3,7 @@
  * ECS volume plugin, amazon-efs-utils (`mount.efs`). Without them mounts fail with "wrong fs type, bad option,
  * bad superblock" or "unknown filesystem type 'efs'".
  */
-import {defineCheck, fail, pass, skipped} from '../../core/define-check.js'
+import {defineCheck, fail, passFor, skipped} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import {expectedPaths, installClientCommand, perProbedHost, ssmRun} from '../_lib/host.js'
 
@@ -41,7 +41,7 @@ export const nfsClientInstalled = defineCheck({
             command: ssmRun(i.id, 'systemctl enable --now amazon-ecs-volume-plugin')},
           {evidence: {...ev, volumePlugin: f.services['amazon-ecs-volume-plugin']}}))
       } else {
-        out.push(pass(r, `${i.id} has mount.nfs4${f.clients.mountEfs ? ` and mount.efs (${f.efsUtilsVersion ?? f.packages['amazon-efs-utils'] ?? 'version unknown'})` : ''}.`, {evidence: ev}))
+        out.push(passFor(s, r, () => `${i.id} has mount.nfs4${f.clients.mountEfs ? ` and mount.efs (${f.efsUtilsVersion ?? f.packages['amazon-efs-utils'] ?? 'version unknown'})` : ''}.`, () => ({evidence: ev})))
       }
       return out
     })

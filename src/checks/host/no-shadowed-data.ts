@@ -4,7 +4,7 @@
  * hidden by the mount: the application no longer sees them, nobody notices, and they vanish with the instance.
  * The probe looks underneath read-only, from a private mount namespace in which the mount is lazily detached.
  */
-import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
+import {defineCheck, fail, passFor, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import type {ProbeShadow} from '../../model/probe-facts.js'
 import {nfsMounts, perProbedHost} from '../_lib/host.js'
@@ -49,7 +49,7 @@ export const noShadowedData = defineCheck({
           const why = sh.status === 'timeout' ? 'the look timed out' : 'it could not look'
           return unknown(r, `Could not tell what lies underneath ${mp} on ${i.id}: ${why}${sh.detail ? ` (${sh.detail})` : ''}.`, {evidence, key: {path: mp}})
         }
-        if (sh.entries === 0) return pass(r, `Nothing is hidden underneath the EFS mount ${mp} on ${i.id}.`, {evidence, key: {path: mp}})
+        if (sh.entries === 0) return passFor(s, r, () => `Nothing is hidden underneath the EFS mount ${mp} on ${i.id}.`, () => ({evidence, key: {path: mp}}))
         const names = sh.sample.length ? ` (e.g. ${sh.sample.join(', ')})` : ''
         return fail(r, `On ${i.id} ${count(sh.entries)} hidden in the local directory underneath the EFS mount ${mp}${names}: written to the root volume while EFS was not mounted, the application cannot see them and they are lost with the instance.`,
           {summary: `On ${i.id}, copy them out with the command (it unmounts only inside a private mount namespace; the host keeps its mount), review ${backupDir(mp)}, copy what is needed into ${mp} (cp -an ${backupDir(mp)}/. ${mp}/), then delete the hidden originals the same way to free the root volume. Restart tasks started before the mount (see ecs/container-sees-efs).`,

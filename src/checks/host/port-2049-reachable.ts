@@ -3,7 +3,7 @@
  * (security groups, NACLs, routes, host firewall: `mount.nfs4: Connection timed out`) from authorization problems
  * (`access denied by server`), whatever the rules appear to say.
  */
-import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
+import {defineCheck, fail, passFor, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import {ownAzTcp, perProbedHost} from '../_lib/host.js'
 import {shellCommand} from '../../core/shell.js'
@@ -33,7 +33,7 @@ export const port2049Reachable = defineCheck({
         const ev = {ip: t.ip, port: t.port, status: t.status, mountTargetId: mt?.id, instanceSecurityGroups: i.securityGroupIds,
           mountTargetSecurityGroups: mt?.securityGroupIds}
         if (t.status === 'open') {
-          out.push(pass(r, `${i.id} connects to ${name} on TCP ${t.port}.`, {evidence: ev, key: {ip: t.ip}}))
+          out.push(passFor(s, r, () => `${i.id} connects to ${name} on TCP ${t.port}.`, () => ({evidence: ev, key: {ip: t.ip}})))
         } else if (t.status === 'timeout') {
           const mtSg = mt?.securityGroupIds?.[0]
           const hostSg = i.securityGroupIds[0]

@@ -3,7 +3,7 @@
  * profile with AmazonSSMManagedInstanceCore, no route to the ssm/ec2messages/ssmmessages endpoints, agent stopped)
  * cannot be probed, so all its host findings are `unknown`. This check says which instances and why.
  */
-import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
+import {defineCheck, fail, passFor, unknown} from '../../core/define-check.js'
 import type {Instance} from '../../model/snapshot.js'
 import {notProbedReason} from '../_lib/host.js'
 import {activeInstances, res} from '../_lib/scope.js'
@@ -36,7 +36,7 @@ export const ssmManaged = defineCheck({
         const f = hf!.facts!
         const os = f.os?.prettyName ?? [f.os?.id, f.os?.versionId].filter(Boolean).join(' ')
         const cut = f.complete ? '' : ' Its output was cut short, so some host facts are missing.'
-        return pass(r, `${i.id} is SSM-managed and was probed${os ? ` (${os})` : ''}.${cut}`, {evidence: ev})
+        return passFor(s, r, () => `${i.id} is SSM-managed and was probed${os ? ` (${os})` : ''}.${cut}`, () => ({evidence: ev}))
       }
       switch (hf?.status) {
         case 'not-managed': {

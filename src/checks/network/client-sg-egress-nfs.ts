@@ -6,7 +6,7 @@
  * `efsVolumeConfiguration` (EC2 or Fargate) the client is the task ENI, so the task security groups' egress is
  * checked towards the mount target in each task subnet's AZ as well.
  */
-import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
+import {defineCheck, fail, pass, passFor, unknown} from '../../core/define-check.js'
 import {mountTargetIps, perServedPair} from '../_lib/nfs-pairs.js'
 import {describeUnresolved, evaluateSgs, snapshotSgVerdict} from '../_lib/security-groups.js'
 import {perTaskClientSubnet} from '../_lib/task-clients.js'
@@ -77,7 +77,7 @@ export const clientSgEgressNfs = defineCheck({
       const ev = {fileSystemId: fs.id, mountTargetId: mt.id, mountTargetIps: ips, instanceSecurityGroups: i.securityGroupIds}
       const v = snapshotSgVerdict(s, i.securityGroupIds, 'egress', {ips, groupIds: mt.securityGroupIds})
       if (v.status === 'allowed') {
-        return pass(r, `${i.id} may send TCP 2049 to ${mt.id} (${v.allowedBy!.groupId} egress to ${v.allowedBy!.source}).`, {evidence: {...ev, allowedBy: v.allowedBy}})
+        return passFor(s, r, () => `${i.id} may send TCP 2049 to ${mt.id} (${v.allowedBy!.groupId} egress to ${v.allowedBy!.source}).`, () => ({evidence: {...ev, allowedBy: v.allowedBy}}))
       }
       if (v.status === 'unknown') {
         return unknown(r, `No egress rule on ${i.securityGroupIds.join(', ')} is known to reach ${mt.id} (${ips.join(', ') || 'IP unknown'}) from ${i.id}; could not evaluate ${describeUnresolved(v)}.`, {evidence: {...ev, ...v}})

@@ -7,7 +7,7 @@
  * `efsVolumeConfiguration` (EC2 or Fargate) the client is the task ENI, so the service's task security groups and
  * subnets are evaluated too: an SG reference to a task group, or a CIDR containing the whole task subnet.
  */
-import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
+import {defineCheck, fail, pass, passFor, unknown} from '../../core/define-check.js'
 import {clientIps, perServedPair} from '../_lib/nfs-pairs.js'
 import {describeUnresolved, snapshotSgVerdict} from '../_lib/security-groups.js'
 import {evaluateIngressFromSubnet, perTaskClientSubnet} from '../_lib/task-clients.js'
@@ -84,7 +84,7 @@ export const mountTargetSgAllowsNfs = defineCheck({
       const ips = clientIps(i, mt)
       const v = snapshotSgVerdict(s, mt.securityGroupIds, 'ingress', {ips, groupIds: i.securityGroupIds})
       if (v.status === 'allowed') {
-        return pass(r, `${mt.id} (${v.allowedBy!.groupId}) admits TCP 2049 from ${i.id} via ${v.allowedBy!.source}.`, {evidence: {...ev, allowedBy: v.allowedBy}})
+        return passFor(s, r, () => `${mt.id} (${v.allowedBy!.groupId}) admits TCP 2049 from ${i.id} via ${v.allowedBy!.source}.`, () => ({evidence: {...ev, allowedBy: v.allowedBy}}))
       }
       if (v.status === 'unknown') {
         return unknown(r, `No rule on ${mt.securityGroupIds.join(', ')} (${mt.id}) is known to admit ${i.id} (${ips.join(', ')}); could not evaluate ${describeUnresolved(v)}.`, {evidence: {...ev, ...v}})

@@ -8,7 +8,7 @@
  * client is the task ENI, which can take any address of its subnet, so an ACL entry must cover the whole task subnet;
  * in `lint`, declared hosts (their Auto Scaling group subnets) are evaluated against declared mount-target subnets.
  */
-import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
+import {defineCheck, fail, pass, passFor, skipped, unknown} from '../../core/define-check.js'
 import {memo} from '../../core/memo.js'
 import type {Outcome, Resource} from '../../core/types.js'
 import type {Instance, MountTarget, NetworkAcl, Snapshot} from '../../model/snapshot.js'
@@ -248,7 +248,7 @@ export const naclAllowsNfs = defineCheck({
   run(s) {
     if (isTemplateMode(s)) return fromTemplate(s)
     const instances = perServedPair(s, (fs, i, mt, r) => {
-      if (i.subnetId === mt.subnetId) return pass(r, `${i.id} and ${mt.id} share subnet ${mt.subnetId}: network ACLs do not apply.`, {evidence: {mountTargetId: mt.id}})
+      if (i.subnetId === mt.subnetId) return passFor(s, r, () => `${i.id} and ${mt.id} share subnet ${mt.subnetId}: network ACLs do not apply.`, () => ({evidence: {mountTargetId: mt.id}}))
       const ca = i.subnetId ? naclForSubnet(s, i.subnetId) : undefined
       const ma = naclForSubnet(s, mt.subnetId)
       if (!i.privateIp || !mt.ipAddress || !ca || !ma) {
@@ -261,7 +261,7 @@ export const naclAllowsNfs = defineCheck({
         return v.allowed ? [] : [{leg, rule: v.rule, ports: v.ports, partialCidrs: []}]
       })
       const ev = {mountTargetId: mt.id, clientAcl: ca.id, mountTargetAcl: ma.id, noresvport: nrp ?? 'unknown'}
-      if (blocked.length === 0) return pass(r, `Network ACLs ${ca.id} and ${ma.id} pass NFS between ${i.id} and ${mt.id} both ways.`, {evidence: ev})
+      if (blocked.length === 0) return passFor(s, r, () => `Network ACLs ${ca.id} and ${ma.id} pass NFS between ${i.id} and ${mt.id} both ways.`, () => ({evidence: ev}))
       const why = blocked.map(b => describeBlock(b))
       const note = nrp === undefined ? ' Whether clients use noresvport is not known from the snapshot, so both return-port ranges must pass.' : ''
       return fail(r, `NFS between ${i.id} and ${mt.id} is blocked: ${why.join('; ')}.${note}`,
