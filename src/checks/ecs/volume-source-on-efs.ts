@@ -10,6 +10,7 @@ import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check
 import type {Outcome} from '../../core/types.js'
 import type {CfnInit, Snapshot, TaskDefinition, TaskVolume, UserData} from '../../model/snapshot.js'
 import {parseDevice, parseUd} from '../_lib/user-data.js'
+import {opaqueMount, opaqueWhat} from '../_lib/user-data-check.js'
 import {tdExtra, tdId, tdRes} from '../_lib/task-definitions.js'
 import {listCandidates, taskDefinitionHosts} from '../_lib/cluster-hosts.js'
 import {trimSlash} from '../../core/trim.js'
@@ -21,7 +22,8 @@ const SYSTEM_PATHS = ['/var/run', '/run', '/proc', '/sys', '/dev', '/etc', '/var
 interface EfsMountPoint { path: string; line: number; device?: string }
 
 /** Where one host mounts EFS, by the source that says so (`userDataId` for a UserData script's view). */
-interface HostView { source: string; mountPoints: EfsMountPoint[]; unreadable?: string; userDataId?: string }
+/** `opaque`: the UserData may mount EFS in a way efsdoctor cannot read (a local script, a systemd mount unit, the image's fstab). */
+interface HostView { source: string; mountPoints: EfsMountPoint[]; unreadable?: string; opaque?: string; userDataId?: string }
 
 const norm = trimSlash
 const under = (path: string, mount: string): boolean => norm(path) === norm(mount) || norm(path).startsWith(`${norm(mount)}/`)
@@ -39,16 +41,17 @@ export function efsMountPointsOf(text: string, cfnInit?: readonly CfnInit[]): Ef
   return efsMountsOf({text, cfnInit}).mountPoints
 }
 
-function efsMountsOf(ud: {text: string; cfnInit?: readonly CfnInit[]; renderedBy?: UserData['renderedBy']}): {mountPoints: EfsMountPoint[]; unreadable?: string} {
+function efsMountsOf(ud: {text: string; cfnInit?: readonly CfnInit[]; renderedBy?: UserData['renderedBy']}): {mountPoints: EfsMountPoint[]; unreadable?: string; opaque?: string} {
   const parsed = parseUd(ud)
   if (parsed.unreadable) return {mountPoints: [], unreadable: parsed.unreadable}
+  const hidden = opaqueMount(parsed)
   const out: EfsMountPoint[] = []
   for (const e of parsed.fstab) if (isEfsMount(e.fsType, e.device)) out.push({path: e.mountPoint, line: e.line, device: e.device})
   for (const m of parsed.mounts) {
     if (m.kind === 'all' || !m.mountPoint) continue
     if (isEfsMount(m.fsType, m.device)) out.push({path: m.mountPoint, line: m.line, device: m.device})
   }
-  return {mountPoints: out}
+  return {mountPoints: out, ...(hidden ? {opaque: `line ${hidden.line} ${opaqueWhat(hidden)}`} : {})}
 }
 
 /**
@@ -106,10 +109,11 @@ function evaluateHostPath(s: Snapshot, td: TaskDefinition, vol: TaskVolume, sour
     const mp = onEfs[0].mountPoints.find(m => under(sourcePath, m.path))!
     return pass(r, `${what} lies on the EFS mount ${mp.path} (${onEfs.map(v => v.source).join(', ')}).`, {evidence: ev, key: {volume: vol.name}, ...tdExtra(td)})
   }
-  // NOTE: a script that could not be read, or mounts at a path only known at boot, may well cover the path.
-  const unsure = off.find(v => v.unreadable || v.mountPoints.some(mp => /[$<]/.test(mp.path)))
+  // NOTE: a script that could not be read, mounts in a way efsdoctor cannot read (a systemd unit, a local script, the
+  // image's fstab) or at a path only known at boot may well cover the path.
+  const unsure = off.find(v => v.unreadable || v.opaque || v.mountPoints.some(mp => /[$<]/.test(mp.path)))
   if (unsure) {
-    const why = unsure.unreadable ? `could not be read (${unsure.unreadable})` : `mounts EFS at ${unsure.mountPoints.filter(mp => /[$<]/.test(mp.path)).map(mp => mp.path).join(', ')}, a path only known at boot`
+    const why = unsure.unreadable ? `could not be read (${unsure.unreadable})` : unsure.opaque ? `${unsure.opaque}` : `mounts EFS at ${unsure.mountPoints.filter(mp => /[$<]/.test(mp.path)).map(mp => mp.path).join(', ')}, a path only known at boot`
     return unknown(r, `${what}: ${unsure.source} ${why}, so whether the path lies on EFS is not known.`, {evidence: ev, key: {volume: vol.name}, ...tdExtra(td)})
   }
   const known = [...new Set(views.flatMap(v => v.mountPoints.map(mp => mp.path)))]

@@ -22,6 +22,17 @@ describe('ecs/volume-source-on-efs', () => {
     expect(f.fix?.summary).toContain('/mnt/efs/shared')
   })
 
+  it('is unknown, not a fail, when the UserData mounts through a systemd mount unit efsdoctor does not read (was a false error)', () => {
+    const unit = ['#!/bin/bash', 'yum install -y amazon-efs-utils', 'mkdir -p /mnt/efs', "cat > /etc/systemd/system/mnt-efs.mount <<'UNIT'",
+      '[Unit]', 'Before=docker.service ecs.service', '[Mount]', 'What=fs-0a1b2c3d4e5f60718:/', 'Where=/mnt/efs', 'Type=efs', 'Options=_netdev,tls',
+      '[Install]', 'WantedBy=multi-user.target', 'UNIT', 'systemctl daemon-reload', 'systemctl enable --now mnt-efs.mount', ''].join('\n')
+    const f = web(withFault(x => { x.userData![0].text = unit }))
+    expect(f.status).toBe('unknown')
+    expect(f.message).toMatch(/sets up the systemd mount unit mnt-efs\.mount, which efsdoctor cannot read, so whether the path lies on EFS is not known/)
+    // A script that mounts nothing at all still fails.
+    expect(web(withFault(x => { x.userData![0].text = '#!/bin/bash\nyum install -y amazon-efs-utils\n' })).status).toBe('fail')
+  })
+
   it('does not take /mnt/efs2 as being under /mnt/efs', () => {
     const f = web(withFault(x => { x.taskDefinitions![0].volumes[0].host = {sourcePath: '/mnt/efs2/shared'} }))
     expect(f.status).toBe('fail')
