@@ -17,10 +17,10 @@ export interface PhaseTimer {
  */
 export const sinceStart = (): number => process.uptime() * 1000
 
-export function phaseTimer(enabled = process.env.EFSDOCTOR_TIMING === '1', now = sinceStart): PhaseTimer {
+export function phaseTimer(enabled = process.env.EFSDOCTOR_TIMING === '1', now = sinceStart, residentBytes = (): number => process.memoryUsage.rss()): PhaseTimer {
   const start = now()
   let last = start
-  const rss = (): number => enabled ? process.memoryUsage.rss() : 0
+  const rss = (): number => enabled ? residentBytes() : 0
   const phases: [string, number, number][] = [['start-up', start, rss()]]
   return {
     mark(name) {
