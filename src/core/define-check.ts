@@ -32,6 +32,9 @@ export const keyed = (o: Outcome, key: Record<string, string>): Outcome => ({...
 /** Memo key runChecks sets when the run only counts passes (RunOptions.countPasses). */
 export const ONLY_COUNTS_PASSES = 'run:onlyCountsPasses'
 
+/** Whether the run of `s` only counts passes (runChecks marked it). */
+const onlyCountsPasses = (s: object): boolean => memo(s, ONLY_COUNTS_PASSES, () => false)
+
 /**
  * The outcome as the run keeps it: when the run only counts passes (runChecks with countPasses), a pass is cut down at
  * once to what is counted (status, resource, severity). For the loops over every instance (host/ and network/ checks):
@@ -40,7 +43,7 @@ export const ONLY_COUNTS_PASSES = 'run:onlyCountsPasses'
  * test's `check.run(s)`), is returned as it is.
  */
 export function asKept(s: object, o: Outcome): Outcome {
-  if (o.status !== 'pass' || !memo(s, ONLY_COUNTS_PASSES, () => false)) return o
+  if (o.status !== 'pass' || !onlyCountsPasses(s)) return o
   return o.severity ? {status: 'pass', resource: o.resource, message: '', severity: o.severity} : {status: 'pass', resource: o.resource, message: ''}
 }
 
@@ -50,5 +53,5 @@ export function asKept(s: object, o: Outcome): Outcome {
  * the loops over every instance (a 1,000-instance run makes ~15,000); such a pass carries no severity of its own.
  */
 export function passFor(s: object, resource: Resource, message: () => string, extra?: () => Extra): Outcome {
-  return memo(s, ONLY_COUNTS_PASSES, () => false) ? {status: 'pass', resource, message: ''} : pass(resource, message(), extra?.())
+  return onlyCountsPasses(s) ? {status: 'pass', resource, message: ''} : pass(resource, message(), extra?.())
 }

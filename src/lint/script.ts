@@ -7,6 +7,7 @@
 import {basename} from 'node:path'
 import {redactAnyUserData} from '../core/user-data-layers.js'
 import {commandFirst, startsLikeUserData} from '../checks/_lib/user-data.js'
+import {hasTerraformReference} from '../checks/_lib/user-data-shell.js'
 import type {Snapshot} from '../model/snapshot.js'
 import {offlineHead, offlineScope} from './build-snapshot.js'
 
@@ -38,15 +39,12 @@ export function terraformRendered(file: string, text: string): string | undefine
 }
 
 /** The snapshot of a lone script: its UserData and the named file systems, nothing else. */
-/** A Terraform reference in a template: `${var.x}`, `${local.x}`, `${aws_efs_file_system.x.id}`, `${module.m.x}`, `${data.…}`. */
-const TERRAFORM_REFERENCE = /\$\{\s*(?:var|local|data|module|path|each|count|self|aws_[a-z0-9_]+)\.[^}\n]*\}/
-
 export function scriptSnapshot(raw: string, opts: ScriptOptions): Snapshot {
   const rendered = terraformRendered(opts.file, raw)
   const text = rendered ?? raw
   // NOTE: a script that says `${aws_efs_file_system.x.id}` was cut from a Terraform heredoc or templatefile: Terraform
   // fills that in before any instance sees it. (In UserData read from AWS it is a real "bad substitution".)
-  const terraform = rendered !== undefined || TERRAFORM_REFERENCE.test(raw)
+  const terraform = rendered !== undefined || hasTerraformReference(raw)
   // NOTE: the id names the script in findings; printable characters only, whatever the file is called.
   const id = basename(opts.file).replace(/[^\x21-\x7e]/g, '?') || 'script'
   return {

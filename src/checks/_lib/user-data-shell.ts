@@ -216,7 +216,12 @@ function expansion(w: Walk, n: ShellNode): string {
  */
 const TEMPLATE_REF = /\$\{([A-Za-z_][\w-]*(?:(?:\.|::)[\w\[\]"*-]+)+)\}/g
 const PH = /__efsd_ph_(\d+)__/g
-const TERRAFORM_REF = /^(var|local|data|module|path|self|count|each|aws_[a-z0-9_]+)\./
+const TERRAFORM_ROOTS = 'var|local|data|module|path|self|count|each|aws_[a-z0-9_]+'
+const TERRAFORM_REF = new RegExp(`^(${TERRAFORM_ROOTS})\\.`)
+const TERRAFORM_REF_IN_TEXT = new RegExp(`\\$\\{\\s*(?:${TERRAFORM_ROOTS})\\.[^}\\n]*\\}`)
+
+/** Whether `text` holds a Terraform reference (`${var.x}`, `${aws_efs_file_system.x.id}`): a template Terraform renders. */
+export const hasTerraformReference = (text: string): boolean => TERRAFORM_REF_IN_TEXT.test(text)
 
 function protectPlaceholders(text: string, table: string[]): string {
   return text.replace(TEMPLATE_REF, (m: string) => `__efsd_ph_${table.push(m) - 1}__`)
@@ -735,11 +740,13 @@ function command(w: Walk, n: ShellNode, _extra: string[], r: Redirects = redirec
   // A script the UserData wrote earlier (cloud-config write_files) and runs here: walked at this line.
   const file = scriptFileRun(words)
   const written = file === undefined ? undefined : w.sh.files.get(file)
-  if (written !== undefined && !w.ctx.out.readScripts.includes(file!)) w.ctx.out.readScripts.push(file!)
-  if (written !== undefined && !w.calling.has(file!)) {
-    const d = deeper(w, {stdout, calling: new Set([...w.calling, file!])})
-    if (d) walkScript(w.ctx, w.sh, {text: written, lineOf: () => line}, d)
-    return
+  if (written !== undefined) {
+    if (!w.ctx.out.readScripts.includes(file!)) w.ctx.out.readScripts.push(file!)
+    if (!w.calling.has(file!)) {
+      const d = deeper(w, {stdout, calling: new Set([...w.calling, file!])})
+      if (d) walkScript(w.ctx, w.sh, {text: written, lineOf: () => line}, d)
+      return
+    }
   }
 
   // Functions defined earlier in the script.

@@ -113,7 +113,7 @@ function evaluateHostPath(s: Snapshot, td: TaskDefinition, vol: TaskVolume, sour
   // image's fstab) or at a path only known at boot may well cover the path.
   const unsure = off.find(v => v.unreadable || v.opaque || v.mountPoints.some(mp => /[$<]/.test(mp.path)))
   if (unsure) {
-    const why = unsure.unreadable ? `could not be read (${unsure.unreadable})` : unsure.opaque ? `${unsure.opaque}` : `mounts EFS at ${unsure.mountPoints.filter(mp => /[$<]/.test(mp.path)).map(mp => mp.path).join(', ')}, a path only known at boot`
+    const why = unsure.unreadable ? `could not be read (${unsure.unreadable})` : unsure.opaque ?? `mounts EFS at ${unsure.mountPoints.filter(mp => /[$<]/.test(mp.path)).map(mp => mp.path).join(', ')}, a path only known at boot`
     return unknown(r, `${what}: ${unsure.source} ${why}, so whether the path lies on EFS is not known.`, {evidence: ev, key: {volume: vol.name}, ...tdExtra(td)})
   }
   const known = [...new Set(views.flatMap(v => v.mountPoints.map(mp => mp.path)))]
