@@ -2,7 +2,8 @@
  * EFSDOCTOR_TIMING=1: a per-phase breakdown of one run on stderr (start-up, discovery, checks, render, total), so
  * anyone can see where the time goes, with the resident set size at the end of each phase (on a VM, touching fresh
  * memory is a large part of the time: ~3 ms per MB measured on the 2-core bench machine). Start-up is from process
- * start (process.uptime) to the command's run.
+ * start (process.uptime) to the command's run. The last column is the phase's minor page faults (first touches of
+ * memory), which on such a VM cost about as much as the work itself.
  */
 export interface PhaseTimer {
   /** Ends the phase running since the previous mark (or since start-up) under `name`. */
@@ -17,21 +18,32 @@ export interface PhaseTimer {
  */
 export const sinceStart = (): number => process.uptime() * 1000
 
-export function phaseTimer(enabled = process.env.EFSDOCTOR_TIMING === '1', now = sinceStart, residentBytes = (): number => process.memoryUsage.rss()): PhaseTimer {
+export function phaseTimer(enabled = process.env.EFSDOCTOR_TIMING === '1', now = sinceStart, residentBytes = (): number => process.memoryUsage.rss(),
+  pageFaults = (): number => process.resourceUsage().minorPageFault): PhaseTimer {
   const start = now()
   let last = start
   const rss = (): number => enabled ? residentBytes() : 0
-  const phases: [string, number, number][] = [['start-up', start, rss()]]
+  const faults = (): number => enabled ? pageFaults() : 0
+  let lastFaults = faults()
+  const phases: [string, number, number, number][] = [['start-up', start, rss(), lastFaults]]
+  const row = (name: string, ms: number): [string, number, number, number] => {
+    const f = faults()
+    const out: [string, number, number, number] = [name, ms, rss(), f - lastFaults]
+    lastFaults = f
+    return out
+  }
   return {
     mark(name) {
       const t = now()
-      phases.push([name, t - last, rss()])
+      phases.push(row(name, t - last))
       last = t
     },
     lines() {
       if (!enabled) return []
-      const rows: [string, number, number][] = [...phases, ['total', last, rss()]]
-      return rows.map(([name, ms, bytes]) => `efsdoctor timing: ${name.padEnd(23)} ${ms.toFixed(0).padStart(6)} ms  ${(bytes / 2 ** 20).toFixed(0).padStart(4)} MB RSS`)
+      const total = phases.reduce((sum, p) => sum + p[3], 0)
+      const rows = [...phases, ['total', last, rss(), total] as const]
+      return rows.map(([name, ms, bytes, n]) =>
+        `efsdoctor timing: ${name.padEnd(23)} ${ms.toFixed(0).padStart(6)} ms  ${(bytes / 2 ** 20).toFixed(0).padStart(4)} MB RSS  ${String(n).padStart(6)} page faults`)
     },
   }
 }

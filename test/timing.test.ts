@@ -9,7 +9,7 @@ describe('phaseTimer', () => {
     t.mark('checks')
     t.mark('render')
     const lines = t.lines()
-    expect(lines.map(l => l.replace(/ +\d+ MB RSS$/, '').replace(/ +/g, ' '))).toEqual([
+    expect(lines.map(l => l.replace(/ +\d+ MB RSS +\d+ page faults$/, '').replace(/ +/g, ' '))).toEqual([
       'efsdoctor timing: start-up 100 ms', 'efsdoctor timing: read --from 30 ms',
       'efsdoctor timing: checks 60 ms', 'efsdoctor timing: render 10 ms', 'efsdoctor timing: total 200 ms'])
   })
@@ -17,16 +17,30 @@ describe('phaseTimer', () => {
   it("gives the resident set size at the end of each phase (by default the process's own)", () => {
     const clock = [100, 130, 190]
     const rss = [40, 72, 75, 75].map(mb => mb * 2 ** 20)
-    const t = phaseTimer(true, () => clock.shift()!, () => rss.shift()!)
+    const t = phaseTimer(true, () => clock.shift()!, () => rss.shift()!, () => 0)
     t.mark('read --from')
     t.mark('checks')
-    expect(t.lines().map(l => l.replace(/ +/g, ' '))).toEqual([
+    expect(t.lines().map(l => l.replace(/ +0 page faults$/, '').replace(/ +/g, ' '))).toEqual([
       'efsdoctor timing: start-up 100 ms 40 MB RSS', 'efsdoctor timing: read --from 30 ms 72 MB RSS',
       'efsdoctor timing: checks 60 ms 75 MB RSS', 'efsdoctor timing: total 190 ms 75 MB RSS'])
     const real = phaseTimer(true)
     real.mark('checks')
-    const mb = real.lines().map(l => Number(/(\d+) MB RSS$/.exec(l)?.[1]))
+    const mb = real.lines().map(l => Number(/(\d+) MB RSS/.exec(l)?.[1]))
     expect(mb.every(n => n >= Math.floor(process.memoryUsage.rss() / 2 ** 20 / 4))).toBe(true)
+  })
+
+  it('gives the minor page faults of each phase, and their sum as the total (by default the process\'s own)', () => {
+    const clock = [100, 130, 190]
+    const faults = [2000, 2500, 2600]
+    const t = phaseTimer(true, () => clock.shift()!, () => 0, () => faults.shift()!)
+    t.mark('read --from')
+    t.mark('checks')
+    expect(t.lines().map(l => Number(/(\d+) page faults$/.exec(l)?.[1]))).toEqual([2000, 500, 100, 2600])
+    const real = phaseTimer(true)
+    const touched = Buffer.alloc(8 * 2 ** 20, 1)
+    real.mark('touch 8 MB')
+    expect(touched[0]).toBe(1)
+    expect(Number(/(\d+) page faults$/.exec(real.lines()[1])?.[1])).toBeGreaterThanOrEqual(1)
   })
 
   it('prints nothing unless enabled', () => {

@@ -8,8 +8,8 @@ import {tdLabel, type HostFacts, type Instance, type MountTarget, type Snapshot,
 import {memo} from '../../core/memo.js'
 import type {ProbeFacts, ProbeMount, ProbeTcp} from '../../model/probe-facts.js'
 import {instanceFileSystems, probeMountFsId, userDataOf} from './usage.js'
-import {mountTargetIps} from './nfs-pairs.js'
-import {activeInstances, fileSystemRefs, instanceAzId, mountTargetForInstance, res} from './scope.js'
+import {activeInstances, fileSystemRefs, instanceAzId, mountTargetForInstance, mountTargetIps, res} from './scope.js'
+import {mountTargetUsedBy} from './mount-usage.js'
 import {parseUd} from './user-data.js'
 import {shellCommand} from '../../core/shell.js'
 import {trimSlash} from '../../core/trim.js'
@@ -149,7 +149,8 @@ export function expectedPaths(s: Snapshot, instance: Instance): readonly Expecte
 }
 
 /**
- * The TCP results that concern this instance: connects to the mount targets of its own AZ (the probe is one command
+ * The TCP results that concern this instance: connects to the mount targets that serve it, those of its own AZ or the
+ * one its UserData mounts by IP (mount-usage.ts mountTargetUsedBy) (the probe is one command
  * for every host, so it is told every mount-target IP and connects to all of them), plus any connect to an IP the
  * snapshot knows no mount target for (its AZ cannot be told, so it is not dropped). `served` is the mount targets
  * of the instance's AZ for the file systems in scope (callers must not change it).
@@ -163,18 +164,22 @@ export function ownAzTcp(s: Snapshot, instance: Instance, f: ProbeFacts): {tcp: 
 type Served = {served: readonly MountTarget[]; ownIps: ReadonlySet<string>}
 
 /**
- * The mount targets that serve an instance and their IPs. They depend only on the file systems it uses and its AZ
- * (id and name), which a cluster's hosts share: worked out once per (file systems, AZ) per check run.
+ * The mount targets that serve an instance and their IPs. They depend only on the file systems it uses, its UserData
+ * and its AZ (id and name), which a cluster's hosts share: worked out once per (file systems, UserData, AZ) per check
+ * run. Where the UserData names several mount targets in other AZs by IP, the one of its own AZ stands.
  */
 function servedMountTargets(s: Snapshot, instance: Instance): Served {
   const uses = instanceFileSystems(s, instance)
+  const ud = userDataOf(s, instance)
   const azId = instanceAzId(s, instance)
-  const byUses = memo(s, 'servedMountTargets', () => new Map<ReadonlySet<string>, Map<string | undefined, Map<string | undefined, Served>>>())
-  const byAzId = byUses.get(uses) ?? byUses.set(uses, new Map()).get(uses)!
+  const byUses = memo(s, 'servedMountTargets', () => new Map<ReadonlySet<string>, Map<UserData | undefined, Map<string | undefined, Map<string | undefined, Served>>>>())
+  const byUd = byUses.get(uses) ?? byUses.set(uses, new Map()).get(uses)!
+  const byAzId = byUd.get(ud) ?? byUd.set(ud, new Map()).get(ud)!
   const byAzName = byAzId.get(azId) ?? byAzId.set(azId, new Map()).get(azId)!
   let out = byAzName.get(instance.azName)
   if (!out) {
-    const served = fileSystemRefs(s).filter(fs => uses.has(fs.id)).map(fs => mountTargetForInstance(s, fs.id, instance)).filter((mt): mt is MountTarget => !!mt)
+    const served = fileSystemRefs(s).filter(fs => uses.has(fs.id))
+      .map(fs => mountTargetUsedBy(s, fs.id, instance).mt ?? mountTargetForInstance(s, fs.id, instance)).filter((mt): mt is MountTarget => !!mt)
     byAzName.set(instance.azName, out = {served, ownIps: new Set(served.flatMap(mountTargetIps))})
   }
   return out

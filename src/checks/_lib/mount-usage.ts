@@ -5,11 +5,10 @@
  */
 import {pushTo} from '../../core/group.js'
 import {memo} from '../../core/memo.js'
-import type {EfsVolumeConfiguration, Snapshot, TaskDefinition, TaskVolume, UserData} from '../../model/snapshot.js'
-import {mountTargetIps} from './nfs-pairs.js'
-import {mountTargetsOf} from './scope.js'
+import type {EfsVolumeConfiguration, Instance, MountTarget, Snapshot, TaskDefinition, TaskVolume, UserData} from '../../model/snapshot.js'
+import {inInstanceAz, mountTargetForInstance, mountTargetIps, mountTargetsOf} from './scope.js'
 import {parseDevice, parseUd} from './user-data.js'
-import {deviceFileSystem, deviceIndex} from './usage.js'
+import {deviceFileSystem, deviceIndex, userDataOf} from './usage.js'
 
 export interface MountUse {
   /** 1-based line in the UserData text. */
@@ -82,6 +81,52 @@ function mountsByFs(s: Snapshot): Map<string, MountUse[]> {
 }
 
 export {userDataOf} from './usage.js'
+
+const NO_MOUNT_TARGETS: readonly MountTarget[] = []
+
+/**
+ * The mount targets of `fsId` that an instance's UserData mounts by IP (a device `10.0.1.25:/`, or efs-utils'
+ * `mounttargetip=`), in the order first named. Empty when it mounts by file-system id or DNS name, which the client
+ * resolves to the mount target of its own AZ. Worked out once per script per check run.
+ */
+export function mountTargetsNamedByIp(s: Snapshot, instance: Instance, fsId: string): readonly MountTarget[] {
+  const u = userDataOf(s, instance)
+  if (!u) return NO_MOUNT_TARGETS
+  const byScript = memo(s, 'mountTargetsNamedByIp', () => new Map<UserData, Map<string, MountTarget[]>>())
+  let named = byScript.get(u)
+  if (!named) {
+    const byIp = memo(s, 'mountTargetsByIp', () => {
+      const m = new Map<string, MountTarget>()
+      for (const mt of s.mountTargets ?? []) for (const ip of mountTargetIps(mt)) if (!m.has(ip)) m.set(ip, mt)
+      return m
+    })
+    named = new Map()
+    for (const m of mountsIn(s, u)) {
+      const ips = [m.host, ...m.options.filter(o => o.startsWith('mounttargetip=')).map(o => o.slice('mounttargetip='.length))]
+      for (const ip of ips) {
+        const mt = byIp.get(ip)
+        if (mt && !named.get(mt.fileSystemId)?.includes(mt)) pushTo(named, mt.fileSystemId, mt)
+      }
+    }
+    byScript.set(u, named)
+  }
+  return named.get(fsId) ?? NO_MOUNT_TARGETS
+}
+
+/**
+ * Which mount target an instance's NFS traffic to `fsId` goes to. By default the available one in its AZ (what a
+ * mount by file-system id or DNS name resolves to). When its UserData mounts by IP and names none in its AZ, the one
+ * it names (`byIp`), wherever it is: a host in eu-west-1b that mounts 10.20.1.25 (eu-west-1a) needs that mount
+ * target's security group and NACLs to let it in, not those of its own AZ. When it names several in other AZs (a
+ * script that picks one at boot), which one a host uses cannot be told: `mt` is undefined and `candidates` lists them.
+ */
+export function mountTargetUsedBy(s: Snapshot, fsId: string, instance: Instance): {mt?: MountTarget; byIp?: boolean; candidates?: readonly MountTarget[]} {
+  const own = mountTargetForInstance(s, fsId, instance)
+  const named = mountTargetsNamedByIp(s, instance, fsId)
+  if (named.length === 0 || named.some(mt => inInstanceAz(s, mt, instance))) return {mt: own}
+  if (named.length === 1) return {mt: named[0], byIp: true}
+  return {candidates: named}
+}
 
 export interface EfsVolumeUse {taskDefinition: TaskDefinition; volume: TaskVolume; config: EfsVolumeConfiguration}
 

@@ -68,6 +68,16 @@ export function mountTargetInAz(s: Snapshot, fsId: string, az: {azId?: string; a
     mt.lifeCycleState === 'available' && (az.azId && mt.azId ? mt.azId === az.azId : mt.azName !== undefined && mt.azName === az.azName))
 }
 
+/** Whether a mount target is in an instance's AZ (AZ id, else AZ name, as mountTargetInAz). */
+export function inInstanceAz(s: Snapshot, mt: MountTarget, instance: Instance): boolean {
+  const azId = instanceAzId(s, instance)
+  return azId && mt.azId ? mt.azId === azId : mt.azName !== undefined && mt.azName === instance.azName
+}
+
+export function mountTargetIps(mt: MountTarget): string[] {
+  return [mt.ipAddress, mt.ipv6Address].filter((x): x is string => Boolean(x))
+}
+
 /** The available mount target that serves an instance (its subnet's AZ id, else its AZ name). */
 export function mountTargetForInstance(s: Snapshot, fsId: string, instance: Instance): MountTarget | undefined {
   return mountTargetInAz(s, fsId, {azId: instanceAzId(s, instance), azName: instance.azName})

@@ -69,7 +69,7 @@ export const mountTargetSgAllowsNfs = defineCheck({
   id: 'network/mount-target-sg-allows-nfs',
   title: 'Mount-target security groups admit TCP 2049 from every container instance',
   severity: 'error',
-  description: 'Without an inbound TCP 2049 rule matching the client (the instance, or the task ENI for awsvpc tasks with EFS volumes), the mount hangs and fails with `mount.nfs4: Connection timed out`.',
+  description: 'Without an inbound TCP 2049 rule matching the client (the instance, or the task ENI for awsvpc tasks with EFS volumes), the mount hangs and fails with `mount.nfs4: Connection timed out`. Each instance is judged against the mount target of its AZ, or the one its UserData mounts by IP (`10.0.1.25:/`, `mounttargetip=`) wherever that is.',
   remediation: 'Add an inbound TCP 2049 rule to the mount-target security group whose source is the instances\' security group (for awsvpc tasks with EFS volumes: the task security group).',
   docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/network-access.html',
   needs: ['containerInstances', 'instances', 'mountTargets', 'securityGroups', 'subnets'],
