@@ -21,14 +21,15 @@ interface EventExplanation extends Explanation {
 
 export default class ExplainCmd extends BaseCommand {
   static summary = 'Explain an EFS/ECS error message: its likely causes, the checks that confirm them, and the fix.'
-  static description = `Paste a mount error, an efs-utils log line or an ECS stoppedReason, or give - to read a whole log from stdin (up to 16 MB; for a multi-line paste each match names its line). With --cluster, the reasons of the cluster's recently stopped tasks (stoppedReason and container reasons) and the error events its services logged in the last 24 hours (ResourceInitializationError, CannotCreateContainerError, placement failures) are explained too.
+  static description = `Paste a mount error, an efs-utils log line or an ECS stoppedReason, or give - (or nothing, when stdin is a file or a pipe) to read a whole log from stdin (up to 16 MB; for a multi-line paste each match names its line). With --cluster, the reasons of the cluster's recently stopped tasks (stoppedReason and container reasons) and the error events its services logged in the last 24 hours (ResourceInitializationError, CannotCreateContainerError, placement failures) are explained too.
 
 Exit codes: 0 = at least one message was recognised; 1 = nothing matched; 2 = could not run.`
 
   static examples = [
     '<%= config.bin %> explain "mount.nfs4: Connection timed out"',
     '<%= config.bin %> explain "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: Failed to resolve ..."',
-    '<%= config.bin %> explain - < /var/log/amazon/efs/mount.log',
+    '<%= config.bin %> explain < /var/log/amazon/efs/mount.log',
+    'journalctl -k | <%= config.bin %> explain',
     '<%= config.bin %> explain --cluster prod --region eu-west-1',
   ]
 
@@ -45,7 +46,7 @@ Exit codes: 0 = at least one message was recognised; 1 = nothing matched; 2 = co
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(ExplainCmd)
-    const text = (args.message === '-' ? await readStdin() : args.message)?.trim()
+    const text = (args.message === '-' || (args.message === undefined && !flags.cluster && await stdinIsRedirected()) ? await readStdin() : args.message)?.trim()
     if (!text && !flags.cluster) throw new UsageError('give an error message to explain (in quotes), or --cluster to read stopped tasks')
     const pasted = text ? explain(text) : undefined
     // NOTE: a lone word that names a file was meant as the file's contents: say how to give them.
@@ -107,6 +108,20 @@ Exit codes: 0 = at least one message was recognised; 1 = nothing matched; 2 = co
 const MAX_STDIN = 16 * 1024 * 1024
 
 /** All of stdin as UTF-8, refusing more than 16 MB (a paste, not a disk image). */
+/**
+ * Whether stdin is a file or a pipe (`explain < mount.log`, `journalctl | efsdoctor explain`), so that no message at all
+ * means "read it", as with `-`. Not a terminal, /dev/null or a socket: those still get the usage line.
+ */
+async function stdinIsRedirected(): Promise<boolean> {
+  const {fstatSync} = await import('node:fs')
+  try {
+    const st = fstatSync(0)
+    return st.isFile() || st.isFIFO()
+  } catch {
+    return false
+  }
+}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0

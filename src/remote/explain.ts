@@ -68,6 +68,7 @@ export const SIGNATURES: readonly Signature[] = [
       'VPC enableDnsSupport/enableDnsHostnames off, or a DHCP option set with DNS servers that do not forward to AmazonProvidedDNS',
       'wrong file-system id or region, or the client is in another VPC (names resolve only inside the mount targets\' VPC)',
       'the file system or mount target was created moments ago (DNS takes 60–90 s after the mount target becomes available)',
+      'only sometimes, at boot: the mount ran before the instance\'s network and resolver were up (a reboot or a second try works)',
     ],
     checks: ['efs/mount-target-per-az', 'network/vpc-dns', 'efs/mount-target-same-vpc', 'efs/file-system-exists', 'efs/mount-target-available', 'host/dns-resolves'],
     fix: 'Create a mount target in every AZ the cluster launches into, enable VPC DNS support and hostnames, and retry the mount with a bounded loop after the mount target is available.',
@@ -118,9 +119,22 @@ export const SIGNATURES: readonly Signature[] = [
     fix: 'Allow TCP 2049 from the client on the mount target\'s security group and make sure each AZ has a mount target; retry.',
   },
   {
+    id: 'access-denied-tls',
+    title: 'The EFS server refused a TLS mount (127.0.0.1 is efs-utils\' local TLS tunnel, so tls was used)',
+    pattern: /access denied by server while mounting (?:127\.0\.0\.1|localhost):/i,
+    causes: [
+      'the file-system policy grants ClientMount to no anonymous client and the mount does not pass iam (efs-utils then sends no identity)',
+      'the IAM identity efs-utils uses with iam (the instance role for host mounts, the task role for iam: ENABLED tasks, a pod\'s IRSA role) lacks elasticfilesystem:ClientMount (ClientWrite to write, ClientRootAccess as root)',
+      'an access point was created seconds ago (efs-utils retries) or belongs to another file system',
+    ],
+    checks: ['efs/file-system-policy', 'ecs/task-role-efs-access', 'ecs/efs-volume-configuration'],
+    fix: 'Add iam to the mount options (iam: ENABLED in efsVolumeConfiguration) when the policy grants no anonymous access, and grant that role elasticfilesystem:ClientMount and ClientWrite (ClientRootAccess for root); or adjust the file-system policy.',
+  },
+  {
     id: 'access-denied',
     title: 'The EFS server refused the mount',
-    pattern: /access denied by server while mounting/i,
+    // NOTE: not a mount of 127.0.0.1 (access-denied-tls): TLS was used there, so "without tls" is not a cause.
+    pattern: /access denied by server while mounting (?!(?:127\.0\.0\.1|localhost):)/i,
     causes: [
       'the file-system policy denies non-TLS access (aws:SecureTransport=false) and the client mounts without tls',
       'the file-system policy does not grant elasticfilesystem:ClientMount to anonymous clients and the client mounts without iam',
@@ -207,12 +221,24 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: 'imds-region',
     title: 'efs-utils could not find the region',
-    pattern: /Error retrieving region|Cannot retrieve az from instance_metadata/i,
+    pattern: /Error retrieving region/i,
     causes: [
       'efs-utils.conf sets no region and instance metadata does not answer (IMDS disabled, IMDSv2 required with an old efs-utils, hop limit 1 from a container, no IMDS at all as in CodeBuild)',
     ],
     checks: ['host/efs-utils-region'],
     fix: 'Upgrade amazon-efs-utils, set region= in /etc/amazon/efs/efs-utils.conf, or raise the IMDS hop limit to 2.',
+  },
+  {
+    id: 'imds-az',
+    title: 'efs-utils could not read the instance\'s Availability Zone from instance metadata (a warning; the error after it is the one to fix)',
+    pattern: /Cannot retrieve az from instance_metadata|Get AZ via metadata service call failed/i,
+    causes: [
+      'efs-utils asks for the AZ only to find a mount-target IP itself after the file system\'s DNS name did not resolve (or for a DNS name format with {az}): the line after this one (often "Failed to resolve") says why the mount failed',
+      'instance metadata did not answer: only sometimes, early in boot; always, when IMDS is disabled, IMDSv2 is required with an old efs-utils, or a container is one hop too far (hop limit 1)',
+    ],
+    checks: ['host/dns-resolves', 'network/vpc-dns', 'efs/mount-target-per-az'],
+    fix: 'Fix the error that follows first (usually DNS: VPC DNS attributes on, a mount target in the AZ, the mount retried once the network is up); for the metadata call, upgrade amazon-efs-utils and allow IMDS (hop limit 2 from containers).',
+    generic: true,
   },
   {
     id: 'instance-role-describe',
@@ -250,9 +276,22 @@ export const SIGNATURES: readonly Signature[] = [
     fix: 'systemctl enable --now amazon-ecs-volume-plugin, then restart Docker and the ECS agent.',
   },
   {
+    id: 'tls-tunnel-not-responding',
+    title: 'A TLS mount stopped answering (127.0.0.1 is efs-utils\' local TLS tunnel: stunnel, or efs-proxy in efs-utils 2.x)',
+    pattern: /nfs: server (?:127\.0\.0\.1|localhost) not responding/i,
+    causes: [
+      'the tunnel process died and amazon-efs-mount-watchdog did not restart it (the watchdog is stopped, or an old efs-utils skipped it)',
+      'the tunnel is up but its connection to the mount target broke (a security group or NACL change, the mount target deleted)',
+      'several TLS mounts started at once left a tunnel stuck (older efs-utils with stunnel 5)',
+    ],
+    checks: ['host/efs-utils-tls', 'host/mount-responds', 'network/mount-target-sg-allows-nfs', 'network/nacl-allows-nfs'],
+    fix: 'On the host, look at systemctl status amazon-efs-mount-watchdog and pgrep -a "stunnel|efs-proxy"; upgrade amazon-efs-utils, then unmount (umount -l if it hangs) and mount again.',
+  },
+  {
     id: 'server-not-responding',
     title: 'The NFS server stopped answering a mounted file system',
-    pattern: /nfs: server \S+ not responding/i,
+    // NOTE: not 127.0.0.1, efs-utils' TLS tunnel (tls-tunnel-not-responding).
+    pattern: /nfs: server (?!(?:127\.0\.0\.1|localhost) )\S+ not responding/i,
     causes: ['network path broken after mount (security group/NACL change, mount target deleted)', 'mount without noresvport lost its connection on reconnect'],
     checks: ['host/mount-responds', 'network/mount-target-sg-allows-nfs', 'network/nacl-allows-nfs'],
     fix: 'Restore the network path, mount with noresvport (efs-utils does), and remount the hung mount.',

@@ -5,7 +5,7 @@
  */
 import {jest} from '@jest/globals'
 import {spawn, spawnSync} from 'node:child_process'
-import {copyFileSync, mkdirSync, mkdtempSync, readFileSync} from 'node:fs'
+import {closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {createServer, type Server, type Socket} from 'node:net'
@@ -32,6 +32,25 @@ describe('efsdoctor as a process', () => {
     expect(r.stderr.trim().split('\n')).toEqual(['efsdoctor: "chek" is not an efsdoctor command; did you mean "check"?'])
     const l = cli('lnit', 'foo.yaml')
     expect(l.stderr.trim()).toBe('efsdoctor: "lnit" is not an efsdoctor command; did you mean "lint foo.yaml"?')
+  })
+
+  it('explain reads stdin when it is a file or a pipe and no message is given; a terminal-less empty stdin gets the usage line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'efsd-explain-stdin-'))
+    const log = join(dir, 'mount.log')
+    writeFileSync(log, 'INFO - Executing: "/sbin/mount.nfs4 127.0.0.1:/ /mnt/efs"\nmount.nfs4: access denied by server while mounting 127.0.0.1:/\n')
+    const fd = openSync(log, 'r')
+    const fromFile = spawnSync(process.execPath, [RUN, 'explain', '-o', 'json'], {encoding: 'utf8', env: RUN_ENV, timeout: 60_000, stdio: [fd, 'pipe', 'pipe']})
+    closeSync(fd)
+    expect(fromFile.status).toBe(0)
+    expect(JSON.parse(fromFile.stdout).message.matches.map((m: {id: string}) => m.id)).toEqual(['access-denied-tls'])
+    // A shell pipe (a FIFO; Node's own stdio 'pipe' is a socket, which is not read unasked: a parent may never close it).
+    const piped = spawnSync('bash', ['-c', 'printf "nfs: server 127.0.0.1 not responding, timed out\\n" | "$0" "$1" explain', process.execPath, RUN],
+      {encoding: 'utf8', env: RUN_ENV, timeout: 60_000})
+    expect(piped.status).toBe(0)
+    expect(piped.stdout).toContain('local TLS tunnel')
+    const none = spawnSync(process.execPath, [RUN, 'explain'], {encoding: 'utf8', env: RUN_ENV, timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe']})
+    expect(none.status).toBe(2)
+    expect(none.stderr).toContain('give an error message to explain')
   })
 
   it('./bin/dev.js (the sources through tsx) answers as the shipped CLI does', () => {

@@ -56,6 +56,30 @@ describe('explain', () => {
     expect(explain(text).matches[0].causes[0]).toMatch(/SecureTransport/)
   })
 
+  test('a mount of 127.0.0.1 (efs-utils\' TLS tunnel) that the server refuses: TLS was used, so IAM comes first', () => {
+    const text = "b'mount.nfs4: access denied by server while mounting 127.0.0.1:/'"
+    expect(ids(text)).toEqual(['access-denied-tls'])
+    const m = explain(text).matches[0]
+    expect(m.causes[0]).toMatch(/does not pass iam/)
+    expect(m.causes.join(' ')).not.toMatch(/without tls|SecureTransport/)
+    // Any other server still gets the general signature, which names the TLS policy first.
+    expect(ids('mount.nfs4: access denied by server while mounting 10.0.1.25:/')).toEqual(['access-denied'])
+  })
+
+  test('a TLS mount that stops answering names the local tunnel, not the server', () => {
+    expect(ids('[2521412.689613] nfs: server 127.0.0.1 not responding, timed out')).toEqual(['tls-tunnel-not-responding'])
+    expect(explain('nfs: server 127.0.0.1 not responding, still trying').matches[0].causes[0]).toMatch(/watchdog/)
+    expect(ids('nfs: server 10.0.1.25 not responding, still trying')).toEqual(['server-not-responding'])
+  })
+
+  test('"Cannot retrieve az" is a warning on the way to the real error, not a missing region', () => {
+    const warning = '2025-06-02 05:53:46 UTC - WARNING - Get AZ via metadata service call failed, Cannot retrieve az from instance_metadata'
+    expect(ids(warning)).toEqual(['imds-az'])
+    expect(ids(`${warning}\n2025-06-02 05:53:47 UTC - ERROR - Failed to resolve "fs-XXX.efs.eu-west-1.amazonaws.com". The file system mount target ip address cannot be found, please pass mount target ip address via mount options.`))
+      .toEqual(['dns-resolve', 'imds-az'])
+    expect(explain(warning).matches[0].title).not.toMatch(/region/)
+  })
+
   test('the full ResourceInitializationError with a timeout routes to the network', () => {
     const text = 'ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: mount.nfs4: Connection timed out : unsuccessful EFS utils command execution; code: 32'
     expect(ids(text)).toEqual(['connection-timeout', 'resource-initialization'])
@@ -178,7 +202,7 @@ describe('explain', () => {
     expect(paste.length).toBeGreaterThan(1_000_000)
     const e = explain(paste)
     const ms = bestOf5(() => explain(paste))
-    expect(e.matches[0].id).toBe('access-denied')
+    expect(e.matches[0].id).toBe('access-denied-tls')
     expect(e.matches[0].line?.number).toBe(paste.split('\n').length - 1)
     process.stdout.write(`1 MB paste: ${ms.toFixed(1)} ms CPU\n`)
     // NOTE: alone this measures 8–20 ms CPU; inside the full parallel suite at load 10+ on two cores it measured 124 ms
