@@ -36,6 +36,11 @@ export function derivedOf(s: object): Readonly<Record<string, unknown>> | undefi
   return now.length === d.from.length && now.every((x, i) => x === d.from[i]) ? d.values : undefined
 }
 
+/** The value a run marked `s` with under `key` (withMemo's `known`, or a memo already computed); undefined otherwise. */
+export function memoed(s: object, key: string): unknown {
+  return (s as Memoized)[MEMO]?.get(key)
+}
+
 export function memo<T>(s: object, key: string, compute: () => T): T {
   const cache = (s as Memoized)[MEMO]
   if (!cache) return compute()

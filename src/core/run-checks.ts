@@ -160,10 +160,15 @@ export function runChecks(checks: readonly Check[], snapshot: Snapshot, opts: Ru
   // no part has a gap, so no part is removed from the run's copy.
   const known = snapshot.gaps.length ? {} : opts.derived ?? derivedOf(snapshot) ?? {}
   const seen = withMemo(withUnseenPartsRemoved(snapshot), opts.countPasses ? {...known, [ONLY_COUNTS_PASSES]: true} : known)
+  // NOTE: with nothing stamped on them afterwards (withFingerprints sets a field on each finding), a counted pass of a
+  // check's own severity is one finding object per check, pushed once per pass (COUNTED_PASS in define-check.ts).
+  const sharePasses = opts.countPasses && opts.fingerprints === false
   for (const check of selectChecks(checks, opts)) {
+    let counted: Finding | undefined
     for (const o of runOne(check, seen)) {
       if (opts.countPasses && o.status === 'pass') {
-        findings.push({status: 'pass', resource: o.resource, message: '', checkId: check.id, title: check.title, severity: o.severity ?? check.severity})
+        if (sharePasses && !o.severity) findings.push(counted ??= {status: 'pass', resource: o.resource, message: '', checkId: check.id, title: check.title, severity: check.severity})
+        else findings.push({status: 'pass', resource: o.resource, message: '', checkId: check.id, title: check.title, severity: o.severity ?? check.severity})
         continue
       }
       // NOTE: the same finding as `{...o, checkId, title, severity}` (same key order), built with Object.assign: the

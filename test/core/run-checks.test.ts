@@ -138,7 +138,7 @@ describe('fingerprints only when something reads them', () => {
 })
 
 describe('passes only counted when nothing reads more of them', () => {
-  it('countPasses keeps every pass (check, status, resource, severity) without message or evidence; the rest, the summary and the table are the same', async () => {
+  it('countPasses keeps every pass (check, status, severity) without message, evidence or resource; the rest, the summary and the table are the same', async () => {
     const {allChecks} = await import('../../src/checks/index.js')
     const {renderReport} = await import('../../src/report/index.js')
     const {sanitizeShown} = await import('../../src/report-flags.js')
@@ -154,14 +154,20 @@ describe('passes only counted when nothing reads more of them', () => {
       const c = counted.findings[i]
       if (f.status !== 'pass') return expect(c).toEqual(f)
       expect(f.message).not.toBe('')
-      expect(c).toEqual({status: 'pass', resource: f.resource, message: '', checkId: f.checkId, title: f.title, severity: f.severity})
+      expect({...c, resource: undefined}).toEqual({status: 'pass', resource: undefined, message: '', checkId: f.checkId, title: f.title, severity: f.severity})
     })
+    // Without fingerprints to stamp, a check's counted passes are one object; with them (stamped one by one), one each.
+    const firstPass = counted.findings.find(f => f.status === 'pass')!
+    expect(counted.findings.filter(f => f === firstPass).length).toBe(full.findings.filter(f => f.status === 'pass' && f.checkId === firstPass.checkId).length)
+    const stamped = runChecks(allChecks, snapshot, {countPasses: true})
+    expect(new Set(stamped.findings).size).toBe(stamped.findings.length)
+    expect(stamped.summary).toEqual(full.summary)
     const ctx = {catalogue: allChecks, color: false, verbose: false, width: 100}
     expect(await renderReport('table', sanitizeShown(counted), ctx)).toBe(await renderReport('table', sanitizeShown(full), ctx))
   })
 
   it('the per-instance loops cut a pass down as soon as it is made, only in a run that counts passes (asKept)', async () => {
-    const {ONLY_COUNTS_PASSES} = await import('../../src/core/define-check.js')
+    const {COUNTED_PASS, ONLY_COUNTS_PASSES} = await import('../../src/core/define-check.js')
     const {withMemo} = await import('../../src/core/memo.js')
     const {withHostFacts: healthy} = await import('../support/host-facts.js')
     const {port2049Reachable: reachable} = await import('../../src/checks/host/port-2049-reachable.js')
@@ -173,18 +179,20 @@ describe('passes only counted when nothing reads more of them', () => {
       expect(passes.every(o => o.message !== '' && o.evidence !== undefined)).toBe(true)
       const counted = check.run(withMemo(healthy(), {[ONLY_COUNTS_PASSES]: true}))
       expect(counted.map(o => o.status)).toEqual(whole.map(o => o.status))
-      counted.forEach((o, i) => expect(o).toEqual(o.status === 'pass' ? {status: 'pass', resource: whole[i].resource, message: ''} : whole[i]))
+      counted.forEach((o, i) => expect(o).toBe(o.status === 'pass' ? COUNTED_PASS : o))
+      counted.forEach((o, i) => o.status !== 'pass' && expect(o).toEqual(whole[i]))
     }
   })
 
   it('passFor builds the message and extras of a pass only when the run keeps them', async () => {
-    const {ONLY_COUNTS_PASSES, passFor} = await import('../../src/core/define-check.js')
+    const {COUNTED_PASS, ONLY_COUNTS_PASSES, passFor} = await import('../../src/core/define-check.js')
     const {withMemo} = await import('../../src/core/memo.js')
     const r = {type: 'ec2-instance', id: 'i-1'}
     let built = 0
     const message = () => { built++; return 'i-1 is fine.' }
     const extra = () => { built++; return {evidence: {a: 1}} }
-    expect(passFor(withMemo({}, {[ONLY_COUNTS_PASSES]: true}), r, message, extra)).toEqual({status: 'pass', resource: r, message: ''})
+    expect(passFor(withMemo({}, {[ONLY_COUNTS_PASSES]: true}), r, message, extra)).toBe(COUNTED_PASS)
+    expect(COUNTED_PASS).toEqual({status: 'pass', resource: expect.anything(), message: ''})
     expect(built).toBe(0)
     expect(passFor({}, r, message, extra)).toEqual({status: 'pass', resource: r, message: 'i-1 is fine.', evidence: {a: 1}})
     expect(built).toBe(2)

@@ -2,7 +2,7 @@
  * The (file system, active instance, mount target that serves it) triples the network checks evaluate, and the
  * shared outcomes for the cases they all handle the same way.
  */
-import {asKept, skipped, unknown} from '../../core/define-check.js'
+import {asKept, COUNTED_PASS, skipped, unknown} from '../../core/define-check.js'
 import {memo} from '../../core/memo.js'
 import type {Outcome, Resource} from '../../core/types.js'
 import type {FileSystem, Instance, MountTarget, Snapshot} from '../../model/snapshot.js'
@@ -70,6 +70,7 @@ export function perServedPair(s: Snapshot, each: (fs: FileSystem, instance: Inst
   return nfsPairs(s).map(p => {
     // NOTE: the outcome was just made for this pair, so the key and message are set on it rather than on a copy.
     const o = p.mt ? each(p.fs, p.instance, p.mt, res.instance(p.instance)) : p.candidates ? unknownMountTarget(p, p.candidates) : noMountTarget(p)
+    if (o === COUNTED_PASS) return o
     if (p.byIp && p.mt && o.message) o.message += ` (${p.instance.id}'s UserData mounts ${p.fs.id} by the IP of ${where(p.mt)}, not through the mount target of its own AZ.)`
     o.key = {fileSystem: p.fs.id, ...o.key}
     return asKept(s, o)
