@@ -53,6 +53,15 @@ describe('efsdoctor as a process', () => {
     expect(none.stderr).toContain('give an error message to explain')
   })
 
+  it('a first word that is one command\'s flag names that command, quoted, exit 2', () => {
+    const r = cli('--from', 'my snap.json', '--output', 'json')
+    expect(r.status).toBe(2)
+    expect(r.stderr.trim()).toBe(`efsdoctor: "--from" is a flag of "check": run efsdoctor check --from 'my snap.json' --output json`)
+    expect(cli('--list-examples').stderr.trim()).toBe('efsdoctor: "--list-examples" is a flag of "check": run efsdoctor check --list-examples')
+    // A flag several commands have (-o) gets the usual line.
+    expect(cli('-o', 'json').stderr).toContain('is not an efsdoctor command')
+  })
+
   it('./bin/dev.js (the sources through tsx) answers as the shipped CLI does', () => {
     const shipped = cli('lnit', 'foo.yaml')
     const source = dev('lnit', 'foo.yaml')

@@ -15,7 +15,8 @@ import {mountFsId, probedHosts} from '../_lib/host.js'
 import {userDataOf} from '../_lib/usage.js'
 import {listCandidates} from '../_lib/cluster-hosts.js'
 
-interface Client { label: string; resource: Resource; key: Record<string, string>; tls: boolean; iam: boolean; fix: Fix; line?: number; userDataId?: string }
+/** `fix(iam)`: the fix of a refused client; `iam` when the policy also wants an IAM identity (TLS alone will not do). */
+interface Client { label: string; resource: Resource; key: Record<string, string>; tls: boolean; iam: boolean; fix: (iam: boolean) => Fix; line?: number; userDataId?: string }
 
 /** How many hosts to name before "and N more". */
 const NAMED_HOSTS = 3
@@ -37,12 +38,16 @@ function clientsOf(s: Snapshot, fsId: string): Client[] {
   const fromUserData = mountsOfFs(s, fsId).map((m): Client => ({
     label: `UserData ${m.userDataId} line ${m.line} (${m.type ?? 'mount'} ${m.options.join(',') || 'no options'})`,
     resource: {type: 'user-data', id: m.userDataId}, key: {fileSystem: fsId}, line: m.line, tls: mountUsesTls(m), iam: mountUsesIam(m), userDataId: m.userDataId,
-    fix: {summary: `Mount with efs-utils and TLS + IAM, e.g. fstab \`${fsId}:/ <mount-point> efs _netdev,noresvport,tls,iam 0 0\` (\`mount -t efs -o tls,iam\`), and grant the instance role elasticfilesystem:ClientMount (+ClientWrite).`},
+    fix: iam => ({summary: iam
+      ? `Mount with efs-utils and TLS + IAM, e.g. fstab \`${fsId}:/ <mount-point> efs _netdev,noresvport,tls,iam 0 0\` (\`mount -t efs -o tls,iam\`), and grant the instance role elasticfilesystem:ClientMount (+ClientWrite).`
+      : `Mount with efs-utils and TLS, e.g. fstab \`${fsId}:/ <mount-point> efs _netdev,noresvport,tls 0 0\` (\`mount -t efs -o tls\`): the policy lets clients mount without IAM once they use TLS.`}),
   }))
   const fromTasks = efsVolumesOf(s, fsId).map(({taskDefinition: td, volume, config}): Client => ({
     label: `task definition ${tdLabel(td)} volume "${volume.name}"`,
     resource: {type: 'task-definition', id: td.arn}, key: {fileSystem: fsId, volume: volume.name}, tls: config.transitEncryption === 'ENABLED', iam: config.authorizationConfig?.iam === 'ENABLED',
-    fix: {summary: `In ${td.family}, set efsVolumeConfiguration.transitEncryption to ENABLED and authorizationConfig.iam to ENABLED, and grant the task role (${td.taskRoleArn ?? 'none set'}) elasticfilesystem:ClientMount (+ClientWrite).`},
+    fix: iam => ({summary: iam
+      ? `In ${td.family}, set efsVolumeConfiguration.transitEncryption to ENABLED and authorizationConfig.iam to ENABLED, and grant the task role (${td.taskRoleArn ?? 'none set'}) elasticfilesystem:ClientMount (+ClientWrite).`
+      : `In ${td.family}, set efsVolumeConfiguration.transitEncryption to ENABLED: the policy lets clients mount without IAM once they use TLS.`}),
   }))
   return [...fromUserData, ...fromTasks]
 }
@@ -71,12 +76,14 @@ export const fileSystemPolicy = defineCheck({
       }
       const clients = clientsOf(s, id)
       const out = clients.map(c => {
-        const why = refusalReasons(policy, c)
+        const why = refusalReasons(policy, {tls: c.tls, iam: c.iam})
         const ev = {fileSystemId: id, tls: c.tls, iam: c.iam, policy}
         const extra = {evidence: ev, key: c.key, location: c.line ? {line: c.line} : undefined}
         if (why.length) {
           const now = c.userDataId ? mountedNow(s, c.userDataId, id) : undefined
-          return fail(c.resource, `${c.label} would be refused by ${id} ("access denied by server"): ${why.join('; ')}.${now ?? ''}`, c.fix, extra)
+          // NOTE: the client needs IAM too when TLS alone would still be refused.
+          const iam = refusalReasons(policy, {tls: true, iam: c.iam}).length > 0
+          return fail(c.resource, `${c.label} would be refused by ${id} ("access denied by server"): ${why.join('; ')}.${now ?? ''}`, c.fix(iam), extra)
         }
         const note = c.iam ? ' The mounting role still needs elasticfilesystem:ClientMount.' : ''
         return pass(c.resource, `${c.label} mounts ${id} in a way its policy admits (tls=${c.tls}, iam=${c.iam}).${note}`, extra)

@@ -51,6 +51,18 @@ describe('efs/file-system-policy', () => {
     expect(f.map(x => x.status)).toEqual(['fail', 'fail'])
     expect(f[0].message).toMatch(/aws:SecureTransport/)
     expect(f[1].fix?.summary).toMatch(/transitEncryption to ENABLED/)
+    // Anonymous clients may mount with TLS: the fix is TLS alone, neither iam nor a role grant.
+    expect(f[0].fix?.summary).toContain(`${IDS.fs}:/ <mount-point> efs _netdev,noresvport,tls 0 0`)
+    for (const x of f) expect(x.fix?.summary).not.toMatch(/iam|ClientMount/)
+  })
+
+  it('asks for IAM as well only when TLS alone would still be refused', () => {
+    const s = withPolicy(denyInsecure, cdkDefault)
+    s.userData![0].text = `#!/bin/bash\nmount -t nfs4 -o nfsvers=4.1 ${IDS.fs}.efs.eu-west-1.amazonaws.com:/ /mnt/efs\n`
+    const ud = run(s).find(x => x.resource.type === 'user-data')!
+    expect(ud.status).toBe('fail')
+    expect(ud.fix?.summary).toContain('tls,iam')
+    expect(ud.fix?.summary).toContain('elasticfilesystem:ClientMount')
   })
 
   it('passes TLS anonymous mounts when * may mount', () => {
