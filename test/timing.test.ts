@@ -36,11 +36,14 @@ describe('phaseTimer', () => {
     t.mark('read --from')
     t.mark('checks')
     expect(t.lines().map(l => Number(/(\d+) page faults$/.exec(l)?.[1]))).toEqual([2000, 500, 100, 2600])
+    // By default the process's own count: start-up holds every fault since the process began (a Node process has
+    // thousands), and a phase's count is never negative (memory the worker already touched may fault nothing).
     const real = phaseTimer(true)
-    const touched = Buffer.alloc(8 * 2 ** 20, 1)
-    real.mark('touch 8 MB')
-    expect(touched[0]).toBe(1)
-    expect(Number(/(\d+) page faults$/.exec(real.lines()[1])?.[1])).toBeGreaterThanOrEqual(1)
+    real.mark('a phase')
+    const counts = real.lines().map(l => Number(/(\d+) page faults$/.exec(l)?.[1]))
+    expect(counts[0]).toBeGreaterThan(100)
+    expect(counts[1]).toBeGreaterThanOrEqual(0)
+    expect(counts[2]).toBe(counts[0] + counts[1])
   })
 
   it('prints nothing unless enabled', () => {
