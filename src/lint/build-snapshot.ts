@@ -410,6 +410,11 @@ export function buildSnapshot(t: ParsedTemplate, opts: BuildOptions): Snapshot {
     const subnets = [x.props.SubnetId, ...arr(x.props.NetworkInterfaces).map(n => obj(n).SubnetId)].filter(v => v !== undefined)
       .map(v => r.str(v) ?? '${SubnetId}')
     if (subnets.length) hostSubnets[x.id] = [...new Set(subnets)]
+    // NOTE: an instance launched from a launch template gives the template's hosts its subnets (a bastion's
+    // LaunchTemplate with the instance's SubnetId): the host checks look the launch template up, not the instance.
+    const lt = obj(x.props.LaunchTemplate)
+    const ltId = r.str(lt.LaunchTemplateId) ?? r.str(lt.LaunchTemplateName)
+    if (subnets.length && ltId && ltId !== x.id) hostSubnets[ltId] = [...new Set([...hostSubnets[ltId] ?? [], ...subnets])]
   }
   for (const h of hostResources) {
     hostSecurityGroups[h.res.id] = [...new Set(h.sgs)]

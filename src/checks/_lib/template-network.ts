@@ -10,14 +10,17 @@ import type {Outcome} from '../../core/types.js'
 import type {Snapshot} from '../../model/snapshot.js'
 import {mountedOnlyElsewhere, templateHostFileSystems} from './usage.js'
 import {NFS_PORT, parseCidr, ruleCoversTcpPort} from './security-groups.js'
+import {awsvpcTaskClients} from './task-clients.js'
 
 /** Linting a template: no live instances, so the checks evaluate declared hosts against declared mount targets. */
 export const isTemplateMode = (s: Snapshot): boolean =>
   s.scope.source === 'template' && s.template !== undefined && s.containerInstances === undefined && s.instances === undefined
 
 export interface TemplateHost {
-  /** Launch template / launch configuration / instance logical id. */
+  /** Launch template / launch configuration / instance logical id (a service's for its awsvpc tasks). */
   id: string
+  /** Who the clients are, in words: `hosts of <id>`, or `tasks of service <id>` (their ENIs are the NFS clients). */
+  who: string
   groupIds: string[]
   /**
    * Subnets its hosts launch in: those of the Auto Scaling groups that launch it, and those an instance names itself;
@@ -44,8 +47,27 @@ export function templateHosts(s: Snapshot): TemplateHost[] {
       // NOTE: a host whose UserData mounts nothing, while another host's mounts the file system, is no client of it.
       const fileSystems = used ?? (mountedOnlyElsewhere(s, id) ? [] : declared.length <= 1 ? declared : undefined)
       const subnetIds = [...new Set([...asgsOf.get(id) ?? [], ...s.template?.hostSubnets?.[id] ?? []])]
-      return {id, groupIds, subnetIds, ...(fileSystems ? {fileSystems} : {})}
+      return {id, who: `hosts of ${id}`, groupIds, subnetIds, ...(fileSystems ? {fileSystems} : {})}
     })
+  })
+}
+
+/**
+ * The template's NFS clients: its hosts (templateHosts), and each service whose tasks run in awsvpc mode (Fargate, or
+ * EC2 with networkMode awsvpc) with an efsVolumeConfiguration volume: their task ENIs mount EFS, with the service's
+ * awsvpcConfiguration security groups and subnets (task-clients.ts). Without them a Fargate-only template had no
+ * client, and the network checks had nothing to judge.
+ */
+export function templateClients(s: Snapshot): TemplateHost[] {
+  return memo(s, 'templateClients', () => {
+    const services = new Map<string, TemplateHost>()
+    for (const c of awsvpcTaskClients(s)) {
+      const id = c.service.arn ?? c.service.name
+      const known = services.get(id)
+      if (known) known.fileSystems = [...new Set([...known.fileSystems ?? [], c.fsId])]
+      else services.set(id, {id, who: `tasks of service ${id}`, groupIds: c.securityGroupIds, subnetIds: c.subnetIds, fileSystems: [c.fsId]})
+    }
+    return [...templateHosts(s), ...services.values()]
   })
 }
 
@@ -58,7 +80,7 @@ export function templateFileSystemIds(s: Snapshot): string[] {
 export function ambiguousHost(s: Snapshot, h: TemplateHost, what: string): Outcome {
   const c = templateFileSystemIds(s)
   const list = c.length > 10 ? `${c.slice(0, 10).join(', ')} and ${c.length - 10} more` : c.join(', ')
-  return unknown({type: 'cloudformation-resource', id: h.id}, `Which file system the hosts of ${h.id} mount is not known from the template (its UserData names none that efsdoctor can resolve), so ${what} is not evaluated; candidates: ${list}.`,
+  return unknown({type: 'cloudformation-resource', id: h.id}, `Which file system the ${h.who} mount is not known from the template (its UserData names none that efsdoctor can resolve), so ${what} is not evaluated; candidates: ${list}.`,
     {evidence: {host: h.id, candidates: c}, key: {host: h.id}})
 }
 

@@ -302,6 +302,22 @@ export function mountedOnlyElsewhere(s: Snapshot, udId: string): string[] | unde
   return others.length > 0 ? others : undefined
 }
 
+/**
+ * The file systems `fsIds` (those in scope), when tasks mount every one of them through efsVolumeConfiguration (the
+ * ECS agent and its volume plugin mount it for each task, on EC2 as on Fargate), the UserData `udId` mounts none (and
+ * is read) and no task definition binds a host path: nothing then needs its hosts to hold a mount of their own.
+ * Undefined otherwise: task definitions not read, a host path bound (it may be meant to be on EFS), or a file system
+ * in scope that no task mounts that way.
+ */
+export function mountedPerTask(s: Snapshot, udId: string, fsIds: readonly string[]): string[] | undefined {
+  const m = usageModel(s)
+  if (m.byUserData.get(udId)?.size || m.ambiguousUserData.has(udId)) return undefined
+  const tds = s.taskDefinitions
+  if (tds === undefined || tds.some(td => td.volumes.some(v => v.host?.sourcePath))) return undefined
+  const perTask = new Set(tds.flatMap(td => td.volumes.flatMap(v => v.efsVolumeConfiguration ? [v.efsVolumeConfiguration.fileSystemId] : [])))
+  return fsIds.length > 0 && fsIds.every(id => perTask.has(id)) ? [...fsIds] : undefined
+}
+
 /** UserData by id and by instance (first one wins, as a search in order would find), built once per check run. */
 function userDataIndex(s: Snapshot): {byId: Map<string, UserData>; byInstance: Map<string, UserData>} {
   return memo(s, 'userDataIndex', () => {

@@ -15,7 +15,7 @@ import {gapsFor} from '../../core/run-checks.js'
 import {activeInstances, instanceAzId, mountTargetsOf, res, scopedFileSystems} from '../_lib/scope.js'
 import {awsvpcTaskClients} from '../_lib/task-clients.js'
 import {autoScalingGroupFileSystems, instanceFileSystems} from '../_lib/usage.js'
-import {ambiguousHost, isTemplateMode, sameAz, templateFileSystemIds, templateHosts} from '../_lib/template-network.js'
+import {ambiguousHost, isTemplateMode, sameAz, templateClients, templateFileSystemIds, templateHosts} from '../_lib/template-network.js'
 import {shellCommand} from '../../core/shell.js'
 import {byText} from '../../core/order.js'
 
@@ -28,16 +28,23 @@ function fromTemplate(s: Snapshot): Outcome[] {
   const fsIds = templateFileSystemIds(s)
   // NOTE: each Auto Scaling group is judged against the file systems its hosts mount (usage.ts), not every one.
   const hosts = new Map(templateHosts(s).map(h => [h.id, h]))
-  const asgsOf = new Map<string, AutoScalingGroup[]>()
+  // NOTE: who launches clients into which subnets: Auto Scaling groups (hosts), and services whose awsvpc tasks mount
+  // EFS themselves (Fargate): each needs a mount target in the AZ of every subnet it can use.
+  type Launcher = {what: string; subnetIds: string[]; key: Record<string, string>; remove: string}
+  const asgsOf = new Map<string, Launcher[]>()
   const ambiguous: Outcome[] = []
+  const add = (id: string, l: Launcher) => asgsOf.set(id, [...(asgsOf.get(id) ?? []), l])
   for (const asg of s.autoScalingGroups ?? []) {
     const host = hosts.get(asg.launchTemplate?.id ?? asg.launchConfigurationName ?? '')
     const used = host ? host.fileSystems : fsIds.length <= 1 ? fsIds : undefined
     if (!used) {
-      ambiguous.push(ambiguousHost(s, host ?? {id: asg.name, groupIds: [], subnetIds: asg.subnetIds}, `mount targets per AZ for Auto Scaling group ${asg.name}`))
+      ambiguous.push(ambiguousHost(s, host ?? {id: asg.name, who: `hosts of ${asg.name}`, groupIds: [], subnetIds: asg.subnetIds}, `mount targets per AZ for Auto Scaling group ${asg.name}`))
       continue
     }
-    for (const id of used) asgsOf.set(id, [...(asgsOf.get(id) ?? []), asg])
+    for (const id of used) add(id, {what: `ASG ${asg.name}`, subnetIds: asg.subnetIds, key: {autoScalingGroup: asg.name}, remove: `the VPCZoneIdentifier of ${asg.name}`})
+  }
+  for (const c of templateClients(s).filter(h => !hosts.has(h.id))) {
+    for (const id of c.fileSystems ?? []) add(id, {what: `service ${c.id}`, subnetIds: c.subnetIds, key: {service: c.id}, remove: `the awsvpcConfiguration Subnets of service ${c.id}`})
   }
   const mtsOf = new Map<string, typeof t.mountTargets>()
   for (const mt of t.mountTargets) mtsOf.set(mt.fileSystemId, [...(mtsOf.get(mt.fileSystemId) ?? []), mt])
@@ -47,18 +54,18 @@ function fromTemplate(s: Snapshot): Outcome[] {
     const fs = fsById.get(fsId)
     const mts = mtsOf.get(fsId) ?? []
     const sgs = mts[0]?.securityGroupIds.map(g => `!Ref ${g}`).join(', ') ?? '!Ref <EfsSecurityGroup>'
-    return (asgsOf.get(fsId) ?? []).flatMap(asg => asg.subnetIds.map(subnet => {
-      const key = {autoScalingGroup: asg.name, subnet}
-      const ev = {autoScalingGroup: asg.name, subnet, mountTargets: mts.map(mt => `${mt.id} (${mt.subnetId})`)}
-      if (fs?.availabilityZoneName) return unknown(r, `${fsId} is a One Zone file system in ${fs.availabilityZoneName}; whether ASG ${asg.name} subnet ${subnet} is in that AZ is not evaluated from a template.`, {evidence: ev, key})
+    return (asgsOf.get(fsId) ?? []).flatMap(l => l.subnetIds.map(subnet => {
+      const key = {...l.key, subnet}
+      const ev = {...l.key, subnet, mountTargets: mts.map(mt => `${mt.id} (${mt.subnetId})`)}
+      if (fs?.availabilityZoneName) return unknown(r, `${fsId} is a One Zone file system in ${fs.availabilityZoneName}; whether ${l.what} subnet ${subnet} is in that AZ is not evaluated from a template.`, {evidence: ev, key})
       const verdicts = mts.map(mt => ({mt, same: sameAz(s, subnet, mt.subnetId)}))
       const hit = verdicts.find(v => v.same === true)
-      if (hit) return pass(r, `ASG ${asg.name} subnet ${subnet} has mount target ${hit.mt.id} of ${fsId} in its AZ (${hit.mt.subnetId}).`, {evidence: {...ev, mountTargetId: hit.mt.id}, key})
+      if (hit) return pass(r, `${l.what} subnet ${subnet} has mount target ${hit.mt.id} of ${fsId} in its AZ (${hit.mt.subnetId}).`, {evidence: {...ev, mountTargetId: hit.mt.id}, key})
       if (verdicts.some(v => v.same === undefined)) {
-        return unknown(r, `Whether a mount target of ${fsId} is in the AZ of ASG ${asg.name} subnet ${subnet} is not known from the template (AZs not literal or not comparable: ${verdicts.filter(v => v.same === undefined).map(v => v.mt.subnetId).join(', ')}${s.subnets?.[subnet] ? '' : `; ${subnet} is not defined in the template`}).`, {evidence: ev, key})
+        return unknown(r, `Whether a mount target of ${fsId} is in the AZ of ${l.what} subnet ${subnet} is not known from the template (AZs not literal or not comparable: ${verdicts.filter(v => v.same === undefined).map(v => v.mt.subnetId).join(', ')}${s.subnets?.[subnet] ? '' : `; ${subnet} is not defined in the template`}).`, {evidence: ev, key})
       }
-      return fail(r, `${fsId} has no mount target in the AZ of ASG ${asg.name} subnet ${subnet}${mts.length ? ` (mount targets: ${ev.mountTargets.join(', ')})` : ' (no mount target is declared)'}: hosts launched there cannot mount it (\`Failed to resolve\`).`,
-        {summary: `Add an AWS::EFS::MountTarget {FileSystemId: !Ref ${fsId}, SubnetId: !Ref ${subnet}, SecurityGroups: [${sgs}]}, or remove ${subnet} from the VPCZoneIdentifier of ${asg.name}.`},
+      return fail(r, `${fsId} has no mount target in the AZ of ${l.what} subnet ${subnet}${mts.length ? ` (mount targets: ${ev.mountTargets.join(', ')})` : ' (no mount target is declared)'}: ${l.what.startsWith('ASG') ? 'hosts launched' : 'tasks placed'} there cannot mount it (\`Failed to resolve\`).`,
+        {summary: `Add an AWS::EFS::MountTarget {FileSystemId: !Ref ${fsId}, SubnetId: !Ref ${subnet}, SecurityGroups: [${sgs}]}, or remove ${subnet} from ${l.remove}.`},
         {evidence: ev, key})
     }))
   })]
@@ -158,7 +165,7 @@ export const mountTargetPerAz = defineCheck({
   remediation: 'Create a mount target in each missing AZ (using the file system\'s mount-target security group), or restrict the ASG to covered AZs.',
   docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/manage-fs-access.html',
   needs: ['fileSystems', 'mountTargets', 'containerInstances', 'instances', 'subnets'],
-  templateNeeds: ['autoScalingGroups'],
+  templateNeeds: [],
   run(s) {
     if (isTemplateMode(s)) return fromTemplate(s)
     const active = activeInstances(s).map(a => a.instance)

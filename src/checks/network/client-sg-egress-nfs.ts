@@ -10,7 +10,7 @@ import {defineCheck, fail, pass, passFor, unknown} from '../../core/define-check
 import {mountTargetIps, perServedPair} from '../_lib/nfs-pairs.js'
 import {describeUnresolved, evaluateSgs, snapshotSgVerdict} from '../_lib/security-groups.js'
 import {perTaskClientSubnet} from '../_lib/task-clients.js'
-import {ambiguousHost, evaluateTemplateSgs, isTemplateMode, mountTargetsBySgs, sgResource, sgSetKey, templateHosts} from '../_lib/template-network.js'
+import {ambiguousHost, evaluateTemplateSgs, isTemplateMode, mountTargetsBySgs, sgResource, sgSetKey, templateClients} from '../_lib/template-network.js'
 import type {Outcome} from '../../core/types.js'
 import type {Snapshot} from '../../model/snapshot.js'
 import {shellCommand} from '../../core/shell.js'
@@ -20,18 +20,18 @@ import {shellCommand} from '../../core/shell.js'
  * an empty list) has CloudFormation's allow-all egress rule; only a listed egress rule restricts it.
  */
 function fromTemplate(s: Snapshot): Outcome[] {
-  return templateHosts(s).flatMap(h => !h.fileSystems ? [ambiguousHost(s, h, 'host egress')] : mountTargetsBySgs(s, h.fileSystems).map(mts => {
+  return templateClients(s).flatMap(h => !h.fileSystems ? [ambiguousHost(s, h, 'host egress')] : mountTargetsBySgs(s, h.fileSystems).map(mts => {
     const r = sgResource(s, h.groupIds, {type: 'cloudformation-resource', id: h.id})
     const ev = {host: h.id, hostSecurityGroups: h.groupIds, mountTargets: mts.mountTargetIds, mountTargetSecurityGroups: mts.groupIds}
     const key = {host: h.id, mountTargetSecurityGroups: sgSetKey(mts.groupIds)}
     const to = `mount target${mts.mountTargetIds.length > 1 ? 's' : ''} ${mts.mountTargetIds.join(', ')}`
     // NOTE: a mount target's address is one IP in its subnet, so a CIDR covering only part of the subnet is unknown.
     const v = evaluateTemplateSgs(s, h.groupIds, 'egress', {groupIds: mts.groupIds, subnetIds: [...new Set(mts.subnetIds)]}, 'unknown')
-    if (v.status === 'allowed') return pass(r, `${v.allowedBy!.groupId} (hosts of ${h.id}) may send TCP 2049 to ${to} via ${v.allowedBy!.source}.`, {evidence: {...ev, allowedBy: v.allowedBy}, key})
-    if (v.status === 'unknown') return unknown(r, `Whether the hosts of ${h.id} (${h.groupIds.join(', ') || 'no security groups'}) may send TCP 2049 to ${to} is not known from the template: ${v.unresolved.join('; ') || 'a CIDR covers only part of a mount-target subnet'}.`, {evidence: {...ev, unresolved: v.unresolved}, key})
+    if (v.status === 'allowed') return pass(r, `${v.allowedBy!.groupId} (${h.who}) may send TCP 2049 to ${to} via ${v.allowedBy!.source}.`, {evidence: {...ev, allowedBy: v.allowedBy}, key})
+    if (v.status === 'unknown') return unknown(r, `Whether the ${h.who} (${h.groupIds.join(', ') || 'no security groups'}) may send TCP 2049 to ${to} is not known from the template: ${v.unresolved.join('; ') || 'a CIDR covers only part of a mount-target subnet'}.`, {evidence: {...ev, unresolved: v.unresolved}, key})
     const hostSg = r.type === 'security-group' ? r.id : '<HostSecurityGroup>'
     const mtSg = mts.groupIds[0] ?? '<EfsSecurityGroup>'
-    return fail(r, `Egress rules of ${h.groupIds.join(', ') || '(no groups)'} (hosts of ${h.id}) allow no TCP 2049 to ${to}${v.uncoveredSubnets.length ? ` in ${v.uncoveredSubnets.join(', ')}` : ''}: mounts will time out.`,
+    return fail(r, `Egress rules of ${h.groupIds.join(', ') || '(no groups)'} (${h.who}) allow no TCP 2049 to ${to}${v.uncoveredSubnets.length ? ` in ${v.uncoveredSubnets.join(', ')}` : ''}: mounts will time out.`,
       {summary: `Add a SecurityGroupEgress {IpProtocol: tcp, FromPort: 2049, ToPort: 2049, DestinationSecurityGroupId: !Ref ${mtSg}} to ${hostSg} (or an AWS::EC2::SecurityGroupEgress resource with GroupId: !Ref ${hostSg}).`},
       {evidence: ev, key})
   }))

@@ -11,25 +11,25 @@ import {defineCheck, fail, pass, passFor, unknown} from '../../core/define-check
 import {clientIps, perServedPair} from '../_lib/nfs-pairs.js'
 import {describeUnresolved, snapshotSgVerdict} from '../_lib/security-groups.js'
 import {evaluateIngressFromSubnet, perTaskClientSubnet} from '../_lib/task-clients.js'
-import {ambiguousHost, evaluateTemplateSgs, isTemplateMode, mountTargetsBySgs, sgResource, sgSetKey, templateHosts} from '../_lib/template-network.js'
+import {ambiguousHost, evaluateTemplateSgs, isTemplateMode, mountTargetsBySgs, sgResource, sgSetKey, templateClients} from '../_lib/template-network.js'
 import type {Outcome} from '../../core/types.js'
 import type {Snapshot} from '../../model/snapshot.js'
 import {shellCommand} from '../../core/shell.js'
 
 /** Lint: each host resource against the security-group sets of the mount targets of the file systems it mounts. */
 function fromTemplate(s: Snapshot): Outcome[] {
-  return templateHosts(s).flatMap(h => !h.fileSystems ? [ambiguousHost(s, h, 'mount-target ingress')] : mountTargetsBySgs(s, h.fileSystems).map(mts => {
+  return templateClients(s).flatMap(h => !h.fileSystems ? [ambiguousHost(s, h, 'mount-target ingress')] : mountTargetsBySgs(s, h.fileSystems).map(mts => {
     const r = sgResource(s, mts.groupIds, {type: 'efs-mount-target', id: mts.mountTargetIds[0]})
     const who = `mount target${mts.mountTargetIds.length > 1 ? 's' : ''} ${mts.mountTargetIds.join(', ')} (${mts.groupIds.join(', ') || 'no security groups'})`
     const ev = {mountTargets: mts.mountTargetIds, mountTargetSecurityGroups: mts.groupIds, host: h.id, hostSecurityGroups: h.groupIds, hostSubnets: h.subnetIds}
     const key = {host: h.id, mountTargetSecurityGroups: sgSetKey(mts.groupIds)}
     const v = evaluateTemplateSgs(s, mts.groupIds, 'ingress', {groupIds: h.groupIds, subnetIds: h.subnetIds})
-    if (v.status === 'allowed') return pass(r, `${v.allowedBy!.groupId} admits TCP 2049 from the hosts of ${h.id} via ${v.allowedBy!.source} (${who}).`, {evidence: {...ev, allowedBy: v.allowedBy}, key})
-    if (v.status === 'unknown') return unknown(r, `Whether ${who} admit TCP 2049 from the hosts of ${h.id} (${h.groupIds.join(', ') || 'no security groups'}) is not known from the template: ${v.unresolved.join('; ')}.`, {evidence: {...ev, unresolved: v.unresolved}, key})
+    if (v.status === 'allowed') return pass(r, `${v.allowedBy!.groupId} admits TCP 2049 from the ${h.who} via ${v.allowedBy!.source} (${who}).`, {evidence: {...ev, allowedBy: v.allowedBy}, key})
+    if (v.status === 'unknown') return unknown(r, `Whether ${who} admit TCP 2049 from the ${h.who} (${h.groupIds.join(', ') || 'no security groups'}) is not known from the template: ${v.unresolved.join('; ')}.`, {evidence: {...ev, unresolved: v.unresolved}, key})
     const mtSg = r.type === 'security-group' ? r.id : '<EfsSecurityGroup>'
     const hostSg = h.groupIds[0] ?? '<HostSecurityGroup>'
     const subnets = v.uncoveredSubnets.length ? ` (no rule covers subnet${v.uncoveredSubnets.length > 1 ? 's' : ''} ${v.uncoveredSubnets.join(', ')})` : ''
-    return fail(r, `${who} admit no TCP 2049 from the hosts of ${h.id} (${h.groupIds.join(', ') || 'no security groups'})${subnets}: mounts will time out.`,
+    return fail(r, `${who} admit no TCP 2049 from the ${h.who} (${h.groupIds.join(', ') || 'no security groups'})${subnets}: mounts will time out.`,
       {summary: `Add a SecurityGroupIngress {IpProtocol: tcp, FromPort: 2049, ToPort: 2049, SourceSecurityGroupId: !Ref ${hostSg}} to ${mtSg} (or an AWS::EC2::SecurityGroupIngress resource with GroupId: !Ref ${mtSg}).`},
       {evidence: ev, key})
   }))

@@ -17,7 +17,7 @@ import {userDataById} from '../_lib/usage.js'
 import {evaluateNacl, evaluateNaclRange, formatPorts, naclForSubnet, type PortRange} from '../_lib/nacl.js'
 import {perServedPair} from '../_lib/nfs-pairs.js'
 import {perTaskClientSubnet} from '../_lib/task-clients.js'
-import {ambiguousHost, isTemplateMode, sameAz, templateHosts, type TemplateHost} from '../_lib/template-network.js'
+import {ambiguousHost, isTemplateMode, sameAz, templateClients, type TemplateHost} from '../_lib/template-network.js'
 import {shellCommand} from '../../core/shell.js'
 
 const EPHEMERAL: PortRange = [32768, 60999] // Linux default ip_local_port_range (noresvport, TLS proxy)
@@ -203,35 +203,35 @@ function templatePair(s: Snapshot, hostSubnet: string, hostCidr: string, mt: {id
 function fromTemplate(s: Snapshot): Outcome[] {
   const mountTargets = s.template?.mountTargets ?? []
   const withMts = new Set(mountTargets.map(mt => mt.fileSystemId))
-  return templateHosts(s).flatMap(h => !h.fileSystems ? [ambiguousHost(s, h, 'the network ACL path')] : h.fileSystems.filter(id => withMts.has(id)).flatMap(fsId => {
+  return templateClients(s).flatMap(h => !h.fileSystems ? [ambiguousHost(s, h, 'the network ACL path')] : h.fileSystems.filter(id => withMts.has(id)).flatMap(fsId => {
     const {ranges, nrp} = templateRanges(s, fsId, h)
     const note = nrp === undefined ? ' Whether the hosts mount with noresvport is not known from the template, so both return-port ranges must pass.' : ''
-    if (!h.subnetIds.length) return [unknown(cfn(h.id), `The subnets hosts of ${h.id} launch in are not known from the template (no Auto Scaling group here launches it, and it names no subnet itself), so network ACLs towards ${fsId} cannot be evaluated.`, {key: {fileSystem: fsId}})]
+    if (!h.subnetIds.length) return [unknown(cfn(h.id), `The subnets the ${h.who} run in are not known from the template (${h.who.startsWith('tasks') ? 'the service names none' : 'no Auto Scaling group here launches it, and it names no subnet itself'}), so network ACLs towards ${fsId} cannot be evaluated.`, {key: {fileSystem: fsId}})]
     return h.subnetIds.map(subnetId => {
       const ev = {host: h.id, fileSystemId: fsId, subnet: subnetId, noresvport: nrp ?? 'unknown'}
       const key = {host: h.id, fileSystem: fsId, subnet: subnetId}
       const cidr = s.subnets?.[subnetId]?.cidr
-      if (!cidr || cidr.includes('${')) return unknown(cfn(h.id), `Network ACLs for hosts of ${h.id} in ${subnetId} cannot be evaluated: the subnet ${s.subnets?.[subnetId] ? 'has no literal CIDR' : 'is not defined'} in the template.`, {evidence: ev, key})
+      if (!cidr || cidr.includes('${')) return unknown(cfn(h.id), `Network ACLs for ${h.who} in ${subnetId} cannot be evaluated: the subnet ${s.subnets?.[subnetId] ? 'has no literal CIDR' : 'is not defined'} in the template.`, {evidence: ev, key})
       const candidates = mountTargets.filter(mt => mt.fileSystemId === fsId && sameAz(s, subnetId, mt.subnetId) !== false)
       const definite = candidates.filter(mt => sameAz(s, subnetId, mt.subnetId) === true)
-      if (!candidates.length) return skipped(cfn(h.id), `Hosts of ${h.id} in ${subnetId} have no mount target of ${fsId} in their AZ; see efs/mount-target-per-az.`, {evidence: ev, key})
+      if (!candidates.length) return skipped(cfn(h.id), `The ${h.who} in ${subnetId} have no mount target of ${fsId} in their AZ; see efs/mount-target-per-az.`, {evidence: ev, key})
       const pool = definite.length ? definite : candidates
       const results = pool.map(mt => ({mt, v: templatePair(s, subnetId, cidr, mt, ranges)}))
       const sure = definite.length > 0
       const failed = results.find(x => x.v.status === 'fail')
       if (failed && sure) {
         const v = failed.v
-        return fail(cfn(aclLogicalId(v.acl!)), `NFS between the hosts of ${h.id} in ${subnetId} and ${failed.mt.id} (${fsId}) is blocked: ${v.message}.${note}`,
+        return fail(cfn(aclLogicalId(v.acl!)), `NFS between the ${h.who} in ${subnetId} and ${failed.mt.id} (${fsId}) is blocked: ${v.message}.${note}`,
           {summary: `Add ${[...new Set(v.blocked.map(templateEntry))].join(' and ')}` +
             (ranges.includes(PRIVILEGED) ? ', or mount with noresvport (efs-utils does) so a 1024-65535 return rule suffices' : '') + '.'},
           {evidence: {...ev, mountTargetId: failed.mt.id, blocked: v.blocked.map(b => ({acl: b.leg.acl.id, rule: b.rule, egress: b.leg.egress, ports: b.ports, partialCidrs: b.partialCidrs}))}, key})
       }
       if (results.every(x => x.v.status === 'pass')) {
-        return pass(cfn(h.id), `Network ACLs pass NFS for hosts of ${h.id} in ${subnetId}: ${results.map(x => x.v.message).join('; ')}.`, {evidence: {...ev, mountTargets: pool.map(mt => mt.id)}, key})
+        return pass(cfn(h.id), `Network ACLs pass NFS for ${h.who} in ${subnetId}: ${results.map(x => x.v.message).join('; ')}.`, {evidence: {...ev, mountTargets: pool.map(mt => mt.id)}, key})
       }
       const why = results.filter(x => x.v.status !== 'pass').map(x => `${x.mt.id}: ${x.v.message}`)
       const az = sure ? '' : ` The template does not prove which of ${pool.map(mt => mt.id).join(', ')} shares the AZ of ${subnetId}.`
-      return unknown(cfn(h.id), `Network ACLs between the hosts of ${h.id} in ${subnetId} and ${fsId} could not be confirmed: ${why.join('; ')}.${az}${note}`, {evidence: {...ev, mountTargets: pool.map(mt => mt.id)}, key})
+      return unknown(cfn(h.id), `Network ACLs between the ${h.who} in ${subnetId} and ${fsId} could not be confirmed: ${why.join('; ')}.${az}${note}`, {evidence: {...ev, mountTargets: pool.map(mt => mt.id)}, key})
     })
   }))
 }

@@ -11,7 +11,7 @@ import type {Outcome, Resource} from '../../core/types.js'
 import {tdLabel, type Snapshot} from '../../model/snapshot.js'
 import {efsVolumesOf, mountsIn, mountsOfFs} from '../_lib/mount-usage.js'
 import {activeInstances} from '../_lib/scope.js'
-import {isTemplateMode, templateFileSystemIds, templateHosts} from '../_lib/template-network.js'
+import {isTemplateMode, templateFileSystemIds, templateClients} from '../_lib/template-network.js'
 import {shellAnd, shellCommand} from '../../core/shell.js'
 
 /** Why we think clients resolve the EFS DNS name; `byIpOnly` when the snapshot shows only IP mounts. */
@@ -44,7 +44,7 @@ function templateDnsUsage(s: Snapshot): {reasons: string[]; byIpOnly: boolean; v
     if (m.byDnsName && (m.type === 'efs' || m.host.includes('.efs.'))) u.reasons.push(`UserData ${m.userDataId} line ${m.line} mounts ${m.host} by DNS name`)
     else if (!m.byDnsName) ipMounts++
   }
-  const subnetIds = [...new Set([...templateHosts(s).flatMap(h => h.subnetIds), ...(s.template?.mountTargets ?? []).map(mt => mt.subnetId)])]
+  const subnetIds = [...new Set([...templateClients(s).flatMap(h => h.subnetIds), ...(s.template?.mountTargets ?? []).map(mt => mt.subnetId)])]
   const vpcIds = [...new Set(subnetIds.map(id => s.subnets?.[id]?.vpcId).filter((v): v is string => v !== undefined))]
   const reasons = [...new Set(u.reasons)]
   return {reasons, byIpOnly: reasons.length === 0 && ipMounts > 0, vpcIds, undeclared: subnetIds.filter(id => !s.subnets?.[id]), mounts: mounts.length}

@@ -1,7 +1,10 @@
 /**
  * UserData runs once, on first boot: a mount that is not also written to /etc/fstab is gone after a reboot, and tasks
- * silently write to the root volume. The fstab entry needs `_netdev` — without it systemd mounts before the network
- * is up, the boot hangs, and amazon-efs-utils prints a hint and exits 0 (a silent failure). `nofail` is recommended so
+ * silently write to the root volume. An `efs` entry needs `_netdev`: systemd does not know the type `efs` is a network
+ * file system, so without it the mount is tried before the network is up and amazon-efs-utils prints a hint and exits 0
+ * (a silent failure). `nfs` and `nfs4` entries do not: systemd (and Amazon Linux 1's netfs) take those types for
+ * network mounts and order them after the network whatever the options (a false error in real templates before
+ * efsdoctor knew it); the fix still writes `_netdev`, as AWS's guide does. `nofail` is recommended so
  * an EFS outage does not stop the instance from booting. NFS (`nfs4`) entries should use the EFS-recommended options:
  * `soft` can corrupt data on timeouts, and without `noresvport` the client does not reconnect after a network event.
  */
@@ -14,6 +17,9 @@ import {type FstabEntry, LineRef, lineRef, optionMap, type ParsedUserData} from 
 export const EFS_NFS_OPTIONS = 'nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport'
 
 interface Problem { entry: FstabEntry; level: 'error' | 'warning'; text: string }
+
+/** fstab types that systemd and Amazon Linux 1's netfs mount after the network by their type alone (no _netdev needed). */
+const NETWORK_BY_TYPE: ReadonlySet<string> = new Set(['nfs', 'nfs4'])
 
 function nfsOptionProblems(options: string[]): string[] {
   const o = optionMap(options)
@@ -45,8 +51,9 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   const problems: Problem[] = []
   for (const e of entries) {
     const o = optionMap(e.options)
-    if (!o.has('_netdev')) {
-      problems.push({entry: e, level: 'error', text: `the fstab entry for ${e.mountPoint} on ${lineRef(e)} lacks _netdev: the boot can hang waiting for the network${e.fsType === 'efs' ? ', and amazon-efs-utils skips the mount and exits 0' : ''}`})
+    // NOTE: systemd-fstab-generator (fstype_is_network) and netfs take nfs and nfs4 for network mounts by their type.
+    if (!o.has('_netdev') && !NETWORK_BY_TYPE.has(e.fsType)) {
+      problems.push({entry: e, level: 'error', text: `the fstab entry for ${e.mountPoint} on ${lineRef(e)} lacks _netdev: systemd does not know type ${e.fsType} is a network file system, so it mounts before the network is up${e.fsType === 'efs' ? ', and amazon-efs-utils skips the mount and exits 0' : ''}`})
     }
     if (!o.has('nofail')) {
       const al1 = ud.image?.kind === 'al1' || ud.image?.kind === 'ecs-al1'
@@ -61,7 +68,8 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   const ev = {entries: entries.map(e => ({line: e.line, device: e.device, mountPoint: e.mountPoint, fsType: e.fsType, options: e.options.join(',')}))}
   if (problems.length === 0) {
     const e = entries[0]
-    return pass(r, `${LineRef(e)} writes ${e.device} ${e.mountPoint} (${e.fsType}) to /etc/fstab with _netdev and nofail.`, at(ud, e, ev))
+    const byType = !optionMap(e.options).has('_netdev')
+    return pass(r, `${LineRef(e)} writes ${e.device} ${e.mountPoint} (${e.fsType}) to /etc/fstab with ${byType ? `nofail (no _netdev: systemd mounts type ${e.fsType} after the network by its type)` : '_netdev and nofail'}.`, at(ud, e, ev))
   }
   const worst = problems.find(x => x.level === 'error') ?? problems[0]
   // NOTE: two entries for one mount point on one line (`test -f … && printf A || printf B`) can give the same sentence.
@@ -82,11 +90,11 @@ export const fstabNetdev = defineCheck({
   title: 'UserData persists the EFS mount in /etc/fstab with _netdev (and nofail)',
   severity: 'error',
   policy: [
-    {rule: 'An NFS/EFS fstab entry without `_netdev` → fail, **error**: the mount is not ordered after the network (systemd) and amazon-efs-utils skips it', source: `${SOURCES.systemdMount}; ${SOURCES.efsAutomount}`},
+    {rule: 'An `efs` fstab entry without `_netdev` → fail, **error**: systemd does not take type efs for a network mount, so it is not ordered after the network, and amazon-efs-utils skips it; `nfs`/`nfs4` entries are network mounts by their type (systemd, and netfs on Amazon Linux 1), so `_netdev` is not required there', source: `${SOURCES.systemdMount}; ${SOURCES.efsAutomount}`},
     {rule: '`_netdev` without `nofail` → fail, **warning**: under systemd a failed remote mount delays the boot and fails remote-fs.target but does not stop the boot; on Amazon Linux 1 (sysvinit, netfs) `nofail` changes nothing, and the message says so', source: `${SOURCES.systemdMount}; ${SOURCES.efsAutomount}`},
     {rule: 'A mount with no fstab entry at all → fail, **error**: UserData runs on the first boot only, so the mount is gone after a reboot', source: `${SOURCES.efsAutomount}`},
   ],
-  description: 'Without an fstab entry the mount is lost on reboot; without _netdev the boot hangs or efs-utils silently skips the mount; nofail and the EFS NFS options keep instances booting and clients reconnecting.',
+  description: 'Without an fstab entry the mount is lost on reboot; an efs entry without _netdev is mounted before the network and efs-utils silently skips it; nofail and the EFS NFS options keep instances booting and clients reconnecting.',
   remediation: 'Write one grep-guarded fstab line with _netdev,nofail (efs type: tls; nfs4: nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport).',
   docsUrl: 'https://docs.aws.amazon.com/efs/latest/ug/nfs-automount-efs.html',
   needs: ['userData'],

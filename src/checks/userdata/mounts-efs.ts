@@ -10,7 +10,7 @@ import type {Snapshot, UserData} from '../../model/snapshot.js'
 import {at, eachUserData, effectiveMounts, opaqueMount, opaqueWhat, scopeFsIds, snippetCommand, udResource} from '../_lib/user-data-check.js'
 import {type Branch, type CfnInitConfig, type DeviceRef, LineRef, lineRef, parseDevice, type ParsedUserData} from '../_lib/user-data.js'
 import {shellCommand} from '../../core/shell.js'
-import {mountedOnlyElsewhere} from '../_lib/usage.js'
+import {mountedOnlyElsewhere, mountedPerTask} from '../_lib/usage.js'
 import {listCandidates} from '../_lib/cluster-hosts.js'
 
 interface Ref { line: number; device: string; ref: DeviceRef; fsId?: string; mountPoint?: string; origin?: string; fsType?: string; branch?: Branch; order: number; cfnInit?: CfnInitConfig }
@@ -76,6 +76,11 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
     if (elsewhere) {
       return skipped(r, `UserData ${ud.id} mounts no EFS file system, and nothing needs it to: ${listCandidates(elsewhere, 5)} mount${elsewhere.length > 1 ? '' : 's'} ${wanted.join(', ')}, and no task definition binds a host path. Its instances are not taken for clients of the file system.`,
         at(ud, undefined, {mountedBy: elsewhere}))
+    }
+    const perTask = mountedPerTask(s, ud.id, wanted)
+    if (perTask) {
+      return skipped(r, `UserData ${ud.id} mounts no EFS file system, and nothing needs it to: tasks mount ${perTask.join(', ')} through efsVolumeConfiguration (the ECS agent mounts it for each task), and no task definition binds a host path.`,
+        at(ud, undefined, {mountedPerTask: perTask}))
     }
     const bad = p.notes.find(n => n.includes('bad substitution'))
     return fail(r, `UserData ${ud.id} mounts no EFS file system (${bad ?? 'no mount command, fstab line or cloud-config mounts: entry'}); ${wanted.join(', ')} is not mounted on its instances.`,

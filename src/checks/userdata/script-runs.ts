@@ -12,6 +12,7 @@ import {at, eachUserData, SOURCES, udResource} from '../_lib/user-data-check.js'
 import type {ParsedUserData} from '../_lib/user-data.js'
 import {templateClusterNamed} from '../_lib/cluster-hosts.js'
 import {shellCommand} from '../../core/shell.js'
+import {IMAGE_LABEL} from '../../core/images.js'
 
 /**
  * A line that writes /etc/ecs/ecs.config (or hands the agent ECS_CLUSTER) in a way not read into settings: a copy, a
@@ -32,9 +33,41 @@ function unreadEcsConfigWrite(p: ParsedUserData): boolean {
  */
 function ecsInSight(s: Snapshot, ud: UserData, p: ParsedUserData): boolean {
   if ((s.template?.clusters?.length ?? 0) > 0 || (s.taskDefinitions?.length ?? 0) > 0 || (s.services?.length ?? 0) > 0) return true
-  if (ud.image?.kind.startsWith('ecs')) return true
+  return ud.image?.kind.startsWith('ecs') === true || ecsInScript(ud, p)
+}
+
+/** ECS named in the script or its cfn-init configs (ecs.config, the agent, ecs-init, an ECS_ setting). */
+function ecsInScript(ud: UserData, p: ParsedUserData): boolean {
   const ECS = /\becs\b|ECS_|amazon-ecs|ecs-init|\/etc\/ecs/i
   return ECS.test(p.text) || (ud.cfnInit ?? []).some(c => Object.values(c.configs).some(t => ECS.test(t)))
+}
+
+/**
+ * Why a template's host is not a container instance, when its script sets up no ECS agent and either its image is
+ * known not to carry one (Amazon Linux, Ubuntu, … but not an ECS-optimized AMI, Bottlerocket or an image not
+ * recognised) or the template runs its services on Fargate only: a bastion next to a Fargate service. Only for a
+ * template: a live snapshot's UserData comes from instances registered in the cluster.
+ */
+function notAContainerInstance(s: Snapshot, ud: UserData, p: ParsedUserData): string | undefined {
+  if (s.scope.source !== 'template' || ecsInScript(ud, p)) return undefined
+  const kind = ud.image?.kind
+  if (kind && kind !== 'unknown' && kind !== 'bottlerocket' && !kind.startsWith('ecs')) return `Its hosts run ${IMAGE_LABEL[kind]}, not an ECS-optimized image`
+  // NOTE: every service of the template runs on Fargate and no capacity provider launches this host: an EC2 instance
+  // would run none of the template's tasks, so one whose script says nothing of ECS is not meant as a container instance.
+  if (fargateOnly(s) && !(s.template?.clusters ?? []).some(c => c.capacityProviderHosts.includes(ud.id))) {
+    return 'Every service of this template runs on Fargate and no capacity provider launches its hosts'
+  }
+  return undefined
+}
+
+/** The template has services, and each runs on Fargate (launch type FARGATE, or a task definition that only allows it). */
+function fargateOnly(s: Snapshot): boolean {
+  const services = s.services ?? []
+  return services.length > 0 && services.every(svc => {
+    if (svc.launchType) return svc.launchType === 'FARGATE'
+    const compat = (s.taskDefinitions ?? []).find(td => td.arn === svc.taskDefinitionArn)?.requiresCompatibilities
+    return compat !== undefined && compat.length > 0 && compat.every(c => c === 'FARGATE')
+  })
 }
 
 function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
@@ -65,6 +98,11 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   if (!setting && want === undefined && !ecsInSight(s, ud, p)) {
     return pass(r, `UserData ${ud.id} is ${p.format === 'mime' ? 'MIME multipart' : p.format} that cloud-init runs. Nothing here is ECS (no ECS cluster, task definition or service in the template, no ECS-optimized image, no ECS setting in the script), so ECS_CLUSTER is not judged.`,
       at(ud, undefined, {format: p.format}))
+  }
+  const plain = setting ? undefined : notAContainerInstance(s, ud, p)
+  if (plain) {
+    return pass(r, `UserData ${ud.id} is ${p.format === 'mime' ? 'MIME multipart' : p.format} that cloud-init runs. ${plain}, and nothing in the script sets up the ECS agent: its hosts are not container instances, so ECS_CLUSTER is not judged.`,
+      at(ud, undefined, {format: p.format, image: ud.image}))
   }
   if (!setting) {
     if (unreadEcsConfigWrite(p)) {

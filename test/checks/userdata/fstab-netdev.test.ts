@@ -6,13 +6,22 @@ import {udFixture, withUserData} from '../../support/user-data-fixtures.js'
 const run = (text: string) => fstabNetdev.run(withUserData(text))[0]
 
 describe('userdata/fstab-netdev', () => {
-  it('blames amazon-efs-utils for a missing _netdev only on an efs entry, not on plain nfs4', () => {
+  it('requires _netdev on an efs entry (systemd does not know the type), not on nfs/nfs4 (network mounts by their type)', () => {
     const line = (type: string, opts: string) => `#!/bin/bash\nmkdir -p /mnt/efs\necho "fs-0a1b2c3d4e5f60718.efs.eu-west-1.amazonaws.com:/ /mnt/efs ${type} ${opts} 0 0" >> /etc/fstab\nmount -a\n`
-    const nfs = run(line('nfs4', 'nfsvers=4.1,nofail'))
-    expect(nfs.status).toBe('fail')
-    expect(nfs.message).toContain('lacks _netdev')
-    expect(nfs.message).not.toContain('amazon-efs-utils')
-    expect(run(line('efs', 'tls,nofail')).message).toContain('amazon-efs-utils skips the mount')
+    const efs = run(line('efs', 'tls,nofail'))
+    expect(efs).toMatchObject({status: 'fail', severity: 'error'})
+    expect(efs.message).toContain('amazon-efs-utils skips the mount')
+    // systemd-fstab-generator (fstype_is_network) and netfs order nfs and nfs4 after the network by type.
+    for (const type of ['nfs4', 'nfs']) {
+      const nfs = run(line(type, `nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport,nofail`))
+      expect(nfs.status).toBe('pass')
+      expect(nfs.message).toContain(`no _netdev: systemd mounts type ${type} after the network by its type`)
+    }
+    // Another problem on the same line: a warning, and the fixed line still gains _netdev (as AWS's guide writes it).
+    const noNofail = run(line('nfs4', 'nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport'))
+    expect(noNofail).toMatchObject({status: 'fail', severity: 'warning'})
+    expect(noNofail.message).not.toContain('lacks _netdev')
+    expect(noNofail.fix?.summary).toContain('_netdev,nofail')
   })
 
   it.each(['seed-fnsub.sh', 'al2-ecs-efs-utils.sh', 'al2023-dnf.sh', 'cloud-config-mounts.yaml', 'cloud-config-runcmd.yaml', 'mime-boothook.txt', 'fault-wrong-partition.sh'])('passes for %s', name => {

@@ -82,6 +82,20 @@ describe('userdata/mounts-efs', () => {
     expect(o.message).toMatch(/mounts no EFS/)
   })
 
+  it('skips a script that mounts nothing when the tasks mount the file system through efsVolumeConfiguration and none binds a host path', () => {
+    // The ECS agent and its volume plugin mount an efsVolumeConfiguration volume for each task, on EC2 as on Fargate
+    // (found on m-chandler/factorio-spot-pricing's cf.yml, where this was a false error).
+    const none = '#!/bin/bash\necho ECS_CLUSTER=prod >> /etc/ecs/ecs.config\n'
+    const perTask = withUserData(none, s => { s.taskDefinitions = s.taskDefinitions!.filter(td => td.family === 'prod-worker') })
+    const [o] = mountsEfs.run(perTask)
+    expect(o.status).toBe('skipped')
+    expect(o.message).toContain(`tasks mount ${IDS.fs} through efsVolumeConfiguration`)
+    // A task that binds a host path needs the host's mount (healthy.json's prod-web binds /mnt/efs/shared).
+    expect(mountsEfs.run(withUserData(none))[0].status).toBe('fail')
+    // Task definitions not read: whether anything needs the mount is not known, so it is not excused.
+    expect(mountsEfs.run(withUserData(none, s => { delete s.taskDefinitions }))[0].status).toBe('fail')
+  })
+
   it('fails on the wrong partition suffix for a China region, and on the wrong region', () => {
     const cn = mountsEfs.run(withUserData(udFixture('fault-wrong-partition.sh'), s => {
       s.scope.region = 'cn-north-1'
