@@ -59,4 +59,25 @@ describe('lint on the shapes of real templates', () => {
     // SubnetA has the mount target: that subnet passes.
     expect(of(r.findings, 'efs/mount-target-per-az').find(f => f.status === 'pass')?.message).toContain('service Service subnet SubnetA has mount target MountA')
   })
+
+  it('fix commands name what the template has: the file system before .efs., and no command for a DNS-name parameter', async () => {
+    const az = of((await lint('r5-az-prefixed-dns-param.yaml')).findings, 'userdata/fstab-netdev')[0]
+    expect(az.fix?.command).toContain("--file-system '${EFSFileSystem}'")
+    expect(az.fix?.command).not.toContain('FileSystemId')
+    // nfs needs a host name in `${ElasticFileSystemDnsName}:/`: passed as --file-system it would become
+    // <dns name>.efs.<region>.amazonaws.com, so the fix says what to change and gives no command.
+    const dns = of((await lint('r3-dnsname-param-fix.yaml')).findings, 'userdata/fstab-netdev')[0]
+    expect(dns.status).toBe('fail')
+    expect(dns.fix?.summary).toMatch(/fstab line/)
+    expect(dns.fix?.command).toBeUndefined()
+  })
+
+  it('a hand-built DNS name for another region fails even when no file system is in scope to compare ids with', async () => {
+    const file = `${SHAPES}/r5-az-prefixed-dns-param.yaml`
+    const there = of((await lintTemplateFile(file, {region: 'us-east-1'})).report.findings, 'userdata/mounts-efs')[0]
+    expect(there).toMatchObject({status: 'fail', location: {logicalId: 'LaunchConfig'}})
+    expect(there.message).toContain('names region eu-west-1, but the file system is in us-east-1')
+    // In its own region the id alone is what cannot be compared.
+    expect(of((await lintTemplateFile(file, {region: 'eu-west-1'})).report.findings, 'userdata/mounts-efs')[0].status).toBe('unknown')
+  })
 })

@@ -76,6 +76,19 @@ export interface SnippetMount {
  * efs options ask for them (a policy that denies insecure transport refuses a snippet without TLS). In lint, when no
  * file system is in scope, the mount's `${Name}` (a parameter or resource of the template) is what it takes.
  */
+/**
+ * The template parameter or resource a mount's device names as its file-system id: `${Fs}` in `${Fs}:/` (efs-utils)
+ * or before `.efs.` in a DNS name (`$az.${Fs}.efs.eu-west-1.amazonaws.com:/`). Not a bare `${X}:/` mounted as nfs:
+ * NFS needs a host name there, so X holds a DNS name or an address (`${ElasticFileSystemDnsName}`), not an id.
+ */
+function deviceFileSystemRef(device: string | undefined, nfs: boolean): string | undefined {
+  if (!device) return undefined
+  const d = parseDevice(device)
+  const id = d.fsId?.match(/^\$\{([A-Za-z][A-Za-z0-9]*)\}$/)?.[1]
+  if (id === undefined || (nfs && !d.dnsName)) return undefined
+  return id
+}
+
 export function snippetCommand(s: Snapshot, mount: SnippetMount = {}): string | undefined {
   const fs = scopeFsIds(s)[0]
   const path = mount.mountPoint ?? '/mnt/efs'
@@ -93,8 +106,11 @@ export function snippetCommand(s: Snapshot, mount: SnippetMount = {}): string | 
   // id; without one, the id or the name the mount itself uses (`${ElasticFileSystem}.efs.…`), else a FileSystemId
   // parameter. A lone script (Terraform, a console launch template) gets the plain script.
   if (s.scope.source === 'template' && !s.template?.script && (fs === undefined || (!FS_ID_RE.test(fs) && /^[A-Za-z][A-Za-z0-9]*$/.test(fs)))) {
-    const ref = fs ?? mount.device?.match(/^\$\{([A-Za-z][A-Za-z0-9]*)\}(?:[.:]|$)/)?.[1]
-    const fileSystem = ref !== undefined ? `\${${ref}}` : literal ?? '${FileSystemId}'
+    const ref = fs ?? deviceFileSystemRef(mount.device, nfs)
+    // NOTE: nothing names the file system (or the name is a host name, not an id): no command, rather than one that
+    // names a parameter the template does not have.
+    if (ref === undefined && literal === undefined) return undefined
+    const fileSystem = ref !== undefined ? `\${${ref}}` : literal!
     return shellCommand(['efsdoctor', 'userdata', '--format', 'cfn-yaml', '--file-system', fileSystem, '--path', path, ...method])
   }
   const id = fs ?? literal

@@ -170,6 +170,14 @@ export const mountsEfs = defineCheck({
     if (scopeFsIds(s).length === 0) {
       // NOTE: a script that mounts something cannot be judged without the file system it should mount: unknown.
       return eachUserData(s, (ud, p) => {
+        // NOTE: a hand-built name for another region (or partition) fails whatever file system it names.
+        const wrong = refsOf(s, p).map(x => ({x, problem: dnsProblem(x.ref, s.scope.region)})).find(y => y.problem)
+        if (wrong) {
+          const {x, problem} = wrong
+          return [fail(udResource(ud), `${LineRef(x)} of UserData ${ud.id} mounts ${x.fsId ?? x.device} by a DNS name that ${problem}: the name does not resolve and the mount fails.`,
+            {summary: 'Build the name as <fs-id>.efs.<region>.<partition DNS suffix> (in a template: ${AWS::Region} and ${AWS::URLSuffix}), or mount by file-system id with amazon-efs-utils.'},
+            at(ud, x, {device: x.device, region: s.scope.region}))]
+        }
         const m = effectiveMounts(p)[0]
         return [m
           ? unknown(udResource(ud), `${LineRef(m.fstab ?? m.call)} of UserData ${ud.id} mounts ${m.device ?? m.mountPoint ?? 'a file system'}, but no file system is in scope to compare it with (${s.template?.script ? 'name the one it should mount with --file-system' : /\bfs-[0-9a-f]{8,40}\b/.test(m.device ?? '') ? 'the template declares no AWS::EFS::FileSystem: the id is used as it is written' : 'the template names it by a parameter or import'}).`, at(ud, m.fstab ?? m.call))
