@@ -80,4 +80,11 @@ describe('lint on the shapes of real templates', () => {
     // In its own region the id alone is what cannot be compared.
     expect(of((await lintTemplateFile(file, {region: 'eu-west-1'})).report.findings, 'userdata/mounts-efs')[0].status).toBe('unknown')
   })
+
+  it('ECS_CLUSTER from the parameter the services name as their cluster is that cluster, not an unresolved value', async () => {
+    const r = await lint('r5-az-prefixed-dns-param.yaml')
+    const [runs] = of(r.findings, 'userdata/script-runs')
+    expect(runs.status).toBe('pass')
+    expect(runs.message).toContain("sets ECS_CLUSTER=${ECSCluster}, the value the template's services name as their cluster")
+  })
 })

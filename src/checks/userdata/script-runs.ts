@@ -120,6 +120,13 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
     return pass(r, `UserData ${ud.id} is ${p.format === 'mime' ? 'MIME multipart' : p.format} that cloud-init runs, and line ${setting.line} sets ECS_CLUSTER=${setting.value}, the cluster ${declared} of this template.`,
       at(ud, setting.line, {format: p.format, cluster: declared}))
   }
+  // NOTE: no cluster resource, but the template's services run in `${ECSCluster}` (a parameter) and the script joins
+  // the same `${ECSCluster}`: whatever value the stack is given, both are that cluster.
+  const services = s.scope.source === 'template' && want === undefined ? s.services ?? [] : []
+  if (services.length > 0 && services.every(svc => svc.cluster === setting.value)) {
+    return pass(r, `UserData ${ud.id} is ${p.format === 'mime' ? 'MIME multipart' : p.format} that cloud-init runs, and line ${setting.line} sets ECS_CLUSTER=${setting.value}, the value the template's services name as their cluster.`,
+      at(ud, setting.line, {format: p.format, cluster: setting.value}))
+  }
   if (/[$<]/.test(setting.value) && !sameRef) {
     return unknown(r, `Line ${setting.line} sets ECS_CLUSTER from ${setting.value}, an unresolved value; cannot confirm it is ${want ?? 'the intended cluster'}.`,
       at(ud, setting.line, {value: setting.value}))
