@@ -8,8 +8,8 @@
 // are found through node_modules at run time.
 // Usage: node scripts/bundle.mjs [outdir]   (BUNDLE_META=file writes esbuild's metafile, for size analysis)
 import {build, transform} from 'esbuild'
-import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {join, resolve} from 'node:path'
 
 const outdir = process.argv[2] ?? 'dist'
 const entries = ['commands', 'hooks'].flatMap(dir =>
@@ -87,10 +87,17 @@ const result = await build({
   legalComments: 'none',
   minifySyntax: true,
   logLevel: 'warning',
-  metafile: Boolean(process.env.BUNDLE_META),
+  metafile: true,
   plugins: [sdkSchemaKeys, asciiStringWidth, lazySegmenter],
 })
 if (process.env.BUNDLE_META) writeFileSync(process.env.BUNDLE_META, JSON.stringify(result.metafile))
+// Chunks an earlier build wrote and this one did not (their names carry a content hash): left behind, they only
+// confuse whoever reads dist/ or a profile.
+const built = new Set(Object.keys(result.metafile.outputs).map(f => resolve(f)))
+for (const name of readdirSync(join(outdir, 'chunks'))) {
+  const file = resolve(outdir, 'chunks', name)
+  if (!built.has(file)) rmSync(file)
+}
 
 // The JSON Schema validators (generated code nobody reads: src/core/validators) minified: esbuild prints ajv's one-line
 // output as 485 KB of indented code, which every check --from compiles. Minified (~190 KB), importing the snapshot
