@@ -279,16 +279,20 @@ ${text}
 
 ## Where a whole process spends its time
 
-\`EFSDOCTOR_TIMING=1\` prints the steps of one run, with the resident set size at the end of each. For \`check --from\`
-the 1,000-instance snapshot on this machine, roughly: start-up ~145 ms (Node's own ~60, then our code: 29 ES modules,
-and the bash grammar's WebAssembly starting to compile); reading and decoding 5 MB ~40 ms; \`JSON.parse\` ~30 ms;
-validation ~35 ms (importing the 184 KB validator and running it, while the grammar's runtime loads); the schema-1
-upgrade ~15 ms; the checks ~90 ms; the table ~30 ms.
+\`EFSDOCTOR_TIMING=1\` prints the steps of one run, with the resident set size and the minor page faults of each. For
+\`check --from\` the 1,000-instance snapshot on this machine, roughly: Node's own start ~80 ms before our first line,
+then our start-up ~65 ms (29 ES modules, and the bash grammar's WebAssembly starting to compile); reading and decoding
+5 MB ~40 ms; \`JSON.parse\` ~35 ms; validation ~25–45 ms (importing the 184 KB validator and running it, while the
+grammar's runtime loads); the schema-1 upgrade ~15 ms; the checks ~80–90 ms; the table ~35 ms; then ~40 ms from the
+last line to the parent seeing the exit (\`node -e 0\`: ~30 ms).
 
-On this VM the first touch of fresh memory costs ~3 ms per MB (touching a 50 MB buffer: 148 ms; touching it again:
-1.4 ms), so much of each phase is page faults: the run takes ~14,000 more minor faults than \`node -e 0\`. Reading the
-file costs two copies of it (the bytes and the string), \`JSON.parse\` a third. What was done, each measured
-interleaved against the commit before:
+On this VM a minor page fault costs ~12 µs (the first touch of a 50 MB buffer: 12,200 faults, ~155 ms; touching it
+again: 1.4 ms), so much of each phase is page faults: the run takes ~11,500 more than \`node -e 0\` (~140 ms). Where
+they are: start-up ~2,700 (our code; the grammar's compile on its background thread), reading the file ~2,500 (the
+bytes and the string), the grammar's compile ~3,500 in all (Liftoff's working memory, freed again), \`JSON.parse\` ~1,000,
+the checks ~1,600. With transparent huge pages the 50 MB touch takes 10 ms, but this kernel gives them only on
+\`madvise\`, which V8 does not ask for and glibc only with \`GLIBC_TUNABLES=glibc.malloc.hugetlb=1\`, read before any of
+our code runs. What was done, each measured interleaved against the commit before:
 
 - bin/run.js runs a command's module directly (no oclif start-up) and starts compiling the bash grammar's
   WebAssembly on a background thread before the command loads; validators are precompiled (ajv standalone).
@@ -305,16 +309,28 @@ interleaved against the commit before:
   (\`passFor\`: 462 → 450 ms).
 - Hosts that use the same file systems share one set, so what is worked out per set (the mount targets that serve a
   host) is worked out once per AZ, not once per host.
+- In that run every counted pass of the per-instance loops is one frozen outcome, and (no fingerprints to stamp) each
+  check's counted passes one finding: 62.8 → 58.8 MB allocated; the table's sanitized copy leaves out evidence, which
+  it never prints. Within the noise of one A/B (457 → 451 ms); the bench moved from 4.38 × to 4.18 ×.
 
 Measured and dropped: a V8 code cache for our modules (one CommonJS script per command through \`vm.Script\` with
 \`cachedData\`: start-up 150 → 146 ms, and dynamic \`import()\` fails in cached code on Node 20); lazy WebAssembly
-compilation (+17 ms); larger or smaller young generations, page promotion thresholds, no scavenge tasks; minifying all
-of dist (−13 ms, not worth unreadable stack traces); a worker thread for parsing or validation; a single-file bundle
-for \`check\`; index loops instead of \`for…of\` over findings (459 vs 457 ms).
+compilation (+17 ms; the grammar's lexer, compiled at the first parse, is most of its code); larger or smaller young
+generations (fixed 2 or 4 MB semi-spaces: no gain), page promotion thresholds, no scavenge tasks, \`--single-threaded-gc\`,
+\`--no-parallel-scavenge\`, \`--maglev\`; minifying all of dist (−13 ms, not worth unreadable stack traces), or only its
+whitespace (no change); a worker thread for parsing or validation; a single-file bundle for \`check\`; index loops
+instead of \`for…of\` over findings (459 vs 457 ms); a CommonJS bundle of the whole \`check\` path (no ES module
+loader: our start-up 150 → 130 ms, but the whole bundle compiled up front, and the grammar's compile, which needs the
+event loop to turn, then stalled: 449 vs 431 ms); reading the grammar's files synchronously to start its compile
+sooner (start-up +30 ms); the optimising compiler turned back on for the checks at 1,000 instances (453 vs 434 ms);
+starting the renderer's import before the snapshot load (no change); \`process.reallyExit\` at the end (no change).
+Without the bash grammar at all (a snapshot with empty UserData) the run is ~22 ms shorter: that is what the
+grammar costs on the main thread (its instantiation, its JavaScript, the compile's synchronous part).
 
 The 4 × target for the 1,000-instance table is not met: the floor before any check runs (Node, our code, read,
 decode, parse, validate, upgrade) is already ~2.7 × here, and the checks and the table, with the garbage collection
-and page faults they cause, another ~1.3 ×, spread over 35 checks with no hot spot (the largest is ~9 ms).
+and page faults they cause, another ~1.3 ×, spread over 35 checks with no hot spot (the largest is ~7 ms; the
+overview table alone, cli-table3 over 38 rows, ~10 ms).
 
 ## Where the figures come from (as of this run)
 
