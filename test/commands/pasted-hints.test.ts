@@ -43,9 +43,10 @@ describe('fix hints work when pasted', () => {
     // The broken examples do print such hints, for templates (the cfn-yaml form) and for clusters: not vacuous.
     expect(all.some(([, l]) => l.startsWith('efsdoctor userdata --format cfn-yaml'))).toBe(true)
     expect(all.some(([, l]) => /^efsdoctor userdata --file-system fs-/.test(l))).toBe(true)
-    // A real-world template with no file system in scope gets the cfn-yaml form with the FileSystemId parameter, and
-    // keeps its NFS client (it mounts nfs4).
-    expect(all).toContainEqual(['d2si-jenkins-fn-sub-az-dns.yaml', "efsdoctor userdata --format cfn-yaml --file-system '${FileSystemId}' --path /mnt/efs --method nfs"])
+    // A real-world template with no file system in scope gets the cfn-yaml form with the parameter its mount names
+    // before .efs. ($az.${EFSFileSystem}.efs.eu-west-1…; never a made-up ${FileSystemId}), and keeps its NFS client.
+    expect(all).toContainEqual(['d2si-jenkins-fn-sub-az-dns.yaml', "efsdoctor userdata --format cfn-yaml --file-system '${EFSFileSystem}' --path /mnt/efs --method nfs"])
+    expect(all.some(([, hint]) => hint.includes('${FileSystemId}'))).toBe(false)
     // A line that mounts with efs and tls keeps TLS (widdix jenkins: efs tls,_netdev).
     expect(all).toContainEqual(['widdix-jenkins2-ha-agents-master-only-efs.yaml', "efsdoctor userdata --format cfn-yaml --file-system '${MasterStorage}' --path /var/lib/jenkins --tls"])
     // AWS in Action mounts EFS at /home (shared home directories): a snippet for a fresh instance may do that too.
