@@ -85,14 +85,14 @@ export {userDataOf} from './usage.js'
 const NO_MOUNT_TARGETS: readonly MountTarget[] = []
 
 /**
- * The mount targets of `fsId` that an instance's UserData mounts by IP (a device `10.0.1.25:/`, or efs-utils'
- * `mounttargetip=`), in the order first named. Empty when it mounts by file-system id or DNS name, which the client
- * resolves to the mount target of its own AZ. Worked out once per script per check run.
+ * The mount targets of `fsId` that a UserData script names itself, in the order first named: by IP (a device
+ * `10.0.1.25:/`, or efs-utils' `mounttargetip=`), or by AZ (the AZ-specific DNS name `eu-west-1a.fs-….efs.…`, or
+ * efs-utils' `az=eu-west-1a`). Empty when it mounts by file-system id or plain DNS name, which the client resolves to
+ * the mount target of its own AZ. Worked out once per script per check run.
  */
-export function mountTargetsNamedByIp(s: Snapshot, instance: Instance, fsId: string): readonly MountTarget[] {
-  const u = userDataOf(s, instance)
+export function mountTargetsNamedIn(s: Snapshot, u: UserData | undefined, fsId: string): readonly MountTarget[] {
   if (!u) return NO_MOUNT_TARGETS
-  const byScript = memo(s, 'mountTargetsNamedByIp', () => new Map<UserData, Map<string, MountTarget[]>>())
+  const byScript = memo(s, 'mountTargetsNamed', () => new Map<UserData, Map<string, MountTarget[]>>())
   let named = byScript.get(u)
   if (!named) {
     const byIp = memo(s, 'mountTargetsByIp', () => {
@@ -100,31 +100,39 @@ export function mountTargetsNamedByIp(s: Snapshot, instance: Instance, fsId: str
       for (const mt of s.mountTargets ?? []) for (const ip of mountTargetIps(mt)) if (!m.has(ip)) m.set(ip, mt)
       return m
     })
-    named = new Map()
+    const out = new Map<string, MountTarget[]>()
+    const add = (mt: MountTarget | undefined) => { if (mt && !out.get(mt.fileSystemId)?.includes(mt)) pushTo(out, mt.fileSystemId, mt) }
+    const inAz = (fs: string | undefined, az: string | undefined) => fs && az ? mountTargetsOf(s, fs).find(mt => mt.azName === az) : undefined
     for (const m of mountsIn(s, u)) {
-      const ips = [m.host, ...m.options.filter(o => o.startsWith('mounttargetip=')).map(o => o.slice('mounttargetip='.length))]
-      for (const ip of ips) {
-        const mt = byIp.get(ip)
-        if (mt && !named.get(mt.fileSystemId)?.includes(mt)) pushTo(named, mt.fileSystemId, mt)
-      }
+      const option = (key: string) => m.options.find(o => o.startsWith(`${key}=`))?.slice(key.length + 1)
+      for (const ip of [m.host, option('mounttargetip')]) add(ip === undefined ? undefined : byIp.get(ip))
+      // NOTE: `eu-west-1a.fs-….efs.eu-west-1.amazonaws.com` (the label before the file-system id names an AZ), or az=.
+      const labels = m.host.split('.')
+      const azLabel = labels.length > 3 && labels[2] === 'efs' && /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/.test(labels[0]) ? labels[0] : undefined
+      add(inAz(m.fsId ?? labels[1], azLabel ?? option('az')))
     }
-    byScript.set(u, named)
+    byScript.set(u, named = out)
   }
   return named.get(fsId) ?? NO_MOUNT_TARGETS
 }
 
+/** mountTargetsNamedIn for the script an instance booted with. */
+export const mountTargetsNamed = (s: Snapshot, instance: Instance, fsId: string): readonly MountTarget[] =>
+  mountTargetsNamedIn(s, userDataOf(s, instance), fsId)
+
 /**
  * Which mount target an instance's NFS traffic to `fsId` goes to. By default the available one in its AZ (what a
- * mount by file-system id or DNS name resolves to). When its UserData mounts by IP and names none in its AZ, the one
- * it names (`byIp`), wherever it is: a host in eu-west-1b that mounts 10.20.1.25 (eu-west-1a) needs that mount
- * target's security group and NACLs to let it in, not those of its own AZ. When it names several in other AZs (a
- * script that picks one at boot), which one a host uses cannot be told: `mt` is undefined and `candidates` lists them.
+ * mount by file-system id or DNS name resolves to). When its UserData names mount targets itself (mountTargetsNamed)
+ * and none in its AZ, the one it names (`named`), wherever it is: a host in eu-west-1b that mounts 10.20.1.25 or
+ * eu-west-1a.fs-….efs.… needs that mount target's security group and NACLs to let it in, not those of its own AZ. When
+ * it names several in other AZs (a script that picks one at boot), which one a host uses cannot be told: `mt` is
+ * undefined and `candidates` lists them.
  */
-export function mountTargetUsedBy(s: Snapshot, fsId: string, instance: Instance): {mt?: MountTarget; byIp?: boolean; candidates?: readonly MountTarget[]} {
+export function mountTargetUsedBy(s: Snapshot, fsId: string, instance: Instance): {mt?: MountTarget; named?: boolean; candidates?: readonly MountTarget[]} {
   const own = mountTargetForInstance(s, fsId, instance)
-  const named = mountTargetsNamedByIp(s, instance, fsId)
+  const named = mountTargetsNamed(s, instance, fsId)
   if (named.length === 0 || named.some(mt => inInstanceAz(s, mt, instance))) return {mt: own}
-  if (named.length === 1) return {mt: named[0], byIp: true}
+  if (named.length === 1) return {mt: named[0], named: true}
   return {candidates: named}
 }
 

@@ -8,15 +8,15 @@ import type {Outcome, Resource} from '../../core/types.js'
 import type {FileSystem, Instance, MountTarget, Snapshot} from '../../model/snapshot.js'
 import {activeInstances, fileSystemRefs, instanceAzId, mountTargetInAz, res} from './scope.js'
 import {instanceFileSystems} from './usage.js'
-import {mountTargetsNamedByIp, mountTargetUsedBy} from './mount-usage.js'
+import {mountTargetsNamed, mountTargetUsedBy} from './mount-usage.js'
 
 export interface NfsPair {
   fs: FileSystem
   instance: Instance
   /** The mount target the instance's traffic goes to: the available one in its AZ, or the one it mounts by IP. */
   mt?: MountTarget
-  /** The instance's UserData mounts `mt` by its IP (in another AZ): see mountTargetUsedBy. */
-  byIp?: boolean
+  /** The instance's UserData names `mt` itself (by IP or AZ), in another AZ: see mountTargetUsedBy. */
+  named?: boolean
   /** Mount targets in other AZs the UserData names by IP, when which one this instance uses cannot be told. */
   candidates?: readonly MountTarget[]
 }
@@ -37,7 +37,7 @@ export function nfsPairs(s: Snapshot): readonly NfsPair[] {
       const byAz = new Map<string, MountTarget | undefined>()
       for (const {instance, uses, az, azKey} of active) {
         if (!uses.has(fs.id)) continue
-        if (mountTargetsNamedByIp(s, instance, fs.id).length > 0) {
+        if (mountTargetsNamed(s, instance, fs.id).length > 0) {
           out.push({fs, instance, ...mountTargetUsedBy(s, fs.id, instance)})
           continue
         }
@@ -58,7 +58,7 @@ const where = (mt: MountTarget): string => `${mt.id} (${[mt.ipAddress, mt.azName
 
 /** Outcome for an instance whose UserData mounts one of several mount targets in other AZs by IP. */
 const unknownMountTarget = (p: NfsPair, candidates: readonly MountTarget[]): Outcome =>
-  unknown(res.instance(p.instance), `${p.instance.id}'s UserData mounts ${p.fs.id} by the IP of one of ${candidates.map(where).join(', ')}, none in its own AZ, and which one it uses cannot be told, so the network path to it is not evaluated.`,
+  unknown(res.instance(p.instance), `${p.instance.id}'s UserData names mount targets of ${p.fs.id} itself: one of ${candidates.map(where).join(', ')}, none in its own AZ, and which one it uses cannot be told, so the network path to it is not evaluated.`,
     {evidence: {fileSystemId: p.fs.id, mountTargets: candidates.map(mt => mt.id)}})
 
 /**
@@ -71,7 +71,7 @@ export function perServedPair(s: Snapshot, each: (fs: FileSystem, instance: Inst
     // NOTE: the outcome was just made for this pair, so the key and message are set on it rather than on a copy.
     const o = p.mt ? each(p.fs, p.instance, p.mt, res.instance(p.instance)) : p.candidates ? unknownMountTarget(p, p.candidates) : noMountTarget(p)
     if (o === COUNTED_PASS) return o
-    if (p.byIp && p.mt && o.message) o.message += ` (${p.instance.id}'s UserData mounts ${p.fs.id} by the IP of ${where(p.mt)}, not through the mount target of its own AZ.)`
+    if (p.named && p.mt && o.message) o.message += ` (${p.instance.id}'s UserData mounts ${p.fs.id} through ${where(p.mt)}, which it names itself, not through the mount target of its own AZ.)`
     o.key = {fileSystem: p.fs.id, ...o.key}
     return asKept(s, o)
   })

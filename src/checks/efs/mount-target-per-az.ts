@@ -14,7 +14,8 @@ import type {AutoScalingGroup, FileSystem, Instance, Snapshot} from '../../model
 import {gapsFor} from '../../core/run-checks.js'
 import {activeInstances, instanceAzId, mountTargetsOf, res, scopedFileSystems} from '../_lib/scope.js'
 import {awsvpcTaskClients} from '../_lib/task-clients.js'
-import {autoScalingGroupFileSystems, instanceFileSystems} from '../_lib/usage.js'
+import {autoScalingGroupFileSystems, instanceFileSystems, userDataById, userDataOf} from '../_lib/usage.js'
+import {mountTargetsNamed, mountTargetsNamedIn} from '../_lib/mount-usage.js'
 import {ambiguousHost, isTemplateMode, sameAz, templateClients, templateFileSystemIds, templateHosts} from '../_lib/template-network.js'
 import {shellCommand} from '../../core/shell.js'
 import {byText} from '../../core/order.js'
@@ -83,13 +84,16 @@ function demandByAz(s: Snapshot, fsId: string, active: readonly Instance[]): {by
   const at = (az: string) => byAz.get(az) ?? byAz.set(az, {instances: [], asgSubnets: []}).get(az)!
   const unplaced: string[] = []
   for (const instance of active) {
-    if (!instanceFileSystems(s, instance).has(fsId)) continue
+    // NOTE: a host whose UserData names the mount target itself (by IP, AZ-specific name or az=) uses that one,
+    // wherever it is (a One Zone file system mounted from other AZs): its own AZ needs none.
+    if (!instanceFileSystems(s, instance).has(fsId) || mountTargetsNamed(s, instance, fsId).length > 0) continue
     const az = instanceAzId(s, instance)
     if (az) at(az).instances.push(instance.id)
     else unplaced.push(`instance ${instance.id} (subnet ${instance.subnetId ?? '?'} not in the snapshot)`)
   }
   for (const asg of clusterAsgs(s, active)) {
     if (!autoScalingGroupFileSystems(s, asg).has(fsId)) continue
+    if (namesItsMountTarget(s, asg, fsId)) continue
     for (const subnetId of asg.subnetIds) {
       const az = s.subnets?.[subnetId]?.azId
       if (az) at(az).asgSubnets.push(subnetId)
@@ -97,6 +101,16 @@ function demandByAz(s: Snapshot, fsId: string, active: readonly Instance[]): {by
     }
   }
   return {byAz, unplaced}
+}
+
+/**
+ * Whether the hosts an Auto Scaling group launches name the mount target of `fsId` themselves (mountTargetsNamedIn):
+ * every script known for the group (its own UserData, its instances') does.
+ */
+function namesItsMountTarget(s: Snapshot, asg: AutoScalingGroup, fsId: string): boolean {
+  const scripts = [asg.userDataId === undefined ? undefined : userDataById(s, asg.userDataId),
+    ...asg.instanceIds.map(id => s.instances?.[id]).map(i => (i ? userDataOf(s, i) : undefined))].filter(u => u !== undefined)
+  return scripts.length > 0 && scripts.every(u => mountTargetsNamedIn(s, u, fsId).length > 0)
 }
 
 /** The Auto Scaling groups that launch this cluster's hosts: one an active instance names, or one holding a container instance. */

@@ -54,6 +54,17 @@ describe('efs/mount-target-per-az', () => {
     expect(f.filter(x => x.status === 'fail')).toHaveLength(2)
   })
 
+  it('does not ask for a mount target in AZs whose hosts name the one they use (efs-utils az=, as its own fix says)', () => {
+    const oneZone = (text?: string) => withFault(x => {
+      Object.assign(x.fileSystems![0], {availabilityZoneId: 'euw1-az3', availabilityZoneName: 'eu-west-1a'})
+      x.mountTargets = [x.mountTargets![0]]
+      if (text) x.userData![0].text = text
+    })
+    const named = `#!/bin/bash\nyum install -y amazon-efs-utils\nmkdir -p /mnt/efs\necho "${IDS.fs}:/ /mnt/efs efs _netdev,nofail,tls,az=eu-west-1a 0 0" >> /etc/fstab\nmount -a -t efs\n`
+    expect(run(oneZone(named)).filter(f => f.status === 'fail')).toEqual([])
+    expect(run(oneZone(named.replace(',az=eu-west-1a', ''))).filter(f => f.status === 'fail')).toHaveLength(2)
+  })
+
   it('ignores draining instances', () => {
     const s = withFault(x => {
       x.mountTargets = x.mountTargets!.filter(mt => mt.id !== IDS.mountTargets.c)

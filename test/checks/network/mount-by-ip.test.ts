@@ -43,7 +43,7 @@ describe('hosts that mount EFS by a mount-target IP', () => {
     expect(statuses(mountTargetSgAllowsNfs, s)).toEqual({[a1]: 'pass', [a2]: 'pass', [b1]: 'fail', [b2]: 'fail', [c1]: 'fail', [c2]: 'fail'})
     const f = runChecks([mountTargetSgAllowsNfs], s, {}).findings.find(x => x.resource.id === b1)!
     expect(f.message).toContain(IDS.mountTargets.a)
-    expect(f.message).toContain(`by the IP of ${IDS.mountTargets.a} (10.20.1.25, eu-west-1a)`)
+    expect(f.message).toContain(`through ${IDS.mountTargets.a} (10.20.1.25, eu-west-1a), which it names itself`)
     expect(f.fix?.command).toContain(`--group-id ${MT_A_SG}`)
     // The same cluster mounting by file-system id: each host uses its own AZ's target, which admits it.
     expect(Object.values(statuses(mountTargetSgAllowsNfs, cluster(`mount -t efs -o tls ${IDS.fs}:/ /mnt/efs`)))).toEqual(Array(6).fill('pass'))
@@ -55,6 +55,22 @@ describe('hosts that mount EFS by a mount-target IP', () => {
     expect(statuses(mountTargetSgAllowsNfs, s)[a1]).toBe('pass')
   })
 
+  it('reads the AZ-specific DNS name and efs-utils az= the same way (the mount target of that AZ)', () => {
+    for (const body of [
+      `echo "eu-west-1a.${IDS.fs}.efs.eu-west-1.amazonaws.com:/ /mnt/efs nfs4 nfsvers=4.1,_netdev,noresvport 0 0" >> /etc/fstab\nmount -a -t nfs4`,
+      `echo "${IDS.fs}:/ /mnt/efs efs _netdev,tls,az=eu-west-1a 0 0" >> /etc/fstab\nmount -a -t efs`,
+    ]) {
+      // Mount target a admits only subnet a: the hosts of b and c, which go to it too, are refused.
+      expect(statuses(mountTargetSgAllowsNfs, cluster(body))).toEqual({[a1]: 'pass', [a2]: 'pass', [b1]: 'fail', [b2]: 'fail', [c1]: 'fail', [c2]: 'fail'})
+      // Mount target a admits everyone, b and c nobody: every host passes (none of them goes to b or c).
+      const open = cluster(body, x => {
+        x.securityGroups![MT_A_SG].ingress = [rule({groupIds: [IDS.hostSg]})]
+        x.securityGroups![IDS.efsSg].ingress = []
+      })
+      expect(Object.values(statuses(mountTargetSgAllowsNfs, open))).toEqual(Array(6).fill('pass'))
+    }
+  })
+
   it('keeps each host on its own AZ when the script names a target in every AZ (picked at boot)', () => {
     const pick = 'case "$AZ" in\n  eu-west-1a) IP=10.20.1.25 ;;\n  eu-west-1b) IP=10.20.5.25 ;;\nesac\n' +
       'mount -t nfs4 -o nfsvers=4.1 10.20.1.25:/ /mnt/efs || mount -t nfs4 -o nfsvers=4.1 10.20.5.25:/ /mnt/efs'
@@ -64,6 +80,7 @@ describe('hosts that mount EFS by a mount-target IP', () => {
     expect(statuses(mountTargetSgAllowsNfs, s)).toEqual({[a1]: 'pass', [a2]: 'pass', [b1]: 'pass', [b2]: 'pass', [c1]: 'unknown', [c2]: 'unknown'})
     const u = runChecks([mountTargetSgAllowsNfs], s).findings.find(x => x.resource.id === c1)!
     expect(u.message).toContain(`one of ${IDS.mountTargets.a} (10.20.1.25, eu-west-1a), ${IDS.mountTargets.b} (10.20.5.25, eu-west-1b)`)
+    expect(u.message).toContain('names mount targets of')
   })
 
   it('checks the hosts\' egress and the NACLs towards that target', () => {
