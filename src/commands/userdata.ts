@@ -3,7 +3,7 @@ import {BaseCommand, debugFlag} from '../base-command.js'
 
 export default class Userdata extends BaseCommand {
   static summary = 'Print a UserData snippet that mounts EFS correctly on every boot, before the ECS agent starts.'
-  static description = `Installs the client when missing (amazon-efs-utils, or the NFS client with --method nfs), creates the mount point, adds one /etc/fstab line with _netdev,nofail (not duplicated on re-runs), and mounts with a bounded retry, in the foreground, so containers never start on the empty directory underneath.
+  static description = `Installs the client when missing (amazon-efs-utils, or the NFS client with --method nfs), creates the mount point, adds one /etc/fstab line with _netdev,nofail (not duplicated on re-runs), and mounts with a bounded retry, in the foreground, so containers never start on the empty directory underneath: when it never mounts, the script stops (exit 1) before the instance joins a cluster.
 
 Formats: bash (a #!/bin/bash UserData or a part of one), cloud-config (write_files + runcmd), and cfn-yaml (a CloudFormation UserData property using Fn::Base64 + !Sub: the file system is the id given, or a reference such as \${MyFileSystem}; shell variables are escaped as \${!VAR}).`
 

@@ -70,8 +70,13 @@ function template(req: SnippetRequest, literalRegion: boolean): string {
     l.push(...(literalRegion
       ? [`EFS_REGION='${REGION}'`, `EFS_DNS_SUFFIX='${SUFFIX}'`]
       : [
-        'IMDS_TOKEN=$(curl -sS -X PUT -H \'X-aws-ec2-metadata-token-ttl-seconds: 300\' http://169.254.169.254/latest/api/token)',
-        'EFS_REGION=$(curl -sS -H "X-aws-ec2-metadata-token: $IMDS_TOKEN" http://169.254.169.254/latest/meta-data/placement/region)',
+        // NOTE: -f and the check below: an error page or an empty answer must never reach /etc/fstab.
+        'IMDS_TOKEN=$(curl -fsS --retry 3 -X PUT -H \'X-aws-ec2-metadata-token-ttl-seconds: 300\' http://169.254.169.254/latest/api/token)',
+        'EFS_REGION=$(curl -fsS --retry 3 -H "X-aws-ec2-metadata-token: $IMDS_TOKEN" http://169.254.169.254/latest/meta-data/placement/region)',
+        'if ! [[ $EFS_REGION =~ ^[a-z]{2}(-[a-z]+)+-[0-9]+$ ]]; then',
+        '  echo "efsdoctor: could not read this instance\'s region from instance metadata; generate the snippet with --region" >&2',
+        '  exit 1',
+        'fi',
         'case $EFS_REGION in cn-*) EFS_DNS_SUFFIX=\'amazonaws.com.cn\' ;; *) EFS_DNS_SUFFIX=\'amazonaws.com\' ;; esac',
       ]),
     `EFS_FSTAB_LINE="\${EFS_FS_ID}.efs.\${EFS_REGION}.\${EFS_DNS_SUFFIX}:/ \${EFS_MOUNT_POINT} nfs4 ${fstabOpts} 0 0"`,
@@ -98,7 +103,12 @@ function template(req: SnippetRequest, literalRegion: boolean): string {
     '  echo "efsdoctor: EFS mount attempt $attempt/10 failed; retrying in 15s" >&2',
     '  sleep 15',
     'done',
-    'mountpoint -q "$EFS_MOUNT_POINT" || echo "efsdoctor: ${EFS_FS_ID} is NOT mounted at ${EFS_MOUNT_POINT}" >&2',
+    // NOTE: not mounted after every attempt: stop here, before anything later in UserData (ECS_CLUSTER, below or the
+    // user's own) lets the agent join the cluster and place tasks on the empty directory underneath.
+    'if ! mountpoint -q "$EFS_MOUNT_POINT"; then',
+    '  echo "efsdoctor: ${EFS_FS_ID} is NOT mounted at ${EFS_MOUNT_POINT}: stopping before the instance joins a cluster (no task must write to the empty directory)" >&2',
+    '  exit 1',
+    'fi',
   )
   if (req.cluster !== undefined) {
     if (!ECS_CLUSTER_RE.test(req.cluster)) throw new UsageError(`"${req.cluster}" is not an ECS cluster name (letters, digits, - and _, at most 255)`)

@@ -56,6 +56,42 @@ describe('userDataSnippet', () => {
     spawnSync('rm', ['-rf', dir])
   })
 
+  test('when every mount attempt fails it stops (exit 1) before writing ECS_CLUSTER; when the mount works it joins', () => {
+    const dir = spawnSync('mktemp', ['-d'], {encoding: 'utf8'}).stdout.trim()
+    const text = bashSnippet({...base, region: 'eu-west-1', method: 'nfs', cluster: 'prod'}).replaceAll('/etc/fstab', `${dir}/fstab`)
+      .replaceAll('/etc/ecs', `${dir}/ecs`).replaceAll('mkdir -p "$EFS_MOUNT_POINT"', ':')
+    spawnSync('bash', ['-c', `touch ${dir}/fstab`])
+    const run = (mounted: boolean) => spawnSync('bash', ['-c',
+      `mount() { return 1; }; mountpoint() { return ${mounted ? 0 : 1}; }; sleep() { :; }; command() { return 0; }\n${text}`], {encoding: 'utf8'})
+    const failed = run(false)
+    expect(failed.status).toBe(1)
+    expect(failed.stderr).toContain('is NOT mounted at /mnt/efs: stopping before the instance joins a cluster')
+    expect(spawnSync('bash', ['-c', `cat ${dir}/ecs/ecs.config 2>/dev/null`], {encoding: 'utf8'}).stdout).toBe('')
+    const ok = run(true)
+    expect(ok.status).toBe(0)
+    expect(spawnSync('cat', [`${dir}/ecs/ecs.config`], {encoding: 'utf8'}).stdout).toBe('ECS_CLUSTER=prod\n')
+    spawnSync('rm', ['-rf', dir])
+  })
+
+  test('without --region it reads the region from instance metadata, and stops (exit 1, fstab untouched) on an error page or nothing', () => {
+    const dir = spawnSync('mktemp', ['-d'], {encoding: 'utf8'}).stdout.trim()
+    const text = bashSnippet({...base, method: 'nfs'}).replaceAll('/etc/fstab', `${dir}/fstab`).replaceAll('mkdir -p "$EFS_MOUNT_POINT"', ':')
+    const run = (region: string) => {
+      spawnSync('bash', ['-c', `: > ${dir}/fstab`])
+      const curl = `curl() { if [[ "$*" == *region* ]]; then printf '%s' ${JSON.stringify(region)}; else echo token; fi; }`
+      const r = spawnSync('bash', ['-c', `${curl}; mount() { :; }; mountpoint() { return 0; }; sleep() { :; }; command() { return 0; }\n${text}`], {encoding: 'utf8'})
+      return {status: r.status, stderr: r.stderr, fstab: spawnSync('cat', [`${dir}/fstab`], {encoding: 'utf8'}).stdout}
+    }
+    expect(run('eu-west-1')).toMatchObject({status: 0, fstab: expect.stringContaining(`${FS}.efs.eu-west-1.amazonaws.com:/ /mnt/efs nfs4`)})
+    expect(run('cn-north-1').fstab).toContain('.efs.cn-north-1.amazonaws.com.cn:/')
+    for (const bad of ['<html>404 Not Found</html>', '', 'eu-west-1\n<html>']) {
+      const r = run(bad)
+      expect([bad, r.status, r.fstab]).toEqual([bad, 1, ''])
+      expect(r.stderr).toContain("could not read this instance's region")
+    }
+    spawnSync('rm', ['-rf', dir])
+  })
+
   test.each(CASES)('%s: cfn-yaml parses with !Sub, resolves only FileSystemId/AWS::Region/AWS::URLSuffix, and equals the bash form', (_, req) => {
     const doc = parseCfn(userDataSnippet({...req, format: 'cfn-yaml'}))
     const body = doc.UserData['Fn::Base64']['Fn::Sub']
