@@ -73,9 +73,14 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
     const why = first.stage === 'init' && after.stage === 'packages'
       ? ' (cloud-init runs the mounts: module in its init stage, before packages: are installed in the final stage)'
       : ''
-    // The first boot's mount fails, the ECS agent starts anyway, and tasks write to the local disk: an error, unless
-    // the image may ship the client (unknown image, NFS): then a warning.
-    const severity = ships === false || needsEfsUtils ? 'error' : 'warning'
+    // NOTE: on an image that may ship the client (not known) the late install may be a harmless no-op: unknown, as
+    // for a script that never installs it (a false error taught people to ignore this check).
+    if (ships === undefined) {
+      return unknown(r, `The first mount (${lineRef(first)}) runs before ${pkgName} is installed on ${lineRef(after)}${why}; whether that matters is not known (${kind === 'unknown' ? 'the image is not known' : image}): on an image that ships it (ECS-optimized Amazon Linux 2/2023 ship amazon-efs-utils) the late install is harmless, on one that does not the first boot's mount fails and tasks write to the local disk.`,
+        at(ud, first, ev))
+    }
+    // The first boot's mount fails, the ECS agent starts anyway, and tasks write to the local disk.
+    const severity = 'error'
     return fail(r, `The first mount (${lineRef(first)}) runs before ${pkgName} is installed on ${lineRef(after)}${why}: on ${image} the first boot's mount fails${needsEfsUtils ? ' with "unknown filesystem type \'efs\'"' : ''}, the ECS agent starts anyway and tasks write to the local disk.`,
       fix, {...at(ud, first, ev), severity})
   }
@@ -91,7 +96,7 @@ export const clientInstalledBeforeMount = defineCheck({
   title: 'The NFS/EFS client is installed before the first mount in UserData',
   severity: 'error',
   policy: [
-    {rule: 'The client installed only after the first mount, on an image that lacks it → fail, **error**: the first boot\'s mount fails, the ECS agent starts anyway and tasks write to local disk (a warning instead when the image is unknown and the mount is plain NFS, which the image may ship)', source: `${SOURCES.efsInstall}; ${SOURCES.ecsAmi}`},
+    {rule: 'The client installed only after the first mount, on an image that lacks it → fail, **error**: the first boot\'s mount fails, the ECS agent starts anyway and tasks write to local disk; **unknown** when the image is not known (on one that ships the client the late install is harmless)', source: `${SOURCES.efsInstall}; ${SOURCES.ecsAmi}`},
     {rule: 'Never installed: pass when the image ships it (ECS-optimized Amazon Linux 2/2023: amazon-efs-utils and nfs-utils; ECS-optimized Amazon Linux 1: nfs-utils), error when it does not (Ubuntu/Debian: nfs-common is a separate package; amazon-efs-utils is not in their archive), **unknown** when the image is not known — never fail', source: `${SOURCES.efsInstall}; ${SOURCES.ecsAmi}`},
   ],
   description: 'Mounting before amazon-efs-utils (type efs) or nfs-utils/nfs-common (type nfs4) is installed fails on first boot with "unknown filesystem type \'efs\'" or a missing mount helper.',
