@@ -14,6 +14,7 @@ import {opaqueMount, opaqueWhat} from '../_lib/user-data-check.js'
 import {tdExtra, tdId, tdRes} from '../_lib/task-definitions.js'
 import {listCandidates, taskDefinitionHosts} from '../_lib/cluster-hosts.js'
 import {trimSlash} from '../../core/trim.js'
+import {posix} from 'node:path'
 
 /** Host paths that are local by design (sockets, kernel and Docker state, logs): not meant for shared data. */
 const SYSTEM_PATHS = ['/var/run', '/run', '/proc', '/sys', '/dev', '/etc', '/var/lib/docker', '/var/lib/ecs', '/var/log',
@@ -25,7 +26,12 @@ interface EfsMountPoint { path: string; line: number; device?: string }
 /** `opaque`: the UserData may mount EFS in a way efsdoctor cannot read (a local script, a systemd mount unit, the image's fstab). */
 interface HostView { source: string; mountPoints: EfsMountPoint[]; unreadable?: string; opaque?: string; userDataId?: string }
 
-const norm = trimSlash
+/**
+ * A path as the kernel reaches it, for comparison: `.` and `..` resolved and repeated slashes folded (posix.normalize),
+ * no trailing slash. `/mnt/efs/../data` is /mnt/data, on the root volume; `/mnt//efs/shared` is on /mnt/efs. Symbolic
+ * links cannot be followed from here.
+ */
+const norm = (p: string): string => trimSlash(posix.normalize(p))
 const under = (path: string, mount: string): boolean => norm(path) === norm(mount) || norm(path).startsWith(`${norm(mount)}/`)
 const isSystemPath = (p: string): boolean => SYSTEM_PATHS.some(sys => under(p, sys))
 

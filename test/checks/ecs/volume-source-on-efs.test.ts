@@ -38,6 +38,12 @@ describe('ecs/volume-source-on-efs', () => {
     expect(f.status).toBe('fail')
   })
 
+  it('compares paths as the kernel reaches them: /mnt/efs/../data is on the root volume, /mnt//efs/shared on EFS', () => {
+    expect(web(withFault(x => { x.taskDefinitions![0].volumes[0].host = {sourcePath: '/mnt/efs/../data'} })).status).toBe('fail')
+    expect(web(withFault(x => { x.taskDefinitions![0].volumes[0].host = {sourcePath: '/mnt//efs/shared'} })).status).toBe('pass')
+    expect(web(withFault(x => { x.taskDefinitions![0].volumes[0].host = {sourcePath: '/mnt/./efs/shared/'} })).status).toBe('pass')
+  })
+
   it('warns that a volume without sourcePath is a Docker-managed local volume', () => {
     const f = web(withFault(x => { x.taskDefinitions![0].volumes[0].host = {} }))
     expect(f.status).toBe('fail')
