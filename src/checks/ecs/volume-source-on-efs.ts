@@ -109,7 +109,9 @@ function evaluateHostPath(s: Snapshot, td: TaskDefinition, vol: TaskVolume, sour
   const onEfs = views.filter(v => v.mountPoints.some(mp => under(sourcePath, mp.path)))
   // NOTE: a Set, not onEfs.includes: with a view per probed host that was a million comparisons per volume.
   const onEfsSet = new Set(onEfs)
-  const off = views.filter(v => !onEfsSet.has(v))
+  // NOTE: a probed host with no EFS mount at all is a host whose mount is missing (host/efs-mounted says so), not
+  // evidence about where this task definition points: it does not make a correct sourcePath fail.
+  const off = views.filter(v => !onEfsSet.has(v) && !(v.userDataId === undefined && v.mountPoints.length === 0 && onEfs.length > 0))
   const ev = {volume: vol.name, sourcePath, efsMountPoints: views.map(v => ({source: v.source, paths: v.mountPoints.map(mp => mp.path)}))}
   if (off.length === 0) {
     const mp = onEfs[0].mountPoints.find(m => under(sourcePath, m.path))!

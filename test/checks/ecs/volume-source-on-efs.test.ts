@@ -2,7 +2,8 @@ import {efsMountPointsOf, volumeSourceOnEfs} from '../../../src/checks/ecs/volum
 import {runChecks} from '../../../src/core/run-checks.js'
 import type {Snapshot} from '../../../src/model/snapshot.js'
 import type {ProbeFacts} from '../../../src/model/probe-facts.js'
-import {denied, healthy, withFault} from '../../support/snapshot-builder.js'
+import {denied, healthy, IDS, withFault} from '../../support/snapshot-builder.js'
+import {withHostFacts} from '../../support/host-facts.js'
 
 const run = (s: Snapshot) => runChecks([volumeSourceOnEfs], s).findings
 const web = (s: Snapshot) => run(s).find(f => f.resource.id === 'prod-web:42')!
@@ -42,6 +43,15 @@ describe('ecs/volume-source-on-efs', () => {
     expect(web(withFault(x => { x.taskDefinitions![0].volumes[0].host = {sourcePath: '/mnt/efs/../data'} })).status).toBe('fail')
     expect(web(withFault(x => { x.taskDefinitions![0].volumes[0].host = {sourcePath: '/mnt//efs/shared'} })).status).toBe('pass')
     expect(web(withFault(x => { x.taskDefinitions![0].volumes[0].host = {sourcePath: '/mnt/./efs/shared/'} })).status).toBe('pass')
+  })
+
+  it('a probed host whose EFS mount is missing does not make a correct sourcePath fail (host/efs-mounted owns that)', () => {
+    const s = withHostFacts(healthy())
+    s.hostFacts![IDS.instances[2]].facts!.mounts = []
+    expect(web(s).status).toBe('pass')
+    // A host that mounts EFS elsewhere than the path still counts against it.
+    s.hostFacts![IDS.instances[2]].facts!.mounts = [{target: '/data', source: '127.0.0.1:/', fstype: 'nfs4', options: []}]
+    expect(web(s).status).toBe('fail')
   })
 
   it('warns that a volume without sourcePath is a Docker-managed local volume', () => {
