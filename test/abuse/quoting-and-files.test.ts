@@ -54,9 +54,9 @@ describe('one quoting function for every printed command', () => {
 
   it('item 10: the userdata and SSM fixes keep a hostile path one word', () => {
     const s = healthy()
-    expect(wordsBashSees(snippetCommand(s, {mountPoint: PAYLOAD}))).toEqual([['efsdoctor', 'userdata', '--file-system', s.scope.fileSystems[0].id, '--path', PAYLOAD]])
+    expect(wordsBashSees(snippetCommand(s, {mountPoint: PAYLOAD})!)).toEqual([['efsdoctor', 'userdata', '--file-system', s.scope.fileSystems[0].id, '--path', PAYLOAD]])
     // A hostile access point in the mount's options stays one word too.
-    expect(wordsBashSees(snippetCommand(s, {mountPoint: '/mnt/efs', fsType: 'efs', options: ['tls', `accesspoint=${PAYLOAD}`]})))
+    expect(wordsBashSees(snippetCommand(s, {mountPoint: '/mnt/efs', fsType: 'efs', options: ['tls', `accesspoint=${PAYLOAD}`]})!))
       .toEqual([['efsdoctor', 'userdata', '--file-system', s.scope.fileSystems[0].id, '--path', '/mnt/efs', '--tls', '--access-point', PAYLOAD]])
     const ssm = wordsBashSees(ssmRun('i-0123456789abcdef0', shellCommand(['mount', QUOTE_PAYLOAD])))
     expect(ssm).toHaveLength(1)

@@ -187,7 +187,7 @@ describe('passes only counted when nothing reads more of them', () => {
   it('passFor builds the message and extras of a pass only when the run keeps them', async () => {
     const {COUNTED_PASS, ONLY_COUNTS_PASSES, passFor} = await import('../../src/core/define-check.js')
     const {withMemo} = await import('../../src/core/memo.js')
-    const r = {type: 'ec2-instance', id: 'i-1'}
+    const r = {type: 'ec2-instance' as const, id: 'i-1'}
     let built = 0
     const message = () => { built++; return 'i-1 is fine.' }
     const extra = () => { built++; return {evidence: {a: 1}} }
