@@ -8,7 +8,8 @@
 // are found through node_modules at run time.
 // Usage: node scripts/bundle.mjs [outdir]   (BUNDLE_META=file writes esbuild's metafile, for size analysis)
 import {build, transform} from 'esbuild'
-import {readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {spawnSync} from 'node:child_process'
 import {join, resolve} from 'node:path'
 
 const outdir = process.argv[2] ?? 'dist'
@@ -97,6 +98,17 @@ const built = new Set(Object.keys(result.metafile.outputs).map(f => resolve(f)))
 for (const name of readdirSync(join(outdir, 'chunks'))) {
   const file = resolve(outdir, 'chunks', name)
   if (!built.has(file)) rmSync(file)
+}
+
+// The snapshot validator once more, as a script with a V8 code cache (src/core/cached-script.ts): a CommonJS body in
+// `(function (module, exports) {…})`, minified, and its cache made by a process with a replay's V8 settings.
+{
+  const cjs = await build({entryPoints: ['src/core/validators/snapshot.generated.ts'], bundle: true, format: 'cjs', platform: 'node',
+    target: 'node20', minify: true, legalComments: 'none', write: false, logLevel: 'warning'})
+  mkdirSync(join(outdir, 'validators'), {recursive: true})
+  writeFileSync(join(outdir, 'validators/snapshot.js'), `(function (module, exports) {${cjs.outputFiles[0].text}\n})`)
+  const made = spawnSync(process.execPath, ['scripts/validator-cache.mjs', outdir], {stdio: 'inherit'})
+  if (made.status !== 0) throw new Error('scripts/validator-cache.mjs failed')
 }
 
 // The JSON Schema validators (generated code nobody reads: src/core/validators) minified: esbuild prints ajv's one-line

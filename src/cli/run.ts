@@ -6,6 +6,7 @@
 import {oneLine} from '../core/sanitize.js'
 import {exitOnSignals} from './signals.js'
 import {compileShellGrammar} from '../core/shell-parser.js'
+export {SHELL_GRAMMAR_V8_FLAGS} from '../core/shell-parser.js'
 
 /** What a command module exports (src/commands/*.ts). */
 export interface CommandModule {

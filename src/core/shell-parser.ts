@@ -17,6 +17,9 @@ let loading: Promise<void> | undefined
 
 let compiled: {runtime: Promise<WebAssembly.Module>; grammar: Promise<WebAssembly.Module>} | undefined
 
+/** The V8 settings compileShellGrammar makes (see there); also those the validator's code cache is built under. */
+export const SHELL_GRAMMAR_V8_FLAGS = '--liftoff-only --no-wasm-lazy-compilation --wasm-num-compilation-tasks=1'
+
 /** A dependency's file: in the package's own node_modules when it is there (no resolution), else where Node finds it. */
 function dependencyFile(id: string): string {
   const nested = packageFile(`node_modules/${id}`)
@@ -37,7 +40,7 @@ export function compileShellGrammar(): NonNullable<typeof compiled> {
   // The whole grammar is compiled up front (--no-wasm-lazy-compilation) instead of function by function on the main
   // thread during the first parse (~15 ms), on one background thread (--wasm-num-compilation-tasks=1): with more,
   // on a 2-core machine, they took the CPU the main thread was using meanwhile.
-  setFlagsFromString('--liftoff-only --no-wasm-lazy-compilation --wasm-num-compilation-tasks=1')
+  setFlagsFromString(SHELL_GRAMMAR_V8_FLAGS)
   // NOTE: the bytes, not a path: given a path, web-tree-sitter imports fs/promises (and Node, with it, readline
   // and streams) to read it.
   const compile = (id: string) => new Promise<Buffer>((resolve, reject) => {

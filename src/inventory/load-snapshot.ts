@@ -7,6 +7,7 @@ import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {UsageError} from '../core/errors.js'
 import {schemaChecker} from '../core/json-schema.js'
+import {lastLoad, loadCachedScript} from '../core/cached-script.js'
 import {scopeByEvidence, usageInputs, usageOutsideRun} from '../checks/_lib/usage.js'
 import {withDerived} from '../core/memo.js'
 import {SNAPSHOT_PARTS, SNAPSHOT_SCHEMA_VERSION, type Snapshot} from '../model/snapshot.js'
@@ -73,7 +74,8 @@ export function withoutPrototypes<T>(value: T): T {
 }
 
 /** The first way `data` departs from the snapshot schema, or undefined when it matches. */
-export const schemaProblem = schemaChecker(async () => import('../core/validators/snapshot.generated.js'), 'snapshot')
+export const schemaProblem = schemaChecker(async () =>
+  loadCachedScript<{validate: unknown}>('snapshot') ?? import('../core/validators/snapshot.generated.js'), 'snapshot')
 
 /**
  * The snapshot in `file`, validated (and upgraded from schemaVersion 1). `mark` ends each step for EFSDOCTOR_TIMING
@@ -95,7 +97,7 @@ export async function loadSnapshot(file: string, mark: (step: string) => void = 
   preloadShellParserFor(data)
   const problem = snapshotProblem(data) ?? await schemaProblem(data)
   if (problem) throw new UsageError(`snapshot ${file} is not an efsdoctor snapshot: ${problem.replace(/\s+/g, ' ')}`)
-  mark('validate')
+  mark(lastLoad === 'code cache' ? 'validate (code cache)' : 'validate')
   const snapshot = data as Snapshot
   if ((snapshot.schemaVersion as number) !== 1) return snapshot
   // NOTE: the upgrade reads UserData mounts: the shell grammar must be loaded first (see upgradeFromV1).

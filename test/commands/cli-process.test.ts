@@ -62,6 +62,22 @@ describe('efsdoctor as a process', () => {
     expect(cli('-o', 'json').stderr).toContain('is not an efsdoctor command')
   })
 
+  it('a replay loads the snapshot validator from its code cache (V8 accepts it: same V8, a replay\'s settings), and the answer is the same', () => {
+    const timed = spawnSync(process.execPath, [RUN, 'check', '--from', 'examples/snapshots/healthy.json', '--output', 'json'],
+      {encoding: 'utf8', env: {...RUN_ENV, EFSDOCTOR_TIMING: '1'}, timeout: 60_000})
+    expect(timed.status).toBe(0)
+    expect(timed.stderr).toMatch(/efsdoctor timing: validate \(code cache\)/)
+    // A snapshot the schema refuses is refused the same way through the cached script.
+    const dir = mkdtempSync(join(tmpdir(), 'efsd-vcache-'))
+    const bad = JSON.parse(readFileSync('examples/snapshots/healthy.json', 'utf8'))
+    bad.mountTargets[0].subnetId = 42
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify(bad))
+    const r = cli('check', '--from', join(dir, 'bad.json'))
+    expect(r.status).toBe(2)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toContain('is not an efsdoctor snapshot: /mountTargets/0/subnetId must be string')
+  })
+
   it('./bin/dev.js (the sources through tsx) answers as the shipped CLI does', () => {
     const shipped = cli('lnit', 'foo.yaml')
     const source = dev('lnit', 'foo.yaml')

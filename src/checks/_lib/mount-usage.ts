@@ -108,12 +108,19 @@ export function mountTargetsNamedIn(s: Snapshot, u: UserData | undefined, fsId: 
       for (const ip of [m.host, option('mounttargetip')]) add(ip === undefined ? undefined : byIp.get(ip))
       // NOTE: `eu-west-1a.fs-….efs.eu-west-1.amazonaws.com` (the label before the file-system id names an AZ), or az=.
       const labels = m.host.split('.')
-      const azLabel = labels.length > 3 && labels[2] === 'efs' && /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/.test(labels[0]) ? labels[0] : undefined
+      const azLabel = labels.length > 3 && labels[2] === 'efs' && isAzName(labels[0]) ? labels[0] : undefined
       add(inAz(m.fsId ?? labels[1], azLabel ?? option('az')))
     }
     byScript.set(u, named = out)
   }
   return named.get(fsId) ?? NO_MOUNT_TARGETS
+}
+
+/** `eu-west-1a`, `us-gov-west-1b`: letters, then words, then a digit and a letter (no regex: the text is the host's). */
+function isAzName(label: string): boolean {
+  const parts = label.split('-')
+  const last = parts[parts.length - 1]
+  return parts.length >= 3 && /^[a-z]{2}$/.test(parts[0]) && parts.slice(1, -1).every(p => /^[a-z]+$/.test(p)) && /^\d[a-z]$/.test(last)
 }
 
 /** mountTargetsNamedIn for the script an instance booted with. */
