@@ -309,12 +309,16 @@ our code runs. What was done, each measured interleaved against the commit befor
   (\`passFor\`: 462 → 450 ms).
 - Hosts that use the same file systems share one set, so what is worked out per set (the mount targets that serve a
   host) is worked out once per AZ, not once per host.
+- The snapshot validator (180 KB of generated ajv code) loads in a replay from a V8 code cache made at build time
+  (src/core/cached-script.ts, scripts/validator-cache.mjs), under a replay's V8 settings: healthy.json's validate step
+  25–32 → 7–8 ms. A cache V8 rejects (another Node, other settings) is ignored and the script compiled as before.
 - In that run every counted pass of the per-instance loops is one frozen outcome, and (no fingerprints to stamp) each
   check's counted passes one finding: 62.8 → 58.8 MB allocated; the table's sanitized copy leaves out evidence, which
   it never prints. Within the noise of one A/B (457 → 451 ms); the bench moved from 4.38 × to 4.18 ×.
 
-Measured and dropped: a V8 code cache for our modules (one CommonJS script per command through \`vm.Script\` with
-\`cachedData\`: start-up 150 → 146 ms, and dynamic \`import()\` fails in cached code on Node 20); lazy WebAssembly
+Measured and dropped: a V8 code cache for all our modules (one CommonJS script per command through \`vm.Script\` with
+\`cachedData\`: start-up 150 → 146 ms, and dynamic \`import()\` fails in cached code on Node 20; the validator, which
+imports nothing, is the one piece cached); lazy WebAssembly
 compilation (+17 ms; the grammar's lexer, compiled at the first parse, is most of its code); larger or smaller young
 generations (fixed 2 or 4 MB semi-spaces: no gain), page promotion thresholds, no scavenge tasks, \`--single-threaded-gc\`,
 \`--no-parallel-scavenge\`, \`--maglev\`; minifying all of dist (−13 ms, not worth unreadable stack traces), or only its
