@@ -31,8 +31,22 @@ interface HostView { source: string; mountPoints: EfsMountPoint[]; unreadable?: 
  * no trailing slash. `/mnt/efs/../data` is /mnt/data, on the root volume; `/mnt//efs/shared` is on /mnt/efs. Symbolic
  * links cannot be followed from here.
  */
-const norm = (p: string): string => trimSlash(posix.normalize(p))
-const under = (path: string, mount: string): boolean => norm(path) === norm(mount) || norm(path).startsWith(`${norm(mount)}/`)
+const normalized = new Map<string, string>()
+const norm = (p: string): string => {
+  // NOTE: a lint of hundreds of stacks compares every volume with every script's mount points: each distinct path is
+  // normalized once (a module-level map: the few paths of a run's scripts and task definitions).
+  let n = normalized.get(p)
+  if (n === undefined) {
+    if (normalized.size > 10_000) normalized.clear()
+    normalized.set(p, n = trimSlash(posix.normalize(p)))
+  }
+  return n
+}
+const under = (path: string, mount: string): boolean => {
+  const p = norm(path)
+  const m = norm(mount)
+  return p === m || (p.startsWith(m) && p[m.length] === '/')
+}
 const isSystemPath = (p: string): boolean => SYSTEM_PATHS.some(sys => under(p, sys))
 
 function isEfsMount(fsType: string | undefined, device: string | undefined): boolean {
