@@ -60,6 +60,20 @@ export const SIGNATURES: readonly Signature[] = [
     fix: 'Upgrade amazon-efs-utils (it knows the partition suffix), check dns_name_suffix in /etc/amazon/efs/efs-utils.conf, and write names as fs-….efs.<region>.amazonaws.com.cn.',
   },
   {
+    id: 'dns-resolve-az',
+    title: 'An AZ-specific EFS DNS name does not resolve',
+    // NOTE: `us-east-1b.fs-….efs.…`: the name of one AZ's mount target, which resolves from any AZ of the VPC.
+    pattern: /Failed to resolve (?:server )?"?[a-z]{2}-[a-z]+(?:-[a-z]+)?-\d[a-z]\.fs-[0-9a-z]+\.efs\./i,
+    causes: [
+      'the file system has no mount target in the AZ the name names (an AZ-specific name resolves only while that AZ has one, wherever the client is)',
+      'AZ names are mapped per account: the name was copied from another account, where that AZ name is another zone',
+      'VPC enableDnsSupport/enableDnsHostnames off, or a DHCP option set with DNS servers that do not forward to AmazonProvidedDNS',
+      'wrong file-system id or region, or the client is in another VPC (names resolve only inside the mount targets\' VPC)',
+    ],
+    checks: ['efs/mount-target-per-az', 'efs/mount-target-available', 'network/vpc-dns', 'host/dns-resolves'],
+    fix: 'Mount by the file-system id with amazon-efs-utils, or by the regional name fs-….efs.<region>.amazonaws.com (it resolves to the mount target of the client\'s own AZ); or create a mount target in the AZ the name names. Enable VPC DNS support and hostnames.',
+  },
+  {
     id: 'dns-resolve',
     title: 'The file system\'s DNS name does not resolve',
     pattern: new RegExp(`Failed to resolve (?:server )?"?${EFS_NAME}|Failed to resolve "?fs-|Failed to resolve server [^\\s:]{1,300}:|Name or service not known|No address associated with hostname|did not resolve to a valid DNS name for an EFS mount target|bad address '[^\\s']{0,300}\\.efs\\.`, 'i'),

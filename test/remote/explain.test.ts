@@ -66,6 +66,16 @@ describe('explain', () => {
     expect(ids('mount.nfs4: access denied by server while mounting 10.0.1.25:/')).toEqual(['access-denied'])
   })
 
+  test('an AZ-specific name that does not resolve: the AZ it names, not the client\'s own, lacks the mount target', () => {
+    // As posted in datacratic/StarCluster#64 (the reporter's paste, log prefixes removed).
+    const text = 'mount.nfs4: Failed to resolve server us-east-1b.fs-XYZ123.efs.us-east-1.amazonaws.com: Name or service not known'
+    expect(ids(text)[0]).toBe('dns-resolve-az')
+    const m = explain(text).matches[0]
+    expect(m.causes[0]).toMatch(/no mount target in the AZ the name names/)
+    expect(m.causes.join(' ')).not.toMatch(/instance's Availability Zone/)
+    expect(ids('mount.nfs: Failed to resolve server fs-2ef75f85.efs.us-west-2.amazonaws.com: Name or service not known')[0]).toBe('dns-resolve')
+  })
+
   test('a TLS mount that stops answering names the local tunnel, not the server', () => {
     expect(ids('[2521412.689613] nfs: server 127.0.0.1 not responding, timed out')).toEqual(['tls-tunnel-not-responding'])
     expect(explain('nfs: server 127.0.0.1 not responding, still trying').matches[0].causes[0]).toMatch(/watchdog/)
