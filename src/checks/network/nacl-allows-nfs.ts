@@ -55,10 +55,31 @@ function ruleNumberBefore(leg: RangeLeg, rule: number | '*'): number {
   return n
 }
 
-function fixCommand(b: RangeBlock): string {
+/**
+ * The rule number a fix gives an entry: free in its ACL and direction, before the blocking rule, and not one an
+ * earlier fix of this run gave another entry there (rule numbers are unique per ACL and direction: a second
+ * `create-network-acl-entry` with the same number fails with NetworkAclEntryAlreadyExists). The same entry gets the
+ * same number wherever it is suggested. One table per check run.
+ */
+function fixRuleNumber(s: Snapshot, leg: RangeLeg, rule: number | '*'): number {
+  const given = memo(s, 'naclFixRuleNumbers', () => new Map<string, Map<string, number>>())
+  const side = `${leg.acl.id}\0${leg.egress}`
+  const mine = given.get(side) ?? given.set(side, new Map()).get(side)!
+  const entry = `${leg.peerCidr}\0${leg.ports.join('-')}`
+  let n = mine.get(entry)
+  if (n === undefined) {
+    const used = new Set([...leg.acl.entries.filter(e => e.egress === leg.egress).map(e => e.ruleNumber), ...mine.values()])
+    n = (rule === '*' ? 32767 : rule) - 1
+    while (n > 1 && used.has(n)) n--
+    mine.set(entry, n)
+  }
+  return n
+}
+
+function fixCommand(s: Snapshot, b: RangeBlock): string {
   const leg = b.leg
   return shellCommand(['aws', 'ec2', 'create-network-acl-entry', '--network-acl-id', leg.acl.id, leg.egress ? '--egress' : '--ingress',
-    '--rule-number', String(ruleNumberBefore(leg, b.rule)), '--protocol', 'tcp', '--port-range', `From=${leg.ports[0]},To=${leg.ports[1]}`,
+    '--rule-number', String(fixRuleNumber(s, leg, b.rule)), '--protocol', 'tcp', '--port-range', `From=${leg.ports[0]},To=${leg.ports[1]}`,
     '--cidr-block', leg.peerCidr, '--rule-action', 'allow'])
 }
 
@@ -134,7 +155,7 @@ function fromTaskClients(s: Snapshot): Outcome[] {
     const why = blocked.map(b => describeBlock(b, {id: subnet.id, cidr: subnet.cidr!}))
     return fail(r, `NFS between the tasks of service ${svc} (awsvpc) in subnet ${subnet.id} and ${mt.id} is blocked: ${why.join('; ')}. Its EFS volumes fail to mount (ResourceInitializationError).`,
       {summary: `Add network-ACL allow entries covering the whole task subnet ${subnet.id} (${subnet.cidr}), numbered before the blocking rules.`,
-        command: [...new Set(blocked.map(fixCommand))].join(' && ')},
+        command: [...new Set(blocked.map(b => fixCommand(s, b)))].join(' && ')},
       {evidence: {...aclEv, blocked: blocked.map(b => ({acl: b.leg.acl.id, rule: b.rule, egress: b.leg.egress, ports: b.ports, partialCidrs: b.partialCidrs}))}})
   })
 }
@@ -266,7 +287,7 @@ export const naclAllowsNfs = defineCheck({
       const note = nrp === undefined ? ' Whether clients use noresvport is not known from the snapshot, so both return-port ranges must pass.' : ''
       return fail(r, `NFS between ${i.id} and ${mt.id} is blocked: ${why.join('; ')}.${note}`,
         {summary: 'Add network-ACL allow entries numbered before the blocking rules' + (ranges.includes(PRIVILEGED) ? ', or mount with noresvport (efs-utils does) so the 1024-65535 return rule suffices' : '') + '.',
-          command: [...new Set(blocked.map(fixCommand))].join(' && ')},
+          command: [...new Set(blocked.map(b => fixCommand(s, b)))].join(' && ')},
         {evidence: {...ev, blocked: blocked.map(b => ({acl: b.leg.acl.id, rule: b.rule, egress: b.leg.egress, ports: b.ports}))}})
     })
     return [...instances, ...fromTaskClients(s)]

@@ -48,6 +48,27 @@ describe('network/nacl-allows-nfs', () => {
     expect(of(s, IDS.instances[2]).status).toBe('pass')
   })
 
+  it('gives every entry its fixes suggest for one ACL and direction a rule number of its own (pasted one after another, all succeed)', () => {
+    // One ACL for every subnet; each mount target in a subnet of its own: the hosts' ACL drops the return traffic from
+    // the mount target of their AZ, so three different entries are needed in one ACL, one direction.
+    const s = withFault(x => {
+      const subnets = Object.values(x.subnets!)
+      x.mountTargets!.forEach((mt, i) => {
+        const id = `subnet-0mt${i}00000000000${i}`
+        x.subnets![id] = {...subnets[i], id, cidr: `10.20.${12 + i}.0/24`}
+        mt.subnetId = id
+        mt.ipAddress = `10.20.${12 + i}.25`
+      })
+      x.networkAcls = [{id: 'acl-0shared', vpcId: IDS.vpc, subnetIds: Object.keys(x.subnets!), isDefault: false,
+        entries: [allow(100, false, 2049, 2049), {...allow(100, true, 0, 65535), portRange: undefined, protocol: '-1'}]}]
+    })
+    const commands = [...new Set(run(s).filter(f => f.status === 'fail').flatMap(f => (f.fix?.command ?? '').split(' && ')))]
+    const numbers = commands.map(c => /--ingress --rule-number (\d+)/.exec(c)?.[1])
+    expect(commands).toHaveLength(3)
+    expect(new Set(numbers).size).toBe(3)
+    expect(numbers.every(n => Number(n) < 32767)).toBe(true)
+  })
+
   it('when noresvport is unknown, requires both ranges and says which is missing', () => {
     const s = withFault(x => {
       separateMtSubnet(strict)(x)
