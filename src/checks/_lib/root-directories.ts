@@ -4,11 +4,12 @@
  * host/root-directory-exists and the probe's inputs (src/remote/probe.ts), so the probe looks at exactly what the
  * check asks about.
  */
-import type {ProbeFacts, ProbeMount} from '../../model/probe-facts.js'
-import type {AccessPoint, Snapshot, TaskDefinition, TaskVolume} from '../../model/snapshot.js'
+import type {ProbeFacts, ProbeMount, ProbeRootDir} from '../../model/probe-facts.js'
+import type {AccessPoint, Instance, Snapshot, TaskDefinition, TaskVolume} from '../../model/snapshot.js'
 import {FS_ID_RE} from '../../model/ids.js'
 import {checkHostPath} from '../../core/host-path.js'
-import {isNfs} from './host.js'
+import {isNfs, notProbedReason} from './host.js'
+import {activeInstances} from './scope.js'
 import {deviceFileSystem, probeMountFsId} from './usage.js'
 import {parseDevice} from './user-data.js'
 import {trimSlash} from '../../core/trim.js'
@@ -96,4 +97,42 @@ export function rootMounts(s: Snapshot, f: ProbeFacts, fsId: string): RootMount[
     out.push({mount: m})
   }
   return out
+}
+
+export interface Seen {
+  instance: Instance
+  mountPoint: string
+  dir: ProbeRootDir
+}
+
+/** What every active container instance can say about one directory: what it saw, and why the others could not look. */
+export function lookFromHosts(s: Snapshot, n: Pick<RootDirectoryNeed, 'fileSystemId' | 'path'>): {seen: Seen[]; why: string[]} {
+  const seen: Seen[] = []
+  const why: string[] = []
+  for (const {instance} of activeInstances(s)) {
+    const hf = s.hostFacts?.[instance.id]
+    const notProbed = notProbedReason(hf)
+    if (notProbed !== undefined) {
+      why.push(`${instance.id} could not be probed (${notProbed})`)
+      continue
+    }
+    const f = hf!.facts!
+    if (!f.rootDirs) {
+      why.push(`${instance.id}'s probe (version ${f.probeVersion || '?'}) predates this check`)
+      continue
+    }
+    const mounts = rootMounts(s, f, n.fileSystemId)
+    const usable = mounts.flatMap(m => ('mount' in m ? [m.mount] : []))
+    if (usable.length === 0) {
+      const reasons = mounts.flatMap(m => ('why' in m ? [m.why] : []))
+      why.push(`${instance.id} ${reasons.length ? reasons.join('; ') : `does not mount ${n.fileSystemId}'s root`}`)
+      continue
+    }
+    for (const m of usable) {
+      const dir = f.rootDirs.find(d => d.mountPoint === m.target && d.path === n.path)
+      if (dir) seen.push({instance, mountPoint: m.target, dir})
+      else why.push(`${instance.id} did not look under ${m.target} (${f.truncated.some(t => t.section === 'ROOTDIR') ? 'more directories than the probe looks at' : 'the probe was not asked about it; run it again'})`)
+    }
+  }
+  return {seen, why}
 }

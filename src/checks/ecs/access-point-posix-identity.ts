@@ -7,7 +7,9 @@
  */
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
-import type {AccessPoint, TaskDefinition, TaskVolume} from '../../model/snapshot.js'
+import type {AccessPoint, Snapshot, TaskDefinition, TaskVolume} from '../../model/snapshot.js'
+import {lookFromHosts} from '../_lib/root-directories.js'
+import {ssmRun} from '../_lib/host.js'
 import {tdExtra, tdId, tdRes} from '../_lib/task-definitions.js'
 import {shellAnd} from '../../core/shell.js'
 
@@ -22,7 +24,7 @@ export function directoryAccess(user: {uid: number; gid: number}, owner: {uid: n
 
 const rwx = (bits: number): string => `${bits & 4 ? 'r' : '-'}${bits & 2 ? 'w' : '-'}${bits & 1 ? 'x' : '-'}`
 
-function volumeOutcome(td: TaskDefinition, vol: TaskVolume, ap: AccessPoint): Outcome {
+function volumeOutcome(s: Snapshot, td: TaskDefinition, vol: TaskVolume, ap: AccessPoint): Outcome {
   const what = `Volume "${vol.name}" of ${tdId(td)} (access point ${ap.id})`
   const mounts = td.containers.flatMap(c => c.mountPoints.filter(m => m.sourceVolume === vol.name)
     .map(m => ({container: c.name, containerPath: m.containerPath ?? '?', readOnly: m.readOnly === true})))
@@ -35,7 +37,28 @@ function volumeOutcome(td: TaskDefinition, vol: TaskVolume, ap: AccessPoint): Ou
   if (!user) {
     return skipped(tdRes(td), `${what} enforces no POSIX user: containers act as their own uid:gid.`, {...extra, evidence})
   }
+  const needsWrite = mounts.length === 0 || mounts.some(m => !m.readOnly)
+  const need = needsWrite ? 7 : 5
   if (!info) {
+    // NOTE: the EFS API does not show an existing directory's owner and mode, but a host that mounts the file
+    // system's root does: the probe stats it (host/root-directory-exists).
+    const seen = lookFromHosts(s, {fileSystemId: ap.fileSystemId, path}).seen
+      .find(x => x.dir.status === 'exists' && x.dir.uid !== undefined && x.dir.gid !== undefined && /^[0-7]{3,4}$/.test(x.dir.mode ?? ''))
+    if (seen) {
+      const owner = {uid: seen.dir.uid!, gid: seen.dir.gid!}
+      const mode = Number.parseInt(seen.dir.mode!, 8) & 0o777
+      const access = directoryAccess(user, owner, mode)
+      const summary = `${path} (no CreationInfo) exists owned ${owner.uid}:${owner.gid} mode ${seen.dir.mode}, as ${seen.instance.id} sees it; the access point's user ${user.uid}:${user.gid} gets ${rwx(access.bits)} (as ${access.via})`
+      const seenEvidence = {...evidence, seenOn: seen.instance.id, owner, mode: seen.dir.mode}
+      if ((access.bits & need) !== need) {
+        const dir = `${seen.mountPoint === '/' ? '' : seen.mountPoint}${path === '/' ? '' : path}` || '/'
+        return fail(tdRes(td), `${what}: ${summary}, but ${needsWrite ? 'a read-write mount needs rwx' : 'a read-only mount needs r-x'} (mounted at ${paths}). Writes fail with "Permission denied".`,
+          {summary: `Give ${path} to the access point's user (chown ${user.uid}:${user.gid}) or grant the ${access.via} class ${needsWrite ? 'rwx' : 'r-x'}, from a host that mounts the file system's root.`,
+            command: ssmRun(seen.instance.id, shellAnd([['chown', `${user.uid}:${user.gid}`, dir], ['chmod', needsWrite ? 'u+rwx' : 'u+rx', dir]]))},
+          {...extra, evidence: seenEvidence})
+      }
+      return pass(tdRes(td), `${what}: ${summary}, enough for ${needsWrite ? 'a read-write' : 'a read-only'} mount at ${paths}.`, {...extra, evidence: seenEvidence})
+    }
     return unknown(tdRes(td), `${what} runs as ${user.uid}:${user.gid} in ${path}, which it does not create (no CreationInfo): that directory's owner and mode are not visible through the EFS API, so whether ${user.uid}:${user.gid} can write it is not known (host/root-directory-exists shows whether it exists, with its owner and mode, from a host that mounts the file system's root).`,
       {...extra, evidence})
   }
@@ -43,8 +66,6 @@ function volumeOutcome(td: TaskDefinition, vol: TaskVolume, ap: AccessPoint): Ou
   if (mode === undefined) {
     return unknown(tdRes(td), `${what}: CreationInfo permissions ${JSON.stringify(info.permissions)} are not an octal mode.`, {...extra, evidence})
   }
-  const needsWrite = mounts.length === 0 || mounts.some(m => !m.readOnly)
-  const need = needsWrite ? 7 : 5
   const access = directoryAccess(user, {uid: info.ownerUid, gid: info.ownerGid}, mode)
   const summary = `${path} is created ${info.ownerUid}:${info.ownerGid} mode ${info.permissions}; the access point's user ${user.uid}:${user.gid} gets ${rwx(access.bits)} (as ${access.via})`
   if ((access.bits & need) !== need) {
@@ -78,7 +99,7 @@ export const accessPointPosixIdentity = defineCheck({
             {key: {volume: vol.name}, ...tdExtra(td)}))
           continue
         }
-        out.push(volumeOutcome(td, vol, ap))
+        out.push(volumeOutcome(s, td, vol, ap))
       }
     }
     return out

@@ -8,51 +8,11 @@
  */
 import {defineCheck, fail, pass, unknown} from '../../core/define-check.js'
 import type {Fix, Outcome} from '../../core/types.js'
-import type {Instance, Snapshot} from '../../model/snapshot.js'
-import type {ProbeRootDir} from '../../model/probe-facts.js'
+import type {Snapshot} from '../../model/snapshot.js'
 import {shellAnd, shellCommand} from '../../core/shell.js'
-import {notProbedReason, ssmRun} from '../_lib/host.js'
-import {activeInstances} from '../_lib/scope.js'
-import {rootDirectoryNeeds, rootMounts, type RootDirectoryNeed} from '../_lib/root-directories.js'
+import {ssmRun} from '../_lib/host.js'
+import {lookFromHosts, rootDirectoryNeeds, type RootDirectoryNeed, type Seen} from '../_lib/root-directories.js'
 import {tdExtra, tdId, tdRes} from '../_lib/task-definitions.js'
-
-interface Seen {
-  instance: Instance
-  mountPoint: string
-  dir: ProbeRootDir
-}
-
-/** What every active container instance can say about one directory: what it saw, and why the others could not look. */
-function lookFromHosts(s: Snapshot, n: RootDirectoryNeed): {seen: Seen[]; why: string[]} {
-  const seen: Seen[] = []
-  const why: string[] = []
-  for (const {instance} of activeInstances(s)) {
-    const hf = s.hostFacts?.[instance.id]
-    const notProbed = notProbedReason(hf)
-    if (notProbed !== undefined) {
-      why.push(`${instance.id} could not be probed (${notProbed})`)
-      continue
-    }
-    const f = hf!.facts!
-    if (!f.rootDirs) {
-      why.push(`${instance.id}'s probe (version ${f.probeVersion || '?'}) predates this check`)
-      continue
-    }
-    const mounts = rootMounts(s, f, n.fileSystemId)
-    const usable = mounts.flatMap(m => ('mount' in m ? [m.mount] : []))
-    if (usable.length === 0) {
-      const reasons = mounts.flatMap(m => ('why' in m ? [m.why] : []))
-      why.push(`${instance.id} ${reasons.length ? reasons.join('; ') : `does not mount ${n.fileSystemId}'s root`}`)
-      continue
-    }
-    for (const m of usable) {
-      const dir = f.rootDirs.find(d => d.mountPoint === m.target && d.path === n.path)
-      if (dir) seen.push({instance, mountPoint: m.target, dir})
-      else why.push(`${instance.id} did not look under ${m.target} (${f.truncated.some(t => t.section === 'ROOTDIR') ? 'more directories than the probe looks at' : 'the probe was not asked about it; run it again'})`)
-    }
-  }
-  return {seen, why}
-}
 
 const hostPath = (mountPoint: string, path: string): string => `${mountPoint === '/' ? '' : mountPoint}${path}`
 

@@ -2,6 +2,7 @@ import {accessPointPosixIdentity, directoryAccess} from '../../../src/checks/ecs
 import {runChecks} from '../../../src/core/run-checks.js'
 import type {AccessPoint, Snapshot} from '../../../src/model/snapshot.js'
 import {denied, healthy, IDS, withFault} from '../../support/snapshot-builder.js'
+import {withHostFacts} from '../../support/host-facts.js'
 
 const run = (s: Snapshot) => runChecks([accessPointPosixIdentity], s).findings
 const AP = 'fsap-0123456789abcdef0'
@@ -46,6 +47,20 @@ describe('ecs/access-point-posix-identity', () => {
     const f = run(withFault(x => withAp(x, {posixUser: {uid: 1000, gid: 1000}, rootDirectory: {path: '/reports'}})))[0]
     expect(f.status).toBe('unknown')
     expect(f.message).toContain('does not create (no CreationInfo)')
+  })
+
+  it('without CreationInfo, judges the owner and mode a host probe saw on the directory (fails 0:0 755 for user 1000:1000)', () => {
+    // healthyFacts: each host mounts the root at /mnt/efs and saw /reports owned 0:0 mode 755.
+    const s = withHostFacts(withFault(x => withAp(x, {posixUser: {uid: 1000, gid: 1000}, rootDirectory: {path: '/reports'}})))
+    const [f] = run(s)
+    expect(f.status).toBe('fail')
+    expect(f.message).toContain('/reports (no CreationInfo) exists owned 0:0 mode 755')
+    expect(f.message).toContain("the access point's user 1000:1000 gets r-x (as other)")
+    expect(f.fix?.command).toContain("chown 1000:1000 /mnt/efs/reports")
+    // Owned by the user: a pass; and without a probe it stays unknown.
+    for (const hf of Object.values(s.hostFacts!)) Object.assign(hf.facts!.rootDirs![0], {uid: 1000, gid: 1000})
+    expect(run(s)[0].status).toBe('pass')
+    expect(run(withFault(x => withAp(x, {posixUser: {uid: 1000, gid: 1000}, rootDirectory: {path: '/reports'}})))[0].status).toBe('unknown')
   })
 
   it('is unknown, naming the action, when access points could not be read', () => {
