@@ -125,12 +125,11 @@ export const SIGNATURES: readonly Signature[] = [
     title: 'The NFS connection was reset',
     pattern: /Connection reset by peer/i,
     causes: [
-      'the mount target\'s security group does not admit the client (common on the TLS path)',
-      'the client reached a mount target in another AZ (no mount target in its own AZ)',
-      'a transient network event (efs-utils retries it)',
+      'every time: the mount target\'s security group does not admit the client (with TLS the local tunnel cannot connect and resets the NFS client)',
+      'only sometimes: the TLS tunnel (stunnel, or efs-proxy in efs-utils 2.x) dropped or restarted the connection, or a transient network event; efs-utils retries',
     ],
-    checks: ['network/mount-target-sg-allows-nfs', 'efs/mount-target-per-az', 'host/port-2049-reachable'],
-    fix: 'Allow TCP 2049 from the client on the mount target\'s security group and make sure each AZ has a mount target; retry.',
+    checks: ['network/mount-target-sg-allows-nfs', 'host/port-2049-reachable', 'host/efs-utils-tls'],
+    fix: 'If it fails every time, allow TCP 2049 from the client on the mount target\'s security group; if only sometimes, upgrade amazon-efs-utils and check /var/log/amazon/efs/mount.log for the tunnel\'s errors, then retry.',
   },
   {
     id: 'access-denied-tls',

@@ -76,6 +76,14 @@ describe('explain', () => {
     expect(ids('mount.nfs: Failed to resolve server fs-2ef75f85.efs.us-west-2.amazonaws.com: Name or service not known')[0]).toBe('dns-resolve')
   })
 
+  test('a reset connection: a security group that refuses every time, or the TLS tunnel when it happens only sometimes', () => {
+    const m = explain('VolumeDriver.Create: mounting volume failed: mount.nfs4: Connection reset by peer').matches[0]
+    expect(m.id).toBe('connection-reset')
+    expect(m.causes[0]).toMatch(/^every time: the mount target's security group/)
+    expect(m.causes[1]).toMatch(/^only sometimes: the TLS tunnel/)
+    expect(m.causes.join(' ')).not.toMatch(/another AZ/)
+  })
+
   test('a TLS mount that stops answering names the local tunnel, not the server', () => {
     expect(ids('[2521412.689613] nfs: server 127.0.0.1 not responding, timed out')).toEqual(['tls-tunnel-not-responding'])
     expect(explain('nfs: server 127.0.0.1 not responding, still trying').matches[0].causes[0]).toMatch(/watchdog/)

@@ -18,6 +18,7 @@ import {autoScalingGroupFileSystems, instanceFileSystems, userDataById, userData
 import {mountTargetsNamed, mountTargetsNamedIn} from '../_lib/mount-usage.js'
 import {ambiguousHost, isTemplateMode, sameAz, templateClients, templateFileSystemIds, templateHosts} from '../_lib/template-network.js'
 import {shellCommand} from '../../core/shell.js'
+import {listCandidates} from '../_lib/cluster-hosts.js'
 import {byText} from '../../core/order.js'
 
 /**
@@ -79,14 +80,19 @@ interface Demand { instances: string[]; asgSubnets: string[]; services?: string[
  * can launch there; plus what we could not place. Who uses what comes from the usage model (usage.ts), so an instance
  * is counted only against the file systems it mounts, never against every file system in scope.
  */
-function demandByAz(s: Snapshot, fsId: string, active: readonly Instance[]): {byAz: Map<string, Demand>; unplaced: string[]} {
+function demandByAz(s: Snapshot, fsId: string, active: readonly Instance[]): {byAz: Map<string, Demand>; unplaced: string[]; named: string[]} {
   const byAz = new Map<string, Demand>()
   const at = (az: string) => byAz.get(az) ?? byAz.set(az, {instances: [], asgSubnets: []}).get(az)!
   const unplaced: string[] = []
+  const named: string[] = []
   for (const instance of active) {
+    if (!instanceFileSystems(s, instance).has(fsId)) continue
     // NOTE: a host whose UserData names the mount target itself (by IP, AZ-specific name or az=) uses that one,
     // wherever it is (a One Zone file system mounted from other AZs): its own AZ needs none.
-    if (!instanceFileSystems(s, instance).has(fsId) || mountTargetsNamed(s, instance, fsId).length > 0) continue
+    if (mountTargetsNamed(s, instance, fsId).length > 0) {
+      named.push(instance.id)
+      continue
+    }
     const az = instanceAzId(s, instance)
     if (az) at(az).instances.push(instance.id)
     else unplaced.push(`instance ${instance.id} (subnet ${instance.subnetId ?? '?'} not in the snapshot)`)
@@ -100,7 +106,7 @@ function demandByAz(s: Snapshot, fsId: string, active: readonly Instance[]): {by
       else unplaced.push(`ASG ${asg.name} subnet ${subnetId} (not in the snapshot)`)
     }
   }
-  return {byAz, unplaced}
+  return {byAz, unplaced, named}
 }
 
 /**
@@ -189,6 +195,10 @@ export const mountTargetPerAz = defineCheck({
       const tasks = withTaskClients(s, fs.id, base.byAz)
       const unplaced = [...base.unplaced, ...tasks.unplaced]
       const out = evaluateFs(s, fs, tasks.byAz)
+      if (out.length === 0 && base.named.length > 0) {
+        out.push(pass(res.fileSystem(fs), `Every host that uses ${fs.id} names the mount target it mounts in its UserData (by IP, AZ-specific name or efs-utils az=), so no AZ needs one of its own: ${listCandidates(base.named, 5)}.`,
+          {evidence: {namedBy: base.named}, key: {aspect: 'named-mount-targets'}}))
+      }
       if (unplaced.length) out.push(unknown(res.fileSystem(fs), `Could not tell the AZ id of: ${unplaced.join('; ')} (ec2:DescribeSubnets).`, {evidence: {unplaced}, key: {aspect: 'az-unknown'}}))
       if (asgGap.length) {
         out.push(unknown(res.fileSystem(fs), `Auto Scaling group subnets were not read (${asgGap.map(g => `${g.action}: ${g.code}`).join('; ')}), so AZs the cluster may scale into were not checked for ${fs.id}.`,
