@@ -39,11 +39,11 @@ function header(report: Report): string[] {
   const what = s.source === 'template'
     ? `template ${s.template}`
     : `cluster ${s.cluster ?? '?'} (${[s.region, s.accountId && `account ${s.accountId}`].filter(Boolean).join(', ')})`
-  const lines = [`efsdoctor ${report.tool.version} — ${what}${s.snapshotFile ? `, replayed from ${s.snapshotFile}` : ''}`]
+  const lines = [clip(`efsdoctor ${report.tool.version} — ${what}${s.snapshotFile ? `, replayed from ${s.snapshotFile}` : ''}`)]
   if (s.collectedAt && s.source !== 'template') lines.push(`Collected ${s.collectedAt}`)
   // NOTE: ids, paths and names in usedBy come from AWS or a host: no control character reaches the terminal.
-  for (const fs of s.fileSystems ?? []) lines.push(`File system ${describeScopedFileSystem(fs)}`.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?'))
-  for (const note of s.notes ?? []) lines.push(`Note: ${note}`)
+  for (const fs of s.fileSystems ?? []) lines.push(clip(`File system ${describeScopedFileSystem(fs)}`.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')))
+  for (const note of s.notes ?? []) lines.push(clip(`Note: ${note}`))
   return lines
 }
 
@@ -65,6 +65,17 @@ function groupAlike(list: Finding[]): Finding[] {
   })
 }
 
+/**
+ * Text longer than a screen's worth (an id, a path or a message carrying megabytes of what AWS, a template or a host
+ * gave) is cut, saying how much is left out; the JSON report keeps all of it. Never inside a surrogate pair.
+ */
+export const MAX_SHOWN = 2000
+export function clip(text: string): string {
+  if (text.length <= MAX_SHOWN) return text
+  const end = /[\uD800-\uDBFF]/.test(text[MAX_SHOWN - 1]) ? MAX_SHOWN - 1 : MAX_SHOWN
+  return `${text.slice(0, end)}… (${text.length - end} more characters; --output json has them all)`
+}
+
 /** How a finding's fix is shown: in full, or as a pointer to the fix its group shares (printed after the last one). */
 type FixShown = {kind: 'full'} | {kind: 'shared'; count: number}
 
@@ -72,15 +83,17 @@ function block(f: Finding, paint: ReturnType<typeof painter>, width: number, fix
   const color: Color = f.status === 'fail' ? (f.severity === 'error' ? 'red' : f.severity === 'warning' ? 'yellow' : 'cyan') : f.status === 'unknown' ? 'yellow' : 'dim'
   const sev = f.status === 'fail' ? f.severity.padEnd(7) : f.status.padEnd(7)
   const cols = MARK_COLUMNS[f.status]
-  const title = `${'x'.repeat(cols)} ${sev} ${f.checkId}  ${where(f)}${f.ignored ? `  [ignored: ${f.ignored.reason}]` : ''}${f.baselined ? '  [baselined]' : ''}`
+  const title = `${'x'.repeat(cols)} ${sev} ${f.checkId}  ${clip(where(f))}${f.ignored ? `  [ignored: ${clip(f.ignored.reason)}]` : ''}${f.baselined ? '  [baselined]' : ''}`
   const [first, ...rest] = wrapProse(title, width, 0, 4)
   const lines = [paintTitle(`${MARK[f.status]}${first.slice(cols)}`, f, paint, color), ...rest]
-  lines.push(...wrapProse(f.message, width, 4, 2))
+  lines.push(...wrapProse(clip(f.message), width, 4, 2))
   if (f.fix && fix.kind === 'shared') lines.push(`    ${paint('green', 'fix:')} see below, shared by ${fix.count} findings`)
   else if (f.fix) {
-    const [head, ...more] = wrapProse(`fix: ${f.fix.summary}`, width, 4, 2)
+    const [head, ...more] = wrapProse(`fix: ${clip(f.fix.summary)}`, width, 4, 2)
     lines.push(head.replace('fix:', paint('green', 'fix:')), ...more)
-    if (f.fix.command) for (const l of f.fix.command.split('\n')) lines.push(...wrapCommand(l, width, 6).map(w => paint('cyan', w)))
+    // NOTE: a command is never cut (pasted, a cut one would do something else): one too long is not printed.
+    if (f.fix.command && f.fix.command.length > MAX_SHOWN) lines.push(`      (a command of ${f.fix.command.length} characters: --output json has it)`)
+    else if (f.fix.command) for (const l of f.fix.command.split('\n')) lines.push(...wrapCommand(l, width, 6).map(w => paint('cyan', w)))
   }
   return lines
 }

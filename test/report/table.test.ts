@@ -14,7 +14,7 @@ import {runChecks} from '../../src/core/run-checks.js'
 import {renderReport} from '../../src/report/index.js'
 import {healthy} from '../support/snapshot-builder.js'
 import {report} from '../support/report-fixtures.js'
-import {tableRenderer} from '../../src/report/table.js'
+import {clip, MAX_SHOWN, tableRenderer} from '../../src/report/table.js'
 import {allChecks} from '../../src/checks/index.js'
 import type {Finding, Report} from '../../src/core/types.js'
 
@@ -148,5 +148,29 @@ describe('the verdict when nothing failed', () => {
     }
     const passing = runChecks(allChecks, healthy())
     expect(await renderReport('table', passing, ctx)).toMatch(/every check that could look passed/)
+  })
+})
+
+describe('hostile sizes', () => {
+  it('cuts an id, a message or a summary longer than a screen (saying how much), and never prints a cut command', () => {
+    const huge = `/mnt/${'a'.repeat(2_000_000)}`
+    const f: Finding = {checkId: 'ecs/volume-source-on-efs', title: 't', severity: 'error', status: 'fail', resource: {type: 'task-definition', id: `td${huge}`},
+      message: `Volume "shared" (host path ${huge}) is outside every EFS mount.`, fix: {summary: `Point ${huge} under the mount.`, command: `efsdoctor userdata --path '${huge}'`}}
+    const out = tableRenderer.render(report([f], {cluster: `c${'x'.repeat(5_000_000)}`}), {catalogue: allChecks, color: false, verbose: false, width: 100})
+    expect(out.length).toBeLessThan(20_000)
+    expect(out).toContain('more characters; --output json has them all)')
+    expect(out).toContain(`(a command of ${f.fix!.command!.length} characters: --output json has it)`)
+    expect(out).not.toContain("efsdoctor userdata --path '/mnt/aaaa")
+    // A short command is printed whole.
+    const short = tableRenderer.render(report([{...f, resource: {type: 'task-definition', id: 'td'}, message: 'm', fix: {summary: 's', command: 'efsdoctor userdata --path /mnt/efs'}}]),
+      {catalogue: allChecks, color: false, verbose: false, width: 100})
+    expect(short).toContain('efsdoctor userdata --path /mnt/efs')
+  })
+
+  it('never cuts inside a surrogate pair', () => {
+    const text = `${'a'.repeat(MAX_SHOWN - 1)}😀${'b'.repeat(10)}`
+    const cut = clip(text)
+    expect(cut.startsWith(`${'a'.repeat(MAX_SHOWN - 1)}…`)).toBe(true)
+    expect(clip('short')).toBe('short')
   })
 })
