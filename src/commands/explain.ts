@@ -107,7 +107,6 @@ Exit codes: 0 = at least one message was recognised; 1 = nothing matched; 2 = co
 
 const MAX_STDIN = 16 * 1024 * 1024
 
-/** All of stdin as UTF-8, refusing more than 16 MB (a paste, not a disk image). */
 /**
  * Whether stdin is a file or a pipe (`explain < mount.log`, `journalctl | efsdoctor explain`), so that no message at all
  * means "read it", as with `-`. Not a terminal, /dev/null or a socket: those still get the usage line.
@@ -122,6 +121,7 @@ async function stdinIsRedirected(): Promise<boolean> {
   }
 }
 
+/** All of stdin as UTF-8, refusing more than 16 MB (a paste, not a disk image). */
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0

@@ -21,9 +21,10 @@ export let lastLoad: 'code cache' | 'compiled' | undefined
  */
 export function loadCachedScript<T>(name: string): T | undefined {
   if (!fileURLToPath(import.meta.url).includes('/dist/')) return undefined
+  const file = packageFile(`dist/validators/${name}.js`)
   let source: string
   try {
-    source = readFileSync(packageFile(`dist/validators/${name}.js`), 'utf8')
+    source = readFileSync(file, 'utf8')
   } catch {
     return undefined
   }
@@ -33,7 +34,7 @@ export function loadCachedScript<T>(name: string): T | undefined {
   } catch {
     cachedData = undefined
   }
-  const script = new Script(source, {filename: packageFile(`dist/validators/${name}.js`), cachedData})
+  const script = new Script(source, {filename: file, cachedData})
   lastLoad = cachedData && !script.cachedDataRejected ? 'code cache' : 'compiled'
   const module = {exports: {} as T}
   ;(script.runInThisContext() as (m: {exports: T}, e: T) => void)(module, module.exports)

@@ -99,6 +99,9 @@ export function rootMounts(s: Snapshot, f: ProbeFacts, fsId: string): RootMount[
   return out
 }
 
+/** Where a directory of the file system is on a host that mounts the file system's root at `mountPoint`. */
+export const hostPath = (mountPoint: string, path: string): string => `${mountPoint === '/' ? '' : mountPoint}${path}`
+
 export interface Seen {
   instance: Instance
   mountPoint: string

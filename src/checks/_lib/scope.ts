@@ -64,15 +64,16 @@ export function instanceAzId(s: Snapshot, instance: Instance): string | undefine
  * An AZ known by neither (both names missing too) matches nothing, never the first mount target.
  */
 export function mountTargetInAz(s: Snapshot, fsId: string, az: {azId?: string; azName?: string}): MountTarget | undefined {
-  return mountTargetsOf(s, fsId).find(mt =>
-    mt.lifeCycleState === 'available' && (az.azId && mt.azId ? mt.azId === az.azId : mt.azName !== undefined && mt.azName === az.azName))
+  return mountTargetsOf(s, fsId).find(mt => mt.lifeCycleState === 'available' && inAz(mt, az))
 }
 
-/** Whether a mount target is in an instance's AZ (AZ id, else AZ name, as mountTargetInAz). */
-export function inInstanceAz(s: Snapshot, mt: MountTarget, instance: Instance): boolean {
-  const azId = instanceAzId(s, instance)
-  return azId && mt.azId ? mt.azId === azId : mt.azName !== undefined && mt.azName === instance.azName
-}
+/** Whether a mount target is in an AZ: same AZ id, else the same AZ name when either id is missing; never by neither. */
+const inAz = (mt: MountTarget, az: {azId?: string; azName?: string}): boolean =>
+  az.azId && mt.azId ? mt.azId === az.azId : mt.azName !== undefined && mt.azName === az.azName
+
+/** Whether a mount target is in an instance's AZ (its subnet's AZ id, else its AZ name). */
+export const inInstanceAz = (s: Snapshot, mt: MountTarget, instance: Instance): boolean =>
+  inAz(mt, {azId: instanceAzId(s, instance), azName: instance.azName})
 
 export function mountTargetIps(mt: MountTarget): string[] {
   return [mt.ipAddress, mt.ipv6Address].filter((x): x is string => Boolean(x))

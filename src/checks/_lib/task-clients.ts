@@ -5,12 +5,13 @@
  * mounts (`host.sourcePath`) are still mounted by the instance whatever the network mode, so they do not count here.
  */
 import {keyed, skipped, unknown} from '../../core/define-check.js'
+import {memo} from '../../core/memo.js'
 import type {Outcome, Resource} from '../../core/types.js'
 import type {MountTarget, SecurityGroup, Service, Snapshot, Subnet, TaskDefinition} from '../../model/snapshot.js'
 import {fileSystemRefs, mountTargetInAz} from './scope.js'
 import {NFS_PORT, ruleCoversTcpPort} from './security-groups.js'
-import {tdId} from './task-definitions.js'
-import {cidrRelation} from './template-network.js'
+import {taskDefinitionOf, tdId} from './task-definitions.js'
+import {cidrRelation, templateHosts, type TemplateHost} from './template-network.js'
 
 export interface TaskClient {
   service: Service
@@ -29,7 +30,7 @@ export function awsvpcTaskClients(s: Snapshot): TaskClient[] {
   const inScope = new Set(fileSystemRefs(s).map(fs => fs.id))
   const out: TaskClient[] = []
   for (const service of s.services ?? []) {
-    const td = (s.taskDefinitions ?? []).find(t => t.arn === service.taskDefinitionArn || tdId(t) === service.taskDefinitionArn)
+    const td = taskDefinitionOf(s, service)
     if (!td || !runsInAwsvpc(service, td)) continue
     const fsIds = [...new Set(td.volumes.map(v => v.efsVolumeConfiguration?.fileSystemId).filter((id): id is string => id !== undefined && inScope.has(id)))]
     for (const fsId of fsIds) {
@@ -116,5 +117,24 @@ export function perTaskClientSubnet(s: Snapshot, each: (c: TaskClient, subnet: S
       return each(c, subnet, mt, r)
     }
     return c.subnetIds.map(subnetId => keyed(pairOutcome(subnetId), {fileSystem: c.fsId, subnet: subnetId}))
+  })
+}
+
+/**
+ * The template's NFS clients: its hosts (templateHosts), and each service whose tasks run in awsvpc mode (Fargate, or
+ * EC2 with networkMode awsvpc) with an efsVolumeConfiguration volume: their task ENIs mount EFS, with the service's
+ * awsvpcConfiguration security groups and subnets (task-clients.ts). Without them a Fargate-only template had no
+ * client, and the network checks had nothing to judge.
+ */
+export function templateClients(s: Snapshot): TemplateHost[] {
+  return memo(s, 'templateClients', () => {
+    const services = new Map<string, TemplateHost>()
+    for (const c of awsvpcTaskClients(s)) {
+      const id = c.service.arn ?? c.service.name
+      const known = services.get(id)
+      if (known) known.fileSystems = [...new Set([...known.fileSystems ?? [], c.fsId])]
+      else services.set(id, {id, who: `tasks of service ${id}`, groupIds: c.securityGroupIds, subnetIds: c.subnetIds, fileSystems: [c.fsId]})
+    }
+    return [...templateHosts(s), ...services.values()]
   })
 }

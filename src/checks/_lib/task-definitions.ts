@@ -15,9 +15,15 @@ export function tdExtra(td: TaskDefinition): {location?: Location} {
   return td.location ? {location: {...td.location}} : {}
 }
 
+/** Whether a service runs this task definition (named by its ARN, or by family:revision). */
+const runs = (svc: Service, td: TaskDefinition): boolean => svc.taskDefinitionArn === td.arn || svc.taskDefinitionArn === tdId(td)
+
 export function servicesOf(s: Snapshot, td: TaskDefinition): Service[] {
-  return (s.services ?? []).filter(svc => svc.taskDefinitionArn === td.arn || svc.taskDefinitionArn === tdId(td))
+  return (s.services ?? []).filter(svc => runs(svc, td))
 }
+
+/** The task definition a service runs, when the snapshot has it. */
+export const taskDefinitionOf = (s: Snapshot, svc: Service): TaskDefinition | undefined => (s.taskDefinitions ?? []).find(td => runs(svc, td))
 
 /** Compares dotted numeric versions (`1.38.0` vs `1.4`); non-numeric parts count as 0. */
 export function compareVersions(a: string, b: string): number {

@@ -10,7 +10,6 @@ import type {Outcome} from '../../core/types.js'
 import type {Snapshot} from '../../model/snapshot.js'
 import {mountedOnlyElsewhere, templateHostFileSystems} from './usage.js'
 import {NFS_PORT, parseCidr, ruleCoversTcpPort} from './security-groups.js'
-import {awsvpcTaskClients} from './task-clients.js'
 
 /** Linting a template: no live instances, so the checks evaluate declared hosts against declared mount targets. */
 export const isTemplateMode = (s: Snapshot): boolean =>
@@ -49,25 +48,6 @@ export function templateHosts(s: Snapshot): TemplateHost[] {
       const subnetIds = [...new Set([...asgsOf.get(id) ?? [], ...s.template?.hostSubnets?.[id] ?? []])]
       return {id, who: `hosts of ${id}`, groupIds, subnetIds, ...(fileSystems ? {fileSystems} : {})}
     })
-  })
-}
-
-/**
- * The template's NFS clients: its hosts (templateHosts), and each service whose tasks run in awsvpc mode (Fargate, or
- * EC2 with networkMode awsvpc) with an efsVolumeConfiguration volume: their task ENIs mount EFS, with the service's
- * awsvpcConfiguration security groups and subnets (task-clients.ts). Without them a Fargate-only template had no
- * client, and the network checks had nothing to judge.
- */
-export function templateClients(s: Snapshot): TemplateHost[] {
-  return memo(s, 'templateClients', () => {
-    const services = new Map<string, TemplateHost>()
-    for (const c of awsvpcTaskClients(s)) {
-      const id = c.service.arn ?? c.service.name
-      const known = services.get(id)
-      if (known) known.fileSystems = [...new Set([...known.fileSystems ?? [], c.fsId])]
-      else services.set(id, {id, who: `tasks of service ${id}`, groupIds: c.securityGroupIds, subnetIds: c.subnetIds, fileSystems: [c.fsId]})
-    }
-    return [...templateHosts(s), ...services.values()]
   })
 }
 

@@ -71,12 +71,6 @@ export interface SnippetMount {
 }
 
 /**
- * The fix everyone should copy: the generated, known-good snippet, for the mount being fixed. It keeps what that
- * mount chose: the NFS client (`--method nfs`) when it mounts nfs/nfs4, and TLS, IAM and the access point when its
- * efs options ask for them (a policy that denies insecure transport refuses a snippet without TLS). In lint, when no
- * file system is in scope, the mount's `${Name}` (a parameter or resource of the template) is what it takes.
- */
-/**
  * The template parameter or resource a mount's device names as its file-system id: `${Fs}` in `${Fs}:/` (efs-utils)
  * or before `.efs.` in a DNS name (`$az.${Fs}.efs.eu-west-1.amazonaws.com:/`). Not a bare `${X}:/` mounted as nfs:
  * NFS needs a host name there, so X holds a DNS name or an address (`${ElasticFileSystemDnsName}`), not an id.
@@ -89,6 +83,13 @@ function deviceFileSystemRef(device: string | undefined, nfs: boolean): string |
   return id
 }
 
+/**
+ * The fix everyone should copy: the generated, known-good snippet, for the mount being fixed. It keeps what that
+ * mount chose: the NFS client (`--method nfs`) when it mounts nfs/nfs4, and TLS, IAM and the access point when its
+ * efs options ask for them (a policy that denies insecure transport refuses a snippet without TLS). In lint, when no
+ * file system is in scope, the mount's `${Name}` (a parameter or resource of the template) is what it takes; with
+ * nothing to name, no command.
+ */
 export function snippetCommand(s: Snapshot, mount: SnippetMount = {}): string | undefined {
   const fs = scopeFsIds(s)[0]
   const path = mount.mountPoint ?? '/mnt/efs'
@@ -103,8 +104,8 @@ export function snippetCommand(s: Snapshot, mount: SnippetMount = {}): string | 
   const literal = mount.device?.match(/\bfs-[0-9a-f]{8,40}\b/)?.[0]
   // NOTE: in lint of a template the file system is a template resource (a logical id, not fs-…), or none is in scope:
   // the hint that works when pasted is the CloudFormation form, which takes `${Logical}` and lets Fn::Sub fill in the
-  // id; without one, the id or the name the mount itself uses (`${ElasticFileSystem}.efs.…`), else a FileSystemId
-  // parameter. A lone script (Terraform, a console launch template) gets the plain script.
+  // id; without one, the id or the name the mount itself uses (`${ElasticFileSystem}.efs.…`). A lone script
+  // (Terraform, a console launch template) gets the plain script.
   if (s.scope.source === 'template' && !s.template?.script && (fs === undefined || (!FS_ID_RE.test(fs) && /^[A-Za-z][A-Za-z0-9]*$/.test(fs)))) {
     const ref = fs ?? deviceFileSystemRef(mount.device, nfs)
     // NOTE: nothing names the file system (or the name is a host name, not an id): no command, rather than one that

@@ -8,7 +8,7 @@
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
 import type {Outcome} from '../../core/types.js'
 import type {AccessPoint, Snapshot, TaskDefinition, TaskVolume} from '../../model/snapshot.js'
-import {lookFromHosts} from '../_lib/root-directories.js'
+import {hostPath, lookFromHosts} from '../_lib/root-directories.js'
 import {ssmRun} from '../_lib/host.js'
 import {tdExtra, tdId, tdRes} from '../_lib/task-definitions.js'
 import {shellAnd} from '../../core/shell.js'
@@ -51,7 +51,7 @@ function volumeOutcome(s: Snapshot, td: TaskDefinition, vol: TaskVolume, ap: Acc
       const summary = `${path} (no CreationInfo) exists owned ${owner.uid}:${owner.gid} mode ${seen.dir.mode}, as ${seen.instance.id} sees it; the access point's user ${user.uid}:${user.gid} gets ${rwx(access.bits)} (as ${access.via})`
       const seenEvidence = {...evidence, seenOn: seen.instance.id, owner, mode: seen.dir.mode}
       if ((access.bits & need) !== need) {
-        const dir = `${seen.mountPoint === '/' ? '' : seen.mountPoint}${path === '/' ? '' : path}` || '/'
+        const dir = hostPath(seen.mountPoint, path)
         return fail(tdRes(td), `${what}: ${summary}, but ${needsWrite ? 'a read-write mount needs rwx' : 'a read-only mount needs r-x'} (mounted at ${paths}). Writes fail with "Permission denied".`,
           {summary: `Give ${path} to the access point's user (chown ${user.uid}:${user.gid}) or grant the ${access.via} class ${needsWrite ? 'rwx' : 'r-x'}, from a host that mounts the file system's root.`,
             command: ssmRun(seen.instance.id, shellAnd([['chown', `${user.uid}:${user.gid}`, dir], ['chmod', needsWrite ? 'u+rwx' : 'u+rx', dir]]))},

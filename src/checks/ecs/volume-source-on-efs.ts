@@ -22,8 +22,10 @@ const SYSTEM_PATHS = ['/var/run', '/run', '/proc', '/sys', '/dev', '/etc', '/var
 
 interface EfsMountPoint { path: string; line: number; device?: string }
 
-/** Where one host mounts EFS, by the source that says so (`userDataId` for a UserData script's view). */
-/** `opaque`: the UserData may mount EFS in a way efsdoctor cannot read (a local script, a systemd mount unit, the image's fstab). */
+/**
+ * Where one host mounts EFS, by the source that says so (`userDataId` for a UserData script's view). `opaque`: the
+ * UserData may mount EFS in a way efsdoctor cannot read (a local script, a systemd mount unit, the image's fstab).
+ */
 interface HostView { source: string; mountPoints: EfsMountPoint[]; unreadable?: string; opaque?: string; userDataId?: string }
 
 /**

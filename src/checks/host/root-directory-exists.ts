@@ -11,10 +11,9 @@ import type {Fix, Outcome} from '../../core/types.js'
 import type {Snapshot} from '../../model/snapshot.js'
 import {shellAnd, shellCommand} from '../../core/shell.js'
 import {ssmRun} from '../_lib/host.js'
-import {lookFromHosts, rootDirectoryNeeds, type RootDirectoryNeed, type Seen} from '../_lib/root-directories.js'
+import {hostPath, lookFromHosts, rootDirectoryNeeds, type RootDirectoryNeed, type Seen} from '../_lib/root-directories.js'
 import {tdExtra, tdId, tdRes} from '../_lib/task-definitions.js'
 
-const hostPath = (mountPoint: string, path: string): string => `${mountPoint === '/' ? '' : mountPoint}${path}`
 
 function fixFor(n: RootDirectoryNeed, at: Seen): Fix {
   const dir = hostPath(at.mountPoint, n.path)

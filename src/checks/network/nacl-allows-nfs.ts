@@ -16,8 +16,8 @@ import {efsVolumesOf, mountsIn, mountsOfFs, mountUsesNoresvport, userDataOf} fro
 import {userDataById} from '../_lib/usage.js'
 import {evaluateNacl, evaluateNaclRange, formatPorts, naclForSubnet, type PortRange} from '../_lib/nacl.js'
 import {perServedPair} from '../_lib/nfs-pairs.js'
-import {perTaskClientSubnet} from '../_lib/task-clients.js'
-import {ambiguousHost, isTemplateMode, sameAz, templateClients, type TemplateHost} from '../_lib/template-network.js'
+import {perTaskClientSubnet, templateClients} from '../_lib/task-clients.js'
+import {ambiguousHost, isTemplateMode, sameAz, type TemplateHost} from '../_lib/template-network.js'
 import {shellCommand} from '../../core/shell.js'
 
 const EPHEMERAL: PortRange = [32768, 60999] // Linux default ip_local_port_range (noresvport, TLS proxy)
@@ -47,9 +47,12 @@ interface RangeBlock { leg: RangeLeg; rule: number | '*'; ports: PortRange; part
 const returnRanges = (nrp: boolean | undefined): PortRange[] => (nrp === true ? [EPHEMERAL] : nrp === false ? [PRIVILEGED] : [EPHEMERAL, PRIVILEGED])
 const rangeKind = (r: PortRange): string => (r === PRIVILEGED ? 'privileged source ports (mount without noresvport)' : 'ephemeral source ports (noresvport/efs-utils)')
 
-/** A free rule number just before the blocking `rule` (or before the implicit deny) in the leg's direction. */
-function ruleNumberBefore(leg: RangeLeg, rule: number | '*'): number {
-  const used = new Set(leg.acl.entries.filter(e => e.egress === leg.egress).map(e => e.ruleNumber))
+/**
+ * A free rule number just before the blocking `rule` (or before the implicit deny) in the leg's direction, and not one
+ * of `taken` (numbers already given to other new entries there).
+ */
+function ruleNumberBefore(leg: RangeLeg, rule: number | '*', taken: Iterable<number> = []): number {
+  const used = new Set([...leg.acl.entries.filter(e => e.egress === leg.egress).map(e => e.ruleNumber), ...taken])
   let n = (rule === '*' ? 32767 : rule) - 1
   while (n > 1 && used.has(n)) n--
   return n
@@ -67,12 +70,7 @@ function fixRuleNumber(s: Snapshot, leg: RangeLeg, rule: number | '*'): number {
   const mine = given.get(side) ?? given.set(side, new Map()).get(side)!
   const entry = `${leg.peerCidr}\0${leg.ports.join('-')}`
   let n = mine.get(entry)
-  if (n === undefined) {
-    const used = new Set([...leg.acl.entries.filter(e => e.egress === leg.egress).map(e => e.ruleNumber), ...mine.values()])
-    n = (rule === '*' ? 32767 : rule) - 1
-    while (n > 1 && used.has(n)) n--
-    mine.set(entry, n)
-  }
+  if (n === undefined) mine.set(entry, n = ruleNumberBefore(leg, rule, mine.values()))
   return n
 }
 

@@ -11,7 +11,8 @@ import type {Outcome, Resource} from '../../core/types.js'
 import {tdLabel, type Snapshot} from '../../model/snapshot.js'
 import {efsVolumesOf, mountsIn, mountsOfFs} from '../_lib/mount-usage.js'
 import {activeInstances} from '../_lib/scope.js'
-import {isTemplateMode, templateFileSystemIds, templateClients} from '../_lib/template-network.js'
+import {isTemplateMode, templateFileSystemIds} from '../_lib/template-network.js'
+import {templateClients} from '../_lib/task-clients.js'
 import {shellAnd, shellCommand} from '../../core/shell.js'
 
 /** Why we think clients resolve the EFS DNS name; `byIpOnly` when the snapshot shows only IP mounts. */

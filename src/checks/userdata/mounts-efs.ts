@@ -5,7 +5,7 @@
  * A hand-built DNS name with the wrong region or suffix fails at boot with "Failed to resolve server".
  */
 import {defineCheck, fail, pass, skipped, unknown} from '../../core/define-check.js'
-import type {Outcome} from '../../core/types.js'
+import type {Fix, Outcome} from '../../core/types.js'
 import type {Snapshot, UserData} from '../../model/snapshot.js'
 import {at, eachUserData, effectiveMounts, opaqueMount, opaqueWhat, scopeFsIds, snippetCommand, udResource} from '../_lib/user-data-check.js'
 import {type Branch, type CfnInitConfig, type DeviceRef, LineRef, lineRef, parseDevice, type ParsedUserData} from '../_lib/user-data.js'
@@ -58,6 +58,12 @@ function dnsProblem(ref: DeviceRef, scopeRegion: string | undefined): string | u
   return undefined
 }
 
+/** A mount by a hand-built DNS name for another region or partition (dnsProblem says which): it does not resolve. */
+function wrongDnsName(s: Snapshot, ud: UserData, m: Ref, problem: string, fix: Fix): Outcome {
+  return fail(udResource(ud), `${LineRef(m)} of UserData ${ud.id} mounts ${m.fsId ?? m.device} by a DNS name that ${problem}: the name does not resolve and the mount fails.`,
+    fix, at(ud, m, {device: m.device, region: s.scope.region}))
+}
+
 function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
   const r = udResource(ud)
   const wanted = scopeFsIds(s)
@@ -104,9 +110,8 @@ function evaluate(s: Snapshot, ud: UserData, p: ParsedUserData): Outcome {
     }
     const problem = dnsProblem(m.ref, s.scope.region)
     if (problem) {
-      return fail(r, `${LineRef(m)} of UserData ${ud.id} mounts ${m.fsId} by a DNS name that ${problem}: the name does not resolve and the mount fails.`,
-        {summary: 'Build the name as <fs-id>.efs.<region>.<partition DNS suffix>, or mount by file-system id with amazon-efs-utils.', command: snippetCommand(s, {mountPoint: m.mountPoint, device: m.device})},
-        at(ud, m, {device: m.device, region: s.scope.region}))
+      return wrongDnsName(s, ud, m, problem,
+        {summary: 'Build the name as <fs-id>.efs.<region>.<partition DNS suffix>, or mount by file-system id with amazon-efs-utils.', command: snippetCommand(s, {mountPoint: m.mountPoint, device: m.device})})
     }
   }
   // `test -f X && write A || write B`: when the file system in use is only in one arm and the other arm mounts
@@ -173,10 +178,8 @@ export const mountsEfs = defineCheck({
         // NOTE: a hand-built name for another region (or partition) fails whatever file system it names.
         const wrong = refsOf(s, p).map(x => ({x, problem: dnsProblem(x.ref, s.scope.region)})).find(y => y.problem)
         if (wrong) {
-          const {x, problem} = wrong
-          return [fail(udResource(ud), `${LineRef(x)} of UserData ${ud.id} mounts ${x.fsId ?? x.device} by a DNS name that ${problem}: the name does not resolve and the mount fails.`,
-            {summary: 'Build the name as <fs-id>.efs.<region>.<partition DNS suffix> (in a template: ${AWS::Region} and ${AWS::URLSuffix}), or mount by file-system id with amazon-efs-utils.'},
-            at(ud, x, {device: x.device, region: s.scope.region}))]
+          return [wrongDnsName(s, ud, wrong.x, wrong.problem!,
+            {summary: 'Build the name as <fs-id>.efs.<region>.<partition DNS suffix> (in a template: ${AWS::Region} and ${AWS::URLSuffix}), or mount by file-system id with amazon-efs-utils.'})]
         }
         const m = effectiveMounts(p)[0]
         return [m

@@ -13,6 +13,7 @@ import type {ParsedUserData} from '../_lib/user-data.js'
 import {templateClusterNamed} from '../_lib/cluster-hosts.js'
 import {shellCommand} from '../../core/shell.js'
 import {IMAGE_LABEL} from '../../core/images.js'
+import {taskDefinitionOf} from '../_lib/task-definitions.js'
 
 /**
  * A line that writes /etc/ecs/ecs.config (or hands the agent ECS_CLUSTER) in a way not read into settings: a copy, a
@@ -65,7 +66,7 @@ function fargateOnly(s: Snapshot): boolean {
   const services = s.services ?? []
   return services.length > 0 && services.every(svc => {
     if (svc.launchType) return svc.launchType === 'FARGATE'
-    const compat = (s.taskDefinitions ?? []).find(td => td.arn === svc.taskDefinitionArn)?.requiresCompatibilities
+    const compat = taskDefinitionOf(s, svc)?.requiresCompatibilities
     return compat !== undefined && compat.length > 0 && compat.every(c => c === 'FARGATE')
   })
 }
