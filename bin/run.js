@@ -18,6 +18,44 @@ async function version() {
 }
 
 /**
+ * `efsdoctor check --from FILE` / `--example NAME` (no help flag before `--`): the replay bundle, dist/replay/check.js,
+ * compiled with its V8 code cache (src/cli/replay.ts says why) under the V8 settings the cache was made with
+ * (check.json). The same test as cli/run.ts directCommand and replaysSnapshot, which cannot be imported before the
+ * bundle without compiling their modules. False when the bundle is missing (then the ES modules run).
+ */
+async function replay() {
+  const argv = process.argv.slice(2)
+  const end = argv.indexOf('--')
+  const flags = end < 0 ? argv.slice(1) : argv.slice(1, end)
+  if (argv[0] !== 'check' || flags.some(w => w === '--help' || w === '-h') || !argv.some(a => /^--(from|example)(=|$)/.test(a))) return false
+  const [{readFileSync}, {createRequire}, {setFlagsFromString}, {Script}] =
+    await Promise.all([import('node:fs'), import('node:module'), import('node:v8'), import('node:vm')])
+  const url = new URL('../dist/replay/check.js', import.meta.url)
+  const file = url.pathname
+  let source, settings, cachedData
+  try {
+    source = readFileSync(url, 'utf8')
+    settings = JSON.parse(readFileSync(new URL('check.json', url), 'utf8'))
+  } catch {
+    return false
+  }
+  try { cachedData = readFileSync(new URL('check.cache', url)) } catch { cachedData = undefined }
+  setFlagsFromString(settings.v8Flags.join(' '))
+  const script = new Script(source, {filename: file, cachedData})
+  const bundle = {exports: {}}
+  // NOTE: import() cannot run inside a vm.Script (without an experimental flag): the bundle's dynamic imports come here.
+  const dynamicImport = spec => spec.startsWith('replay-unreachable:')
+    ? Promise.reject(new Error(`efsdoctor: ${spec.slice('replay-unreachable:'.length)} is not in the replay bundle`))
+    : import(spec.startsWith('.') ? new URL(spec, url).href : spec)
+  script.runInThisContext()(bundle, bundle.exports, createRequire(url), file, url.href, dynamicImport)
+  const {check, noteCodeLoad, runDirect, warmUp} = bundle.exports
+  noteCodeLoad(cachedData && !script.cachedDataRejected ? 'code cache' : 'compiled')
+  warmUp('check', argv.slice(1))
+  await runDirect(check, argv.slice(1))
+  return true
+}
+
+/**
  * `efsdoctor <command> …` without a help flag runs the command's module directly (dist/cli/run.js), without oclif's
  * start-up; help, completion, unknown commands and everything else go through oclif.
  */
@@ -36,7 +74,7 @@ async function direct() {
   return true
 }
 
-if (!await version() && !await direct()) {
+if (!await version() && !await replay() && !await direct()) {
   // NOTE: oclif's execute from the bundle (dist/main.js), the copy of @oclif/core the commands share.
   const main = new URL('../dist/main.js', import.meta.url)
   const {execute} = await import(main.href).catch(async err => {

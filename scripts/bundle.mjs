@@ -13,8 +13,14 @@ import {spawnSync} from 'node:child_process'
 import {join, resolve} from 'node:path'
 
 const outdir = process.argv[2] ?? 'dist'
+/** Renderers with a large dependency (elkjs, xmlbuilder2): the replay bundle leaves them to dist/report/<name>.js. */
+const REPLAY_ESM_RENDERERS = ['html', 'junit']
+/** The JSON Schema validators (ajv's generated code): dist/core/validators/<name>.generated.js, minified below. */
+const VALIDATORS = ['snapshot', 'report']
 const entries = ['commands', 'hooks'].flatMap(dir =>
-  readdirSync(`src/${dir}`).filter(f => f.endsWith('.ts')).map(f => `src/${dir}/${f}`)).concat('src/main.ts', 'src/cli/run.ts')
+  readdirSync(`src/${dir}`).filter(f => f.endsWith('.ts')).map(f => `src/${dir}/${f}`)).concat('src/main.ts', 'src/cli/run.ts',
+  // NOTE: the modules the replay bundle (below) imports as ES modules, at paths it can name.
+  ...REPLAY_ESM_RENDERERS.map(r => `src/report/${r}.ts`), ...VALIDATORS.map(v => `src/core/validators/${v}.generated.ts`))
 
 /**
  * The AWS SDK's schema modules (one per client: every shape of the service) write XML names as computed keys,
@@ -100,6 +106,45 @@ for (const name of readdirSync(join(outdir, 'chunks'))) {
   if (!built.has(file)) rmSync(file)
 }
 
+// `check --from`/`--example` once more, as one CommonJS script with a V8 code cache (src/cli/replay.ts says why): wrapped
+// as `(function (module, exports, require, __filename, __efsdImportMetaUrl, __efsdImport) {…})`. bin/run.js passes
+// `__efsdImport` for the dynamic imports left outside — Node builtins, web-tree-sitter, the ES-module renderers — since
+// import() cannot run in a vm.Script without an experimental flag; the live-AWS modules a replay never reaches are
+// `replay-unreachable:` specifiers that reject. The cache is made by scripts/replay-cache.mjs.
+{
+  const unreachable = /^\.\.\/(inventory\/(live|preflight)|core\/iam-policy)\.js$|^listr2$/
+  const replayImports = {
+    name: 'replay-imports',
+    setup(b) {
+      b.onResolve({filter: /.*/}, args => {
+        if (args.kind !== 'dynamic-import') return undefined
+        if (unreachable.test(args.path)) return {path: `replay-unreachable:${args.path}`, external: true}
+        const renderer = /[\\/]src[\\/]report[\\/]index\.ts$/.test(args.importer) && args.path.match(/^\.\/(\w+)\.js$/)?.[1]
+        if (renderer && REPLAY_ESM_RENDERERS.includes(renderer)) return {path: `../report/${renderer}.js`, external: true}
+        const validator = args.path.match(/validators\/(\w+)\.generated\.js$/)?.[1]
+        if (validator && VALIDATORS.includes(validator)) return {path: `../core/validators/${validator}.generated.js`, external: true}
+        return undefined
+      })
+    },
+  }
+  const bundle = await build({entryPoints: ['src/cli/replay.ts'], bundle: true, format: 'cjs', platform: 'node', target: 'node20',
+    mainFields: ['module', 'main'], external: ['typescript', 'ts-node', '@oclif/plugin-*'],
+    define: {'import.meta.url': '__efsdImportMetaUrl'}, legalComments: 'none', minifySyntax: true, minifyWhitespace: true, logLevel: 'warning',
+    write: false, metafile: true, plugins: [replayImports, sdkSchemaKeys, asciiStringWidth, lazySegmenter]})
+  if (process.env.BUNDLE_META) writeFileSync(`${process.env.BUNDLE_META}.replay`, JSON.stringify(bundle.metafile))
+  let code = bundle.outputFiles[0].text
+  const dynamic = new Set(Object.values(bundle.metafile.inputs).flatMap(i => i.imports)
+    .filter(i => i.kind === 'dynamic-import' && i.external).map(i => i.path))
+  for (const spec of dynamic) {
+    const call = `import(${JSON.stringify(spec)})`
+    if (!code.includes(call)) throw new Error(`replay bundle: ${call} not found in esbuild's output`)
+    code = code.replaceAll(call, `__efsdImport(${JSON.stringify(spec)})`)
+  }
+  mkdirSync(join(outdir, 'replay'), {recursive: true})
+  writeFileSync(join(outdir, 'replay/check.js'),
+    `(function (module, exports, require, __filename, __efsdImportMetaUrl, __efsdImport) {${code}\n})`)
+}
+
 // The snapshot validator once more, as a script with a V8 code cache (src/core/cached-script.ts): a CommonJS body in
 // `(function (module, exports) {…})`, minified, and its cache made by a process with a replay's V8 settings.
 {
@@ -114,7 +159,12 @@ for (const name of readdirSync(join(outdir, 'chunks'))) {
 // The JSON Schema validators (generated code nobody reads: src/core/validators) minified: esbuild prints ajv's one-line
 // output as 485 KB of indented code, which every check --from compiles. Minified (~190 KB), importing the snapshot
 // validator takes ~8 ms instead of ~14.
-for (const name of readdirSync(join(outdir, 'chunks')).filter(f => /\.generated-\w+\.js$/.test(f))) {
-  const file = join(outdir, 'chunks', name)
+for (const file of VALIDATORS.map(v => join(outdir, `core/validators/${v}.generated.js`))) {
   writeFileSync(file, (await transform(readFileSync(file, 'utf8'), {minify: true, format: 'esm', target: 'node20', legalComments: 'none'})).code)
+}
+
+// The replay bundle's code cache, made last: the replays that make it load the validators minified above.
+{
+  const made = spawnSync(process.execPath, ['scripts/replay-cache.mjs', outdir], {stdio: 'inherit'})
+  if (made.status !== 0) throw new Error('scripts/replay-cache.mjs failed')
 }

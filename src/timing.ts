@@ -18,6 +18,13 @@ export interface PhaseTimer {
  */
 export const sinceStart = (): number => process.uptime() * 1000
 
+/** How the code was loaded, when bin/run.js says (the replay bundle: `code cache` or `compiled`), shown on the start-up row. */
+let loadedFrom: string | undefined
+
+export function noteCodeLoad(how: string): void {
+  loadedFrom = how
+}
+
 export function phaseTimer(enabled = process.env.EFSDOCTOR_TIMING === '1', now = sinceStart, residentBytes = (): number => process.memoryUsage.rss(),
   pageFaults = (): number => process.resourceUsage().minorPageFault): PhaseTimer {
   const start = now()
@@ -25,7 +32,7 @@ export function phaseTimer(enabled = process.env.EFSDOCTOR_TIMING === '1', now =
   const rss = (): number => enabled ? residentBytes() : 0
   const faults = (): number => enabled ? pageFaults() : 0
   let lastFaults = faults()
-  const phases: [string, number, number, number][] = [['start-up', start, rss(), lastFaults]]
+  const phases: [string, number, number, number][] = [[loadedFrom ? `start-up (${loadedFrom})` : 'start-up', start, rss(), lastFaults]]
   const row = (name: string, ms: number): [string, number, number, number] => {
     const f = faults()
     const out: [string, number, number, number] = [name, ms, rss(), f - lastFaults]

@@ -11,7 +11,7 @@ import {lastLoad, loadCachedScript} from '../core/cached-script.js'
 import {scopeByEvidence, usageInputs, usageOutsideRun} from '../checks/_lib/usage.js'
 import {withDerived} from '../core/memo.js'
 import {SNAPSHOT_PARTS, SNAPSHOT_SCHEMA_VERSION, type Snapshot} from '../model/snapshot.js'
-import {MAX_SNAPSHOT_BYTES, readInputFile} from '../core/input-file.js'
+import {MAX_SNAPSHOT_BYTES, readInputFileAsync} from '../core/input-file.js'
 import {loadShellParserForSnapshot, preloadShellParserFor} from '../core/shell-parser.js'
 import {packageFile} from '../core/package-files.js'
 
@@ -82,7 +82,7 @@ export const schemaProblem = schemaChecker(async () =>
  * (timing.ts): read, parse, validate, and for a schema-1 file the bash grammar and the upgrade.
  */
 export async function loadSnapshot(file: string, mark: (step: string) => void = () => {}): Promise<Snapshot> {
-  const text = readInputFile(file, 'snapshot', MAX_SNAPSHOT_BYTES)
+  const text = await readInputFileAsync(file, 'snapshot', MAX_SNAPSHOT_BYTES)
   mark('read --from')
   let data: unknown
   try {

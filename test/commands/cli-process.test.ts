@@ -5,7 +5,7 @@
  */
 import {jest} from '@jest/globals'
 import {spawn, spawnSync} from 'node:child_process'
-import {closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync} from 'node:fs'
+import {closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {createServer, type Server, type Socket} from 'node:net'
@@ -76,6 +76,58 @@ describe('efsdoctor as a process', () => {
     expect(r.status).toBe(2)
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
     expect(r.stderr).toContain('is not an efsdoctor snapshot: /mountTargets/0/subnetId must be string')
+  })
+
+  it('a replay runs from the replay bundle (dist/replay) with its code cache, and answers as the ES modules do', () => {
+    const pkg = bundledPackage()
+    // The same package without dist/replay: bin/run.js then runs the ES modules of dist/commands.
+    const esm = mkdtempSync(join(tmpdir(), 'efsd-esm-only-'))
+    mkdirSync(join(esm, 'bin'))
+    mkdirSync(join(esm, 'dist'))
+    copyFileSync(join(pkg, 'bin/run.js'), join(esm, 'bin/run.js'))
+    for (const linked of ['package.json', 'node_modules', 'examples']) symlinkSync(join(pkg, linked), join(esm, linked))
+    for (const entry of readdirSync(join(pkg, 'dist')).filter(e => e !== 'replay')) symlinkSync(join(pkg, 'dist', entry), join(esm, 'dist', entry))
+    const run = (root: string, ...argv: string[]) => spawnSync(process.execPath, [join(root, 'bin/run.js'), ...argv],
+      {encoding: 'utf8', env: {...RUN_ENV, EFSDOCTOR_TIMING: '1'}, timeout: 60_000})
+    const out = mkdtempSync(join(tmpdir(), 'efsd-replay-out-'))
+    for (const example of ['healthy', 'broken-sg-cidr', 'healthy-probed']) {
+      for (const format of ['json', 'table']) {
+        const argv = ['check', '--example', example, '--output', format, '--fail-on', 'none']
+        const bundled = run(pkg, ...argv)
+        const modules = run(esm, ...argv)
+        expect(bundled.stderr).toMatch(/efsdoctor timing: start-up \(code cache\)/)
+        expect(modules.stderr).toMatch(/efsdoctor timing: start-up {2}/)
+        expect([example, format, bundled.status, bundled.stdout]).toEqual([example, format, modules.status, modules.stdout])
+      }
+    }
+    // The renderers the bundle leaves to ES modules (html: elkjs, junit: xmlbuilder2) are imported from dist/report.
+    const written = (root: string, name: string) => {
+      const r = run(root, 'check', '--example', 'broken-sg-cidr', '--write', `html=${join(out, `${name}.html`)}`, '--write', `junit=${join(out, `${name}.xml`)}`, '--fail-on', 'none')
+      expect(r.status).toBe(0)
+      return [readFileSync(join(out, `${name}.html`), 'utf8'), readFileSync(join(out, `${name}.xml`), 'utf8')]
+    }
+    const [html, junit] = written(pkg, 'bundled')
+    expect(html).toContain('<svg')
+    expect(junit).toContain('<testsuites')
+    expect([html, junit]).toEqual(written(esm, 'modules'))
+  })
+
+  it('a replay bundle whose code cache V8 refuses (another Node, other settings, a damaged file) compiles the script and answers the same', () => {
+    const pkg = bundledPackage()
+    const copy = mkdtempSync(join(tmpdir(), 'efsd-replay-nocache-'))
+    mkdirSync(join(copy, 'bin'))
+    mkdirSync(join(copy, 'dist/replay'), {recursive: true})
+    copyFileSync(join(pkg, 'bin/run.js'), join(copy, 'bin/run.js'))
+    for (const linked of ['package.json', 'node_modules', 'examples']) symlinkSync(join(pkg, linked), join(copy, linked))
+    for (const entry of readdirSync(join(pkg, 'dist')).filter(e => e !== 'replay')) symlinkSync(join(pkg, 'dist', entry), join(copy, 'dist', entry))
+    for (const f of ['check.js', 'check.json']) copyFileSync(join(pkg, 'dist/replay', f), join(copy, 'dist/replay', f))
+    writeFileSync(join(copy, 'dist/replay/check.cache'), Buffer.alloc(4096, 7))
+    const argv = ['check', '--from', join(pkg, 'examples/snapshots/broken-sg-cidr.json'), '--output', 'json']
+    const damaged = spawnSync(process.execPath, [join(copy, 'bin/run.js'), ...argv], {encoding: 'utf8', env: {...RUN_ENV, EFSDOCTOR_TIMING: '1'}, timeout: 60_000})
+    expect(damaged.stderr).toMatch(/efsdoctor timing: start-up \(compiled\)/)
+    const cached = cli(...argv)
+    expect([damaged.status, damaged.stdout]).toEqual([cached.status, cached.stdout])
+    expect(damaged.status).toBe(1)
   })
 
   it('./bin/dev.js (the sources through tsx) answers as the shipped CLI does', () => {

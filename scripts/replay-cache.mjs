@@ -1,0 +1,48 @@
+// Writes dist/replay/check.cache, the V8 code cache of dist/replay/check.js (see src/cli/replay.ts), and
+// dist/replay/check.json, the V8 settings bin/run.js must set before it compiles the script: V8 takes a cache only
+// under the settings it was made with. The cache is made after replaying every shipped example and the benchmark's
+// schemaVersion-1 snapshot, in table and JSON, so the functions a replay runs are compiled into it. Run by
+// scripts/bundle.mjs in a process of its own (the settings must be exactly a replay's).
+// Usage: node scripts/replay-cache.mjs [outdir]
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import {tmpdir} from 'node:os'
+import {join, resolve} from 'node:path'
+import {pathToFileURL} from 'node:url'
+import {setFlagsFromString} from 'node:v8'
+import {Script} from 'node:vm'
+import {gunzipSync} from 'node:zlib'
+
+const outdir = resolve(process.argv[2] ?? 'dist')
+const {v8Settings, SHELL_GRAMMAR_V8_FLAGS} = await import(pathToFileURL(join(outdir, 'cli/run.js')).href)
+const v8Flags = [...v8Settings('check', ['--from', 'snapshot.json']), ...SHELL_GRAMMAR_V8_FLAGS.split(' ')]
+setFlagsFromString(v8Flags.join(' '))
+
+const file = join(outdir, 'replay/check.js')
+const script = new Script(readFileSync(file, 'utf8'), {filename: file})
+const bundle = {exports: {}}
+script.runInThisContext()(bundle, bundle.exports, createRequire(file), file, pathToFileURL(file).href,
+  spec => (spec.startsWith('replay-unreachable:') ? Promise.reject(new Error(spec)) : import(spec.startsWith('.') ? new URL(spec, pathToFileURL(file)).href : spec)))
+const {runDirect, check} = bundle.exports
+
+const scratch = mkdtempSync(join(tmpdir(), 'efsdoctor-replay-cache-'))
+const snapshots = readdirSync('examples/snapshots').filter(f => f.endsWith('.json')).map(f => join('examples/snapshots', f))
+const big = 'bench/fixtures/cluster-1000.v1.json.gz'
+if (existsSync(big)) {
+  writeFileSync(join(scratch, 'big.json'), gunzipSync(readFileSync(big)))
+  snapshots.push(join(scratch, 'big.json'))
+}
+// NOTE: the reports go nowhere; only the compiled code is wanted.
+const write = process.stdout.write
+process.stdout.write = () => true
+try {
+  for (const from of snapshots) {
+    for (const output of ['table', 'json']) await runDirect(check, ['--from', from, '--output', output])
+  }
+} finally {
+  process.stdout.write = write
+  rmSync(scratch, {recursive: true, force: true})
+}
+process.exitCode = 0
+writeFileSync(join(outdir, 'replay/check.cache'), script.createCachedData())
+writeFileSync(join(outdir, 'replay/check.json'), `${JSON.stringify({v8Flags}, null, 2)}\n`)
