@@ -28,19 +28,19 @@ async function replay() {
   const end = argv.indexOf('--')
   const flags = end < 0 ? argv.slice(1) : argv.slice(1, end)
   if (argv[0] !== 'check' || flags.some(w => w === '--help' || w === '-h') || !argv.some(a => /^--(from|example)(=|$)/.test(a))) return false
-  const [{readFileSync}, {createRequire}, {setFlagsFromString}, {Script}] =
-    await Promise.all([import('node:fs'), import('node:module'), import('node:v8'), import('node:vm')])
+  const [{readFileSync}, {createRequire}, {fileURLToPath}, {setFlagsFromString}, {Script}] =
+    await Promise.all([import('node:fs'), import('node:module'), import('node:url'), import('node:v8'), import('node:vm')])
   const url = new URL('../dist/replay/check.js', import.meta.url)
-  const file = url.pathname
-  let source, settings, cachedData
+  const file = fileURLToPath(url)
+  let source, v8Flags, cachedData
   try {
     source = readFileSync(url, 'utf8')
-    settings = JSON.parse(readFileSync(new URL('check.json', url), 'utf8'))
+    v8Flags = JSON.parse(readFileSync(new URL('check.json', url), 'utf8')).v8Flags.join(' ')
   } catch {
     return false
   }
   try { cachedData = readFileSync(new URL('check.cache', url)) } catch { cachedData = undefined }
-  setFlagsFromString(settings.v8Flags.join(' '))
+  setFlagsFromString(v8Flags)
   const script = new Script(source, {filename: file, cachedData})
   const bundle = {exports: {}}
   // NOTE: import() cannot run inside a vm.Script (without an experimental flag): the bundle's dynamic imports come here.

@@ -3,7 +3,7 @@
  * a regular file (never /dev/zero, a FIFO, a socket or a directory, which would grow without end or block forever)
  * and no larger than a cap. Opened non-blocking, so even opening a FIFO with no writer returns at once.
  */
-import {closeSync, constants, fstatSync, openSync, read, readSync} from 'node:fs'
+import {closeSync, constants, fstatSync, openSync, readSync} from 'node:fs'
 import {UsageError} from './errors.js'
 
 /** Size caps in bytes: far above any real input, far below what would exhaust memory. */
@@ -28,21 +28,24 @@ export function readInputFile(file: string, what: string, maxBytes: number): str
   }
 }
 
+/** The slice readInputFileAsync reads between two turns of the event loop. */
+const SLICE_BYTES = 256 * 1024
+
 /**
- * readInputFile with the reading done on libuv's thread pool: while a large file is read, the main thread is free for
- * what waits on it (check --from: the steps of the bash grammar's compile that V8 runs on the main thread, so the
- * compile overlaps the read instead of starting after it).
+ * readInputFile that lets the event loop turn between slices of 256 KB: while a large file is read, work waiting for the
+ * main thread goes on (check --from: the steps of the bash grammar's WebAssembly compile that V8 runs on the main
+ * thread, and the reads of its files). Read in one piece, a 5 MB snapshot held the compile back until it was parsed and
+ * validated, and the replay then waited ~50 ms for the grammar; read on the thread pool, the read competed with the
+ * compile for the second core (~10 ms slower than slices, measured on the 2-core bench VM).
  */
 export async function readInputFileAsync(file: string, what: string, maxBytes: number): Promise<string> {
   const input = openInput(file, what, maxBytes)
-  const readAt = (n: number) => new Promise<number>((resolve, reject) => {
-    read(input.fd, input.buf, n, input.buf.length - n, null, (error, got) => (error ? reject(error) : resolve(got)))
-  })
   try {
     let n = 0
     for (let got = -1; got !== 0 && n < input.buf.length;) {
-      got = await readAt(n)
+      got = readSync(input.fd, input.buf, n, Math.min(SLICE_BYTES, input.buf.length - n), null)
       n += got
+      await new Promise(resolve => setImmediate(resolve))
     }
     return input.text(n)
   } catch (error) {

@@ -13,6 +13,9 @@ import Lint from '../../src/commands/lint.js'
 import {withFault, IDS} from '../support/snapshot-builder.js'
 import {expectOneLineExit2, runCommand} from '../support/run-command.js'
 import {bounded} from './bounded.js'
+import {sanitizeShown} from '../../src/report-flags.js'
+import {sanitizeText} from '../../src/core/sanitize.js'
+import type {Finding, Report} from '../../src/core/types.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'efsd-abuse-out-'))
 const ESC = '\u001b'
@@ -77,6 +80,29 @@ describe('terminal escapes and bidi overrides from a snapshot', () => {
     const r = await bounded(() => runCommand(Check, ['--from', file]))
     expectOneLineExit2(r, /not valid JSON/)
     expect(r.stderr.trimEnd()).not.toMatch(CONTROL)
+  })
+})
+
+describe("the table's sanitized copy (sanitizeShown)", () => {
+  const finding = (over: Partial<Finding>): Finding => ({checkId: 'host/efs-mounted', status: 'unknown', severity: 'error', title: 't',
+    resource: {type: 'ec2-instance', id: 'i-1'}, message: 'plain', evidence: {seen: `x${TRAPS}`}, ...over} as Finding)
+  const report = (findings: Finding[]): Report => ({findings, summary: {pass: 0, fail: 0, unknown: findings.length, skipped: 0},
+    scope: {source: 'snapshot', cluster: `prod${TRAPS}`, fileSystems: []}, tool: {name: 'efsdoctor', version: '0'}} as unknown as Report)
+
+  it('strips every shown string of a fail or unknown, and leaves its evidence out of the copy', () => {
+    const dirty = finding({message: `m${TRAPS}`, resource: {type: 'ec2-instance', id: `i-1${TRAPS}`}, fix: {summary: `s${TRAPS}`, command: `c${TRAPS}`}})
+    const [out] = sanitizeShown(report([dirty])).findings
+    expect(JSON.stringify(out)).not.toMatch(CONTROL)
+    expect(out.evidence).toBeUndefined()
+    expect(out.message).toBe(sanitizeText(`m${TRAPS}`))
+    expect(out.message.startsWith('m]8;;https://evil.example')).toBe(true)
+  })
+
+  it('hands back a finding whose shown strings are clean as it is, its evidence unread (the table never prints evidence)', () => {
+    const clean = finding({})
+    const shown = sanitizeShown(report([clean]))
+    expect(shown.findings[0]).toBe(clean)
+    expect(shown.scope.cluster).not.toMatch(CONTROL)
   })
 })
 
