@@ -281,16 +281,17 @@ ${text}
 
 \`EFSDOCTOR_TIMING=1\` prints the steps of one run, with the resident set size and the minor page faults of each. For
 \`check --from\` the 1,000-instance snapshot on this machine, roughly: Node's own start ~80 ms before our first line,
-then our start-up ~65 ms (29 ES modules, and the bash grammar's WebAssembly starting to compile); reading and decoding
-5 MB ~40 ms; \`JSON.parse\` ~35 ms; validation ~25–45 ms (importing the 184 KB validator and running it, while the
-grammar's runtime loads); the schema-1 upgrade ~15 ms; the checks ~80–90 ms; the table ~35 ms; then ~40 ms from the
-last line to the parent seeing the exit (\`node -e 0\`: ~30 ms).
+then our start-up ~25 ms (the replay bundle read and compiled from its code cache, and the bash grammar's
+WebAssembly starting to compile); reading and decoding 5 MB ~45 ms (in slices, the grammar's compile going on
+meanwhile); \`JSON.parse\` ~30 ms; validation ~13 ms; the grammar's instantiation ~8 ms; the schema-1 upgrade ~17 ms
+(the usage model, which the checks then reuse); the checks ~50–60 ms; the table ~25 ms; then ~25 ms from the last
+line to the parent seeing the exit (\`node -e 0\`: ~20 ms).
 
 On this VM a minor page fault costs ~12 µs (the first touch of a 50 MB buffer: 12,200 faults, ~155 ms; touching it
-again: 1.4 ms), so much of each phase is page faults: the run takes ~11,500 more than \`node -e 0\` (~140 ms). Where
-they are: start-up ~2,700 (our code; the grammar's compile on its background thread), reading the file ~2,500 (the
-bytes and the string), the grammar's compile ~3,500 in all (Liftoff's working memory, freed again), \`JSON.parse\` ~1,000,
-the checks ~1,600. With transparent huge pages the 50 MB touch takes 10 ms, but this kernel gives them only on
+again: 1.4 ms), so much of each phase is page faults: the run takes ~11,000 more than \`node -e 0\` (~130 ms). Where
+they are: start-up ~1,400 (our code from its cache), reading the file ~3,600 (the bytes and the string ~2,500, the
+rest the grammar's compile on its background thread: Liftoff's working memory), \`JSON.parse\` ~1,300, the checks
+~1,000, the table ~500. With transparent huge pages the 50 MB touch takes 10 ms, but this kernel gives them only on
 \`madvise\`, which V8 does not ask for and glibc only with \`GLIBC_TUNABLES=glibc.malloc.hugetlb=1\`, read before any of
 our code runs. What was done, each measured interleaved against the commit before:
 
@@ -315,26 +316,36 @@ our code runs. What was done, each measured interleaved against the commit befor
 - In that run every counted pass of the per-instance loops is one frozen outcome, and (no fingerprints to stamp) each
   check's counted passes one finding: 62.8 → 58.8 MB allocated; the table's sanitized copy leaves out evidence, which
   it never prints. Within the noise of one A/B (457 → 451 ms); the bench moved from 4.38 × to 4.18 ×.
+- A replay runs from a bundle of its own, \`dist/replay/check.js\` (src/cli/replay.ts): one CommonJS script that
+  bin/run.js compiles with a V8 code cache made at build time by replaying the shipped examples and this snapshot
+  (scripts/replay-cache.mjs), so neither the ~40 ES modules a replay loaded nor the functions it runs are compiled
+  again: our start-up ~60 → ~25 ms, the checks ~10 ms shorter. Its dynamic imports go through a function bin/run.js
+  passes in (\`import()\` cannot run in a \`vm.Script\` on Node 20 without an experimental flag); html and junit, with their
+  large dependencies, stay ES modules. The snapshot is read in 256 KB slices with a turn of the event loop between
+  them, so the grammar's compile gets the main-thread steps it needs while the file is read (read in one piece, the
+  replay then waited ~50 ms for the grammar). 1,000-instance table 423 → 367 ms (4.41 × → 3.8 ×, interleaved, 21 runs).
+- Only the snapshot's maps (the schema's \`additionalProperties\` objects: instances, security groups, tags…) lose their
+  prototype, not all 37,000 objects and arrays (~5 ms); the table's sanitized copy hands back a clean finding as it is
+  instead of copying each of the 4,000 unknowns to leave its evidence out (table ~30 → 25 ms).
 
-Measured and dropped: a V8 code cache for all our modules (one CommonJS script per command through \`vm.Script\` with
-\`cachedData\`: start-up 150 → 146 ms, and dynamic \`import()\` fails in cached code on Node 20; the validator, which
-imports nothing, is the one piece cached); lazy WebAssembly
-compilation (+17 ms; the grammar's lexer, compiled at the first parse, is most of its code); larger or smaller young
-generations (fixed 2 or 4 MB semi-spaces: no gain), page promotion thresholds, no scavenge tasks, \`--single-threaded-gc\`,
-\`--no-parallel-scavenge\`, \`--maglev\`; minifying all of dist (−13 ms, not worth unreadable stack traces), or only its
-whitespace (no change); a worker thread for parsing or validation; a single-file bundle for \`check\`; index loops
-instead of \`for…of\` over findings (459 vs 457 ms); a CommonJS bundle of the whole \`check\` path (no ES module
-loader: our start-up 150 → 130 ms, but the whole bundle compiled up front, and the grammar's compile, which needs the
-event loop to turn, then stalled: 449 vs 431 ms); reading the grammar's files synchronously to start its compile
-sooner (start-up +30 ms); the optimising compiler turned back on for the checks at 1,000 instances (453 vs 434 ms);
-starting the renderer's import before the snapshot load (no change); \`process.reallyExit\` at the end (no change).
-Without the bash grammar at all (a snapshot with empty UserData) the run is ~22 ms shorter: that is what the
+Measured and dropped: lazy WebAssembly compilation (again with the replay bundle: 379 vs 356 ms; the grammar's lexer,
+compiled at the first parse on the main thread, is most of its code); reading the snapshot on the thread pool (the
+read then competed with the grammar's compile for the second core: ~10 ms slower than slices); larger or smaller young
+generations (fixed 2 or 4 MB semi-spaces: no gain; V8's default growth: 403 vs 356 ms), page promotion thresholds, no
+scavenge tasks, \`--single-threaded-gc\`, \`--no-parallel-scavenge\`, \`--maglev\`, \`--always-sparkplug\`,
+\`--no-sparkplug\`, \`--no-lazy-feedback-allocation\` (no change); minifying all of dist (−13 ms, not worth unreadable
+stack traces); a worker thread for parsing or validation; index loops instead of \`for…of\` over findings (459 vs
+457 ms); the optimising compiler turned back on for the checks at 1,000 instances (453 vs 434 ms); starting the
+renderer's import before the snapshot load (no change); \`process.reallyExit\` at the end (no change). An earlier code
+cache for each command's ES modules had measured start-up 150 → 146 ms: it was made right after compiling, so it held
+little more than the top-level code, and \`import()\` failed in cached code; the replay bundle's cache is made after
+whole replays. Without the bash grammar at all (a snapshot with empty UserData) the run is ~22 ms shorter: what the
 grammar costs on the main thread (its instantiation, its JavaScript, the compile's synchronous part).
 
-The 4 × target for the 1,000-instance table is not met: the floor before any check runs (Node, our code, read,
-decode, parse, validate, upgrade) is already ~2.7 × here, and the checks and the table, with the garbage collection
-and page faults they cause, another ~1.3 ×, spread over 35 checks with no hot spot (the largest is ~7 ms; the
-overview table alone, cli-table3 over 38 rows, ~10 ms).
+What is left is spread thin: the floor before any check runs (Node, our code, read, decode, parse, validate, upgrade)
+is ~2.5 × \`node -e 0\` here, and the checks and the table, with the garbage collection (~55 scavenges of V8's 1 MB
+young generation, ~55 ms in all) and page faults they cause, the rest, over 35 checks with no hot spot (the largest
+~7 ms; the overview table, cli-table3 over 38 rows, ~6 ms).
 
 ## Where the figures come from (as of this run)
 
