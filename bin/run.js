@@ -32,15 +32,24 @@ async function replay() {
     await Promise.all([import('node:fs'), import('node:module'), import('node:url'), import('node:v8'), import('node:vm')])
   const url = new URL('../dist/replay/check.js', import.meta.url)
   const file = fileURLToPath(url)
-  let source, v8Flags, cachedData
+  let source, settings, cachedData, grammar
   try {
     source = readFileSync(url, 'utf8')
-    v8Flags = JSON.parse(readFileSync(new URL('check.json', url), 'utf8')).v8Flags.join(' ')
+    settings = JSON.parse(readFileSync(new URL('check.json', url), 'utf8'))
+    setFlagsFromString(settings.v8Flags.join(' '))
   } catch {
     return false
   }
   try { cachedData = readFileSync(new URL('check.cache', url)) } catch { cachedData = undefined }
-  setFlagsFromString(v8Flags)
+  // NOTE: the bash grammar's WebAssembly starts compiling before the bundle is compiled and run (~20 ms sooner than
+  // the bundle's warmUp could: what a small snapshot waits for). Any failure is left to the bundle's own compile.
+  try {
+    const resolve = createRequire(url).resolve
+    const compile = id => WebAssembly.compile(readFileSync(resolve(id)))
+    grammar = {runtime: compile(settings.grammarWasm.runtime), grammar: compile(settings.grammarWasm.grammar)}
+  } catch {
+    grammar = undefined
+  }
   const script = new Script(source, {filename: file, cachedData})
   const bundle = {exports: {}}
   // NOTE: import() cannot run inside a vm.Script (without an experimental flag): the bundle's dynamic imports come here.
@@ -50,7 +59,7 @@ async function replay() {
   script.runInThisContext()(bundle, bundle.exports, createRequire(url), file, url.href, dynamicImport)
   const {check, noteCodeLoad, runDirect, warmUp} = bundle.exports
   noteCodeLoad(cachedData && !script.cachedDataRejected ? 'code cache' : 'compiled')
-  warmUp('check', argv.slice(1))
+  warmUp('check', argv.slice(1), grammar)
   await runDirect(check, argv.slice(1))
   return true
 }

@@ -1,6 +1,6 @@
 // Writes dist/replay/check.cache, the V8 code cache of dist/replay/check.js (see src/cli/replay.ts), and
-// dist/replay/check.json, the V8 settings bin/run.js must set before it compiles the script: V8 takes a cache only
-// under the settings it was made with. The cache is made after replaying every shipped example and the benchmark's
+// dist/replay/check.json: the V8 settings bin/run.js must set before it compiles the script (V8 takes a cache only
+// under the settings it was made with) and the bash grammar's WebAssembly files, whose compile it starts first. The cache is made after replaying every shipped example and the benchmark's
 // schemaVersion-1 snapshot, in table and JSON, so the functions a replay runs are compiled into it. Run by
 // scripts/bundle.mjs in a process of its own (the settings must be exactly a replay's).
 // Usage: node scripts/replay-cache.mjs [outdir]
@@ -14,7 +14,7 @@ import {Script} from 'node:vm'
 import {gunzipSync} from 'node:zlib'
 
 const outdir = resolve(process.argv[2] ?? 'dist')
-const {v8Settings, SHELL_GRAMMAR_V8_FLAGS} = await import(pathToFileURL(join(outdir, 'cli/run.js')).href)
+const {v8Settings, GRAMMAR_WASM, SHELL_GRAMMAR_V8_FLAGS} = await import(pathToFileURL(join(outdir, 'cli/run.js')).href)
 const v8Flags = [...v8Settings('check', ['--from', 'snapshot.json']), ...SHELL_GRAMMAR_V8_FLAGS.split(' ')]
 setFlagsFromString(v8Flags.join(' '))
 
@@ -45,4 +45,4 @@ try {
 }
 process.exitCode = 0
 writeFileSync(join(outdir, 'replay/check.cache'), script.createCachedData())
-writeFileSync(join(outdir, 'replay/check.json'), `${JSON.stringify({v8Flags}, null, 2)}\n`)
+writeFileSync(join(outdir, 'replay/check.json'), `${JSON.stringify({v8Flags, grammarWasm: GRAMMAR_WASM}, null, 2)}\n`)

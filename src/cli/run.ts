@@ -5,8 +5,8 @@
  */
 import {oneLine} from '../core/sanitize.js'
 import {exitOnSignals} from './signals.js'
-import {compileShellGrammar} from '../core/shell-parser.js'
-export {SHELL_GRAMMAR_V8_FLAGS} from '../core/shell-parser.js'
+import {compileShellGrammar, type CompiledGrammar} from '../core/shell-parser.js'
+export {GRAMMAR_WASM, SHELL_GRAMMAR_V8_FLAGS} from '../core/shell-parser.js'
 
 /** What a command module exports (src/commands/*.ts). */
 export interface CommandModule {
@@ -54,8 +54,8 @@ export function readsUserDataFile(id: string, argv: readonly string[]): boolean 
 }
 
 /** Called by bin/run.js with the command line before it imports the command's module. */
-export function warmUp(id: string, argv: readonly string[]): void {
-  if (readsUserDataFile(id, argv)) compileShellGrammar()
+export function warmUp(id: string, argv: readonly string[], started?: CompiledGrammar): void {
+  if (readsUserDataFile(id, argv)) compileShellGrammar(started)
 }
 
 /**

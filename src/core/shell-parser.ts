@@ -15,7 +15,16 @@ export type {Node as ShellNode} from 'web-tree-sitter'
 let parser: Parser | undefined
 let loading: Promise<void> | undefined
 
-let compiled: {runtime: Promise<WebAssembly.Module>; grammar: Promise<WebAssembly.Module>} | undefined
+/** The grammar's two WebAssembly modules, compiling or compiled. */
+export interface CompiledGrammar {runtime: Promise<WebAssembly.Module>; grammar: Promise<WebAssembly.Module>}
+
+let compiled: CompiledGrammar | undefined
+
+/** The files of the two modules (web-tree-sitter's runtime, the bash grammar), as Node resolves them. */
+export const GRAMMAR_WASM: {readonly [K in keyof CompiledGrammar]: string} = {
+  runtime: 'web-tree-sitter/web-tree-sitter.wasm',
+  grammar: 'tree-sitter-bash/tree-sitter-bash.wasm',
+}
 
 /** The V8 settings compileShellGrammar makes (see there); also those the validator's code cache is built under. */
 export const SHELL_GRAMMAR_V8_FLAGS = '--liftoff-only --no-wasm-lazy-compilation --wasm-num-compilation-tasks=1'
@@ -30,9 +39,10 @@ function dependencyFile(id: string): string {
  * Starts compiling the two WebAssembly modules (web-tree-sitter's runtime and the bash grammar) on a V8 background
  * thread, once, and returns at once: the files are read on libuv's thread pool and compiled when read. Called as a
  * command that may read UserData starts (cli/run.ts warmUp), so the compile overlaps loading the command's code and
- * reading its input.
+ * reading its input. `started`: the compiles bin/run.js began itself before the replay bundle loaded (GRAMMAR_WASM,
+ * which it reads from dist/replay/check.json).
  */
-export function compileShellGrammar(): NonNullable<typeof compiled> {
+export function compileShellGrammar(started?: CompiledGrammar): CompiledGrammar {
   if (compiled) return compiled
   // NOTE: V8's baseline WebAssembly compiler only. By default V8 also recompiles the grammar's hot functions with
   // its optimising compiler on background threads, and the process cannot exit until that is done: 1–2 s of CPU
@@ -46,7 +56,7 @@ export function compileShellGrammar(): NonNullable<typeof compiled> {
   const compile = (id: string) => new Promise<Buffer>((resolve, reject) => {
     readFile(dependencyFile(id), (error, bytes) => (error ? reject(error) : resolve(bytes)))
   }).then(bytes => WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>))
-  compiled = {runtime: compile('web-tree-sitter/web-tree-sitter.wasm'), grammar: compile('tree-sitter-bash/tree-sitter-bash.wasm')}
+  compiled = started ?? {runtime: compile(GRAMMAR_WASM.runtime), grammar: compile(GRAMMAR_WASM.grammar)}
   for (const p of Object.values(compiled)) p.catch(() => {})
   return compiled
 }
