@@ -113,6 +113,11 @@ describe('check --from on a corrupted snapshot: exit 2 and one line', () => {
       /^efsdoctor: snapshot \S+noid\.json is not an efsdoctor snapshot: \/fileSystems\/0 must have required property 'id'$/],
     ['a truncated file', 'cut.json', healthyText.slice(0, Math.floor(healthyText.length / 2)),
       /^efsdoctor: snapshot \S+cut\.json is not valid JSON: .+$/],
+    // NOTE: valid JSON nested 100,000 deep (a tag value): once "not valid JSON: Maximum call stack size exceeded" (the
+    // prototype walk recursed through every object); now the schema names where it departs.
+    ['JSON nested 100,000 deep', 'nested.json', mutate(s => { s.instances[Object.keys(s.instances)[0]].tags = {Name: 'x'} })
+      .replace('{"Name":"x"}', `{"Name":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`),
+      /^efsdoctor: snapshot \S+nested\.json is not an efsdoctor snapshot: \/instances\/i-[0-9a-f]+\/tags\/Name must be string$/],
     ['a newer schema version', 'v3.json', mutate(s => { s.schemaVersion = 3 }),
       /^efsdoctor: snapshot \S+v3\.json is not an efsdoctor snapshot: schemaVersion is 3, expected 2 \(or 1, which is upgraded\)$/],
   ])('%s', async (_name, file, text, pattern) => {
