@@ -50,13 +50,20 @@ async function replay() {
   } catch {
     grammar = undefined
   }
-  const script = new Script(source, {filename: file, cachedData})
-  const bundle = {exports: {}}
   // NOTE: import() cannot run inside a vm.Script (without an experimental flag): the bundle's dynamic imports come here.
   const dynamicImport = spec => spec.startsWith('replay-unreachable:')
     ? Promise.reject(new Error(`efsdoctor: ${spec.slice('replay-unreachable:'.length)} is not in the replay bundle`))
     : import(spec.startsWith('.') ? new URL(spec, url).href : spec)
-  script.runInThisContext()(bundle, bundle.exports, createRequire(url), file, url.href, dynamicImport)
+  let script
+  const bundle = {exports: {}}
+  try {
+    script = new Script(source, {filename: file, cachedData})
+    script.runInThisContext()(bundle, bundle.exports, createRequire(url), file, url.href, dynamicImport)
+  } catch {
+    // A damaged bundle (a cut or emptied file): the ES modules answer instead.
+    for (const p of Object.values(grammar ?? {})) p.catch(() => {})
+    return false
+  }
   const {check, noteCodeLoad, runDirect, warmUp} = bundle.exports
   noteCodeLoad(cachedData && !script.cachedDataRejected ? 'code cache' : 'compiled')
   warmUp('check', argv.slice(1), grammar)

@@ -87,6 +87,9 @@ Exit codes: 0 = nothing failed at or above --fail-on; 1 = something did; 2 = cou
       countPasses: onlyCountsPasses(flags)},
       snapshotFile ? {source: 'snapshot', snapshotFile} : {})
     timer.mark('checks')
+    // NOTE: a Ctrl-C or SIGTERM that came during the checks is handled here (exit 130/143, no report): Node delivers
+    // signals only when the event loop turns, which the checks never let it do, and a run that then ended would lose it.
+    await new Promise(resolve => setImmediate(resolve))
     const code = await finishReport(report, snapshot, flags, (text, file, o) => this.emit(text, file, o), baseline)
     timer.mark('render')
     for (const line of timer.lines()) process.stderr.write(`${line}\n`)

@@ -30,9 +30,14 @@ export const GRAMMAR_WASM: {readonly [K in keyof CompiledGrammar]: string} = {
 export const SHELL_GRAMMAR_V8_FLAGS = '--liftoff-only --no-wasm-lazy-compilation --wasm-num-compilation-tasks=1'
 
 /** A dependency's file: in the package's own node_modules when it is there (no resolution), else where Node finds it. */
-function dependencyFile(id: string): string {
+export function dependencyFile(id: string): string {
   const nested = packageFile(`node_modules/${id}`)
-  return existsSync(nested) ? nested : createRequire(import.meta.url).resolve(id)
+  if (existsSync(nested)) return nested
+  try {
+    return createRequire(import.meta.url).resolve(id)
+  } catch {
+    throw new Error(`the bash grammar cannot load: ${id} is not installed (reinstall efsdoctor)`)
+  }
 }
 
 /**

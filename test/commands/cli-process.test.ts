@@ -112,7 +112,7 @@ describe('efsdoctor as a process', () => {
     expect([html, junit]).toEqual(written(esm, 'modules'))
   })
 
-  it('a replay bundle whose code cache V8 refuses (another Node, other settings, a damaged file) compiles the script and answers the same', () => {
+  it('a replay bundle whose code cache V8 refuses (another Node, other settings, a damaged file) compiles the script and answers the same; a damaged bundle leaves it to the ES modules', () => {
     const pkg = bundledPackage()
     const copy = mkdtempSync(join(tmpdir(), 'efsd-replay-nocache-'))
     mkdirSync(join(copy, 'bin'))
@@ -128,6 +128,14 @@ describe('efsdoctor as a process', () => {
     const cached = cli(...argv)
     expect([damaged.status, damaged.stdout]).toEqual([cached.status, cached.stdout])
     expect(damaged.status).toBe(1)
+    // A damaged bundle (cut short, or emptied) is not run: the ES modules answer, the same.
+    for (const cut of [(t: string) => t.slice(0, Math.floor(t.length / 2)), () => '']) {
+      writeFileSync(join(copy, 'dist/replay/check.js'), cut(readFileSync(join(pkg, 'dist/replay/check.js'), 'utf8')))
+      const r = spawnSync(process.execPath, [join(copy, 'bin/run.js'), ...argv], {encoding: 'utf8', env: {...RUN_ENV, EFSDOCTOR_TIMING: '1'}, timeout: 60_000})
+      expect(r.stderr).toMatch(/efsdoctor timing: start-up {2}/)
+      expect(r.stderr).not.toMatch(/Error/)
+      expect([r.status, r.stdout]).toEqual([cached.status, cached.stdout])
+    }
   })
 
   it('./bin/dev.js (the sources through tsx) answers as the shipped CLI does', () => {

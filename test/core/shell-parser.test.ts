@@ -1,4 +1,4 @@
-import {parseShell, preloadShellParserFor, shellParserLoaded} from '../../src/core/shell-parser.js'
+import {dependencyFile, GRAMMAR_WASM, parseShell, preloadShellParserFor, shellParserLoaded} from '../../src/core/shell-parser.js'
 
 describe('shell parser', () => {
   it('is loaded by the test setup and parses bash', () => {
@@ -16,5 +16,13 @@ describe('preloadShellParserFor', () => {
     Object.create(null),
   ])('does not throw on %p', data => {
     expect(() => preloadShellParserFor(data)).not.toThrow()
+  })
+})
+
+describe('the grammar files', () => {
+  it('are found in node_modules; a missing one is named, with what to do, in one line', () => {
+    for (const id of Object.values(GRAMMAR_WASM)) expect(dependencyFile(id)).toMatch(/node_modules\/.+\.wasm$/)
+    expect(() => dependencyFile('web-tree-sitter-gone/web-tree-sitter.wasm'))
+      .toThrow(new Error('the bash grammar cannot load: web-tree-sitter-gone/web-tree-sitter.wasm is not installed (reinstall efsdoctor)'))
   })
 })
