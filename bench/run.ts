@@ -311,14 +311,14 @@ our code runs. What was done, each measured interleaved against the commit befor
 - Hosts that use the same file systems share one set, so what is worked out per set (the mount targets that serve a
   host) is worked out once per AZ, not once per host.
 - The snapshot validator (180 KB of generated ajv code) loads in a replay from a V8 code cache made at build time
-  (src/core/cached-script.ts, scripts/validator-cache.mjs), under a replay's V8 settings: healthy.json's validate step
+  (src/core/cached-script.ts, scripts/code-caches.mjs), under a replay's V8 settings: healthy.json's validate step
   25–32 → 7–8 ms. A cache V8 rejects (another Node, other settings) is ignored and the script compiled as before.
 - In that run every counted pass of the per-instance loops is one frozen outcome, and (no fingerprints to stamp) each
   check's counted passes one finding: 62.8 → 58.8 MB allocated; the table's sanitized copy leaves out evidence, which
   it never prints. Within the noise of one A/B (457 → 451 ms); the bench moved from 4.38 × to 4.18 ×.
 - A replay runs from a bundle of its own, \`dist/replay/check.js\` (src/cli/replay.ts): one CommonJS script that
   bin/run.js compiles with a V8 code cache made at build time by replaying the shipped examples and this snapshot
-  (scripts/replay-cache.mjs), so neither the ~40 ES modules a replay loaded nor the functions it runs are compiled
+  (scripts/code-caches.mjs), so neither the ~40 ES modules a replay loaded nor the functions it runs are compiled
   again: our start-up ~60 → ~25 ms, the checks ~10 ms shorter. Its dynamic imports go through a function bin/run.js
   passes in (\`import()\` cannot run in a \`vm.Script\` on Node 20 without an experimental flag); html and junit, with their
   large dependencies, stay ES modules. The snapshot is read in 256 KB slices with a turn of the event loop between

@@ -110,7 +110,7 @@ for (const name of readdirSync(join(outdir, 'chunks'))) {
 // as `(function (module, exports, require, __filename, __efsdImportMetaUrl, __efsdImport) {…})`. bin/run.js passes
 // `__efsdImport` for the dynamic imports left outside — Node builtins, web-tree-sitter, the ES-module renderers — since
 // import() cannot run in a vm.Script without an experimental flag; the live-AWS modules a replay never reaches are
-// `replay-unreachable:` specifiers that reject. The cache is made by scripts/replay-cache.mjs.
+// `replay-unreachable:` specifiers that reject. The cache is made by scripts/code-caches.mjs.
 {
   const unreachable = /^\.\.\/(inventory\/(live|preflight)|core\/iam-policy)\.js$|^listr2$/
   const replayImports = {
@@ -146,14 +146,12 @@ for (const name of readdirSync(join(outdir, 'chunks'))) {
 }
 
 // The snapshot validator once more, as a script with a V8 code cache (src/core/cached-script.ts): a CommonJS body in
-// `(function (module, exports) {…})`, minified, and its cache made by a process with a replay's V8 settings.
+// `(function (module, exports) {…})`, minified; its cache is made with the replay bundle's, below.
 {
   const cjs = await build({entryPoints: ['src/core/validators/snapshot.generated.ts'], bundle: true, format: 'cjs', platform: 'node',
     target: 'node20', minify: true, legalComments: 'none', write: false, logLevel: 'warning'})
   mkdirSync(join(outdir, 'validators'), {recursive: true})
   writeFileSync(join(outdir, 'validators/snapshot.js'), `(function (module, exports) {${cjs.outputFiles[0].text}\n})`)
-  const made = spawnSync(process.execPath, ['scripts/validator-cache.mjs', outdir], {stdio: 'inherit'})
-  if (made.status !== 0) throw new Error('scripts/validator-cache.mjs failed')
 }
 
 // The JSON Schema validators (generated code nobody reads: src/core/validators) minified: esbuild prints ajv's one-line
@@ -163,8 +161,9 @@ for (const file of VALIDATORS.map(v => join(outdir, `core/validators/${v}.genera
   writeFileSync(file, (await transform(readFileSync(file, 'utf8'), {minify: true, format: 'esm', target: 'node20', legalComments: 'none'})).code)
 }
 
-// The replay bundle's code cache, made last: the replays that make it load the validators minified above.
+// The code caches of the validator script and the replay bundle, made last, in one process with a replay's V8
+// settings: the replays that make the bundle's cache load the validators minified above.
 {
-  const made = spawnSync(process.execPath, ['scripts/replay-cache.mjs', outdir], {stdio: 'inherit'})
-  if (made.status !== 0) throw new Error('scripts/replay-cache.mjs failed')
+  const made = spawnSync(process.execPath, ['scripts/code-caches.mjs', outdir], {stdio: 'inherit'})
+  if (made.status !== 0) throw new Error('scripts/code-caches.mjs failed')
 }

@@ -80,9 +80,9 @@ function openInput(file: string, what: string, maxBytes: number): {fd: number; b
     const buf = Buffer.allocUnsafeSlow(st.size + 1)
     const text = (n: number): string => {
       if (n > maxBytes) throw new UsageError(`${what} ${file} is too large (more than ${mb(maxBytes)})`)
+      if (st.size === 0 && n > 0) throw new UsageError(`${file} has content but no size (a /proc or /sys file?): give the ${what} as a regular file`)
       // NOTE: a file written to while it was read would be read torn (a mix of two versions, valid-looking JSON of a
       // cluster that never existed): its size or modification time then differs from the start.
-      if (st.size === 0 && n > 0) throw new UsageError(`${file} has content but no size (a /proc or /sys file?): give the ${what} as a regular file`)
       const end = fstatSync(fd)
       if (n !== st.size || end.size !== st.size || end.mtimeMs !== st.mtimeMs) {
         throw new UsageError(`${what} ${file} changed while it was read: run again once it is written`)
